@@ -1,0 +1,80 @@
+#pragma once
+/// A check: metadata next to its logic, one entry in its area's table (DESIGN.md section 3).
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "drydock/core/severity.hpp"
+#include "drydock/model/container.hpp"
+#include "drydock/model/host.hpp"
+#include "drydock/model/image.hpp"
+#include "drydock/model/location.hpp"
+
+namespace drydock::checks {
+
+using core::Severity;
+using core::Status;
+
+/// What one check concluded about one subject.
+struct Finding {
+  Status status = Status::error;
+  std::string evidence;                     ///< what was observed, with the field path and value
+  std::optional<Severity> severity;         ///< overrides the check's severity for this subject
+  std::optional<model::Location> location;  ///< where in a file, when the subject has one
+};
+
+/// The single outcome a check writes for one subject. Writing twice is a bug in the check
+/// (one result per (check, subject)); it throws, and the runner reports an `error`.
+class Results {
+ public:
+  Finding& pass(std::string evidence) { return set(Status::pass, std::move(evidence)); }
+  Finding& fail(std::string evidence) { return set(Status::fail, std::move(evidence)); }
+  Finding& warn(std::string evidence) { return set(Status::warn, std::move(evidence)); }
+  /// Evidence for a person to decide (CIS "Manual" controls).
+  Finding& info(std::string evidence) { return set(Status::info, std::move(evidence)); }
+  /// Not applicable to this subject; the reason goes in evidence.
+  Finding& skip(std::string reason) { return set(Status::skip, std::move(reason)); }
+  Finding& error(std::string reason) { return set(Status::error, std::move(reason)); }
+
+  [[nodiscard]] const std::optional<Finding>& finding() const { return m_finding; }
+
+ private:
+  Finding& set(Status status, std::string evidence) {
+    if (m_finding) throw std::logic_error("check wrote a second result for the same subject");
+    m_finding = Finding{status, std::move(evidence), std::nullopt, std::nullopt};
+    return *m_finding;
+  }
+  std::optional<Finding> m_finding;
+};
+
+/// Evaluators, one signature per kind of subject. The snapshot gives the context
+/// (engine facts, tags); its `engine` is empty when the subject was read from a file.
+using ContainerEval = void (*)(const model::ContainerSpec&, const model::HostSnapshot&, Results&);
+using ImageEval = void (*)(const model::ImageSpec&, const model::HostSnapshot&, Results&);
+using DaemonEval = void (*)(const model::HostSnapshot&, Results&);
+
+/// What a check runs on; follows the order of the alternatives of Check::evaluate.
+enum class Scope { container, image, daemon };
+
+struct Check {
+  std::string_view id;   ///< stable slug "area.kebab-name"; never renumbered
+  std::string_view cis;  ///< CIS Docker Benchmark v1.6.0 control, "" when none applies
+  std::string_view title;
+  Severity severity = Severity::medium;
+  std::string_view rationale;
+  std::string_view remediation;  ///< the exact flag or setting to use
+  std::vector<std::string_view> aliases;  ///< equivalent ids of hadolint, Dockle, Trivy, ...
+  std::variant<ContainerEval, ImageEval, DaemonEval> evaluate;
+  /// True for CIS "Manual" controls, reported as `info` with evidence for a person.
+  bool manual = false;
+
+  [[nodiscard]] Scope scope() const { return static_cast<Scope>(evaluate.index()); }
+};
+
+std::string_view to_string(Scope scope);
+
+}  // namespace drydock::checks

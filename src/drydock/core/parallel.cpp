@@ -1,0 +1,23 @@
+#include "drydock/core/parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace drydock::core {
+
+void parallel_for(std::size_t items, std::size_t workers, const std::function<void(std::size_t, std::size_t)>& fn) {
+  workers = std::max<std::size_t>(1, std::min(workers, items));
+  if (items == 0) return;
+  std::atomic<std::size_t> next{0};
+  auto loop = [&](std::size_t worker) {
+    for (std::size_t i = next++; i < items; i = next++) fn(worker, i);
+  };
+  std::vector<std::jthread> threads;
+  threads.reserve(workers - 1);
+  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(loop, w);
+  loop(0);
+}
+
+}  // namespace drydock::core

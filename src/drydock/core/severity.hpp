@@ -1,0 +1,20 @@
+#pragma once
+/// Severities of checks and statuses of results, with their stable spellings.
+
+#include <optional>
+#include <string_view>
+
+namespace drydock::core {
+
+/// Ordered: a higher value is more severe.
+enum class Severity { info, low, medium, high, critical };
+
+/// The outcome of evaluating one check on one subject (DESIGN.md section 4).
+enum class Status { pass, fail, warn, info, skip, error };
+
+std::string_view to_string(Severity s);
+std::string_view to_string(Status s);
+std::optional<Severity> parse_severity(std::string_view text);
+std::optional<Status> parse_status(std::string_view text);
+
+}  // namespace drydock::core

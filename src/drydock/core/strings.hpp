@@ -1,0 +1,21 @@
+#pragma once
+/// Small string helpers shared by every layer.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drydock::core {
+
+std::vector<std::string> split(std::string_view text, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string to_upper(std::string_view text);
+std::string to_lower(std::string_view text);
+std::string_view trim(std::string_view text);
+bool starts_with_ci(std::string_view text, std::string_view prefix);
+/// True when `path` is `dir` or lies below it ("/etc" covers "/etc/passwd", not "/etcd").
+bool path_within(std::string_view path, std::string_view dir);
+/// Removes trailing slashes and collapses repeated ones; "" and "/" stay "/".
+std::string normalize_path(std::string_view path);
+
+}  // namespace drydock::core

@@ -1,0 +1,3 @@
+#include "drydock/cli/cli.hpp"
+
+int main(int argc, char** argv) { return drydock::cli::run(argc, argv); }

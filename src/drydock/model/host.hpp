@@ -1,0 +1,55 @@
+#pragma once
+/// Everything collected about one Docker host, in plain data.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drydock/model/container.hpp"
+#include "drydock/model/image.hpp"
+
+namespace drydock::model {
+
+/// What the engine says about itself (`/version`, `/info`).
+struct EngineInfo {
+  std::string name;  ///< host name of the engine
+  std::string id;
+  std::string server_version;
+  std::string api_version;  ///< negotiated
+  std::string os, kernel_version;
+  /// Linux security modules the engine reports (SecurityOptions), e.g. "apparmor",
+  /// "selinux", "seccomp", "userns", "rootless", "cgroupns".
+  std::vector<std::string> security_options;
+  std::string swarm_state;  ///< LocalNodeState: "inactive", "active", "pending", "error", "locked"
+  bool swarm_control_available = false;
+  int containers = 0, images = 0;
+  std::vector<std::string> warnings;
+
+  [[nodiscard]] bool has_security_option(std::string_view name) const {
+    for (const auto& o : security_options) {
+      if (o == name) return true;
+    }
+    return false;
+  }
+};
+
+/// A subject that could not be read, with the reason: it becomes `error` results.
+struct Unreadable {
+  std::string kind;  ///< "container", "image"
+  std::string id;
+  std::string name;
+  std::string reason;
+};
+
+/// One host as collected. `engine` is empty when no engine was consulted.
+struct HostSnapshot {
+  std::optional<EngineInfo> engine;
+  std::vector<ContainerSpec> containers;
+  std::vector<ImageSpec> images;  ///< the images in use by `containers`
+  /// Current tag -> image id, for every tagged image on the engine (5.28).
+  std::map<std::string, std::string> tags;
+  std::vector<Unreadable> unreadable;
+};
+
+}  // namespace drydock::model

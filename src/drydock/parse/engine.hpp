@@ -1,0 +1,46 @@
+#pragma once
+/// Engine API JSON -> model. Pure: bytes in, model out; every error names the field.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drydock/core/error.hpp"
+#include "drydock/model/container.hpp"
+#include "drydock/model/host.hpp"
+#include "drydock/model/image.hpp"
+
+namespace drydock::parse {
+
+/// One container inspect object (`GET /containers/{id}/json`).
+core::Expected<model::ContainerSpec> container_inspect(std::string_view json);
+
+/// The output of `docker inspect` (a JSON array, or one object): one entry per element,
+/// each parsed on its own so that one bad element does not hide the others.
+/// Fails as a whole only when the text is not JSON or not an array/object.
+core::Expected<std::vector<core::Expected<model::ContainerSpec>>> inspect_document(std::string_view json);
+
+/// One image inspect object (`GET /images/{id}/json`).
+core::Expected<model::ImageSpec> image_inspect(std::string_view json);
+
+/// An entry of `GET /containers/json?all=1`.
+struct ContainerSummary {
+  std::string id;
+  std::string name;  ///< first name, without '/'
+  std::string state;
+};
+core::Expected<std::vector<ContainerSummary>> container_list(std::string_view json);
+
+/// `GET /images/json`: every "name:tag" -> image id.
+core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std::string_view json);
+
+/// `GET /version` and `GET /info` together.
+core::Expected<model::EngineInfo> engine_info(std::string_view version_json, std::string_view info_json);
+
+/// `GET /containers/{id}/top`: the process list (Titles + Processes).
+core::Expected<std::vector<model::Process>> top(std::string_view json);
+
+/// `GET /exec/{id}/json`.
+core::Expected<model::ExecSession> exec_inspect(std::string_view json);
+
+}  // namespace drydock::parse
