@@ -1,0 +1,84 @@
+#include "drydock/audit/runner.hpp"
+
+#include <exception>
+
+#include "drydock/checks/catalogue.hpp"
+
+namespace drydock::audit {
+namespace {
+
+template <class Eval, class... Args>
+checks::Finding evaluate(Eval eval, const Args&... args) {
+  checks::Results out;
+  try {
+    eval(args..., out);
+  } catch (const std::exception& e) {
+    return checks::Finding{core::Status::error, std::string("check failed: ") + e.what(), std::nullopt, std::nullopt};
+  }
+  if (!out.finding()) return checks::Finding{core::Status::error, "check produced no result", std::nullopt, std::nullopt};
+  return *out.finding();
+}
+
+Subject daemon_subject(const model::HostSnapshot& s) {
+  if (!s.engine) return Subject{"daemon", "", "(no engine)"};
+  return Subject{"daemon", s.engine->id, s.engine->name};
+}
+
+}  // namespace
+
+Subject subject_of(const model::ContainerSpec& c) { return Subject{"container", c.id, c.name}; }
+
+Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options) {
+  Report report;
+  auto add = [&](const checks::Check& check, Subject subject, checks::Finding finding) {
+    report.results.push_back(Result{&check, std::move(subject), std::move(finding)});
+  };
+  auto add_unreadable = [&](const checks::Check& check, std::string_view kind) {
+    for (const auto& u : snapshot.unreadable) {
+      if (u.kind == kind) add(check, Subject{u.kind, u.id, u.name}, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+    }
+  };
+  auto none_of_kind = [&](std::string_view kind) {
+    for (const auto& u : snapshot.unreadable) {
+      if (u.kind == kind) return false;
+    }
+    return true;
+  };
+
+  for (const auto& check : checks::catalogue()) {
+    if (!selection.selected(check)) continue;
+    switch (check.scope()) {
+      case checks::Scope::container: {
+        const auto eval = std::get<checks::ContainerEval>(check.evaluate);
+        for (const auto& c : snapshot.containers) {
+          auto finding = evaluate(eval, c, snapshot);
+          if (!finding.location && c.location) finding.location = c.location;
+          add(check, subject_of(c), std::move(finding));
+        }
+        add_unreadable(check, "container");
+        if (snapshot.containers.empty() && none_of_kind("container")) {
+          add(check, daemon_subject(snapshot), checks::Finding{core::Status::skip, "no containers to audit", std::nullopt, std::nullopt});
+        }
+        break;
+      }
+      case checks::Scope::image: {
+        if (!options.image_checks) break;
+        const auto eval = std::get<checks::ImageEval>(check.evaluate);
+        for (const auto& i : snapshot.images) add(check, Subject{"image", i.id, i.display_name()}, evaluate(eval, i, snapshot));
+        add_unreadable(check, "image");
+        if (snapshot.images.empty() && none_of_kind("image")) {
+          add(check, daemon_subject(snapshot), checks::Finding{core::Status::skip, "no images in use to audit", std::nullopt, std::nullopt});
+        }
+        break;
+      }
+      case checks::Scope::daemon: {
+        if (!options.daemon_checks) break;
+        add(check, daemon_subject(snapshot), evaluate(std::get<checks::DaemonEval>(check.evaluate), snapshot));
+        break;
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace drydock::audit

@@ -1,0 +1,22 @@
+#pragma once
+/// Runs the selected checks over a snapshot, turning every exception into an `error` result.
+
+#include "drydock/audit/report.hpp"
+#include "drydock/audit/selection.hpp"
+#include "drydock/model/host.hpp"
+
+namespace drydock::audit {
+
+struct RunOptions {
+  bool daemon_checks = true;  ///< checks about the engine itself (a host audit)
+  bool image_checks = true;   ///< checks on the images in the snapshot
+};
+
+/// One result per (selected check, subject). A scope with no subjects yields one `skip`
+/// per check, saying so; an unreadable subject yields `error` for each of its checks.
+Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options);
+
+/// The subject for a container.
+Subject subject_of(const model::ContainerSpec& c);
+
+}  // namespace drydock::audit

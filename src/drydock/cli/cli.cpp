@@ -1,0 +1,240 @@
+#include "drydock/cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "drydock/audit/runner.hpp"
+#include "drydock/collect/engine/client.hpp"
+#include "drydock/collect/engine/endpoint.hpp"
+#include "drydock/collect/engine/snapshot.hpp"
+#include "drydock/core/strings.hpp"
+#include "drydock/parse/engine.hpp"
+#include "drydock/render/render.hpp"
+
+namespace drydock::cli {
+namespace {
+
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_findings = 1;
+constexpr int k_exit_usage = 2;
+constexpr int k_exit_unreachable = 3;
+
+/// Options every auditing subcommand shares.
+struct Common {
+  std::string format = "text";
+  std::string output;
+  std::string fail_on = "high";
+  std::vector<std::string> only, skip;
+  bool quiet = false;
+  bool no_color = false;
+  bool verbose = false;
+  std::string host;
+};
+
+int exit_code_for(const core::Error& e) { return e.kind == core::ErrorKind::usage ? k_exit_usage : k_exit_unreachable; }
+
+int report_error(const core::Error& e) {
+  std::cerr << "drydock: " << e.describe() << "\n";
+  return exit_code_for(e);
+}
+
+class Progress {
+ public:
+  explicit Progress(const Common& c) : m_on(!c.quiet && (c.verbose || ::isatty(STDERR_FILENO) != 0)) {}
+  void note(std::string_view text) const {
+    if (m_on) std::cerr << "drydock: " << text << "\n";
+  }
+  [[nodiscard]] collect::Progress sink() const {
+    if (!m_on) return {};
+    return collect::Progress{[](std::string_view text) { std::cerr << "drydock: " << text << "\n"; }};
+  }
+
+ private:
+  bool m_on;
+};
+
+std::optional<std::string> getenv_lookup(std::string_view name) {
+  const char* v = std::getenv(std::string(name).c_str());
+  return v ? std::optional<std::string>(v) : std::nullopt;
+}
+
+std::string docker_config_dir() {
+  if (auto d = getenv_lookup("DOCKER_CONFIG"); d && !d->empty()) return *d;
+  const char* home = std::getenv("HOME");
+  return std::string(home ? home : "") + "/.docker";
+}
+
+core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {
+  DRYDOCK_TRY(endpoint, collect::resolve_endpoint(c.host, getenv_lookup, docker_config_dir()));
+  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, collect::ClientOptions{}));
+  progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
+  return client;
+}
+
+/// Renders the report, writes it, and turns it into the exit code.
+int finish(const audit::Report& report, const Common& c) {
+  std::string body;
+  if (c.format == "json") {
+    body = render::json(report);
+  } else {
+    const bool to_terminal = c.output.empty() && ::isatty(STDOUT_FILENO) != 0;
+    const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
+    body = render::text(report, render::TextOptions{color, c.verbose});
+  }
+  if (c.output.empty()) {
+    std::cout << body << std::flush;
+  } else {
+    std::ofstream out(c.output, std::ios::binary | std::ios::trunc);
+    out << body;
+    if (!out) {
+      std::cerr << "drydock: cannot write the report to " << c.output << "\n";
+      return k_exit_usage;
+    }
+  }
+  if (c.fail_on == "none") return k_exit_ok;
+  return report.has_findings_at_or_above(*core::parse_severity(c.fail_on)) ? k_exit_findings : k_exit_ok;
+}
+
+void add_common(CLI::App& cmd, Common& c, bool engine) {
+  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
+  cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none)")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
+      ->capture_default_str();
+  cmd.add_option("--only", c.only, "Run only these checks (id, CIS number, alias or area)")->delimiter(',');
+  cmd.add_option("--skip", c.skip, "Do not run these checks (id, CIS number, alias or area)")->delimiter(',');
+  cmd.add_flag("--quiet,-q", c.quiet, "No progress on stderr");
+  cmd.add_flag("--no-color", c.no_color, "No colour, even on a terminal");
+  cmd.add_flag("--verbose,-v", c.verbose, "List passes and remediation; progress on stderr");
+  if (engine) cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
+}
+
+int cmd_host(const Common& c) {
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+  auto client = connect_engine(c, progress);
+  if (!client) return report_error(client.error());
+  auto snapshot = collect::collect_host(**client, progress.sink());
+  if (!snapshot) return report_error(snapshot.error());
+  progress.note(fmt::format("auditing {} containers and {} images", snapshot->containers.size(), snapshot->images.size()));
+  auto report = audit::run(*snapshot, *selection, audit::RunOptions{});
+  report.command = "host";
+  report.target = (*client)->endpoint().host;
+  return finish(report, c);
+}
+
+/// Reads `docker inspect` output from a file; each unreadable element becomes an error subject.
+core::Expected<model::HostSnapshot> snapshot_from_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return core::fail(core::ErrorKind::io, "cannot open the file", path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto doc = parse::inspect_document(text.str());
+  if (!doc) {
+    auto e = doc.error();
+    e.where = e.where.empty() ? path : path + ": " + e.where;
+    return tl::unexpected(e);
+  }
+  model::HostSnapshot snapshot;
+  std::size_t index = 0;
+  for (auto& element : *doc) {
+    if (element) {
+      element->origin = path;
+      snapshot.containers.push_back(std::move(*element));
+    } else {
+      snapshot.unreadable.push_back(model::Unreadable{"container", fmt::format("{}[{}]", path, index), fmt::format("{}[{}]", path, index),
+                                                      element.error().describe()});
+    }
+    ++index;
+  }
+  return snapshot;
+}
+
+int cmd_container(const Common& c, const std::vector<std::string>& refs) {
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+  const audit::RunOptions options{.daemon_checks = false, .image_checks = false};
+
+  audit::Report report;
+  report.command = "container";
+  std::vector<std::string> names;
+  std::vector<std::string> targets;
+  for (const auto& ref : refs) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(ref, ec)) {
+      names.push_back(ref);
+      continue;
+    }
+    auto snapshot = snapshot_from_file(ref);
+    if (!snapshot) return report_error(snapshot.error());
+    auto part = audit::run(*snapshot, *selection, options);
+    report.results.insert(report.results.end(), part.results.begin(), part.results.end());
+    targets.push_back(ref);
+  }
+  if (!names.empty()) {
+    auto client = connect_engine(c, progress);
+    if (!client) return report_error(client.error());
+    auto snapshot = collect::collect_containers(**client, names, progress.sink());
+    if (!snapshot) return report_error(snapshot.error());
+    auto part = audit::run(*snapshot, *selection, options);
+    report.results.insert(report.results.end(), part.results.begin(), part.results.end());
+    targets.push_back((*client)->endpoint().host);
+  }
+  report.target = core::join(targets, ", ");
+  return finish(report, c);
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"drydock: audits the security of Docker hosts, containers and images (CIS Docker Benchmark v1.6.0)", "drydock"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("drydock ") + DRYDOCK_VERSION);
+
+  Common common;
+  auto* host = app.add_subcommand("host", "Audit a whole Docker host: every container (running and stopped) and the images in use");
+  add_common(*host, common, true);
+
+  std::vector<std::string> refs;
+  auto* container = app.add_subcommand("container", "Audit given containers: names, ids, or files of `docker inspect` output");
+  add_common(*container, common, true);
+  container->add_option("containers", refs, "Container names or ids, or inspect JSON files")->required();
+
+  std::string catalogue_format = "text";
+  auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");
+  checks_cmd->add_option("--format", catalogue_format, "text, json or markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "drydock: " << e.what() << "\n(run `drydock --help` for usage)\n";
+    return k_exit_usage;
+  }
+
+  if (checks_cmd->parsed()) {
+    std::cout << render::catalogue(catalogue_format);
+    return k_exit_ok;
+  }
+  if (host->parsed()) return cmd_host(common);
+  return cmd_container(common, refs);
+}
+
+}  // namespace drydock::cli

@@ -1,0 +1,118 @@
+#include <fmt/color.h>
+#include <fmt/format.h>
+
+#include <map>
+
+#include "drydock/render/render.hpp"
+
+namespace drydock::render {
+namespace {
+
+using core::Severity;
+using core::Status;
+
+class Painter {
+ public:
+  explicit Painter(bool on) : m_on(on) {}
+  [[nodiscard]] std::string paint(std::string_view text, fmt::text_style style) const {
+    return m_on ? fmt::format(style, "{}", text) : std::string(text);
+  }
+  [[nodiscard]] std::string status(Status s) const {
+    const auto label = fmt::format("{:<5}", core::to_string(s));
+    switch (s) {
+      case Status::fail: return paint(label, fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold);
+      case Status::warn: return paint(label, fmt::fg(fmt::terminal_color::yellow));
+      case Status::pass: return paint(label, fmt::fg(fmt::terminal_color::green));
+      case Status::info: return paint(label, fmt::fg(fmt::terminal_color::cyan));
+      case Status::error: return paint(label, fmt::fg(fmt::terminal_color::magenta) | fmt::emphasis::bold);
+      case Status::skip: return paint(label, fmt::emphasis::faint);
+    }
+    return label;
+  }
+  [[nodiscard]] std::string bold(std::string_view text) const { return paint(text, fmt::emphasis::bold); }
+  [[nodiscard]] std::string faint(std::string_view text) const { return paint(text, fmt::emphasis::faint); }
+
+ private:
+  bool m_on;
+};
+
+std::string section_of(const checks::Check& c) {
+  return c.cis.empty() ? std::string() : std::string(c.cis.substr(0, c.cis.find('.')));
+}
+
+/// The worst status of a check's results decides its mark in the heading.
+Status worst(const std::vector<const audit::Result*>& results) {
+  static constexpr Status k_order[] = {Status::error, Status::fail, Status::warn, Status::info, Status::pass, Status::skip};
+  for (auto s : k_order) {
+    for (const auto* r : results) {
+      if (r->finding.status == s) return s;
+    }
+  }
+  return Status::skip;
+}
+
+}  // namespace
+
+std::string text(const audit::Report& report, const TextOptions& options) {
+  const Painter p(options.color);
+  std::string out;
+  if (!report.target.empty()) out += p.bold(fmt::format("drydock {}: {}", report.command, report.target)) + "\n";
+
+  // Results arrive grouped by check, in catalogue order; keep that order.
+  std::vector<std::pair<const checks::Check*, std::vector<const audit::Result*>>> by_check;
+  for (const auto& r : report.results) {
+    if (by_check.empty() || by_check.back().first != r.check) by_check.push_back({r.check, {}});
+    by_check.back().second.push_back(&r);
+  }
+
+  std::string section = "?";
+  for (const auto& [check, results] : by_check) {
+    if (section_of(*check) != section) {
+      section = section_of(*check);
+      const auto title = section_title(section);
+      out += "\n" + p.bold(title.empty() ? "Other checks" : fmt::format("{} {}", section, title)) + "\n";
+    }
+    const Status mark = worst(results);
+    out += fmt::format("  {} {:<5} {} {}\n", p.status(mark), check->cis.empty() ? "-" : check->cis, p.bold(check->title),
+                       p.faint(fmt::format("[{} {}]", check->id, core::to_string(check->severity))));
+    int passes = 0;
+    bool finding = false;
+    for (const auto* r : results) {
+      const Status s = r->finding.status;
+      if (s == Status::pass && !options.verbose) {
+        ++passes;
+        continue;
+      }
+      finding = finding || s == Status::fail || s == Status::warn;
+      std::string where;
+      if (r->finding.location) where = fmt::format(" ({}:{})", r->finding.location->file, r->finding.location->line);
+      const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
+                                       ? fmt::format(" [{}]", core::to_string(r->severity()))
+                                       : "";
+      out += fmt::format("      {} {} {}{}: {}{}\n", p.status(s), r->subject.kind, p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name),
+                         where, r->finding.evidence, severity);
+    }
+    if (passes > 0) out += p.faint(fmt::format("      pass on {} other subject{}", passes, passes == 1 ? "" : "s")) + "\n";
+    if (finding && options.verbose) out += fmt::format("      fix: {}\n", check->remediation);
+  }
+
+  const auto counts = report.summary();
+  std::map<Severity, int> by_severity;
+  for (const auto& r : report.results) {
+    if (r.finding.status == Status::fail || r.finding.status == Status::warn) ++by_severity[r.severity()];
+  }
+  std::string severities;
+  for (auto s : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
+    if (by_severity[s] > 0) severities += fmt::format("{}{} {}", severities.empty() ? "" : ", ", by_severity[s], core::to_string(s));
+  }
+  auto count = [&](Status s) { return counts.at(static_cast<std::size_t>(s)); };
+  out += fmt::format("\nSummary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}\n", count(Status::fail), count(Status::warn),
+                     count(Status::pass), count(Status::info), count(Status::skip), count(Status::error),
+                     severities.empty() ? "" : fmt::format(" (findings: {})", severities));
+  if (!options.verbose && (count(Status::fail) + count(Status::warn)) > 0) {
+    out += "Run with --verbose for the remediation of each finding, or --format json for every detail.\n";
+  }
+  return out;
+}
+
+}  // namespace drydock::render
