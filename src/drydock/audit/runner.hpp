@@ -1,6 +1,8 @@
 #pragma once
 /// Runs the selected checks over a snapshot, turning every exception into an `error` result.
 
+#include <span>
+
 #include "drydock/audit/report.hpp"
 #include "drydock/audit/selection.hpp"
 #include "drydock/model/host.hpp"
@@ -14,6 +16,9 @@ struct RunOptions {
 
 /// One result per (selected check, subject). A scope with no subjects yields one `skip`
 /// per check, saying so; an unreadable subject yields `error` for each of its checks.
+Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
+           std::span<const checks::Check> table);
+/// The same over the whole catalogue.
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options);
 
 /// The subject for a container.

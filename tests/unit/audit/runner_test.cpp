@@ -1,0 +1,150 @@
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "drydock/audit/runner.hpp"
+#include "drydock/audit/selection.hpp"
+#include "drydock/checks/catalogue.hpp"
+
+namespace drydock::audit {
+namespace {
+
+using checks::Check;
+using checks::Results;
+using core::Severity;
+using core::Status;
+
+model::ContainerSpec container(std::string name, bool privileged = false) {
+  model::ContainerSpec c;
+  c.id = name + "-id";
+  c.name = std::move(name);
+  c.privileged = privileged;
+  return c;
+}
+
+const std::vector<Check>& table() {
+  static const std::vector<Check> t{
+      Check{.id = "test.privileged", .cis = "5.5", .title = "privileged", .severity = Severity::critical,
+            .rationale = "r", .remediation = "x", .aliases = {"ALIAS-1"},
+            .evaluate = [](const model::ContainerSpec& c, const model::HostSnapshot&, Results& out) {
+              if (c.privileged) out.fail("HostConfig.Privileged=true").severity = Severity::high;
+              else out.pass("HostConfig.Privileged=false");
+            }},
+      Check{.id = "test.throws", .cis = "5.10", .title = "throws", .severity = Severity::low, .rationale = "r",
+            .remediation = "x",
+            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, Results&) { throw std::runtime_error("boom"); }},
+      Check{.id = "test.twice", .cis = "", .title = "twice", .severity = Severity::low, .rationale = "r", .remediation = "x",
+            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, Results& out) {
+              out.pass("one");
+              out.pass("two");
+            }},
+      Check{.id = "test.silent", .cis = "", .title = "silent", .severity = Severity::low, .rationale = "r", .remediation = "x",
+            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, Results&) {}},
+      Check{.id = "test.daemon", .cis = "5.1", .title = "daemon", .severity = Severity::low, .rationale = "r", .remediation = "x",
+            .evaluate = [](const model::HostSnapshot&, Results& out) { out.pass("ok"); }},
+  };
+  return t;
+}
+
+const Result& find(const Report& r, std::string_view id, std::string_view subject) {
+  for (const auto& res : r.results) {
+    if (res.check->id == id && res.subject.name == subject) return res;
+  }
+  throw std::runtime_error("no result for " + std::string(id) + " on " + std::string(subject));
+}
+
+TEST(Runner, OneResultPerCheckAndSubject) {
+  model::HostSnapshot s;
+  s.containers = {container("web", true), container("db")};
+  const auto report = run(s, Selection{}, RunOptions{}, table());
+  EXPECT_EQ(report.results.size(), 4u * 2u + 1u);
+  EXPECT_EQ(find(report, "test.privileged", "web").finding.status, Status::fail);
+  EXPECT_EQ(find(report, "test.privileged", "web").severity(), Severity::high);  // the finding's override
+  EXPECT_EQ(find(report, "test.privileged", "db").finding.status, Status::pass);
+  EXPECT_EQ(find(report, "test.privileged", "db").severity(), Severity::critical);
+  EXPECT_EQ(find(report, "test.privileged", "web").subject.kind, "container");
+  EXPECT_EQ(find(report, "test.privileged", "web").subject.id, "web-id");
+}
+
+TEST(Runner, ExceptionsAndMisbehavingChecksBecomeErrors) {
+  model::HostSnapshot s;
+  s.containers = {container("web")};
+  const auto report = run(s, Selection{}, RunOptions{}, table());
+  const auto& thrown = find(report, "test.throws", "web").finding;
+  EXPECT_EQ(thrown.status, Status::error);
+  EXPECT_NE(thrown.evidence.find("boom"), std::string::npos);
+  EXPECT_EQ(find(report, "test.twice", "web").finding.status, Status::error);
+  EXPECT_EQ(find(report, "test.silent", "web").finding.status, Status::error);
+}
+
+TEST(Runner, NothingToEvaluateIsSaidOnceAsSkip) {
+  model::HostSnapshot s;
+  const auto report = run(s, Selection{}, RunOptions{}, table());
+  int skips = 0;
+  for (const auto& r : report.results) {
+    if (r.check->id == "test.privileged") {
+      ++skips;
+      EXPECT_EQ(r.finding.status, Status::skip);
+    }
+  }
+  EXPECT_EQ(skips, 1);
+}
+
+TEST(Runner, UnreadableSubjectsAreErrorsNotPasses) {
+  model::HostSnapshot s;
+  s.containers = {container("web")};
+  s.unreadable = {model::Unreadable{"container", "bad-id", "bad", "inspect: malformed JSON"}};
+  const auto report = run(s, Selection{}, RunOptions{}, table());
+  const auto& r = find(report, "test.privileged", "bad");
+  EXPECT_EQ(r.finding.status, Status::error);
+  EXPECT_EQ(r.finding.evidence, "inspect: malformed JSON");
+}
+
+TEST(Runner, DaemonChecksOnlyWhenAsked) {
+  model::HostSnapshot s;
+  s.containers = {container("web")};
+  auto with = run(s, Selection{}, RunOptions{}, table());
+  auto without = run(s, Selection{}, RunOptions{.daemon_checks = false}, table());
+  EXPECT_EQ(with.results.size(), without.results.size() + 1);
+}
+
+TEST(Selection, MatchesIdCisSectionAliasAndArea) {
+  const auto& t = table();
+  EXPECT_TRUE(matches(t[0], "test.privileged"));
+  EXPECT_TRUE(matches(t[0], "5.5"));
+  EXPECT_TRUE(matches(t[0], "5"));
+  EXPECT_TRUE(matches(t[0], "ALIAS-1"));
+  EXPECT_TRUE(matches(t[0], "test"));
+  EXPECT_FALSE(matches(t[1], "5.1"));  // 5.10 is not within 5.1
+  EXPECT_TRUE(matches(t[1], "5.10"));
+  EXPECT_FALSE(matches(t[0], "test.priv"));
+  EXPECT_FALSE(matches(t[0], ""));
+}
+
+TEST(Selection, UnknownPatternIsAUsageError) {
+  const auto s = Selection::make({"runtime.no-such-check"}, {});
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().kind, core::ErrorKind::usage);
+  EXPECT_NE(s.error().message.find("runtime.no-such-check"), std::string::npos);
+}
+
+TEST(Selection, OnlyAndSkip) {
+  const auto s = Selection::make({"runtime.privileged", "5.10"}, {"5.10"});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_TRUE(s->selected(*checks::find_check("runtime.privileged")));
+  EXPECT_FALSE(s->selected(*checks::find_check("runtime.host-network")));
+  EXPECT_FALSE(s->selected(*checks::find_check("runtime.memory-limit")));
+}
+
+TEST(Report, FailOnThresholdCountsFailAndWarnOnly) {
+  model::HostSnapshot s;
+  s.containers = {container("web", true)};
+  const auto report = run(s, Selection{}, RunOptions{}, std::span(table()).first(1));
+  EXPECT_TRUE(report.has_findings_at_or_above(Severity::high));   // overridden to high
+  EXPECT_FALSE(report.has_findings_at_or_above(Severity::critical));
+  const auto counts = report.summary();
+  EXPECT_EQ(counts[static_cast<int>(Status::fail)], 1);
+}
+
+}  // namespace
+}  // namespace drydock::audit
