@@ -135,7 +135,8 @@ class Reader {
     const json* v = object(obj, base, key);
     if (v == nullptr) return;
     out.clear();
-    for (const auto& [k, e] : v->items()) out.push_back(k);
+    for (const auto& [k, e] : v->items())
+      out.push_back(k);
   }
 
   static std::string path(const std::string& base, std::string_view key) {
@@ -248,7 +249,9 @@ void read_ports(Reader& r, const json* host, model::ContainerSpec& c) {
   const json* bindings = r.object(host, "HostConfig", "PortBindings");
   if (bindings == nullptr) return;
   for (const auto& [port, list] : bindings->items()) {
-    const std::string port_path = base + "." + port;
+    std::string port_path = base;
+    port_path += '.';
+    port_path += port;
     if (list.is_null()) continue;
     if (!list.is_array()) {
       r.wrong_type(port_path, "an array", list);
@@ -531,7 +534,8 @@ core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std
     if (e.os.empty()) r.read(&info, "Info", "OSType", e.os);
     std::vector<std::string> options;
     r.read(&info, "Info", "SecurityOptions", options);
-    for (const auto& o : options) e.security_options.push_back(security_option_name(o));
+    for (const auto& o : options)
+      e.security_options.push_back(security_option_name(o));
     if (const json* swarm = r.object(&info, "Info", "Swarm")) {
       r.read(swarm, "Info.Swarm", "LocalNodeState", e.swarm_state);
       r.read(swarm, "Info.Swarm", "ControlAvailable", e.swarm_control_available);
@@ -568,8 +572,10 @@ core::Expected<std::vector<model::Process>> top(std::string_view text) {
 
     std::vector<model::Process> out;
     const json* rows = r.array(&j, "", "Processes");
-    if (rows == nullptr) return r.ok() ? core::Expected<std::vector<model::Process>>(out)
-                                       : core::fail(core::ErrorKind::parse, r.message(), "top");
+    if (rows == nullptr) {
+      if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "top");
+      return out;
+    }
     for (std::size_t i = 0; i < rows->size(); ++i) {
       const json& row = (*rows)[i];
       const std::string p = Reader::index("Processes", i);

@@ -1,6 +1,7 @@
 #include <fmt/color.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 
 #include "drydock/render/render.hpp"
@@ -42,7 +43,7 @@ std::string section_of(const checks::Check& c) {
 
 /// The worst status of a check's results decides its mark in the heading.
 Status worst(const std::vector<const audit::Result*>& results) {
-  static constexpr Status k_order[] = {Status::error, Status::fail, Status::warn, Status::info, Status::pass, Status::skip};
+  static constexpr Status k_order[] = {Status::fail, Status::warn, Status::error, Status::info, Status::pass, Status::skip};
   for (auto s : k_order) {
     for (const auto* r : results) {
       if (r->finding.status == s) return s;
@@ -56,7 +57,10 @@ Status worst(const std::vector<const audit::Result*>& results) {
 std::string text(const audit::Report& report, const TextOptions& options) {
   const Painter p(options.color);
   std::string out;
-  if (!report.target.empty()) out += p.bold(fmt::format("drydock {}: {}", report.command, report.target)) + "\n";
+  if (!report.target.empty()) {
+    out += p.bold(fmt::format("drydock {}: {}", report.command, report.target));
+    out += '\n';
+  }
 
   // Results arrive grouped by check, in catalogue order; keep that order.
   std::vector<std::pair<const checks::Check*, std::vector<const audit::Result*>>> by_check;
@@ -70,20 +74,32 @@ std::string text(const audit::Report& report, const TextOptions& options) {
     if (section_of(*check) != section) {
       section = section_of(*check);
       const auto title = section_title(section);
-      out += "\n" + p.bold(title.empty() ? "Other checks" : fmt::format("{} {}", section, title)) + "\n";
+      out += '\n';
+      out += p.bold(title.empty() ? "Other checks" : fmt::format("{} {}", section, title));
+      out += '\n';
     }
     const Status mark = worst(results);
     out += fmt::format("  {} {:<5} {} {}\n", p.status(mark), check->cis.empty() ? "-" : check->cis, p.bold(check->title),
                        p.faint(fmt::format("[{} {}]", check->id, core::to_string(check->severity))));
     int passes = 0;
     bool finding = false;
+    bool listed = false;
+    // Skips usually share one reason (no AppArmor on this host): said once with a count.
+    std::vector<std::pair<std::string, int>> skip_reasons;
     for (const auto* r : results) {
       const Status s = r->finding.status;
       if (s == Status::pass && !options.verbose) {
         ++passes;
         continue;
       }
+      if (s == Status::skip && !options.verbose) {
+        auto it = std::find_if(skip_reasons.begin(), skip_reasons.end(), [&](const auto& e) { return e.first == r->finding.evidence; });
+        if (it == skip_reasons.end()) skip_reasons.emplace_back(r->finding.evidence, 1);
+        else ++it->second;
+        continue;
+      }
       finding = finding || s == Status::fail || s == Status::warn;
+      listed = true;
       std::string where;
       if (r->finding.location) where = fmt::format(" ({}:{})", r->finding.location->file, r->finding.location->line);
       const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
@@ -92,7 +108,14 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       out += fmt::format("      {} {} {}{}: {}{}\n", p.status(s), r->subject.kind, p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name),
                          where, r->finding.evidence, severity);
     }
-    if (passes > 0) out += p.faint(fmt::format("      pass on {} other subject{}", passes, passes == 1 ? "" : "s")) + "\n";
+    for (const auto& [reason, n] : skip_reasons) {
+      out += fmt::format("      {} {}{}\n", p.status(Status::skip), n > 1 ? fmt::format("{} subjects: ", n) : "", reason);
+      listed = true;
+    }
+    if (passes > 0) {
+      out += p.faint(fmt::format("      pass on {}{} subject{}", passes, listed ? " other" : "", passes == 1 ? "" : "s"));
+      out += '\n';
+    }
     if (finding && options.verbose) out += fmt::format("      fix: {}\n", check->remediation);
   }
 

@@ -65,6 +65,14 @@ for e in $(docker inspect -f '{{range .ExecIDs}}{{.}} {{end}}' dd-fx-running); d
   api "/exec/$e/json" > "exec-$i.json"; i=$((i + 1))
 done
 
+# A running container whose health check has reported.
+docker run -d --name dd-fx-healthy --label drydock.fixture=1 --health-cmd 'exit 0' --health-interval 1s "$img" >/dev/null
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  [ "$(docker inspect -f '{{.State.Health.Status}}' dd-fx-healthy)" = healthy ] && break
+  sleep 1
+done
+docker inspect dd-fx-healthy > healthy.json
+
 docker image inspect "$img" > image-busybox.json
 docker image inspect dd-fx/hardened:1 > image-hardened.json
 api /version > version.json

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Benchmark `drydock host` against a lower bound: the same Engine API data, fetched with
+# curl in two parallel stages. See bench/README.md.
+#
+#   bench/host-audit.sh [--created] [--runs K] N
+#
+#   N          number of containers to create (labelled, removed at exit)
+#   --created  only `docker create` them (stopped: no /top calls; use for large N)
+#   --runs K   measured runs of each contender, interleaved (default 5); medians reported
+#
+# Environment: DRYDOCK (binary; default build/release/drydock, else build/dev/drydock),
+#              DOCKER_BENCH (optional docker-bench-security checkout, measured as well),
+#              DOCKER_HOST (unix:// only; default /var/run/docker.sock).
+set -euo pipefail
+
+usage() { echo "usage: $0 [--created] [--runs K] N" >&2; exit 2; }
+
+created=0
+runs=5
+n=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --created) created=1 ;;
+    --runs) shift; runs="${1:-}" ;;
+    -h|--help) usage ;;
+    *) [ -z "$n" ] || usage; n="$1" ;;
+  esac
+  shift
+done
+[[ "$n" =~ ^[0-9]+$ ]] || usage
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || usage
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+if [ -z "${DRYDOCK:-}" ]; then
+  DRYDOCK="$root/build/release/drydock"
+  [ -x "$DRYDOCK" ] || DRYDOCK="$root/build/dev/drydock"
+fi
+
+case "${DOCKER_HOST:-}" in
+  "") sock=/var/run/docker.sock ;;
+  unix://*) sock="${DOCKER_HOST#unix://}" ;;
+  *) echo "DOCKER_HOST=$DOCKER_HOST: only unix sockets are supported by the curl lower bound" >&2; exit 2 ;;
+esac
+
+for tool in docker curl jq tar; do
+  command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 2; }
+done
+[ -x /bin/busybox ] || { echo "/bin/busybox (busybox-static) is required" >&2; exit 2; }
+if [ ! -x /usr/bin/time ]; then
+  echo "installing GNU time for the peak RSS measurement" >&2
+  (apt-get install -y -qq time >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq time; }) >&2 || true
+fi
+if [ ! -x "$DRYDOCK" ]; then
+  echo "warning: no drydock binary at $DRYDOCK; measuring the lower bound only" >&2
+  DRYDOCK=""
+fi
+curl -sS --fail --unix-socket "$sock" http://docker/_ping >/dev/null ||
+  { echo "the Docker Engine at $sock does not answer" >&2; exit 3; }
+
+# ----------------------------------------------------------------------------------------
+# Fixture: one imported busybox image, N labelled containers
+
+label="drydock.bench=$$"
+image="drydock-bench/busybox:$$"
+tmp="$(mktemp -d /tmp/drydock-bench-XXXXXX)"
+
+cleanup() {
+  local ids
+  ids="$(docker ps -aq --filter "label=$label" 2>/dev/null || true)"
+  # shellcheck disable=SC2086
+  [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
+  docker rmi -f "$image" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$tmp/rootfs/bin"
+cp /bin/busybox "$tmp/rootfs/bin/busybox"
+for a in sh sleep true; do ln -s busybox "$tmp/rootfs/bin/$a"; done
+tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
+docker import --change 'CMD ["sleep","3600"]' --change "LABEL $label" "$tmp/rootfs.tar" "$image" >/dev/null
+
+verb=(run -d)
+[ "$created" = 1 ] && verb=(create)
+echo "creating $n containers (docker ${verb[*]}) ..." >&2
+seq 1 "$n" | xargs -P 8 -I{} docker "${verb[@]}" --label "$label" --name "drydock-bench-$$-{}" "$image" >/dev/null
+
+# ----------------------------------------------------------------------------------------
+# (A) the lower bound: what drydock needs from the engine, fetched with curl
+
+now() { echo "${EPOCHREALTIME/,/.}"; }
+
+# Stage 1: ping (for the API version), version, info, the container and image lists.
+# Stage 2: every container's inspect, every running container's processes, every image in
+# use; one curl, 8 transfers in flight.
+lower_bound() {
+  local d="$tmp/lb" v
+  mkdir -p "$d"
+  curl --no-progress-meter --fail --parallel --parallel-max 8 --unix-socket "$sock" \
+    -D "$d/ping.h" -o /dev/null http://docker/_ping \
+    -o "$d/version.json" http://docker/version \
+    -o "$d/info.json" http://docker/info \
+    -o "$d/containers.json" "http://docker/containers/json?all=1" \
+    -o "$d/images.json" http://docker/images/json
+  local headers
+  headers="$(<"$d/ping.h")"
+  [[ "$headers" =~ [Aa]pi-[Vv]ersion:\ *([0-9.]+) ]] || { echo "no Api-Version header from /_ping" >&2; return 1; }
+  v="${BASH_REMATCH[1]}"
+  # awk, not jq: jq alone starts in ~45 ms, which would flatter the ratio. The list is
+  # Docker's compact JSON, one object per container, "Id" first.
+  awk -v b="http://docker/v$v" '
+    function get(u) { printf "url = \"%s%s\"\noutput = \"/dev/null\"\n", b, u }
+    BEGIN { RS = "[{]\"Id\":\"" }
+    NR > 1 {
+      id = substr($0, 1, 64); get("/containers/" id "/json")
+      if ($0 ~ /"State":"running"/) get("/containers/" id "/top")
+      if (match($0, /"ImageID":"[^"]+"/)) images[substr($0, RSTART + 11, RLENGTH - 12)] = 1
+    }
+    END { for (i in images) get("/images/" i "/json") }
+  ' "$d/containers.json" >"$d/stage2.curlrc"
+  curl --no-progress-meter --fail --parallel --parallel-max 8 --unix-socket "$sock" -K "$d/stage2.curlrc"
+}
+
+drydock_run() { "$DRYDOCK" host --format json >/dev/null 2>"$tmp/drydock.err" || [ $? -eq 1 ]; }
+
+docker_bench_run() {
+  (cd "$DOCKER_BENCH" && sh ./docker-bench-security.sh -c container_runtime -l "$tmp/dbs.log" >/dev/null 2>&1) || true
+}
+
+timed() {  # timed NAME CMD...: appends the wall time to $tmp/NAME.times
+  local name="$1" t0 t1
+  shift
+  t0="$(now)"
+  "$@"
+  t1="$(now)"
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$tmp/$name.times"
+}
+
+median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Warm-up, not measured: page cache, engine caches, a first failure shows here.
+lower_bound
+if [ -n "$DRYDOCK" ]; then
+  drydock_run || { echo "drydock failed:" >&2; cat "$tmp/drydock.err" >&2; exit 1; }
+fi
+
+total="$(jq length "$tmp/lb/containers.json")"
+running="$(jq '[.[] | select(.State == "running")] | length' "$tmp/lb/containers.json")"
+images="$(jq '[.[].ImageID] | unique | length' "$tmp/lb/containers.json")"
+urls="$(grep -c '^url = ' "$tmp/lb/stage2.curlrc")"
+[ "$urls" -eq $((total + running + images)) ] ||
+  { echo "lower bound: stage 2 has $urls URLs, expected $((total + running + images))" >&2; exit 1; }
+echo "engine: $total containers ($running running), $images images in use; $runs runs each, interleaved" >&2
+
+for ((i = 1; i <= runs; i++)); do
+  timed lower lower_bound
+  [ -z "$DRYDOCK" ] || timed drydock drydock_run
+  [ -z "${DOCKER_BENCH:-}" ] || timed dockerbench docker_bench_run
+done
+
+a="$(median "$tmp/lower.times")"
+printf '%-44s %8.3f s   (runs: %s)\n' "lower bound (curl, 2 parallel stages)" "$a" "$(tr '\n' ' ' <"$tmp/lower.times")"
+if [ -n "$DRYDOCK" ]; then
+  b="$(median "$tmp/drydock.times")"
+  printf '%-44s %8.3f s   (runs: %s)\n' "drydock host --format json" "$b" "$(tr '\n' ' ' <"$tmp/drydock.times")"
+  awk -v a="$a" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / lower bound", b / a }'
+fi
+if [ -n "${DOCKER_BENCH:-}" ]; then
+  c="$(median "$tmp/dockerbench.times")"
+  printf '%-44s %8.3f s\n' "docker-bench-security -c container_runtime" "$c"
+  [ -z "$DRYDOCK" ] || awk -v b="$b" -v c="$c" 'BEGIN { printf "%-44s %8.1f\n", "docker-bench-security / drydock", c / b }'
+fi
+if [ -n "$DRYDOCK" ] && [ -x /usr/bin/time ]; then
+  /usr/bin/time -v -o "$tmp/rss" "$DRYDOCK" host --format json >/dev/null 2>&1 || true
+  rss="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/rss")"
+  printf '%-44s %8s KiB\n' "drydock peak RSS" "${rss:-?}"
+fi

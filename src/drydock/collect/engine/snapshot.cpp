@@ -1,0 +1,348 @@
+#include "drydock/collect/engine/snapshot.hpp"
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "drydock/parse/engine.hpp"
+
+namespace drydock::collect {
+namespace {
+
+using core::ErrorKind;
+
+/// Percent-encodes a path segment (container names and ids are safe already; user refs may not be).
+std::string encode_segment(std::string_view s) {
+  static constexpr char k_hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~' || c == ':' || c == '@') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(k_hex[c >> 4]);
+      out.push_back(k_hex[c & 0xf]);
+    }
+  }
+  return out;
+}
+
+std::string short_id(std::string_view id) {
+  if (id.starts_with("sha256:")) id.remove_prefix(7);
+  return std::string(id.substr(0, 12));
+}
+
+/// What was learned about one container. Each member is written by one request's handler
+/// only (inspect, top, or exec j), so handlers of the same container never share a member.
+struct ContainerSlot {
+  std::string ref;   ///< what was asked for: the listed id, or the user's ref
+  std::string name;  ///< listed name, or the ref
+  bool top_requested = false;
+  bool missing = false;  ///< 404 on inspect
+  std::optional<model::ContainerSpec> spec;
+  std::string error;  ///< why the inspect could not be read
+
+  std::optional<std::vector<model::Process>> processes;
+  std::string processes_error;
+
+  std::vector<std::optional<model::ExecSession>> execs;  ///< by position in spec->exec_ids
+  std::vector<std::string> exec_errors;                  ///< "" when read or gone
+};
+
+struct ImageSlot {
+  std::string used_as;  ///< Config.Image of the first container using it
+  bool missing = false;
+  std::optional<model::ImageSpec> spec;
+  std::string error;
+};
+
+class Collector {
+ public:
+  /// `explicit_refs`: the containers were named by the user (collect_containers).
+  Collector(EngineClient& client, const Progress& progress, bool explicit_refs)
+      : m_client(client), m_progress(progress), m_explicit(explicit_refs) {}
+
+  core::Expected<model::HostSnapshot> host() {
+    m_queue.add("/containers/json?all=1", [this](core::Expected<std::string> r) { on_list(std::move(r)); });
+    add_common();
+    m_client.run(m_queue);
+    return assemble();
+  }
+
+  core::Expected<model::HostSnapshot> containers(const std::vector<std::string>& refs) {
+    std::set<std::string> seen;
+    for (const auto& ref : refs) {
+      std::string r = ref;
+      if (r.starts_with('/')) r.erase(0, 1);
+      if (!seen.insert(r).second) continue;
+      m_slots.emplace_back();
+      m_slots.back().ref = r;
+      m_slots.back().name = r;
+    }
+    for (std::size_t i = 0; i < m_slots.size(); ++i) add_inspect(i);
+    add_common();
+    m_client.run(m_queue);
+    return assemble();
+  }
+
+ private:
+  void note(const std::string& text) {
+    if (!m_progress.note) return;
+    std::lock_guard lock(m_note_mutex);
+    m_progress.note(text);
+  }
+
+  void add_common() {
+    m_queue.add("/version", [this](core::Expected<std::string> r) { m_version = std::move(r); });
+    m_queue.add("/info", [this](core::Expected<std::string> r) { m_info = std::move(r); });
+    m_queue.add("/images/json", [this](core::Expected<std::string> r) {
+      if (!r) {
+        m_image_list_error = r.error().describe();
+        return;
+      }
+      auto tags = parse::image_tags(*r);
+      if (!tags) {
+        m_image_list_error = tags.error().describe();
+        return;
+      }
+      for (auto& [tag, id] : *tags) m_tags.emplace(std::move(tag), std::move(id));
+    });
+  }
+
+  void on_list(core::Expected<std::string> r) {
+    if (!r) {
+      m_container_list_error = r.error().describe();
+      return;
+    }
+    auto list = parse::container_list(*r);
+    if (!list) {
+      m_container_list_error = list.error().describe();
+      return;
+    }
+    // Sized once, before any request that writes into a slot is queued.
+    m_slots.resize(list->size());
+    std::size_t running = 0;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      auto& s = (*list)[i];
+      m_slots[i].ref = s.id;
+      m_slots[i].name = s.name;
+      m_slots[i].top_requested = s.state == "running";
+      running += m_slots[i].top_requested ? 1 : 0;
+    }
+    note(fmt::format("{} containers ({} running)", list->size(), running));
+    for (std::size_t i = 0; i < m_slots.size(); ++i) {
+      add_inspect(i);
+      if (m_slots[i].top_requested) add_top(i, m_slots[i].ref);
+    }
+  }
+
+  void add_inspect(std::size_t i) {
+    m_queue.add(fmt::format("/containers/{}/json", encode_segment(m_slots[i].ref)),
+                [this, i](core::Expected<std::string> r) { on_inspect(i, std::move(r)); });
+  }
+
+  void add_top(std::size_t i, const std::string& id) {
+    m_queue.add(fmt::format("/containers/{}/top", encode_segment(id)), [this, i](core::Expected<std::string> r) {
+      auto& slot = m_slots[i];
+      if (!r) {
+        slot.processes_error = "could not list processes: " + r.error().describe();
+        return;
+      }
+      auto processes = parse::top(*r);
+      if (!processes) {
+        slot.processes_error = "could not list processes: " + processes.error().describe();
+        return;
+      }
+      slot.processes = std::move(*processes);
+    });
+  }
+
+  void on_inspect(std::size_t i, core::Expected<std::string> r) {
+    auto& slot = m_slots[i];
+    if (!r) {
+      if (r.error().kind == ErrorKind::not_found) {
+        slot.missing = true;
+        if (!m_explicit) note(fmt::format("container {} was removed during collection; skipped", slot.name));
+      } else {
+        slot.error = r.error().describe();
+      }
+      return;
+    }
+    auto spec = parse::container_inspect(*r);
+    if (!spec) {
+      slot.error = "malformed inspect: " + spec.error().describe();
+      return;
+    }
+    if (spec->name.empty()) spec->name = slot.name;
+    slot.execs.resize(spec->exec_ids.size());
+    slot.exec_errors.resize(spec->exec_ids.size());
+    for (std::size_t j = 0; j < spec->exec_ids.size(); ++j) {
+      m_queue.add(fmt::format("/exec/{}/json", encode_segment(spec->exec_ids[j])),
+                  [this, i, j](core::Expected<std::string> e) { on_exec(i, j, std::move(e)); });
+    }
+    if (spec->running && !slot.top_requested) {
+      slot.top_requested = true;
+      add_top(i, spec->id.empty() ? slot.ref : spec->id);
+    }
+    if (!spec->image_id.empty()) {
+      bool added = false;
+      {
+        std::lock_guard lock(m_images_mutex);
+        auto [it, inserted] = m_images.try_emplace(spec->image_id);
+        if (inserted) it->second.used_as = spec->image;
+        added = inserted;
+      }
+      if (added) {
+        const std::string id = spec->image_id;
+        m_queue.add(fmt::format("/images/{}/json", encode_segment(id)),
+                    [this, id](core::Expected<std::string> img) { on_image(id, std::move(img)); });
+      }
+    }
+    slot.spec = std::move(*spec);
+  }
+
+  void on_exec(std::size_t i, std::size_t j, core::Expected<std::string> r) {
+    auto& slot = m_slots[i];
+    if (!r) {
+      // An exec session the engine has forgotten meanwhile is simply not there any more.
+      if (r.error().kind != ErrorKind::not_found) slot.exec_errors[j] = r.error().describe();
+      return;
+    }
+    auto exec = parse::exec_inspect(*r);
+    if (!exec) {
+      slot.exec_errors[j] = "malformed exec inspect: " + exec.error().describe();
+      return;
+    }
+    slot.execs[j] = std::move(*exec);
+  }
+
+  void on_image(const std::string& id, core::Expected<std::string> r) {
+    ImageSlot result;
+    if (!r) {
+      if (r.error().kind == ErrorKind::not_found) {
+        result.missing = true;
+        note(fmt::format("image {} was removed during collection; skipped", short_id(id)));
+      } else {
+        result.error = r.error().describe();
+      }
+    } else if (auto spec = parse::image_inspect(*r)) {
+      if (spec->id.empty()) spec->id = id;
+      result.spec = std::move(*spec);
+    } else {
+      result.error = "malformed image inspect: " + spec.error().describe();
+    }
+    std::lock_guard lock(m_images_mutex);
+    auto& slot = m_images[id];
+    slot.missing = result.missing;
+    slot.spec = std::move(result.spec);
+    slot.error = std::move(result.error);
+  }
+
+  core::Expected<model::HostSnapshot> assemble() {
+    if (!m_version) return tl::unexpected(m_version.error());
+    if (!m_info) return tl::unexpected(m_info.error());
+    auto engine = parse::engine_info(*m_version, *m_info);
+    if (!engine) return tl::unexpected(engine.error());
+    engine->api_version = m_client.api_version();
+
+    model::HostSnapshot snap;
+    snap.engine = std::move(*engine);
+    snap.tags = std::move(m_tags);
+    if (!m_container_list_error.empty()) {
+      snap.unreadable.push_back({"container", "", "", "could not list containers: " + m_container_list_error});
+    }
+    if (!m_image_list_error.empty()) {
+      snap.unreadable.push_back({"image", "", "", "could not list images: " + m_image_list_error});
+    }
+
+    std::vector<std::string> not_found;
+    std::set<std::string> ids;
+    std::vector<model::Unreadable> exec_unreadable;
+    for (auto& slot : m_slots) {
+      if (slot.missing) {
+        if (m_explicit) not_found.push_back(slot.ref);
+        continue;
+      }
+      if (!slot.spec) {
+        snap.unreadable.push_back({"container", slot.ref, slot.name, slot.error});
+        continue;
+      }
+      auto& spec = *slot.spec;
+      if (!ids.insert(spec.id).second) continue;  // two refs naming one container
+      if (!spec.running) {
+        spec.processes = std::nullopt;
+        spec.processes_unavailable = fmt::format("container is not running (state {})", spec.state);
+      } else if (slot.processes) {
+        spec.processes = std::move(slot.processes);
+        spec.processes_unavailable.clear();
+      } else {
+        spec.processes_unavailable =
+            slot.processes_error.empty() ? std::string("processes were not listed") : slot.processes_error;
+      }
+      for (std::size_t j = 0; j < slot.execs.size(); ++j) {
+        if (slot.execs[j]) {
+          spec.execs.push_back(std::move(*slot.execs[j]));
+        } else if (!slot.exec_errors[j].empty()) {
+          exec_unreadable.push_back({"exec", spec.exec_ids[j], spec.name, slot.exec_errors[j]});
+        }
+      }
+      snap.containers.push_back(std::move(spec));
+    }
+    if (!not_found.empty()) {
+      std::string names;
+      for (const auto& n : not_found) names += (names.empty() ? "" : ", ") + n;
+      return core::fail(ErrorKind::not_found, "no such container: " + names);
+    }
+
+    std::set<std::string> emitted;
+    for (const auto& c : snap.containers) {
+      if (c.image_id.empty() || !emitted.insert(c.image_id).second) continue;
+      auto it = m_images.find(c.image_id);
+      if (it == m_images.end() || it->second.missing) continue;
+      if (it->second.spec) {
+        snap.images.push_back(std::move(*it->second.spec));
+      } else {
+        snap.unreadable.push_back({"image", c.image_id, it->second.used_as, it->second.error});
+      }
+    }
+    for (auto& u : exec_unreadable) snap.unreadable.push_back(std::move(u));
+    return snap;
+  }
+
+  EngineClient& m_client;
+  const Progress& m_progress;
+  const bool m_explicit;
+  RequestQueue m_queue;
+  std::mutex m_note_mutex;
+
+  core::Expected<std::string> m_version = core::fail(ErrorKind::daemon, "no answer to /version");
+  core::Expected<std::string> m_info = core::fail(ErrorKind::daemon, "no answer to /info");
+  std::map<std::string, std::string> m_tags;
+  std::string m_image_list_error;
+  std::string m_container_list_error;
+
+  std::vector<ContainerSlot> m_slots;
+  std::mutex m_images_mutex;
+  std::map<std::string, ImageSlot> m_images;  ///< image id -> result; guarded by m_images_mutex
+};
+
+}  // namespace
+
+core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress) {
+  Collector c(client, progress, false);
+  return c.host();
+}
+
+core::Expected<model::HostSnapshot> collect_containers(EngineClient& client, const std::vector<std::string>& refs,
+                                                       const Progress& progress) {
+  Collector c(client, progress, true);
+  return c.containers(refs);
+}
+
+}  // namespace drydock::collect

@@ -1,0 +1,38 @@
+#pragma once
+/// Collecting a host's runtime state from the Engine API into a model::HostSnapshot.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "drydock/collect/engine/client.hpp"
+#include "drydock/core/error.hpp"
+#include "drydock/model/host.hpp"
+
+namespace drydock::collect {
+
+/// Progress reporting; `note` may be empty. Notes are one line each, called one at a time
+/// (possibly from worker threads).
+struct Progress {
+  std::function<void(std::string_view)> note;
+};
+
+/// Everything a whole-host audit needs: /version and /info, every container (running and
+/// stopped) with its inspect, processes (`top`, running ones only) and exec sessions, the tag
+/// map (/images/json) and the inspect of every image in use by a container.
+/// Requests run `options().workers` at a time, each response parsed as it arrives; follow-up
+/// requests (top, exec, image) start as soon as the response they depend on is in.
+/// Results keep the engine's list order. A container or image removed meanwhile (404) is
+/// dropped with a note; any other failure to read one becomes a model::Unreadable entry
+/// (kind "container", "image" or "exec"), as does a failed container or image list.
+/// Only a failure of /version or /info fails the whole collection.
+core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress);
+
+/// The same for the given containers only (names, ids or id prefixes, as `docker inspect`
+/// takes them), in the order given, each container once. Refs the engine does not know fail
+/// the collection with ErrorKind::not_found naming all of them.
+core::Expected<model::HostSnapshot> collect_containers(EngineClient& client, const std::vector<std::string>& refs,
+                                                       const Progress& progress);
+
+}  // namespace drydock::collect

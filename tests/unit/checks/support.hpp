@@ -1,0 +1,98 @@
+#pragma once
+/// Test support for checks: load real `docker inspect` fixtures and run one check by id.
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "drydock/checks/catalogue.hpp"
+#include "drydock/parse/engine.hpp"
+
+namespace drydock::checks::test {
+
+inline std::string read_fixture(const std::string& name) {
+  std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/inspect/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << "missing fixture " << name;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// The one container of a fixture captured with `docker inspect` (tests/data/inspect).
+inline model::ContainerSpec container(const std::string& name) {
+  auto doc = parse::inspect_document(read_fixture(name));
+  if (!doc || doc->size() != 1 || !doc->front()) {
+    ADD_FAILURE() << name << " did not parse into one container";
+    return {};
+  }
+  return *doc->front();
+}
+
+/// The image of a fixture captured with `docker image inspect`.
+inline model::ImageSpec image(const std::string& name) {
+  const std::string text = read_fixture(name);
+  const auto first = text.find('{');
+  auto img = parse::image_inspect(text.substr(first, text.rfind('}') - first + 1));
+  if (!img) {
+    ADD_FAILURE() << name << ": " << img.error().describe();
+    return {};
+  }
+  return *img;
+}
+
+/// A snapshot of a host whose engine reports these security options.
+inline model::HostSnapshot engine_host(std::vector<std::string> security_options) {
+  model::HostSnapshot host;
+  host.engine = model::EngineInfo{};
+  host.engine->security_options = std::move(security_options);
+  host.engine->swarm_state = "inactive";
+  return host;
+}
+
+/// This machine: seccomp, no AppArmor, no SELinux.
+inline model::HostSnapshot seccomp_host() { return engine_host({"seccomp"}); }
+/// A snapshot read from files: no engine consulted.
+inline model::HostSnapshot file_host() { return {}; }
+
+inline const Check& check(std::string_view id) {
+  const Check* c = find_check(id);
+  if (c == nullptr) throw std::runtime_error("no check " + std::string(id));
+  return *c;
+}
+
+inline Finding run(std::string_view id, const model::ContainerSpec& spec, const model::HostSnapshot& host = seccomp_host()) {
+  Results out;
+  std::get<ContainerEval>(check(id).evaluate)(spec, host, out);
+  EXPECT_TRUE(out.finding()) << id << " wrote no result";
+  return out.finding().value_or(Finding{});
+}
+
+inline Finding run(std::string_view id, const model::ImageSpec& img, const model::HostSnapshot& host = seccomp_host()) {
+  Results out;
+  std::get<ImageEval>(check(id).evaluate)(img, host, out);
+  EXPECT_TRUE(out.finding()) << id << " wrote no result";
+  return out.finding().value_or(Finding{});
+}
+
+inline Finding run(std::string_view id, const model::HostSnapshot& host) {
+  Results out;
+  std::get<DaemonEval>(check(id).evaluate)(host, out);
+  EXPECT_TRUE(out.finding()) << id << " wrote no result";
+  return out.finding().value_or(Finding{});
+}
+
+}  // namespace drydock::checks::test
+
+namespace drydock::checks {
+/// Readable gtest output for statuses.
+inline void PrintTo(const Finding& f, std::ostream* os) { *os << core::to_string(f.status) << ": " << f.evidence; }
+}  // namespace drydock::checks
+
+namespace drydock::core {
+inline void PrintTo(Status s, std::ostream* os) { *os << to_string(s); }
+inline void PrintTo(Severity s, std::ostream* os) { *os << to_string(s); }
+}  // namespace drydock::core

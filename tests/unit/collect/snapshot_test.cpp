@@ -1,0 +1,397 @@
+#include "drydock/collect/engine/snapshot.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "fake_engine.hpp"
+
+namespace drydock::collect {
+namespace {
+
+using nlohmann::json;
+using testing::FakeEngine;
+using testing::FakeResponse;
+using testing::ping_response;
+
+// Shapes follow what Engine 20.10 (API 1.41) returns, trimmed to the fields that matter.
+struct FakeContainer {
+  std::string id, name, state, image, image_id;
+  std::vector<std::string> exec_ids;
+  std::string listed_state;  // state in /containers/json when it differs (raced)
+};
+
+class FakeDocker {
+ public:
+  std::vector<FakeContainer> containers;
+  std::map<std::string, std::string> images;  // id -> tag
+  std::map<std::string, FakeResponse> overrides;  // versioned path -> answer
+
+  FakeEngine::Handler handler() {
+    return [this](const std::string& path) { return answer(path); };
+  }
+
+  FakeResponse answer(const std::string& full) {
+    if (full == "/_ping") return ping_response("1.41");
+    if (auto it = overrides.find(full); it != overrides.end()) return it->second;
+    const std::string p = full.substr(std::string("/v1.41").size());
+    FakeResponse r;
+    if (p == "/version") {
+      r.body = R"({"Version":"20.10.24+dfsg1","ApiVersion":"1.41","MinAPIVersion":"1.12","Os":"linux","KernelVersion":"6.1.0"})";
+    } else if (p == "/info") {
+      r.body = R"({"ID":"G7H6:NJ5K","Name":"vm","Containers":3,"Images":2,"OSType":"linux",)"
+               R"("SecurityOptions":["name=seccomp,profile=default"],)"
+               R"("Swarm":{"LocalNodeState":"inactive","ControlAvailable":false},"Warnings":null})";
+    } else if (p == "/containers/json?all=1") {
+      json list = json::array();
+      for (const auto& c : containers) {
+        list.push_back({{"Id", c.id},
+                        {"Names", {"/" + c.name}},
+                        {"Image", c.image},
+                        {"ImageID", c.image_id},
+                        {"State", c.listed_state.empty() ? c.state : c.listed_state}});
+      }
+      r.body = list.dump();
+    } else if (p == "/images/json") {
+      json list = json::array();
+      for (const auto& [id, tag] : images) list.push_back({{"Id", id}, {"RepoTags", {tag}}});
+      list.push_back({{"Id", "sha256:dangling"}, {"RepoTags", {"<none>:<none>"}}});
+      r.body = list.dump();
+    } else if (const FakeContainer* c = find(p, "/containers/", "/json")) {
+      json execs = c->exec_ids.empty() ? json(nullptr) : json(c->exec_ids);
+      r.body = json{{"Id", c->id},
+                    {"Name", "/" + c->name},
+                    {"Image", c->image_id},
+                    {"ExecIDs", execs},
+                    {"State", {{"Status", c->state}, {"Running", c->state == "running"}}},
+                    {"Config", {{"Image", c->image}, {"User", ""}, {"Labels", json::object()}}},
+                    {"HostConfig", {{"Privileged", c->name == "web"}, {"NetworkMode", "default"}}}}
+                   .dump();
+    } else if (const FakeContainer* t = find(p, "/containers/", "/top")) {
+      if (t->state != "running") {
+        r.status = 409;
+        r.body = R"({"message":"Container )" + t->id + R"( is not running"})";
+      } else {
+        r.body = json{{"Titles", {"UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"}},
+                      {"Processes", {{"root", "4242", "4200", "0", "10:09", "?", "00:00:00", "/bin/sleep 300"}}}}
+                     .dump();
+      }
+    } else if (p.starts_with("/exec/")) {
+      const std::string id = p.substr(6, p.size() - 6 - 5);
+      r.body = json{{"ID", id},
+                    {"Running", true},
+                    {"ProcessConfig", {{"entrypoint", "/bin/sh"}, {"arguments", {"-c", "id"}}, {"privileged", true}}}}
+                   .dump();
+    } else if (p.starts_with("/images/") && p.ends_with("/json")) {
+      const std::string id = p.substr(8, p.size() - 8 - 5);
+      auto it = images.find(id);
+      if (it == images.end()) return not_found("No such image: " + id);
+      r.body = json{{"Id", id}, {"RepoTags", {it->second}}, {"Config", {{"User", "app"}}}, {"Size", 1982284}}.dump();
+    } else {
+      return not_found("page not found");
+    }
+    return r;
+  }
+
+ private:
+  static FakeResponse not_found(const std::string& message) {
+    FakeResponse r;
+    r.status = 404;
+    r.body = json{{"message", message}}.dump();
+    return r;
+  }
+
+  const FakeContainer* find(const std::string& p, const std::string& prefix, const std::string& suffix) const {
+    if (!p.starts_with(prefix) || !p.ends_with(suffix)) return nullptr;
+    const std::string ref = p.substr(prefix.size(), p.size() - prefix.size() - suffix.size());
+    for (const auto& c : containers) {
+      if (c.id == ref || c.name == ref || (ref.size() >= 4 && c.id.starts_with(ref))) return &c;
+    }
+    return nullptr;
+  }
+};
+
+const std::string k_img_a = "sha256:aaaa000000000000000000000000000000000000000000000000000000000001";
+const std::string k_img_b = "sha256:bbbb000000000000000000000000000000000000000000000000000000000002";
+
+FakeDocker three_containers() {
+  FakeDocker d;
+  d.images = {{k_img_a, "app:1"}, {k_img_b, "db:15"}};
+  d.containers = {
+      {"1111aaaa", "web", "running", "app:1", k_img_a, {"e1", "e2"}, ""},
+      {"2222bbbb", "db", "exited", "db:15", k_img_b, {}, ""},
+      {"3333cccc", "cache", "running", "app:1", k_img_a, {}, ""},
+  };
+  return d;
+}
+
+struct Notes {
+  std::mutex m;
+  std::vector<std::string> lines;
+  Progress progress() {
+    return Progress{[this](std::string_view s) {
+      std::lock_guard lock(m);
+      lines.emplace_back(s);
+    }};
+  }
+};
+
+std::unique_ptr<EngineClient> connect_to(const FakeEngine& server) {
+  auto c = EngineClient::connect(server.endpoint(), ClientOptions{});
+  EXPECT_TRUE(c) << c.error().describe();
+  return c ? std::move(*c) : nullptr;
+}
+
+long count(const std::vector<std::string>& v, const std::string& x) { return std::count(v.begin(), v.end(), x); }
+
+TEST(CollectHost, CollectsEverythingInListOrder) {
+  auto docker = three_containers();
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  Notes notes;
+  auto snap = collect_host(*client, notes.progress());
+  ASSERT_TRUE(snap) << snap.error().describe();
+
+  ASSERT_TRUE(snap->engine);
+  EXPECT_EQ(snap->engine->api_version, "1.41");
+  EXPECT_EQ(snap->engine->server_version, "20.10.24+dfsg1");
+  EXPECT_EQ(snap->engine->name, "vm");
+
+  ASSERT_EQ(snap->containers.size(), 3u);
+  EXPECT_EQ(snap->containers[0].name, "web");
+  EXPECT_EQ(snap->containers[1].name, "db");
+  EXPECT_EQ(snap->containers[2].name, "cache");
+  EXPECT_TRUE(snap->containers[0].privileged);
+
+  const auto& web = snap->containers[0];
+  ASSERT_TRUE(web.processes);
+  ASSERT_EQ(web.processes->size(), 1u);
+  EXPECT_EQ((*web.processes)[0].pid, "4242");
+  EXPECT_EQ((*web.processes)[0].command, "/bin/sleep 300");
+  EXPECT_EQ(web.processes_unavailable, "");
+  ASSERT_EQ(web.execs.size(), 2u);
+  EXPECT_EQ(web.execs[0].id, "e1");
+  EXPECT_EQ(web.execs[1].id, "e2");
+  EXPECT_TRUE(web.execs[0].privileged);
+  EXPECT_EQ(web.execs[0].command, "/bin/sh -c id");
+
+  const auto& db = snap->containers[1];
+  EXPECT_FALSE(db.processes);
+  EXPECT_EQ(db.processes_unavailable, "container is not running (state exited)");
+
+  ASSERT_EQ(snap->images.size(), 2u);  // in order of first use, each once
+  EXPECT_EQ(snap->images[0].id, k_img_a);
+  EXPECT_EQ(snap->images[1].id, k_img_b);
+  EXPECT_EQ(snap->images[0].user, "app");
+
+  EXPECT_EQ(snap->tags.size(), 2u);
+  EXPECT_EQ(snap->tags.at("app:1"), k_img_a);
+  EXPECT_TRUE(snap->unreadable.empty());
+
+  const auto reqs = server->requests();
+  EXPECT_EQ(count(reqs, "/v1.41/images/" + k_img_a + "/json"), 1);
+  EXPECT_EQ(count(reqs, "/v1.41/containers/2222bbbb/top"), 0);  // not running: not asked
+  EXPECT_EQ(count(reqs, "/v1.41/containers/1111aaaa/top"), 1);
+  EXPECT_EQ(count(reqs, "/v1.41/exec/e2/json"), 1);
+  EXPECT_EQ(reqs.size(), 1u /*ping*/ + 4u + 3u /*inspects*/ + 2u /*tops*/ + 2u /*execs*/ + 2u /*images*/);
+  EXPECT_EQ(notes.lines.front(), "3 containers (2 running)");
+}
+
+TEST(CollectHost, FailuresBecomeUnreadableOrNotes) {
+  auto docker = three_containers();
+  docker.containers.push_back({"4444dddd", "gone", "running", "app:1", k_img_a, {}, ""});
+  docker.containers.push_back({"5555eeee", "junk", "running", "app:1", k_img_a, {}, ""});
+  docker.containers.push_back({"6666ffff", "busted", "running", "app:1", k_img_a, {"e3", "e4"}, ""});
+  docker.overrides["/v1.41/containers/4444dddd/json"] = {404, R"({"message":"No such container: 4444dddd"})", {}, {}, false};
+  docker.overrides["/v1.41/containers/5555eeee/json"] = {200, R"({"Id": "5555eeee", "State": )", {}, {}, false};
+  docker.overrides["/v1.41/containers/2222bbbb/json"] = {500, R"({"message":"storage driver exploded"})", {}, {}, false};
+  docker.overrides["/v1.41/containers/6666ffff/top"] = {500, R"({"message":"ps failed"})", {}, {}, false};
+  docker.overrides["/v1.41/exec/e3/json"] = {404, R"({"message":"No such exec instance"})", {}, {}, false};
+  docker.overrides["/v1.41/exec/e4/json"] = {500, "oops", {}, {}, false};
+  docker.overrides["/v1.41/images/" + k_img_a + "/json"] = {200, "[]", {}, {}, false};
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  Notes notes;
+  auto snap = collect_host(*client, notes.progress());
+  ASSERT_TRUE(snap) << snap.error().describe();
+
+  std::vector<std::string> names;
+  for (const auto& c : snap->containers) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"web", "cache", "busted"}));
+
+  const auto& busted = snap->containers[2];
+  EXPECT_FALSE(busted.processes);
+  EXPECT_NE(busted.processes_unavailable.find("ps failed"), std::string::npos) << busted.processes_unavailable;
+  EXPECT_TRUE(busted.execs.empty());
+
+  ASSERT_EQ(snap->unreadable.size(), 4u);
+  EXPECT_EQ(snap->unreadable[0].kind, "container");
+  EXPECT_EQ(snap->unreadable[0].name, "db");
+  EXPECT_EQ(snap->unreadable[0].id, "2222bbbb");
+  EXPECT_NE(snap->unreadable[0].reason.find("storage driver exploded"), std::string::npos);
+  EXPECT_EQ(snap->unreadable[1].kind, "container");
+  EXPECT_EQ(snap->unreadable[1].name, "junk");
+  EXPECT_EQ(snap->unreadable[2].kind, "image");
+  EXPECT_EQ(snap->unreadable[2].id, k_img_a);
+  EXPECT_EQ(snap->unreadable[2].name, "app:1");
+  EXPECT_EQ(snap->unreadable[3].kind, "exec");
+  EXPECT_EQ(snap->unreadable[3].id, "e4");
+  EXPECT_EQ(snap->unreadable[3].name, "busted");
+  EXPECT_TRUE(snap->images.empty());  // a: malformed; b: only used by the unreadable db
+
+  bool noted = false;
+  for (const auto& n : notes.lines) noted = noted || n.find("gone") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+TEST(CollectHost, ContainerStartedAfterListingGetsItsProcesses) {
+  auto docker = three_containers();
+  docker.containers[1].state = "running";
+  docker.containers[1].listed_state = "exited";
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_TRUE(snap->containers[1].processes);
+  EXPECT_EQ(snap->containers[1].processes->size(), 1u);
+}
+
+TEST(CollectHost, EngineInfoFailureFailsTheCollection) {
+  auto docker = three_containers();
+  docker.overrides["/v1.41/info"] = {500, R"({"message":"info broke"})", {}, {}, false};
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {});
+  ASSERT_FALSE(snap);
+  EXPECT_EQ(snap.error().kind, core::ErrorKind::daemon);
+  EXPECT_NE(snap.error().message.find("info broke"), std::string::npos);
+
+  docker.overrides.clear();
+  docker.overrides["/v1.41/version"] = {200, "not json", {}, {}, false};
+  auto snap2 = collect_host(*client, {});
+  ASSERT_FALSE(snap2);
+  EXPECT_EQ(snap2.error().kind, core::ErrorKind::parse);
+}
+
+TEST(CollectHost, ListFailuresAreUnreadableNotEmpty) {
+  auto docker = three_containers();
+  docker.overrides["/v1.41/containers/json?all=1"] = {500, R"({"message":"list broke"})", {}, {}, false};
+  docker.overrides["/v1.41/images/json"] = {200, "{}", {}, {}, false};
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  EXPECT_TRUE(snap->containers.empty());
+  ASSERT_EQ(snap->unreadable.size(), 2u);
+  EXPECT_EQ(snap->unreadable[0].kind, "container");
+  EXPECT_NE(snap->unreadable[0].reason.find("list broke"), std::string::npos);
+  EXPECT_EQ(snap->unreadable[1].kind, "image");
+}
+
+TEST(CollectHost, EmptyHost) {
+  FakeDocker docker;
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  EXPECT_TRUE(snap->containers.empty());
+  EXPECT_TRUE(snap->images.empty());
+  EXPECT_TRUE(snap->unreadable.empty());
+}
+
+TEST(CollectHost, ManyContainersKeepOrderAndOverlap) {
+  FakeDocker docker;
+  docker.images = {{k_img_a, "app:1"}};
+  for (int i = 0; i < 60; ++i) {
+    const std::string id = fmt::format("{:08x}", 0x10000000 + i);
+    docker.containers.push_back({id, "c" + std::to_string(i), i % 3 == 0 ? "exited" : "running", "app:1", k_img_a,
+                                 i % 10 == 0 ? std::vector<std::string>{"x" + std::to_string(i)}
+                                             : std::vector<std::string>{},
+                                 ""});
+  }
+  auto server = FakeEngine::on_unix_socket([&docker](const std::string& path) {
+    auto r = docker.answer(path);
+    if (path != "/_ping") r.delay = std::chrono::milliseconds(2);
+    return r;
+  });
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 60u);
+  for (int i = 0; i < 60; ++i) {
+    const auto& c = snap->containers[static_cast<std::size_t>(i)];
+    EXPECT_EQ(c.name, "c" + std::to_string(i));
+    EXPECT_EQ(c.processes.has_value(), i % 3 != 0);
+    EXPECT_EQ(c.execs.size(), i % 10 == 0 ? 1u : 0u);
+  }
+  EXPECT_EQ(snap->images.size(), 1u);
+  EXPECT_GT(server->max_in_flight(), 1);
+  EXPECT_LE(server->max_in_flight(), 8);
+  EXPECT_LE(server->connections(), 8);
+}
+
+TEST(CollectContainers, NamedContainersOnly) {
+  auto docker = three_containers();
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_containers(*client, {"cache", "1111aaaa", "/web", "cache"}, {});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 2u);  // web named twice (id and name), cache twice
+  EXPECT_EQ(snap->containers[0].name, "cache");
+  EXPECT_EQ(snap->containers[1].name, "web");
+  ASSERT_TRUE(snap->containers[0].processes);
+  EXPECT_EQ(snap->containers[1].execs.size(), 2u);
+  ASSERT_EQ(snap->images.size(), 1u);
+  ASSERT_TRUE(snap->engine);
+  for (const auto& r : server->requests()) EXPECT_NE(r, "/v1.41/containers/json?all=1");
+}
+
+TEST(CollectContainers, UnknownNamesAreNotFound) {
+  auto docker = three_containers();
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_containers(*client, {"web", "nope", "a b/c"}, {});
+  ASSERT_FALSE(snap);
+  EXPECT_EQ(snap.error().kind, core::ErrorKind::not_found);
+  EXPECT_EQ(snap.error().message, "no such container: nope, a b/c");
+  const auto reqs = server->requests();
+  EXPECT_EQ(count(reqs, "/v1.41/containers/a%20b%2Fc/json"), 1);
+}
+
+// The real engine of this machine (always running in CI).
+TEST(RealEngine, CollectHost) {
+  Endpoint ep;
+  ep.host = std::string(k_default_host);
+  auto client = EngineClient::connect(ep, ClientOptions{});
+  if (!client) {
+    if (std::getenv("CI") != nullptr) FAIL() << client.error().describe();
+    GTEST_SKIP() << client.error().describe();
+  }
+  auto snap = collect_host(**client, {});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_TRUE(snap->engine);
+  EXPECT_EQ(snap->engine->api_version, (*client)->api_version());
+  EXPECT_FALSE(snap->engine->server_version.empty());
+  for (const auto& c : snap->containers) {
+    EXPECT_FALSE(c.id.empty());
+    EXPECT_TRUE(c.processes.has_value() || !c.processes_unavailable.empty()) << c.name;
+  }
+  for (const auto& u : snap->unreadable) ADD_FAILURE() << u.kind << " " << u.name << ": " << u.reason;
+}
+
+}  // namespace
+}  // namespace drydock::collect
