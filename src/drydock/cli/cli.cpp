@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -169,6 +170,8 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
   report.command = "container";
   std::vector<std::string> names;
   std::vector<std::string> targets;
+  // Files were read on some host, perhaps not this one: they are audited with no engine facts.
+  model::HostSnapshot from_files;
   for (const auto& ref : refs) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(ref, ec)) {
@@ -177,19 +180,24 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     }
     auto snapshot = snapshot_from_file(ref);
     if (!snapshot) return report_error(snapshot.error());
-    auto part = audit::run(*snapshot, *selection, options);
-    report.results.insert(report.results.end(), part.results.begin(), part.results.end());
+    std::move(snapshot->containers.begin(), snapshot->containers.end(), std::back_inserter(from_files.containers));
+    std::move(snapshot->unreadable.begin(), snapshot->unreadable.end(), std::back_inserter(from_files.unreadable));
     targets.push_back(ref);
   }
+  if (!targets.empty()) report = audit::run(from_files, *selection, options);
   if (!names.empty()) {
     auto client = connect_engine(c, progress);
     if (!client) return report_error(client.error());
     auto snapshot = collect::collect_containers(**client, names, progress.sink());
     if (!snapshot) return report_error(snapshot.error());
-    auto part = audit::run(*snapshot, *selection, options);
-    report.results.insert(report.results.end(), part.results.begin(), part.results.end());
+    auto live = audit::run(*snapshot, *selection, options);
+    report.results.insert(report.results.end(), live.results.begin(), live.results.end());
+    // Keep one group per check, in catalogue order (the table is contiguous).
+    std::stable_sort(report.results.begin(), report.results.end(),
+                     [](const audit::Result& a, const audit::Result& b) { return a.check < b.check; });
     targets.push_back((*client)->endpoint().host);
   }
+  report.command = "container";
   report.target = core::join(targets, ", ");
   return finish(report, c);
 }
