@@ -62,19 +62,8 @@ class Progress {
   bool m_on;
 };
 
-std::optional<std::string> getenv_lookup(std::string_view name) {
-  const char* v = std::getenv(std::string(name).c_str());
-  return v ? std::optional<std::string>(v) : std::nullopt;
-}
-
-std::string docker_config_dir() {
-  if (auto d = getenv_lookup("DOCKER_CONFIG"); d && !d->empty()) return *d;
-  const char* home = std::getenv("HOME");
-  return std::string(home ? home : "") + "/.docker";
-}
-
 core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {
-  DRYDOCK_TRY(endpoint, collect::resolve_endpoint(c.host, getenv_lookup, docker_config_dir()));
+  DRYDOCK_TRY(endpoint, collect::resolve_endpoint(c.host, collect::process_env(), collect::docker_config_dir(collect::process_env())));
   DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, collect::ClientOptions{}));
   progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
   return client;

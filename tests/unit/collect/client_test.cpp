@@ -290,7 +290,9 @@ TEST(EngineClient, GetEachRunsConcurrentlyAndCoversEveryIndex) {
   auto client = EngineClient::connect(server->endpoint(), fast());
   ASSERT_TRUE(client) << client.error().describe();
   std::vector<std::string> paths;
-  for (int i = 0; i < 40; ++i) paths.push_back("/containers/c" + std::to_string(i) + "/json");
+  paths.reserve(40);
+  for (int i = 0; i < 40; ++i)
+    paths.push_back("/containers/c" + std::to_string(i) + "/json");
   std::vector<std::string> results(paths.size());
   std::mutex m;
   std::set<std::thread::id> threads;
@@ -300,7 +302,8 @@ TEST(EngineClient, GetEachRunsConcurrentlyAndCoversEveryIndex) {
     std::lock_guard lock(m);
     threads.insert(std::this_thread::get_id());
   });
-  for (std::size_t i = 0; i < paths.size(); ++i) EXPECT_EQ(results[i], "/v1.41" + paths[i]);
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    EXPECT_EQ(results[i], "/v1.41" + paths[i]);
   EXPECT_GT(server->max_in_flight(), 1);
   EXPECT_LE(server->max_in_flight(), 8);
   EXPECT_GT(threads.size(), 1u);
@@ -308,7 +311,7 @@ TEST(EngineClient, GetEachRunsConcurrentlyAndCoversEveryIndex) {
 
   // A second batch reuses the same connections.
   const int before = server->connections();
-  (*client)->get_each(paths, [](std::size_t, core::Expected<std::string> r) { EXPECT_TRUE(r); });
+  (*client)->get_each(paths, [](std::size_t, const core::Expected<std::string>& r) { EXPECT_TRUE(r); });
   EXPECT_EQ(server->connections(), before);
 }
 
@@ -325,7 +328,7 @@ TEST(EngineClient, GetEachRespectsWorkerCount) {
   ASSERT_TRUE(client);
   std::vector<std::string> paths(10, "/x");
   std::atomic<int> done{0};
-  (*client)->get_each(paths, [&](std::size_t, core::Expected<std::string>) { ++done; });
+  (*client)->get_each(paths, [&](std::size_t, const core::Expected<std::string>&) { ++done; });
   EXPECT_EQ(done, 10);
   EXPECT_LE(server->max_in_flight(), 2);
 }
@@ -336,7 +339,7 @@ TEST(EngineClient, GetEachPropagatesCallbackExceptions) {
   ASSERT_TRUE(client);
   std::vector<std::string> paths(5, "/x");
   EXPECT_THROW((*client)->get_each(paths,
-                                   [](std::size_t i, core::Expected<std::string>) {
+                                   [](std::size_t i, const core::Expected<std::string>&) {
                                      if (i == 3) throw std::runtime_error("boom");
                                    }),
                std::runtime_error);
@@ -357,7 +360,8 @@ TEST(EngineClient, RunFollowsRequestsAddedByHandlers) {
     }
     if (depth < 3) {
       for (int k = 0; k < 2; ++k) {
-        q.add("/d" + std::to_string(depth + 1), [&, depth](core::Expected<std::string> r2) { on_done(depth + 1, r2); });
+        q.add("/d" + std::to_string(depth + 1),
+              [&, depth](core::Expected<std::string> r2) { on_done(depth + 1, std::move(r2)); });
       }
     }
   };

@@ -89,12 +89,11 @@ TEST(ResolveEndpoint, DockerTlsVerifyUsesCertPath) {
   certs.write("ca.pem", "ca");
   certs.write("cert.pem", "cert");
   certs.write("key.pem", "key");
-  auto env = env_of({{"DOCKER_HOST", "tcp://docker.example.com"},
-                     {"DOCKER_TLS_VERIFY", "1"},
-                     {"DOCKER_CERT_PATH", certs.path().string()}});
+  auto env = env_of(
+      {{"DOCKER_HOST", "tcp://docker.example.com"}, {"DOCKER_TLS_VERIFY", "1"}, {"DOCKER_CERT_PATH", certs.path().string()}});
   auto ep = resolve_endpoint("", env, "/nonexistent");
   ASSERT_TRUE(ep) << ep.error().describe();
-  EXPECT_EQ(ep->host, "tcp://docker.example.com:2376");  // TLS default port
+  EXPECT_EQ(ep->host, "tcp://docker.example.com:2375");  // the docker CLI default port, TLS or not
   EXPECT_TRUE(ep->tls);
   EXPECT_TRUE(ep->tls_verify);
   EXPECT_EQ(ep->ca_file, (certs.path() / "ca.pem").string());
@@ -116,8 +115,7 @@ TEST(ResolveEndpoint, DockerTlsVerifyDefaultsToConfigDirAndAppliesToHostFlag) {
 
 TEST(ResolveEndpoint, DockerTlsVerifyWithoutCaIsAnError) {
   TempDir config;
-  auto ep = resolve_endpoint("", env_of({{"DOCKER_HOST", "tcp://h"}, {"DOCKER_TLS_VERIFY", "1"}}),
-                             config.path().string());
+  auto ep = resolve_endpoint("", env_of({{"DOCKER_HOST", "tcp://h"}, {"DOCKER_TLS_VERIFY", "1"}}), config.path().string());
   ASSERT_FALSE(ep);
   EXPECT_EQ(ep.error().kind, core::ErrorKind::usage);
   EXPECT_NE(ep.error().message.find("ca.pem"), std::string::npos) << ep.error().message;
@@ -129,7 +127,7 @@ TEST(ResolveEndpoint, DockerTlsWithoutVerify) {
   ASSERT_TRUE(ep) << ep.error().describe();
   EXPECT_TRUE(ep->tls);
   EXPECT_FALSE(ep->tls_verify);
-  EXPECT_EQ(ep->host, "tcp://h:2376");
+  EXPECT_EQ(ep->host, "tcp://h:2375");
 }
 
 TEST(ResolveEndpoint, TlsEnvIgnoredForUnixSockets) {
@@ -245,34 +243,33 @@ TEST(ResolveEndpoint, ContextWithSshHostIsRejected) {
 }
 
 TEST(NormalizeHost, Forms) {
-  EXPECT_EQ(*normalize_host("unix:///var/run/docker.sock", false), "unix:///var/run/docker.sock");
-  EXPECT_EQ(*normalize_host("unix://", false), "unix:///var/run/docker.sock");
-  EXPECT_EQ(*normalize_host("tcp://1.2.3.4:2376", true), "tcp://1.2.3.4:2376");
-  EXPECT_EQ(*normalize_host("tcp://1.2.3.4", false), "tcp://1.2.3.4:2375");
-  EXPECT_EQ(*normalize_host("tcp://1.2.3.4", true), "tcp://1.2.3.4:2376");
-  EXPECT_EQ(*normalize_host("TCP://host:1/", false), "tcp://host:1");
-  EXPECT_EQ(*normalize_host("tcp://host:1/base/", false), "tcp://host:1/base");
-  EXPECT_EQ(*normalize_host("10.0.0.1:2375", false), "tcp://10.0.0.1:2375");
-  EXPECT_EQ(*normalize_host(":2375", false), "tcp://localhost:2375");
-  EXPECT_EQ(*normalize_host("tcp://[::1]:2376", true), "tcp://[::1]:2376");
-  EXPECT_EQ(*normalize_host("tcp://[::1]", false), "tcp://[::1]:2375");
+  EXPECT_EQ(*normalize_host("unix:///var/run/docker.sock"), "unix:///var/run/docker.sock");
+  EXPECT_EQ(*normalize_host("unix://"), "unix:///var/run/docker.sock");
+  EXPECT_EQ(*normalize_host("tcp://1.2.3.4:2376"), "tcp://1.2.3.4:2376");
+  EXPECT_EQ(*normalize_host("tcp://1.2.3.4"), "tcp://1.2.3.4:2375");  // TLS or not, like the docker CLI
+  EXPECT_EQ(*normalize_host("TCP://host:1/"), "tcp://host:1");
+  EXPECT_EQ(*normalize_host("tcp://host:1/base/"), "tcp://host:1/base");
+  EXPECT_EQ(*normalize_host("10.0.0.1:2375"), "tcp://10.0.0.1:2375");
+  EXPECT_EQ(*normalize_host(":2375"), "tcp://localhost:2375");
+  EXPECT_EQ(*normalize_host("tcp://[::1]:2376"), "tcp://[::1]:2376");
+  EXPECT_EQ(*normalize_host("tcp://[::1]"), "tcp://[::1]:2375");
 }
 
 TEST(NormalizeHost, Errors) {
-  for (const char* bad : {"", "tcp://", "tcp://host:port", "tcp://host:0", "tcp://host:70000", "tcp://::1:2375",
-                          "tcp://[::1", "http://host:2375", "https://host", "tcp://a://b", "tcp://h:1?x=1"}) {
-    auto r = normalize_host(bad, false);
+  for (const char* bad : {"", "tcp://", "tcp://host:port", "tcp://host:0", "tcp://host:70000", "tcp://::1:2375", "tcp://[::1",
+                          "http://host:2375", "https://host", "tcp://a://b", "tcp://h:1?x=1"}) {
+    auto r = normalize_host(bad);
     ASSERT_FALSE(r) << bad << " -> " << *r;
     EXPECT_EQ(r.error().kind, core::ErrorKind::usage) << bad;
   }
-  auto ssh = normalize_host("ssh://user@host", false);
+  auto ssh = normalize_host("ssh://user@host");
   ASSERT_FALSE(ssh);
   EXPECT_NE(ssh.error().message.find("not supported"), std::string::npos);
   EXPECT_NE(ssh.error().message.find("docker context"), std::string::npos);
-  auto npipe = normalize_host("npipe:////./pipe/docker_engine", false);
+  auto npipe = normalize_host("npipe:////./pipe/docker_engine");
   ASSERT_FALSE(npipe);
   EXPECT_NE(npipe.error().message.find("npipe://"), std::string::npos);
-  auto fd = normalize_host("fd://", false);
+  auto fd = normalize_host("fd://");
   ASSERT_FALSE(fd);
   EXPECT_NE(fd.error().message.find("fd://"), std::string::npos);
 }

@@ -19,13 +19,20 @@ namespace {
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 409: return "Conflict";
-    case 500: return "Internal Server Error";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 304:
+      return "Not Modified";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 409:
+      return "Conflict";
+    case 500:
+      return "Internal Server Error";
+    default:
+      return "Status";
   }
 }
 
@@ -140,7 +147,7 @@ void FakeEngine::serve(int fd) {
     std::string out = fmt::format("HTTP/1.1 {} {}\r\nContent-Length: {}\r\n", r.status, reason(r.status), r.body.size());
     bool has_type = false;
     for (const auto& [k, v] : r.headers) {
-      out += k + ": " + v + "\r\n";
+      out.append(k).append(": ").append(v).append("\r\n");
       has_type = has_type || k == "Content-Type";
     }
     if (!has_type) out += "Content-Type: application/json\r\n";
@@ -154,12 +161,15 @@ FakeEngine::~FakeEngine() {
   {
     std::lock_guard lock(m_mutex);
     m_stopping = true;
-    for (int fd : m_conn_fds) ::shutdown(fd, SHUT_RDWR);
+    for (int fd : m_conn_fds)
+      ::shutdown(fd, SHUT_RDWR);
   }
   m_stopped_cv.notify_all();
   if (m_acceptor.joinable()) m_acceptor.join();
-  for (auto& t : m_conn_threads) t.join();
-  for (int fd : m_conn_fds) ::close(fd);
+  for (auto& t : m_conn_threads)
+    t.join();
+  for (int fd : m_conn_fds)
+    ::close(fd);
   ::close(m_listen_fd);
   if (!m_socket_path.empty()) ::unlink(m_socket_path.c_str());
   if (!m_dir.empty()) ::rmdir(m_dir.c_str());

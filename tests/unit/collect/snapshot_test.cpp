@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <mutex>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "fake_engine.hpp"
@@ -29,7 +29,7 @@ struct FakeContainer {
 class FakeDocker {
  public:
   std::vector<FakeContainer> containers;
-  std::map<std::string, std::string> images;  // id -> tag
+  std::map<std::string, std::string> images;      // id -> tag
   std::map<std::string, FakeResponse> overrides;  // versioned path -> answer
 
   FakeEngine::Handler handler() {
@@ -59,7 +59,8 @@ class FakeDocker {
       r.body = list.dump();
     } else if (p == "/images/json") {
       json list = json::array();
-      for (const auto& [id, tag] : images) list.push_back({{"Id", id}, {"RepoTags", {tag}}});
+      for (const auto& [id, tag] : images)
+        list.push_back({{"Id", id}, {"RepoTags", {tag}}});
       list.push_back({{"Id", "sha256:dangling"}, {"RepoTags", {"<none>:<none>"}}});
       r.body = list.dump();
     } else if (const FakeContainer* c = find(p, "/containers/", "/json")) {
@@ -223,7 +224,8 @@ TEST(CollectHost, FailuresBecomeUnreadableOrNotes) {
   ASSERT_TRUE(snap) << snap.error().describe();
 
   std::vector<std::string> names;
-  for (const auto& c : snap->containers) names.push_back(c.name);
+  for (const auto& c : snap->containers)
+    names.push_back(c.name);
   EXPECT_EQ(names, (std::vector<std::string>{"web", "cache", "busted"}));
 
   const auto& busted = snap->containers[2];
@@ -247,7 +249,8 @@ TEST(CollectHost, FailuresBecomeUnreadableOrNotes) {
   EXPECT_TRUE(snap->images.empty());  // a: malformed; b: only used by the unreadable db
 
   bool noted = false;
-  for (const auto& n : notes.lines) noted = noted || n.find("gone") != std::string::npos;
+  for (const auto& n : notes.lines)
+    noted = noted || n.find("gone") != std::string::npos;
   EXPECT_TRUE(noted);
 }
 
@@ -316,8 +319,7 @@ TEST(CollectHost, ManyContainersKeepOrderAndOverlap) {
   for (int i = 0; i < 60; ++i) {
     const std::string id = fmt::format("{:08x}", 0x10000000 + i);
     docker.containers.push_back({id, "c" + std::to_string(i), i % 3 == 0 ? "exited" : "running", "app:1", k_img_a,
-                                 i % 10 == 0 ? std::vector<std::string>{"x" + std::to_string(i)}
-                                             : std::vector<std::string>{},
+                                 i % 10 == 0 ? std::vector<std::string>{"x" + std::to_string(i)} : std::vector<std::string>{},
                                  ""});
   }
   auto server = FakeEngine::on_unix_socket([&docker](const std::string& path) {
@@ -356,7 +358,8 @@ TEST(CollectContainers, NamedContainersOnly) {
   EXPECT_EQ(snap->containers[1].execs.size(), 2u);
   ASSERT_EQ(snap->images.size(), 1u);
   ASSERT_TRUE(snap->engine);
-  for (const auto& r : server->requests()) EXPECT_NE(r, "/v1.41/containers/json?all=1");
+  for (const auto& r : server->requests())
+    EXPECT_NE(r, "/v1.41/containers/json?all=1");
 }
 
 TEST(CollectContainers, UnknownNamesAreNotFound) {
@@ -390,7 +393,8 @@ TEST(RealEngine, CollectHost) {
     EXPECT_FALSE(c.id.empty());
     EXPECT_TRUE(c.processes.has_value() || !c.processes_unavailable.empty()) << c.name;
   }
-  for (const auto& u : snap->unreadable) ADD_FAILURE() << u.kind << " " << u.name << ": " << u.reason;
+  for (const auto& u : snap->unreadable)
+    ADD_FAILURE() << u.kind << " " << u.name << ": " << u.reason;
 }
 
 }  // namespace

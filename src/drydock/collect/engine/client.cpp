@@ -37,8 +37,10 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0)
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0)
+    s.remove_suffix(1);
   return s;
 }
 
@@ -51,8 +53,8 @@ std::optional<std::pair<int, int>> parse_version(std::string_view v) {
   int minor = 0;
   auto a = std::from_chars(v.data(), v.data() + dot, major);
   auto b = std::from_chars(v.data() + dot + 1, v.data() + v.size(), minor);
-  if (a.ec != std::errc() || a.ptr != v.data() + dot || b.ec != std::errc() || b.ptr != v.data() + v.size() ||
-      dot == 0 || dot + 1 == v.size()) {
+  if (a.ec != std::errc() || a.ptr != v.data() + dot || b.ec != std::errc() || b.ptr != v.data() + v.size() || dot == 0 ||
+      dot + 1 == v.size()) {
     return std::nullopt;
   }
   return std::pair{major, minor};
@@ -138,8 +140,7 @@ void RequestQueue::add(std::string path, Handler on_done) {
   m_changed.notify_one();
 }
 
-EngineClient::EngineClient(Endpoint endpoint, ClientOptions options)
-    : m_endpoint(std::move(endpoint)), m_options(options) {
+EngineClient::EngineClient(Endpoint endpoint, ClientOptions options) : m_endpoint(std::move(endpoint)), m_options(options) {
   if (m_options.workers == 0) m_options.workers = 1;
   if (m_endpoint.is_unix()) {
     m_base_url = "http://localhost";
@@ -216,17 +217,15 @@ core::Expected<std::string> EngineClient::request(Handle& h, std::string_view pa
       return tl::unexpected(connect_error(m_endpoint, static_cast<int>(os_errno), detail));
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) {
-      return core::fail(ErrorKind::timeout, fmt::format("the Docker engine at {} did not answer {} within {} ms",
-                                                        m_endpoint.host, what, m_options.timeout.count()));
+      return core::fail(ErrorKind::timeout, fmt::format("the Docker engine at {} did not answer {} within {} ms", m_endpoint.host,
+                                                        what, m_options.timeout.count()));
     }
     if (is_tls_error(rc)) {
-      return core::fail(ErrorKind::tls, fmt::format("TLS error with the Docker engine at {}: {}", m_endpoint.host,
-                                                    detail));
+      return core::fail(ErrorKind::tls, fmt::format("TLS error with the Docker engine at {}: {}", m_endpoint.host, detail));
     }
     if ((rc == CURLE_WRITE_ERROR && h.too_large) || rc == CURLE_FILESIZE_EXCEEDED) {
       return core::fail(ErrorKind::daemon,
-                        fmt::format("the engine's answer is larger than the {} MiB limit",
-                                    m_options.max_response_bytes >> 20),
+                        fmt::format("the engine's answer is larger than the {} MiB limit", m_options.max_response_bytes >> 20),
                         what);
     }
     if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY) {
@@ -234,8 +233,7 @@ core::Expected<std::string> EngineClient::request(Handle& h, std::string_view pa
                         fmt::format("cannot connect to the Docker engine at {}: {}", m_endpoint.host, detail));
     }
     return core::fail(ErrorKind::unreachable,
-                      fmt::format("lost the connection to the Docker engine at {} during {}: {}", m_endpoint.host,
-                                  what, detail));
+                      fmt::format("lost the connection to the Docker engine at {} during {}: {}", m_endpoint.host, what, detail));
   }
   long status = 0;
   curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
@@ -243,14 +241,12 @@ core::Expected<std::string> EngineClient::request(Handle& h, std::string_view pa
   if (status >= 200 && status < 300) return std::exchange(h.body, std::string());
   const std::string message = daemon_error_message(h.body);
   h.body = std::string();
-  return core::fail(status == 404 ? ErrorKind::not_found : ErrorKind::daemon,
-                    message.empty() ? fmt::format("the engine answered HTTP {}", status)
-                                    : fmt::format("{} (HTTP {})", message, status),
-                    what);
+  return core::fail(
+      status == 404 ? ErrorKind::not_found : ErrorKind::daemon,
+      message.empty() ? fmt::format("the engine answered HTTP {}", status) : fmt::format("{} (HTTP {})", message, status), what);
 }
 
-core::Expected<std::unique_ptr<EngineClient>> EngineClient::connect(const Endpoint& endpoint,
-                                                                     const ClientOptions& options) {
+core::Expected<std::unique_ptr<EngineClient>> EngineClient::connect(const Endpoint& endpoint, const ClientOptions& options) {
   global_init();
   std::unique_ptr<EngineClient> client(new EngineClient(endpoint, options));
   client->m_handles.resize(1);
@@ -336,8 +332,7 @@ void EngineClient::run(RequestQueue& queue) {
 core::Expected<std::string> negotiate_api_version(std::string_view engine_version) {
   const auto engine = parse_version(engine_version);
   if (!engine) {
-    return core::fail(ErrorKind::daemon,
-                      fmt::format("the engine reported an invalid API version \"{}\"", trim(engine_version)));
+    return core::fail(ErrorKind::daemon, fmt::format("the engine reported an invalid API version \"{}\"", trim(engine_version)));
   }
   const auto ours = *parse_version(k_max_api_version);
   const auto oldest = *parse_version(k_min_api_version);
@@ -386,8 +381,7 @@ core::Error connect_error(const Endpoint& endpoint, int os_errno, std::string_vi
     case ENOTDIR:
       if (!unix_socket) break;
       return {ErrorKind::unreachable,
-              fmt::format("cannot connect to the Docker engine at {}: {} is not a socket", host,
-                          endpoint.unix_path()),
+              fmt::format("cannot connect to the Docker engine at {}: {} is not a socket", host, endpoint.unix_path()),
               {}};
     default:
       break;

@@ -23,8 +23,8 @@ inline constexpr std::string_view k_max_api_version = "1.45";
 inline constexpr std::string_view k_min_api_version = "1.24";
 
 struct ClientOptions {
-  std::chrono::milliseconds timeout{10000};  ///< per request, connecting included
-  std::size_t workers = 8;                   ///< requests in flight in get_each / run
+  std::chrono::milliseconds timeout{10000};                 ///< per request, connecting included
+  std::size_t workers = 8;                                  ///< requests in flight in get_each / run
   std::size_t max_response_bytes = std::size_t{256} << 20;  ///< larger responses are an error
 };
 
@@ -68,8 +68,7 @@ class EngineClient {
   /// GETs every path, `workers` at a time; each worker owns one keep-alive connection.
   /// fn(index, result) runs on the worker thread as each response arrives, so callers parse
   /// while other requests are in flight. fn must not call this client. Returns when all are done.
-  void get_each(const std::vector<std::string>& paths,
-                const std::function<void(std::size_t, core::Expected<std::string>)>& fn);
+  void get_each(const std::vector<std::string>& paths, const std::function<void(std::size_t, core::Expected<std::string>)>& fn);
 
   /// Runs every request of `queue`, including those its handlers add while it runs,
   /// `workers` at a time, and returns when none is left. Handlers must not call this client
@@ -91,7 +90,7 @@ class EngineClient {
   ClientOptions m_options;
   std::string m_base_url;  ///< "http://localhost" for unix sockets, else http(s)://host:port[/base]
   std::string m_api_version;
-  std::mutex m_mutex;                            ///< one get / get_each / run at a time
+  std::mutex m_mutex;                              ///< one get / get_each / run at a time
   std::vector<std::unique_ptr<Handle>> m_handles;  ///< [0] pings and serves get(); others lazily
 };
 

@@ -41,7 +41,7 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
-core::Expected<std::string> normalize_tcp(std::string_view original, std::string_view rest, bool tls) {
+core::Expected<std::string> normalize_tcp(std::string_view original, std::string_view rest) {
   auto bad = [&](std::string_view why) {
     return fail(ErrorKind::usage, fmt::format("invalid engine address \"{}\": {}", original, why));
   };
@@ -53,7 +53,8 @@ core::Expected<std::string> normalize_tcp(std::string_view original, std::string
     hostport = rest.substr(0, slash);
     path = rest.substr(slash);
   }
-  while (path.ends_with('/')) path.remove_suffix(1);
+  while (path.ends_with('/'))
+    path.remove_suffix(1);
   if (path.find_first_of("?#") != std::string_view::npos) return bad("a query or fragment is not allowed");
 
   std::string host;
@@ -79,7 +80,8 @@ core::Expected<std::string> normalize_tcp(std::string_view original, std::string
   }
   if (host.find_first_of(" \t@") != std::string::npos) return bad("invalid host name");
   if (host.empty()) host = "localhost";
-  std::string port_text = port.empty() ? std::string(tls ? "2376" : "2375") : std::string(port);
+  // Like the docker CLI (opts.ParseTCPAddr): a missing port is 2375, with TLS or without.
+  std::string port_text = port.empty() ? std::string("2375") : std::string(port);
   if (!all_digits(port_text) || port_text.size() > 5 || std::stoi(port_text) < 1 || std::stoi(port_text) > 65535) {
     return bad(fmt::format("invalid port \"{}\"", port_text));
   }
@@ -119,7 +121,7 @@ core::Expected<Endpoint> from_address(std::string_view address, std::string sour
   ep.source = std::move(source);
   auto tls = apply_env_tls(ep, env, config_dir);
   if (!tls) return tl::unexpected(tls.error());
-  auto host = normalize_host(address, ep.tls);
+  auto host = normalize_host(address);
   if (!host) return tl::unexpected(host.error());
   ep.host = *host;
   if (ep.is_unix()) ep = Endpoint{ep.host, false, false, {}, {}, {}, ep.source};
@@ -134,8 +136,7 @@ Endpoint default_endpoint(std::string source) {
 }
 
 /// A named context; `origin` says what selected it ("DOCKER_CONTEXT" or the config.json path).
-core::Expected<Endpoint> from_context(const std::string& name, const std::string& origin,
-                                      const std::string& config_dir) {
+core::Expected<Endpoint> from_context(const std::string& name, const std::string& origin, const std::string& config_dir) {
   const std::string source = fmt::format("context \"{}\" ({})", name, origin);
   if (name == "default") return default_endpoint(source);
   const std::string digest = sha256_hex(name);
@@ -143,18 +144,16 @@ core::Expected<Endpoint> from_context(const std::string& name, const std::string
   auto text = read_optional(meta);
   if (!text) return tl::unexpected(text.error());
   if (!*text) {
-    return fail(ErrorKind::usage,
-                fmt::format("context \"{}\" not found: {} does not exist (selected by {}; list contexts with "
-                            "`docker context ls`)",
-                            name, meta.string(), origin));
+    return fail(ErrorKind::usage, fmt::format("context \"{}\" not found: {} does not exist (selected by {}; list contexts with "
+                                              "`docker context ls`)",
+                                              name, meta.string(), origin));
   }
   auto j = nlohmann::json::parse(**text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) {
     return fail(ErrorKind::usage, fmt::format("context \"{}\": {} is not valid JSON", name, meta.string()));
   }
   const auto endpoints = j.find("Endpoints");
-  if (endpoints == j.end() || !endpoints->is_object() || !endpoints->contains("docker") ||
-      !(*endpoints)["docker"].is_object()) {
+  if (endpoints == j.end() || !endpoints->is_object() || !endpoints->contains("docker") || !(*endpoints)["docker"].is_object()) {
     return fail(ErrorKind::usage, fmt::format("context \"{}\" has no docker endpoint ({})", name, meta.string()));
   }
   const auto& docker = (*endpoints)["docker"];
@@ -176,7 +175,7 @@ core::Expected<Endpoint> from_context(const std::string& name, const std::string
   const bool has_tls_data = !ep.ca_file.empty() || !ep.cert_file.empty() || !ep.key_file.empty();
   ep.tls = has_tls_data || skip_verify;
   ep.tls_verify = ep.tls && !skip_verify;
-  auto normalized = normalize_host(host, ep.tls);
+  auto normalized = normalize_host(host);
   if (!normalized) {
     auto e = normalized.error();
     e.message = fmt::format("context \"{}\": {}", name, e.message);
@@ -195,7 +194,7 @@ std::string sha256_hex(std::string_view text) {
   if (EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr) != 1) return {};
   static constexpr char k_hex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(static_cast<std::size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out.push_back(k_hex[md[i] >> 4]);
     out.push_back(k_hex[md[i] & 0xf]);
@@ -217,13 +216,15 @@ std::string docker_config_dir(const EnvLookup& env) {
   return "/root/.docker";
 }
 
-core::Expected<std::string> normalize_host(std::string_view address, bool tls) {
+core::Expected<std::string> normalize_host(std::string_view address) {
   std::string_view a = address;
-  while (!a.empty() && std::isspace(static_cast<unsigned char>(a.front())) != 0) a.remove_prefix(1);
-  while (!a.empty() && std::isspace(static_cast<unsigned char>(a.back())) != 0) a.remove_suffix(1);
+  while (!a.empty() && std::isspace(static_cast<unsigned char>(a.front())) != 0)
+    a.remove_prefix(1);
+  while (!a.empty() && std::isspace(static_cast<unsigned char>(a.back())) != 0)
+    a.remove_suffix(1);
   if (a.empty()) return fail(ErrorKind::usage, "empty engine address");
   const auto sep = a.find("://");
-  if (sep == std::string_view::npos) return normalize_tcp(address, a, tls);  // docker -H HOST:PORT
+  if (sep == std::string_view::npos) return normalize_tcp(address, a);  // docker -H HOST:PORT
   std::string scheme(a.substr(0, sep));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -234,7 +235,7 @@ core::Expected<std::string> normalize_host(std::string_view address, bool tls) {
     }
     return "unix://" + (rest.empty() ? std::string("/var/run/docker.sock") : std::string(rest));
   }
-  if (scheme == "tcp") return normalize_tcp(address, rest, tls);
+  if (scheme == "tcp") return normalize_tcp(address, rest);
   if (scheme == "ssh") {
     return fail(ErrorKind::usage,
                 fmt::format("\"{}\": ssh:// engine endpoints are not supported; use a tcp:// endpoint with TLS "
@@ -251,9 +252,9 @@ core::Expected<std::string> normalize_host(std::string_view address, bool tls) {
                             "endpoint; use unix:///var/run/docker.sock",
                             address));
   }
-  return fail(ErrorKind::usage,
-              fmt::format("invalid engine address \"{}\": unsupported scheme \"{}\" (expected unix:// or tcp://)",
-                          address, scheme));
+  return fail(
+      ErrorKind::usage,
+      fmt::format("invalid engine address \"{}\": unsupported scheme \"{}\" (expected unix:// or tcp://)", address, scheme));
 }
 
 core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvLookup& env,

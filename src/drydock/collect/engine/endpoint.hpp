@@ -19,8 +19,8 @@ struct Endpoint {
   /// Normalized: "unix:///var/run/docker.sock", or "tcp://host:port" (IPv6 in brackets,
   /// optionally followed by a base path such as "/docker").
   std::string host;
-  bool tls = false;         ///< tcp only: talk HTTPS
-  bool tls_verify = false;  ///< verify the engine's certificate (against ca_file when set)
+  bool tls = false;                          ///< tcp only: talk HTTPS
+  bool tls_verify = false;                   ///< verify the engine's certificate (against ca_file when set)
   std::string ca_file, cert_file, key_file;  ///< PEM paths when tls; empty when absent
   /// How it was chosen: "--host", "DOCKER_HOST", "context \"name\" (DOCKER_CONTEXT)",
   /// "context \"name\" (~/.docker/config.json)", "default".
@@ -49,13 +49,12 @@ std::string docker_config_dir(const EnvLookup& env);
 /// and its TLS material from <dir>/contexts/tls/<sha256(name)>/docker/.
 /// Errors (all ErrorKind::usage): a context that does not exist, unreadable context metadata
 /// or config.json, ssh://, npipe://, fd:// and malformed addresses.
-core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvLookup& env,
-                                          const std::string& docker_config_dir);
+core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvLookup& env, const std::string& docker_config_dir);
 
 /// Parses and normalizes one address as `docker -H` accepts it: unix://PATH, tcp://HOST[:PORT][/PATH],
-/// or a bare HOST:PORT (tcp). A tcp address without a port gets 2376 when `tls`, else 2375.
+/// or a bare HOST:PORT (tcp). A tcp address without a port gets 2375, TLS or not, as with the docker CLI.
 /// Errors are ErrorKind::usage.
-core::Expected<std::string> normalize_host(std::string_view address, bool tls);
+core::Expected<std::string> normalize_host(std::string_view address);
 
 /// Lower-case hex SHA-256 of `text` (the directory name the docker CLI gives a context).
 std::string sha256_hex(std::string_view text);

@@ -21,8 +21,8 @@ std::string encode_segment(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~' || c == ':' || c == '@') {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+        c == '~' || c == ':' || c == '@') {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -85,7 +85,8 @@ class Collector {
       m_slots.back().ref = r;
       m_slots.back().name = r;
     }
-    for (std::size_t i = 0; i < m_slots.size(); ++i) add_inspect(i);
+    for (std::size_t i = 0; i < m_slots.size(); ++i)
+      add_inspect(i);
     add_common();
     m_client.run(m_queue);
     return assemble();
@@ -111,7 +112,8 @@ class Collector {
         m_image_list_error = tags.error().describe();
         return;
       }
-      for (auto& [tag, id] : *tags) m_tags.emplace(std::move(tag), std::move(id));
+      for (auto& [tag, id] : *tags)
+        m_tags.emplace(std::move(tag), std::move(id));
     });
   }
 
@@ -296,7 +298,8 @@ class Collector {
     }
     if (!not_found.empty()) {
       std::string names;
-      for (const auto& n : not_found) names += (names.empty() ? "" : ", ") + n;
+      for (const auto& n : not_found)
+        names += (names.empty() ? "" : ", ") + n;
       return core::fail(ErrorKind::not_found, "no such container: " + names);
     }
 
@@ -311,7 +314,8 @@ class Collector {
         snap.unreadable.push_back({"image", c.image_id, it->second.used_as, it->second.error});
       }
     }
-    for (auto& u : exec_unreadable) snap.unreadable.push_back(std::move(u));
+    for (auto& u : exec_unreadable)
+      snap.unreadable.push_back(std::move(u));
     return snap;
   }
 
