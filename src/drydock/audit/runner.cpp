@@ -54,6 +54,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     if (!selection.selected(check)) continue;
     switch (check.scope()) {
       case checks::Scope::container: {
+        if (!options.container_checks) break;
         const auto eval = std::get<checks::ContainerEval>(check.evaluate);
         for (const auto& c : snapshot.containers) {
           auto finding = evaluate(eval, c, snapshot);
@@ -79,6 +80,26 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       case checks::Scope::daemon: {
         if (!options.daemon_checks) break;
         add(check, daemon_subject(snapshot), evaluate(std::get<checks::DaemonEval>(check.evaluate), snapshot));
+        break;
+      }
+      case checks::Scope::file: {
+        if (!options.daemon_checks) break;
+        if (!snapshot.host) {
+          add(check, Subject{"file", "", std::string(check.file_role)},
+              checks::Finding{core::Status::skip, "the host's files were not read", std::nullopt, std::nullopt});
+          break;
+        }
+        const auto eval = std::get<checks::FileEval>(check.evaluate);
+        bool any = false;
+        for (const auto& f : snapshot.host->files) {
+          if (f.role != check.file_role) continue;
+          any = true;
+          add(check, Subject{"file", f.path, f.path}, evaluate(eval, f, snapshot));
+        }
+        if (!any) {
+          add(check, Subject{"file", "", std::string(check.file_role)},
+              checks::Finding{core::Status::skip, "no " + std::string(check.file_role) + " on this host", std::nullopt, std::nullopt});
+        }
         break;
       }
     }

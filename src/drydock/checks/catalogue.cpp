@@ -9,6 +9,7 @@ std::string_view to_string(Scope scope) {
     case Scope::container: return "container";
     case Scope::image: return "image";
     case Scope::daemon: return "daemon";
+    case Scope::file: return "file";
   }
   return "unknown";
 }
@@ -16,7 +17,8 @@ std::string_view to_string(Scope scope) {
 std::span<const Check> catalogue() {
   static const std::vector<Check> all = [] {
     std::vector<Check> out;
-    for (auto area : {image_checks(), runtime_checks()}) out.insert(out.end(), area.begin(), area.end());
+    for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(),
+                      operations_checks(), swarm_checks()}) out.insert(out.end(), area.begin(), area.end());
     return out;
   }();
   return all;

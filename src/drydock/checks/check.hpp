@@ -11,6 +11,7 @@
 #include "drydock/core/severity.hpp"
 #include "drydock/model/container.hpp"
 #include "drydock/model/host.hpp"
+#include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
 #include "drydock/model/location.hpp"
 
@@ -56,9 +57,11 @@ class Results {
 using ContainerEval = void (*)(const model::ContainerSpec&, const model::HostSnapshot&, Results&);
 using ImageEval = void (*)(const model::ImageSpec&, const model::HostSnapshot&, Results&);
 using DaemonEval = void (*)(const model::HostSnapshot&, Results&);
+/// A file check runs once per host file whose role is the check's `file_role`.
+using FileEval = void (*)(const model::FileFact&, const model::HostSnapshot&, Results&);
 
 /// What a check runs on; follows the order of the alternatives of Check::evaluate.
-enum class Scope { container, image, daemon };
+enum class Scope { container, image, daemon, file };
 
 struct Check {
   std::string_view id;   ///< stable slug "area.kebab-name"; never renumbered
@@ -68,7 +71,9 @@ struct Check {
   std::string_view rationale;
   std::string_view remediation;  ///< the exact flag or setting to use
   std::vector<std::string_view> aliases;  ///< equivalent ids of hadolint, Dockle, Trivy, ...
-  std::variant<ContainerEval, ImageEval, DaemonEval> evaluate;
+  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval> evaluate;
+  /// For file checks: the FileFact::role the check applies to ("docker.service", "tls-key", ...).
+  std::string_view file_role;
   /// True for CIS "Manual" controls, reported as `info` with evidence for a person.
   bool manual = false;
 

@@ -71,6 +71,7 @@ struct ContainerSpec {
   std::string image_id;  ///< resolved image id (sha256:...)
   std::string state;     ///< "running", "exited", "created", ...
   bool running = false;
+  int pid = 0;  ///< State.Pid: the init process in the engine's PID namespace; 0 when not running
 
   std::string user;  ///< Config.User (image default merged in by the engine)
   std::map<std::string, std::string> labels;

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "drydock/model/container.hpp"
+#include "drydock/model/daemon.hpp"
+#include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
 
 namespace drydock::model {
@@ -50,6 +52,13 @@ struct HostSnapshot {
   /// Current tag -> image id, for every tagged image on the engine (5.28).
   std::map<std::string, std::string> tags;
   std::vector<Unreadable> unreadable;
+
+  /// The daemon's configuration (daemon.json, command line, unit files); nullopt when not collected.
+  std::optional<DaemonConfig> daemon;
+  /// The host's files; nullopt when not collected (auditing containers only).
+  std::optional<HostFacts> host;
+  /// "" for the live host, else the directory given with --root.
+  std::string root;
 };
 
 }  // namespace drydock::model
