@@ -1,6 +1,7 @@
 #pragma once
 /// Everything collected about one Docker host, in plain data.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,6 +37,21 @@ struct EngineInfo {
   }
 };
 
+/// An entry of the engine's image list (every image, used or not).
+struct ImageSummary {
+  std::string id;
+  std::vector<std::string> repo_tags;  ///< empty for a dangling image
+  std::int64_t size = 0;               ///< bytes
+  std::int64_t created = 0;            ///< unix time
+
+  [[nodiscard]] bool dangling() const {
+    for (const auto& t : repo_tags) {
+      if (t != "<none>:<none>") return false;
+    }
+    return true;
+  }
+};
+
 /// A subject that could not be read, with the reason: it becomes `error` results.
 struct Unreadable {
   std::string kind;  ///< "container", "image"
@@ -51,6 +67,8 @@ struct HostSnapshot {
   std::vector<ImageSpec> images;  ///< the images in use by `containers`
   /// Current tag -> image id, for every tagged image on the engine (5.28).
   std::map<std::string, std::string> tags;
+  /// Every image on the engine (6.1); nullopt when the image list was not read.
+  std::optional<std::vector<ImageSummary>> all_images;
   std::vector<Unreadable> unreadable;
 
   /// The daemon's configuration (daemon.json, command line, unit files); nullopt when not collected.

@@ -361,6 +361,7 @@ core::Expected<model::ContainerSpec> container_from(const json& j) {
   if (const json* state = r.object(&j, "", "State")) {
     r.read(state, "State", "Status", c.state);
     r.read(state, "State", "Running", c.running);
+    r.read(state, "State", "Pid", c.pid);
     if (const json* health = r.object(state, "State", "Health")) r.read(health, "State.Health", "Status", c.health_status);
   }
   if (const json* config = r.object(&j, "", "Config")) {
@@ -483,8 +484,8 @@ core::Expected<std::vector<ContainerSummary>> container_list(std::string_view te
   });
 }
 
-core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std::string_view text) {
-  using Out = std::vector<std::pair<std::string, std::string>>;
+core::Expected<std::vector<model::ImageSummary>> image_list(std::string_view text) {
+  using Out = std::vector<model::ImageSummary>;
   return guarded("image list", [&]() -> core::Expected<Out> {
     DRYDOCK_TRY(j, parse_json(text, "image list"));
     if (!j.is_array()) {
@@ -498,17 +499,26 @@ core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std:
         r.wrong_type(base, "an object", j[i]);
         continue;
       }
-      std::string id;
-      std::vector<std::string> tags;
-      r.read(&j[i], base, "Id", id);
-      r.read(&j[i], base, "RepoTags", tags);
-      for (auto& tag : tags) {
-        if (tag != "<none>:<none>") out.emplace_back(std::move(tag), id);
-      }
+      model::ImageSummary image;
+      r.read(&j[i], base, "Id", image.id);
+      r.read(&j[i], base, "RepoTags", image.repo_tags);
+      r.read(&j[i], base, "Size", image.size);
+      r.read(&j[i], base, "Created", image.created);
+      std::erase(image.repo_tags, "<none>:<none>");
+      out.push_back(std::move(image));
     }
     if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/images/json");
     return out;
   });
+}
+
+core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std::string_view text) {
+  DRYDOCK_TRY(images, image_list(text));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& image : images) {
+    for (auto& tag : image.repo_tags) out.emplace_back(std::move(tag), image.id);
+  }
+  return out;
 }
 
 core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std::string_view info_text) {

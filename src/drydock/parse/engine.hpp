@@ -31,6 +31,9 @@ struct ContainerSummary {
 };
 core::Expected<std::vector<ContainerSummary>> container_list(std::string_view json);
 
+/// `GET /images/json`: every image on the engine ("<none>:<none>" tags dropped).
+core::Expected<std::vector<model::ImageSummary>> image_list(std::string_view json);
+
 /// `GET /images/json`: every "name:tag" -> image id.
 core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std::string_view json);
 
