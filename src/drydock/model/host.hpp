@@ -11,6 +11,7 @@
 #include "drydock/model/daemon.hpp"
 #include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
+#include "drydock/model/swarm.hpp"
 
 namespace drydock::model {
 
@@ -26,6 +27,8 @@ struct EngineInfo {
   std::vector<std::string> security_options;
   std::string swarm_state;  ///< LocalNodeState: "inactive", "active", "pending", "error", "locked"
   bool swarm_control_available = false;
+  /// The cluster, when this node is an active swarm manager (Swarm.Cluster present).
+  std::optional<SwarmCluster> swarm_cluster;
   int containers = 0, images = 0;
   std::vector<std::string> warnings;
 
@@ -75,6 +78,8 @@ struct HostSnapshot {
   std::optional<DaemonConfig> daemon;
   /// The host's files; nullopt when not collected (auditing containers only).
   std::optional<HostFacts> host;
+  /// Listening swarm sockets (2377, 7946) of the live host; nullopt when not read.
+  std::optional<std::vector<SwarmListener>> swarm_listeners;
   /// "" for the live host, else the directory given with --root.
   std::string root;
 };

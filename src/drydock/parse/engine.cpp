@@ -516,7 +516,8 @@ core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std:
   DRYDOCK_TRY(images, image_list(text));
   std::vector<std::pair<std::string, std::string>> out;
   for (auto& image : images) {
-    for (auto& tag : image.repo_tags) out.emplace_back(std::move(tag), image.id);
+    for (auto& tag : image.repo_tags)
+      out.emplace_back(std::move(tag), image.id);
   }
   return out;
 }
@@ -549,12 +550,64 @@ core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std
     if (const json* swarm = r.object(&info, "Info", "Swarm")) {
       r.read(swarm, "Info.Swarm", "LocalNodeState", e.swarm_state);
       r.read(swarm, "Info.Swarm", "ControlAvailable", e.swarm_control_available);
+      if (const json* cluster = r.object(swarm, "Info.Swarm", "Cluster")) {
+        model::SwarmCluster c;
+        r.read(swarm, "Info.Swarm", "NodeAddr", c.node_addr);
+        r.read(swarm, "Info.Swarm", "Nodes", c.nodes);
+        r.read(swarm, "Info.Swarm", "Managers", c.managers);
+        r.read(cluster, "Info.Swarm.Cluster", "RootRotationInProgress", c.root_rotation_in_progress);
+        r.read(cluster, "Info.Swarm.Cluster", "DataPathPort", c.data_path_port);
+        if (const json* spec = r.object(cluster, "Info.Swarm.Cluster", "Spec")) {
+          if (const json* enc = r.object(spec, "Info.Swarm.Cluster.Spec", "EncryptionConfig")) {
+            r.read(enc, "Info.Swarm.Cluster.Spec.EncryptionConfig", "AutoLockManagers", c.autolock);
+          }
+          if (const json* ca = r.object(spec, "Info.Swarm.Cluster.Spec", "CAConfig")) {
+            r.read(ca, "Info.Swarm.Cluster.Spec.CAConfig", "NodeCertExpiry", c.node_cert_expiry_ns);
+          }
+        }
+        if (const json* tls = r.object(cluster, "Info.Swarm.Cluster", "TLSInfo")) {
+          r.read(tls, "Info.Swarm.Cluster.TLSInfo", "CertIssuerSubject", c.ca_issuer_subject);
+        }
+        e.swarm_cluster = std::move(c);
+      }
     }
     r.read(&info, "Info", "Containers", e.containers);
     r.read(&info, "Info", "Images", e.images);
     r.read(&info, "Info", "Warnings", e.warnings);
     if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/version, /info");
     return e;
+  });
+}
+
+core::Expected<std::vector<model::OverlayNetwork>> overlay_networks(std::string_view text) {
+  using Out = std::vector<model::OverlayNetwork>;
+  return guarded("network list", [&]() -> core::Expected<Out> {
+    DRYDOCK_TRY(j, parse_json(text, "network list"));
+    if (!j.is_array()) {
+      return core::fail(core::ErrorKind::parse, std::string("network list: expected an array, got ") + j.type_name());
+    }
+    Reader r;
+    Out out;
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      const std::string base = Reader::index("", i);
+      if (!j[i].is_object()) {
+        r.wrong_type(base, "an object", j[i]);
+        continue;
+      }
+      std::string driver;
+      r.read(&j[i], base, "Driver", driver);
+      if (driver != "overlay") continue;
+      model::OverlayNetwork n;
+      std::map<std::string, std::string> options;
+      r.read(&j[i], base, "Id", n.id);
+      r.read(&j[i], base, "Name", n.name);
+      r.read(&j[i], base, "Ingress", n.ingress);
+      r.read(&j[i], base, "Options", options);
+      n.encrypted = options.contains("encrypted");
+      out.push_back(std::move(n));
+    }
+    if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/networks");
+    return out;
   });
 }
 

@@ -40,6 +40,9 @@ core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std:
 /// `GET /version` and `GET /info` together.
 core::Expected<model::EngineInfo> engine_info(std::string_view version_json, std::string_view info_json);
 
+/// `GET /networks`: the overlay networks, with whether each is encrypted.
+core::Expected<std::vector<model::OverlayNetwork>> overlay_networks(std::string_view json);
+
 /// `GET /containers/{id}/top`: the process list (Titles + Processes).
 core::Expected<std::vector<model::Process>> top(std::string_view json);
 
