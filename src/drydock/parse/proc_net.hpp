@@ -1,0 +1,16 @@
+#pragma once
+/// /proc/net/tcp and /proc/net/tcp6 -> listening sockets.
+
+#include <string_view>
+#include <vector>
+
+#include "drydock/model/swarm.hpp"
+
+namespace drydock::parse {
+
+/// The sockets in state LISTEN whose local port is one of `ports`, with the address in
+/// its usual text form ("0.0.0.0", "127.0.0.1", "::", "::1"). `ipv6` says which file the
+/// text came from. Malformed lines are skipped.
+std::vector<model::SwarmListener> listening_sockets(std::string_view proc_net_text, bool ipv6, const std::vector<int>& ports);
+
+}  // namespace drydock::parse
