@@ -4,6 +4,7 @@
 /// are resolved inside the root, never out of it, and nothing is opened for writing.
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,7 +39,12 @@ class HostRoot {
   [[nodiscard]] bool exists(std::string_view host_path) const;
 
  private:
+  struct IdNames;  ///< uid and gid -> name from this root's /etc/passwd and /etc/group, read once
+
+  [[nodiscard]] const IdNames& id_names() const;
+
   std::string m_dir;
+  std::shared_ptr<IdNames> m_ids;  ///< shared by copies; filled on first use (thread-safe)
 };
 
 }  // namespace drydock::collect
