@@ -32,6 +32,18 @@ struct EngineInfo {
   int containers = 0, images = 0;
   std::vector<std::string> warnings;
 
+  /// The running daemon's own settings (/info); nullopt or empty when the engine did not say.
+  std::optional<bool> live_restore_enabled;  ///< LiveRestoreEnabled
+  std::optional<bool> experimental_build;    ///< ExperimentalBuild
+  std::string logging_driver;                ///< LoggingDriver
+  std::string storage_driver;                ///< Driver
+  std::string docker_root_dir;               ///< DockerRootDir
+  std::string cgroup_driver;                 ///< CgroupDriver
+  /// RegistryConfig.InsecureRegistryCIDRs (always holds the implicit 127.0.0.0/8), then the
+  /// names of RegistryConfig.IndexConfigs with Secure=false.
+  std::vector<std::string> insecure_registries;
+  std::vector<std::string> authorization_plugins;  ///< Plugins.Authorization
+
   [[nodiscard]] bool has_security_option(std::string_view name) const {
     for (const auto& o : security_options) {
       if (o == name) return true;

@@ -574,6 +574,33 @@ core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std
     r.read(&info, "Info", "Containers", e.containers);
     r.read(&info, "Info", "Images", e.images);
     r.read(&info, "Info", "Warnings", e.warnings);
+    if (Reader::member(&info, "LiveRestoreEnabled") != nullptr) {
+      bool b = false;
+      r.read(&info, "Info", "LiveRestoreEnabled", b);
+      e.live_restore_enabled = b;
+    }
+    if (Reader::member(&info, "ExperimentalBuild") != nullptr) {
+      bool b = false;
+      r.read(&info, "Info", "ExperimentalBuild", b);
+      e.experimental_build = b;
+    }
+    r.read(&info, "Info", "LoggingDriver", e.logging_driver);
+    r.read(&info, "Info", "Driver", e.storage_driver);
+    r.read(&info, "Info", "DockerRootDir", e.docker_root_dir);
+    r.read(&info, "Info", "CgroupDriver", e.cgroup_driver);
+    if (const json* registry = r.object(&info, "Info", "RegistryConfig")) {
+      r.read(registry, "Info.RegistryConfig", "InsecureRegistryCIDRs", e.insecure_registries);
+      if (const json* indexes = r.object(registry, "Info.RegistryConfig", "IndexConfigs")) {
+        for (const auto& [name, index] : indexes->items()) {
+          bool secure = true;
+          r.read(&index, "Info.RegistryConfig.IndexConfigs." + name, "Secure", secure);
+          if (!secure) e.insecure_registries.push_back(name);
+        }
+      }
+    }
+    if (const json* plugins = r.object(&info, "Info", "Plugins")) {
+      r.read(plugins, "Info.Plugins", "Authorization", e.authorization_plugins);
+    }
     if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/version, /info");
     return e;
   });
