@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include <fmt/format.h>
+
 #include "drydock/checks/catalogue.hpp"
 
 namespace drydock::audit {
@@ -19,9 +21,18 @@ checks::Finding evaluate(Eval eval, const Args&... args) {
   return *out.finding();
 }
 
-Subject daemon_subject(const model::HostSnapshot& s) {
-  if (!s.engine) return Subject{"daemon", "", "(no engine)"};
-  return Subject{"daemon", s.engine->id, s.engine->name};
+/// The subject of a check about the host as a whole: the host (section 1), the swarm
+/// (section 7) or the daemon, named as the engine names its host, else the root audited.
+Subject host_subject(const model::HostSnapshot& s, const checks::Check& check) {
+  const auto area = check.id.substr(0, check.id.find('.'));
+  const std::string kind = area == "host" || area == "swarm" ? std::string(area) : "daemon";
+  if (s.engine) return Subject{kind, s.engine->id, s.engine->name};
+  return Subject{kind, "", s.root.empty() ? "(this host)" : s.root};
+}
+
+std::string nothing_to_audit(const model::HostSnapshot& s, std::string_view what) {
+  if (!s.engine && s.host) return fmt::format("no engine consulted: {} not known", what);
+  return fmt::format("no {} to audit", what);
 }
 
 }  // namespace
@@ -63,7 +74,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         }
         add_unreadable(check, "container");
         if (snapshot.containers.empty() && none_of_kind("container")) {
-          add(check, daemon_subject(snapshot), checks::Finding{core::Status::skip, "no containers to audit", std::nullopt, std::nullopt});
+          add(check, host_subject(snapshot, check), checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "containers"), std::nullopt, std::nullopt});
         }
         break;
       }
@@ -73,13 +84,13 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         for (const auto& i : snapshot.images) add(check, Subject{"image", i.id, i.display_name()}, evaluate(eval, i, snapshot));
         add_unreadable(check, "image");
         if (snapshot.images.empty() && none_of_kind("image")) {
-          add(check, daemon_subject(snapshot), checks::Finding{core::Status::skip, "no images in use to audit", std::nullopt, std::nullopt});
+          add(check, host_subject(snapshot, check), checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "images in use"), std::nullopt, std::nullopt});
         }
         break;
       }
       case checks::Scope::daemon: {
         if (!options.daemon_checks) break;
-        add(check, daemon_subject(snapshot), evaluate(std::get<checks::DaemonEval>(check.evaluate), snapshot));
+        add(check, host_subject(snapshot, check), evaluate(std::get<checks::DaemonEval>(check.evaluate), snapshot));
         break;
       }
       case checks::Scope::file: {

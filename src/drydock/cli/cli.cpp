@@ -16,6 +16,7 @@
 #include "drydock/collect/engine/client.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/collect/engine/snapshot.hpp"
+#include "drydock/collect/host/host_side.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/engine.hpp"
 #include "drydock/render/render.hpp"
@@ -27,6 +28,12 @@ constexpr int k_exit_ok = 0;
 constexpr int k_exit_findings = 1;
 constexpr int k_exit_usage = 2;
 constexpr int k_exit_unreachable = 3;
+
+/// Options of `drydock host` alone.
+struct HostOptions {
+  std::string root;
+  bool no_engine = false;
+};
 
 /// Options every auditing subcommand shares.
 struct Common {
@@ -107,18 +114,36 @@ void add_common(CLI::App& cmd, Common& c, bool engine) {
   if (engine) cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
 }
 
-int cmd_host(const Common& c) {
+int cmd_host(const Common& c, const HostOptions& h) {
   const Progress progress(c);
   auto selection = audit::Selection::make(c.only, c.skip);
   if (!selection) return report_error(selection.error());
-  auto client = connect_engine(c, progress);
-  if (!client) return report_error(client.error());
-  auto snapshot = collect::collect_host(**client, progress.sink());
-  if (!snapshot) return report_error(snapshot.error());
-  progress.note(fmt::format("auditing {} containers and {} images", snapshot->containers.size(), snapshot->images.size()));
-  auto report = audit::run(*snapshot, *selection, audit::RunOptions{});
+  std::error_code ec;
+  if (!h.root.empty() && !std::filesystem::is_directory(h.root, ec)) {
+    return report_error(core::Error{core::ErrorKind::io, "--root must be a directory holding a host's files", h.root});
+  }
+  const collect::HostRoot root(h.root);
+
+  model::HostSnapshot snapshot;
+  std::string target = h.root.empty() ? "this host" : h.root;
+  collect::HostSideOptions side;
+  if (!h.no_engine) {
+    auto client = connect_engine(c, progress);
+    if (!client) return report_error(client.error());
+    auto collected = collect::collect_host(**client, progress.sink());
+    if (!collected) return report_error(collected.error());
+    snapshot = std::move(*collected);
+    const auto& endpoint = (*client)->endpoint();
+    if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
+    target += ", engine " + endpoint.host;
+  }
+  collect::collect_host_side(root, side, snapshot);
+  for (const auto& d : snapshot.daemon->diagnostics) progress.note("daemon configuration: " + d);
+  progress.note(fmt::format("auditing {} containers and {} images", snapshot.containers.size(), snapshot.images.size()));
+
+  auto report = audit::run(snapshot, *selection, audit::RunOptions{});
   report.command = "host";
-  report.target = (*client)->endpoint().host;
+  report.target = target;
   return finish(report, c);
 }
 
@@ -201,6 +226,10 @@ int run(int argc, char** argv) {
   Common common;
   auto* host = app.add_subcommand("host", "Audit a whole Docker host: every container (running and stopped) and the images in use");
   add_common(*host, common, true);
+  HostOptions host_options;
+  host->add_option("--root", host_options.root, "Read the host's files under DIR (a mounted host tree) instead of /");
+  host->add_flag("--no-engine", host_options.no_engine,
+                 "Do not contact a Docker engine: audit the daemon's configuration and the host's files only");
 
   std::vector<std::string> refs;
   auto* container = app.add_subcommand("container", "Audit given containers: names, ids, or files of `docker inspect` output");
@@ -230,7 +259,7 @@ int run(int argc, char** argv) {
     std::cout << render::catalogue(catalogue_format);
     return k_exit_ok;
   }
-  if (host->parsed()) return cmd_host(common);
+  if (host->parsed()) return cmd_host(common, host_options);
   return cmd_container(common, refs);
 }
 

@@ -10,12 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "fake_engine.hpp"
+#include "fake_proc.hpp"
 
 namespace drydock::collect {
 namespace {
 
 using nlohmann::json;
 using testing::FakeEngine;
+using testing::FakeProc;
 using testing::FakeResponse;
 using testing::ping_response;
 
@@ -24,6 +26,7 @@ struct FakeContainer {
   std::string id, name, state, image, image_id;
   std::vector<std::string> exec_ids;
   std::string listed_state;  // state in /containers/json when it differs (raced)
+  int pid = 0;               // State.Pid
 };
 
 class FakeDocker {
@@ -69,7 +72,7 @@ class FakeDocker {
                     {"Name", "/" + c->name},
                     {"Image", c->image_id},
                     {"ExecIDs", execs},
-                    {"State", {{"Status", c->state}, {"Running", c->state == "running"}}},
+                    {"State", {{"Status", c->state}, {"Running", c->state == "running"}, {"Pid", c->pid}}},
                     {"Config", {{"Image", c->image}, {"User", ""}, {"Labels", json::object()}}},
                     {"HostConfig", {{"Privileged", c->name == "web"}, {"NetworkMode", "default"}}}}
                    .dump();
@@ -131,6 +134,9 @@ FakeDocker three_containers() {
   return d;
 }
 
+/// Processes asked of the engine (`top`) only: what these tests check unless they say otherwise.
+const SnapshotOptions k_engine_top{.proc_root = ""};
+
 struct Notes {
   std::mutex m;
   std::vector<std::string> lines;
@@ -156,7 +162,7 @@ TEST(CollectHost, CollectsEverythingInListOrder) {
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
   Notes notes;
-  auto snap = collect_host(*client, notes.progress());
+  auto snap = collect_host(*client, notes.progress(), k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
 
   ASSERT_TRUE(snap->engine);
@@ -220,7 +226,7 @@ TEST(CollectHost, FailuresBecomeUnreadableOrNotes) {
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
   Notes notes;
-  auto snap = collect_host(*client, notes.progress());
+  auto snap = collect_host(*client, notes.progress(), k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
 
   std::vector<std::string> names;
@@ -261,7 +267,7 @@ TEST(CollectHost, ContainerStartedAfterListingGetsItsProcesses) {
   auto server = FakeEngine::on_unix_socket(docker.handler());
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_host(*client, {});
+  auto snap = collect_host(*client, {}, k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
   ASSERT_TRUE(snap->containers[1].processes);
   EXPECT_EQ(snap->containers[1].processes->size(), 1u);
@@ -273,14 +279,14 @@ TEST(CollectHost, EngineInfoFailureFailsTheCollection) {
   auto server = FakeEngine::on_unix_socket(docker.handler());
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_host(*client, {});
+  auto snap = collect_host(*client, {}, k_engine_top);
   ASSERT_FALSE(snap);
   EXPECT_EQ(snap.error().kind, core::ErrorKind::daemon);
   EXPECT_NE(snap.error().message.find("info broke"), std::string::npos);
 
   docker.overrides.clear();
   docker.overrides["/v1.41/version"] = {200, "not json", {}, {}, false};
-  auto snap2 = collect_host(*client, {});
+  auto snap2 = collect_host(*client, {}, k_engine_top);
   ASSERT_FALSE(snap2);
   EXPECT_EQ(snap2.error().kind, core::ErrorKind::parse);
 }
@@ -292,7 +298,7 @@ TEST(CollectHost, ListFailuresAreUnreadableNotEmpty) {
   auto server = FakeEngine::on_unix_socket(docker.handler());
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_host(*client, {});
+  auto snap = collect_host(*client, {}, k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
   EXPECT_TRUE(snap->containers.empty());
   ASSERT_EQ(snap->unreadable.size(), 2u);
@@ -306,7 +312,7 @@ TEST(CollectHost, EmptyHost) {
   auto server = FakeEngine::on_unix_socket(docker.handler());
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_host(*client, {});
+  auto snap = collect_host(*client, {}, k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
   EXPECT_TRUE(snap->containers.empty());
   EXPECT_TRUE(snap->images.empty());
@@ -329,7 +335,7 @@ TEST(CollectHost, ManyContainersKeepOrderAndOverlap) {
   });
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_host(*client, {});
+  auto snap = collect_host(*client, {}, k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
   ASSERT_EQ(snap->containers.size(), 60u);
   for (int i = 0; i < 60; ++i) {
@@ -349,7 +355,7 @@ TEST(CollectContainers, NamedContainersOnly) {
   auto server = FakeEngine::on_unix_socket(docker.handler());
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_containers(*client, {"cache", "1111aaaa", "/web", "cache"}, {});
+  auto snap = collect_containers(*client, {"cache", "1111aaaa", "/web", "cache"}, {}, k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
   ASSERT_EQ(snap->containers.size(), 2u);  // web named twice (id and name), cache twice
   EXPECT_EQ(snap->containers[0].name, "cache");
@@ -367,12 +373,167 @@ TEST(CollectContainers, UnknownNamesAreNotFound) {
   auto server = FakeEngine::on_unix_socket(docker.handler());
   auto client = connect_to(*server);
   ASSERT_TRUE(client);
-  auto snap = collect_containers(*client, {"web", "nope", "a b/c"}, {});
+  auto snap = collect_containers(*client, {"web", "nope", "a b/c"}, {}, k_engine_top);
   ASSERT_FALSE(snap);
   EXPECT_EQ(snap.error().kind, core::ErrorKind::not_found);
   EXPECT_EQ(snap.error().message, "no such container: nope, a b/c");
   const auto reqs = server->requests();
   EXPECT_EQ(count(reqs, "/v1.41/containers/a%20b%2Fc/json"), 1);
+}
+
+// ------------------------------------------------------------------------------------------
+// Processes from /proc when the engine is local.
+
+/// web (pid 100, with a child 101) and cache (pid 300) in a fake proc tree, beside host processes.
+void add_three_containers_processes(const FakeProc& proc) {
+  using testing::cmdline;
+  proc.add({1, "0::/init.scope\n", cmdline({"/sbin/init"}), "systemd", 0, true});
+  proc.add({100, "0::/docker/1111aaaa\n", cmdline({"/usr/sbin/nginx", "-g", "daemon off;"}), "nginx", 0, true});
+  proc.add({101, "0::/docker/1111aaaa\n", cmdline({"nginx: worker process"}), "nginx", 101, true});
+  proc.add({300, "0::/system.slice/docker-3333cccc.scope\n", cmdline({"/usr/sbin/sshd", "-D"}), "sshd", 0, true});
+}
+
+long tops(const std::vector<std::string>& reqs) {
+  return std::count_if(reqs.begin(), reqs.end(), [](const std::string& r) { return r.ends_with("/top"); });
+}
+
+TEST(CollectHostProc, RunningContainersProcessesComeFromProcWithoutTop) {
+  auto docker = three_containers();
+  docker.containers[0].pid = 100;
+  docker.containers[2].pid = 300;
+  FakeProc proc;
+  add_three_containers_processes(proc);
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  Notes notes;
+  auto snap = collect_host(*client, notes.progress(), SnapshotOptions{.proc_root = proc.dir()});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 3u);
+
+  const auto& web = snap->containers[0];
+  ASSERT_TRUE(web.processes) << web.processes_unavailable;
+  EXPECT_EQ(web.processes_unavailable, "");
+  ASSERT_EQ(web.processes->size(), 2u);
+  EXPECT_EQ((*web.processes)[0].pid, "100");
+  EXPECT_EQ((*web.processes)[0].user, "0");
+  EXPECT_EQ((*web.processes)[0].command, "/usr/sbin/nginx -g daemon off;");
+  EXPECT_EQ((*web.processes)[1].pid, "101");
+  EXPECT_EQ((*web.processes)[1].user, "101");
+  EXPECT_EQ((*web.processes)[1].command, "nginx: worker process");
+  EXPECT_EQ(web.execs.size(), 2u);
+
+  const auto& db = snap->containers[1];
+  EXPECT_FALSE(db.processes);
+  EXPECT_EQ(db.processes_unavailable, "container is not running (state exited)");
+
+  const auto& cache = snap->containers[2];
+  ASSERT_TRUE(cache.processes);
+  ASSERT_EQ(cache.processes->size(), 1u);
+  EXPECT_EQ((*cache.processes)[0].command, "/usr/sbin/sshd -D");
+  EXPECT_TRUE(snap->unreadable.empty());
+
+  const auto reqs = server->requests();
+  EXPECT_EQ(tops(reqs), 0);
+  EXPECT_EQ(reqs.size(), 1u /*ping*/ + 4u + 3u /*inspects*/ + 2u /*execs*/ + 2u /*images*/);
+  EXPECT_EQ(notes.lines.front(), "3 containers (2 running)");
+
+  // The same through collect_containers.
+  auto named = collect_containers(*client, {"cache"}, {}, SnapshotOptions{.proc_root = proc.dir()});
+  ASSERT_TRUE(named) << named.error().describe();
+  ASSERT_EQ(named->containers.size(), 1u);
+  ASSERT_TRUE(named->containers[0].processes);
+  EXPECT_EQ((*named->containers[0].processes)[0].pid, "300");
+  EXPECT_EQ(tops(server->requests()), 0);
+}
+
+TEST(CollectHostProc, ContainerProcCannotVouchForAsksTheEngine) {
+  auto docker = three_containers();
+  docker.containers[0].pid = 100;  // in /proc, in its cgroup
+  docker.containers[2].pid = 1;    // /proc's pid 1 is not this container (another PID namespace)
+  docker.containers.push_back({"4444dddd", "fresh", "running", "app:1", k_img_a, {}, "", 400});  // started after the scan
+  docker.containers.push_back({"5555eeee", "nopid", "running", "app:1", k_img_a, {}, "", 0});
+  docker.overrides["/v1.41/containers/5555eeee/top"] = {500, R"({"message":"ps failed"})", {}, {}, false};
+  FakeProc proc;
+  add_three_containers_processes(proc);
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {}, SnapshotOptions{.proc_root = proc.dir()});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 5u);
+  ASSERT_TRUE(snap->containers[0].processes);
+  EXPECT_EQ(snap->containers[0].processes->size(), 2u);
+  for (std::size_t i : {2u, 3u}) {
+    const auto& c = snap->containers[i];
+    ASSERT_TRUE(c.processes) << c.name;
+    ASSERT_EQ(c.processes->size(), 1u) << c.name;
+    EXPECT_EQ((*c.processes)[0].pid, "4242") << c.name;  // the engine's answer
+  }
+  const auto& nopid = snap->containers[4];
+  EXPECT_FALSE(nopid.processes);
+  EXPECT_NE(nopid.processes_unavailable.find("ps failed"), std::string::npos) << nopid.processes_unavailable;
+
+  const auto reqs = server->requests();
+  EXPECT_EQ(tops(reqs), 3);
+  EXPECT_EQ(count(reqs, "/v1.41/containers/1111aaaa/top"), 0);
+  EXPECT_EQ(count(reqs, "/v1.41/containers/3333cccc/top"), 1);
+  EXPECT_EQ(count(reqs, "/v1.41/containers/4444dddd/top"), 1);
+  EXPECT_EQ(count(reqs, "/v1.41/containers/5555eeee/top"), 1);
+}
+
+TEST(CollectHostProc, StateRacesKeepTheirMeaning) {
+  auto docker = three_containers();
+  docker.containers[0].pid = 100;
+  docker.containers[0].state = "exited";  // listed running, stopped before its inspect
+  docker.containers[0].listed_state = "running";
+  docker.containers[1].state = "running";  // listed exited, started before its inspect
+  docker.containers[1].listed_state = "exited";
+  docker.containers[1].pid = 200;
+  FakeProc proc;
+  add_three_containers_processes(proc);
+  proc.add({200, "0::/docker/2222bbbb\n", testing::cmdline({"postgres"}), "postgres", 999, true});
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {}, SnapshotOptions{.proc_root = proc.dir()});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 3u);
+  EXPECT_FALSE(snap->containers[0].processes);
+  EXPECT_EQ(snap->containers[0].processes_unavailable, "container is not running (state exited)");
+  ASSERT_TRUE(snap->containers[1].processes);
+  ASSERT_EQ(snap->containers[1].processes->size(), 1u);
+  EXPECT_EQ((*snap->containers[1].processes)[0].command, "postgres");
+  EXPECT_EQ(tops(server->requests()), 1);  // cache: pid 0 in the fake engine
+}
+
+TEST(CollectHostProc, RemoteEngineIsAlwaysAsked) {
+  auto docker = three_containers();
+  docker.containers[0].pid = 100;
+  docker.containers[2].pid = 300;
+  FakeProc proc;
+  add_three_containers_processes(proc);
+  auto server = FakeEngine::on_tcp(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {}, SnapshotOptions{.proc_root = proc.dir()});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_TRUE(snap->containers[0].processes);
+  EXPECT_EQ((*snap->containers[0].processes)[0].pid, "4242");
+  EXPECT_EQ(tops(server->requests()), 2);
+}
+
+TEST(CollectHostProc, UnreadableProcRootAsksTheEngineAtListTime) {
+  auto docker = three_containers();
+  docker.containers[0].pid = 100;
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {}, SnapshotOptions{.proc_root = "/nonexistent/drydock-proc"});
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_TRUE(snap->containers[0].processes);
+  EXPECT_EQ((*snap->containers[0].processes)[0].pid, "4242");
+  EXPECT_EQ(tops(server->requests()), 2);
 }
 
 // The real engine of this machine (always running in CI).

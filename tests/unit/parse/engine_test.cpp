@@ -159,6 +159,8 @@ TEST(ContainerInspect, RunningWithExecsAndHealth) {
   EXPECT_TRUE(r.running);
   EXPECT_EQ(r.state, "running");
   EXPECT_EQ(r.exec_ids.size(), 3u);
+  EXPECT_EQ(r.pid, 11804);
+  EXPECT_EQ(container("cap-add.json").pid, 0);  // not running
   const auto h = container("healthy.json");
   EXPECT_EQ(h.health_status, "healthy");
   ASSERT_TRUE(h.healthcheck);
@@ -188,6 +190,18 @@ TEST(ContainerInspect, EmptyObjectGivesDefaults) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->name, "");
   EXPECT_FALSE(r->healthcheck);
+}
+
+TEST(ContainerInspect, Pid) {
+  for (const char* text : {R"({"State":{"Pid":null}})", R"({"State":{}})", "{}"}) {
+    auto r = container_inspect(text);
+    ASSERT_TRUE(r) << text;
+    EXPECT_EQ(r->pid, 0) << text;
+  }
+  auto r = container_inspect(R"({"State":{"Running":true,"Pid":4242}})");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->pid, 4242);
+  EXPECT_FALSE(container_inspect(R"({"State":{"Pid":"4242"}})"));
 }
 
 TEST(ContainerInspect, NullsAreTolerated) {

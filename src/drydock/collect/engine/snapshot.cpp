@@ -1,13 +1,16 @@
 #include "drydock/collect/engine/snapshot.hpp"
 
+#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <utility>
 
 #include <fmt/format.h>
 
+#include "drydock/collect/host/procfs.hpp"
 #include "drydock/parse/engine.hpp"
 
 namespace drydock::collect {
@@ -40,11 +43,13 @@ std::string short_id(std::string_view id) {
 
 /// What was learned about one container. Each member is written by one request's handler
 /// only (inspect, top, or exec j), so handlers of the same container never share a member.
+/// `processes` is written by the inspect handler (from /proc) or, when /proc could not tell,
+/// by the top request that handler then queues; never by both.
 struct ContainerSlot {
-  std::string ref;   ///< what was asked for: the listed id, or the user's ref
-  std::string name;  ///< listed name, or the ref
-  bool top_requested = false;
-  bool missing = false;  ///< 404 on inspect
+  std::string ref;             ///< what was asked for: the listed id, or the user's ref
+  std::string name;            ///< listed name, or the ref
+  bool top_requested = false;  ///< processes taken care of: top queued at list time, or decided at inspect
+  bool missing = false;        ///< 404 on inspect
   std::optional<model::ContainerSpec> spec;
   std::string error;  ///< why the inspect could not be read
 
@@ -65,8 +70,18 @@ struct ImageSlot {
 class Collector {
  public:
   /// `explicit_refs`: the containers were named by the user (collect_containers).
-  Collector(EngineClient& client, const Progress& progress, bool explicit_refs)
-      : m_client(client), m_progress(progress), m_explicit(explicit_refs) {}
+  Collector(EngineClient& client, const Progress& progress, bool explicit_refs, const SnapshotOptions& options)
+      : m_client(client), m_progress(progress), m_explicit(explicit_refs) {
+    // The process table is read on its own thread while the first requests are in flight;
+    // the first running container's inspect waits for it.
+    if (client.endpoint().is_unix() && proc_root_readable(options.proc_root)) {
+      try {
+        m_procs = std::async(std::launch::async, [root = options.proc_root] { return ProcessTable::scan(root); }).share();
+      } catch (const std::system_error&) {
+        // No thread for it: every running container's processes are asked of the engine.
+      }
+    }
+  }
 
   core::Expected<model::HostSnapshot> host() {
     m_queue.add("/containers/json?all=1", [this](core::Expected<std::string> r) { on_list(std::move(r)); });
@@ -134,8 +149,9 @@ class Collector {
       auto& s = (*list)[i];
       m_slots[i].ref = s.id;
       m_slots[i].name = s.name;
-      m_slots[i].top_requested = s.state == "running";
-      running += m_slots[i].top_requested ? 1 : 0;
+      const bool is_running = s.state == "running";
+      m_slots[i].top_requested = is_running && !m_procs.valid();  // else decided at inspect
+      running += is_running ? 1 : 0;
     }
     note(fmt::format("{} containers ({} running)", list->size(), running));
     for (std::size_t i = 0; i < m_slots.size(); ++i) {
@@ -190,7 +206,11 @@ class Collector {
     }
     if (spec->running && !slot.top_requested) {
       slot.top_requested = true;
-      add_top(i, spec->id.empty() ? slot.ref : spec->id);
+      if (auto processes = from_proc(*spec)) {
+        slot.processes = std::move(*processes);
+      } else {
+        add_top(i, spec->id.empty() ? slot.ref : spec->id);
+      }
     }
     if (!spec->image_id.empty()) {
       bool added = false;
@@ -207,6 +227,18 @@ class Collector {
       }
     }
     slot.spec = std::move(*spec);
+  }
+
+  /// The container's processes from the host's process table; nullopt when it is not used or
+  /// cannot vouch for this container (the engine is asked then).
+  std::optional<std::vector<model::Process>> from_proc(const model::ContainerSpec& spec) const {
+    if (!m_procs.valid() || spec.pid <= 0 || spec.id.empty()) return std::nullopt;
+    const std::shared_future<ProcessTable> procs = m_procs;  // a copy per thread
+    try {
+      return procs.get().processes_of(spec.pid, spec.id);
+    } catch (const std::exception&) {
+      return std::nullopt;  // the scan failed (out of memory): ask the engine
+    }
   }
 
   void on_exec(std::size_t i, std::size_t j, core::Expected<std::string> r) {
@@ -324,6 +356,7 @@ class Collector {
   const bool m_explicit;
   RequestQueue m_queue;
   std::mutex m_note_mutex;
+  std::shared_future<ProcessTable> m_procs;  ///< valid when processes are read from /proc
 
   core::Expected<std::string> m_version = core::fail(ErrorKind::daemon, "no answer to /version");
   core::Expected<std::string> m_info = core::fail(ErrorKind::daemon, "no answer to /info");
@@ -338,14 +371,14 @@ class Collector {
 
 }  // namespace
 
-core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress) {
-  Collector c(client, progress, false);
+core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress, const SnapshotOptions& options) {
+  Collector c(client, progress, false, options);
   return c.host();
 }
 
 core::Expected<model::HostSnapshot> collect_containers(EngineClient& client, const std::vector<std::string>& refs,
-                                                       const Progress& progress) {
-  Collector c(client, progress, true);
+                                                       const Progress& progress, const SnapshotOptions& options) {
+  Collector c(client, progress, true, options);
   return c.containers(refs);
 }
 

@@ -18,6 +18,16 @@ struct Progress {
   std::function<void(std::string_view)> note;
 };
 
+/// How the collector lists a running container's processes.
+struct SnapshotOptions {
+  /// When the engine is local (a unix socket) and this directory can be listed, the processes
+  /// of each running container are taken from this proc root (the host's process table, read
+  /// once: collect/host/procfs.hpp) instead of the engine's `/containers/{id}/top`, which makes
+  /// dockerd run `ps` per container. A container whose State.Pid is not its own there (another
+  /// PID namespace, a race) is still asked of the engine. "" = always ask the engine.
+  std::string proc_root = "/proc";
+};
+
 /// Everything a whole-host audit needs: /version and /info, every container (running and
 /// stopped) with its inspect, processes (`top`, running ones only) and exec sessions, the tag
 /// map (/images/json) and the inspect of every image in use by a container.
@@ -27,12 +37,15 @@ struct Progress {
 /// dropped with a note; any other failure to read one becomes a model::Unreadable entry
 /// (kind "container", "image" or "exec"), as does a failed container or image list.
 /// Only a failure of /version or /info fails the whole collection.
-core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress);
+/// Processes come from /proc or `top` as SnapshotOptions says; the result is the same
+/// (ContainerSpec::processes, or processes_unavailable with the reason).
+core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress,
+                                                 const SnapshotOptions& options = {});
 
 /// The same for the given containers only (names, ids or id prefixes, as `docker inspect`
 /// takes them), in the order given, each container once. Refs the engine does not know fail
 /// the collection with ErrorKind::not_found naming all of them.
 core::Expected<model::HostSnapshot> collect_containers(EngineClient& client, const std::vector<std::string>& refs,
-                                                       const Progress& progress);
+                                                       const Progress& progress, const SnapshotOptions& options = {});
 
 }  // namespace drydock::collect
