@@ -122,14 +122,18 @@ class Collector {
         m_image_list_error = r.error().describe();
         return;
       }
-      auto tags = parse::image_tags(*r);
-      if (!tags) {
-        m_image_list_error = tags.error().describe();
+      auto images = parse::image_list(*r);
+      if (!images) {
+        m_image_list_error = images.error().describe();
         return;
       }
-      for (auto& [tag, id] : *tags)
-        m_tags.emplace(std::move(tag), std::move(id));
+      for (const auto& image : *images) {
+        for (const auto& tag : image.repo_tags) m_tags.emplace(tag, image.id);
+      }
+      m_all_images = std::move(*images);
     });
+    // Overlay networks matter only on a swarm manager (7.3); one small request, in parallel.
+    m_queue.add("/networks", [this](core::Expected<std::string> r) { m_networks = std::move(r); });
   }
 
   void on_list(core::Expected<std::string> r) {
@@ -288,6 +292,10 @@ class Collector {
     model::HostSnapshot snap;
     snap.engine = std::move(*engine);
     snap.tags = std::move(m_tags);
+    snap.all_images = std::move(m_all_images);
+    if (snap.engine->swarm_cluster && m_networks) {
+      if (auto overlays = parse::overlay_networks(*m_networks)) snap.engine->swarm_cluster->overlay_networks = std::move(*overlays);
+    }
     if (!m_container_list_error.empty()) {
       snap.unreadable.push_back({"container", "", "", "could not list containers: " + m_container_list_error});
     }
@@ -361,6 +369,8 @@ class Collector {
   core::Expected<std::string> m_version = core::fail(ErrorKind::daemon, "no answer to /version");
   core::Expected<std::string> m_info = core::fail(ErrorKind::daemon, "no answer to /info");
   std::map<std::string, std::string> m_tags;
+  std::optional<std::vector<model::ImageSummary>> m_all_images;
+  core::Expected<std::string> m_networks = core::fail(ErrorKind::daemon, "no answer to /networks");
   std::string m_image_list_error;
   std::string m_container_list_error;
 
