@@ -224,3 +224,34 @@ TEST(FindDockerd, NoneOrUnreadable) {
 
 }  // namespace
 }  // namespace drydock::collect
+
+namespace drydock::collect {
+namespace {
+
+/// Two dockerds with no -H on their command lines (hosts in their daemon.json): the one
+/// behind a socket is the one holding that listening socket open.
+TEST(FindDockerd, TheOwnerOfTheListeningSocketWins) {
+  testing::FakeProc proc;
+  proc.add({.pid = 50, .cmdline = testing::cmdline({"/usr/sbin/dockerd"})});
+  proc.add({.pid = 60, .cmdline = testing::cmdline({"/usr/sbin/dockerd", "--config-file", "/srv/d/daemon.json"})});
+  const std::filesystem::path root = proc.dir();
+  proc.add_other("net", true);
+  std::ofstream(root / "net" / "unix") << "Num       RefCount Protocol Flags    Type St Inode Path\n"
+                                           "0000000067cd8db5: 00000002 00000000 00010000 0001 01  6169 /var/run/docker.sock\n"
+                                           "0000000067cd8db6: 00000002 00000000 00010000 0001 01  7777 /srv/d/docker.sock\n"
+                                           "0000000067cd8db7: 00000003 00000000 00000000 0001 03  7778 /srv/d/docker.sock\n";
+  for (const auto& [pid, inode] : {std::pair{50, 6169}, std::pair{60, 7777}}) {
+    const auto fd = root / std::to_string(pid) / "fd";
+    std::filesystem::create_directories(fd);
+    std::filesystem::create_symlink("socket:[" + std::to_string(inode) + "]", fd / "3");
+  }
+  const auto second = find_dockerd(proc.dir(), "/srv/d/docker.sock");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->first, 60);
+  const auto first = find_dockerd(proc.dir(), "/run/docker.sock");  // /var/run is /run
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->first, 50);
+}
+
+}  // namespace
+}  // namespace drydock::collect

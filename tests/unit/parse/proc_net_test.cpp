@@ -45,3 +45,22 @@ TEST(ProcNet, HostileTextIsSkipped) {
 
 }  // namespace
 }  // namespace drydock::parse
+
+namespace drydock::parse {
+namespace {
+
+TEST(ProcNet, ListeningUnixSocketsByPath) {
+  constexpr std::string_view k_unix =
+      "Num       RefCount Protocol Flags    Type St Inode Path\n"
+      "0000000067cd8db5: 00000002 00000000 00010000 0001 01  6169 /var/run/docker.sock\n"
+      "00000000a95572fa: 00000003 00000000 00000000 0001 03  5949 /var/run/docker.sock\n"  // a connection, not the listener
+      "00000000a95572fb: 00000003 00000000 00010000 0001 01  5950 /run/containerd/containerd.sock\n"
+      "00000000a95572fc: 00000003 00000000 00010000 0001 01  5951\n"  // unbound
+      "garbage\n";
+  const auto inodes = listening_unix_inodes(k_unix, [](std::string_view p) { return p == "/var/run/docker.sock"; });
+  ASSERT_EQ(inodes.size(), 1u);
+  EXPECT_EQ(inodes[0], 6169u);
+}
+
+}  // namespace
+}  // namespace drydock::parse

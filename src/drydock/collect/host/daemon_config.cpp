@@ -12,6 +12,7 @@
 
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/daemon_config.hpp"
+#include "drydock/parse/proc_net.hpp"
 
 namespace drydock::collect {
 namespace {
@@ -339,6 +340,29 @@ std::optional<std::vector<std::string>> read_cmdline(const std::filesystem::path
   return argv;
 }
 
+/// The candidate with an open file descriptor on the listening unix socket at `wanted`.
+std::optional<std::pair<int, std::vector<std::string>>> socket_owner(const std::string& proc_root, const std::string& wanted,
+                                                                     const std::map<int, std::vector<std::string>>& candidates) {
+  std::ifstream in(proc_root + "/net/unix", std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto inodes =
+      parse::listening_unix_inodes(text, [&](std::string_view path) { return socket_key(path) == wanted; });
+  if (inodes.empty()) return std::nullopt;
+  std::set<std::string> links;
+  for (auto inode : inodes) links.insert("socket:[" + std::to_string(inode) + "]");
+  for (const auto& [pid, argv] : candidates) {
+    std::error_code ec;
+    std::filesystem::directory_iterator fds(proc_root + "/" + std::to_string(pid) + "/fd", ec);
+    for (; !ec && fds != std::filesystem::directory_iterator(); fds.increment(ec)) {
+      std::error_code link_ec;
+      const auto target = std::filesystem::read_symlink(fds->path(), link_ec);
+      if (!link_ec && links.contains(target.string())) return std::pair{pid, argv};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::pair<int, std::vector<std::string>>> find_dockerd(const std::string& proc_root, std::string_view socket_path) {
@@ -358,6 +382,9 @@ std::optional<std::pair<int, std::vector<std::string>>> find_dockerd(const std::
   if (candidates.empty()) return std::nullopt;
 
   const std::string wanted = socket_key(socket_path);
+  // Exact: the dockerd that holds the listening socket bound at that path (its hosts may come
+  // from daemon.json or systemd socket activation, where the command line does not say).
+  if (auto owner = socket_owner(proc_root, wanted, candidates)) return owner;
   const std::string default_socket = socket_key("/var/run/docker.sock");
   std::optional<std::pair<int, std::vector<std::string>>> by_default;
   for (const auto& [pid, argv] : candidates) {
