@@ -235,11 +235,15 @@ TEST(FindDockerd, TheOwnerOfTheListeningSocketWins) {
   proc.add({.pid = 50, .cmdline = testing::cmdline({"/usr/sbin/dockerd"})});
   proc.add({.pid = 60, .cmdline = testing::cmdline({"/usr/sbin/dockerd", "--config-file", "/srv/d/daemon.json"})});
   const std::filesystem::path root = proc.dir();
-  proc.add_other("net", true);
-  std::ofstream(root / "net" / "unix") << "Num       RefCount Protocol Flags    Type St Inode Path\n"
-                                           "0000000067cd8db5: 00000002 00000000 00010000 0001 01  6169 /var/run/docker.sock\n"
-                                           "0000000067cd8db6: 00000002 00000000 00010000 0001 01  7777 /srv/d/docker.sock\n"
-                                           "0000000067cd8db7: 00000003 00000000 00000000 0001 03  7778 /srv/d/docker.sock\n";
+  // Each dockerd in a network namespace of its own: each sees only its own sockets.
+  const std::string header = "Num       RefCount Protocol Flags    Type St Inode Path\n";
+  for (const auto& [pid, line] :
+       {std::pair{50, "0000000067cd8db5: 00000002 00000000 00010000 0001 01  6169 /var/run/docker.sock\n"},
+        std::pair{60, "0000000067cd8db6: 00000002 00000000 00010000 0001 01  7777 /srv/d/docker.sock\n"
+                      "0000000067cd8db7: 00000003 00000000 00000000 0001 03  7778 /srv/d/docker.sock\n"}}) {
+    std::filesystem::create_directories(root / std::to_string(pid) / "net");
+    std::ofstream(root / std::to_string(pid) / "net" / "unix") << header << line;
+  }
   for (const auto& [pid, inode] : {std::pair{50, 6169}, std::pair{60, 7777}}) {
     const auto fd = root / std::to_string(pid) / "fd";
     std::filesystem::create_directories(fd);

@@ -341,20 +341,21 @@ std::optional<std::vector<std::string>> read_cmdline(const std::filesystem::path
 }
 
 /// The candidate with an open file descriptor on the listening unix socket at `wanted`.
+/// Each candidate's own /proc/<pid>/net/unix is read: unix sockets are listed per network
+/// namespace, and a dockerd may run in a namespace of its own.
 std::optional<std::pair<int, std::vector<std::string>>> socket_owner(const std::string& proc_root, const std::string& wanted,
                                                                      const std::map<int, std::vector<std::string>>& candidates) {
-  std::ifstream in(proc_root + "/net/unix", std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto inodes =
-      parse::listening_unix_inodes(text, [&](std::string_view path) { return socket_key(path) == wanted; });
-  if (inodes.empty()) return std::nullopt;
-  std::set<std::string> links;
-  for (auto inode : inodes) links.insert("socket:[" + std::to_string(inode) + "]");
   for (const auto& [pid, argv] : candidates) {
+    const std::string dir = proc_root + "/" + std::to_string(pid);
+    std::ifstream in(dir + "/net/unix", std::ios::binary);
+    if (!in) continue;
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto inodes = parse::listening_unix_inodes(text, [&](std::string_view path) { return socket_key(path) == wanted; });
+    std::set<std::string> links;
+    for (auto inode : inodes) links.insert("socket:[" + std::to_string(inode) + "]");
     std::error_code ec;
-    std::filesystem::directory_iterator fds(proc_root + "/" + std::to_string(pid) + "/fd", ec);
-    for (; !ec && fds != std::filesystem::directory_iterator(); fds.increment(ec)) {
+    std::filesystem::directory_iterator fds(dir + "/fd", ec);
+    for (; !links.empty() && !ec && fds != std::filesystem::directory_iterator(); fds.increment(ec)) {
       std::error_code link_ec;
       const auto target = std::filesystem::read_symlink(fds->path(), link_ec);
       if (!link_ec && links.contains(target.string())) return std::pair{pid, argv};
