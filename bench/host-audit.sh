@@ -92,30 +92,32 @@ seq 1 "$n" | xargs -P 8 -I{} docker "${verb[@]}" --label "$label" --name "drydoc
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
 
-# Stage 1: ping (for the API version), version, info, the container and image lists.
-# Stage 2: every container's inspect, every running container's processes, every image in
-# use; one curl, 8 transfers in flight.
+# Stage 1: ping (for the API version), version, info, the container, image and network lists.
+# Stage 2: every container's inspect, every image in use and, with tops=1, every running
+# container's processes (/top: what a client without access to /proc must ask for; drydock
+# reads /proc instead when the engine is local); one curl, 8 transfers in flight.
 lower_bound() {
-  local d="$tmp/lb" v
+  local tops="$1" d="$tmp/lb" v
   mkdir -p "$d"
   curl --no-progress-meter --fail --parallel --parallel-max 8 --unix-socket "$sock" \
     -D "$d/ping.h" -o /dev/null http://docker/_ping \
     -o "$d/version.json" http://docker/version \
     -o "$d/info.json" http://docker/info \
     -o "$d/containers.json" "http://docker/containers/json?all=1" \
-    -o "$d/images.json" http://docker/images/json
+    -o "$d/images.json" http://docker/images/json \
+    -o /dev/null http://docker/networks
   local headers
   headers="$(<"$d/ping.h")"
   [[ "$headers" =~ [Aa]pi-[Vv]ersion:\ *([0-9.]+) ]] || { echo "no Api-Version header from /_ping" >&2; return 1; }
   v="${BASH_REMATCH[1]}"
   # awk, not jq: jq alone starts in ~45 ms, which would flatter the ratio. The list is
   # Docker's compact JSON, one object per container, "Id" first.
-  awk -v b="http://docker/v$v" '
+  awk -v b="http://docker/v$v" -v tops="$tops" '
     function get(u) { printf "url = \"%s%s\"\noutput = \"/dev/null\"\n", b, u }
     BEGIN { RS = "[{]\"Id\":\"" }
     NR > 1 {
       id = substr($0, 1, 64); get("/containers/" id "/json")
-      if ($0 ~ /"State":"running"/) get("/containers/" id "/top")
+      if (tops && $0 ~ /"State":"running"/) get("/containers/" id "/top")
       if (match($0, /"ImageID":"[^"]+"/)) images[substr($0, RSTART + 11, RLENGTH - 12)] = 1
     }
     END { for (i in images) get("/images/" i "/json") }
@@ -140,8 +142,11 @@ timed() {  # timed NAME CMD...: appends the wall time to $tmp/NAME.times
 
 median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+lower_top() { lower_bound 1; }
+lower_api() { lower_bound 0; }
+
 # Warm-up, not measured: page cache, engine caches, a first failure shows here.
-lower_bound
+lower_bound 1
 if [ -n "$DRYDOCK" ]; then
   drydock_run || { echo "drydock failed:" >&2; cat "$tmp/drydock.err" >&2; exit 1; }
 fi
@@ -155,17 +160,21 @@ urls="$(grep -c '^url = ' "$tmp/lb/stage2.curlrc")"
 echo "engine: $total containers ($running running), $images images in use; $runs runs each, interleaved" >&2
 
 for ((i = 1; i <= runs; i++)); do
-  timed lower lower_bound
+  timed lower lower_top
+  timed lowerapi lower_api
   [ -z "$DRYDOCK" ] || timed drydock drydock_run
   [ -z "${DOCKER_BENCH:-}" ] || timed dockerbench docker_bench_run
 done
 
 a="$(median "$tmp/lower.times")"
-printf '%-44s %8.3f s   (runs: %s)\n' "lower bound (curl, 2 parallel stages)" "$a" "$(tr '\n' ' ' <"$tmp/lower.times")"
+a2="$(median "$tmp/lowerapi.times")"
+printf '%-44s %8.3f s   (runs: %s)\n' "lower bound (curl, with /top)" "$a" "$(tr '\n' ' ' <"$tmp/lower.times")"
+printf '%-44s %8.3f s   (runs: %s)\n' "strict lower bound (curl, drydock's requests)" "$a2" "$(tr '\n' ' ' <"$tmp/lowerapi.times")"
 if [ -n "$DRYDOCK" ]; then
   b="$(median "$tmp/drydock.times")"
   printf '%-44s %8.3f s   (runs: %s)\n' "drydock host --format json" "$b" "$(tr '\n' ' ' <"$tmp/drydock.times")"
-  awk -v a="$a" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / lower bound", b / a }'
+  awk -v a="$a" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / lower bound (with /top)", b / a }'
+  awk -v a="$a2" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / strict lower bound", b / a }'
 fi
 if [ -n "${DOCKER_BENCH:-}" ]; then
   c="$(median "$tmp/dockerbench.times")"

@@ -1,57 +1,174 @@
-#include <nlohmann/json.hpp>
+#include <fmt/format.h>
 
 #include "drydock/render/render.hpp"
 
 namespace drydock::render {
 
 namespace {
-using Json = nlohmann::ordered_json;
 
-Json nullable(std::string_view s) { return s.empty() ? Json(nullptr) : Json(std::string(s)); }
-
-Json aliases_of(const checks::Check& c) {
-  Json a = Json::array();
-  for (auto alias : c.aliases) a.push_back(std::string(alias));
-  return a;
+/// Length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  std::size_t n = 0;
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) n = 3;
+  else if (c >= 0xF0 && c <= 0xF4) n = 4;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  // Overlong three- and four-byte forms, surrogates, and code points above U+10FFFF.
+  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;
+  if (c == 0xED && b(i + 1) > 0x9F) return 0;
+  if (c == 0xF0 && b(i + 1) < 0x90) return 0;
+  if (c == 0xF4 && b(i + 1) > 0x8F) return 0;
+  return n;
 }
+
+/// Appends `s` as a JSON string; bytes that are not UTF-8 become U+FFFD, so evidence
+/// copied from hostile input never makes the report invalid.
+void string(std::string& out, std::string_view s) {
+  out += '"';
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      const std::size_t n = utf8_sequence(s, i);
+      if (n == 0) {
+        out += "\\ufffd";
+        ++i;
+      } else {
+        out.append(s.substr(i, n));
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+        else out += static_cast<char>(c);
+    }
+    ++i;
+  }
+  out += '"';
+}
+
+void nullable(std::string& out, std::string_view s) {
+  if (s.empty()) out += "null";
+  else string(out, s);
+}
+
+void key(std::string& out, std::string_view indent, std::string_view name) {
+  out += indent;
+  string(out, name);
+  out += ": ";
+}
+
 }  // namespace
 
+// Written by hand rather than through a DOM: a host with thousands of containers gives tens
+// of thousands of results, and this is the report's hot path.
 std::string json(const audit::Report& report) {
-  Json results = Json::array();
-  for (const auto& r : report.results) {
+  std::string out;
+  out.reserve(512 + report.results.size() * 640);
+  out += "{\n";
+  key(out, "  ", "schema");
+  out += "\"drydock.report/v1\",\n";
+  key(out, "  ", "tool");
+  out += "{\n    \"name\": \"drydock\",\n    \"version\": ";
+  string(out, DRYDOCK_VERSION);
+  out += "\n  },\n";
+  key(out, "  ", "benchmark");
+  out += "\"cis-docker-1.6.0\",\n";
+  key(out, "  ", "command");
+  string(out, report.command);
+  out += ",\n";
+  key(out, "  ", "target");
+  string(out, report.target);
+  out += ",\n";
+  key(out, "  ", "results");
+  out += report.results.empty() ? "[" : "[\n";
+  for (std::size_t i = 0; i < report.results.size(); ++i) {
+    const auto& r = report.results[i];
     const auto& c = *r.check;
-    Json location = nullptr;
-    if (r.finding.location) {
-      location = Json{{"file", r.finding.location->file}, {"line", r.finding.location->line}};
-      if (r.finding.location->column > 0) location["column"] = r.finding.location->column;
+    constexpr std::string_view in = "      ";
+    out += "    {\n";
+    key(out, in, "id");
+    string(out, c.id);
+    out += ",\n";
+    key(out, in, "cis");
+    nullable(out, c.cis);
+    out += ",\n";
+    key(out, in, "title");
+    string(out, c.title);
+    out += ",\n";
+    key(out, in, "severity");
+    string(out, core::to_string(r.severity()));
+    out += ",\n";
+    key(out, in, "status");
+    string(out, core::to_string(r.finding.status));
+    out += ",\n";
+    key(out, in, "subject");
+    out += "{\n";
+    key(out, "        ", "kind");
+    string(out, r.subject.kind);
+    out += ",\n";
+    key(out, "        ", "id");
+    string(out, r.subject.id);
+    out += ",\n";
+    key(out, "        ", "name");
+    string(out, r.subject.name);
+    out += "\n      },\n";
+    key(out, in, "evidence");
+    string(out, r.finding.evidence);
+    out += ",\n";
+    key(out, in, "location");
+    if (const auto& l = r.finding.location) {
+      out += "{\n";
+      key(out, "        ", "file");
+      string(out, l->file);
+      out += ",\n";
+      key(out, "        ", "line");
+      out += std::to_string(l->line);
+      if (l->column > 0) {
+        out += ",\n";
+        key(out, "        ", "column");
+        out += std::to_string(l->column);
+      }
+      out += "\n      }";
+    } else {
+      out += "null";
     }
-    results.push_back(Json{
-        {"id", std::string(c.id)},
-        {"cis", nullable(c.cis)},
-        {"title", std::string(c.title)},
-        {"severity", std::string(core::to_string(r.severity()))},
-        {"status", std::string(core::to_string(r.finding.status))},
-        {"subject", Json{{"kind", r.subject.kind}, {"id", r.subject.id}, {"name", r.subject.name}}},
-        {"evidence", r.finding.evidence},
-        {"location", location},
-        {"remediation", std::string(c.remediation)},
-        {"aliases", aliases_of(c)},
-    });
+    out += ",\n";
+    key(out, in, "remediation");
+    string(out, c.remediation);
+    out += ",\n";
+    key(out, in, "aliases");
+    out += '[';
+    for (std::size_t a = 0; a < c.aliases.size(); ++a) {
+      if (a != 0) out += ", ";
+      string(out, c.aliases[a]);
+    }
+    out += "]\n    }";
+    out += i + 1 < report.results.size() ? ",\n" : "\n  ";
   }
-  Json summary = Json::object();
+  out += "],\n";
+  key(out, "  ", "summary");
+  out += "{\n";
   const auto counts = report.summary();
-  for (std::size_t i = 0; i < counts.size(); ++i) summary[std::string(core::to_string(static_cast<core::Status>(i)))] = counts[i];
-  const Json doc{
-      {"schema", "drydock.report/v1"},
-      {"tool", Json{{"name", "drydock"}, {"version", DRYDOCK_VERSION}}},
-      {"benchmark", "cis-docker-1.6.0"},
-      {"command", report.command},
-      {"target", report.target},
-      {"results", std::move(results)},
-      {"summary", std::move(summary)},
-  };
-  return doc.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    key(out, "    ", core::to_string(static_cast<core::Status>(i)));
+    out += std::to_string(counts[i]);
+    out += i + 1 < counts.size() ? ",\n" : "\n";
+  }
+  out += "  }\n}\n";
+  return out;
 }
-
 
 }  // namespace drydock::render

@@ -90,10 +90,14 @@ TEST(RenderText, ColourOnlyWhenAsked) {
   EXPECT_NE(text(sample(), TextOptions{.color = true}).find('\x1b'), std::string::npos);
 }
 
-TEST(RenderJson, InvalidUtf8InEvidenceDoesNotThrow) {
+TEST(RenderJson, HostileEvidenceStaysValidJson) {
   auto r = sample();
-  r.results[0].finding.evidence = "bad \xff\xfe bytes";
-  EXPECT_NO_THROW((void)json(r));
+  r.results[0].finding.evidence = "bad \xff\xfe bytes, overlong \xc0\xaf, cut \xe2\x82";
+  r.results[1].finding.evidence = std::string("quote \" backslash \\ tab \t nul ") + '\0' + " bell \x07 caf\xc3\xa9 \xf0\x9f\x90\xb3";
+  const auto doc = nlohmann::json::parse(json(r));  // throws on invalid JSON or UTF-8
+  EXPECT_EQ(doc["results"][0]["evidence"], "bad \ufffd\ufffd bytes, overlong \ufffd\ufffd, cut \ufffd\ufffd");
+  EXPECT_EQ(doc["results"][1]["evidence"],
+            std::string("quote \" backslash \\ tab \t nul ") + '\0' + " bell \x07 caf\xc3\xa9 \xf0\x9f\x90\xb3");
 }
 
 TEST(Catalogue, MarkdownListsEveryCheck) {

@@ -326,9 +326,12 @@ std::string socket_key(std::string_view address) {
 std::optional<std::vector<std::string>> read_cmdline(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return std::nullopt;
-  std::string data(k_text_limit, '\0');
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  data.resize(static_cast<std::size_t>(in.gcount()));
+  // Read as it comes: a command line is short, and /proc reports no size to allocate by.
+  std::string data;
+  std::array<char, 4096> chunk{};
+  while (data.size() < k_text_limit && in.read(chunk.data(), chunk.size()).gcount() > 0) {
+    data.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+  }
   std::vector<std::string> argv;
   std::size_t start = 0;
   while (start < data.size()) {
