@@ -9,20 +9,6 @@
 namespace drydock::parse {
 namespace {
 
-std::vector<std::string_view> words(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
-      ++i;
-    const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t')
-      ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
-
 /// A value as written, without surrounding double quotes (`auditctl -l` may quote keys).
 std::string unquoted(std::string_view v) {
   if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
@@ -103,7 +89,7 @@ void append_audit_rules(std::string_view text, std::string_view source, std::vec
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const auto trimmed = core::trim(line);
     if (trimmed.empty() || trimmed.front() == '#') continue;
-    const Line l = parse_line(words(trimmed));
+    const Line l = parse_line(core::split_words(trimmed));
     if (l.remove) {
       const std::string gone = core::normalize_path(*l.remove);
       std::erase_if(rules, [&](const model::AuditRule& r) { return core::normalize_path(r.path) == gone; });

@@ -62,6 +62,24 @@ class Reader {
     return v;
   }
 
+  /// Calls fn(element, path) for each object of the array at obj[key] ("HostConfig.Devices[2]");
+  /// an element that is not an object is a type error naming its path.
+  template <class Fn>
+  void each_object(const json* obj, const std::string& base, std::string_view key, Fn&& fn) {
+    const json* list = array(obj, base, key);
+    if (list == nullptr) return;
+    const std::string list_path = path(base, key);
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const json& element = (*list)[i];
+      const std::string p = index(list_path, i);
+      if (!element.is_object()) {
+        wrong_type(p, "an object", element);
+        continue;
+      }
+      fn(element, p);
+    }
+  }
+
   void read(const json* obj, const std::string& base, std::string_view key, std::string& out) {
     const json* v = member(obj, key);
     if (v == nullptr) return;
@@ -225,15 +243,7 @@ std::optional<model::Healthcheck> healthcheck(Reader& r, const json* config, con
 }
 
 void read_mounts(Reader& r, const json& j, model::ContainerSpec& c) {
-  const json* mounts = r.array(&j, "", "Mounts");
-  if (mounts == nullptr) return;
-  for (std::size_t i = 0; i < mounts->size(); ++i) {
-    const json& m = (*mounts)[i];
-    const std::string base = Reader::index("Mounts", i);
-    if (!m.is_object()) {
-      r.wrong_type(base, "an object", m);
-      continue;
-    }
+  r.each_object(&j, "", "Mounts", [&](const json& m, const std::string& base) {
     model::Mount mount;
     r.read(&m, base, "Type", mount.type);
     r.read(&m, base, "Source", mount.source);
@@ -241,7 +251,7 @@ void read_mounts(Reader& r, const json& j, model::ContainerSpec& c) {
     r.read(&m, base, "RW", mount.read_write);
     r.read(&m, base, "Propagation", mount.propagation);
     c.mounts.push_back(std::move(mount));
-  }
+  });
 }
 
 void read_ports(Reader& r, const json* host, model::ContainerSpec& c) {
@@ -273,39 +283,23 @@ void read_ports(Reader& r, const json* host, model::ContainerSpec& c) {
 }
 
 void read_devices(Reader& r, const json* host, model::ContainerSpec& c) {
-  const json* devices = r.array(host, "HostConfig", "Devices");
-  if (devices == nullptr) return;
-  for (std::size_t i = 0; i < devices->size(); ++i) {
-    const json& d = (*devices)[i];
-    const std::string p = Reader::index("HostConfig.Devices", i);
-    if (!d.is_object()) {
-      r.wrong_type(p, "an object", d);
-      continue;
-    }
+  r.each_object(host, "HostConfig", "Devices", [&](const json& d, const std::string& p) {
     model::DeviceMapping dev;
     r.read(&d, p, "PathOnHost", dev.host_path);
     r.read(&d, p, "PathInContainer", dev.container_path);
     r.read(&d, p, "CgroupPermissions", dev.permissions);
     c.devices.push_back(std::move(dev));
-  }
+  });
 }
 
 void read_ulimits(Reader& r, const json* host, model::ContainerSpec& c) {
-  const json* ulimits = r.array(host, "HostConfig", "Ulimits");
-  if (ulimits == nullptr) return;
-  for (std::size_t i = 0; i < ulimits->size(); ++i) {
-    const json& u = (*ulimits)[i];
-    const std::string p = Reader::index("HostConfig.Ulimits", i);
-    if (!u.is_object()) {
-      r.wrong_type(p, "an object", u);
-      continue;
-    }
+  r.each_object(host, "HostConfig", "Ulimits", [&](const json& u, const std::string& p) {
     model::Ulimit limit;
     r.read(&u, p, "Name", limit.name);
     r.read(&u, p, "Soft", limit.soft);
     r.read(&u, p, "Hard", limit.hard);
     c.ulimits.push_back(std::move(limit));
-  }
+  });
 }
 
 void read_host_config(Reader& r, const json& j, model::ContainerSpec& c) {

@@ -117,16 +117,7 @@ std::vector<MountEntry> mount_entries(std::string_view text) {
   for_each_line(text, [&](std::string_view line) {
     const auto t = core::trim(line);
     if (t.empty() || t.front() == '#') return;
-    std::vector<std::string_view> words;
-    std::size_t i = 0;
-    while (i < line.size()) {
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
-        ++i;
-      const std::size_t start = i;
-      while (i < line.size() && line[i] != ' ' && line[i] != '\t')
-        ++i;
-      if (i > start) words.push_back(line.substr(start, i - start));
-    }
+    const auto words = core::split_words(line);
     if (words.size() < 3) return;
     out.push_back(MountEntry{unescape_octal(words[0]), unescape_octal(words[1]), std::string(words[2]),
                              words.size() > 3 ? std::string(words[3]) : std::string()});

@@ -34,25 +34,12 @@ bool address_text(std::string_view hex, bool ipv6, std::string& out) {
   return true;
 }
 
-std::vector<std::string_view> fields_of(std::string_view line) {
-  std::vector<std::string_view> fields;
-  while (!line.empty()) {
-    const auto start = line.find_first_not_of(' ');
-    if (start == std::string_view::npos) break;
-    line.remove_prefix(start);
-    const auto end = line.find(' ');
-    fields.push_back(line.substr(0, end));
-    line.remove_prefix(end == std::string_view::npos ? line.size() : end);
-  }
-  return fields;
-}
-
 }  // namespace
 
 std::vector<model::SwarmListener> listening_sockets(std::string_view text, bool ipv6, const std::vector<int>& ports) {
   std::vector<model::SwarmListener> out;
   for (const auto& raw_line : core::split(text, '\n')) {
-    const auto fields = fields_of(raw_line);
+    const auto fields = core::split_words(raw_line);
     // sl local_address rem_address st ...
     if (fields.size() < 4 || fields[3] != k_listen_state) continue;
     const auto colon = fields[1].rfind(':');
@@ -76,7 +63,7 @@ std::vector<unsigned long> listening_unix_inodes(std::string_view text, const st
   constexpr std::string_view k_listening_flags = "00010000";  // __SO_ACCEPTCON
   std::vector<unsigned long> out;
   for (const auto& line : core::split(text, '\n')) {
-    const auto fields = fields_of(line);
+    const auto fields = core::split_words(line);
     if (fields.size() < 8 || fields[3] != k_listening_flags || !same_path(fields[7])) continue;
     unsigned long inode = 0;
     const auto [ptr, ec] = std::from_chars(fields[6].data(), fields[6].data() + fields[6].size(), inode);
