@@ -32,25 +32,35 @@ class SecondDaemon {
     m_port = free_port();
     m_config = m_dir + "/daemon.json";
     m_socket = m_dir + "/d.sock";
-    write_file(m_config, "{\n"
-                         "  \"hosts\": [\"unix://" + m_socket + "\", \"tcp://127.0.0.1:" + std::to_string(m_port) + "\"],\n"
-                         "  \"data-root\": \"" + m_dir + "/data\",\n"
-                         "  \"exec-root\": \"" + m_dir + "/exec\",\n"
-                         "  \"pidfile\": \"" + m_dir + "/dockerd.pid\",\n"
-                         "  \"bridge\": \"none\",\n"
-                         "  \"iptables\": false,\n"
-                         "  \"live-restore\": true,\n"
-                         "  \"userland-proxy\": false,\n"
-                         "  \"no-new-privileges\": true,\n"
-                         "  \"log-level\": \"info\",\n"
-                         "  \"containerd-namespace\": \"drydock-it\",\n"
-                         "  \"containerd-plugins-namespace\": \"drydock-it-plugins\"\n"
-                         "}\n");
+    write_file(m_config,
+               "{\n"
+               "  \"hosts\": [\"unix://" +
+                   m_socket + "\", \"tcp://127.0.0.1:" + std::to_string(m_port) +
+                   "\"],\n"
+                   "  \"data-root\": \"" +
+                   m_dir +
+                   "/data\",\n"
+                   "  \"exec-root\": \"" +
+                   m_dir +
+                   "/exec\",\n"
+                   "  \"pidfile\": \"" +
+                   m_dir +
+                   "/dockerd.pid\",\n"
+                   "  \"bridge\": \"none\",\n"
+                   "  \"iptables\": false,\n"
+                   "  \"live-restore\": true,\n"
+                   "  \"userland-proxy\": false,\n"
+                   "  \"no-new-privileges\": true,\n"
+                   "  \"log-level\": \"info\",\n"
+                   "  \"containerd-namespace\": \"drydock-it\",\n"
+                   "  \"containerd-plugins-namespace\": \"drydock-it-plugins\"\n"
+                   "}\n");
     ::chmod(m_config.c_str(), 0644);
     // In a network namespace of its own, so that its bridges and firewall rules never touch
     // the main engine's (a second daemon on the host's namespace removes docker0 on its way).
     m_started = run({"sh", "-c",
-                     "setsid unshare --net sh -c 'ip link set lo up && exec dockerd --config-file \"$0\"' \"$0\" >\"$1\" 2>&1 </dev/null &",
+                     "setsid unshare --net sh -c 'ip link set lo up && exec dockerd --config-file \"$0\"' \"$0\" >\"$1\" 2>&1 "
+                     "</dev/null &",
                      m_config, m_dir + "/dockerd.log"})
                     .code == 0;
     for (int i = 0; m_started && i < 60; ++i) {
@@ -67,7 +77,8 @@ class SecondDaemon {
     int pid = 0;
     if (pid_file >> pid && pid > 1) {
       ::kill(pid, SIGTERM);
-      for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     run({"umount", "-l", m_dir + "/data"});  // dockerd bind-mounts its data root onto itself
     std::error_code ec;
@@ -140,7 +151,8 @@ TEST(SwarmAudit, ManagerChecksAgainstARealSwarm) {
     GTEST_SKIP() << "no engine";
   }
   if (trim(info.out) != "inactive") GTEST_SKIP() << "the engine is already in a swarm; not touching it";
-  const auto init = run({"docker", "swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377", "--autolock"});
+  const auto init =
+      run({"docker", "swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377", "--autolock"});
   ASSERT_EQ(init.code, 0) << describe({"docker", "swarm", "init"}, init);
   struct Leave {
     ~Leave() {

@@ -53,7 +53,6 @@ using namespace drydock_it;  // NOLINT(google-build-using-namespace): the tests'
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
 // ---------------------------------------------------------------------------------------
 // The fixture: what was created, and the report of one `drydock host` run
 
@@ -327,10 +326,8 @@ std::map<std::string, std::string> statuses(const json& report, const std::strin
   return m;
 }
 
-
 // ---------------------------------------------------------------------------------------
 // Setup and teardown
-
 
 class Environment : public ::testing::Environment {
  public:

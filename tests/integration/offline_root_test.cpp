@@ -23,8 +23,8 @@ Offline& offline() {
   static Offline* o = [] {
     auto* x = new Offline;  // lives for the whole run: the tree's sockets stay bound
     drydock::test::build_acceptance_host(x->tree);
-    x->proc = run({"env", "DOCKER_HOST=unix:///nonexistent/docker.sock", DRYDOCK_BIN, "host", "--root", x->tree.root(), "--no-engine",
-                   "--format", "json"});
+    x->proc = run({"env", "DOCKER_HOST=unix:///nonexistent/docker.sock", DRYDOCK_BIN, "host", "--root", x->tree.root(),
+                   "--no-engine", "--format", "json"});
     if (auto j = parse_json(x->proc.out)) x->report = *j;
     return x;
   }();
@@ -55,10 +55,10 @@ struct Want {
 
 TEST(OfflineRoot, FlagsEachPlantedProblemAndPassesWhatIsRight) {
   const std::vector<Want> wants{
-      {"files.daemon-json-mode", "3.18", "fail", "", "/etc/docker/daemon.json"},          // 0606
+      {"files.daemon-json-mode", "3.18", "fail", "", "/etc/docker/daemon.json"},                  // 0606
       {"files.docker-socket-unit-mode", "3.4", "fail", "", "/lib/systemd/system/docker.socket"},  // 0446
-      {"files.docker-sock-mode", "3.16", "fail", "critical", "/var/run/docker.sock"},     // 0666
-      {"daemon.tcp-without-tls", "2.7", "fail", "critical", ""},                          // tcp://0.0.0.0:2375
+      {"files.docker-sock-mode", "3.16", "fail", "critical", "/var/run/docker.sock"},             // 0666
+      {"daemon.tcp-without-tls", "2.7", "fail", "critical", ""},                                  // tcp://0.0.0.0:2375
       {"host.audit-dockerd", "1.1.3", "pass", "", ""},
       {"host.audit-daemon-json", "1.1.11", "pass", "", ""},
       {"host.audit-var-lib-docker", "1.1.5", "fail", "", ""},  // the rule is commented out

@@ -4,7 +4,8 @@ namespace drydock::audit {
 
 Summary Report::summary() const {
   Summary counts{};
-  for (const auto& r : results) ++counts.at(static_cast<std::size_t>(r.finding.status));
+  for (const auto& r : results)
+    ++counts.at(static_cast<std::size_t>(r.finding.status));
   return counts;
 }
 

@@ -51,7 +51,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   };
   auto add_unreadable = [&](const checks::Check& check, std::string_view kind) {
     for (const auto& u : snapshot.unreadable) {
-      if (u.kind == kind) add(check, Subject{u.kind, u.id, u.name}, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+      if (u.kind == kind)
+        add(check, Subject{u.kind, u.id, u.name}, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
     }
   };
   auto none_of_kind = [&](std::string_view kind) {
@@ -74,17 +75,20 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         }
         add_unreadable(check, "container");
         if (snapshot.containers.empty() && none_of_kind("container")) {
-          add(check, host_subject(snapshot, check), checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "containers"), std::nullopt, std::nullopt});
+          add(check, host_subject(snapshot, check),
+              checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "containers"), std::nullopt, std::nullopt});
         }
         break;
       }
       case checks::Scope::image: {
         if (!options.image_checks) break;
         const auto eval = std::get<checks::ImageEval>(check.evaluate);
-        for (const auto& i : snapshot.images) add(check, Subject{"image", i.id, i.display_name()}, evaluate(eval, i, snapshot));
+        for (const auto& i : snapshot.images)
+          add(check, Subject{"image", i.id, i.display_name()}, evaluate(eval, i, snapshot));
         add_unreadable(check, "image");
         if (snapshot.images.empty() && none_of_kind("image")) {
-          add(check, host_subject(snapshot, check), checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "images in use"), std::nullopt, std::nullopt});
+          add(check, host_subject(snapshot, check),
+              checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "images in use"), std::nullopt, std::nullopt});
         }
         break;
       }
@@ -109,7 +113,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         }
         if (!any) {
           add(check, Subject{"file", "", std::string(check.file_role)},
-              checks::Finding{core::Status::skip, "no " + std::string(check.file_role) + " on this host", std::nullopt, std::nullopt});
+              checks::Finding{core::Status::skip, "no " + std::string(check.file_role) + " on this host", std::nullopt,
+                              std::nullopt});
         }
         break;
       }

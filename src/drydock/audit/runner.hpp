@@ -10,8 +10,8 @@
 namespace drydock::audit {
 
 struct RunOptions {
-  bool daemon_checks = true;  ///< checks about the engine itself (a host audit)
-  bool image_checks = true;   ///< checks on the images in the snapshot
+  bool daemon_checks = true;     ///< checks about the engine itself (a host audit)
+  bool image_checks = true;      ///< checks on the images in the snapshot
   bool container_checks = true;  ///< checks on containers (off for an offline --no-engine audit)
 };
 

@@ -22,8 +22,9 @@ core::Expected<Selection> Selection::make(const std::vector<std::string>& only, 
     for (const auto& pattern : *list) {
       const auto all = checks::catalogue();
       if (std::none_of(all.begin(), all.end(), [&](const checks::Check& c) { return matches(c, pattern); })) {
-        return core::fail(core::ErrorKind::usage,
-                          "no check matches '" + pattern + "' (use a check id, CIS number, alias or area; `drydock checks` lists them)");
+        return core::fail(
+            core::ErrorKind::usage,
+            "no check matches '" + pattern + "' (use a check id, CIS number, alias or area; `drydock checks` lists them)");
       }
     }
   }

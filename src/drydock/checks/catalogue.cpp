@@ -6,10 +6,14 @@ namespace drydock::checks {
 
 std::string_view to_string(Scope scope) {
   switch (scope) {
-    case Scope::container: return "container";
-    case Scope::image: return "image";
-    case Scope::daemon: return "daemon";
-    case Scope::file: return "file";
+    case Scope::container:
+      return "container";
+    case Scope::image:
+      return "image";
+    case Scope::daemon:
+      return "daemon";
+    case Scope::file:
+      return "file";
   }
   return "unknown";
 }
@@ -17,8 +21,9 @@ std::string_view to_string(Scope scope) {
 std::span<const Check> catalogue() {
   static const std::vector<Check> all = [] {
     std::vector<Check> out;
-    for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(),
-                      operations_checks(), swarm_checks()}) out.insert(out.end(), area.begin(), area.end());
+    for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(), operations_checks(),
+                      swarm_checks()})
+      out.insert(out.end(), area.begin(), area.end());
     return out;
   }();
   return all;

@@ -9,10 +9,10 @@
 namespace drydock::checks {
 
 /// Each area's table, defined in its own .cpp file.
-std::span<const Check> runtime_checks();  // runtime.cpp: CIS section 5 and 4.1 on containers
-std::span<const Check> image_checks();    // images.cpp: CIS section 4 on images
-std::span<const Check> host_checks();     // host.cpp: CIS section 1 (audit rules, docker group, partition)
-std::span<const Check> daemon_checks();   // daemon.cpp: CIS section 2 (daemon configuration)
+std::span<const Check> runtime_checks();      // runtime.cpp: CIS section 5 and 4.1 on containers
+std::span<const Check> image_checks();        // images.cpp: CIS section 4 on images
+std::span<const Check> host_checks();         // host.cpp: CIS section 1 (audit rules, docker group, partition)
+std::span<const Check> daemon_checks();       // daemon.cpp: CIS section 2 (daemon configuration)
 std::span<const Check> daemon_file_checks();  // daemon_files.cpp: CIS section 3 (owners and modes)
 std::span<const Check> operations_checks();   // operations.cpp: CIS section 6 (image and container sprawl)
 std::span<const Check> swarm_checks();        // swarm.cpp: CIS section 7

@@ -69,7 +69,7 @@ struct Check {
   std::string_view title;
   Severity severity = Severity::medium;
   std::string_view rationale;
-  std::string_view remediation;  ///< the exact flag or setting to use
+  std::string_view remediation;           ///< the exact flag or setting to use
   std::vector<std::string_view> aliases;  ///< equivalent ids of hadolint, Dockle, Trivy, ...
   std::variant<ContainerEval, ImageEval, DaemonEval, FileEval> evaluate;
   /// For file checks: the FileFact::role the check applies to ("docker.service", "tls-key", ...).

@@ -27,7 +27,8 @@ void image_sprawl(const model::HostSnapshot& s, Results& out) {
     return;
   }
   std::set<std::string> used;
-  for (const auto& c : s.containers) used.insert(c.image_id);
+  for (const auto& c : s.containers)
+    used.insert(c.image_id);
   std::size_t dangling = 0;
   std::size_t unused = 0;
   std::int64_t unused_bytes = 0;
@@ -53,7 +54,8 @@ void container_sprawl(const model::HostSnapshot& s, Results& out) {
     return;
   }
   std::size_t running = 0;
-  for (const auto& c : s.containers) running += c.running ? 1 : 0;
+  for (const auto& c : s.containers)
+    running += c.running ? 1 : 0;
   const std::size_t stopped = s.containers.size() - running;
   const auto evidence = fmt::format("{} containers: {} running, {} not running", s.containers.size(), running, stopped);
   if (stopped >= k_stopped_containers_warn) {

@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -70,7 +70,8 @@ class Progress {
 };
 
 core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {
-  DRYDOCK_TRY(endpoint, collect::resolve_endpoint(c.host, collect::process_env(), collect::docker_config_dir(collect::process_env())));
+  DRYDOCK_TRY(endpoint,
+              collect::resolve_endpoint(c.host, collect::process_env(), collect::docker_config_dir(collect::process_env())));
   DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, collect::ClientOptions{}));
   progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
   return client;
@@ -138,7 +139,8 @@ int cmd_host(const Common& c, const HostOptions& h) {
     target += ", engine " + endpoint.host;
   }
   collect::collect_host_side(root, side, snapshot);
-  for (const auto& d : snapshot.daemon->diagnostics) progress.note("daemon configuration: " + d);
+  for (const auto& d : snapshot.daemon->diagnostics)
+    progress.note("daemon configuration: " + d);
   progress.note(fmt::format("auditing {} containers and {} images", snapshot.containers.size(), snapshot.images.size()));
 
   auto report = audit::run(snapshot, *selection, audit::RunOptions{});
@@ -166,8 +168,8 @@ core::Expected<model::HostSnapshot> snapshot_from_file(const std::string& path) 
       element->origin = path;
       snapshot.containers.push_back(std::move(*element));
     } else {
-      snapshot.unreadable.push_back(model::Unreadable{"container", fmt::format("{}[{}]", path, index), fmt::format("{}[{}]", path, index),
-                                                      element.error().describe()});
+      snapshot.unreadable.push_back(model::Unreadable{"container", fmt::format("{}[{}]", path, index),
+                                                      fmt::format("{}[{}]", path, index), element.error().describe()});
     }
     ++index;
   }
@@ -224,7 +226,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("drydock ") + DRYDOCK_VERSION);
 
   Common common;
-  auto* host = app.add_subcommand("host", "Audit a whole Docker host: every container (running and stopped) and the images in use");
+  auto* host =
+      app.add_subcommand("host", "Audit a whole Docker host: every container (running and stopped) and the images in use");
   add_common(*host, common, true);
   HostOptions host_options;
   host->add_option("--root", host_options.root, "Read the host's files under DIR (a mounted host tree) instead of /");

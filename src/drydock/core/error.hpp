@@ -42,7 +42,7 @@ inline tl::unexpected<Error> fail(ErrorKind kind, std::string message, std::stri
 
 /// Declares `auto name` from an Expected expression, or returns its error from the
 /// enclosing function (which must itself return an Expected).
-#define DRYDOCK_TRY(name, expr)                                   \
-  auto name##_expected_ = (expr);                                 \
+#define DRYDOCK_TRY(name, expr)                                                      \
+  auto name##_expected_ = (expr);                                                    \
   if (!name##_expected_) return tl::unexpected(std::move(name##_expected_).error()); \
   auto name = std::move(*name##_expected_)

@@ -12,11 +12,13 @@ void parallel_for(std::size_t items, std::size_t workers, const std::function<vo
   if (items == 0) return;
   std::atomic<std::size_t> next{0};
   auto loop = [&](std::size_t worker) {
-    for (std::size_t i = next++; i < items; i = next++) fn(worker, i);
+    for (std::size_t i = next++; i < items; i = next++)
+      fn(worker, i);
   };
   std::vector<std::jthread> threads;
   threads.reserve(workers - 1);
-  for (std::size_t w = 1; w < workers; ++w) threads.emplace_back(loop, w);
+  for (std::size_t w = 1; w < workers; ++w)
+    threads.emplace_back(loop, w);
   loop(0);
 }
 

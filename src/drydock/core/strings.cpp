@@ -21,9 +21,11 @@ std::vector<std::string_view> split_words(std::string_view line) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+      ++i;
     const std::size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t')
+      ++i;
     if (i > start) out.push_back(line.substr(start, i - start));
   }
   return out;
@@ -71,7 +73,8 @@ std::string normalize_path(std::string_view path) {
     if (c == '/' && !out.empty() && out.back() == '/') continue;
     out += c;
   }
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  while (out.size() > 1 && out.back() == '/')
+    out.pop_back();
   if (out.empty()) out = "/";
   return out;
 }

@@ -80,7 +80,7 @@ struct ContainerSpec {
   std::string health_status;               ///< State.Health.Status, "" when none
 
   bool privileged = false;
-  std::vector<std::string> cap_add;   ///< as given: "SYS_ADMIN", "CAP_SYS_ADMIN", "ALL"
+  std::vector<std::string> cap_add;  ///< as given: "SYS_ADMIN", "CAP_SYS_ADMIN", "ALL"
   std::vector<std::string> cap_drop;
   std::vector<std::string> security_opt;
   std::string apparmor_profile;  ///< AppArmorProfile
@@ -89,7 +89,7 @@ struct ContainerSpec {
   std::vector<Mount> mounts;
   std::vector<PortBinding> ports;
   bool publish_all_ports = false;
-  std::string network_mode;  ///< "default", "bridge", "host", "none", "container:<id>", a network name
+  std::string network_mode;           ///< "default", "bridge", "host", "none", "container:<id>", a network name
   std::vector<std::string> networks;  ///< names of the networks the container is attached to
   std::string pid_mode, ipc_mode, uts_mode, userns_mode, cgroupns_mode, cgroup_parent;
 

@@ -11,9 +11,10 @@ namespace drydock::model {
 
 /// One value of one daemon setting, with where it was read.
 struct SettingValue {
-  std::string value;   ///< scalar as text ("false", "info"); one element of a list; "name=soft:hard" for ulimits
-  std::string source;  ///< "daemon.json", "dockerd command line", "docker.service ExecStart", "/etc/default/docker", "engine /info"
-  Location location;   ///< file and line where the value was written (file empty for a live command line)
+  std::string value;  ///< scalar as text ("false", "info"); one element of a list; "name=soft:hard" for ulimits
+  std::string
+      source;  ///< "daemon.json", "dockerd command line", "docker.service ExecStart", "/etc/default/docker", "engine /info"
+  Location location;  ///< file and line where the value was written (file empty for a live command line)
 };
 
 /// Settings keyed by their daemon.json name ("icc", "hosts", "tlsverify", "log-driver",

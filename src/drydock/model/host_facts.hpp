@@ -14,10 +14,10 @@ namespace drydock::model {
 /// lstat of one file CIS names, with owner and group resolved through the host's own
 /// /etc/passwd and /etc/group.
 struct FileFact {
-  std::string role;   ///< what it is: "docker.service", "docker.socket", "/etc/docker", "registry-certificate",
-                      ///< "tls-ca", "tls-cert", "tls-key", "docker.sock", "daemon.json", "/etc/default/docker",
-                      ///< "/etc/sysconfig/docker", "containerd.sock"
-  std::string path;   ///< the path on the host (without the --root prefix)
+  std::string role;  ///< what it is: "docker.service", "docker.socket", "/etc/docker", "registry-certificate",
+                     ///< "tls-ca", "tls-cert", "tls-key", "docker.sock", "daemon.json", "/etc/default/docker",
+                     ///< "/etc/sysconfig/docker", "containerd.sock"
+  std::string path;  ///< the path on the host (without the --root prefix)
   bool exists = false;
   std::string type;   ///< "file", "directory", "socket", "symlink", "other"; "" when missing
   unsigned mode = 0;  ///< permission bits, st_mode & 07777

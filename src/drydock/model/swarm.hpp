@@ -20,10 +20,10 @@ struct SwarmCluster {
   std::string node_addr;  ///< this node's advertised address
   int nodes = 0;
   int managers = 0;
-  bool autolock = false;                  ///< Spec.EncryptionConfig.AutoLockManagers
-  std::int64_t node_cert_expiry_ns = 0;   ///< Spec.CAConfig.NodeCertExpiry
+  bool autolock = false;                 ///< Spec.EncryptionConfig.AutoLockManagers
+  std::int64_t node_cert_expiry_ns = 0;  ///< Spec.CAConfig.NodeCertExpiry
   bool root_rotation_in_progress = false;
-  std::string ca_issuer_subject;          ///< TLSInfo.CertIssuerSubject (base64 DER)
+  std::string ca_issuer_subject;  ///< TLSInfo.CertIssuerSubject (base64 DER)
   std::int64_t data_path_port = 0;
   /// Overlay networks; nullopt when /networks was not read.
   std::optional<std::vector<OverlayNetwork>> overlay_networks;

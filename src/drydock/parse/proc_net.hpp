@@ -16,6 +16,7 @@ std::vector<model::SwarmListener> listening_sockets(std::string_view proc_net_te
 
 /// The inodes of the listening unix sockets bound at a path that `same_path` accepts
 /// (from /proc/net/unix: "Num RefCount Protocol Flags Type St Inode Path").
-std::vector<unsigned long> listening_unix_inodes(std::string_view proc_net_unix_text, const std::function<bool(std::string_view)>& same_path);
+std::vector<unsigned long> listening_unix_inodes(std::string_view proc_net_unix_text,
+                                                 const std::function<bool(std::string_view)>& same_path);
 
 }  // namespace drydock::parse

@@ -23,9 +23,12 @@ namespace {
 std::string markdown_cell(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -55,7 +58,8 @@ std::string json_catalogue() {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const auto& c : checks::catalogue()) {
     nlohmann::ordered_json aliases = nlohmann::ordered_json::array();
-    for (auto a : c.aliases) aliases.push_back(std::string(a));
+    for (auto a : c.aliases)
+      aliases.push_back(std::string(a));
     list.push_back({{"id", std::string(c.id)},
                     {"cis", c.cis.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::string(c.cis))},
                     {"title", std::string(c.title)},

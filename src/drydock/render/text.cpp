@@ -21,12 +21,18 @@ class Painter {
   [[nodiscard]] std::string status(Status s) const {
     const auto label = fmt::format("{:<5}", core::to_string(s));
     switch (s) {
-      case Status::fail: return paint(label, fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold);
-      case Status::warn: return paint(label, fmt::fg(fmt::terminal_color::yellow));
-      case Status::pass: return paint(label, fmt::fg(fmt::terminal_color::green));
-      case Status::info: return paint(label, fmt::fg(fmt::terminal_color::cyan));
-      case Status::error: return paint(label, fmt::fg(fmt::terminal_color::magenta) | fmt::emphasis::bold);
-      case Status::skip: return paint(label, fmt::emphasis::faint);
+      case Status::fail:
+        return paint(label, fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold);
+      case Status::warn:
+        return paint(label, fmt::fg(fmt::terminal_color::yellow));
+      case Status::pass:
+        return paint(label, fmt::fg(fmt::terminal_color::green));
+      case Status::info:
+        return paint(label, fmt::fg(fmt::terminal_color::cyan));
+      case Status::error:
+        return paint(label, fmt::fg(fmt::terminal_color::magenta) | fmt::emphasis::bold);
+      case Status::skip:
+        return paint(label, fmt::emphasis::faint);
     }
     return label;
   }
@@ -93,9 +99,12 @@ std::string text(const audit::Report& report, const TextOptions& options) {
         continue;
       }
       if (s == Status::skip && !options.verbose) {
-        auto it = std::find_if(skip_reasons.begin(), skip_reasons.end(), [&](const auto& e) { return e.first == r->finding.evidence; });
-        if (it == skip_reasons.end()) skip_reasons.emplace_back(r->finding.evidence, 1);
-        else ++it->second;
+        auto it =
+            std::find_if(skip_reasons.begin(), skip_reasons.end(), [&](const auto& e) { return e.first == r->finding.evidence; });
+        if (it == skip_reasons.end())
+          skip_reasons.emplace_back(r->finding.evidence, 1);
+        else
+          ++it->second;
         continue;
       }
       finding = finding || s == Status::fail || s == Status::warn;
@@ -105,8 +114,8 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
                                        ? fmt::format(" [{}]", core::to_string(r->severity()))
                                        : "";
-      out += fmt::format("      {} {} {}{}: {}{}\n", p.status(s), r->subject.kind, p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name),
-                         where, r->finding.evidence, severity);
+      out += fmt::format("      {} {} {}{}: {}{}\n", p.status(s), r->subject.kind,
+                         p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name), where, r->finding.evidence, severity);
     }
     for (const auto& [reason, n] : skip_reasons) {
       out += fmt::format("      {} {}{}\n", p.status(Status::skip), n > 1 ? fmt::format("{} subjects: ", n) : "", reason);
@@ -126,11 +135,12 @@ std::string text(const audit::Report& report, const TextOptions& options) {
   }
   std::string severities;
   for (auto s : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
-    if (by_severity[s] > 0) severities += fmt::format("{}{} {}", severities.empty() ? "" : ", ", by_severity[s], core::to_string(s));
+    if (by_severity[s] > 0)
+      severities += fmt::format("{}{} {}", severities.empty() ? "" : ", ", by_severity[s], core::to_string(s));
   }
   auto count = [&](Status s) { return counts.at(static_cast<std::size_t>(s)); };
-  out += fmt::format("\nSummary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}\n", count(Status::fail), count(Status::warn),
-                     count(Status::pass), count(Status::info), count(Status::skip), count(Status::error),
+  out += fmt::format("\nSummary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}\n", count(Status::fail),
+                     count(Status::warn), count(Status::pass), count(Status::info), count(Status::skip), count(Status::error),
                      severities.empty() ? "" : fmt::format(" (findings: {})", severities));
   if (!options.verbose && (count(Status::fail) + count(Status::warn)) > 0) {
     out += "Run with --verbose for the remediation of each finding, or --format json for every detail.\n";

@@ -24,23 +24,52 @@ model::ContainerSpec container(std::string name, bool privileged = false) {
 
 const std::vector<Check>& table() {
   static const std::vector<Check> t{
-      Check{.id = "test.privileged", .cis = "5.5", .title = "privileged", .severity = Severity::critical,
-            .rationale = "r", .remediation = "x", .aliases = {"ALIAS-1"},
-            .evaluate = [](const model::ContainerSpec& c, const model::HostSnapshot&, Results& out) {
-              if (c.privileged) out.fail("HostConfig.Privileged=true").severity = Severity::high;
-              else out.pass("HostConfig.Privileged=false");
-            }},
-      Check{.id = "test.throws", .cis = "5.10", .title = "throws", .severity = Severity::low, .rationale = "r",
+      Check{.id = "test.privileged",
+            .cis = "5.5",
+            .title = "privileged",
+            .severity = Severity::critical,
+            .rationale = "r",
             .remediation = "x",
-            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, Results&) { throw std::runtime_error("boom"); }},
-      Check{.id = "test.twice", .cis = "", .title = "twice", .severity = Severity::low, .rationale = "r", .remediation = "x",
-            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, Results& out) {
-              out.pass("one");
-              out.pass("two");
-            }},
-      Check{.id = "test.silent", .cis = "", .title = "silent", .severity = Severity::low, .rationale = "r", .remediation = "x",
+            .aliases = {"ALIAS-1"},
+            .evaluate =
+                [](const model::ContainerSpec& c, const model::HostSnapshot&, Results& out) {
+                  if (c.privileged)
+                    out.fail("HostConfig.Privileged=true").severity = Severity::high;
+                  else
+                    out.pass("HostConfig.Privileged=false");
+                }},
+      Check{.id = "test.throws",
+            .cis = "5.10",
+            .title = "throws",
+            .severity = Severity::low,
+            .rationale = "r",
+            .remediation = "x",
+            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&,
+                           Results&) { throw std::runtime_error("boom"); }},
+      Check{.id = "test.twice",
+            .cis = "",
+            .title = "twice",
+            .severity = Severity::low,
+            .rationale = "r",
+            .remediation = "x",
+            .evaluate =
+                [](const model::ContainerSpec&, const model::HostSnapshot&, Results& out) {
+                  out.pass("one");
+                  out.pass("two");
+                }},
+      Check{.id = "test.silent",
+            .cis = "",
+            .title = "silent",
+            .severity = Severity::low,
+            .rationale = "r",
+            .remediation = "x",
             .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, Results&) {}},
-      Check{.id = "test.daemon", .cis = "5.1", .title = "daemon", .severity = Severity::low, .rationale = "r", .remediation = "x",
+      Check{.id = "test.daemon",
+            .cis = "5.1",
+            .title = "daemon",
+            .severity = Severity::low,
+            .rationale = "r",
+            .remediation = "x",
             .evaluate = [](const model::HostSnapshot&, Results& out) { out.pass("ok"); }},
   };
   return t;
@@ -140,7 +169,7 @@ TEST(Report, FailOnThresholdCountsFailAndWarnOnly) {
   model::HostSnapshot s;
   s.containers = {container("web", true)};
   const auto report = run(s, Selection{}, RunOptions{}, std::span(table()).first(1));
-  EXPECT_TRUE(report.has_findings_at_or_above(Severity::high));   // overridden to high
+  EXPECT_TRUE(report.has_findings_at_or_above(Severity::high));  // overridden to high
   EXPECT_FALSE(report.has_findings_at_or_above(Severity::critical));
   const auto counts = report.summary();
   EXPECT_EQ(counts[static_cast<int>(Status::fail)], 1);

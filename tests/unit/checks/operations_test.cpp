@@ -13,7 +13,8 @@ model::HostSnapshot host_with(std::size_t unused_images, std::size_t dangling, s
   for (std::size_t i = 0; i < unused_images; ++i) {
     s.all_images->push_back(model::ImageSummary{fmt::format("sha256:unused{}", i), {fmt::format("old:{}", i)}, 1 << 20, 0});
   }
-  for (std::size_t i = 0; i < dangling; ++i) s.all_images->push_back(model::ImageSummary{fmt::format("sha256:dangling{}", i), {}, 1 << 20, 0});
+  for (std::size_t i = 0; i < dangling; ++i)
+    s.all_images->push_back(model::ImageSummary{fmt::format("sha256:dangling{}", i), {}, 1 << 20, 0});
   s.all_images->push_back(model::ImageSummary{"sha256:used", {"app:1"}, 1 << 20, 0});
   for (std::size_t i = 0; i < stopped + running; ++i) {
     model::ContainerSpec c;

@@ -36,8 +36,10 @@ TEST(Swarm, InactiveSwarmSkipsEverySection7Check) {
   ASSERT_TRUE(info);
   model::HostSnapshot s;
   s.engine = *info;
-  for (const auto& c : swarm_checks()) EXPECT_EQ(test::run(c.id, s).status, Status::skip) << c.id;
-  for (const auto& c : swarm_checks()) EXPECT_EQ(test::run(c.id, test::file_host()).status, Status::skip) << c.id;
+  for (const auto& c : swarm_checks())
+    EXPECT_EQ(test::run(c.id, s).status, Status::skip) << c.id;
+  for (const auto& c : swarm_checks())
+    EXPECT_EQ(test::run(c.id, test::file_host()).status, Status::skip) << c.id;
 }
 
 TEST(Swarm, WorkerNodeSkipsWithTheReason) {

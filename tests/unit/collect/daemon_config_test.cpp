@@ -239,8 +239,9 @@ TEST(FindDockerd, TheOwnerOfTheListeningSocketWins) {
   const std::string header = "Num       RefCount Protocol Flags    Type St Inode Path\n";
   for (const auto& [pid, line] :
        {std::pair{50, "0000000067cd8db5: 00000002 00000000 00010000 0001 01  6169 /var/run/docker.sock\n"},
-        std::pair{60, "0000000067cd8db6: 00000002 00000000 00010000 0001 01  7777 /srv/d/docker.sock\n"
-                      "0000000067cd8db7: 00000003 00000000 00000000 0001 03  7778 /srv/d/docker.sock\n"}}) {
+        std::pair{60,
+                  "0000000067cd8db6: 00000002 00000000 00010000 0001 01  7777 /srv/d/docker.sock\n"
+                  "0000000067cd8db7: 00000003 00000000 00000000 0001 03  7778 /srv/d/docker.sock\n"}}) {
     std::filesystem::create_directories(root / std::to_string(pid) / "net");
     std::ofstream(root / std::to_string(pid) / "net" / "unix") << header << line;
   }

@@ -206,7 +206,8 @@ TEST(CollectHost, CollectsEverythingInListOrder) {
   EXPECT_EQ(count(reqs, "/v1.41/containers/2222bbbb/top"), 0);  // not running: not asked
   EXPECT_EQ(count(reqs, "/v1.41/containers/1111aaaa/top"), 1);
   EXPECT_EQ(count(reqs, "/v1.41/exec/e2/json"), 1);
-  EXPECT_EQ(reqs.size(), 1u /*ping*/ + 5u /*version, info, lists, networks*/ + 3u /*inspects*/ + 2u /*tops*/ + 2u /*execs*/ + 2u /*images*/);
+  EXPECT_EQ(reqs.size(),
+            1u /*ping*/ + 5u /*version, info, lists, networks*/ + 3u /*inspects*/ + 2u /*tops*/ + 2u /*execs*/ + 2u /*images*/);
   EXPECT_EQ(notes.lines.front(), "3 containers (2 running)");
 }
 

@@ -18,14 +18,27 @@ using core::Status;
 
 const std::vector<Check>& table() {
   static const std::vector<Check> t{
-      Check{.id = "runtime.privileged", .cis = "5.5", .title = "Container runs privileged", .severity = Severity::critical,
-            .rationale = "r", .remediation = "Run without --privileged.", .aliases = {"CKV_DOCKER_X"},
+      Check{.id = "runtime.privileged",
+            .cis = "5.5",
+            .title = "Container runs privileged",
+            .severity = Severity::critical,
+            .rationale = "r",
+            .remediation = "Run without --privileged.",
+            .aliases = {"CKV_DOCKER_X"},
             .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, checks::Results&) {}},
-      Check{.id = "runtime.sensitive-host-mount", .cis = "5.6", .title = "Sensitive host directory mounted",
-            .severity = Severity::high, .rationale = "r", .remediation = "Mount only what the container needs.",
+      Check{.id = "runtime.sensitive-host-mount",
+            .cis = "5.6",
+            .title = "Sensitive host directory mounted",
+            .severity = Severity::high,
+            .rationale = "r",
+            .remediation = "Mount only what the container needs.",
             .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, checks::Results&) {}},
-      Check{.id = "image.user-root", .cis = "4.1", .title = "Image runs as root", .severity = Severity::medium,
-            .rationale = "r", .remediation = "Add USER 10001 to the Dockerfile.",
+      Check{.id = "image.user-root",
+            .cis = "4.1",
+            .title = "Image runs as root",
+            .severity = Severity::medium,
+            .rationale = "r",
+            .remediation = "Add USER 10001 to the Dockerfile.",
             .evaluate = [](const model::ImageSpec&, const model::HostSnapshot&, checks::Results&) {}},
   };
   return t;
@@ -37,10 +50,13 @@ audit::Report sample() {
   r.command = "host";
   r.target = "unix:///var/run/docker.sock";
   r.results = {
-      {&t[2], {"image", "sha256:1111", "busybox:1"}, Finding{Status::fail, "Config.User=\"\" (root)", std::nullopt, std::nullopt}},
+      {&t[2],
+       {"image", "sha256:1111", "busybox:1"},
+       Finding{Status::fail, "Config.User=\"\" (root)", std::nullopt, std::nullopt}},
       {&t[0], {"container", "c1", "web"}, Finding{Status::fail, "HostConfig.Privileged=true", std::nullopt, std::nullopt}},
       {&t[0], {"container", "c2", "db"}, Finding{Status::pass, "HostConfig.Privileged=false", std::nullopt, std::nullopt}},
-      {&t[1], {"container", "c1", "web"},
+      {&t[1],
+       {"container", "c1", "web"},
        Finding{Status::fail, "Mounts[0] /etc -> /host/etc (ro)", Severity::medium, model::Location{"compose.yaml", 7, 5}}},
       {&t[1], {"container", "c2", "db"}, Finding{Status::error, "inspect: malformed JSON", std::nullopt, std::nullopt}},
   };
@@ -93,7 +109,8 @@ TEST(RenderText, ColourOnlyWhenAsked) {
 TEST(RenderJson, HostileEvidenceStaysValidJson) {
   auto r = sample();
   r.results[0].finding.evidence = "bad \xff\xfe bytes, overlong \xc0\xaf, cut \xe2\x82";
-  r.results[1].finding.evidence = std::string("quote \" backslash \\ tab \t nul ") + '\0' + " bell \x07 caf\xc3\xa9 \xf0\x9f\x90\xb3";
+  r.results[1].finding.evidence =
+      std::string("quote \" backslash \\ tab \t nul ") + '\0' + " bell \x07 caf\xc3\xa9 \xf0\x9f\x90\xb3";
   const auto doc = nlohmann::json::parse(json(r));  // throws on invalid JSON or UTF-8
   EXPECT_EQ(doc["results"][0]["evidence"], "bad \ufffd\ufffd bytes, overlong \ufffd\ufffd, cut \ufffd\ufffd");
   EXPECT_EQ(doc["results"][1]["evidence"],
@@ -102,7 +119,8 @@ TEST(RenderJson, HostileEvidenceStaysValidJson) {
 
 TEST(Catalogue, MarkdownListsEveryCheck) {
   const auto md = catalogue("markdown");
-  for (const auto& c : checks::catalogue()) EXPECT_NE(md.find("`" + std::string(c.id) + "`"), std::string::npos) << c.id;
+  for (const auto& c : checks::catalogue())
+    EXPECT_NE(md.find("`" + std::string(c.id) + "`"), std::string::npos) << c.id;
   const auto list = nlohmann::json::parse(catalogue("json"));
   EXPECT_EQ(list.size(), checks::catalogue().size());
 }

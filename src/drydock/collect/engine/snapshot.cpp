@@ -128,7 +128,8 @@ class Collector {
         return;
       }
       for (const auto& image : *images) {
-        for (const auto& tag : image.repo_tags) m_tags.emplace(tag, image.id);
+        for (const auto& tag : image.repo_tags)
+          m_tags.emplace(tag, image.id);
       }
       m_all_images = std::move(*images);
     });
@@ -294,7 +295,8 @@ class Collector {
     snap.tags = std::move(m_tags);
     snap.all_images = std::move(m_all_images);
     if (snap.engine->swarm_cluster && m_networks) {
-      if (auto overlays = parse::overlay_networks(*m_networks)) snap.engine->swarm_cluster->overlay_networks = std::move(*overlays);
+      if (auto overlays = parse::overlay_networks(*m_networks))
+        snap.engine->swarm_cluster->overlay_networks = std::move(*overlays);
     }
     if (!m_container_list_error.empty()) {
       snap.unreadable.push_back({"container", "", "", "could not list containers: " + m_container_list_error});

@@ -355,7 +355,8 @@ std::optional<std::pair<int, std::vector<std::string>>> socket_owner(const std::
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto inodes = parse::listening_unix_inodes(text, [&](std::string_view path) { return socket_key(path) == wanted; });
     std::set<std::string> links;
-    for (auto inode : inodes) links.insert("socket:[" + std::to_string(inode) + "]");
+    for (auto inode : inodes)
+      links.insert("socket:[" + std::to_string(inode) + "]");
     std::error_code ec;
     std::filesystem::directory_iterator fds(dir + "/fd", ec);
     for (; !links.empty() && !ec && fds != std::filesystem::directory_iterator(); fds.increment(ec)) {
