@@ -1018,11 +1018,25 @@ const std::vector<Check>& table() {
           .remediation = "`docker run --security-opt no-new-privileges` (Compose: `security_opt: "
                          "[\"no-new-privileges:true\"]`), or `\"no-new-privileges\": true` in daemon.json.",
           .aliases = {},
-          .evaluate = ContainerEval{[](const ContainerSpec& c, const HostSnapshot&, Results& out) {
+          .evaluate = ContainerEval{[](const ContainerSpec& c, const HostSnapshot& host, Results& out) {
             const auto values = security_opt_values(c, "no-new-privileges");
             if (values.empty()) {
-              out.fail("HostConfig.SecurityOpt=" + json_list(c.security_opt) +
-                       " has no no-new-privileges (a daemon-wide setting is not visible here)");
+              // The daemon's default applies, and inspect does not show it: ask the daemon's configuration.
+              const auto* daemon_value = host.daemon && host.daemon->has("no-new-privileges")
+                                             ? &host.daemon->values("no-new-privileges").front()
+                                             : nullptr;
+              const std::string opts = "HostConfig.SecurityOpt=" + json_list(c.security_opt);
+              if (daemon_value != nullptr && daemon_value->value == "true") {
+                out.pass(opts + "; the daemon's default applies: no-new-privileges=true (" + daemon_value->source +
+                         (daemon_value->location.file.empty()
+                              ? ""
+                              : " " + daemon_value->location.file + ":" + std::to_string(daemon_value->location.line)) +
+                         ")");
+              } else if (host.daemon) {
+                out.fail(opts + " has no no-new-privileges, and the daemon does not set it by default");
+              } else {
+                out.fail(opts + " has no no-new-privileges (a daemon-wide default is not visible here)");
+              }
             } else if (const auto& v = values.back(); v.empty() || v == "true") {
               out.pass("HostConfig.SecurityOpt=" + json_list(c.security_opt));
             } else {

@@ -634,3 +634,26 @@ TEST(RuntimeChecks, EveryCheckOnEveryFixtureWritesOneResult) {
 
 }  // namespace
 }  // namespace drydock::checks
+
+namespace drydock::checks {
+namespace {
+
+TEST(NoNewPrivileges, TheDaemonsDefaultCountsWhenTheContainerSaysNothing) {
+  const auto c = test::container("default.json");
+  auto host = test::seccomp_host();
+  EXPECT_EQ(test::run("runtime.no-new-privileges", c, host).status, Status::fail);  // daemon not read
+  host.daemon.emplace();
+  EXPECT_EQ(test::run("runtime.no-new-privileges", c, host).status, Status::fail);  // read, not set
+  host.daemon->settings["no-new-privileges"].push_back(
+      model::SettingValue{"true", "daemon.json", model::Location{"/etc/docker/daemon.json", 4, 0}});
+  const auto f = test::run("runtime.no-new-privileges", c, host);
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_NE(f.evidence.find("/etc/docker/daemon.json:4"), std::string::npos) << f.evidence;
+  // A container that turns it off explicitly still fails, whatever the daemon's default.
+  auto off = c;
+  off.security_opt = {"no-new-privileges:false"};
+  EXPECT_EQ(test::run("runtime.no-new-privileges", off, host).status, Status::fail);
+}
+
+}  // namespace
+}  // namespace drydock::checks
