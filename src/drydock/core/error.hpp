@@ -41,8 +41,11 @@ inline tl::unexpected<Error> fail(ErrorKind kind, std::string message, std::stri
 }  // namespace drydock::core
 
 /// Declares `auto name` from an Expected expression, or returns its error from the
-/// enclosing function (which must itself return an Expected).
+/// enclosing function (which must itself return an Expected). `name` is a declarator, so
+/// it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define DRYDOCK_TRY(name, expr)                                                      \
   auto name##_expected_ = (expr);                                                    \
   if (!name##_expected_) return tl::unexpected(std::move(name##_expected_).error()); \
   auto name = std::move(*name##_expected_)
+// NOLINTEND(bugprone-macro-parentheses)
