@@ -19,7 +19,7 @@ class Painter {
     return m_on ? fmt::format(style, "{}", text) : std::string(text);
   }
   [[nodiscard]] std::string status(Status s) const {
-    const auto label = fmt::format("{:<5}", core::to_string(s));
+    auto label = fmt::format("{:<5}", core::to_string(s));
     switch (s) {
       case Status::fail:
         return paint(label, fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold);
