@@ -451,59 +451,56 @@ core::Expected<model::ImageSpec> image_inspect(std::string_view text) {
   });
 }
 
-core::Expected<std::vector<ContainerSummary>> container_list(std::string_view text) {
-  return guarded("container list", [&]() -> core::Expected<std::vector<ContainerSummary>> {
-    DRYDOCK_TRY(j, parse_json(text, "container list"));
+/// A list endpoint (a JSON array of objects): fn(reader, element, path, out) reads each
+/// object into `out`; any element that is not an object, and any field of the wrong type,
+/// fails the whole list with every problem named.
+template <class T, class Fn>
+core::Expected<std::vector<T>> object_list(std::string_view text, const std::string& what, std::string_view endpoint, Fn&& fn) {
+  return guarded(what, [&]() -> core::Expected<std::vector<T>> {
+    DRYDOCK_TRY(j, parse_json(text, what));
     if (!j.is_array()) {
-      return core::fail(core::ErrorKind::parse, std::string("container list: expected an array, got ") + j.type_name());
+      return core::fail(core::ErrorKind::parse, what + ": expected an array, got " + j.type_name());
     }
     Reader r;
-    std::vector<ContainerSummary> out;
+    std::vector<T> out;
     for (std::size_t i = 0; i < j.size(); ++i) {
       const std::string base = Reader::index("", i);
       if (!j[i].is_object()) {
         r.wrong_type(base, "an object", j[i]);
         continue;
       }
-      ContainerSummary s;
-      std::vector<std::string> names;
-      r.read(&j[i], base, "Id", s.id);
-      r.read(&j[i], base, "Names", names);
-      r.read(&j[i], base, "State", s.state);
-      if (!names.empty()) s.name = strip_slash(names.front());
-      out.push_back(std::move(s));
+      fn(r, j[i], base, out);
     }
-    if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/containers/json");
+    if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), std::string(endpoint));
     return out;
   });
 }
 
+core::Expected<std::vector<ContainerSummary>> container_list(std::string_view text) {
+  return object_list<ContainerSummary>(text, "container list", "/containers/json",
+                                       [](Reader& r, const json& e, const std::string& base, std::vector<ContainerSummary>& out) {
+                                         ContainerSummary s;
+                                         std::vector<std::string> names;
+                                         r.read(&e, base, "Id", s.id);
+                                         r.read(&e, base, "Names", names);
+                                         r.read(&e, base, "State", s.state);
+                                         if (!names.empty()) s.name = strip_slash(names.front());
+                                         out.push_back(std::move(s));
+                                       });
+}
+
 core::Expected<std::vector<model::ImageSummary>> image_list(std::string_view text) {
-  using Out = std::vector<model::ImageSummary>;
-  return guarded("image list", [&]() -> core::Expected<Out> {
-    DRYDOCK_TRY(j, parse_json(text, "image list"));
-    if (!j.is_array()) {
-      return core::fail(core::ErrorKind::parse, std::string("image list: expected an array, got ") + j.type_name());
-    }
-    Reader r;
-    Out out;
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      const std::string base = Reader::index("", i);
-      if (!j[i].is_object()) {
-        r.wrong_type(base, "an object", j[i]);
-        continue;
-      }
-      model::ImageSummary image;
-      r.read(&j[i], base, "Id", image.id);
-      r.read(&j[i], base, "RepoTags", image.repo_tags);
-      r.read(&j[i], base, "Size", image.size);
-      r.read(&j[i], base, "Created", image.created);
-      std::erase(image.repo_tags, "<none>:<none>");
-      out.push_back(std::move(image));
-    }
-    if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/images/json");
-    return out;
-  });
+  return object_list<model::ImageSummary>(
+      text, "image list", "/images/json",
+      [](Reader& r, const json& e, const std::string& base, std::vector<model::ImageSummary>& out) {
+        model::ImageSummary image;
+        r.read(&e, base, "Id", image.id);
+        r.read(&e, base, "RepoTags", image.repo_tags);
+        r.read(&e, base, "Size", image.size);
+        r.read(&e, base, "Created", image.created);
+        std::erase(image.repo_tags, "<none>:<none>");
+        out.push_back(std::move(image));
+      });
 }
 
 core::Expected<std::vector<std::pair<std::string, std::string>>> image_tags(std::string_view text) {
@@ -601,35 +598,21 @@ core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std
 }
 
 core::Expected<std::vector<model::OverlayNetwork>> overlay_networks(std::string_view text) {
-  using Out = std::vector<model::OverlayNetwork>;
-  return guarded("network list", [&]() -> core::Expected<Out> {
-    DRYDOCK_TRY(j, parse_json(text, "network list"));
-    if (!j.is_array()) {
-      return core::fail(core::ErrorKind::parse, std::string("network list: expected an array, got ") + j.type_name());
-    }
-    Reader r;
-    Out out;
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      const std::string base = Reader::index("", i);
-      if (!j[i].is_object()) {
-        r.wrong_type(base, "an object", j[i]);
-        continue;
-      }
-      std::string driver;
-      r.read(&j[i], base, "Driver", driver);
-      if (driver != "overlay") continue;
-      model::OverlayNetwork n;
-      std::map<std::string, std::string> options;
-      r.read(&j[i], base, "Id", n.id);
-      r.read(&j[i], base, "Name", n.name);
-      r.read(&j[i], base, "Ingress", n.ingress);
-      r.read(&j[i], base, "Options", options);
-      n.encrypted = options.contains("encrypted");
-      out.push_back(std::move(n));
-    }
-    if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/networks");
-    return out;
-  });
+  return object_list<model::OverlayNetwork>(
+      text, "network list", "/networks",
+      [](Reader& r, const json& e, const std::string& base, std::vector<model::OverlayNetwork>& out) {
+        std::string driver;
+        r.read(&e, base, "Driver", driver);
+        if (driver != "overlay") return;
+        model::OverlayNetwork n;
+        std::map<std::string, std::string> options;
+        r.read(&e, base, "Id", n.id);
+        r.read(&e, base, "Name", n.name);
+        r.read(&e, base, "Ingress", n.ingress);
+        r.read(&e, base, "Options", options);
+        n.encrypted = options.contains("encrypted");
+        out.push_back(std::move(n));
+      });
 }
 
 core::Expected<std::vector<model::Process>> top(std::string_view text) {
