@@ -97,6 +97,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         add(check, host_subject(snapshot, check), evaluate(std::get<checks::DaemonEval>(check.evaluate), snapshot));
         break;
       }
+      case checks::Scope::dockerfile:
+        break;  // run over Dockerfiles, not hosts
       case checks::Scope::file: {
         if (!options.daemon_checks) break;
         if (!snapshot.host) {
@@ -118,6 +120,23 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         }
         break;
       }
+    }
+  }
+  return report;
+}
+
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection) {
+  return run(dockerfiles, selection, checks::catalogue());
+}
+
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection,
+           std::span<const checks::Check> table) {
+  Report report;
+  for (const auto& check : table) {
+    if (check.scope() != checks::Scope::dockerfile || !selection.selected(check)) continue;
+    const auto eval = std::get<checks::DockerfileEval>(check.evaluate);
+    for (const auto& d : dockerfiles) {
+      report.results.push_back(Result{&check, Subject{"dockerfile", d.path, d.path}, evaluate(eval, d)});
     }
   }
   return report;

@@ -5,6 +5,7 @@
 
 #include "drydock/audit/report.hpp"
 #include "drydock/audit/selection.hpp"
+#include "drydock/model/dockerfile.hpp"
 #include "drydock/model/host.hpp"
 
 namespace drydock::audit {
@@ -21,6 +22,12 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
            std::span<const checks::Check> table);
 /// The same over the whole catalogue.
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options);
+
+/// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),
+/// in catalogue order.
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection,
+           std::span<const checks::Check> table);
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection);
 
 /// The subject for a container.
 Subject subject_of(const model::ContainerSpec& c);

@@ -14,6 +14,8 @@ std::string_view to_string(Scope scope) {
       return "daemon";
     case Scope::file:
       return "file";
+    case Scope::dockerfile:
+      return "dockerfile";
   }
   return "unknown";
 }
@@ -22,7 +24,7 @@ std::span<const Check> catalogue() {
   static const std::vector<Check> all = [] {
     std::vector<Check> out;
     for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(), operations_checks(),
-                      swarm_checks()})
+                      swarm_checks(), dockerfile_checks()})
       out.insert(out.end(), area.begin(), area.end());
     return out;
   }();

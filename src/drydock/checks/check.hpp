@@ -10,6 +10,7 @@
 
 #include "drydock/core/severity.hpp"
 #include "drydock/model/container.hpp"
+#include "drydock/model/dockerfile.hpp"
 #include "drydock/model/host.hpp"
 #include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
@@ -60,8 +61,12 @@ using DaemonEval = void (*)(const model::HostSnapshot&, Results&);
 /// A file check runs once per host file whose role is the check's `file_role`.
 using FileEval = void (*)(const model::FileFact&, const model::HostSnapshot&, Results&);
 
+/// A Dockerfile check runs once per Dockerfile; it writes one result for the file (the
+/// location of the first offending instruction, every offending line in the evidence).
+using DockerfileEval = void (*)(const model::Dockerfile&, Results&);
+
 /// What a check runs on; follows the order of the alternatives of Check::evaluate.
-enum class Scope { container, image, daemon, file };
+enum class Scope { container, image, daemon, file, dockerfile };
 
 struct Check {
   std::string_view id;   ///< stable slug "area.kebab-name"; never renumbered
@@ -71,7 +76,7 @@ struct Check {
   std::string_view rationale;
   std::string_view remediation;           ///< the exact flag or setting to use
   std::vector<std::string_view> aliases;  ///< equivalent ids of hadolint, Dockle, Trivy, ...
-  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval> evaluate;
+  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval, DockerfileEval> evaluate;
   /// For file checks: the FileFact::role the check applies to ("docker.service", "tls-key", ...).
   std::string_view file_role;
   /// True for CIS "Manual" controls, reported as `info` with evidence for a person.

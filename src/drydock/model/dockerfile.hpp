@@ -1,0 +1,95 @@
+#pragma once
+/// A Dockerfile as BuildKit reads it: directives, stages, instructions with their flags,
+/// forms, heredocs, and values expanded where BuildKit expands them. Every node has a
+/// location (1-based line and column).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drydock/model/location.hpp"
+
+namespace drydock::model {
+
+/// `--name=value` before an instruction's arguments (`--from=build`, `--mount=type=secret,id=x`,
+/// `--chown=1000:1000`, `--platform=$BUILDPLATFORM`, `--link`, `--network=none`, ...).
+struct InstructionFlag {
+  std::string name;   ///< without the dashes, lower case: "from", "mount", "chown"
+  std::string value;  ///< "" for a flag without a value (`--link`)
+  std::string expanded;  ///< value after ARG/ENV expansion where BuildKit expands it, else = value
+};
+
+/// `<<EOF ... EOF` attached to an instruction (RUN, COPY, ADD).
+struct Heredoc {
+  std::string delimiter;  ///< "EOF"
+  std::string content;    ///< the body, with tabs stripped for `<<-`
+  bool expand = true;     ///< false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
+  bool strip_tabs = false;  ///< `<<-`
+  int first_line = 0;     ///< line of the first body line
+};
+
+/// A `KEY=value` of ENV, LABEL or ARG (ARG: `has_value` false for `ARG NAME`).
+struct KeyValue {
+  std::string key;
+  std::string value;     ///< as written, quotes removed
+  std::string expanded;  ///< after ARG/ENV expansion (ENV, LABEL and ARG defaults are expanded)
+  bool has_value = true;
+  Location location;
+};
+
+struct Instruction {
+  std::string keyword;  ///< upper case: "FROM", "RUN", "COPY", ...
+  std::string text;     ///< the whole instruction as written, continuations joined (for evidence)
+  Location location;    ///< line and column of the keyword
+  int end_line = 0;     ///< last line (continuations, heredoc bodies)
+  std::vector<InstructionFlag> flags;
+
+  /// Exec (JSON) form: `["executable", "arg"]` for RUN, CMD, ENTRYPOINT, SHELL, COPY, ADD,
+  /// VOLUME, HEALTHCHECK CMD; `args` then holds the unescaped elements.
+  bool json_form = false;
+  /// Shell form: the command text after the flags, continuations joined (RUN, CMD, ENTRYPOINT,
+  /// HEALTHCHECK CMD); for other instructions, the raw argument text.
+  std::string command;
+  /// The arguments, split as BuildKit splits them for this instruction (FROM: image [AS name];
+  /// COPY/ADD: sources..., destination; EXPOSE: ports; USER: one; WORKDIR: one; VOLUME: paths;
+  /// HEALTHCHECK: "NONE" or "CMD" followed by the command in `command`/`args`), after
+  /// expansion where BuildKit expands them.
+  std::vector<std::string> args;
+  std::vector<KeyValue> pairs;  ///< ENV, LABEL, ARG
+  std::vector<Heredoc> heredocs;
+  /// ONBUILD's trigger instruction (0 or 1 element).
+  std::vector<Instruction> trigger;
+
+  /// The flag with this name, or nullptr.
+  [[nodiscard]] const InstructionFlag* flag(std::string_view name) const {
+    for (const auto& f : flags) {
+      if (f.name == name) return &f;
+    }
+    return nullptr;
+  }
+};
+
+struct Stage {
+  std::string base;      ///< FROM's image reference, expanded ("ubuntu:22.04", "scratch", "builder")
+  std::string name;      ///< `AS name`, lower case; "" when unnamed
+  std::string platform;  ///< --platform, expanded
+  int base_stage = -1;   ///< index of the earlier stage FROM refers to, -1 for an image
+  int index = 0;
+  /// The stage's instructions, FROM first.
+  std::vector<Instruction> instructions;
+};
+
+struct Dockerfile {
+  std::string path;  ///< as given ("-" for stdin)
+  /// Parser directives at the top (`# syntax=...`, `# escape=...`, `# check=...`), lower-case keys.
+  std::map<std::string, std::string> directives;
+  char escape = '\\';
+  std::vector<Instruction> global_args;  ///< ARG instructions before the first FROM
+  std::vector<Stage> stages;
+  /// `# drydock ignore=ID,ID` comments: the line they apply to (the next instruction's line)
+  /// -> the check ids, CIS numbers or aliases named.
+  std::map<int, std::vector<std::string>> ignores;
+};
+
+}  // namespace drydock::model

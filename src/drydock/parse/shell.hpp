@@ -1,0 +1,32 @@
+#pragma once
+/// A small POSIX shell reader for the commands of RUN instructions: enough structure for lint
+/// rules to see commands and their arguments, not substrings ("echo 'apt-get update'" is an
+/// echo, not an update).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace drydock::parse {
+
+/// One simple command: its words with quotes removed (variables left as written: "$HOME").
+struct ShellCommand {
+  std::vector<std::string> words;  ///< words[0] is the program, after leading VAR=value assignments
+  std::vector<std::string> assignments;  ///< leading `VAR=value` words
+  /// How this command is joined to the NEXT one: "&&", "||", ";", "|", "&", or "" for the last.
+  std::string next_operator;
+  bool in_pipeline_after_pipe = false;  ///< true when the previous operator was "|"
+  int subshell_depth = 0;               ///< nesting inside ( ... ) or { ...; }
+};
+
+/// Splits a shell command line (continuations already joined, or `\`-newline still in it:
+/// both handled) into simple commands. Understands single and double quotes, backslash
+/// escapes, `$(...)` and backticks (kept inside their word), comments, `&&`, `||`, `;`, `|`,
+/// `&`, newlines, subshells and brace groups, and `sh -c '...'` is NOT expanded (callers may
+/// split the inner string again). Never fails: unbalanced quotes end at the end of the text.
+std::vector<ShellCommand> shell_commands(std::string_view script);
+
+/// The program name of a command without its directory ("/usr/bin/apt-get" -> "apt-get").
+std::string program_name(const ShellCommand& command);
+
+}  // namespace drydock::parse
