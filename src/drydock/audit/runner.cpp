@@ -125,18 +125,23 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   return report;
 }
 
-Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection) {
-  return run(dockerfiles, selection, checks::catalogue());
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<model::Unreadable>& unreadable,
+           const Selection& selection) {
+  return run(dockerfiles, unreadable, selection, checks::catalogue());
 }
 
-Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection,
-           std::span<const checks::Check> table) {
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<model::Unreadable>& unreadable,
+           const Selection& selection, std::span<const checks::Check> table) {
   Report report;
   for (const auto& check : table) {
     if (check.scope() != checks::Scope::dockerfile || !selection.selected(check)) continue;
     const auto eval = std::get<checks::DockerfileEval>(check.evaluate);
     for (const auto& d : dockerfiles) {
       report.results.push_back(Result{&check, Subject{"dockerfile", d.path, d.path}, evaluate(eval, d)});
+    }
+    for (const auto& u : unreadable) {
+      report.results.push_back(
+          Result{&check, Subject{"dockerfile", u.id, u.name}, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt}});
     }
   }
   return report;

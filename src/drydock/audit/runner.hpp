@@ -24,10 +24,11 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options);
 
 /// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),
-/// in catalogue order.
-Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection,
-           std::span<const checks::Check> table);
-Report run(const std::vector<model::Dockerfile>& dockerfiles, const Selection& selection);
+/// in catalogue order; each file that could not be read or parsed gets `error` results.
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<model::Unreadable>& unreadable,
+           const Selection& selection, std::span<const checks::Check> table);
+Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<model::Unreadable>& unreadable,
+           const Selection& selection);
 
 /// The subject for a container.
 Subject subject_of(const model::ContainerSpec& c);

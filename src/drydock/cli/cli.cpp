@@ -10,14 +10,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "drydock/audit/runner.hpp"
 #include "drydock/collect/engine/client.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/collect/engine/snapshot.hpp"
+#include "drydock/collect/files.hpp"
 #include "drydock/collect/host/host_side.hpp"
 #include "drydock/core/strings.hpp"
+#include "drydock/parse/dockerfile.hpp"
 #include "drydock/parse/engine.hpp"
 #include "drydock/render/render.hpp"
 
@@ -151,11 +152,8 @@ int cmd_host(const Common& c, const HostOptions& h) {
 
 /// Reads `docker inspect` output from a file; each unreadable element becomes an error subject.
 core::Expected<model::HostSnapshot> snapshot_from_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return core::fail(core::ErrorKind::io, "cannot open the file", path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto doc = parse::inspect_document(text.str());
+  DRYDOCK_TRY(text, collect::read_input(path));
+  auto doc = parse::inspect_document(text);
   if (!doc) {
     auto e = doc.error();
     e.where = e.where.empty() ? path : path + ": " + e.where;
@@ -218,6 +216,53 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
   return finish(report, c);
 }
 
+int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+
+  std::vector<std::string> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (p != "-" && std::filesystem::is_directory(p, ec)) {
+      auto found = collect::find_dockerfiles(p);
+      if (found.empty()) {
+        std::cerr << "drydock: no Dockerfile under " << p
+                  << " (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)\n";
+      }
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  if (files.empty()) return k_exit_unreachable;
+
+  std::vector<model::Dockerfile> dockerfiles;
+  std::vector<model::Unreadable> unreadable;
+  for (const auto& f : files) {
+    const std::string name = f == "-" ? "(stdin)" : f;
+    auto text = collect::read_input(f);
+    if (!text) {
+      unreadable.push_back(model::Unreadable{"dockerfile", name, name, text.error().describe()});
+      continue;
+    }
+    auto parsed = parse::dockerfile(*text, name);
+    if (!parsed) {
+      unreadable.push_back(model::Unreadable{"dockerfile", name, name, parsed.error().describe()});
+      continue;
+    }
+    dockerfiles.push_back(std::move(*parsed));
+  }
+  for (const auto& u : unreadable) std::cerr << "drydock: " << u.reason << "\n";
+  progress.note(fmt::format("linting {} Dockerfile{}", dockerfiles.size(), dockerfiles.size() == 1 ? "" : "s"));
+
+  auto report = audit::run(dockerfiles, unreadable, *selection);
+  report.command = "dockerfile";
+  report.target = core::join(files, ", ");
+  const int code = finish(report, c);
+  return dockerfiles.empty() ? k_exit_unreachable : code;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -238,6 +283,11 @@ int run(int argc, char** argv) {
   auto* container = app.add_subcommand("container", "Audit given containers: names, ids, or files of `docker inspect` output");
   add_common(*container, common, true);
   container->add_option("containers", refs, "Container names or ids, or inspect JSON files")->required();
+
+  std::vector<std::string> dockerfile_paths;
+  auto* dockerfile = app.add_subcommand("dockerfile", "Lint Dockerfiles: files, directories (recursively) or - for stdin");
+  add_common(*dockerfile, common, false);
+  dockerfile->add_option("paths", dockerfile_paths, "Dockerfiles or directories holding them; - reads stdin")->required();
 
   std::string catalogue_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");
@@ -263,6 +313,7 @@ int run(int argc, char** argv) {
     return k_exit_ok;
   }
   if (host->parsed()) return cmd_host(common, host_options);
+  if (dockerfile->parsed()) return cmd_dockerfile(common, dockerfile_paths);
   return cmd_container(common, refs);
 }
 

@@ -1,0 +1,464 @@
+#include "drydock/parse/shell.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+namespace drydock::parse {
+namespace {
+
+constexpr int k_max_depth = 1 << 20;  // counting only; nothing recurses on it
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+bool is_meta(char c) { return c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' || c == '>'; }
+bool ends_word(char c) { return is_blank(c) || c == '\n' || is_meta(c); }
+
+bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+
+/// Length of a backslash-newline continuation at `pos` (also `\` CR LF), or 0.
+std::size_t continuation_at(std::string_view s, std::size_t pos) {
+  if (pos + 1 < s.size() && s[pos] == '\\' && s[pos + 1] == '\n') return 2;
+  if (pos + 2 < s.size() && s[pos] == '\\' && s[pos + 1] == '\r' && s[pos + 2] == '\n') return 3;
+  return 0;
+}
+
+bool opens_expansion(std::string_view s, std::size_t pos) {
+  return s[pos] == '`' || (s[pos] == '$' && pos + 1 < s.size() && (s[pos + 1] == '(' || s[pos + 1] == '{'));
+}
+
+/// Index just past the construct opened at `pos`: `$(`, `${`, a backtick or a bare `(`.
+/// Nested parens, quotes and expansions are followed with an explicit stack (no recursion);
+/// an unclosed construct ends at the end of the text.
+std::size_t skip_nested(std::string_view s, std::size_t pos) {
+  const std::size_t n = s.size();
+  std::vector<char> stack;  // the closing character each open construct waits for
+  if (s[pos] == '`') {
+    stack.push_back('`');
+    pos += 1;
+  } else if (s[pos] == '(') {
+    stack.push_back(')');
+    pos += 1;
+  } else {
+    stack.push_back(s[pos + 1] == '(' ? ')' : '}');
+    pos += 2;
+  }
+  while (pos < n && !stack.empty()) {
+    const char c = s[pos];
+    const char top = stack.back();
+    if (c == '\\') {
+      pos += 2;
+      continue;
+    }
+    if (top == '`') {
+      if (c == '`') stack.pop_back();
+      ++pos;
+      continue;
+    }
+    if (c == '$' && pos + 1 < n && (s[pos + 1] == '(' || s[pos + 1] == '{')) {
+      stack.push_back(s[pos + 1] == '(' ? ')' : '}');
+      pos += 2;
+      continue;
+    }
+    if (c == '`') {
+      stack.push_back('`');
+    } else if (top == '"') {
+      if (c == '"') stack.pop_back();
+    } else if (c == top) {
+      stack.pop_back();
+    } else if (c == '\'') {
+      const auto close = s.find('\'', pos + 1);
+      pos = close == std::string_view::npos ? n : close + 1;
+      continue;
+    } else if (c == '"') {
+      stack.push_back('"');
+    } else if ((c == '(' && top == ')') || (c == '{' && top == '}')) {
+      stack.push_back(top);
+    }
+    ++pos;
+  }
+  return std::min(pos, n);
+}
+
+struct Word {
+  std::string text;
+  bool quoted = false;             ///< some part was quoted, escaped or an expansion
+  std::size_t literal_prefix = 0;  ///< length of the leading plain (unquoted, unescaped) part of text
+};
+
+/// The inside of a double-quoted string; `pos` is just past the opening quote.
+void read_double_quoted(std::string_view s, std::size_t& pos, std::string& out) {
+  const std::size_t n = s.size();
+  while (pos < n) {
+    const char c = s[pos];
+    if (c == '"') {
+      ++pos;
+      return;
+    }
+    if (c == '\\' && pos + 1 < n) {
+      if (const auto cont = continuation_at(s, pos); cont != 0) {
+        pos += cont;
+        continue;
+      }
+      const char next = s[pos + 1];
+      if (next == '\\' || next == '"' || next == '$' || next == '`') {
+        out += next;
+        pos += 2;
+        continue;
+      }
+    } else if (opens_expansion(s, pos)) {
+      const auto end = skip_nested(s, pos);
+      out.append(s.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
+    out += c;
+    ++pos;
+  }
+}
+
+Word read_word(std::string_view s, std::size_t& pos) {
+  const std::size_t n = s.size();
+  Word w;
+  bool plain = true;
+  const auto mark = [&] {
+    if (plain) w.literal_prefix = w.text.size();
+    plain = false;
+    w.quoted = true;
+  };
+  while (pos < n) {
+    const char c = s[pos];
+    if (c == '(' && plain && !w.text.empty() && w.text.back() == '=') {  // bash array: a=(x y)
+      mark();
+      const auto end = skip_nested(s, pos);
+      w.text.append(s.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
+    if (ends_word(c)) break;
+    if (c == '\\') {
+      if (const auto cont = continuation_at(s, pos); cont != 0) {
+        pos += cont;
+        continue;
+      }
+      if (pos + 1 >= n) {  // a lone backslash at the end
+        ++pos;
+        continue;
+      }
+      mark();
+      w.text += s[pos + 1];
+      pos += 2;
+    } else if (c == '\'') {
+      mark();
+      const auto close = s.find('\'', pos + 1);
+      const auto end = close == std::string_view::npos ? n : close;
+      w.text.append(s.substr(pos + 1, end - pos - 1));
+      pos = close == std::string_view::npos ? n : close + 1;
+    } else if (c == '"') {
+      mark();
+      ++pos;
+      read_double_quoted(s, pos, w.text);
+    } else if (opens_expansion(s, pos)) {
+      mark();
+      const auto end = skip_nested(s, pos);
+      w.text.append(s.substr(pos, end - pos));
+      pos = end;
+    } else {
+      w.text += c;
+      ++pos;
+    }
+  }
+  if (plain) w.literal_prefix = w.text.size();
+  return w;
+}
+
+bool is_assignment(const Word& w) {
+  const auto eq = w.text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq >= w.literal_prefix || !name_start(w.text[0])) return false;
+  const auto name_end = w.text[eq - 1] == '+' ? eq - 1 : eq;  // bash FOO+=bar
+  return name_end > 0 && std::all_of(w.text.begin(), w.text.begin() + static_cast<std::ptrdiff_t>(name_end), name_char);
+}
+
+bool all_digits(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+/// Reserved words dropped when they open a command: what follows them is the command.
+bool is_prefix_keyword(std::string_view w) {
+  return w == "if" || w == "then" || w == "else" || w == "elif" || w == "do" || w == "while" || w == "until" || w == "!";
+}
+
+class Reader {
+ public:
+  explicit Reader(std::string_view text) : m_s(text) {}
+
+  std::vector<ShellCommand> run() {
+    const std::size_t n = m_s.size();
+    while (m_pos < n) {
+      const char c = m_s[m_pos];
+      const char next = m_pos + 1 < n ? m_s[m_pos + 1] : '\0';
+      if (is_blank(c)) {
+        ++m_pos;
+      } else if (const auto cont = continuation_at(m_s, m_pos); cont != 0) {
+        m_pos += cont;
+      } else if (c == '\n') {
+        ++m_pos;
+        skip_heredoc_bodies();
+        op(";");
+      } else if (c == '#') {
+        const auto eol = m_s.find('\n', m_pos);
+        m_pos = eol == std::string_view::npos ? n : eol;
+      } else if (c == ';') {
+        if (next == ';' || next == '&') {  // case item ends: ;; ;& ;;&
+          m_pos += 2;
+          if (next == ';' && m_pos < n && m_s[m_pos] == '&') ++m_pos;
+          op(";");
+          if (m_case_nesting > 0) m_expect_pattern = true;
+        } else {
+          ++m_pos;
+          op(";");
+        }
+      } else if (c == '&') {
+        if (next == '&') {
+          m_pos += 2;
+          op("&&");
+        } else if (next == '>') {  // &> and &>>
+          m_pos += 2;
+          if (m_pos < n && m_s[m_pos] == '>') ++m_pos;
+          redirect_target();
+        } else {
+          ++m_pos;
+          op("&");
+        }
+      } else if (c == '|') {
+        m_pos += (next == '|' || next == '&') ? 2 : 1;
+        if (next == '|') {
+          op("||");
+        } else if (!m_expect_pattern) {  // a | b in a case pattern separates alternatives
+          op("|");
+        }
+      } else if (c == '<' || c == '>') {
+        redirection();
+      } else if (c == '(') {
+        open_paren();
+      } else if (c == ')') {
+        close_paren();
+      } else {
+        word();
+      }
+    }
+    finish("");
+    if (!m_out.empty() && m_out.back().next_operator != "&") m_out.back().next_operator.clear();
+    return std::move(m_out);
+  }
+
+ private:
+  enum class Skip { none, clause, case_word, function_name };
+
+  struct Heredoc {
+    std::string delimiter;
+    bool strip_tabs = false;
+  };
+
+  [[nodiscard]] bool cur_empty() const { return m_cur.words.empty() && m_cur.assignments.empty(); }
+
+  void finish(std::string_view next_operator) {
+    if (!cur_empty()) {
+      m_cur.next_operator = next_operator;
+      m_out.push_back(std::move(m_cur));
+    }
+    m_cur = ShellCommand{};
+  }
+
+  void op(std::string_view o) {
+    if (m_skip == Skip::case_word || m_expect_pattern) return;
+    if (m_skip != Skip::none) {  // the end of a `for` clause
+      m_skip = Skip::none;
+      return;
+    }
+    if (!cur_empty()) {
+      finish(o);
+    } else if (m_attach && !m_out.empty()) {  // after `)`, `}`, `fi`, `done`, `esac`
+      m_out.back().next_operator = o;
+    } else {
+      return;  // nothing to join: "a &&\n b", stray ";"
+    }
+    m_attach = false;
+    m_after_pipe = o == "|";
+  }
+
+  void word() {
+    const auto start = m_pos;
+    Word w = read_word(m_s, m_pos);
+    if (m_pos == start) ++m_pos;  // never loop on a character no rule takes
+    if (w.text.empty() && !w.quoted) return;
+    const bool before_redirect = m_pos < m_s.size() && (m_s[m_pos] == '<' || m_s[m_pos] == '>');
+    if (before_redirect && !w.quoted && all_digits(w.text)) return;  // file descriptor of 2>&1
+    switch (m_skip) {
+      case Skip::clause:
+        return;
+      case Skip::function_name:
+        m_skip = Skip::none;
+        return;
+      case Skip::case_word:
+        if (!w.quoted && w.text == "in") {
+          m_skip = Skip::none;
+          m_expect_pattern = true;
+          ++m_case_nesting;
+        }
+        return;
+      case Skip::none:
+        break;
+    }
+    if (m_expect_pattern) {
+      if (!w.quoted && w.text == "esac") close_case();
+      return;
+    }
+    if (cur_empty() && !w.quoted && keyword(w.text)) return;
+    if (cur_empty()) {
+      m_cur.subshell_depth = m_depth;
+      m_cur.in_pipeline_after_pipe = m_after_pipe;
+      m_attach = false;
+    }
+    if (m_cur.words.empty() && is_assignment(w)) {
+      m_cur.assignments.push_back(std::move(w.text));
+    } else {
+      m_cur.words.push_back(std::move(w.text));
+    }
+  }
+
+  /// Handles a reserved word at the start of a command; false when `w` is an ordinary word.
+  bool keyword(const std::string& w) {
+    if (is_prefix_keyword(w)) return true;
+    if (w == "fi" || w == "done") {
+      m_attach = true;
+    } else if (w == "esac") {
+      close_case();
+    } else if (w == "for" || w == "select") {
+      m_skip = Skip::clause;
+    } else if (w == "case") {
+      m_skip = Skip::case_word;
+    } else if (w == "function") {
+      m_skip = Skip::function_name;
+    } else if (w == "{") {
+      if (m_depth < k_max_depth) ++m_depth;
+    } else if (w == "}") {
+      if (m_depth > 0) --m_depth;
+      m_attach = true;
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  void close_case() {
+    m_expect_pattern = false;
+    if (m_case_nesting > 0) --m_case_nesting;
+    m_attach = true;
+  }
+
+  void open_paren() {
+    if (m_skip == Skip::clause) {  // for (( i = 0; i < n; i++ ))
+      m_pos = skip_nested(m_s, m_pos);
+      return;
+    }
+    ++m_pos;
+    if (m_skip != Skip::none || m_expect_pattern) return;  // `(pattern)` in a case item
+    std::size_t p = m_pos;
+    while (p < m_s.size() && is_blank(m_s[p]))
+      ++p;
+    if (p < m_s.size() && m_s[p] == ')') {  // name() { ...; }: a function definition
+      m_pos = p + 1;
+      if (m_cur.words.size() == 1 && m_cur.assignments.empty()) m_cur = ShellCommand{};
+      return;
+    }
+    finish("");
+    if (m_depth < k_max_depth) ++m_depth;
+  }
+
+  void close_paren() {
+    ++m_pos;
+    if (m_expect_pattern) {  // the end of a case pattern: its commands follow
+      m_expect_pattern = false;
+      return;
+    }
+    if (m_skip != Skip::none) return;
+    finish("");
+    if (m_depth > 0) --m_depth;
+    m_attach = true;
+  }
+
+  /// `<`, `>` and their forms; the operator and its target are dropped, here-docs remembered.
+  void redirection() {
+    const std::string_view rest = m_s.substr(m_pos);
+    if (rest.starts_with("<<<")) {
+      m_pos += 3;
+      redirect_target();
+    } else if (rest.starts_with("<<")) {
+      m_pos += 2;
+      const bool strip_tabs = m_pos < m_s.size() && m_s[m_pos] == '-';
+      if (strip_tabs) ++m_pos;
+      auto delimiter = redirect_target();
+      if (!delimiter.empty()) m_heredocs.push_back(Heredoc{std::move(delimiter), strip_tabs});
+    } else {
+      ++m_pos;
+      if (m_pos < m_s.size() && (m_s[m_pos] == '>' || m_s[m_pos] == '|' || m_s[m_pos] == '&')) ++m_pos;
+      redirect_target();
+    }
+  }
+
+  std::string redirect_target() {
+    while (m_pos < m_s.size()) {
+      if (is_blank(m_s[m_pos])) {
+        ++m_pos;
+      } else if (const auto cont = continuation_at(m_s, m_pos); cont != 0) {
+        m_pos += cont;
+      } else {
+        break;
+      }
+    }
+    if (m_pos >= m_s.size() || ends_word(m_s[m_pos])) return {};
+    return read_word(m_s, m_pos).text;
+  }
+
+  /// After a newline: the bodies of the here-documents started on the line just read.
+  void skip_heredoc_bodies() {
+    for (const auto& h : m_heredocs) {
+      while (m_pos < m_s.size()) {
+        const auto eol = m_s.find('\n', m_pos);
+        const auto end = eol == std::string_view::npos ? m_s.size() : eol;
+        std::string_view line = m_s.substr(m_pos, end - m_pos);
+        m_pos = eol == std::string_view::npos ? m_s.size() : eol + 1;
+        if (h.strip_tabs) line.remove_prefix(std::min(line.find_first_not_of('\t'), line.size()));
+        if (line.ends_with('\r')) line.remove_suffix(1);
+        if (line == h.delimiter) break;
+      }
+    }
+    m_heredocs.clear();
+  }
+
+  std::string_view m_s;
+  std::size_t m_pos = 0;
+  std::vector<ShellCommand> m_out;
+  ShellCommand m_cur;
+  std::vector<Heredoc> m_heredocs;
+  int m_depth = 0;
+  int m_case_nesting = 0;
+  Skip m_skip = Skip::none;
+  bool m_expect_pattern = false;  ///< inside `case ... in`, before a pattern's `)`
+  bool m_after_pipe = false;      ///< the last operator was `|`
+  bool m_attach = false;          ///< the next operator joins the command before `)`, `}`, `fi`...
+};
+
+}  // namespace
+
+std::vector<ShellCommand> shell_commands(std::string_view script) { return Reader(script).run(); }
+
+std::string program_name(const ShellCommand& command) {
+  if (command.words.empty()) return {};
+  const auto& program = command.words.front();
+  const auto slash = program.rfind('/');
+  return slash == std::string::npos ? program : program.substr(slash + 1);
+}
+
+}  // namespace drydock::parse
