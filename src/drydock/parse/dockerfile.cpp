@@ -1,0 +1,1077 @@
+#include "drydock/parse/dockerfile.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "drydock/core/strings.hpp"
+#include "drydock/parse/dockerfile_lex.hpp"
+
+// Follows moby/buildkit frontend/dockerfile: parser/parser.go (lines, directives, continuations,
+// heredocs), parser/line_parsers.go (per-instruction argument syntax), instructions/parse.go and
+// bflag.go (arguments and flags each instruction accepts), shell/lex.go (expansion) and
+// dockerfile2llb/convert.go (which values are expanded, with which variables).
+
+namespace drydock::parse {
+namespace {
+
+using namespace dockerfile_detail;
+
+constexpr std::size_t k_max_size = 10U * 1024U * 1024U;
+/// Heredocs on one instruction; BuildKit has no limit, real files have one or two.
+constexpr std::size_t k_max_heredocs = 64;
+/// Bytes that variable expansion may produce for a whole file ($A$A doubling is exponential).
+constexpr std::size_t k_min_expansion_budget = 64U * 1024U * 1024U;
+
+/// The platform arguments BuildKit defines in the global scope. Their values depend on the
+/// build, so they expand to their own reference ("$TARGETARCH") rather than to "".
+constexpr std::string_view k_automatic_args[] = {"BUILDPLATFORM",  "BUILDOS",  "BUILDARCH",  "BUILDVARIANT",
+                                                 "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"};
+
+/// The value of an automatic platform ARG ("$TARGETARCH"), or nullptr.
+const std::string* automatic_arg(std::string_view name) {
+  static const std::vector<std::string> k_values = [] {
+    std::vector<std::string> v;
+    for (auto n : k_automatic_args) v.push_back("$" + std::string(n));
+    return v;
+  }();
+  for (std::size_t i = 0; i < std::size(k_automatic_args); ++i) {
+    if (k_automatic_args[i] == name) return &k_values[i];
+  }
+  return nullptr;
+}
+
+/// A parse error: `syntactic` errors come from BuildKit's line parsers (they reject an ONBUILD
+/// trigger too), the others from its instruction parser (a trigger is only checked when it runs).
+struct Failure {
+  std::string message;
+  int line = 0;
+  int column = 0;
+  bool syntactic = false;
+};
+
+[[noreturn]] void fail(std::string message, bool syntactic = false) { throw Failure{std::move(message), 0, 0, syntactic}; }
+
+enum class Kw {
+  unknown, from, run, cmd, label, maintainer, expose, env, add, copy, entrypoint,
+  volume, user, workdir, arg, onbuild, stopsignal, healthcheck, shell,
+};
+
+Kw keyword_of(std::string_view upper) {
+  struct Entry {
+    std::string_view name;
+    Kw kw;
+  };
+  static constexpr Entry k_table[] = {
+      {"FROM", Kw::from},         {"RUN", Kw::run},         {"CMD", Kw::cmd},
+      {"LABEL", Kw::label},       {"MAINTAINER", Kw::maintainer}, {"EXPOSE", Kw::expose},
+      {"ENV", Kw::env},           {"ADD", Kw::add},         {"COPY", Kw::copy},
+      {"ENTRYPOINT", Kw::entrypoint}, {"VOLUME", Kw::volume}, {"USER", Kw::user},
+      {"WORKDIR", Kw::workdir},   {"ARG", Kw::arg},         {"ONBUILD", Kw::onbuild},
+      {"STOPSIGNAL", Kw::stopsignal}, {"HEALTHCHECK", Kw::healthcheck}, {"SHELL", Kw::shell},
+  };
+  for (const auto& e : k_table) {
+    if (e.name == upper) return e.kw;
+  }
+  return Kw::unknown;
+}
+
+/// BuildKit's reWhitespace: `[\t\v\f\r ]+`.
+bool is_ws_sep(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
+
+std::vector<std::string_view> split_ws(std::string_view s) {
+  std::vector<std::string_view> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && is_ws_sep(s[i])) ++i;
+    if (i >= s.size()) break;
+    const std::size_t b = i;
+    while (i < s.size() && !is_ws_sep(s[i])) ++i;
+    out.push_back(s.substr(b, i - b));
+  }
+  return out;
+}
+
+/// Where a byte of an instruction's joined text came from: continuation lines are joined, so
+/// each physical line contributes one segment.
+struct Segment {
+  std::size_t offset = 0;  ///< in the joined text
+  int line = 0;
+  int column = 0;  ///< 1-based column of the segment's first byte
+};
+
+/// Text is UTF-8 without NUL bytes.
+bool is_text(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == 0) return false;
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1FU;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0FU;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07U;
+    } else {
+      return false;
+    }
+    if (i + len > n) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i + k] & 0x3FU);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp < 0xE000)) {
+      return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+bool is_comment(std::string_view line) {
+  std::size_t i = 0;
+  while (i < line.size() && is_space(line[i])) ++i;
+  return i < line.size() && line[i] == '#';
+}
+
+std::string_view trim_newline(std::string_view s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+std::string_view trim_left_space(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size() && is_space(s[i])) ++i;
+  return s.substr(i);
+}
+
+/// BuildKit's line-continuation regex `([^E])E[ \t]*$|^E[ \t]*$`: true when `s` ends with the
+/// escape character (not escaped itself), which is then removed with the blanks after it.
+bool trim_continuation(std::string_view& s, char escape) {
+  std::size_t e = s.size();
+  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  if (e == 0 || s[e - 1] != escape) return false;
+  if (e >= 2 && s[e - 2] == escape) return false;
+  s = s.substr(0, e - 1);
+  return true;
+}
+
+/// Go's time.ParseDuration, returning seconds; false when it is not a duration.
+bool parse_duration(std::string_view s, double& seconds) {
+  if (s.empty()) return false;
+  bool negative = false;
+  if (s[0] == '-' || s[0] == '+') {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  if (s == "0") {
+    seconds = 0;
+    return true;
+  }
+  if (s.empty()) return false;
+  double total = 0;
+  while (!s.empty()) {
+    std::size_t i = 0;
+    double value = 0;
+    bool digits = false;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      value = value * 10 + (s[i] - '0');
+      ++i;
+      digits = true;
+    }
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      double scale = 0.1;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        value += (s[i] - '0') * scale;
+        scale /= 10;
+        ++i;
+        digits = true;
+      }
+    }
+    if (!digits) return false;
+    s.remove_prefix(i);
+    std::size_t u = 0;
+    while (u < s.size() && !(s[u] >= '0' && s[u] <= '9') && s[u] != '.') ++u;
+    const std::string_view unit = s.substr(0, u);
+    s.remove_prefix(u);
+    double mult = 0;
+    if (unit == "ns") {
+      mult = 1e-9;
+    } else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") {
+      mult = 1e-6;
+    } else if (unit == "ms") {
+      mult = 1e-3;
+    } else if (unit == "s") {
+      mult = 1;
+    } else if (unit == "m") {
+      mult = 60;
+    } else if (unit == "h") {
+      mult = 3600;
+    } else {
+      return false;
+    }
+    total += value * mult;
+  }
+  seconds = negative ? -total : total;
+  return true;
+}
+
+struct FlagSpec {
+  std::string_view name;
+  enum Type { boolean, string, strings } type;
+};
+
+constexpr FlagSpec k_from_flags[] = {{"platform", FlagSpec::string}};
+constexpr FlagSpec k_run_flags[] = {{"mount", FlagSpec::strings},
+                                    {"network", FlagSpec::string},
+                                    {"security", FlagSpec::string},
+                                    {"device", FlagSpec::strings}};
+constexpr FlagSpec k_copy_flags[] = {{"chown", FlagSpec::string},   {"from", FlagSpec::string},
+                                     {"chmod", FlagSpec::string},   {"link", FlagSpec::boolean},
+                                     {"exclude", FlagSpec::strings}, {"parents", FlagSpec::boolean}};
+constexpr FlagSpec k_add_flags[] = {{"chown", FlagSpec::string},       {"chmod", FlagSpec::string},
+                                    {"link", FlagSpec::boolean},       {"keep-git-dir", FlagSpec::boolean},
+                                    {"checksum", FlagSpec::string},    {"unpack", FlagSpec::boolean},
+                                    {"exclude", FlagSpec::strings}};
+constexpr FlagSpec k_health_flags[] = {{"interval", FlagSpec::string},
+                                       {"timeout", FlagSpec::string},
+                                       {"start-period", FlagSpec::string},
+                                       {"start-interval", FlagSpec::string},
+                                       {"retries", FlagSpec::string}};
+
+/// One instruction's source: its joined text and where each piece came from.
+struct Source {
+  std::string_view joined;  ///< the whole joined line
+  const std::vector<Segment>* segments = nullptr;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::string_view path) : m_text(text), m_path(path) {
+    m_budget = std::max(k_min_expansion_budget, text.size() * 8);
+    m_global_env.set_fallback(&automatic_arg);
+  }
+
+  core::Expected<model::Dockerfile> run() {
+    try {
+      parse_all();
+    } catch (const Failure& f) {
+      return core::fail(core::ErrorKind::parse, f.message,
+                        m_path + ":" + std::to_string(f.line) + ":" + std::to_string(f.column));
+    }
+    return std::move(m_df);
+  }
+
+ private:
+  // ---- lines --------------------------------------------------------------------------------
+
+  void split_lines() {
+    std::size_t pos = 0;
+    m_lines.reserve(m_text.size() / 32 + 1);
+    while (pos < m_text.size()) {
+      const std::size_t nl = m_text.find('\n', pos);
+      if (nl == std::string_view::npos) {
+        m_lines.push_back(m_text.substr(pos));
+        break;
+      }
+      m_lines.push_back(m_text.substr(pos, nl + 1 - pos));  // with its newline, like scanLines
+      pos = nl + 1;
+    }
+  }
+
+  [[noreturn]] void fail_at(std::string message, int line, int column) {
+    throw Failure{std::move(message), line, column, false};
+  }
+
+  /// `# key=value` while directives are still allowed: records it and returns true.
+  bool directive(std::string_view line, int line_no) {
+    if (m_directives_done) return false;
+    if (line.empty() || line[0] != '#') {
+      m_directives_done = true;
+      return false;
+    }
+    std::string_view rest = trim_left_space(line.substr(1));
+    std::size_t i = 0;
+    if (i >= rest.size() || !((rest[i] >= 'a' && rest[i] <= 'z') || (rest[i] >= 'A' && rest[i] <= 'Z'))) {
+      m_directives_done = true;
+      return false;
+    }
+    while (i < rest.size() && ((rest[i] >= 'a' && rest[i] <= 'z') || (rest[i] >= 'A' && rest[i] <= 'Z') ||
+                               (rest[i] >= '0' && rest[i] <= '9'))) {
+      ++i;
+    }
+    const std::string key = core::to_lower(rest.substr(0, i));
+    std::string_view after = rest.substr(i);
+    while (!after.empty() && is_space(after[0])) after.remove_prefix(1);
+    if (after.empty() || after[0] != '=') {
+      m_directives_done = true;
+      return false;
+    }
+    const std::string_view value = trim_space(after.substr(1));
+    if (value.empty()) {
+      m_directives_done = true;
+      return false;
+    }
+    if (key != "syntax" && key != "escape" && key != "check") {
+      m_directives_done = true;
+      return false;
+    }
+    if (m_df.directives.count(key) != 0) fail_at("only one " + key + " parser directive can be used", line_no, 1);
+    if (key == "escape") {
+      if (value != "`" && value != "\\") {
+        fail_at("invalid escape token '" + std::string(value) + "' does not match ` or \\", line_no, 1);
+      }
+      m_escape = value[0];
+      m_df.escape = m_escape;
+    }
+    m_df.directives.emplace(key, std::string(value));
+    return true;
+  }
+
+  /// `# drydock ignore=ID,ID`: remembered for the next instruction.
+  void ignore_comment(std::string_view line) {
+    std::string_view c = trim_space(trim_left_space(line).substr(1));
+    if (!core::starts_with_ci(c, "drydock") || c.size() <= 7 || !is_space(c[7])) return;
+    c = trim_left_space(c.substr(7));
+    if (!core::starts_with_ci(c, "ignore")) return;
+    c = trim_left_space(c.substr(6));
+    if (c.empty() || c[0] != '=') return;
+    c.remove_prefix(1);
+    std::size_t i = 0;
+    while (i < c.size()) {
+      while (i < c.size() && (c[i] == ',' || is_space(c[i]))) ++i;
+      const std::size_t b = i;
+      while (i < c.size() && c[i] != ',' && !is_space(c[i])) ++i;
+      if (i > b) m_pending_ignores.emplace_back(c.substr(b, i - b));
+    }
+  }
+
+  void parse_all() {
+    if (m_text.size() > k_max_size) fail_at("file larger than the 10 MiB limit", 0, 0);
+    if (m_text.size() >= 3 && m_text.substr(0, 3) == "\xEF\xBB\xBF") m_text.remove_prefix(3);
+    if (!is_text(m_text)) fail_at("not a Dockerfile (binary content)", 0, 0);
+    m_df.path = m_path;
+    m_df.escape = m_escape;
+    split_lines();
+
+    std::string buf;
+    std::vector<Segment> segments;
+    std::size_t i = 0;
+    bool any_instruction = false;
+    while (i < m_lines.size()) {
+      const std::string_view raw = m_lines[i];
+      const int line_no = static_cast<int>(++i);
+      std::string_view t = trim_left_space(trim_newline(raw));
+      const bool comment = is_comment(raw);
+      if (directive(t, line_no)) continue;
+      if (comment) {
+        ignore_comment(raw);
+        continue;
+      }
+      const int column = static_cast<int>(trim_newline(raw).size() - t.size()) + 1;
+      bool end = !trim_continuation(t, m_escape);
+      if (end && t.empty()) continue;
+      buf.assign(t);
+      segments.clear();
+      segments.push_back({0, line_no, column});
+      int last_line = line_no;
+      while (!end && i < m_lines.size()) {
+        const std::string_view raw2 = m_lines[i];
+        last_line = static_cast<int>(++i);
+        std::string_view t2 = trim_newline(raw2);
+        if (is_comment(raw2)) continue;
+        if (trim_left_space(t2).empty()) continue;
+        end = !trim_continuation(t2, m_escape);
+        segments.push_back({buf.size(), last_line, 1});
+        buf.append(t2);
+      }
+      any_instruction = true;
+      Source src{buf, &segments};
+      model::Instruction ins = instruction(src, buf, line_no, column, false);
+      ins.end_line = last_line;
+      read_heredocs(ins, src, i);
+      if (!m_pending_ignores.empty()) {
+        auto& ids = m_df.ignores[line_no];
+        ids.insert(ids.end(), m_pending_ignores.begin(), m_pending_ignores.end());
+        m_pending_ignores.clear();
+      }
+      place(std::move(ins));
+    }
+    if (!any_instruction) fail_at("no instructions", static_cast<int>(m_lines.size()), 0);
+    if (m_df.stages.empty()) fail_at("no FROM instruction", 1, 0);
+    if (m_deferred) throw *m_deferred;
+  }
+
+  // ---- heredocs -----------------------------------------------------------------------------
+
+  /// BuildKit's ParseHeredoc on one word: `[n]<<[-]WORD`.
+  static bool heredoc_word(std::string_view word, model::Heredoc& doc) {
+    std::size_t i = 0;
+    while (i < word.size() && word[i] >= '0' && word[i] <= '9') ++i;
+    if (word.substr(i, 2) != "<<") return false;
+    i += 2;
+    bool chomp = false;
+    if (i < word.size() && word[i] == '-') {
+      chomp = true;
+      ++i;
+    }
+    while (i < word.size() && is_space(word[i])) ++i;
+    const std::string_view rest = word.substr(i);
+    if (rest.empty() || rest.find('<') != std::string_view::npos) return false;
+    LexOptions opt;
+    opt.skip_unset = true;
+    std::vector<std::string> words;
+    std::vector<std::string> raw_words;
+    std::string error;
+    if (!lex_words(rest, nullptr, opt, words, error, rest.size() * 4 + 64)) fail(error, true);
+    if (words.size() != 1) return false;
+    opt.raw_quotes = true;
+    if (!lex_words(rest, nullptr, opt, raw_words, error, rest.size() * 4 + 64)) fail(error, true);
+    if (raw_words.size() != 1) fail("internal lexing of heredoc produced inconsistent results: " + std::string(rest), true);
+    const auto quotes = [](const std::string& s) { return std::count(s.begin(), s.end(), '\'') + std::count(s.begin(), s.end(), '"'); };
+    doc.delimiter = words[0];
+    doc.expand = quotes(words[0]) == quotes(raw_words[0]);
+    doc.strip_tabs = chomp;
+    return true;
+  }
+
+  static bool can_contain_heredoc(const model::Instruction& ins) {
+    const model::Instruction& target = (ins.keyword == "ONBUILD" && !ins.trigger.empty()) ? ins.trigger[0] : ins;
+    if (target.keyword != "RUN" && target.keyword != "COPY" && target.keyword != "ADD") return false;
+    return !target.json_form;
+  }
+
+  void read_heredocs(model::Instruction& ins, const Source& src, std::size_t& next_line) {
+    if (!can_contain_heredoc(ins) || src.joined.find("<<") == std::string_view::npos) return;
+    LexOptions opt;
+    opt.raw_quotes = true;
+    opt.raw_escapes = true;
+    opt.skip_unset = true;
+    std::vector<std::string> words;
+    std::string error;
+    if (!lex_words(src.joined, nullptr, opt, words, error, src.joined.size() * 4 + 64)) {
+      words.clear();  // BuildKit ignores the lexing error here: no heredocs
+    }
+    std::vector<model::Heredoc> docs;
+    for (const auto& w : words) {
+      model::Heredoc doc;
+      try {
+        if (!heredoc_word(w, doc)) continue;
+      } catch (Failure& f) {
+        f.line = ins.location.line;
+        f.column = ins.location.column;
+        throw;
+      }
+      if (docs.size() >= k_max_heredocs) {
+        fail_at("too many heredocs on one instruction (limit " + std::to_string(k_max_heredocs) + ")",
+                ins.location.line, ins.location.column);
+      }
+      docs.push_back(std::move(doc));
+    }
+    for (auto& doc : docs) {
+      doc.first_line = static_cast<int>(next_line) + 1;
+      bool terminated = false;
+      while (next_line < m_lines.size()) {
+        const std::string_view raw = m_lines[next_line++];
+        std::string_view candidate = trim_newline(raw);
+        if (doc.strip_tabs) {
+          while (!candidate.empty() && candidate[0] == '\t') candidate.remove_prefix(1);
+        }
+        if (candidate == doc.delimiter) {
+          terminated = true;
+          break;
+        }
+        if (doc.strip_tabs) {
+          std::string_view body = raw;
+          while (!body.empty() && body[0] == '\t') body.remove_prefix(1);
+          doc.content.append(body);
+        } else {
+          doc.content.append(raw);
+        }
+      }
+      if (!terminated) {
+        fail_at("unterminated heredoc " + doc.delimiter, ins.location.line, ins.location.column);
+      }
+      ins.end_line = static_cast<int>(next_line);
+    }
+    if (docs.empty()) return;
+    model::Instruction& target = (ins.keyword == "ONBUILD" && !ins.trigger.empty()) ? ins.trigger[0] : ins;
+    target.heredocs = std::move(docs);
+    if (&target != &ins) target.end_line = ins.end_line;
+  }
+
+  // ---- positions ----------------------------------------------------------------------------
+
+  static model::Location locate(const Source& src, const char* at, const std::string& file) {
+    const auto offset = static_cast<std::size_t>(at - src.joined.data());
+    const Segment* seg = &src.segments->front();
+    for (const auto& s : *src.segments) {
+      if (s.offset <= offset) seg = &s;
+    }
+    return {file, seg->line, seg->column + static_cast<int>(offset - seg->offset)};
+  }
+
+  // ---- expansion ----------------------------------------------------------------------------
+
+  /// Quotes removed and escapes applied, variables left as written.
+  std::string unquote(std::string_view raw) const {
+    LexOptions opt;
+    opt.escape = m_escape;
+    opt.skip_unset = true;
+    std::string out;
+    std::string error;
+    if (!lex_word(raw, nullptr, opt, out, error, raw.size() * 4 + 64)) return std::string(raw);
+    return out;
+  }
+
+  /// BuildKit's ProcessWord with `env`; on an expansion error (which BuildKit reports only when
+  /// the stage is built) the value stays as written.
+  std::string expand(std::string_view raw, const Env* env) {
+    if (env == nullptr) return unquote(raw);
+    LexOptions opt;
+    opt.escape = m_escape;
+    std::string out;
+    std::string error;
+    if (!lex_word(raw, env, opt, out, error, m_budget)) return std::string(raw);
+    m_budget -= std::min(m_budget, out.size());
+    return out;
+  }
+
+  std::vector<std::string> expand_words(std::string_view raw, const Env* env) {
+    if (env == nullptr) return {unquote(raw)};
+    LexOptions opt;
+    opt.escape = m_escape;
+    std::vector<std::string> out;
+    std::string error;
+    if (!lex_words(raw, env, opt, out, error, m_budget)) return {std::string(raw)};
+    for (const auto& w : out) m_budget -= std::min(m_budget, w.size());
+    return out;
+  }
+
+  /// The variables of the instruction being parsed: the current stage's, or the global scope's.
+  Env* current_env() { return m_stage_env.empty() ? &m_global_env : &m_stage_env.back(); }
+
+  // ---- flags --------------------------------------------------------------------------------
+
+  /// BuildKit's extractBuilderFlags: leading `--words`, quotes and escapes removed.
+  std::string_view extract_flags(std::string_view line, std::vector<std::string>& words) const {
+    enum Phase { in_spaces, in_word, in_quote };
+    Phase phase = in_spaces;
+    std::string buf;
+    char quote = 0;
+    bool blank_ok = false;
+    const std::size_t n = line.size();
+    for (std::size_t pos = 0; pos <= n; ++pos) {
+      const char ch = pos < n ? line[pos] : '\0';
+      if (phase == in_spaces) {
+        if (pos == n) break;
+        if (is_space(ch)) continue;
+        if (ch != '-' || pos + 1 == n || line[pos + 1] != '-') return line.substr(pos);
+        phase = in_word;
+      }
+      if (pos == n) {
+        if (buf != "--" && (blank_ok || !buf.empty())) words.push_back(buf);
+        break;
+      }
+      char c = ch;
+      if (phase == in_word) {
+        if (is_space(c)) {
+          phase = in_spaces;
+          if (buf == "--") return line.substr(pos);
+          if (blank_ok || !buf.empty()) words.push_back(buf);
+          buf.clear();
+          blank_ok = false;
+          continue;
+        }
+        if (c == '\'' || c == '"') {
+          quote = c;
+          blank_ok = true;
+          phase = in_quote;
+          continue;
+        }
+        if (c == m_escape) {
+          if (pos + 1 == n) continue;
+          c = line[++pos];
+        }
+        buf.push_back(c);
+        continue;
+      }
+      if (c == quote) {
+        phase = in_word;
+        continue;
+      }
+      if (c == m_escape) {
+        if (pos + 1 == n) {
+          phase = in_word;
+          continue;
+        }
+        c = line[++pos];
+      }
+      buf.push_back(c);
+    }
+    return {};
+  }
+
+  // ---- instructions -------------------------------------------------------------------------
+
+  struct RawFlag {
+    std::string name;
+    std::string value;
+    bool has_value = false;
+  };
+
+  static std::vector<RawFlag> split_flags(const std::vector<std::string>& words) {
+    std::vector<RawFlag> out;
+    for (const auto& w : words) {
+      RawFlag f;
+      const std::size_t eq = w.find('=');
+      f.name = w.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      if (eq != std::string::npos) {
+        f.value = w.substr(eq + 1);
+        f.has_value = true;
+      }
+      out.push_back(std::move(f));
+    }
+    return out;
+  }
+
+  template <std::size_t N>
+  static void validate_flags(const std::vector<RawFlag>& flags, const FlagSpec (&spec)[N]) {
+    std::vector<std::string_view> used;
+    for (const auto& f : flags) {
+      const FlagSpec* s = nullptr;
+      for (const auto& candidate : spec) {
+        if (candidate.name == f.name) s = &candidate;
+      }
+      const std::string shown = "--" + f.name;
+      if (s == nullptr) fail("unknown flag: " + shown);
+      if (s->type != FlagSpec::strings && std::find(used.begin(), used.end(), s->name) != used.end()) {
+        fail("duplicate flag specified: " + shown);
+      }
+      used.push_back(s->name);
+      if (s->type == FlagSpec::boolean) {
+        if (f.has_value && f.value.empty()) fail("missing a value on flag: " + shown);
+        const std::string v = core::to_lower(f.value);
+        if (v != "true" && v != "false" && !v.empty()) {
+          fail("expecting boolean value for flag " + shown + ", not: " + f.value);
+        }
+      } else if (!f.has_value) {
+        fail("missing a value on flag: " + shown);
+      }
+    }
+  }
+
+  static void no_flags(const std::vector<RawFlag>& flags) {
+    if (!flags.empty()) fail("unknown flag: --" + flags.front().name);
+  }
+
+  /// parseMaybeJSON: exec form when `rest` is a JSON array of strings.
+  static bool maybe_json(std::string_view rest, std::vector<std::string>& out) {
+    const std::string_view t = trim_left_space(rest);
+    if (t.empty() || t[0] != '[') return false;
+    switch (json_string_array(t, out)) {
+      case JsonResult::ok:
+        return true;
+      case JsonResult::not_strings:
+        fail("when using JSON array syntax, arrays must be comprised of strings only", true);
+      case JsonResult::not_json:
+        break;
+    }
+    return false;
+  }
+
+  model::Instruction instruction(const Source& src, std::string_view line, int line_no, int column, bool trigger) {
+    model::Instruction ins;
+    const std::string_view trimmed = trim_space(line);
+    std::size_t k = 0;
+    while (k < trimmed.size() && !is_ws_sep(trimmed[k])) ++k;
+    const std::string_view word = trimmed.substr(0, k);
+    std::string_view after = trimmed.substr(k);
+    while (!after.empty() && is_ws_sep(after[0])) after.remove_prefix(1);
+    ins.keyword = core::to_upper(word);
+    ins.text = std::string(trimmed);
+    ins.location = model::Location{m_path, line_no, column};
+    ins.end_line = line_no;
+    std::vector<std::string> flag_words;
+    const std::string_view rest = trim_space(extract_flags(after, flag_words));
+    const std::vector<RawFlag> flags = split_flags(flag_words);
+    ins.command = std::string(rest);
+    try {
+      parse_args(ins, src, rest, flags, trigger);
+    } catch (Failure& f) {
+      if (trigger && !f.syntactic) {
+        // BuildKit checks a trigger's arguments only when a child image runs it.
+        ins.args.clear();
+        ins.pairs.clear();
+      } else {
+        if (f.line == 0) {
+          f.line = line_no;
+          f.column = column;
+        }
+        throw;
+      }
+    }
+    for (const auto& f : flags) {
+      model::InstructionFlag out;
+      out.name = core::to_lower(f.name);
+      out.value = f.value;
+      out.expanded = f.value;
+      ins.flags.push_back(std::move(out));
+    }
+    if (!trigger) expand_flags(ins);
+    return ins;
+  }
+
+  /// Flags BuildKit expands: COPY/ADD --chown/--chmod (ADD --checksum), RUN --mount, FROM
+  /// --platform (global scope).
+  void expand_flags(model::Instruction& ins) {
+    for (auto& f : ins.flags) {
+      bool yes = false;
+      const Env* env = current_env();
+      if (ins.keyword == "COPY") yes = f.name == "chown" || f.name == "chmod";
+      if (ins.keyword == "ADD") yes = f.name == "chown" || f.name == "chmod" || f.name == "checksum";
+      if (ins.keyword == "RUN") yes = f.name == "mount";
+      if (ins.keyword == "FROM") {
+        yes = f.name == "platform";
+        env = &m_global_env;
+      }
+      if (yes) f.expanded = expand(f.value, env);
+    }
+  }
+
+  void parse_args(model::Instruction& ins, const Source& src, std::string_view rest, const std::vector<RawFlag>& flags,
+                  bool trigger) {
+    const Env* env = trigger ? nullptr : current_env();
+    switch (keyword_of(ins.keyword)) {
+      case Kw::unknown:
+        if (trigger) return;
+        fail("unknown instruction: " + ins.keyword);
+      case Kw::from: {
+        const auto words = split_ws(rest);
+        validate_flags(flags, k_from_flags);
+        if (words.size() == 3 && core::to_lower(words[1]) == "as") {
+          const std::string name = core::to_lower(words[2]);
+          bool valid = !name.empty() && name[0] >= 'a' && name[0] <= 'z';
+          for (char c : name) {
+            valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
+          }
+          if (!valid) {
+            fail("invalid name for build stage: \"" + std::string(words[2]) +
+                 "\", name can't start with a number or contain symbols");
+          }
+        } else if (words.size() != 1) {
+          fail("FROM requires either one or three arguments");
+        }
+        for (auto w : words) ins.args.emplace_back(w);
+        if (!trigger) ins.args[0] = expand(words[0], &m_global_env);
+        return;
+      }
+      case Kw::run:
+      case Kw::cmd:
+      case Kw::entrypoint: {
+        const Kw kw = keyword_of(ins.keyword);
+        if (kw == Kw::run) {
+          validate_flags(flags, k_run_flags);
+        } else {
+          no_flags(flags);
+        }
+        if (rest.empty()) return;
+        if (maybe_json(rest, ins.args)) {
+          ins.json_form = true;
+        } else {
+          ins.args.emplace_back(rest);
+        }
+        return;
+      }
+      case Kw::shell: {
+        no_flags(flags);
+        if (!rest.empty() && maybe_json(rest, ins.args)) ins.json_form = true;
+        if (rest.empty() || (ins.json_form && ins.args.empty())) fail("SHELL requires at least one argument");
+        if (!ins.json_form) fail("SHELL requires the arguments to be in JSON form");
+        return;
+      }
+      case Kw::add:
+      case Kw::copy:
+      case Kw::volume: {
+        const Kw kw = keyword_of(ins.keyword);
+        std::vector<std::string> raw;
+        if (maybe_json(rest, raw)) {
+          ins.json_form = true;
+        } else {
+          for (auto w : split_ws(rest)) raw.emplace_back(w);
+        }
+        if (kw == Kw::volume) {
+          if (raw.empty()) fail("VOLUME requires at least one argument");
+          no_flags(flags);
+          for (const auto& v : raw) {
+            if (trim_space(v).empty()) fail("VOLUME specified can not be an empty string");
+            ins.args.push_back(std::string(trim_space(expand(v, env))));
+          }
+          return;
+        }
+        const char* name = kw == Kw::add ? "ADD" : "COPY";
+        if (raw.size() < 2) {
+          fail(std::string(name) + " requires at least two arguments, but only one was provided. Destination could not "
+                                   "be determined");
+        }
+        if (kw == Kw::add) {
+          validate_flags(flags, k_add_flags);
+        } else {
+          validate_flags(flags, k_copy_flags);
+        }
+        model::Heredoc probe;
+        if (heredoc_word(raw.back(), probe)) fail(std::string(name) + " cannot accept a heredoc as a destination");
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+          model::Heredoc doc;
+          const bool is_doc = i + 1 < raw.size() && !ins.json_form && heredoc_word(raw[i], doc);
+          ins.args.push_back(is_doc ? raw[i] : expand(raw[i], env));
+        }
+        return;
+      }
+      case Kw::expose: {
+        no_flags(flags);
+        const auto words = split_ws(rest);
+        if (words.empty()) fail("EXPOSE requires at least one argument");
+        for (auto w : words) {
+          for (auto& e : expand_words(w, env)) ins.args.push_back(std::move(e));
+        }
+        return;
+      }
+      case Kw::user:
+      case Kw::workdir:
+      case Kw::stopsignal:
+      case Kw::maintainer: {
+        const Kw kw = keyword_of(ins.keyword);
+        if (rest.empty()) fail(ins.keyword + " requires exactly one argument");
+        if (kw != Kw::stopsignal) no_flags(flags);
+        ins.args.push_back(kw == Kw::maintainer ? std::string(rest) : expand(rest, env));
+        return;
+      }
+      case Kw::env:
+      case Kw::label:
+        name_values(ins, src, rest, env);
+        no_flags(flags);
+        return;
+      case Kw::arg:
+        args(ins, src, rest, env);
+        no_flags(flags);
+        return;
+      case Kw::healthcheck:
+        healthcheck(ins, rest, flags);
+        return;
+      case Kw::onbuild: {
+        if (rest.empty()) fail("ONBUILD requires at least one argument");
+        int trig_line = ins.location.line;
+        int trig_col = ins.location.column;
+        if (src.segments != nullptr && !src.segments->empty()) {
+          const model::Location l = locate(src, rest.data(), m_path);
+          trig_line = l.line;
+          trig_col = l.column;
+        }
+        model::Instruction t = instruction(src, rest, trig_line, trig_col, true);
+        no_flags(flags);
+        if (t.keyword == "ONBUILD") fail("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        if (t.keyword == "MAINTAINER" || t.keyword == "FROM") fail(t.keyword + " isn't allowed as an ONBUILD trigger");
+        ins.trigger.push_back(std::move(t));
+        return;
+      }
+    }
+  }
+
+  void name_values(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
+    const auto words = parse_words(rest, m_escape);
+    if (words.empty()) fail(ins.keyword + " requires at least one argument");
+    if (words[0].text.find('=') == std::string::npos) {
+      // Legacy `ENV name value...`
+      std::size_t k = 0;
+      while (k < rest.size() && !is_ws_sep(rest[k])) ++k;
+      std::size_t v = k;
+      while (v < rest.size() && is_ws_sep(rest[v])) ++v;
+      if (k == rest.size()) fail(ins.keyword + " must have two arguments", true);
+      model::KeyValue kv;
+      kv.key = std::string(rest.substr(0, k));
+      kv.value = unquote(rest.substr(v));
+      kv.expanded = expand(rest.substr(v), env);
+      kv.location = locate(src, rest.data(), m_path);
+      ins.pairs.push_back(std::move(kv));
+      return;
+    }
+    for (const auto& w : words) {
+      const std::size_t eq = w.text.find('=');
+      if (eq == std::string::npos) {
+        fail("Syntax error - can't find = in \"" + w.text + "\". Must be of the form: name=value", true);
+      }
+      if (eq == 0) fail(ins.keyword + " names can not be blank");
+      model::KeyValue kv;
+      const std::string_view raw_key = std::string_view(w.text).substr(0, eq);
+      const std::string_view raw_value = std::string_view(w.text).substr(eq + 1);
+      kv.key = expand(raw_key, env);
+      kv.value = unquote(raw_value);
+      kv.expanded = expand(raw_value, env);
+      kv.location = locate(src, rest.data() + w.offset, m_path);
+      ins.pairs.push_back(std::move(kv));
+    }
+  }
+
+  void args(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
+    const auto words = parse_words(rest, m_escape);
+    if (words.empty()) fail("ARG requires at least one argument");
+    for (const auto& w : words) {
+      model::KeyValue kv;
+      const std::size_t eq = w.text.find('=');
+      if (eq == 0) fail("ARG names can not be blank");
+      kv.location = locate(src, rest.data() + w.offset, m_path);
+      if (eq == std::string::npos) {
+        kv.key = w.text;
+        kv.has_value = false;
+      } else {
+        kv.key = w.text.substr(0, eq);
+        const std::string_view raw_value = std::string_view(w.text).substr(eq + 1);
+        kv.value = unquote(raw_value);
+        kv.expanded = expand(raw_value, env);
+      }
+      ins.pairs.push_back(std::move(kv));
+      if (env == nullptr) continue;
+      // ARGs are defined one after another: `ARG A=1 B=$A` sees A.
+      Env* scope = current_env();
+      const model::KeyValue& d = ins.pairs.back();
+      if (d.has_value) {
+        scope->set(d.key, d.expanded);
+      } else if (scope != &m_global_env) {
+        if (const std::string* g = m_global_env.get(d.key)) scope->set(d.key, *g);
+      }
+      env = scope;
+    }
+  }
+
+  void healthcheck(model::Instruction& ins, std::string_view rest, const std::vector<RawFlag>& flags) {
+    std::size_t sep = 0;
+    while (sep < rest.size() && !is_space(rest[sep])) ++sep;
+    std::size_t next = sep;
+    while (next < rest.size() && is_space(rest[next])) ++next;
+    if (sep == 0) fail("HEALTHCHECK requires at least one argument");
+    const std::string type = core::to_upper(rest.substr(0, sep));
+    const std::string_view cmd = rest.substr(next);
+    std::vector<std::string> elements;
+    const bool json = !cmd.empty() && maybe_json(cmd, elements);
+    ins.args.push_back(type);
+    if (type == "NONE") {
+      if (!cmd.empty()) fail("HEALTHCHECK NONE takes no arguments");
+      ins.command.clear();
+      return;
+    }
+    validate_flags(flags, k_health_flags);
+    if (type != "CMD") fail("Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
+    ins.json_form = json;
+    if (json) {
+      if (elements.empty()) fail("Missing command after HEALTHCHECK CMD");
+      ins.args.insert(ins.args.end(), elements.begin(), elements.end());
+    } else {
+      if (cmd.empty()) fail("Missing command after HEALTHCHECK CMD");
+      ins.args.emplace_back(cmd);
+    }
+    ins.command = std::string(cmd);
+    for (const auto& f : flags) {
+      if (f.name == "retries") {
+        std::string_view v = f.value;
+        bool negative = false;
+        if (!v.empty() && (v[0] == '-' || v[0] == '+')) {
+          negative = v[0] == '-';
+          v.remove_prefix(1);
+        }
+        bool ok = !v.empty() && v.size() <= 10;
+        long long n = 0;
+        for (char c : v) {
+          ok = ok && c >= '0' && c <= '9';
+          if (ok) n = n * 10 + (c - '0');
+        }
+        if (!ok || n > (negative ? 2147483648LL : 2147483647LL)) {
+          fail("strconv.ParseInt: parsing \"" + f.value + "\": invalid syntax");
+        }
+        if (negative && n > 0) fail("--retries cannot be negative (-" + std::to_string(n) + ")");
+        continue;
+      }
+      double seconds = 0;
+      if (f.value.empty()) continue;
+      if (!parse_duration(f.value, seconds)) fail("time: invalid duration \"" + f.value + "\"");
+      if (seconds != 0 && seconds < 1e-3) fail("Interval \"" + f.name + "\" cannot be less than 1ms");
+    }
+  }
+
+  // ---- stages -------------------------------------------------------------------------------
+
+  void place(model::Instruction ins) {
+    if (ins.keyword == "FROM") {
+      model::Stage stage;
+      stage.index = static_cast<int>(m_df.stages.size());
+      stage.base = ins.args.empty() ? std::string() : ins.args[0];
+      if (ins.args.size() == 3) stage.name = core::to_lower(ins.args[2]);
+      if (const auto* p = ins.flag("platform")) stage.platform = p->expanded;
+      const std::string base_lower = core::to_lower(stage.base);
+      Env env;
+      if (const auto it = m_stage_names.find(base_lower); it != m_stage_names.end()) {
+        stage.base_stage = it->second;
+        env = m_stage_env[static_cast<std::size_t>(it->second)];
+      }
+      if (!stage.name.empty()) m_stage_names[stage.name] = stage.index;
+      stage.instructions.push_back(std::move(ins));
+      m_df.stages.push_back(std::move(stage));
+      m_stage_env.push_back(std::move(env));
+      return;
+    }
+    if (m_df.stages.empty()) {
+      if (ins.keyword == "ARG") {
+        m_df.global_args.push_back(std::move(ins));
+      } else if (!m_deferred) {
+        m_deferred = Failure{ins.keyword + " before the first FROM: only ARG may come before FROM",
+                             ins.location.line, ins.location.column, false};
+      }
+      return;
+    }
+    if (ins.keyword == "ENV") {
+      // All values of one ENV are expanded before any is set (`ENV A=1 B=$A` sees the old A).
+      for (const auto& kv : ins.pairs) m_stage_env.back().set(kv.key, kv.expanded);
+    }
+    m_df.stages.back().instructions.push_back(std::move(ins));
+  }
+
+  std::string_view m_text;
+  std::string m_path;
+  model::Dockerfile m_df;
+  char m_escape = '\\';
+  bool m_directives_done = false;
+  std::vector<std::string_view> m_lines;
+  std::vector<std::string> m_pending_ignores;
+  Env m_global_env;
+  std::vector<Env> m_stage_env;
+  std::unordered_map<std::string, int> m_stage_names;
+  std::optional<Failure> m_deferred;
+  std::size_t m_budget = 0;
+};
+
+}  // namespace
+
+core::Expected<model::Dockerfile> dockerfile(std::string_view text, std::string_view path) {
+  return Parser(text, path).run();
+}
+
+}  // namespace drydock::parse

@@ -1,0 +1,84 @@
+#pragma once
+/// Private helpers of the Dockerfile parser: BuildKit's word lexer (quote removal and variable
+/// expansion, frontend/dockerfile/shell), its word splitter for ENV/LABEL/ARG, and the JSON
+/// string-array reader of the exec form. Not a public interface.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace drydock::parse::dockerfile_detail {
+
+/// Variables visible to an expansion, in definition order (a handful per stage).
+class Env {
+ public:
+  [[nodiscard]] const std::string* get(std::string_view name) const {
+    for (const auto& [k, v] : m_vars) {
+      if (k == name) return &v;
+    }
+    return m_fallback == nullptr ? nullptr : m_fallback(name);
+  }
+  /// Consulted for names not set here (BuildKit's automatic global ARGs).
+  void set_fallback(const std::string* (*fallback)(std::string_view)) { m_fallback = fallback; }
+  void set(std::string_view name, std::string value) {
+    for (auto& [k, v] : m_vars) {
+      if (k == name) {
+        v = std::move(value);
+        return;
+      }
+    }
+    m_vars.emplace_back(std::string(name), std::move(value));
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> m_vars;
+  const std::string* (*m_fallback)(std::string_view) = nullptr;
+};
+
+struct LexOptions {
+  char escape = '\\';
+  bool raw_quotes = false;   ///< keep quote characters in the result
+  bool raw_escapes = false;  ///< keep escape characters in the result
+  /// Leave references to unset variables as written (`$X`, `${X:-d}`) instead of "".
+  bool skip_unset = false;
+};
+
+/// BuildKit's ProcessWord: quotes removed, escapes applied, variables from `env` (nullptr: none
+/// set) expanded. Returns false with `error` set on a syntax error (unterminated quote, bad
+/// substitution). `budget` bounds the bytes produced (nested ${...} included); exceeding it fails.
+bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out,
+              std::string& error, std::size_t budget);
+
+/// BuildKit's ProcessWords: like lex_word, then split on unquoted whitespace.
+bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
+               std::vector<std::string>& out, std::string& error, std::size_t budget);
+
+/// A word of BuildKit's parseWords (quotes and escapes kept) and its byte offset in the input.
+struct RawWord {
+  std::string text;
+  std::size_t offset = 0;
+};
+std::vector<RawWord> parse_words(std::string_view rest, char escape);
+
+enum class JsonResult { ok, not_json, not_strings };
+/// `["a", "b"]` -> ok with the unescaped strings; invalid JSON -> not_json (the caller falls
+/// back to shell form); valid JSON that is not an array of strings -> not_strings.
+JsonResult json_string_array(std::string_view text, std::vector<std::string>& out);
+
+/// Shell-pattern helpers of `${VAR%pat}`, `${VAR#pat}`, `${VAR/pat/repl}` (`*`, `?`, `\x`).
+bool glob_match(std::string_view pattern, std::string_view text);
+
+/// Space as Go's unicode.IsSpace sees ASCII.
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+
+inline std::string_view trim_space(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && is_space(s[b])) ++b;
+  while (e > b && is_space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
+
+}  // namespace drydock::parse::dockerfile_detail
