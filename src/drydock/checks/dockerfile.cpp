@@ -1,10 +1,1744 @@
+/// Dockerfile lint: CIS Docker Benchmark section 4 on the build file, the hadolint rules users
+/// know (as aliases), and Trivy's where they differ. Rules read RUN instructions as shell commands
+/// (parse/shell.hpp), never as substrings.
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <fmt/format.h>
+
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/checks/common.hpp"
+#include "drydock/checks/dockerfile_support.hpp"
+#include "drydock/core/strings.hpp"
+#include "drydock/parse/shell.hpp"
+
+namespace drydock::checks::dockerfile {
+
+// ---------------------------------------------------------------------------------------
+// Identities, ignores, results.
+
+std::vector<std::string_view> aliases_of(const Rule& rule) {
+  std::vector<std::string_view> out;
+  for (auto a : rule.aliases) {
+    if (!a.empty()) out.push_back(a);
+  }
+  return out;
+}
+
+bool ignored(const model::Dockerfile& d, const Rule& rule, int line) {
+  const auto it = d.ignores.find(line);
+  if (it == d.ignores.end()) return false;
+  const std::string id = core::to_lower(rule.id);
+  const std::string_view short_id =
+      std::string_view(id).starts_with("dockerfile.") ? std::string_view(id).substr(11) : std::string_view(id);
+  for (const auto& raw : it->second) {
+    const std::string name = core::to_lower(core::trim(raw));
+    if (name.empty()) continue;
+    if (name == id || name == short_id || (!rule.cis.empty() && name == rule.cis)) return true;
+    for (auto a : rule.aliases) {
+      if (!a.empty() && name == core::to_lower(a)) return true;
+    }
+  }
+  return false;
+}
+
+std::string snippet(const model::Instruction& instruction) {
+  std::string out;
+  bool space = false;
+  for (char c : instruction.text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  constexpr std::size_t k_max = 80;
+  if (out.size() > k_max) {
+    std::size_t cut = k_max;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
+      --cut;
+    out.resize(cut);
+    out += "…";
+  }
+  return out;
+}
+
+void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> offenders, Results& out,
+            std::string_view pass_evidence) {
+  std::stable_sort(offenders.begin(), offenders.end(),
+                   [](const Offender& a, const Offender& b) { return a.at->location.line < b.at->location.line; });
+  std::vector<const Offender*> kept;
+  int skipped = 0;
+  for (const auto& o : offenders) {
+    if (ignored(d, rule, o.at->location.line)) {
+      ++skipped;
+    } else {
+      kept.push_back(&o);
+    }
+  }
+  const std::string ignored_note =
+      skipped == 0 ? std::string() : fmt::format(" ({} finding{} ignored inline)", skipped, skipped == 1 ? "" : "s");
+  if (kept.empty()) {
+    out.pass(std::string(pass_evidence) + ignored_note);
+    return;
+  }
+  std::string evidence;
+  bool any_fail = false;
+  for (const auto* o : kept) {
+    if (!evidence.empty()) evidence += "; ";
+    evidence += fmt::format("line {}: {}", o->at->location.line, o->message);
+    any_fail = any_fail || o->status != Status::warn;
+  }
+  evidence += ignored_note;
+  Finding& f = any_fail ? out.fail(std::move(evidence)) : out.warn(std::move(evidence));
+  model::Location where = kept.front()->at->location;
+  if (where.file.empty()) where.file = d.path;
+  f.location = std::move(where);
+}
+
+// ---------------------------------------------------------------------------------------
+// Shell reading.
+
+namespace {
+
+std::string base_name(std::string_view word) {
+  const auto slash = word.rfind('/');
+  return std::string(slash == std::string_view::npos ? word : word.substr(slash + 1));
+}
+
+bool is_assignment(std::string_view word) {
+  const auto eq = word.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  for (std::size_t i = 0; i < eq; ++i) {
+    const auto c = static_cast<unsigned char>(word[i]);
+    if (!(std::isalnum(c) || c == '_') || (i == 0 && std::isdigit(c))) return false;
+  }
+  return true;
+}
+
+/// Drops `sudo [options]` and `env [options] [NAME=value...]` in front of the real program.
+void unwrap(Command& c) {
+  static const std::set<std::string_view> sudo_valued = {"-u", "-g", "-h", "-p", "-U", "-C", "-D", "-r", "-t", "-T"};
+  static const std::set<std::string_view> env_valued = {"-u", "-C", "-S", "--unset", "--chdir", "--split-string"};
+  for (int guard = 0; guard < 8 && !c.words.empty(); ++guard) {
+    const std::string program = base_name(c.words.front());
+    std::size_t i = 1;
+    if (program == "sudo") {
+      c.sudo = true;
+      while (i < c.words.size() && c.words[i].starts_with('-')) {
+        if (c.words[i] == "--") {
+          ++i;
+          break;
+        }
+        i += sudo_valued.contains(c.words[i]) ? 2 : 1;
+      }
+    } else if (program == "env") {
+      while (i < c.words.size() && (c.words[i].starts_with('-') || is_assignment(c.words[i]))) {
+        if (c.words[i] == "--") {
+          ++i;
+          break;
+        }
+        i += env_valued.contains(c.words[i]) ? 2 : 1;
+      }
+    } else {
+      break;
+    }
+    c.words.erase(c.words.begin(), c.words.begin() + static_cast<std::ptrdiff_t>(std::min(i, c.words.size())));
+  }
+  c.program = c.words.empty() ? std::string() : base_name(c.words.front());
+}
+
+/// For `sh [options] -c SCRIPT ...`: the script and whether `-o pipefail` was among the options.
+std::optional<std::string> dash_c_script(const Command& c, bool& pipefail) {
+  pipefail = false;
+  bool seen_c = false;
+  std::size_t i = 1;
+  while (i < c.words.size()) {
+    const std::string& w = c.words[i];
+    if (w == "--") {
+      ++i;
+      break;
+    }
+    if (w == "-o" || w == "+o") {
+      if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w == "-o") pipefail = true;
+      i += 2;
+      continue;
+    }
+    if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w[1] != '-') {
+      if (w.find('c') != std::string::npos) seen_c = true;
+      if (w.back() == 'o') {  // -eo pipefail
+        if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w[0] == '-') pipefail = true;
+        ++i;
+      }
+      ++i;
+      continue;
+    }
+    if (w.starts_with("--")) {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (seen_c && i < c.words.size()) return c.words[i];
+  return std::nullopt;
+}
+
+void add_script(std::string_view text, std::vector<Script>& out, bool nested, bool pipefail, int depth);
+
+void add_commands(std::vector<parse::ShellCommand> commands, std::vector<Script>& out, bool nested, bool pipefail, bool exec_form,
+                  int depth) {
+  Script script;
+  script.nested = nested;
+  script.shell_pipefail = pipefail;
+  script.exec_form = exec_form;
+  std::vector<std::pair<std::string, bool>> inner;  // `sh -c` scripts found, with their pipefail
+  for (auto& sc : commands) {
+    Command c;
+    c.words = std::move(sc.words);
+    c.next_operator = std::move(sc.next_operator);
+    c.after_pipe = sc.in_pipeline_after_pipe;
+    c.subshell_depth = sc.subshell_depth;
+    unwrap(c);
+    if (is_shell(c.program) && depth < 4) {
+      bool inner_pipefail = false;
+      if (auto s = dash_c_script(c, inner_pipefail)) inner.emplace_back(std::move(*s), inner_pipefail);
+    }
+    script.commands.push_back(std::move(c));
+  }
+  out.push_back(std::move(script));
+  for (const auto& [text, inner_pipefail] : inner)
+    add_script(text, out, true, inner_pipefail, depth + 1);
+}
+
+void add_script(std::string_view text, std::vector<Script>& out, bool nested, bool pipefail, int depth) {
+  add_commands(parse::shell_commands(text), out, nested, pipefail, false, depth);
+}
+
+/// The command line of a heredoc RUN without its `<<EOF` markers.
+std::string strip_heredoc_markers(std::string_view text, const std::vector<model::Heredoc>& heredocs) {
+  std::string out(text);
+  std::size_t pos = 0;
+  while ((pos = out.find("<<", pos)) != std::string::npos) {
+    std::size_t j = pos + 2;
+    if (j < out.size() && out[j] == '-') ++j;
+    while (j < out.size() && (out[j] == ' ' || out[j] == '\t'))
+      ++j;
+    std::string word;
+    if (j < out.size() && (out[j] == '"' || out[j] == '\'')) {
+      const char q = out[j];
+      const auto close = out.find(q, j + 1);
+      if (close == std::string::npos) break;
+      word = out.substr(j + 1, close - j - 1);
+      j = close + 1;
+    } else {
+      const auto end = out.find_first_of(" \t\r\n;|&<>()`", j);
+      const auto stop = end == std::string::npos ? out.size() : end;
+      word = out.substr(j, stop - j);
+      j = stop;
+    }
+    const bool known = std::any_of(heredocs.begin(), heredocs.end(),
+                                   [&](const model::Heredoc& h) { return !word.empty() && h.delimiter == word; });
+    if (known) {
+      out.erase(pos, j - pos);
+    } else {
+      pos += 2;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_shell(std::string_view program) {
+  static const std::set<std::string_view> shells = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"};
+  return shells.contains(program);
+}
+
+std::vector<Script> scripts_of(const model::Instruction& run) {
+  std::vector<Script> out;
+  if (run.json_form) {
+    parse::ShellCommand sc;
+    sc.words = run.args;
+    std::vector<parse::ShellCommand> one;
+    one.push_back(std::move(sc));
+    add_commands(std::move(one), out, false, false, true, 0);
+    return out;
+  }
+  if (run.heredocs.empty()) {
+    add_script(run.command, out, false, false, 0);
+    return out;
+  }
+  // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN python3 <<EOF` feeds it to
+  // another program, and `RUN cat <<EOF > file` writes a file: then only the command line is shell.
+  const std::string rest = strip_heredoc_markers(run.command, run.heredocs);
+  auto rest_commands = parse::shell_commands(rest);
+  bool bodies_are_scripts = rest_commands.empty();
+  if (rest_commands.size() == 1 && !rest_commands.front().words.empty()) {
+    Command probe;
+    probe.words = rest_commands.front().words;
+    unwrap(probe);
+    bool unused = false;
+    bodies_are_scripts = is_shell(probe.program) && !dash_c_script(probe, unused);
+  }
+  if (bodies_are_scripts) {
+    for (const auto& h : run.heredocs)
+      add_script(h.content, out, false, false, 0);
+  } else {
+    add_commands(std::move(rest_commands), out, false, false, false, 0);
+  }
+  return out;
+}
+
+std::string mount_option(const model::InstructionFlag& mount, std::string_view key) {
+  for (const auto& part : core::split(mount.expanded.empty() ? mount.value : mount.expanded, ',')) {
+    const auto eq = part.find('=');
+    const std::string k = core::to_lower(core::trim(std::string_view(part).substr(0, eq)));
+    if (k == key || (key == "target" && (k == "dst" || k == "destination")))
+      return eq == std::string::npos ? std::string() : std::string(core::trim(std::string_view(part).substr(eq + 1)));
+  }
+  return key == "type" ? std::string("bind") : std::string();
+}
+
+bool has_cache_mount(const model::Instruction& run, std::string_view dir) {
+  for (const auto& f : run.flags) {
+    if (f.name != "mount" || mount_option(f, "type") != "cache") continue;
+    const std::string target = mount_option(f, "target");
+    if (!target.empty() && (core::path_within(target, dir) || core::path_within(dir, target))) return true;
+  }
+  return false;
+}
+
+std::size_t first_operand(const std::vector<std::string>& words, std::size_t from, const std::vector<std::string_view>& valued) {
+  std::size_t i = from;
+  while (i < words.size()) {
+    const std::string& w = words[i];
+    if (w == "--") return i + 1 < words.size() ? i + 1 : words.size();
+    if (w.size() > 1 && w[0] == '-') {
+      const bool takes_value = std::find(valued.begin(), valued.end(), w) != valued.end();
+      i += takes_value ? 2 : 1;
+      continue;
+    }
+    return i;
+  }
+  return words.size();
+}
+
+std::vector<std::string> operands(const std::vector<std::string>& words, std::size_t from,
+                                  const std::vector<std::string_view>& valued) {
+  std::vector<std::string> out;
+  bool rest = false;
+  for (std::size_t i = from; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (!rest && w == "--") {
+      rest = true;
+      continue;
+    }
+    if (!rest && w.size() > 1 && w[0] == '-') {
+      if (std::find(valued.begin(), valued.end(), w) != valued.end()) ++i;
+      continue;
+    }
+    out.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace drydock::checks::dockerfile
 
 namespace drydock::checks {
+namespace {
 
-std::span<const Check> dockerfile_checks() {
-  static const std::vector<Check> table{};
-  return table;
+using dockerfile::Command;
+using dockerfile::has_cache_mount;
+using dockerfile::Offender;
+using dockerfile::report;
+using dockerfile::Rule;
+using dockerfile::Script;
+using dockerfile::scripts_of;
+using dockerfile::snippet;
+using model::Dockerfile;
+using model::Instruction;
+using model::Stage;
+
+// ---------------------------------------------------------------------------------------
+// The rules' identities (one place: the table and the evaluators both read them).
+
+constexpr Rule k_user_root{"dockerfile.user-root", "4.1", {"DL3002", "AVD-DS-0002", "DS002"}};
+constexpr Rule k_healthcheck{"dockerfile.healthcheck", "4.6", {"AVD-DS-0026", "DS026"}};
+constexpr Rule k_update_alone{"dockerfile.update-alone", "4.7", {"AVD-DS-0017", "DS017"}};
+constexpr Rule k_add{"dockerfile.add-instead-of-copy", "4.9", {"DL3020", "AVD-DS-0005", "DS005"}};
+constexpr Rule k_secrets{"dockerfile.secrets", "4.10", {"AVD-DS-0031", "DS031"}};
+constexpr Rule k_workdir_relative{"dockerfile.workdir-relative", "", {"DL3000", "AVD-DS-0009", "DS009"}};
+constexpr Rule k_run_cd{"dockerfile.run-cd", "", {"DL3003", "AVD-DS-0013", "DS013"}};
+constexpr Rule k_sudo{"dockerfile.sudo", "", {"DL3004", "AVD-DS-0010", "DS010"}};
+constexpr Rule k_untagged{"dockerfile.from-untagged", "", {"DL3006"}};
+constexpr Rule k_latest{"dockerfile.from-latest", "", {"DL3007", "AVD-DS-0001", "DS001"}};
+constexpr Rule k_apt_pins{"dockerfile.apt-unpinned", "", {"DL3008"}};
+constexpr Rule k_apt_lists{"dockerfile.apt-lists-kept", "", {"DL3009"}};
+constexpr Rule k_port_range{"dockerfile.expose-invalid-port", "", {"DL3011", "AVD-DS-0008", "DS008"}};
+constexpr Rule k_pip_pins{"dockerfile.pip-unpinned", "", {"DL3013"}};
+constexpr Rule k_apt_recommends{"dockerfile.apt-install-recommends", "", {"DL3015", "AVD-DS-0029", "DS029"}};
+constexpr Rule k_npm_pins{"dockerfile.npm-unpinned", "", {"DL3016"}};
+constexpr Rule k_apk_pins{"dockerfile.apk-unpinned", "", {"DL3018"}};
+constexpr Rule k_apk_cache{"dockerfile.apk-cache", "", {"DL3019", "AVD-DS-0025", "DS025"}};
+constexpr Rule k_copy_from{"dockerfile.copy-from-unknown-stage", "", {"DL3022", "AVD-DS-0006", "DS006"}};
+constexpr Rule k_duplicate_stage{"dockerfile.duplicate-stage-name", "", {"DL3024", "AVD-DS-0012", "DS012"}};
+constexpr Rule k_shell_form{"dockerfile.shell-form-cmd", "", {"DL3025"}};
+constexpr Rule k_consecutive_run{"dockerfile.consecutive-run", "", {"DL3059"}};
+constexpr Rule k_maintainer{"dockerfile.maintainer", "", {"DL4000", "AVD-DS-0022", "DS022"}};
+constexpr Rule k_multiple_cmd{"dockerfile.multiple-cmd", "", {"DL4003", "AVD-DS-0016", "DS016"}};
+constexpr Rule k_multiple_entrypoint{"dockerfile.multiple-entrypoint", "", {"DL4004", "AVD-DS-0007", "DS007"}};
+constexpr Rule k_pipefail{"dockerfile.pipefail", "", {"DL4006"}};
+constexpr Rule k_expose_ssh{"dockerfile.expose-ssh", "", {"AVD-DS-0004", "DS004"}};
+constexpr Rule k_curl_pipe_shell{"dockerfile.curl-pipe-shell", "", {}};
+constexpr Rule k_workdir_system{"dockerfile.workdir-system-dir", "", {"AVD-DS-0030", "DS030"}};
+
+// ---------------------------------------------------------------------------------------
+// Walking the file.
+
+/// Instructions with this keyword in every stage, ONBUILD triggers included, in file order.
+std::vector<const Instruction*> all_of(const Dockerfile& d, std::string_view keyword) {
+  std::vector<const Instruction*> out;
+  for (const auto& s : d.stages) {
+    for (const auto& i : s.instructions) {
+      if (i.keyword == keyword) out.push_back(&i);
+      for (const auto& t : i.trigger) {
+        if (t.keyword == keyword) out.push_back(&t);
+      }
+    }
+  }
+  return out;
 }
+
+/// The final stage and the earlier stages it is built FROM, final first.
+std::vector<const Stage*> final_chain(const Dockerfile& d) {
+  std::vector<const Stage*> out;
+  if (d.stages.empty()) return out;
+  int index = static_cast<int>(d.stages.size()) - 1;
+  while (index >= 0 && index < static_cast<int>(d.stages.size()) && out.size() <= d.stages.size()) {
+    const Stage& s = d.stages[static_cast<std::size_t>(index)];
+    out.push_back(&s);
+    if (s.base_stage >= index) break;
+    index = s.base_stage;
+  }
+  return out;
+}
+
+/// The last instruction with this keyword in the final image (final stage, then the stages it
+/// is built from), or nullptr.
+const Instruction* last_in_final_image(const Dockerfile& d, std::string_view keyword) {
+  for (const Stage* s : final_chain(d)) {
+    for (auto it = s->instructions.rbegin(); it != s->instructions.rend(); ++it) {
+      if (it->keyword == keyword) return &*it;
+    }
+  }
+  return nullptr;
+}
+
+/// What a RUN executes, read once: the scripts, and their commands in one list.
+struct ReadRun {
+  // The inputs of scripts_of, to tell a reused address from the instruction that was read.
+  bool json_form = false;
+  std::string command;
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> heredocs;
+  std::vector<Script> scripts;
+  std::vector<Command> commands;
+
+  [[nodiscard]] bool reads(const Instruction& run) const {
+    if (json_form != run.json_form || command != run.command || args != run.args || heredocs.size() != run.heredocs.size())
+      return false;
+    for (std::size_t i = 0; i < heredocs.size(); ++i) {
+      if (heredocs[i].first != run.heredocs[i].delimiter || heredocs[i].second != run.heredocs[i].content) return false;
+    }
+    return true;
+  }
+};
+
+/// The RUN read as shell, computed once per instruction and thread: a dozen rules read every RUN,
+/// and splitting shell is the expensive part of linting. Entries are checked against the
+/// instruction's text (an address can be reused by a later Dockerfile); the cache is bounded.
+const ReadRun& read_run(const Instruction& run) {
+  constexpr std::size_t k_max_entries = 1 << 16;
+  thread_local std::unordered_map<const Instruction*, ReadRun> cache;
+  if (auto it = cache.find(&run); it != cache.end() && it->second.reads(run)) return it->second;
+  if (cache.size() >= k_max_entries) cache.clear();
+  ReadRun r;
+  r.json_form = run.json_form;
+  r.command = run.command;
+  r.args = run.args;
+  for (const auto& h : run.heredocs)
+    r.heredocs.emplace_back(h.delimiter, h.content);
+  r.scripts = scripts_of(run);
+  for (const auto& s : r.scripts)
+    r.commands.insert(r.commands.end(), s.commands.begin(), s.commands.end());
+  return cache.insert_or_assign(&run, std::move(r)).first->second;
+}
+
+/// Every command of every script of a RUN.
+const std::vector<Command>& commands_of(const Instruction& run) { return read_run(run).commands; }
+
+/// The RUN instructions with their commands, in file order.
+struct RunCommands {
+  const Instruction* run;
+  const std::vector<Command>& commands;
+};
+
+std::vector<RunCommands> runs(const Dockerfile& d) {
+  std::vector<RunCommands> out;
+  for (const Instruction* r : all_of(d, "RUN"))
+    out.push_back({r, commands_of(*r)});
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items, std::size_t max = 5) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max; ++i) {
+    if (i != 0) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > max) out += fmt::format(" and {} more", items.size() - max);
+  return out;
+}
+
+bool has_variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
+
+// ---------------------------------------------------------------------------------------
+// Package managers.
+
+const std::vector<std::string_view> k_apt_valued = {
+    "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"};
+const std::vector<std::string_view> k_apk_valued = {
+    "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file", "-t", "--virtual"};
+const std::vector<std::string_view> k_rpm_valued = {
+    "-c",           "--config",     "--installroot", "--releasever", "--setopt",  "-d",     "--debuglevel", "-e",
+    "--errorlevel", "--enablerepo", "--disablerepo", "-x",           "--exclude", "--repo", "--repoid",     "--forcearch"};
+const std::vector<std::string_view> k_zypper_valued = {"-r", "--repo", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"};
+
+/// The subcommand of a package manager (`apt-get -y install x` -> "install"), "" when none.
+std::string_view subcommand(const Command& c) {
+  const std::vector<std::string_view>* valued = nullptr;
+  if (c.program == "apt-get" || c.program == "apt") {
+    valued = &k_apt_valued;
+  } else if (c.program == "apk") {
+    valued = &k_apk_valued;
+  } else if (c.program == "yum" || c.program == "dnf" || c.program == "microdnf" || c.program == "tdnf") {
+    valued = &k_rpm_valued;
+  } else if (c.program == "zypper") {
+    valued = &k_zypper_valued;
+  } else {
+    static const std::vector<std::string_view> none;
+    valued = &none;
+  }
+  const std::size_t i = dockerfile::first_operand(c.words, 1, *valued);
+  return i < c.words.size() ? std::string_view(c.words[i]) : std::string_view();
+}
+
+bool is_apt(const Command& c) { return c.program == "apt-get" || c.program == "apt"; }
+bool is_rpm_manager(const Command& c) {
+  return c.program == "yum" || c.program == "dnf" || c.program == "microdnf" || c.program == "tdnf";
+}
+
+bool is_apt_install(const Command& c) { return is_apt(c) && subcommand(c) == "install"; }
+bool is_apk_add(const Command& c) { return c.program == "apk" && subcommand(c) == "add"; }
+
+/// A package index refresh: `apt-get update`, `apk update`, `yum makecache`, `zypper refresh`.
+bool is_index_update(const Command& c) {
+  const std::string_view sub = subcommand(c);
+  if (is_apt(c) || c.program == "apk") return sub == "update";
+  if (is_rpm_manager(c)) return sub == "makecache" || sub == "check-update";
+  if (c.program == "zypper") return sub == "refresh" || sub == "ref";
+  return false;
+}
+
+/// Installs or upgrades packages.
+bool is_install(const Command& c) {
+  static const std::set<std::string_view> apt = {"install",   "upgrade",   "dist-upgrade", "full-upgrade",
+                                                 "build-dep", "reinstall", "satisfy"};
+  static const std::set<std::string_view> apk = {"add", "upgrade", "fix"};
+  static const std::set<std::string_view> rpm = {"install",      "update",      "upgrade", "groupinstall", "reinstall",
+                                                 "localinstall", "distro-sync", "group",   "module",       "swap"};
+  static const std::set<std::string_view> zypper = {"install", "in", "update", "up", "dist-upgrade", "dup", "patch"};
+  const std::string_view sub = subcommand(c);
+  if (is_apt(c)) return apt.contains(sub);
+  if (c.program == "apk") return apk.contains(sub);
+  if (is_rpm_manager(c)) return rpm.contains(sub);
+  if (c.program == "zypper") return zypper.contains(sub);
+  return false;
+}
+
+/// The package operands of an install command (after the subcommand).
+std::vector<std::string> packages(const Command& c, const std::vector<std::string_view>& valued) {
+  const std::size_t sub = dockerfile::first_operand(c.words, 1, valued);
+  if (sub >= c.words.size()) return {};
+  return dockerfile::operands(c.words, sub + 1, valued);
+}
+
+bool has_word(const Command& c, std::string_view word) {
+  return std::find(c.words.begin(), c.words.end(), word) != c.words.end();
+}
+
+// ---------------------------------------------------------------------------------------
+// Secrets.
+
+/// Case-insensitive: the name has PASSWORD, SECRET, TOKEN, API_KEY, ... as a word part.
+bool secret_name(std::string_view name) {
+  const std::string n = core::to_upper(name);
+  // Names of a secret's file, location or properties, not of the secret itself.
+  static constexpr std::array<std::string_view, 20> not_a_value = {
+      "_FILE",   "_FILES",   "_FILENAME", "_PATH",   "_DIR",  "_URL",    "_URI",  "_ENDPOINT", "_HOST",    "_TTL",
+      "_EXPIRY", "_EXPIRES", "_TIMEOUT",  "_LENGTH", "_SIZE", "_HEADER", "_TYPE", "_NAME",     "_ENABLED", "_VERSION"};
+  for (auto suffix : not_a_value) {
+    if (std::string_view(n).ends_with(suffix)) return false;
+  }
+  static const std::array<std::string_view, 11> parts = {"PASSWORD",   "PASSWD",     "SECRET",     "TOKEN",
+                                                         "API_KEY",    "APIKEY",     "ACCESS_KEY", "PRIVATE_KEY",
+                                                         "CREDENTIAL", "AUTH_TOKEN", "SECRET_KEY"};
+  const auto boundary = [&](std::size_t i) { return i >= n.size() || !std::isalnum(static_cast<unsigned char>(n[i])); };
+  for (auto p : parts) {
+    for (auto pos = n.find(p); pos != std::string::npos; pos = n.find(p, pos + 1)) {
+      if (pos != 0 && !boundary(pos - 1)) continue;
+      std::size_t end = pos + p.size();
+      if (end < n.size() && n[end] == 'S') ++end;  // TOKENS, SECRETS, CREDENTIALS
+      if (boundary(end)) return true;
+    }
+  }
+  return false;
+}
+
+/// A value that is only `$VAR` / `${VAR...}` references.
+bool references_only(std::string_view v) {
+  std::size_t i = 0;
+  bool any = false;
+  while (i < v.size()) {
+    if (v[i] == ' ' || v[i] == '\t') {
+      ++i;
+      continue;
+    }
+    if (v[i] != '$' || i + 1 >= v.size()) return false;
+    if (v[i + 1] == '{') {
+      const auto close = v.find('}', i);
+      if (close == std::string_view::npos) return false;
+      i = close + 1;
+    } else {
+      std::size_t j = i + 1;
+      while (j < v.size() && (std::isalnum(static_cast<unsigned char>(v[j])) || v[j] == '_'))
+        ++j;
+      if (j == i + 1) return false;
+      i = j;
+    }
+    any = true;
+  }
+  return any;
+}
+
+/// Values that are not secrets whatever the name says: paths, URLs without credentials, flags.
+bool harmless_value(std::string_view raw) {
+  const std::string_view v = core::trim(raw);
+  if (v.empty() || references_only(v)) return true;
+  if (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/")) return true;
+  const auto scheme = v.find("://");
+  if (scheme != std::string_view::npos && scheme > 0) {
+    const std::string_view rest = v.substr(scheme + 3);
+    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+    return authority.find('@') == std::string_view::npos;
+  }
+  static const std::set<std::string> flags = {"true", "false", "yes", "no", "on", "off", "none", "null"};
+  return flags.contains(core::to_lower(v));
+}
+
+/// The first characters of a secret and an ellipsis: enough to recognize it, not to use it.
+std::string redacted(std::string_view value) {
+  std::size_t keep = std::min<std::size_t>(4, value.size() / 2);
+  while (keep > 0 && keep < value.size() && (static_cast<unsigned char>(value[keep]) & 0xC0) == 0x80)
+    --keep;
+  return std::string(value.substr(0, keep)) + "…";
+}
+
+bool key_char(char c, bool dash = false, bool underscore = false) {
+  return std::isalnum(static_cast<unsigned char>(c)) || (dash && c == '-') || (underscore && c == '_');
+}
+
+/// The kind of the first known key format in `text`, with its redacted prefix; nullopt when none.
+std::optional<std::string> known_key(std::string_view text) {
+  const auto run_length = [&](std::size_t from, bool dash, bool underscore) {
+    std::size_t j = from;
+    while (j < text.size() && key_char(text[j], dash, underscore))
+      ++j;
+    return j - from;
+  };
+  const auto starts_word = [&](std::size_t pos) { return pos == 0 || !key_char(text[pos - 1], false, true); };
+  struct Format {
+    std::string_view prefix;
+    std::string_view kind;
+    std::size_t min_len;
+    bool dash;
+    bool underscore;
+  };
+  static constexpr std::array<Format, 11> formats = {{
+      {"AKIA", "an AWS access key id", 16, false, false},
+      {"ghp_", "a GitHub token", 36, false, false},
+      {"gho_", "a GitHub token", 36, false, false},
+      {"ghu_", "a GitHub token", 36, false, false},
+      {"ghs_", "a GitHub token", 36, false, false},
+      {"github_pat_", "a GitHub token", 22, false, true},
+      {"AIza", "a Google API key", 35, true, true},
+      {"sk_live_", "a Stripe secret key", 16, false, false},
+      {"rk_live_", "a Stripe restricted key", 16, false, false},
+      {"xox", "a Slack token", 0, false, false},
+      {"-----BEGIN ", "a private key", 0, false, false},
+  }};
+  for (const auto& f : formats) {
+    for (auto pos = text.find(f.prefix); pos != std::string_view::npos; pos = text.find(f.prefix, pos + 1)) {
+      const std::size_t after = pos + f.prefix.size();
+      if (f.prefix == "-----BEGIN ") {
+        const auto end = text.find("-----", after);
+        if (end != std::string_view::npos && end - after <= 40 && text.substr(after, end - after).ends_with("PRIVATE KEY"))
+          return std::string(f.kind) + " (-----BEGIN " + std::string(text.substr(after, end - after)) + "-----)";
+        continue;
+      }
+      if (!starts_word(pos)) continue;
+      if (f.prefix == "xox") {
+        if (after + 1 < text.size() && std::string_view("baprs").find(text[after]) != std::string_view::npos &&
+            text[after + 1] == '-' && run_length(after + 2, true, false) >= 10)
+          return std::string(f.kind) + " (" + std::string(text.substr(pos, 5)) + "…)";
+        continue;
+      }
+      const std::size_t len = run_length(after, f.dash, f.underscore);
+      if (f.prefix == "AKIA") {
+        std::size_t upper = 0;
+        while (upper < len && (std::isupper(static_cast<unsigned char>(text[after + upper])) ||
+                               std::isdigit(static_cast<unsigned char>(text[after + upper]))))
+          ++upper;
+        if (upper >= 16) return std::string(f.kind) + " (AKIA…)";
+        continue;
+      }
+      if (len >= f.min_len) return std::string(f.kind) + " (" + std::string(f.prefix) + "…)";
+    }
+  }
+  return std::nullopt;
+}
+
+bool has_secret_mount(const Instruction& run) {
+  return std::any_of(run.flags.begin(), run.flags.end(), [](const model::InstructionFlag& f) {
+    return f.name == "mount" && dockerfile::mount_option(f, "type") == "secret";
+  });
+}
+
+/// Secrets in one ENV, ARG, LABEL, RUN, COPY or ADD instruction.
+void secrets_in(const Instruction& i, std::vector<Offender>& found) {
+  if (i.keyword == "ENV" || i.keyword == "ARG" || i.keyword == "LABEL") {
+    for (const auto& kv : i.pairs) {
+      if (!kv.has_value) continue;
+      if (i.keyword != "LABEL" && secret_name(kv.key) && !harmless_value(kv.value)) {
+        found.push_back(
+            {&i, fmt::format("{} {}={} (a literal value for a secret's name)", i.keyword, kv.key, redacted(kv.value))});
+        continue;
+      }
+      if (auto k = known_key(kv.value)) found.push_back({&i, fmt::format("{} {} holds {}", i.keyword, kv.key, *k)});
+    }
+    return;
+  }
+  if (i.keyword == "RUN" && has_secret_mount(i)) return;
+  if (i.keyword == "RUN" || i.keyword == "COPY" || i.keyword == "ADD") {
+    std::optional<std::string> k;
+    if (i.keyword == "RUN") {
+      if (i.json_form) {
+        for (const auto& a : i.args) {
+          if ((k = known_key(a))) break;
+        }
+      } else {
+        k = known_key(i.command);
+      }
+    }
+    for (const auto& h : i.heredocs) {
+      if (k) break;
+      k = known_key(h.content);
+    }
+    if (k) found.push_back({&i, fmt::format("{} contains {}", i.keyword, *k)});
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Images and ports.
+
+struct ImageRef {
+  std::string tag;  ///< "" when none
+  bool digest = false;
+};
+
+ImageRef image_ref(std::string_view ref) {
+  ImageRef out;
+  const auto at = ref.find('@');
+  if (at != std::string_view::npos) {
+    out.digest = true;
+    ref = ref.substr(0, at);
+  }
+  const auto slash = ref.rfind('/');
+  const auto colon = ref.rfind(':');
+  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) out.tag = ref.substr(colon + 1);
+  return out;
+}
+
+std::optional<long> number(std::string_view s) {
+  long v = 0;
+  if (s.empty()) return std::nullopt;
+  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+struct PortRange {
+  std::optional<long> low, high;
+  std::string protocol;  ///< lower case, "" when not given
+};
+
+PortRange port_range(std::string_view spec) {
+  PortRange out;
+  const auto slash = spec.find('/');
+  if (slash != std::string_view::npos) {
+    out.protocol = core::to_lower(spec.substr(slash + 1));
+    spec = spec.substr(0, slash);
+  }
+  const auto dash = spec.find('-');
+  out.low = number(spec.substr(0, dash));
+  out.high = dash == std::string_view::npos ? out.low : number(spec.substr(dash + 1));
+  return out;
+}
+
+std::string unquoted(std::string_view s) {
+  s = core::trim(s);
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
+  return std::string(s);
+}
+
+bool is_archive(std::string_view source) {
+  static constexpr std::array<std::string_view, 12> exts = {
+      ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.lz4", ".tar.lzma"};
+  const std::string lower = core::to_lower(source);
+  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return std::string_view(lower).ends_with(e); });
+}
+
+bool is_remote(std::string_view source) { return source.find("://") != std::string_view::npos || source.starts_with("git@"); }
+
+// ---------------------------------------------------------------------------------------
+// The evaluators.
+
+void user_root(const Dockerfile& d, Results& out) {
+  if (d.stages.empty() || d.stages.back().instructions.empty()) {
+    out.skip("no stage");
+    return;
+  }
+  const Instruction* user = last_in_final_image(d, "USER");
+  if (user == nullptr) {
+    report(d, k_user_root,
+           {{&d.stages.back().instructions.front(),
+             "no USER in the final stage (the base image's user applies, root unless it sets one)"}},
+           out, "");
+    return;
+  }
+  const std::string value = user->args.empty() ? std::string() : user->args.front();
+  if (common::user_is_root(value)) {
+    report(d, k_user_root, {{user, fmt::format("USER {} is the final user", common::shown(value))}}, out, "");
+    return;
+  }
+  report(d, k_user_root, {}, out, fmt::format("line {}: USER {}", user->location.line, value));
+}
+
+void healthcheck(const Dockerfile& d, Results& out) {
+  if (d.stages.empty() || d.stages.back().instructions.empty()) {
+    out.skip("no stage");
+    return;
+  }
+  const Instruction* hc = last_in_final_image(d, "HEALTHCHECK");
+  if (hc == nullptr) {
+    report(d, k_healthcheck, {{&d.stages.back().instructions.front(), "no HEALTHCHECK in the final stage"}}, out, "");
+    return;
+  }
+  if (!hc->args.empty() && core::to_upper(hc->args.front()) == "NONE") {
+    report(d, k_healthcheck, {{hc, "HEALTHCHECK NONE disables the image's health check"}}, out, "");
+    return;
+  }
+  report(d, k_healthcheck, {}, out, fmt::format("line {}: {}", hc->location.line, snippet(*hc)));
+}
+
+void update_alone(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    const Command* update = nullptr;
+    bool install = false;
+    for (const auto& c : r.commands) {
+      if (update == nullptr && is_index_update(c)) update = &c;
+      install = install || is_install(c);
+    }
+    if (update != nullptr && !install)
+      found.push_back({r.run, fmt::format("`{}` without an install in the same RUN", core::join(update->words, " "))});
+  }
+  report(d, k_update_alone, std::move(found), out, "no package index update stands alone in a RUN");
+}
+
+void add_instead_of_copy(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const Instruction* add : all_of(d, "ADD")) {
+    if (add->args.empty()) continue;
+    const bool checksum = add->flag("checksum") != nullptr;
+    std::vector<std::string> local;
+    std::vector<std::string> remote;
+    const std::size_t sources = add->args.size() - 1;
+    for (std::size_t i = 0; i < sources; ++i) {
+      const std::string& src = add->args[i];
+      if (is_remote(src)) {
+        remote.push_back(src);
+      } else if (!is_archive(src) && !has_variable(src)) {
+        local.push_back(src);
+      }
+    }
+    if (sources == 0 && !add->heredocs.empty()) local.emplace_back("<<" + add->heredocs.front().delimiter);
+    if (!local.empty())
+      found.push_back({add, fmt::format("ADD of local files that are not archives ({}): use COPY", joined(local))});
+    if (!remote.empty()) {
+      if (checksum) {
+        found.push_back({add, fmt::format("ADD of a remote source ({}) verified by --checksum", joined(remote)), Status::warn});
+      } else {
+        found.push_back({add, fmt::format("ADD of a remote source without --checksum ({})", joined(remote))});
+      }
+    }
+  }
+  report(d, k_add, std::move(found), out, "no ADD of local non-archive files or remote sources");
+}
+
+void secrets(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& a : d.global_args)
+    secrets_in(a, found);
+  for (const auto& s : d.stages) {
+    for (const auto& i : s.instructions) {
+      secrets_in(i, found);
+      for (const auto& t : i.trigger)
+        secrets_in(t, found);
+    }
+  }
+  report(d, k_secrets, std::move(found), out, "no secret-named ENV/ARG with a literal value, no known key format");
+}
+
+void workdir_relative(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const Instruction* w : all_of(d, "WORKDIR")) {
+    if (w->args.empty()) continue;
+    const std::string path = unquoted(w->args.front());
+    const bool windows = path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':';
+    if (path.empty() || path.starts_with('/') || path.starts_with('\\') || path.starts_with('$') || windows) continue;
+    found.push_back({w, fmt::format("WORKDIR {} is relative (depends on the previous WORKDIR)", path)});
+  }
+  report(d, k_workdir_relative, std::move(found), out, "every WORKDIR is absolute");
+}
+
+void run_cd(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    for (const auto& c : r.commands) {
+      if (c.program == "cd" && c.subshell_depth == 0) {
+        found.push_back({r.run, fmt::format("`{}` in RUN: use WORKDIR", core::join(c.words, " "))});
+        break;
+      }
+    }
+  }
+  report(d, k_run_cd, std::move(found), out, "no RUN changes directory with cd");
+}
+
+void sudo(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    for (const auto& c : r.commands) {
+      if (c.sudo) {
+        found.push_back({r.run, fmt::format("sudo {}", c.program.empty() ? std::string() : c.program)});
+        break;
+      }
+    }
+  }
+  report(d, k_sudo, std::move(found), out, "no RUN uses sudo");
+}
+
+/// FROM instructions of stages based on an image (not scratch, not an earlier stage).
+template <class F>
+void for_each_image_from(const Dockerfile& d, F&& f) {
+  for (const auto& s : d.stages) {
+    if (s.base_stage >= 0 || s.instructions.empty() || core::to_lower(s.base) == "scratch" || s.base.empty() ||
+        has_variable(s.base))
+      continue;
+    f(s, s.instructions.front());
+  }
+}
+
+void from_untagged(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for_each_image_from(d, [&](const Stage& s, const Instruction& from) {
+    const ImageRef ref = image_ref(s.base);
+    if (ref.tag.empty() && !ref.digest) found.push_back({&from, fmt::format("FROM {} has no tag (means :latest)", s.base)});
+  });
+  report(d, k_untagged, std::move(found), out, "every base image has a tag or digest");
+}
+
+void from_latest(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for_each_image_from(d, [&](const Stage& s, const Instruction& from) {
+    const ImageRef ref = image_ref(s.base);
+    if (ref.tag == "latest" && !ref.digest) found.push_back({&from, fmt::format("FROM {}", s.base)});
+  });
+  report(d, k_latest, std::move(found), out, "no base image uses the latest tag");
+}
+
+void apt_unpinned(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    std::vector<std::string> loose;
+    for (const auto& c : r.commands) {
+      if (!is_apt_install(c)) continue;
+      for (const auto& p : packages(c, k_apt_valued)) {
+        if (p.find('=') == std::string::npos && p.find('/') == std::string::npos && !p.ends_with(".deb") && !has_variable(p))
+          loose.push_back(p);
+      }
+    }
+    if (!loose.empty()) found.push_back({r.run, "apt-get install without versions: " + joined(loose)});
+  }
+  report(d, k_apt_pins, std::move(found), out, "apt-get install pins every package version");
+}
+
+bool removes_apt_lists(const std::vector<Command>& commands) {
+  for (const auto& c : commands) {
+    if (c.program != "rm") continue;
+    for (std::size_t i = 1; i < c.words.size(); ++i) {
+      if (core::path_within(c.words[i], "/var/lib/apt/lists")) return true;
+    }
+  }
+  return false;
+}
+
+void apt_lists_kept(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  // Only the layers of the final image matter: lists left in a builder stage are never shipped.
+  std::set<const Stage*> shipped;
+  for (const Stage* s : final_chain(d))
+    shipped.insert(s);
+  for (const auto& s : d.stages) {
+    if (!shipped.contains(&s)) continue;
+    for (const auto& i : s.instructions) {
+      if (i.keyword != "RUN") continue;
+      const auto& commands = commands_of(i);
+      const bool fetches = std::any_of(commands.begin(), commands.end(), [](const Command& c) {
+        return is_apt(c) && (subcommand(c) == "update" || subcommand(c) == "install");
+      });
+      if (!fetches || removes_apt_lists(commands) || has_cache_mount(i, "/var/lib/apt/lists")) continue;
+      found.push_back({&i, "apt-get lists kept: no `rm -rf /var/lib/apt/lists/*` in the same RUN"});
+    }
+  }
+  report(d, k_apt_lists, std::move(found), out, "no RUN of the final image leaves apt lists behind");
+}
+
+void expose_invalid_port(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const Instruction* e : all_of(d, "EXPOSE")) {
+    for (const auto& spec : e->args) {
+      if (has_variable(spec)) continue;
+      const PortRange p = port_range(spec);
+      const bool proto_ok = p.protocol.empty() || p.protocol == "tcp" || p.protocol == "udp" || p.protocol == "sctp";
+      if (!p.low || !p.high || *p.low < 0 || *p.high > 65535 || *p.low > *p.high || !proto_ok)
+        found.push_back({e, fmt::format("EXPOSE {} is not a port in 0-65535", spec)});
+    }
+  }
+  report(d, k_port_range, std::move(found), out, "every EXPOSE port is in 0-65535");
+}
+
+bool pip_pinned(std::string_view p) {
+  static constexpr std::array<std::string_view, 7> ops = {"==", ">=", "<=", "~=", "!=", ">", "<"};
+  if (std::any_of(ops.begin(), ops.end(), [&](std::string_view o) { return p.find(o) != std::string_view::npos; })) return true;
+  return p.find('@') != std::string_view::npos || p.find('/') != std::string_view::npos || p.starts_with('.') ||
+         p.ends_with(".whl") || p.ends_with(".tar.gz") || p.ends_with(".zip") || has_variable(p);
+}
+
+void pip_unpinned(const Dockerfile& d, Results& out) {
+  static const std::vector<std::string_view> valued = {"-r",
+                                                       "--requirement",
+                                                       "-c",
+                                                       "--constraint",
+                                                       "-e",
+                                                       "--editable",
+                                                       "-i",
+                                                       "--index-url",
+                                                       "--extra-index-url",
+                                                       "-f",
+                                                       "--find-links",
+                                                       "-t",
+                                                       "--target",
+                                                       "--prefix",
+                                                       "--root",
+                                                       "--trusted-host",
+                                                       "--src",
+                                                       "--platform",
+                                                       "--python-version",
+                                                       "--implementation",
+                                                       "--abi",
+                                                       "--progress-bar",
+                                                       "--cache-dir",
+                                                       "--log",
+                                                       "--proxy",
+                                                       "--retries",
+                                                       "--timeout",
+                                                       "--exists-action",
+                                                       "--global-option",
+                                                       "--install-option",
+                                                       "--config-settings",
+                                                       "-C",
+                                                       "--only-binary",
+                                                       "--no-binary",
+                                                       "--upgrade-strategy"};
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    std::vector<std::string> loose;
+    for (const auto& c : r.commands) {
+      std::size_t from = 0;
+      if (c.program.starts_with("pip") &&
+          (c.program == "pip" || c.program.find_first_not_of("0123456789.", 3) == std::string::npos)) {
+        from = 1;
+      } else if (c.program.starts_with("python") && c.words.size() > 2 && c.words[1] == "-m" && c.words[2] == "pip") {
+        from = 3;
+      } else {
+        continue;
+      }
+      const std::size_t sub = dockerfile::first_operand(c.words, from, valued);
+      if (sub >= c.words.size() || c.words[sub] != "install") continue;
+      if (has_word(c, "-c") || has_word(c, "--constraint")) continue;
+      for (const auto& p : dockerfile::operands(c.words, sub + 1, valued)) {
+        if (!pip_pinned(p)) loose.push_back(p);
+      }
+    }
+    if (!loose.empty()) found.push_back({r.run, "pip install without versions: " + joined(loose)});
+  }
+  report(d, k_pip_pins, std::move(found), out, "pip install pins every package version");
+}
+
+void apt_install_recommends(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    for (const auto& c : r.commands) {
+      if (!is_apt_install(c)) continue;
+      const bool off = std::any_of(c.words.begin(), c.words.end(), [](const std::string& w) {
+        const std::string l = core::to_lower(w);
+        return l == "--no-install-recommends" || l.ends_with("apt::install-recommends=false") ||
+               l.ends_with("apt::install-recommends=0") || l.ends_with("apt::install-recommends=no");
+      });
+      if (!off) {
+        found.push_back({r.run, "apt-get install without --no-install-recommends"});
+        break;
+      }
+    }
+  }
+  report(d, k_apt_recommends, std::move(found), out, "every apt-get install uses --no-install-recommends");
+}
+
+bool npm_pinned(std::string_view p) {
+  // @scope/name@1.2.3, name@1.2.3; git URLs with #ref, tarballs and paths are fixed too.
+  const auto at = p.find('@', p.starts_with('@') ? 1 : 0);
+  if (at != std::string_view::npos) {
+    const std::string_view version = p.substr(at + 1);
+    return !version.empty() && version != "latest" && version != "next";
+  }
+  return p.find('#') != std::string_view::npos || p.find("://") != std::string_view::npos || p.starts_with('.') ||
+         p.starts_with('/') || p.ends_with(".tgz") || p.ends_with(".tar.gz") || has_variable(p) ||
+         (p.find('/') != std::string_view::npos && !p.starts_with('@'));
+}
+
+void npm_unpinned(const Dockerfile& d, Results& out) {
+  static const std::vector<std::string_view> valued = {"--registry", "--prefix", "--cache",      "--loglevel", "--tag",
+                                                       "--only",     "--omit",   "--userconfig", "-w",         "--workspace"};
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    std::vector<std::string> loose;
+    for (const auto& c : r.commands) {
+      if (c.program != "npm") continue;
+      const std::size_t sub = dockerfile::first_operand(c.words, 1, valued);
+      if (sub >= c.words.size()) continue;
+      const std::string& s = c.words[sub];
+      if (s != "install" && s != "i" && s != "add" && s != "in") continue;
+      for (const auto& p : dockerfile::operands(c.words, sub + 1, valued)) {
+        if (!npm_pinned(p)) loose.push_back(p);
+      }
+    }
+    if (!loose.empty()) found.push_back({r.run, "npm install without versions: " + joined(loose)});
+  }
+  report(d, k_npm_pins, std::move(found), out, "npm install pins every package version");
+}
+
+void apk_unpinned(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    std::vector<std::string> loose;
+    for (const auto& c : r.commands) {
+      if (!is_apk_add(c)) continue;
+      for (const auto& p : packages(c, k_apk_valued)) {
+        if (p.find_first_of("=~<>/") == std::string::npos && !p.ends_with(".apk") && !has_variable(p)) loose.push_back(p);
+      }
+    }
+    if (!loose.empty()) found.push_back({r.run, "apk add without versions: " + joined(loose)});
+  }
+  report(d, k_apk_pins, std::move(found), out, "apk add pins every package version");
+}
+
+void apk_cache(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& r : runs(d)) {
+    if (has_cache_mount(*r.run, "/var/cache/apk") || has_cache_mount(*r.run, "/etc/apk/cache")) continue;
+    for (const auto& c : r.commands) {
+      if (is_apk_add(c) && !has_word(c, "--no-cache")) {
+        found.push_back({r.run, "apk add without --no-cache"});
+        break;
+      }
+    }
+  }
+  report(d, k_apk_cache, std::move(found), out, "every apk add uses --no-cache");
+}
+
+void copy_from_unknown(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (std::size_t si = 0; si < d.stages.size(); ++si) {
+    const Stage& s = d.stages[si];
+    for (const auto& i : s.instructions) {
+      if (i.keyword != "COPY") continue;
+      const auto* from = i.flag("from");
+      if (from == nullptr) continue;
+      const std::string ref = from->expanded.empty() ? from->value : from->expanded;
+      if (ref.empty() || has_variable(ref)) continue;
+      if (auto n = number(ref)) {
+        if (*n < 0 || static_cast<std::size_t>(*n) >= si)
+          found.push_back({&i, fmt::format("COPY --from={} names no earlier stage", ref)});
+        continue;
+      }
+      const std::string name = core::to_lower(ref);
+      bool earlier = false;
+      bool later = false;
+      for (std::size_t j = 0; j < d.stages.size(); ++j) {
+        if (d.stages[j].name != name) continue;
+        if (j < si) earlier = true;
+        if (j >= si) later = true;
+      }
+      if (earlier) continue;
+      if (!s.name.empty() && s.name == name) {
+        found.push_back({&i, fmt::format("COPY --from={} refers to its own stage", ref)});
+      } else if (later) {
+        found.push_back({&i, fmt::format("COPY --from={} refers to a stage defined after it", ref)});
+      } else if (ref.find_first_of("/:@") == std::string::npos) {
+        found.push_back({&i, fmt::format("COPY --from={} is neither an earlier stage nor an image reference", ref)});
+      }
+    }
+  }
+  report(d, k_copy_from, std::move(found), out, "every COPY --from names an earlier stage or an image");
+}
+
+void duplicate_stage_name(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  std::map<std::string, int> seen;
+  for (const auto& s : d.stages) {
+    if (s.name.empty() || s.instructions.empty()) continue;
+    const auto [it, fresh] = seen.emplace(s.name, s.instructions.front().location.line);
+    if (!fresh)
+      found.push_back({&s.instructions.front(), fmt::format("stage name {} already used at line {}", s.name, it->second)});
+  }
+  report(d, k_duplicate_stage, std::move(found), out, "stage names are unique");
+}
+
+void shell_form_cmd(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& s : d.stages) {
+    for (const auto& i : s.instructions) {
+      if ((i.keyword == "CMD" || i.keyword == "ENTRYPOINT") && !i.json_form)
+        found.push_back({&i, fmt::format("{} in shell form: {}", i.keyword, snippet(i))});
+    }
+  }
+  report(d, k_shell_form, std::move(found), out, "CMD and ENTRYPOINT use the JSON (exec) form");
+}
+
+std::string flag_key(const Instruction& i) {
+  std::vector<std::string> parts;
+  for (const auto& f : i.flags)
+    parts.push_back(f.name + "=" + f.value);
+  std::sort(parts.begin(), parts.end());
+  return core::join(parts, ",");
+}
+
+void consecutive_run(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& s : d.stages) {
+    for (std::size_t k = 1; k < s.instructions.size(); ++k) {
+      const Instruction& prev = s.instructions[k - 1];
+      const Instruction& cur = s.instructions[k];
+      if (prev.keyword == "RUN" && cur.keyword == "RUN" && flag_key(prev) == flag_key(cur))
+        found.push_back({&cur, fmt::format("RUN follows the RUN of line {}: consolidate", prev.location.line)});
+    }
+  }
+  report(d, k_consecutive_run, std::move(found), out, "no consecutive RUN instructions");
+}
+
+void maintainer(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const Instruction* m : all_of(d, "MAINTAINER"))
+    found.push_back({m, "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=..."});
+  report(d, k_maintainer, std::move(found), out, "no MAINTAINER");
+}
+
+void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, Results& out) {
+  std::vector<Offender> found;
+  for (const auto& s : d.stages) {
+    int first = 0;
+    for (const auto& i : s.instructions) {
+      if (i.keyword != keyword) continue;
+      if (first == 0) {
+        first = i.location.line;
+      } else {
+        found.push_back({&i, fmt::format("another {} in the stage (line {}): only the last takes effect", keyword, first)});
+      }
+    }
+  }
+  report(d, rule, std::move(found), out, fmt::format("at most one {} per stage", keyword));
+}
+
+void multiple_cmd(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_cmd, "CMD", out); }
+void multiple_entrypoint(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_entrypoint, "ENTRYPOINT", out); }
+
+/// `set -o pipefail`, `set -eo pipefail`, `set -euxo pipefail`.
+bool sets_pipefail(const Command& c) {
+  if (c.program != "set") return false;
+  for (std::size_t i = 1; i + 1 < c.words.size(); ++i) {
+    const std::string& w = c.words[i];
+    if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && c.words[i + 1] == "pipefail") return true;
+  }
+  return false;
+}
+
+/// The SHELL in effect for each stage's instructions: tracks SHELL through the stage and the
+/// stages it is built from.
+struct ShellState {
+  bool pipefail = false;
+  bool posix = true;
+};
+
+ShellState shell_state(const std::vector<std::string>& args) {
+  ShellState s;
+  if (args.empty()) return s;
+  const std::string program = core::to_lower(args.front().substr(args.front().find_last_of("/\\") + 1));
+  s.posix = !(program.starts_with("pwsh") || program.starts_with("powershell") || program.starts_with("cmd"));
+  for (std::size_t i = 1; i + 1 < args.size(); ++i) {
+    const std::string& w = args[i];
+    if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && args[i + 1] == "pipefail") s.pipefail = true;
+  }
+  return s;
+}
+
+void pipefail(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  std::vector<ShellState> end_state(d.stages.size());
+  for (std::size_t si = 0; si < d.stages.size(); ++si) {
+    const Stage& s = d.stages[si];
+    ShellState state;
+    if (s.base_stage >= 0 && static_cast<std::size_t>(s.base_stage) < si)
+      state = end_state[static_cast<std::size_t>(s.base_stage)];
+    for (const auto& i : s.instructions) {
+      if (i.keyword == "SHELL") state = shell_state(i.args);
+      if (i.keyword != "RUN" || i.json_form || !state.posix) continue;
+      for (const auto& script : read_run(i).scripts) {
+        if (script.exec_form) continue;
+        bool safe = script.shell_pipefail || (!script.nested && state.pipefail);
+        bool piped = false;
+        for (const auto& c : script.commands) {
+          if (sets_pipefail(c)) safe = true;
+          if (c.next_operator == "|" && !safe) piped = true;
+        }
+        if (piped) {
+          found.push_back({&i, "RUN pipes without `set -o pipefail` (a failing first command goes unnoticed)"});
+          break;
+        }
+      }
+    }
+    end_state[si] = state;
+  }
+  report(d, k_pipefail, std::move(found), out, "every piped RUN sets -o pipefail (or SHELL does)");
+}
+
+void expose_ssh(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const Instruction* e : all_of(d, "EXPOSE")) {
+    for (const auto& spec : e->args) {
+      const PortRange p = port_range(spec);
+      if (p.low && p.high && *p.low <= 22 && 22 <= *p.high && (p.protocol.empty() || p.protocol == "tcp"))
+        found.push_back({e, fmt::format("EXPOSE {} (SSH)", spec)});
+    }
+  }
+  report(d, k_expose_ssh, std::move(found), out, "port 22 is not exposed");
+}
+
+bool is_fetcher(const Command& c) { return c.program == "curl" || c.program == "wget"; }
+
+bool substitutes_fetch(std::string_view script) {
+  return script.find("$(curl") != std::string_view::npos || script.find("$(wget") != std::string_view::npos ||
+         script.find("`curl") != std::string_view::npos || script.find("`wget") != std::string_view::npos;
+}
+
+void curl_pipe_shell(const Dockerfile& d, Results& out) {
+  std::vector<Offender> found;
+  for (const Instruction* r : all_of(d, "RUN")) {
+    bool hit = false;
+    for (const auto& script : read_run(*r).scripts) {
+      std::vector<const Command*> pipeline;
+      for (const auto& c : script.commands) {
+        if (!c.after_pipe) pipeline.clear();
+        const bool interpreter = dockerfile::is_shell(c.program) || c.program.starts_with("python") || c.program == "perl" ||
+                                 c.program == "ruby" || c.program == "node";
+        if (interpreter && std::any_of(pipeline.begin(), pipeline.end(), [](const Command* p) { return is_fetcher(*p); })) {
+          hit = true;
+        }
+        if (dockerfile::is_shell(c.program)) {
+          for (std::size_t k = 1; k < c.words.size(); ++k) {
+            if (substitutes_fetch(c.words[k])) hit = true;
+          }
+        }
+        pipeline.push_back(&c);
+      }
+      if (hit) break;
+    }
+    if (hit) found.push_back({r, "downloads a script and runs it unverified: " + snippet(*r)});
+  }
+  report(d, k_curl_pipe_shell, std::move(found), out, "no RUN pipes a download into a shell");
+}
+
+void workdir_system_dir(const Dockerfile& d, Results& out) {
+  // Kernel and boot trees, at any depth; the system's program and configuration folders themselves.
+  static constexpr std::array<std::string_view, 6> trees = {"/proc", "/sys", "/dev", "/boot", "/initrd", "/lost+found"};
+  static const std::set<std::string_view> folders = {
+      "/bin",     "/sbin",     "/etc",     "/lib",           "/lib32",          "/lib64",  "/usr",
+      "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/local/bin", "/usr/local/sbin", "/var/lib"};
+  std::vector<Offender> found;
+  for (const Instruction* w : all_of(d, "WORKDIR")) {
+    if (w->args.empty()) continue;
+    const std::string raw = unquoted(w->args.front());
+    if (!raw.starts_with('/')) continue;
+    const std::string path = core::normalize_path(raw);
+    const bool tree = std::any_of(trees.begin(), trees.end(), [&](std::string_view t) { return core::path_within(path, t); });
+    if (tree || folders.contains(path)) found.push_back({w, fmt::format("WORKDIR {} is a system directory", path)});
+  }
+  report(d, k_workdir_system, std::move(found), out, "no WORKDIR in a system directory");
+}
+
+// ---------------------------------------------------------------------------------------
+// The table.
+
+const std::vector<Check>& table() {
+  static const std::vector<Check> checks = {
+      Check{
+          .id = k_user_root.id,
+          .cis = k_user_root.cis,
+          .title = "Dockerfile's final stage runs as root",
+          .severity = Severity::medium,
+          .rationale = "Containers from the image run as root unless every `docker run` remembers `--user`; a "
+                       "process that escapes the container as root is root on the host.",
+          .remediation = "Create an unprivileged user and switch to it at the end of the final stage: "
+                         "`RUN useradd -r -u 10001 app` then `USER 10001`.",
+          .aliases = dockerfile::aliases_of(k_user_root),
+          .evaluate = DockerfileEval{user_root},
+      },
+      Check{
+          .id = k_healthcheck.id,
+          .cis = k_healthcheck.cis,
+          .title = "Dockerfile's final stage has no HEALTHCHECK",
+          .severity = Severity::low,
+          .rationale = "A HEALTHCHECK lets the engine and orchestrators see whether the service actually works, not "
+                       "only whether its process runs.",
+          .remediation = "Add a HEALTHCHECK to the final stage: `HEALTHCHECK CMD curl -f http://localhost/ || exit 1`.",
+          .aliases = dockerfile::aliases_of(k_healthcheck),
+          .evaluate = DockerfileEval{healthcheck},
+      },
+      Check{
+          .id = k_update_alone.id,
+          .cis = k_update_alone.cis,
+          .title = "Package index update alone in a RUN",
+          .severity = Severity::medium,
+          .rationale = "A cached layer with only `apt-get update` keeps a stale index: later installs get old, "
+                       "possibly vulnerable, package versions.",
+          .remediation = "Update and install in the same RUN: `RUN apt-get update && apt-get install -y pkg`.",
+          .aliases = dockerfile::aliases_of(k_update_alone),
+          .evaluate = DockerfileEval{update_alone},
+      },
+      Check{
+          .id = k_add.id,
+          .cis = k_add.cis,
+          .title = "ADD used instead of COPY",
+          .severity = Severity::medium,
+          .rationale = "ADD fetches URLs without verification and unpacks archives implicitly; COPY does only what "
+                       "it says.",
+          .remediation = "Use COPY for local files; download with `curl` and verify a checksum, or "
+                         "`ADD --checksum=sha256:...` for remote sources. Keep ADD for local archives to unpack.",
+          .aliases = dockerfile::aliases_of(k_add),
+          .evaluate = DockerfileEval{add_instead_of_copy},
+      },
+      Check{
+          .id = k_secrets.id,
+          .cis = k_secrets.cis,
+          .title = "Secret stored in the Dockerfile",
+          .severity = Severity::critical,
+          .rationale = "ENV and ARG values and RUN command lines are kept in the image's config and history: anyone "
+                       "who can pull the image can read them.",
+          .remediation = "Pass secrets at build time with `RUN --mount=type=secret,id=name` (`docker build --secret "
+                         "id=name,src=file`) and at run time through files or the orchestrator's secrets.",
+          .aliases = dockerfile::aliases_of(k_secrets),
+          .evaluate = DockerfileEval{secrets},
+      },
+      Check{
+          .id = k_workdir_relative.id,
+          .title = "WORKDIR with a relative path",
+          .severity = Severity::low,
+          .rationale = "A relative WORKDIR depends on the previous one (or the base image's); an absolute path says "
+                       "where files go.",
+          .remediation = "Use an absolute path: `WORKDIR /app`.",
+          .aliases = dockerfile::aliases_of(k_workdir_relative),
+          .evaluate = DockerfileEval{workdir_relative},
+      },
+      Check{
+          .id = k_run_cd.id,
+          .title = "RUN changes directory with cd",
+          .severity = Severity::low,
+          .rationale = "`cd` in a RUN is easy to misread and lasts only for that RUN; WORKDIR states the directory "
+                       "for every following instruction.",
+          .remediation = "Use `WORKDIR /path` instead of `RUN cd /path && ...` (or a subshell `(cd dir && make)`).",
+          .aliases = dockerfile::aliases_of(k_run_cd),
+          .evaluate = DockerfileEval{run_cd},
+      },
+      Check{
+          .id = k_sudo.id,
+          .title = "RUN uses sudo",
+          .severity = Severity::medium,
+          .rationale = "sudo in an image means a setuid helper and a sudoers policy in the container, and "
+                       "unpredictable TTY and environment behaviour during the build.",
+          .remediation = "Run the step as root with `USER root` before it and switch back to the unprivileged USER "
+                         "after; do not install sudo.",
+          .aliases = dockerfile::aliases_of(k_sudo),
+          .evaluate = DockerfileEval{sudo},
+      },
+      Check{
+          .id = k_untagged.id,
+          .title = "Base image without a tag",
+          .severity = Severity::medium,
+          .rationale = "An untagged image means `latest`: every build can get a different base, unreviewed.",
+          .remediation = "Pin the base image: `FROM debian:12.5` or, better, by digest `FROM debian@sha256:...`.",
+          .aliases = dockerfile::aliases_of(k_untagged),
+          .evaluate = DockerfileEval{from_untagged},
+      },
+      Check{
+          .id = k_latest.id,
+          .title = "Base image uses the latest tag",
+          .severity = Severity::medium,
+          .rationale = "`latest` moves: builds are not reproducible and a new base arrives unreviewed.",
+          .remediation = "Pin a version tag or a digest: `FROM alpine:3.19` or `FROM alpine@sha256:...`.",
+          .aliases = dockerfile::aliases_of(k_latest),
+          .evaluate = DockerfileEval{from_latest},
+      },
+      Check{
+          .id = k_apt_pins.id,
+          .title = "apt-get install without version pins",
+          .severity = Severity::info,
+          .rationale = "Unpinned packages make builds depend on the day they run.",
+          .remediation = "Pin versions: `apt-get install -y curl=7.88.1-10+deb12u5`.",
+          .aliases = dockerfile::aliases_of(k_apt_pins),
+          .evaluate = DockerfileEval{apt_unpinned},
+      },
+      Check{
+          .id = k_apt_lists.id,
+          .title = "apt lists left in the image",
+          .severity = Severity::low,
+          .rationale = "The package lists add megabytes to the layer and a stale index to the image.",
+          .remediation = "End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or use "
+                         "`--mount=type=cache,target=/var/lib/apt/lists`).",
+          .aliases = dockerfile::aliases_of(k_apt_lists),
+          .evaluate = DockerfileEval{apt_lists_kept},
+      },
+      Check{
+          .id = k_port_range.id,
+          .title = "EXPOSE of an invalid port",
+          .severity = Severity::low,
+          .rationale = "Ports range from 0 to 65535; anything else is a typo the build or the engine rejects later.",
+          .remediation = "Expose a valid port: `EXPOSE 8080/tcp`.",
+          .aliases = dockerfile::aliases_of(k_port_range),
+          .evaluate = DockerfileEval{expose_invalid_port},
+      },
+      Check{
+          .id = k_pip_pins.id,
+          .title = "pip install without version pins",
+          .severity = Severity::info,
+          .rationale = "Unpinned Python packages make builds depend on the day they run.",
+          .remediation = "Pin versions (`pip install django==5.0.3`) or install from a locked requirements file "
+                         "(`pip install -r requirements.txt`).",
+          .aliases = dockerfile::aliases_of(k_pip_pins),
+          .evaluate = DockerfileEval{pip_unpinned},
+      },
+      Check{
+          .id = k_apt_recommends.id,
+          .title = "apt-get install pulls recommended packages",
+          .severity = Severity::low,
+          .rationale = "Recommended packages are installed by default: more software, more attack surface, bigger "
+                       "images.",
+          .remediation = "Use `apt-get install -y --no-install-recommends pkg`.",
+          .aliases = dockerfile::aliases_of(k_apt_recommends),
+          .evaluate = DockerfileEval{apt_install_recommends},
+      },
+      Check{
+          .id = k_npm_pins.id,
+          .title = "npm install without version pins",
+          .severity = Severity::info,
+          .rationale = "Unpinned npm packages make builds depend on the day they run.",
+          .remediation = "Pin versions (`npm install express@4.18.2`) or use `npm ci` with a lock file.",
+          .aliases = dockerfile::aliases_of(k_npm_pins),
+          .evaluate = DockerfileEval{npm_unpinned},
+      },
+      Check{
+          .id = k_apk_pins.id,
+          .title = "apk add without version pins",
+          .severity = Severity::info,
+          .rationale = "Unpinned Alpine packages make builds depend on the day they run.",
+          .remediation = "Pin versions: `apk add --no-cache curl=8.5.0-r0`.",
+          .aliases = dockerfile::aliases_of(k_apk_pins),
+          .evaluate = DockerfileEval{apk_unpinned},
+      },
+      Check{
+          .id = k_apk_cache.id,
+          .title = "apk add keeps its cache",
+          .severity = Severity::low,
+          .rationale = "The package index and cache stay in the layer: bigger images, a stale index.",
+          .remediation = "Use `apk add --no-cache pkg` (or `--mount=type=cache,target=/var/cache/apk`).",
+          .aliases = dockerfile::aliases_of(k_apk_cache),
+          .evaluate = DockerfileEval{apk_cache},
+      },
+      Check{
+          .id = k_copy_from.id,
+          .title = "COPY --from names no earlier stage",
+          .severity = Severity::low,
+          .rationale = "`COPY --from` should name a stage defined before it; a bare name that is no stage is pulled "
+                       "as an image from a registry, which is rarely what was meant.",
+          .remediation = "Name an earlier `FROM ... AS name` stage, or a full image reference "
+                         "(`COPY --from=docker.io/library/busybox:1.36 ...`).",
+          .aliases = dockerfile::aliases_of(k_copy_from),
+          .evaluate = DockerfileEval{copy_from_unknown},
+      },
+      Check{
+          .id = k_duplicate_stage.id,
+          .title = "Two stages with the same name",
+          .severity = Severity::low,
+          .rationale = "References to a duplicated stage name are ambiguous to readers; BuildKit rejects them.",
+          .remediation = "Give every `FROM ... AS name` a unique name.",
+          .aliases = dockerfile::aliases_of(k_duplicate_stage),
+          .evaluate = DockerfileEval{duplicate_stage_name},
+      },
+      Check{
+          .id = k_shell_form.id,
+          .title = "CMD or ENTRYPOINT in shell form",
+          .severity = Severity::low,
+          .rationale = "The shell form runs the program under `/bin/sh -c`: it does not receive SIGTERM and stops "
+                       "only when killed.",
+          .remediation = "Use the JSON form: `CMD [\"nginx\", \"-g\", \"daemon off;\"]`.",
+          .aliases = dockerfile::aliases_of(k_shell_form),
+          .evaluate = DockerfileEval{shell_form_cmd},
+      },
+      Check{
+          .id = k_consecutive_run.id,
+          .title = "Consecutive RUN instructions",
+          .severity = Severity::info,
+          .rationale = "Every RUN is a layer; consecutive ones can usually be one, smaller, layer.",
+          .remediation = "Join consecutive RUNs with `&&`, or use a heredoc `RUN <<EOF`.",
+          .aliases = dockerfile::aliases_of(k_consecutive_run),
+          .evaluate = DockerfileEval{consecutive_run},
+      },
+      Check{
+          .id = k_maintainer.id,
+          .title = "MAINTAINER is deprecated",
+          .severity = Severity::low,
+          .rationale = "MAINTAINER is deprecated; a label carries the same information where tools look for it.",
+          .remediation = "Use `LABEL org.opencontainers.image.authors=\"name <mail>\"`.",
+          .aliases = dockerfile::aliases_of(k_maintainer),
+          .evaluate = DockerfileEval{maintainer},
+      },
+      Check{
+          .id = k_multiple_cmd.id,
+          .title = "Several CMD in one stage",
+          .severity = Severity::low,
+          .rationale = "Only the last CMD of a stage takes effect; the others mislead.",
+          .remediation = "Keep one CMD per stage.",
+          .aliases = dockerfile::aliases_of(k_multiple_cmd),
+          .evaluate = DockerfileEval{multiple_cmd},
+      },
+      Check{
+          .id = k_multiple_entrypoint.id,
+          .title = "Several ENTRYPOINT in one stage",
+          .severity = Severity::low,
+          .rationale = "Only the last ENTRYPOINT of a stage takes effect; the others mislead.",
+          .remediation = "Keep one ENTRYPOINT per stage.",
+          .aliases = dockerfile::aliases_of(k_multiple_entrypoint),
+          .evaluate = DockerfileEval{multiple_entrypoint},
+      },
+      Check{
+          .id = k_pipefail.id,
+          .title = "RUN with a pipe without pipefail",
+          .severity = Severity::low,
+          .rationale = "A pipeline's status is its last command's: `curl ... | tar x` succeeds even when the "
+                       "download fails, and the build goes on with a broken layer.",
+          .remediation = "Set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN, or start it with "
+                         "`set -o pipefail &&`.",
+          .aliases = dockerfile::aliases_of(k_pipefail),
+          .evaluate = DockerfileEval{pipefail},
+      },
+      Check{
+          .id = k_expose_ssh.id,
+          .title = "Port 22 exposed",
+          .severity = Severity::medium,
+          .rationale = "An SSH port suggests an sshd in the container: another service to secure, and a way around "
+                       "`docker exec` auditing.",
+          .remediation = "Remove `EXPOSE 22` and the sshd; use `docker exec` to get into a container.",
+          .aliases = dockerfile::aliases_of(k_expose_ssh),
+          .evaluate = DockerfileEval{expose_ssh},
+      },
+      Check{
+          .id = k_curl_pipe_shell.id,
+          .title = "Downloaded script piped into a shell",
+          .severity = Severity::high,
+          .rationale = "`curl ... | sh` runs whatever the server (or anyone between) sends, unverified, as the build "
+                       "user.",
+          .remediation = "Download to a file, verify its checksum or signature, then run it: "
+                         "`curl -fsSLo install.sh URL && echo \"SHA256  install.sh\" | sha256sum -c && sh install.sh`.",
+          .aliases = {},
+          .evaluate = DockerfileEval{curl_pipe_shell},
+      },
+      Check{
+          .id = k_workdir_system.id,
+          .title = "WORKDIR in a system directory",
+          .severity = Severity::medium,
+          .rationale = "Relative COPY and RUN then write into the system's own folders (or the kernel's pseudo "
+                       "filesystems), overwriting binaries and configuration.",
+          .remediation = "Use a dedicated folder: `WORKDIR /app`.",
+          .aliases = dockerfile::aliases_of(k_workdir_system),
+          .evaluate = DockerfileEval{workdir_system_dir},
+      },
+  };
+  return checks;
+}
+
+}  // namespace
+
+std::span<const Check> dockerfile_checks() { return table(); }
 
 }  // namespace drydock::checks
