@@ -110,7 +110,10 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       finding = finding || s == Status::fail || s == Status::warn;
       listed = true;
       std::string where;
-      if (r->finding.location) where = fmt::format(" ({}:{})", r->finding.location->file, r->finding.location->line);
+      if (const auto& l = r->finding.location) {
+        // The subject is often the file itself (a Dockerfile): then the line is enough.
+        where = l->file == r->subject.name ? fmt::format(":{}", l->line) : fmt::format(" ({}:{})", l->file, l->line);
+      }
       const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
                                        ? fmt::format(" [{}]", core::to_string(r->severity()))
                                        : "";
