@@ -31,7 +31,8 @@ struct Words {
     in_word = true;
   }
   void add_string(std::string_view s) {
-    for (char c : s) add_char(c);
+    for (char c : s)
+      add_char(c);
   }
   void add_raw_string(std::string_view s) {
     buf.append(s);
@@ -81,6 +82,14 @@ class Lexer {
     m_raw_escapes = saved;
     --m_depth;
     return ok;
+  }
+
+  /// stop_on without word splitting; when the text ends before `stop`, the error is `missing`.
+  bool read_to(int stop, bool raw_escapes, std::string& result, const char* missing) {
+    if (stop_on(stop, raw_escapes, result, nullptr)) return true;
+    if (peek() != k_eof) return false;
+    m_error.clear();
+    return fail(missing);
   }
 
   bool stop_on_body(int stop, std::string& result, Words* words) {
@@ -180,7 +189,14 @@ class Lexer {
 
   static bool special_param(int c) {
     switch (c) {
-      case '@': case '*': case '#': case '?': case '-': case '$': case '!': case '0':
+      case '@':
+      case '*':
+      case '#':
+      case '?':
+      case '-':
+      case '$':
+      case '!':
+      case '0':
         return true;
       default:
         return false;
@@ -195,7 +211,8 @@ class Lexer {
     while (peek() != k_eof) {
       const int c = peek();
       if (n.empty() && c >= '0' && c <= '9') {
-        while (peek() >= '0' && peek() <= '9') n.push_back(static_cast<char>(next()));
+        while (peek() >= '0' && peek() <= '9')
+          n.push_back(static_cast<char>(next()));
         return n;
       }
       if (n.empty() && special_param(c)) {
@@ -258,13 +275,7 @@ class Lexer {
         const bool raw = ch == '#' || ch == '%';
         if (null_is_unset && raw) return fail("unsupported modifier (" + chs + ") in substitution");
         std::string word;
-        if (!stop_on('}', raw, word, nullptr)) {
-          if (peek() == k_eof) {
-            m_error.clear();
-            return fail("syntax error: missing '}'");
-          }
-          return false;
-        }
+        if (!read_to('}', raw, word, "syntax error: missing '}'")) return false;
         const std::string* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
           out = "${" + n + chs + word + "}";
@@ -305,21 +316,9 @@ class Lexer {
         const bool all = peek() == '/';
         if (all) next();
         std::string pattern;
-        if (!stop_on('/', true, pattern, nullptr)) {
-          if (peek() == k_eof) {
-            m_error.clear();
-            return fail("syntax error: missing '/' in ${}");
-          }
-          return false;
-        }
+        if (!read_to('/', true, pattern, "syntax error: missing '/' in ${}")) return false;
         std::string replacement;
-        if (!stop_on('}', true, replacement, nullptr)) {
-          if (peek() == k_eof) {
-            m_error.clear();
-            return fail("syntax error: missing '}'");
-          }
-          return false;
-        }
+        if (!read_to('}', true, replacement, "syntax error: missing '}'")) return false;
         const std::string* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
           out = "${" + n + "/" + pattern + "/" + replacement + "}";
@@ -341,7 +340,8 @@ class Lexer {
     }
     next();
     out = "<<";
-    while (peek() == ' ' || peek() == '\t' || peek() == '\r') out.push_back(static_cast<char>(next()));
+    while (peek() == ' ' || peek() == '\t' || peek() == '\r')
+      out.push_back(static_cast<char>(next()));
     return true;
   }
 
@@ -356,9 +356,7 @@ class Lexer {
   }
 
   /// Patterns are matched only against values of reasonable size (quadratic search).
-  static bool small(std::string_view pattern, std::string_view value) {
-    return value.size() <= 4096 && pattern.size() <= 1024;
-  }
+  static bool small(std::string_view pattern, std::string_view value) { return value.size() <= 4096 && pattern.size() <= 1024; }
 
   static std::string trim_prefix(std::string_view pat, const std::string& value, bool greedy) {
     const std::string p = clean_pattern(pat);
@@ -475,7 +473,8 @@ class JsonReader {
     return false;
   }
   void ws() {
-    while (m_i < m_s.size() && (m_s[m_i] == ' ' || m_s[m_i] == '\t' || m_s[m_i] == '\n' || m_s[m_i] == '\r')) ++m_i;
+    while (m_i < m_s.size() && (m_s[m_i] == ' ' || m_s[m_i] == '\t' || m_s[m_i] == '\n' || m_s[m_i] == '\r'))
+      ++m_i;
   }
   bool literal(std::string_view word) {
     if (m_s.substr(m_i, word.size()) != word) return false;
@@ -536,14 +535,30 @@ class JsonReader {
       const char e = m_s[m_i++];
       char plain = 0;
       switch (e) {
-        case '"': plain = '"'; break;
-        case '\\': plain = '\\'; break;
-        case '/': plain = '/'; break;
-        case 'b': plain = '\b'; break;
-        case 'f': plain = '\f'; break;
-        case 'n': plain = '\n'; break;
-        case 'r': plain = '\r'; break;
-        case 't': plain = '\t'; break;
+        case '"':
+          plain = '"';
+          break;
+        case '\\':
+          plain = '\\';
+          break;
+        case '/':
+          plain = '/';
+          break;
+        case 'b':
+          plain = '\b';
+          break;
+        case 'f':
+          plain = '\f';
+          break;
+        case 'n':
+          plain = '\n';
+          break;
+        case 'r':
+          plain = '\r';
+          break;
+        case 't':
+          plain = '\t';
+          break;
         case 'u': {
           std::uint32_t cp = 0;
           if (!hex4(cp)) return false;
@@ -580,19 +595,22 @@ class JsonReader {
     if (eat('0')) {
       // no leading zeros
     } else if (peek() >= '1' && peek() <= '9') {
-      while (peek() >= '0' && peek() <= '9') ++m_i;
+      while (peek() >= '0' && peek() <= '9')
+        ++m_i;
     } else {
       return false;
     }
     if (eat('.')) {
       if (!(peek() >= '0' && peek() <= '9')) return false;
-      while (peek() >= '0' && peek() <= '9') ++m_i;
+      while (peek() >= '0' && peek() <= '9')
+        ++m_i;
     }
     if (peek() == 'e' || peek() == 'E') {
       ++m_i;
       if (peek() == '+' || peek() == '-') ++m_i;
       if (!(peek() >= '0' && peek() <= '9')) return false;
-      while (peek() >= '0' && peek() <= '9') ++m_i;
+      while (peek() >= '0' && peek() <= '9')
+        ++m_i;
     }
     return true;
   }
@@ -646,8 +664,8 @@ class JsonReader {
 
 }  // namespace
 
-bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out,
-              std::string& error, std::size_t budget) {
+bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out, std::string& error,
+              std::size_t budget) {
   out.clear();
   if (!needs_lexing(word, options.escape)) {
     out.assign(word);
@@ -772,7 +790,8 @@ bool glob_match(std::string_view p, std::string_view t) {
     pi = star_p + 1;
     ti = ++star_t;
   }
-  while (pi < p.size() && p[pi] == '*') ++pi;
+  while (pi < p.size() && p[pi] == '*')
+    ++pi;
   return pi == p.size();
 }
 
