@@ -19,6 +19,7 @@
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/checks/common.hpp"
 #include "drydock/checks/dockerfile_support.hpp"
+#include "drydock/checks/secrets.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/shell.hpp"
 
@@ -366,6 +367,10 @@ using dockerfile::report;
 using dockerfile::Rule;
 using dockerfile::Script;
 using dockerfile::scripts_of;
+using secrets::harmless_value;
+using secrets::known_key;
+using secrets::redacted;
+using secrets::secret_name;
 using dockerfile::snippet;
 using model::Dockerfile;
 using model::Instruction;
@@ -591,144 +596,6 @@ bool has_word(const Command& c, std::string_view word) {
 
 // ---------------------------------------------------------------------------------------
 // Secrets.
-
-/// Case-insensitive: the name has PASSWORD, SECRET, TOKEN, API_KEY, ... as a word part.
-bool secret_name(std::string_view name) {
-  const std::string n = core::to_upper(name);
-  // Names of a secret's file, location or properties, not of the secret itself.
-  static constexpr std::array<std::string_view, 20> not_a_value = {
-      "_FILE",   "_FILES",   "_FILENAME", "_PATH",   "_DIR",  "_URL",    "_URI",  "_ENDPOINT", "_HOST",    "_TTL",
-      "_EXPIRY", "_EXPIRES", "_TIMEOUT",  "_LENGTH", "_SIZE", "_HEADER", "_TYPE", "_NAME",     "_ENABLED", "_VERSION"};
-  for (auto suffix : not_a_value) {
-    if (std::string_view(n).ends_with(suffix)) return false;
-  }
-  static const std::array<std::string_view, 11> parts = {"PASSWORD",   "PASSWD",     "SECRET",     "TOKEN",
-                                                         "API_KEY",    "APIKEY",     "ACCESS_KEY", "PRIVATE_KEY",
-                                                         "CREDENTIAL", "AUTH_TOKEN", "SECRET_KEY"};
-  const auto boundary = [&](std::size_t i) { return i >= n.size() || !std::isalnum(static_cast<unsigned char>(n[i])); };
-  for (auto p : parts) {
-    for (auto pos = n.find(p); pos != std::string::npos; pos = n.find(p, pos + 1)) {
-      if (pos != 0 && !boundary(pos - 1)) continue;
-      std::size_t end = pos + p.size();
-      if (end < n.size() && n[end] == 'S') ++end;  // TOKENS, SECRETS, CREDENTIALS
-      if (boundary(end)) return true;
-    }
-  }
-  return false;
-}
-
-/// A value that is only `$VAR` / `${VAR...}` references.
-bool references_only(std::string_view v) {
-  std::size_t i = 0;
-  bool any = false;
-  while (i < v.size()) {
-    if (v[i] == ' ' || v[i] == '\t') {
-      ++i;
-      continue;
-    }
-    if (v[i] != '$' || i + 1 >= v.size()) return false;
-    if (v[i + 1] == '{') {
-      const auto close = v.find('}', i);
-      if (close == std::string_view::npos) return false;
-      i = close + 1;
-    } else {
-      std::size_t j = i + 1;
-      while (j < v.size() && (std::isalnum(static_cast<unsigned char>(v[j])) || v[j] == '_'))
-        ++j;
-      if (j == i + 1) return false;
-      i = j;
-    }
-    any = true;
-  }
-  return any;
-}
-
-/// Values that are not secrets whatever the name says: paths, URLs without credentials, flags.
-bool harmless_value(std::string_view raw) {
-  const std::string_view v = core::trim(raw);
-  if (v.empty() || references_only(v)) return true;
-  if (v.starts_with('/') || v.starts_with("./") || v.starts_with("~/")) return true;
-  const auto scheme = v.find("://");
-  if (scheme != std::string_view::npos && scheme > 0) {
-    const std::string_view rest = v.substr(scheme + 3);
-    const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-    return authority.find('@') == std::string_view::npos;
-  }
-  static const std::set<std::string> flags = {"true", "false", "yes", "no", "on", "off", "none", "null"};
-  return flags.contains(core::to_lower(v));
-}
-
-/// The first characters of a secret and an ellipsis: enough to recognize it, not to use it.
-std::string redacted(std::string_view value) {
-  std::size_t keep = std::min<std::size_t>(4, value.size() / 2);
-  while (keep > 0 && keep < value.size() && (static_cast<unsigned char>(value[keep]) & 0xC0) == 0x80)
-    --keep;
-  return std::string(value.substr(0, keep)) + "…";
-}
-
-bool key_char(char c, bool dash = false, bool underscore = false) {
-  return std::isalnum(static_cast<unsigned char>(c)) || (dash && c == '-') || (underscore && c == '_');
-}
-
-/// The kind of the first known key format in `text`, with its redacted prefix; nullopt when none.
-std::optional<std::string> known_key(std::string_view text) {
-  const auto run_length = [&](std::size_t from, bool dash, bool underscore) {
-    std::size_t j = from;
-    while (j < text.size() && key_char(text[j], dash, underscore))
-      ++j;
-    return j - from;
-  };
-  const auto starts_word = [&](std::size_t pos) { return pos == 0 || !key_char(text[pos - 1], false, true); };
-  struct Format {
-    std::string_view prefix;
-    std::string_view kind;
-    std::size_t min_len;
-    bool dash;
-    bool underscore;
-  };
-  static constexpr std::array<Format, 11> formats = {{
-      {"AKIA", "an AWS access key id", 16, false, false},
-      {"ghp_", "a GitHub token", 36, false, false},
-      {"gho_", "a GitHub token", 36, false, false},
-      {"ghu_", "a GitHub token", 36, false, false},
-      {"ghs_", "a GitHub token", 36, false, false},
-      {"github_pat_", "a GitHub token", 22, false, true},
-      {"AIza", "a Google API key", 35, true, true},
-      {"sk_live_", "a Stripe secret key", 16, false, false},
-      {"rk_live_", "a Stripe restricted key", 16, false, false},
-      {"xox", "a Slack token", 0, false, false},
-      {"-----BEGIN ", "a private key", 0, false, false},
-  }};
-  for (const auto& f : formats) {
-    for (auto pos = text.find(f.prefix); pos != std::string_view::npos; pos = text.find(f.prefix, pos + 1)) {
-      const std::size_t after = pos + f.prefix.size();
-      if (f.prefix == "-----BEGIN ") {
-        const auto end = text.find("-----", after);
-        if (end != std::string_view::npos && end - after <= 40 && text.substr(after, end - after).ends_with("PRIVATE KEY"))
-          return std::string(f.kind) + " (-----BEGIN " + std::string(text.substr(after, end - after)) + "-----)";
-        continue;
-      }
-      if (!starts_word(pos)) continue;
-      if (f.prefix == "xox") {
-        if (after + 1 < text.size() && std::string_view("baprs").find(text[after]) != std::string_view::npos &&
-            text[after + 1] == '-' && run_length(after + 2, true, false) >= 10)
-          return std::string(f.kind) + " (" + std::string(text.substr(pos, 5)) + "…)";
-        continue;
-      }
-      const std::size_t len = run_length(after, f.dash, f.underscore);
-      if (f.prefix == "AKIA") {
-        std::size_t upper = 0;
-        while (upper < len && (std::isupper(static_cast<unsigned char>(text[after + upper])) ||
-                               std::isdigit(static_cast<unsigned char>(text[after + upper]))))
-          ++upper;
-        if (upper >= 16) return std::string(f.kind) + " (AKIA…)";
-        continue;
-      }
-      if (len >= f.min_len) return std::string(f.kind) + " (" + std::string(f.prefix) + "…)";
-    }
-  }
-  return std::nullopt;
-}
 
 bool has_secret_mount(const Instruction& run) {
   return std::any_of(run.flags.begin(), run.flags.end(), [](const model::InstructionFlag& f) {
