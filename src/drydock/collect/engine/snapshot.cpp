@@ -160,8 +160,11 @@ class Collector {
     }
     note(fmt::format("{} containers ({} running)", list->size(), running));
     for (std::size_t i = 0; i < m_slots.size(); ++i) {
+      // Read before the inspect is queued: its handler may run at once on another worker
+      // and set top_requested itself.
+      const bool top_now = m_slots[i].top_requested;
       add_inspect(i);
-      if (m_slots[i].top_requested) add_top(i, m_slots[i].ref);
+      if (top_now) add_top(i, m_slots[i].ref);
     }
   }
 
