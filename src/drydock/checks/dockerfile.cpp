@@ -1,6 +1,6 @@
 /// Dockerfile lint: CIS Docker Benchmark section 4 on the build file, the hadolint rules users
-/// know (as aliases), and Trivy's where they differ. Rules read RUN instructions as shell commands
-/// (parse/shell.hpp), never as substrings.
+/// know (as aliases), and Trivy's where they differ. Rules read RUN instructions as the shell
+/// commands the parser split them into (parse/run_scripts.hpp), never as substrings.
 
 #include <algorithm>
 #include <array>
@@ -11,7 +11,6 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -21,7 +20,6 @@
 #include "drydock/checks/dockerfile_support.hpp"
 #include "drydock/checks/secrets.hpp"
 #include "drydock/core/strings.hpp"
-#include "drydock/parse/shell.hpp"
 
 namespace drydock::checks::dockerfile {
 
@@ -109,199 +107,6 @@ void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> 
   f.location = std::move(where);
 }
 
-// ---------------------------------------------------------------------------------------
-// Shell reading.
-
-namespace {
-
-std::string base_name(std::string_view word) {
-  const auto slash = word.rfind('/');
-  return std::string(slash == std::string_view::npos ? word : word.substr(slash + 1));
-}
-
-bool is_assignment(std::string_view word) {
-  const auto eq = word.find('=');
-  if (eq == std::string_view::npos || eq == 0) return false;
-  for (std::size_t i = 0; i < eq; ++i) {
-    const auto c = static_cast<unsigned char>(word[i]);
-    if (!(std::isalnum(c) || c == '_') || (i == 0 && std::isdigit(c))) return false;
-  }
-  return true;
-}
-
-/// Drops `sudo [options]` and `env [options] [NAME=value...]` in front of the real program.
-void unwrap(Command& c) {
-  static const std::set<std::string_view> sudo_valued = {"-u", "-g", "-h", "-p", "-U", "-C", "-D", "-r", "-t", "-T"};
-  static const std::set<std::string_view> env_valued = {"-u", "-C", "-S", "--unset", "--chdir", "--split-string"};
-  for (int guard = 0; guard < 8 && !c.words.empty(); ++guard) {
-    const std::string program = base_name(c.words.front());
-    std::size_t i = 1;
-    if (program == "sudo") {
-      c.sudo = true;
-      while (i < c.words.size() && c.words[i].starts_with('-')) {
-        if (c.words[i] == "--") {
-          ++i;
-          break;
-        }
-        i += sudo_valued.contains(c.words[i]) ? 2 : 1;
-      }
-    } else if (program == "env") {
-      while (i < c.words.size() && (c.words[i].starts_with('-') || is_assignment(c.words[i]))) {
-        if (c.words[i] == "--") {
-          ++i;
-          break;
-        }
-        i += env_valued.contains(c.words[i]) ? 2 : 1;
-      }
-    } else {
-      break;
-    }
-    c.words.erase(c.words.begin(), c.words.begin() + static_cast<std::ptrdiff_t>(std::min(i, c.words.size())));
-  }
-  c.program = c.words.empty() ? std::string() : base_name(c.words.front());
-}
-
-/// For `sh [options] -c SCRIPT ...`: the script and whether `-o pipefail` was among the options.
-std::optional<std::string> dash_c_script(const Command& c, bool& pipefail) {
-  pipefail = false;
-  bool seen_c = false;
-  std::size_t i = 1;
-  while (i < c.words.size()) {
-    const std::string& w = c.words[i];
-    if (w == "--") {
-      ++i;
-      break;
-    }
-    if (w == "-o" || w == "+o") {
-      if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w == "-o") pipefail = true;
-      i += 2;
-      continue;
-    }
-    if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w[1] != '-') {
-      if (w.find('c') != std::string::npos) seen_c = true;
-      if (w.back() == 'o') {  // -eo pipefail
-        if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w[0] == '-') pipefail = true;
-        ++i;
-      }
-      ++i;
-      continue;
-    }
-    if (w.starts_with("--")) {
-      ++i;
-      continue;
-    }
-    break;
-  }
-  if (seen_c && i < c.words.size()) return c.words[i];
-  return std::nullopt;
-}
-
-void add_script(std::string_view text, std::vector<Script>& out, bool nested, bool pipefail, int depth);
-
-void add_commands(std::vector<parse::ShellCommand> commands, std::vector<Script>& out, bool nested, bool pipefail, bool exec_form,
-                  int depth) {
-  Script script;
-  script.nested = nested;
-  script.shell_pipefail = pipefail;
-  script.exec_form = exec_form;
-  std::vector<std::pair<std::string, bool>> inner;  // `sh -c` scripts found, with their pipefail
-  for (auto& sc : commands) {
-    Command c;
-    c.words = std::move(sc.words);
-    c.next_operator = std::move(sc.next_operator);
-    c.after_pipe = sc.in_pipeline_after_pipe;
-    c.subshell_depth = sc.subshell_depth;
-    unwrap(c);
-    if (is_shell(c.program) && depth < 4) {
-      bool inner_pipefail = false;
-      if (auto s = dash_c_script(c, inner_pipefail)) inner.emplace_back(std::move(*s), inner_pipefail);
-    }
-    script.commands.push_back(std::move(c));
-  }
-  out.push_back(std::move(script));
-  for (const auto& [text, inner_pipefail] : inner)
-    add_script(text, out, true, inner_pipefail, depth + 1);
-}
-
-void add_script(std::string_view text, std::vector<Script>& out, bool nested, bool pipefail, int depth) {
-  add_commands(parse::shell_commands(text), out, nested, pipefail, false, depth);
-}
-
-/// The command line of a heredoc RUN without its `<<EOF` markers.
-std::string strip_heredoc_markers(std::string_view text, const std::vector<model::Heredoc>& heredocs) {
-  std::string out(text);
-  std::size_t pos = 0;
-  while ((pos = out.find("<<", pos)) != std::string::npos) {
-    std::size_t j = pos + 2;
-    if (j < out.size() && out[j] == '-') ++j;
-    while (j < out.size() && (out[j] == ' ' || out[j] == '\t'))
-      ++j;
-    std::string word;
-    if (j < out.size() && (out[j] == '"' || out[j] == '\'')) {
-      const char q = out[j];
-      const auto close = out.find(q, j + 1);
-      if (close == std::string::npos) break;
-      word = out.substr(j + 1, close - j - 1);
-      j = close + 1;
-    } else {
-      const auto end = out.find_first_of(" \t\r\n;|&<>()`", j);
-      const auto stop = end == std::string::npos ? out.size() : end;
-      word = out.substr(j, stop - j);
-      j = stop;
-    }
-    const bool known = std::any_of(heredocs.begin(), heredocs.end(),
-                                   [&](const model::Heredoc& h) { return !word.empty() && h.delimiter == word; });
-    if (known) {
-      out.erase(pos, j - pos);
-    } else {
-      pos += 2;
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-bool is_shell(std::string_view program) {
-  static const std::set<std::string_view> shells = {"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"};
-  return shells.contains(program);
-}
-
-std::vector<Script> scripts_of(const model::Instruction& run) {
-  std::vector<Script> out;
-  if (run.json_form) {
-    parse::ShellCommand sc;
-    sc.words = run.args;
-    std::vector<parse::ShellCommand> one;
-    one.push_back(std::move(sc));
-    add_commands(std::move(one), out, false, false, true, 0);
-    return out;
-  }
-  if (run.heredocs.empty()) {
-    add_script(run.command, out, false, false, 0);
-    return out;
-  }
-  // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN python3 <<EOF` feeds it to
-  // another program, and `RUN cat <<EOF > file` writes a file: then only the command line is shell.
-  const std::string rest = strip_heredoc_markers(run.command, run.heredocs);
-  auto rest_commands = parse::shell_commands(rest);
-  bool bodies_are_scripts = rest_commands.empty();
-  if (rest_commands.size() == 1 && !rest_commands.front().words.empty()) {
-    Command probe;
-    probe.words = rest_commands.front().words;
-    unwrap(probe);
-    bool unused = false;
-    bodies_are_scripts = is_shell(probe.program) && !dash_c_script(probe, unused);
-  }
-  if (bodies_are_scripts) {
-    for (const auto& h : run.heredocs)
-      add_script(h.content, out, false, false, 0);
-  } else {
-    add_commands(std::move(rest_commands), out, false, false, false, 0);
-  }
-  return out;
-}
-
 std::string mount_option(const model::InstructionFlag& mount, std::string_view key) {
   for (const auto& part : core::split(mount.expanded.empty() ? mount.value : mount.expanded, ',')) {
     const auto eq = part.find('=');
@@ -366,7 +171,6 @@ using dockerfile::Offender;
 using dockerfile::report;
 using dockerfile::Rule;
 using dockerfile::Script;
-using dockerfile::scripts_of;
 using secrets::harmless_value;
 using secrets::known_key;
 using secrets::redacted;
@@ -451,49 +255,6 @@ const Instruction* last_in_final_image(const Dockerfile& d, std::string_view key
   return nullptr;
 }
 
-/// What a RUN executes, read once: the scripts, and their commands in one list.
-struct ReadRun {
-  // The inputs of scripts_of, to tell a reused address from the instruction that was read.
-  bool json_form = false;
-  std::string command;
-  std::vector<std::string> args;
-  std::vector<std::pair<std::string, std::string>> heredocs;
-  std::vector<Script> scripts;
-  std::vector<Command> commands;
-
-  [[nodiscard]] bool reads(const Instruction& run) const {
-    if (json_form != run.json_form || command != run.command || args != run.args || heredocs.size() != run.heredocs.size())
-      return false;
-    for (std::size_t i = 0; i < heredocs.size(); ++i) {
-      if (heredocs[i].first != run.heredocs[i].delimiter || heredocs[i].second != run.heredocs[i].content) return false;
-    }
-    return true;
-  }
-};
-
-/// The RUN read as shell, computed once per instruction and thread: a dozen rules read every RUN,
-/// and splitting shell is the expensive part of linting. Entries are checked against the
-/// instruction's text (an address can be reused by a later Dockerfile); the cache is bounded.
-const ReadRun& read_run(const Instruction& run) {
-  constexpr std::size_t k_max_entries = 1 << 16;
-  thread_local std::unordered_map<const Instruction*, ReadRun> cache;
-  if (auto it = cache.find(&run); it != cache.end() && it->second.reads(run)) return it->second;
-  if (cache.size() >= k_max_entries) cache.clear();
-  ReadRun r;
-  r.json_form = run.json_form;
-  r.command = run.command;
-  r.args = run.args;
-  for (const auto& h : run.heredocs)
-    r.heredocs.emplace_back(h.delimiter, h.content);
-  r.scripts = scripts_of(run);
-  for (const auto& s : r.scripts)
-    r.commands.insert(r.commands.end(), s.commands.begin(), s.commands.end());
-  return cache.insert_or_assign(&run, std::move(r)).first->second;
-}
-
-/// Every command of every script of a RUN.
-const std::vector<Command>& commands_of(const Instruction& run) { return read_run(run).commands; }
-
 /// The RUN instructions with their commands, in file order.
 struct RunCommands {
   const Instruction* run;
@@ -503,7 +264,7 @@ struct RunCommands {
 std::vector<RunCommands> runs(const Dockerfile& d) {
   std::vector<RunCommands> out;
   for (const Instruction* r : all_of(d, "RUN"))
-    out.push_back({r, commands_of(*r)});
+    out.push_back({r, r->commands});
   return out;
 }
 
@@ -902,7 +663,7 @@ void apt_lists_kept(const Dockerfile& d, Results& out) {
     if (!shipped.contains(&s)) continue;
     for (const auto& i : s.instructions) {
       if (i.keyword != "RUN") continue;
-      const auto& commands = commands_of(i);
+      const auto& commands = i.commands;
       const bool fetches = std::any_of(commands.begin(), commands.end(), [](const Command& c) {
         return is_apt(c) && (subcommand(c) == "update" || subcommand(c) == "install");
       });
@@ -1222,11 +983,11 @@ void pipefail(const Dockerfile& d, Results& out) {
     for (const auto& i : s.instructions) {
       if (i.keyword == "SHELL") state = shell_state(i.args);
       if (i.keyword != "RUN" || i.json_form || !state.posix) continue;
-      for (const auto& script : read_run(i).scripts) {
+      for (const auto& script : i.scripts) {
         if (script.exec_form) continue;
         bool safe = script.shell_pipefail || (!script.nested && state.pipefail);
         bool piped = false;
-        for (const auto& c : script.commands) {
+        for (const auto& c : dockerfile::commands_in(i, script)) {
           if (sets_pipefail(c)) safe = true;
           if (c.next_operator == "|" && !safe) piped = true;
         }
@@ -1264,16 +1025,16 @@ void curl_pipe_shell(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const Instruction* r : all_of(d, "RUN")) {
     bool hit = false;
-    for (const auto& script : read_run(*r).scripts) {
+    for (const auto& script : r->scripts) {
       std::vector<const Command*> pipeline;
-      for (const auto& c : script.commands) {
+      for (const auto& c : dockerfile::commands_in(*r, script)) {
         if (!c.after_pipe) pipeline.clear();
-        const bool interpreter = dockerfile::is_shell(c.program) || c.program.starts_with("python") || c.program == "perl" ||
+        const bool interpreter = model::is_shell(c.program) || c.program.starts_with("python") || c.program == "perl" ||
                                  c.program == "ruby" || c.program == "node";
         if (interpreter && std::any_of(pipeline.begin(), pipeline.end(), [](const Command* p) { return is_fetcher(*p); })) {
           hit = true;
         }
-        if (dockerfile::is_shell(c.program)) {
+        if (model::is_shell(c.program)) {
           for (std::size_t k = 1; k < c.words.size(); ++k) {
             if (substitutes_fetch(c.words[k])) hit = true;
           }

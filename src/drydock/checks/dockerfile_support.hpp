@@ -1,9 +1,10 @@
 #pragma once
 /// Helpers of the Dockerfile rules (internal to checks/dockerfile.cpp): rule identities and inline
 /// ignores, the one function that turns offending instructions into a result, and the reading of
-/// RUN instructions as shell commands (through sudo, env and `sh -c`, heredoc scripts included).
+/// the commands of RUN instructions (split by the parser).
 
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,30 +45,14 @@ void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> 
 /// An instruction as evidence quotes it: one line, at most 80 characters.
 std::string snippet(const model::Instruction& instruction);
 
-/// A simple command of a RUN, after `sudo`, `env` and leading assignments are looked through.
-struct Command {
-  std::vector<std::string> words;  ///< words[0] is the program as written
-  std::string program;             ///< words[0] without its directory ("" when there are no words)
-  bool sudo = false;               ///< was run through sudo
-  std::string next_operator;       ///< "&&", "||", ";", "|", "&" or ""
-  bool after_pipe = false;         ///< the previous command of the script pipes into this one
-  int subshell_depth = 0;
-};
+/// What a RUN executes, as the parser read it (model::Instruction::commands and scripts).
+using Command = model::RunCommand;
+using Script = model::RunScript;
 
-/// One shell script of a RUN: the command line, a heredoc body run as a script, or the string
-/// given to `sh -c` (split again).
-struct Script {
-  std::vector<Command> commands;
-  bool nested = false;          ///< the argument of `sh -c` inside another script
-  bool shell_pipefail = false;  ///< the `sh -c` that runs it was given `-o pipefail`
-  bool exec_form = false;       ///< a JSON-form RUN (no shell unless it calls one)
-};
-
-/// The scripts a RUN instruction executes, in order.
-std::vector<Script> scripts_of(const model::Instruction& run);
-
-/// True for sh, bash, ash, dash, zsh, ksh, mksh.
-bool is_shell(std::string_view program);
+/// The commands of one script of a RUN.
+inline std::span<const Command> commands_in(const model::Instruction& run, const Script& script) {
+  return std::span<const Command>(run.commands).subspan(script.first, script.count);
+}
 
 /// The value of a key of a `--mount=type=...,target=...` flag ("" when absent); `type` defaults to "bind".
 std::string mount_option(const model::InstructionFlag& mount, std::string_view key);

@@ -3,9 +3,11 @@
 /// forms, heredocs, and values expanded where BuildKit expands them. Every node has a
 /// location (1-based line and column).
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drydock/model/location.hpp"
@@ -27,6 +29,32 @@ struct Heredoc {
   bool expand = true;     ///< false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
   bool strip_tabs = false;  ///< `<<-`
   int first_line = 0;     ///< line of the first body line
+};
+
+/// A simple command a RUN executes, after `sudo`, `env` and leading assignments are looked through.
+struct RunCommand {
+  std::vector<std::string> words;  ///< words[0] is the program as written; quotes removed, variables as written
+  std::string program;             ///< words[0] without its directory ("" when there are no words)
+  bool sudo = false;               ///< was run through sudo
+  std::string next_operator;       ///< how it is joined to the next command: "&&", "||", ";", "|", "&" or ""
+  bool after_pipe = false;         ///< the previous command of the script pipes into this one
+  int subshell_depth = 0;          ///< nesting inside ( ... ) or { ...; }
+};
+
+/// True for the programs that run shell scripts: sh, bash, ash, dash, zsh, ksh, mksh.
+inline bool is_shell(std::string_view program) {
+  return program == "sh" || program == "bash" || program == "ash" || program == "dash" || program == "zsh" ||
+         program == "ksh" || program == "mksh";
+}
+
+/// One shell script of a RUN: the command line, a heredoc body run as a script, or the string
+/// given to `sh -c` (read again). Its commands are `Instruction::commands[first, first + count)`.
+struct RunScript {
+  std::size_t first = 0;
+  std::size_t count = 0;
+  bool nested = false;          ///< the argument of `sh -c` inside another script
+  bool shell_pipefail = false;  ///< the `sh -c` that runs it was given `-o pipefail`
+  bool exec_form = false;       ///< a JSON-form RUN (no shell unless it calls one)
 };
 
 /// A `KEY=value` of ENV, LABEL or ARG (ARG: `has_value` false for `ARG NAME`).
@@ -58,6 +86,10 @@ struct Instruction {
   std::vector<std::string> args;
   std::vector<KeyValue> pairs;  ///< ENV, LABEL, ARG
   std::vector<Heredoc> heredocs;
+  /// RUN: what it executes, read once by the parser: every command of every script, in order,
+  /// and the scripts as ranges of `commands`. Empty for other instructions.
+  std::vector<RunCommand> commands;
+  std::vector<RunScript> scripts;
   /// ONBUILD's trigger instruction (0 or 1 element).
   std::vector<Instruction> trigger;
 

@@ -12,6 +12,7 @@
 
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/dockerfile_lex.hpp"
+#include "drydock/parse/run_scripts.hpp"
 
 // Follows moby/buildkit frontend/dockerfile: parser/parser.go (lines, directives, continuations,
 // heredocs), parser/line_parsers.go (per-instruction argument syntax), instructions/parse.go and
@@ -409,6 +410,7 @@ class Parser {
       model::Instruction ins = instruction(src, buf, line_no, column, false);
       ins.end_line = last_line;
       read_heredocs(ins, src, i);
+      read_run_scripts((ins.keyword == "ONBUILD" && !ins.trigger.empty()) ? ins.trigger[0] : ins);
       if (!m_pending_ignores.empty()) {
         auto& ids = m_df.ignores[line_no];
         ids.insert(ids.end(), m_pending_ignores.begin(), m_pending_ignores.end());

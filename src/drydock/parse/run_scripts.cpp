@@ -1,0 +1,210 @@
+#include "drydock/parse/run_scripts.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "drydock/parse/shell.hpp"
+
+namespace drydock::parse {
+
+namespace {
+
+using model::RunCommand;
+
+/// Where the scripts of one RUN are written.
+struct Sink {
+  std::vector<RunCommand>& commands;
+  std::vector<model::RunScript>& scripts;
+};
+
+std::string base_name(std::string_view word) {
+  const auto slash = word.rfind('/');
+  return std::string(slash == std::string_view::npos ? word : word.substr(slash + 1));
+}
+
+bool is_assignment(std::string_view word) {
+  const auto eq = word.find('=');
+  if (eq == std::string_view::npos || eq == 0) return false;
+  for (std::size_t i = 0; i < eq; ++i) {
+    const auto c = static_cast<unsigned char>(word[i]);
+    if (!(std::isalnum(c) || c == '_') || (i == 0 && std::isdigit(c))) return false;
+  }
+  return true;
+}
+
+/// Drops `sudo [options]` and `env [options] [NAME=value...]` in front of the real program.
+void unwrap(RunCommand& c) {
+  static const std::set<std::string_view> sudo_valued = {"-u", "-g", "-h", "-p", "-U", "-C", "-D", "-r", "-t", "-T"};
+  static const std::set<std::string_view> env_valued = {"-u", "-C", "-S", "--unset", "--chdir", "--split-string"};
+  for (int guard = 0; guard < 8 && !c.words.empty(); ++guard) {
+    const std::string program = base_name(c.words.front());
+    std::size_t i = 1;
+    if (program == "sudo") {
+      c.sudo = true;
+      while (i < c.words.size() && c.words[i].starts_with('-')) {
+        if (c.words[i] == "--") {
+          ++i;
+          break;
+        }
+        i += sudo_valued.contains(c.words[i]) ? 2 : 1;
+      }
+    } else if (program == "env") {
+      while (i < c.words.size() && (c.words[i].starts_with('-') || is_assignment(c.words[i]))) {
+        if (c.words[i] == "--") {
+          ++i;
+          break;
+        }
+        i += env_valued.contains(c.words[i]) ? 2 : 1;
+      }
+    } else {
+      break;
+    }
+    c.words.erase(c.words.begin(), c.words.begin() + static_cast<std::ptrdiff_t>(std::min(i, c.words.size())));
+  }
+  c.program = c.words.empty() ? std::string() : base_name(c.words.front());
+}
+
+/// For `sh [options] -c SCRIPT ...`: the script and whether `-o pipefail` was among the options.
+std::optional<std::string> dash_c_script(const RunCommand& c, bool& pipefail) {
+  pipefail = false;
+  bool seen_c = false;
+  std::size_t i = 1;
+  while (i < c.words.size()) {
+    const std::string& w = c.words[i];
+    if (w == "--") {
+      ++i;
+      break;
+    }
+    if (w == "-o" || w == "+o") {
+      if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w == "-o") pipefail = true;
+      i += 2;
+      continue;
+    }
+    if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w[1] != '-') {
+      if (w.find('c') != std::string::npos) seen_c = true;
+      if (w.back() == 'o') {  // -eo pipefail
+        if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w[0] == '-') pipefail = true;
+        ++i;
+      }
+      ++i;
+      continue;
+    }
+    if (w.starts_with("--")) {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (seen_c && i < c.words.size()) return c.words[i];
+  return std::nullopt;
+}
+
+void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth);
+
+void add_commands(std::vector<ShellCommand> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
+  model::RunScript script;
+  script.first = out.commands.size();
+  script.count = commands.size();
+  script.nested = nested;
+  script.shell_pipefail = pipefail;
+  script.exec_form = exec_form;
+  std::vector<std::pair<std::string, bool>> inner;  // `sh -c` scripts found, with their pipefail
+  for (auto& sc : commands) {
+    RunCommand c;
+    c.words = std::move(sc.words);
+    c.next_operator = std::move(sc.next_operator);
+    c.after_pipe = sc.in_pipeline_after_pipe;
+    c.subshell_depth = sc.subshell_depth;
+    unwrap(c);
+    if (model::is_shell(c.program) && depth < 4) {
+      bool inner_pipefail = false;
+      if (auto s = dash_c_script(c, inner_pipefail)) inner.emplace_back(std::move(*s), inner_pipefail);
+    }
+    out.commands.push_back(std::move(c));
+  }
+  out.scripts.push_back(script);
+  for (const auto& [text, inner_pipefail] : inner)
+    add_script(text, out, true, inner_pipefail, depth + 1);
+}
+
+void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth) {
+  add_commands(shell_commands(text), out, nested, pipefail, false, depth);
+}
+
+/// The command line of a heredoc RUN without its `<<EOF` markers.
+std::string strip_heredoc_markers(std::string_view text, const std::vector<model::Heredoc>& heredocs) {
+  std::string out(text);
+  std::size_t pos = 0;
+  while ((pos = out.find("<<", pos)) != std::string::npos) {
+    std::size_t j = pos + 2;
+    if (j < out.size() && out[j] == '-') ++j;
+    while (j < out.size() && (out[j] == ' ' || out[j] == '\t'))
+      ++j;
+    std::string word;
+    if (j < out.size() && (out[j] == '"' || out[j] == '\'')) {
+      const char q = out[j];
+      const auto close = out.find(q, j + 1);
+      if (close == std::string::npos) break;
+      word = out.substr(j + 1, close - j - 1);
+      j = close + 1;
+    } else {
+      const auto end = out.find_first_of(" \t\r\n;|&<>()`", j);
+      const auto stop = end == std::string::npos ? out.size() : end;
+      word = out.substr(j, stop - j);
+      j = stop;
+    }
+    const bool known = std::any_of(heredocs.begin(), heredocs.end(),
+                                   [&](const model::Heredoc& h) { return !word.empty() && h.delimiter == word; });
+    if (known) {
+      out.erase(pos, j - pos);
+    } else {
+      pos += 2;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void read_run_scripts(model::Instruction& run) {
+  run.commands.clear();
+  run.scripts.clear();
+  if (run.keyword != "RUN") return;
+  const Sink out{run.commands, run.scripts};
+  if (run.json_form) {
+    ShellCommand sc;
+    sc.words = run.args;
+    std::vector<ShellCommand> one;
+    one.push_back(std::move(sc));
+    add_commands(std::move(one), out, false, false, true, 0);
+    return;
+  }
+  if (run.heredocs.empty()) {
+    add_script(run.command, out, false, false, 0);
+    return;
+  }
+  // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN python3 <<EOF` feeds it to
+  // another program, and `RUN cat <<EOF > file` writes a file: then only the command line is shell.
+  const std::string rest = strip_heredoc_markers(run.command, run.heredocs);
+  auto rest_commands = shell_commands(rest);
+  bool bodies_are_scripts = rest_commands.empty();
+  if (rest_commands.size() == 1 && !rest_commands.front().words.empty()) {
+    RunCommand probe;
+    probe.words = rest_commands.front().words;
+    unwrap(probe);
+    bool unused = false;
+    bodies_are_scripts = model::is_shell(probe.program) && !dash_c_script(probe, unused);
+  }
+  if (bodies_are_scripts) {
+    for (const auto& h : run.heredocs)
+      add_script(h.content, out, false, false, 0);
+  } else {
+    add_commands(std::move(rest_commands), out, false, false, false, 0);
+  }
+}
+
+}  // namespace drydock::parse
