@@ -1,6 +1,7 @@
 #include "drydock/audit/runner.hpp"
 
 #include <exception>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -130,21 +131,48 @@ Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<
   return run(dockerfiles, unreadable, selection, checks::catalogue());
 }
 
+DockerfileAudit::DockerfileAudit(const Selection& selection, std::span<const checks::Check> table) {
+  for (const auto& check : table) {
+    if (check.scope() == checks::Scope::dockerfile && selection.selected(check)) m_selected.push_back(&check);
+  }
+  m_results.resize(m_selected.size());
+}
+
+DockerfileAudit::DockerfileAudit(const Selection& selection) : DockerfileAudit(selection, checks::catalogue()) {}
+
+void DockerfileAudit::add(const model::Dockerfile& d) {
+  for (std::size_t c = 0; c < m_selected.size(); ++c) {
+    const auto eval = std::get<checks::DockerfileEval>(m_selected[c]->evaluate);
+    m_results[c].push_back(Result{m_selected[c], Subject{"dockerfile", d.path, d.path}, evaluate(eval, d)});
+  }
+}
+
+void DockerfileAudit::add(const model::Unreadable& u) {
+  for (std::size_t c = 0; c < m_selected.size(); ++c) {
+    m_results[c].push_back(Result{m_selected[c], Subject{"dockerfile", u.id, u.name},
+                                  checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt}});
+  }
+}
+
+Report DockerfileAudit::finish() && {
+  Report report;
+  std::size_t total = 0;
+  for (const auto& r : m_results)
+    total += r.size();
+  report.results.reserve(total);
+  for (auto& r : m_results)
+    std::move(r.begin(), r.end(), std::back_inserter(report.results));
+  return report;
+}
+
 Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<model::Unreadable>& unreadable,
            const Selection& selection, std::span<const checks::Check> table) {
-  Report report;
-  for (const auto& check : table) {
-    if (check.scope() != checks::Scope::dockerfile || !selection.selected(check)) continue;
-    const auto eval = std::get<checks::DockerfileEval>(check.evaluate);
-    for (const auto& d : dockerfiles) {
-      report.results.push_back(Result{&check, Subject{"dockerfile", d.path, d.path}, evaluate(eval, d)});
-    }
-    for (const auto& u : unreadable) {
-      report.results.push_back(
-          Result{&check, Subject{"dockerfile", u.id, u.name}, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt}});
-    }
-  }
-  return report;
+  DockerfileAudit audit(selection, table);
+  for (const auto& d : dockerfiles)
+    audit.add(d);
+  for (const auto& u : unreadable)
+    audit.add(u);
+  return std::move(audit).finish();
 }
 
 }  // namespace drydock::audit

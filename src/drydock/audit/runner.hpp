@@ -2,6 +2,7 @@
 /// Runs the selected checks over a snapshot, turning every exception into an `error` result.
 
 #include <span>
+#include <vector>
 
 #include "drydock/audit/report.hpp"
 #include "drydock/audit/selection.hpp"
@@ -22,6 +23,24 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
            std::span<const checks::Check> table);
 /// The same over the whole catalogue.
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options);
+
+/// The Dockerfile checks run file by file, so that a file's tree can be dropped once linted:
+/// `add` each Dockerfile (and each file that could not be read or parsed), then `finish`.
+/// Results come in catalogue order, check by check, subjects in the order they were added.
+class DockerfileAudit {
+ public:
+  DockerfileAudit(const Selection& selection, std::span<const checks::Check> table);
+  explicit DockerfileAudit(const Selection& selection);
+  /// Runs every selected check on `d` now (subject kind "dockerfile", name its path).
+  void add(const model::Dockerfile& d);
+  /// An `error` result per selected check for a file that could not be read or parsed.
+  void add(const model::Unreadable& u);
+  [[nodiscard]] Report finish() &&;
+
+ private:
+  std::vector<const checks::Check*> m_selected;
+  std::vector<std::vector<Result>> m_results;  ///< per selected check
+};
 
 /// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),
 /// in catalogue order; each file that could not be read or parsed gets `error` results.

@@ -237,8 +237,12 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   }
   if (files.empty()) return k_exit_unreachable;
 
-  std::vector<model::Dockerfile> dockerfiles;
+  progress.note(fmt::format("linting {} Dockerfile{}", files.size(), files.size() == 1 ? "" : "s"));
+  // Each file is linted as soon as it is parsed and its tree dropped: memory follows the
+  // report, not the corpus. Files that could not be read or parsed are reported after the others.
+  audit::DockerfileAudit audit(*selection);
   std::vector<model::Unreadable> unreadable;
+  std::size_t linted = 0;
   for (const auto& f : files) {
     const std::string name = f == "-" ? "(stdin)" : f;
     auto text = collect::read_input(f);
@@ -251,16 +255,19 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
       unreadable.push_back(model::Unreadable{"dockerfile", name, name, parsed.error().describe()});
       continue;
     }
-    dockerfiles.push_back(std::move(*parsed));
+    audit.add(*parsed);
+    ++linted;
   }
-  for (const auto& u : unreadable) std::cerr << "drydock: " << u.reason << "\n";
-  progress.note(fmt::format("linting {} Dockerfile{}", dockerfiles.size(), dockerfiles.size() == 1 ? "" : "s"));
+  for (const auto& u : unreadable) {
+    std::cerr << "drydock: " << u.reason << "\n";
+    audit.add(u);
+  }
 
-  auto report = audit::run(dockerfiles, unreadable, *selection);
+  auto report = std::move(audit).finish();
   report.command = "dockerfile";
   report.target = core::join(files, ", ");
   const int code = finish(report, c);
-  return dockerfiles.empty() ? k_exit_unreachable : code;
+  return linted == 0 ? k_exit_unreachable : code;
 }
 
 }  // namespace

@@ -33,9 +33,21 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
 
 /// Appends `s` as a JSON string; bytes that are not UTF-8 become U+FFFD, so evidence
 /// copied from hostile input never makes the report invalid.
+/// True for the ASCII characters a JSON string holds as they are.
+constexpr bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
+
 void string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
+    // Runs of plain characters are copied at once: most text needs no escaping.
+    std::size_t run = i;
+    while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
+      ++run;
+    if (run != i) {
+      out.append(s.data() + i, run - i);
+      i = run;
+      if (i == s.size()) break;
+    }
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c >= 0x80) {
       const std::size_t n = utf8_sequence(s, i);

@@ -1,4 +1,6 @@
+#include <sys/stat.h>
 #include <unistd.h>
+
 
 #include <gtest/gtest.h>
 
@@ -49,7 +51,20 @@ TEST(ReadInput, LimitsAndErrors) {
   EXPECT_NE(big.error().message.find("limit"), std::string::npos);
   EXPECT_EQ(read_input("/nonexistent/file").error().kind, core::ErrorKind::not_found);
   EXPECT_FALSE(read_input(fs::temp_directory_path().string()));  // a directory
+  std::ofstream(file, std::ios::trunc) << std::string(1000, 'y');
+  EXPECT_EQ(read_input(file.string(), 1000)->size(), 1000u);  // exactly at the limit
+  std::ofstream(file, std::ios::trunc);
+  EXPECT_EQ(read_input(file.string())->size(), 0u);
   fs::remove(file);
+}
+
+TEST(ReadInput, FifoIsRefusedWithoutBlocking) {
+  const fs::path fifo = fs::temp_directory_path() / ("drydock-fifo-" + std::to_string(::getpid()));
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const auto r = read_input(fifo.string());  // no writer: a blocking open would hang here
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "not a regular file");
+  fs::remove(fifo);
 }
 
 }  // namespace
