@@ -171,14 +171,14 @@ using dockerfile::Offender;
 using dockerfile::report;
 using dockerfile::Rule;
 using dockerfile::Script;
-using secrets::harmless_value;
-using secrets::known_key;
-using secrets::redacted;
-using secrets::secret_name;
 using dockerfile::snippet;
 using model::Dockerfile;
 using model::Instruction;
 using model::Stage;
+using secrets::harmless_value;
+using secrets::known_key;
+using secrets::redacted;
+using secrets::secret_name;
 
 // ---------------------------------------------------------------------------------------
 // The rules' identities (one place: the table and the evaluators both read them).

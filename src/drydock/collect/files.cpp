@@ -5,9 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -74,10 +74,11 @@ bool is_dockerfile_name(std::string_view name) {
   const auto lower_ends = [&](std::string_view suffix) {
     if (name.size() <= suffix.size()) return false;
     const auto tail = name.substr(name.size() - suffix.size());
-    return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+    return std::equal(tail.begin(), tail.end(), suffix.begin(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   };
-  return name == "Dockerfile" || name == "Containerfile" || name.starts_with("Dockerfile.") || name.starts_with("Containerfile.") ||
-         lower_ends(".dockerfile");
+  return name == "Dockerfile" || name == "Containerfile" || name.starts_with("Dockerfile.") ||
+         name.starts_with("Containerfile.") || lower_ends(".dockerfile");
 }
 
 std::vector<std::string> find_dockerfiles(const std::string& dir) {

@@ -17,18 +17,18 @@ namespace drydock::model {
 /// `--name=value` before an instruction's arguments (`--from=build`, `--mount=type=secret,id=x`,
 /// `--chown=1000:1000`, `--platform=$BUILDPLATFORM`, `--link`, `--network=none`, ...).
 struct InstructionFlag {
-  std::string name;   ///< without the dashes, lower case: "from", "mount", "chown"
-  std::string value;  ///< "" for a flag without a value (`--link`)
+  std::string name;      ///< without the dashes, lower case: "from", "mount", "chown"
+  std::string value;     ///< "" for a flag without a value (`--link`)
   std::string expanded;  ///< value after ARG/ENV expansion where BuildKit expands it, else = value
 };
 
 /// `<<EOF ... EOF` attached to an instruction (RUN, COPY, ADD).
 struct Heredoc {
-  std::string delimiter;  ///< "EOF"
-  std::string content;    ///< the body, with tabs stripped for `<<-`
-  bool expand = true;     ///< false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
+  std::string delimiter;    ///< "EOF"
+  std::string content;      ///< the body, with tabs stripped for `<<-`
+  bool expand = true;       ///< false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
   bool strip_tabs = false;  ///< `<<-`
-  int first_line = 0;     ///< line of the first body line
+  int first_line = 0;       ///< line of the first body line
 };
 
 /// A simple command a RUN executes, after `sudo`, `env` and leading assignments are looked through.
@@ -43,8 +43,8 @@ struct RunCommand {
 
 /// True for the programs that run shell scripts: sh, bash, ash, dash, zsh, ksh, mksh.
 inline bool is_shell(std::string_view program) {
-  return program == "sh" || program == "bash" || program == "ash" || program == "dash" || program == "zsh" ||
-         program == "ksh" || program == "mksh";
+  return program == "sh" || program == "bash" || program == "ash" || program == "dash" || program == "zsh" || program == "ksh" ||
+         program == "mksh";
 }
 
 /// One shell script of a RUN: the command line, a heredoc body run as a script, or the string

@@ -39,7 +39,8 @@ constexpr std::string_view k_automatic_args[] = {"BUILDPLATFORM",  "BUILDOS",  "
 const std::string* automatic_arg(std::string_view name) {
   static const std::vector<std::string> k_values = [] {
     std::vector<std::string> v;
-    for (auto n : k_automatic_args) v.push_back("$" + std::string(n));
+    for (auto n : k_automatic_args)
+      v.push_back("$" + std::string(n));
     return v;
   }();
   for (std::size_t i = 0; i < std::size(k_automatic_args); ++i) {
@@ -60,8 +61,25 @@ struct Failure {
 [[noreturn]] void fail(std::string message, bool syntactic = false) { throw Failure{std::move(message), 0, 0, syntactic}; }
 
 enum class Kw {
-  unknown, from, run, cmd, label, maintainer, expose, env, add, copy, entrypoint,
-  volume, user, workdir, arg, onbuild, stopsignal, healthcheck, shell,
+  unknown,
+  from,
+  run,
+  cmd,
+  label,
+  maintainer,
+  expose,
+  env,
+  add,
+  copy,
+  entrypoint,
+  volume,
+  user,
+  workdir,
+  arg,
+  onbuild,
+  stopsignal,
+  healthcheck,
+  shell,
 };
 
 Kw keyword_of(std::string_view upper) {
@@ -70,12 +88,24 @@ Kw keyword_of(std::string_view upper) {
     Kw kw;
   };
   static constexpr Entry k_table[] = {
-      {"FROM", Kw::from},         {"RUN", Kw::run},         {"CMD", Kw::cmd},
-      {"LABEL", Kw::label},       {"MAINTAINER", Kw::maintainer}, {"EXPOSE", Kw::expose},
-      {"ENV", Kw::env},           {"ADD", Kw::add},         {"COPY", Kw::copy},
-      {"ENTRYPOINT", Kw::entrypoint}, {"VOLUME", Kw::volume}, {"USER", Kw::user},
-      {"WORKDIR", Kw::workdir},   {"ARG", Kw::arg},         {"ONBUILD", Kw::onbuild},
-      {"STOPSIGNAL", Kw::stopsignal}, {"HEALTHCHECK", Kw::healthcheck}, {"SHELL", Kw::shell},
+      {"FROM", Kw::from},
+      {"RUN", Kw::run},
+      {"CMD", Kw::cmd},
+      {"LABEL", Kw::label},
+      {"MAINTAINER", Kw::maintainer},
+      {"EXPOSE", Kw::expose},
+      {"ENV", Kw::env},
+      {"ADD", Kw::add},
+      {"COPY", Kw::copy},
+      {"ENTRYPOINT", Kw::entrypoint},
+      {"VOLUME", Kw::volume},
+      {"USER", Kw::user},
+      {"WORKDIR", Kw::workdir},
+      {"ARG", Kw::arg},
+      {"ONBUILD", Kw::onbuild},
+      {"STOPSIGNAL", Kw::stopsignal},
+      {"HEALTHCHECK", Kw::healthcheck},
+      {"SHELL", Kw::shell},
   };
   for (const auto& e : k_table) {
     if (e.name == upper) return e.kw;
@@ -90,10 +120,12 @@ std::vector<std::string_view> split_ws(std::string_view s) {
   std::vector<std::string_view> out;
   std::size_t i = 0;
   while (i < s.size()) {
-    while (i < s.size() && is_ws_sep(s[i])) ++i;
+    while (i < s.size() && is_ws_sep(s[i]))
+      ++i;
     if (i >= s.size()) break;
     const std::size_t b = i;
-    while (i < s.size() && !is_ws_sep(s[i])) ++i;
+    while (i < s.size() && !is_ws_sep(s[i]))
+      ++i;
     out.push_back(s.substr(b, i - b));
   }
   return out;
@@ -149,18 +181,21 @@ bool is_text(std::string_view s) {
 
 bool is_comment(std::string_view line) {
   std::size_t i = 0;
-  while (i < line.size() && is_space(line[i])) ++i;
+  while (i < line.size() && is_space(line[i]))
+    ++i;
   return i < line.size() && line[i] == '#';
 }
 
 std::string_view trim_newline(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
 std::string_view trim_left_space(std::string_view s) {
   std::size_t i = 0;
-  while (i < s.size() && is_space(s[i])) ++i;
+  while (i < s.size() && is_space(s[i]))
+    ++i;
   return s.substr(i);
 }
 
@@ -168,7 +203,8 @@ std::string_view trim_left_space(std::string_view s) {
 /// escape character (not escaped itself), which is then removed with the blanks after it.
 bool trim_continuation(std::string_view& s, char escape) {
   std::size_t e = s.size();
-  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t')) --e;
+  while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    --e;
   if (e == 0 || s[e - 1] != escape) return false;
   if (e >= 2 && s[e - 2] == escape) return false;
   s = s.substr(0, e - 1);
@@ -211,7 +247,8 @@ bool parse_duration(std::string_view s, double& seconds) {
     if (!digits) return false;
     s.remove_prefix(i);
     std::size_t u = 0;
-    while (u < s.size() && !(s[u] >= '0' && s[u] <= '9') && s[u] != '.') ++u;
+    while (u < s.size() && !(s[u] >= '0' && s[u] <= '9') && s[u] != '.')
+      ++u;
     const std::string_view unit = s.substr(0, u);
     s.remove_prefix(u);
     double mult = 0;
@@ -242,16 +279,13 @@ struct FlagSpec {
 };
 
 constexpr FlagSpec k_from_flags[] = {{"platform", FlagSpec::string}};
-constexpr FlagSpec k_run_flags[] = {{"mount", FlagSpec::strings},
-                                    {"network", FlagSpec::string},
-                                    {"security", FlagSpec::string},
-                                    {"device", FlagSpec::strings}};
-constexpr FlagSpec k_copy_flags[] = {{"chown", FlagSpec::string},   {"from", FlagSpec::string},
-                                     {"chmod", FlagSpec::string},   {"link", FlagSpec::boolean},
-                                     {"exclude", FlagSpec::strings}, {"parents", FlagSpec::boolean}};
-constexpr FlagSpec k_add_flags[] = {{"chown", FlagSpec::string},       {"chmod", FlagSpec::string},
-                                    {"link", FlagSpec::boolean},       {"keep-git-dir", FlagSpec::boolean},
-                                    {"checksum", FlagSpec::string},    {"unpack", FlagSpec::boolean},
+constexpr FlagSpec k_run_flags[] = {
+    {"mount", FlagSpec::strings}, {"network", FlagSpec::string}, {"security", FlagSpec::string}, {"device", FlagSpec::strings}};
+constexpr FlagSpec k_copy_flags[] = {{"chown", FlagSpec::string}, {"from", FlagSpec::string},     {"chmod", FlagSpec::string},
+                                     {"link", FlagSpec::boolean}, {"exclude", FlagSpec::strings}, {"parents", FlagSpec::boolean}};
+constexpr FlagSpec k_add_flags[] = {{"chown", FlagSpec::string},    {"chmod", FlagSpec::string},
+                                    {"link", FlagSpec::boolean},    {"keep-git-dir", FlagSpec::boolean},
+                                    {"checksum", FlagSpec::string}, {"unpack", FlagSpec::boolean},
                                     {"exclude", FlagSpec::strings}};
 constexpr FlagSpec k_health_flags[] = {{"interval", FlagSpec::string},
                                        {"timeout", FlagSpec::string},
@@ -299,9 +333,7 @@ class Parser {
     }
   }
 
-  [[noreturn]] void fail_at(std::string message, int line, int column) {
-    throw Failure{std::move(message), line, column, false};
-  }
+  [[noreturn]] void fail_at(std::string message, int line, int column) { throw Failure{std::move(message), line, column, false}; }
 
   /// `# key=value` while directives are still allowed: records it and returns true.
   bool directive(std::string_view line, int line_no) {
@@ -316,13 +348,14 @@ class Parser {
       m_directives_done = true;
       return false;
     }
-    while (i < rest.size() && ((rest[i] >= 'a' && rest[i] <= 'z') || (rest[i] >= 'A' && rest[i] <= 'Z') ||
-                               (rest[i] >= '0' && rest[i] <= '9'))) {
+    while (i < rest.size() &&
+           ((rest[i] >= 'a' && rest[i] <= 'z') || (rest[i] >= 'A' && rest[i] <= 'Z') || (rest[i] >= '0' && rest[i] <= '9'))) {
       ++i;
     }
     const std::string key = core::to_lower(rest.substr(0, i));
     std::string_view after = rest.substr(i);
-    while (!after.empty() && is_space(after[0])) after.remove_prefix(1);
+    while (!after.empty() && is_space(after[0]))
+      after.remove_prefix(1);
     if (after.empty() || after[0] != '=') {
       m_directives_done = true;
       return false;
@@ -359,9 +392,11 @@ class Parser {
     c.remove_prefix(1);
     std::size_t i = 0;
     while (i < c.size()) {
-      while (i < c.size() && (c[i] == ',' || is_space(c[i]))) ++i;
+      while (i < c.size() && (c[i] == ',' || is_space(c[i])))
+        ++i;
       const std::size_t b = i;
-      while (i < c.size() && c[i] != ',' && !is_space(c[i])) ++i;
+      while (i < c.size() && c[i] != ',' && !is_space(c[i]))
+        ++i;
       if (i > b) m_pending_ignores.emplace_back(c.substr(b, i - b));
     }
   }
@@ -428,7 +463,8 @@ class Parser {
   /// BuildKit's ParseHeredoc on one word: `[n]<<[-]WORD`.
   static bool heredoc_word(std::string_view word, model::Heredoc& doc) {
     std::size_t i = 0;
-    while (i < word.size() && word[i] >= '0' && word[i] <= '9') ++i;
+    while (i < word.size() && word[i] >= '0' && word[i] <= '9')
+      ++i;
     if (word.substr(i, 2) != "<<") return false;
     i += 2;
     bool chomp = false;
@@ -436,7 +472,8 @@ class Parser {
       chomp = true;
       ++i;
     }
-    while (i < word.size() && is_space(word[i])) ++i;
+    while (i < word.size() && is_space(word[i]))
+      ++i;
     const std::string_view rest = word.substr(i);
     if (rest.empty() || rest.find('<') != std::string_view::npos) return false;
     LexOptions opt;
@@ -449,7 +486,9 @@ class Parser {
     opt.raw_quotes = true;
     if (!lex_words(rest, nullptr, opt, raw_words, error, rest.size() * 4 + 64)) fail(error, true);
     if (raw_words.size() != 1) fail("internal lexing of heredoc produced inconsistent results: " + std::string(rest), true);
-    const auto quotes = [](const std::string& s) { return std::count(s.begin(), s.end(), '\'') + std::count(s.begin(), s.end(), '"'); };
+    const auto quotes = [](const std::string& s) {
+      return std::count(s.begin(), s.end(), '\'') + std::count(s.begin(), s.end(), '"');
+    };
     doc.delimiter = words[0];
     doc.expand = quotes(words[0]) == quotes(raw_words[0]);
     doc.strip_tabs = chomp;
@@ -484,8 +523,8 @@ class Parser {
         throw;
       }
       if (docs.size() >= k_max_heredocs) {
-        fail_at("too many heredocs on one instruction (limit " + std::to_string(k_max_heredocs) + ")",
-                ins.location.line, ins.location.column);
+        fail_at("too many heredocs on one instruction (limit " + std::to_string(k_max_heredocs) + ")", ins.location.line,
+                ins.location.column);
       }
       docs.push_back(std::move(doc));
     }
@@ -496,7 +535,8 @@ class Parser {
         const std::string_view raw = m_lines[next_line++];
         std::string_view candidate = trim_newline(raw);
         if (doc.strip_tabs) {
-          while (!candidate.empty() && candidate[0] == '\t') candidate.remove_prefix(1);
+          while (!candidate.empty() && candidate[0] == '\t')
+            candidate.remove_prefix(1);
         }
         if (candidate == doc.delimiter) {
           terminated = true;
@@ -504,7 +544,8 @@ class Parser {
         }
         if (doc.strip_tabs) {
           std::string_view body = raw;
-          while (!body.empty() && body[0] == '\t') body.remove_prefix(1);
+          while (!body.empty() && body[0] == '\t')
+            body.remove_prefix(1);
           doc.content.append(body);
         } else {
           doc.content.append(raw);
@@ -565,7 +606,8 @@ class Parser {
     std::vector<std::string> out;
     std::string error;
     if (!lex_words(raw, env, opt, out, error, m_budget)) return {std::string(raw)};
-    for (const auto& w : out) m_budget -= std::min(m_budget, w.size());
+    for (const auto& w : out)
+      m_budget -= std::min(m_budget, w.size());
     return out;
   }
 
@@ -705,10 +747,12 @@ class Parser {
     model::Instruction ins;
     const std::string_view trimmed = trim_space(line);
     std::size_t k = 0;
-    while (k < trimmed.size() && !is_ws_sep(trimmed[k])) ++k;
+    while (k < trimmed.size() && !is_ws_sep(trimmed[k]))
+      ++k;
     const std::string_view word = trimmed.substr(0, k);
     std::string_view after = trimmed.substr(k);
-    while (!after.empty() && is_ws_sep(after[0])) after.remove_prefix(1);
+    while (!after.empty() && is_ws_sep(after[0]))
+      after.remove_prefix(1);
     ins.keyword = core::to_upper(word);
     ins.text = std::string(trimmed);
     ins.location = model::Location{m_path, line_no, column};
@@ -783,7 +827,8 @@ class Parser {
         } else if (words.size() != 1) {
           fail("FROM requires either one or three arguments");
         }
-        for (auto w : words) ins.args.emplace_back(w);
+        for (auto w : words)
+          ins.args.emplace_back(w);
         if (!trigger) ins.args[0] = expand(words[0], &m_global_env);
         return;
       }
@@ -819,7 +864,8 @@ class Parser {
         if (maybe_json(rest, raw)) {
           ins.json_form = true;
         } else {
-          for (auto w : split_ws(rest)) raw.emplace_back(w);
+          for (auto w : split_ws(rest))
+            raw.emplace_back(w);
         }
         if (kw == Kw::volume) {
           if (raw.empty()) fail("VOLUME requires at least one argument");
@@ -832,8 +878,9 @@ class Parser {
         }
         const char* name = kw == Kw::add ? "ADD" : "COPY";
         if (raw.size() < 2) {
-          fail(std::string(name) + " requires at least two arguments, but only one was provided. Destination could not "
-                                   "be determined");
+          fail(std::string(name) +
+               " requires at least two arguments, but only one was provided. Destination could not "
+               "be determined");
         }
         if (kw == Kw::add) {
           validate_flags(flags, k_add_flags);
@@ -854,7 +901,8 @@ class Parser {
         const auto words = split_ws(rest);
         if (words.empty()) fail("EXPOSE requires at least one argument");
         for (auto w : words) {
-          for (auto& e : expand_words(w, env)) ins.args.push_back(std::move(e));
+          for (auto& e : expand_words(w, env))
+            ins.args.push_back(std::move(e));
         }
         return;
       }
@@ -905,9 +953,11 @@ class Parser {
     if (words[0].text.find('=') == std::string::npos) {
       // Legacy `ENV name value...`
       std::size_t k = 0;
-      while (k < rest.size() && !is_ws_sep(rest[k])) ++k;
+      while (k < rest.size() && !is_ws_sep(rest[k]))
+        ++k;
       std::size_t v = k;
-      while (v < rest.size() && is_ws_sep(rest[v])) ++v;
+      while (v < rest.size() && is_ws_sep(rest[v]))
+        ++v;
       if (k == rest.size()) fail(ins.keyword + " must have two arguments", true);
       model::KeyValue kv;
       kv.key = std::string(rest.substr(0, k));
@@ -967,9 +1017,11 @@ class Parser {
 
   void healthcheck(model::Instruction& ins, std::string_view rest, const std::vector<RawFlag>& flags) {
     std::size_t sep = 0;
-    while (sep < rest.size() && !is_space(rest[sep])) ++sep;
+    while (sep < rest.size() && !is_space(rest[sep]))
+      ++sep;
     std::size_t next = sep;
-    while (next < rest.size() && is_space(rest[next])) ++next;
+    while (next < rest.size() && is_space(rest[next]))
+      ++next;
     if (sep == 0) fail("HEALTHCHECK requires at least one argument");
     const std::string type = core::to_upper(rest.substr(0, sep));
     const std::string_view cmd = rest.substr(next);
@@ -1044,14 +1096,15 @@ class Parser {
       if (ins.keyword == "ARG") {
         m_df.global_args.push_back(std::move(ins));
       } else if (!m_deferred) {
-        m_deferred = Failure{ins.keyword + " before the first FROM: only ARG may come before FROM",
-                             ins.location.line, ins.location.column, false};
+        m_deferred = Failure{ins.keyword + " before the first FROM: only ARG may come before FROM", ins.location.line,
+                             ins.location.column, false};
       }
       return;
     }
     if (ins.keyword == "ENV") {
       // All values of one ENV are expanded before any is set (`ENV A=1 B=$A` sees the old A).
-      for (const auto& kv : ins.pairs) m_stage_env.back().set(kv.key, kv.expanded);
+      for (const auto& kv : ins.pairs)
+        m_stage_env.back().set(kv.key, kv.expanded);
     }
     m_df.stages.back().instructions.push_back(std::move(ins));
   }
@@ -1072,8 +1125,6 @@ class Parser {
 
 }  // namespace
 
-core::Expected<model::Dockerfile> dockerfile(std::string_view text, std::string_view path) {
-  return Parser(text, path).run();
-}
+core::Expected<model::Dockerfile> dockerfile(std::string_view text, std::string_view path) { return Parser(text, path).run(); }
 
 }  // namespace drydock::parse
