@@ -205,7 +205,7 @@ TEST(ApkInstalled, MalformedInputIsAnErrorWithItsLine) {
   check("P:a\nV:1\nP\n", "/lib/apk/db/installed:3", "X:value");
   check("P:a\nV:1\n\nV:2\nA:x86_64\n", "/lib/apk/db/installed:4", "without a name");
   check("\n\nP:a\nA:x86_64\n", "/lib/apk/db/installed:3", "without a version");
-  check("P:a\nP:b\nV:1\n", "/lib/apk/db/installed:2", "twice");
+  check("P:a\nP:b\nV:1\n", "/lib/apk/db/installed:2", "'P:' given twice");
   check("P:a\nV:" + std::string(k_package_field_limit + 1, '1') + "\n", "/lib/apk/db/installed:2", "too long");
 }
 
