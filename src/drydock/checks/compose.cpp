@@ -89,10 +89,15 @@ struct Offender {
   std::string message;
 };
 
-/// Fails with every offender ("file:line: message"), located at the first; else passes.
+/// Fails with every offender ("line N: message" when there are several), located at the first;
+/// else passes.
 void report(std::vector<Offender> found, Results& out, std::string pass_evidence) {
   if (found.empty()) {
     out.pass(std::move(pass_evidence));
+    return;
+  }
+  if (found.size() == 1) {
+    out.fail(found.front().message).location = found.front().at;
     return;
   }
   std::vector<std::string> parts;

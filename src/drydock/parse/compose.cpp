@@ -1069,7 +1069,7 @@ model::ComposeProject compose_project(const ComposeInput& input) {
       for (auto& [name, s] : services->map)
         normalize_service(s);
       // extends, resolved within each file before files are merged.
-      std::vector<std::pair<std::string, Node>> resolved;
+      std::vector<compose::Entry> resolved;
       for (const auto& [name, s] : services->map) {
         std::vector<std::string> stack{f.path + "#" + name};
         auto r = resolve_extends(cx, root, f.path, name, stack);

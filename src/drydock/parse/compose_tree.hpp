@@ -12,6 +12,8 @@
 
 namespace drydock::parse::compose {
 
+struct Entry;
+
 struct Node {
   enum class Kind { null, scalar, seq, map };
   Kind kind = Kind::null;
@@ -19,7 +21,7 @@ struct Node {
   bool quoted = false;                             ///< a quoted scalar (never null or a boolean)
   bool interpolated = false;                       ///< the text held a substitution
   std::vector<Node> items;                         ///< a sequence
-  std::vector<std::pair<std::string, Node>> map;   ///< a mapping, in file order
+  std::vector<Entry> map;                         ///< a mapping, in file order
   model::Location at;  ///< where written: the key of a mapping's value, else the node itself
   std::string tag;     ///< "!reset", "!override", or ""
 
@@ -27,27 +29,40 @@ struct Node {
   [[nodiscard]] bool is_seq() const { return kind == Kind::seq; }
   [[nodiscard]] bool is_scalar() const { return kind == Kind::scalar; }
   [[nodiscard]] bool is_null() const { return kind == Kind::null; }
-  [[nodiscard]] const Node* find(std::string_view key) const {
-    for (const auto& [k, v] : map) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  Node* find(std::string_view key) {
-    for (auto& [k, v] : map) {
-      if (k == key) return &v;
-    }
-    return nullptr;
-  }
-  void erase(std::string_view key) {
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (it->first == key) {
-        map.erase(it);
-        return;
-      }
-    }
-  }
+  [[nodiscard]] const Node* find(std::string_view key) const;
+  Node* find(std::string_view key);
+  void erase(std::string_view key);
 };
+
+/// One key of a mapping (a named pair: std::pair of an incomplete Node is not allowed).
+struct Entry {
+  std::string first;
+  Node second;
+  Entry(std::string key, Node value) : first(std::move(key)), second(std::move(value)) {}
+};
+
+inline const Node* Node::find(std::string_view key) const {
+  for (const auto& [k, v] : map) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+inline Node* Node::find(std::string_view key) {
+  for (auto& [k, v] : map) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+inline void Node::erase(std::string_view key) {
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first == key) {
+      map.erase(it);
+      return;
+    }
+  }
+}
 
 /// Parses YAML text into a tree; nullopt-like (kind null) with a fatal diagnostic when the text is
 /// not YAML. Scalars are interpolated with `env` (errors and unset variables become diagnostics).

@@ -305,14 +305,14 @@ struct Converter {
         n.kind = Node::Kind::map;
         std::vector<Node> merged;  // the maps of `<<`, in order of precedence
         for (auto it = y.begin(); it != y.end(); ++it) {
-          const YAML::Node& key = it->first;
-          const YAML::Node& value = it->second;
+          const YAML::Node key = it->first;
+          const YAML::Node value = it->second;
           const auto key_at = where(key.Mark());
           if (!key.IsScalar()) {
             diag(key_at, "a mapping key must be a string");
             continue;
           }
-          const std::string& name = key.Scalar();
+          const std::string name = key.Scalar();
           if (name == "<<" && key.Tag() != "!") {
             // Merge key: one map or a list of maps; explicit keys win, then earlier maps.
             if (value.IsMap()) {
