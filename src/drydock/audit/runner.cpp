@@ -99,7 +99,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         break;
       }
       case checks::Scope::dockerfile:
-        break;  // run over Dockerfiles, not hosts
+      case checks::Scope::compose:
+        break;  // run over Dockerfiles and Compose projects, not hosts
       case checks::Scope::file: {
         if (!options.daemon_checks) break;
         if (!snapshot.host) {

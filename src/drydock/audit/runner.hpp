@@ -6,6 +6,7 @@
 
 #include "drydock/audit/report.hpp"
 #include "drydock/audit/selection.hpp"
+#include "drydock/model/compose.hpp"
 #include "drydock/model/dockerfile.hpp"
 #include "drydock/model/host.hpp"
 
@@ -48,6 +49,15 @@ Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<
            const Selection& selection, std::span<const checks::Check> table);
 Report run(const std::vector<model::Dockerfile>& dockerfiles, const std::vector<model::Unreadable>& unreadable,
            const Selection& selection);
+
+/// A Compose project (audit/compose.cpp): the runtime checks on each service's ContainerSpec,
+/// unchanged, and the Compose checks; subject kind "compose-service", name the service's name.
+/// Each result is located at the key that decided it (the first of the check's fields whose
+/// value changes the outcome, else the first that is set), else at the service itself. Runtime
+/// checks that need a running container are `skip`. A file that could not be loaded at all gives
+/// `error` results (subject kind "compose-file").
+Report run(const model::ComposeProject& project, const Selection& selection, std::span<const checks::Check> table);
+Report run(const model::ComposeProject& project, const Selection& selection);
 
 /// The subject for a container.
 Subject subject_of(const model::ContainerSpec& c);

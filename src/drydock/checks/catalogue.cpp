@@ -16,6 +16,8 @@ std::string_view to_string(Scope scope) {
       return "file";
     case Scope::dockerfile:
       return "dockerfile";
+    case Scope::compose:
+      return "compose";
   }
   return "unknown";
 }
@@ -24,7 +26,7 @@ std::span<const Check> catalogue() {
   static const std::vector<Check> all = [] {
     std::vector<Check> out;
     for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(), operations_checks(),
-                      swarm_checks(), dockerfile_checks()})
+                      swarm_checks(), dockerfile_checks(), compose_checks()})
       out.insert(out.end(), area.begin(), area.end());
     return out;
   }();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drydock/core/severity.hpp"
+#include "drydock/model/compose.hpp"
 #include "drydock/model/container.hpp"
 #include "drydock/model/dockerfile.hpp"
 #include "drydock/model/host.hpp"
@@ -65,8 +66,12 @@ using FileEval = void (*)(const model::FileFact&, const model::HostSnapshot&, Re
 /// location of the first offending instruction, every offending line in the evidence).
 using DockerfileEval = void (*)(const model::Dockerfile&, Results&);
 
+/// A Compose check runs once per service of a Compose project, on what only the Compose file
+/// shows (literal values, where each was written); it sets the finding's location itself.
+using ComposeEval = void (*)(const model::ComposeService&, Results&);
+
 /// What a check runs on; follows the order of the alternatives of Check::evaluate.
-enum class Scope { container, image, daemon, file, dockerfile };
+enum class Scope { container, image, daemon, file, dockerfile, compose };
 
 struct Check {
   std::string_view id;   ///< stable slug "area.kebab-name"; never renumbered
@@ -76,7 +81,7 @@ struct Check {
   std::string_view rationale;
   std::string_view remediation;           ///< the exact flag or setting to use
   std::vector<std::string_view> aliases;  ///< equivalent ids of hadolint, Dockle, Trivy, ...
-  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval, DockerfileEval> evaluate;
+  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval, DockerfileEval, ComposeEval> evaluate;
   /// For file checks: the FileFact::role the check applies to ("docker.service", "tls-key", ...).
   std::string_view file_role;
   /// True for CIS "Manual" controls, reported as `info` with evidence for a person.

@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "drydock/audit/runner.hpp"
+#include "drydock/collect/compose.hpp"
 #include "drydock/collect/engine/client.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/collect/engine/snapshot.hpp"
@@ -274,6 +275,42 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   return linted == 0 ? k_exit_unreachable : code;
 }
 
+/// Options of `drydock compose` alone.
+struct ComposeCliOptions {
+  std::vector<std::string> files;
+  std::string env_file;
+};
+
+int cmd_compose(const Common& c, const ComposeCliOptions& o) {
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+
+  collect::ComposeOptions options;
+  options.files = o.files.empty() ? std::vector<std::string>{"."} : o.files;
+  options.env_file = o.env_file;
+  options.environment = collect::process_environment();
+  auto project = collect::load_compose(options);
+  if (!project) return report_error(project.error());
+  std::size_t fatal_files = 0;
+  for (const auto& d : project->diagnostics) {
+    const auto& l = d.location;
+    std::string where = l.file;
+    if (l.line > 0) where += fmt::format(":{}:{}", l.line, l.column);
+    std::cerr << "drydock: " << where << ": " << (d.fatal ? "" : "warning: ") << d.message << "\n";
+    if (d.fatal) ++fatal_files;
+  }
+  progress.note(fmt::format("project {}: {} service{} from {}", project->name, project->services.size(),
+                            project->services.size() == 1 ? "" : "s", core::join(project->files, ", ")));
+
+  auto report = audit::run(*project, *selection);
+  report.command = "compose";
+  report.target = core::join(project->files, ", ");
+  const int code = finish(report, c);
+  // Nothing could be read: every file failed to load.
+  return fatal_files >= project->files.size() ? k_exit_unreachable : code;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -300,6 +337,17 @@ int run(int argc, char** argv) {
   add_common(*dockerfile, common, false);
   dockerfile->add_option("paths", dockerfile_paths, "Dockerfiles or directories holding them; - reads stdin")->required();
 
+  ComposeCliOptions compose_options;
+  auto* compose = app.add_subcommand(
+      "compose", "Audit Compose projects: the runtime checks on every service, at the file, line and column of each key");
+  add_common(*compose, common, false);
+  compose->add_option("files", compose_options.files,
+                      "Compose files, merged in order like `docker compose -f a -f b` (a folder: its compose.yaml and "
+                      "override; default: the current folder)");
+  compose->add_option("--file,-f", compose_options.files, "A Compose file (may be repeated; same as the FILE arguments)");
+  compose->add_option("--env-file", compose_options.env_file,
+                      "Variables for interpolation instead of the project folder's .env");
+
   std::string catalogue_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");
   checks_cmd->add_option("--format", catalogue_format, "text, json or markdown")
@@ -325,6 +373,7 @@ int run(int argc, char** argv) {
   }
   if (host->parsed()) return cmd_host(common, host_options);
   if (dockerfile->parsed()) return cmd_dockerfile(common, dockerfile_paths);
+  if (compose->parsed()) return cmd_compose(common, compose_options);
   return cmd_container(common, refs);
 }
 

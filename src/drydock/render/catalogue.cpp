@@ -15,7 +15,20 @@ std::string_view section_title(std::string_view section) {
   if (section == "5") return "Container runtime";
   if (section == "6") return "Docker security operations";
   if (section == "7") return "Docker Swarm configuration";
+  if (section == "compose") return "Compose files";
   return "";
+}
+
+std::string section_of(const checks::Check& c) {
+  if (c.cis.empty()) return c.id.starts_with("compose.") ? std::string("compose") : std::string();
+  return std::string(c.cis.substr(0, c.cis.find('.')));
+}
+
+std::string section_heading(std::string_view section) {
+  const auto title = section_title(section);
+  if (title.empty()) return "Other checks";
+  const bool numbered = !section.empty() && section.find_first_not_of("0123456789") == std::string_view::npos;
+  return numbered ? fmt::format("{} {}", section, title) : std::string(title);
 }
 
 namespace {
@@ -40,11 +53,10 @@ std::string markdown() {
       "Manual: a CIS \"Manual\" control, reported as `info` with the evidence a person needs to decide.\n";
   std::string section = "?";
   for (const auto& c : checks::catalogue()) {
-    const std::string this_section = c.cis.empty() ? "" : std::string(c.cis.substr(0, c.cis.find('.')));
+    const std::string this_section = section_of(c);
     if (this_section != section) {
       section = this_section;
-      const auto title = section_title(section);
-      out += fmt::format("\n## {}\n\n", title.empty() ? "Other checks" : fmt::format("{} {}", section, title));
+      out += fmt::format("\n## {}\n\n", section_heading(section));
       out += "| ID | CIS | Severity | Applies to | Title | Remediation |\n|---|---|---|---|---|---|\n";
     }
     out += fmt::format("| `{}` | {}{} | {} | {} | {} | {} |\n", c.id, c.cis.empty() ? "-" : c.cis, c.manual ? " (Manual)" : "",

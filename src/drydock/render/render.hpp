@@ -43,5 +43,10 @@ std::string catalogue(std::string_view format);
 
 /// The heading of a CIS section ("5" -> "Container runtime"), "" when unknown.
 std::string_view section_title(std::string_view section);
+/// The section a check is listed under: its CIS section ("5"), "compose" for the Compose checks,
+/// "" for the others.
+std::string section_of(const checks::Check& check);
+/// "5 Container runtime", "Compose files", or "Other checks".
+std::string section_heading(std::string_view section);
 
 }  // namespace drydock::render

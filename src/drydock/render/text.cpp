@@ -43,10 +43,6 @@ class Painter {
   bool m_on;
 };
 
-std::string section_of(const checks::Check& c) {
-  return c.cis.empty() ? std::string() : std::string(c.cis.substr(0, c.cis.find('.')));
-}
-
 /// The worst status of a check's results decides its mark in the heading.
 Status worst(const std::vector<const audit::Result*>& results) {
   static constexpr Status k_order[] = {Status::fail, Status::warn, Status::error, Status::info, Status::pass, Status::skip};
@@ -79,9 +75,8 @@ std::string text(const audit::Report& report, const TextOptions& options) {
   for (const auto& [check, results] : by_check) {
     if (section_of(*check) != section) {
       section = section_of(*check);
-      const auto title = section_title(section);
       out += '\n';
-      out += p.bold(title.empty() ? "Other checks" : fmt::format("{} {}", section, title));
+      out += p.bold(section_heading(section));
       out += '\n';
     }
     const Status mark = worst(results);
