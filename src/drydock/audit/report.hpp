@@ -2,7 +2,10 @@
 /// The outcome of an audit: one result per (check, subject), in catalogue order.
 
 #include <array>
+#include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "drydock/checks/check.hpp"
@@ -16,10 +19,19 @@ struct Subject {
   std::string name;
 };
 
+/// A finding the team accepted on purpose (`.drydock.yaml`): it is reported, marked, and does
+/// not count towards the exit code.
+struct Acceptance {
+  std::string reason;
+  std::string expires;     ///< "YYYY-MM-DD" or "" for never
+  model::Location source;  ///< the ignore's place in the policy file
+};
+
 struct Result {
   const checks::Check* check = nullptr;
   Subject subject;
   checks::Finding finding;
+  std::optional<Acceptance> accepted;
 
   /// The finding's own severity when it overrides the check's, else the check's.
   [[nodiscard]] core::Severity severity() const { return finding.severity.value_or(check->severity); }
@@ -34,8 +46,23 @@ struct Report {
   std::vector<Result> results;
 
   [[nodiscard]] Summary summary() const;
-  /// True when a fail or warn result is at or above `threshold`.
+  /// Findings left out because an earlier report (--baseline) already had them.
+  std::size_t baseline_hidden = 0;
+
+  /// True when a fail or warn result that was not accepted is at or above `threshold`.
   [[nodiscard]] bool has_findings_at_or_above(core::Severity threshold) const;
+  /// How many fail or warn results were accepted by the policy.
+  [[nodiscard]] std::size_t accepted() const;
 };
+
+/// A finding's identity across runs: a hash of the check id, the subject's kind and name (its id
+/// when it has none) and the file of its location, not the line, so that an edit above a
+/// finding does not make it new. 16 hex digits.
+std::string fingerprint(std::string_view check_id, std::string_view subject_kind, std::string_view subject_label,
+                        std::string_view file);
+std::string fingerprint(const Result& result);
+
+/// The name a subject is known by: its name, else its id, else its kind.
+std::string_view subject_label(const Subject& s);
 
 }  // namespace drydock::audit

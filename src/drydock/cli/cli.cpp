@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "drydock/audit/policy.hpp"
 #include "drydock/audit/runner.hpp"
 #include "drydock/collect/compose.hpp"
 #include "drydock/collect/engine/client.hpp"
@@ -21,6 +22,7 @@
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/dockerfile.hpp"
 #include "drydock/parse/engine.hpp"
+#include "drydock/parse/policy.hpp"
 #include "drydock/render/render.hpp"
 
 namespace drydock::cli {
@@ -41,8 +43,12 @@ struct HostOptions {
 struct Common {
   std::string format = "text";
   std::string output;
-  std::string fail_on = "high";
+  std::string fail_on;  ///< "" = not given: the policy's, else "high"
   std::vector<std::string> only, skip;
+  std::string config;    ///< --config FILE; else ./.drydock.yaml when it exists
+  std::string baseline;  ///< --baseline FILE: an earlier JSON report
+  model::Policy policy;  ///< loaded before the audit (load_policy)
+  std::vector<model::BaselineFinding> baseline_findings;
   bool quiet = false;
   bool no_color = false;
   bool verbose = false;
@@ -79,8 +85,33 @@ core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Comm
   return client;
 }
 
-/// Renders the report, writes it, and turns it into the exit code.
-int finish(const audit::Report& report, const Common& c) {
+/// Reads --config (or ./.drydock.yaml) and --baseline before anything is audited: a broken
+/// policy is a usage error, not something found after minutes of collection.
+core::Expected<bool> load_policy(Common& c) {
+  std::string path = c.config;
+  std::error_code ec;
+  if (path.empty() && std::filesystem::is_regular_file(".drydock.yaml", ec)) path = ".drydock.yaml";
+  if (!path.empty()) {
+    auto text = collect::read_input(path);
+    if (!text) return core::fail(core::ErrorKind::usage, "cannot read the policy: " + text.error().message, path);
+    DRYDOCK_TRY(policy, parse::policy(*text, path));
+    c.policy = std::move(policy);
+  }
+  if (!c.baseline.empty()) {
+    auto text = collect::read_input(c.baseline);
+    if (!text) return core::fail(core::ErrorKind::usage, "cannot read the baseline: " + text.error().message, c.baseline);
+    DRYDOCK_TRY(findings, parse::baseline_findings(*text, c.baseline));
+    c.baseline_findings = std::move(findings);
+  }
+  return true;
+}
+
+/// Applies the policy and the baseline, renders the report, writes it, and turns it into the
+/// exit code.
+int finish(audit::Report& report, const Common& c) {
+  for (const auto& note : audit::apply_policy(c.policy, report, audit::today_utc()))
+    std::cerr << "drydock: " << note << "\n";
+  if (!c.baseline.empty()) audit::apply_baseline(c.baseline_findings, report);
   std::string body;
   if (c.format == "json") {
     body = render::json(report);
@@ -103,16 +134,19 @@ int finish(const audit::Report& report, const Common& c) {
       return k_exit_usage;
     }
   }
-  if (c.fail_on == "none") return k_exit_ok;
-  return report.has_findings_at_or_above(*core::parse_severity(c.fail_on)) ? k_exit_findings : k_exit_ok;
+  const std::string fail_on = !c.fail_on.empty() ? c.fail_on : !c.policy.fail_on.empty() ? c.policy.fail_on : "high";
+  if (fail_on == "none") return k_exit_ok;
+  return report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
 }
 
 void add_common(CLI::App& cmd, Common& c, bool engine) {
   cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit"}))->capture_default_str();
   cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
-  cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none)")
+  cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none); default: the policy's, else high")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
-      ->capture_default_str();
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a wrapper's default can be overridden
+  cmd.add_option("--config", c.config, "Policy file: accepted findings, severity overrides, fail-on (default ./.drydock.yaml)");
+  cmd.add_option("--baseline", c.baseline, "An earlier JSON report: report only the findings it does not have");
   cmd.add_option("--only", c.only, "Run only these checks (id, CIS number, alias or area)")->delimiter(',');
   cmd.add_option("--skip", c.skip, "Do not run these checks (id, CIS number, alias or area)")->delimiter(',');
   cmd.add_flag("--quiet,-q", c.quiet, "No progress on stderr");
@@ -371,6 +405,7 @@ int run(int argc, char** argv) {
     std::cout << render::catalogue(catalogue_format);
     return k_exit_ok;
   }
+  if (auto loaded = load_policy(common); !loaded) return report_error(loaded.error());
   if (host->parsed()) return cmd_host(common, host_options);
   if (dockerfile->parsed()) return cmd_dockerfile(common, dockerfile_paths);
   if (compose->parsed()) return cmd_compose(common, compose_options);

@@ -161,7 +161,27 @@ std::string json(const audit::Report& report) {
       if (a != 0) out += ", ";
       string(out, c.aliases[a]);
     }
-    out += "]\n    }";
+    out += ']';
+    if (const auto& acc = r.accepted) {
+      // Only on accepted findings: the team's decision, where it was written, and until when.
+      out += ",\n";
+      key(out, in, "accepted");
+      out += "{\n";
+      key(out, "        ", "reason");
+      string(out, acc->reason);
+      out += ",\n";
+      key(out, "        ", "expires");
+      if (acc->expires.empty()) {
+        out += "null";
+      } else {
+        string(out, acc->expires);
+      }
+      out += ",\n";
+      key(out, "        ", "source");
+      string(out, fmt::format("{}:{}", acc->source.file, acc->source.line));
+      out += "\n      }";
+    }
+    out += "\n    }";
     out += i + 1 < report.results.size() ? ",\n" : "\n  ";
   }
   out += "],\n";
@@ -171,9 +191,14 @@ std::string json(const audit::Report& report) {
   for (std::size_t i = 0; i < counts.size(); ++i) {
     key(out, "    ", core::to_string(static_cast<core::Status>(i)));
     out += std::to_string(counts[i]);
-    out += i + 1 < counts.size() ? ",\n" : "\n";
+    out += ",\n";
   }
-  out += "  }\n}\n";
+  key(out, "    ", "accepted");
+  out += std::to_string(report.accepted());
+  out += ",\n";
+  key(out, "    ", "baseline_hidden");
+  out += std::to_string(report.baseline_hidden);
+  out += "\n  }\n}\n";
   return out;
 }
 

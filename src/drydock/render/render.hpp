@@ -22,18 +22,13 @@ std::string json(const audit::Report& report);
 /// manual controls (kind "review"); passes and skips are not alerts and are only counted in
 /// `run.properties.summary`; `error` results become tool execution notifications. A finding with
 /// a location, or about a file, has a physical location; hosts, daemons, containers and images
-/// are logical locations. Every result carries partialFingerprints from fingerprint().
+/// are logical locations. Every result carries partialFingerprints from audit::fingerprint().
 std::string sarif(const audit::Report& report);
 
 /// JUnit XML: a testsuite per check, a testcase per (check, subject); `fail` and `warn` are
 /// failures, `error` an error, `skip` skipped; `pass` and `info` pass with their evidence in
 /// system-out.
 std::string junit(const audit::Report& report);
-
-/// A result's identity across runs: a hash of the check, the subject's kind and name (its id
-/// when it has none) and the file of its location, not the line, so that an edit above a
-/// finding does not make it new. 16 hex digits.
-std::string fingerprint(const audit::Result& result);
 
 /// Grouped by CIS section and check, non-passing subjects listed, a closing summary line.
 std::string text(const audit::Report& report, const TextOptions& options);

@@ -111,11 +111,6 @@ std::string file_uri(std::string_view path) {
 
 bool file_subject(const audit::Subject& s) { return s.kind == "file" || s.kind == "dockerfile"; }
 
-std::string subject_label(const audit::Subject& s) {
-  if (!s.name.empty()) return s.name;
-  return s.id.empty() ? s.kind : s.id;
-}
-
 Json location(const audit::Result& r) {
   const auto& loc = r.finding.location;
   if (loc && !loc->file.empty()) {
@@ -129,36 +124,20 @@ Json location(const audit::Result& r) {
   }
   if (file_subject(r.subject) && !r.subject.name.empty())
     return {{"physicalLocation", {{"artifactLocation", {{"uri", file_uri(r.subject.name)}}}}}};
-  return {{"logicalLocations", Json::array({{{"name", subject_label(r.subject)},
-                                             {"fullyQualifiedName", r.subject.kind + ":" + subject_label(r.subject)},
-                                             {"kind", "resource"}}})}};
+  return {{"logicalLocations",
+           Json::array({{{"name", std::string(audit::subject_label(r.subject))},
+                         {"fullyQualifiedName", r.subject.kind + ":" + std::string(audit::subject_label(r.subject))},
+                         {"kind", "resource"}}})}};
 }
 
 std::string message(const audit::Result& r) {
   const bool in_file = (r.finding.location && !r.finding.location->file.empty()) || file_subject(r.subject);
   if (in_file) return fmt::format("{}: {}", r.check->title, r.finding.evidence);
-  return fmt::format("{} ({} {}): {}", r.check->title, r.subject.kind, subject_label(r.subject), r.finding.evidence);
+  return fmt::format("{} ({} {}): {}", r.check->title, r.subject.kind, std::string(audit::subject_label(r.subject)),
+                     r.finding.evidence);
 }
 
 }  // namespace
-
-std::string fingerprint(const audit::Result& r) {
-  // FNV-1a, 64 bits: stable across platforms and releases, unlike std::hash.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  const auto mix = [&](std::string_view part) {
-    for (char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ULL;
-    }
-    h ^= 0xFF;  // a separator no UTF-8 text contains
-    h *= 0x100000001b3ULL;
-  };
-  mix(r.check->id);
-  mix(r.subject.kind);
-  mix(subject_label(r.subject));
-  mix(r.finding.location ? std::string_view(r.finding.location->file) : std::string_view{});
-  return fmt::format("{:016x}", h);
-}
 
 std::string sarif(const audit::Report& report) {
   Json rules = Json::array();
@@ -184,11 +163,21 @@ std::string sarif(const audit::Report& report) {
                    {"level", std::string(level_for(r))},
                    {"message", {{"text", message(r)}}},
                    {"locations", Json::array({location(r)})},
-                   {"partialFingerprints", {{"drydockFingerprint/v1", fingerprint(r)}}},
+                   {"partialFingerprints", {{"drydockFingerprint/v1", audit::fingerprint(r)}}},
                    {"properties",
                     {{"status", std::string(core::to_string(status))},
                      {"severity", std::string(core::to_string(r.severity()))},
                      {"subject", {{"kind", r.subject.kind}, {"id", r.subject.id}, {"name", r.subject.name}}}}}};
+    if (const auto& acc = r.accepted) {
+      // Accepted in .drydock.yaml: a suppression kept outside the analysed file ("external").
+      result["suppressions"] =
+          Json::array({{{"kind", "external"},
+                        {"justification", acc->expires.empty() ? acc->reason : acc->reason + " (until " + acc->expires + ")"},
+                        {"location",
+                         {{"physicalLocation",
+                           {{"artifactLocation", {{"uri", file_uri(acc->source.file)}}},
+                            {"region", {{"startLine", std::max(acc->source.line, 1)}}}}}}}}});
+    }
     results.push_back(std::move(result));
   }
 

@@ -43,12 +43,13 @@ class Painter {
   bool m_on;
 };
 
-/// The worst status of a check's results decides its mark in the heading.
+/// The worst status of a check's results decides its mark in the heading; an accepted finding
+/// counts as a pass there (it is still listed, marked accepted).
 Status worst(const std::vector<const audit::Result*>& results) {
   static constexpr Status k_order[] = {Status::fail, Status::warn, Status::error, Status::info, Status::pass, Status::skip};
   for (auto s : k_order) {
     for (const auto* r : results) {
-      if (r->finding.status == s) return s;
+      if ((r->accepted ? Status::pass : r->finding.status) == s) return s;
     }
   }
   return Status::skip;
@@ -102,7 +103,7 @@ std::string text(const audit::Report& report, const TextOptions& options) {
           ++it->second;
         continue;
       }
-      finding = finding || s == Status::fail || s == Status::warn;
+      finding = finding || ((s == Status::fail || s == Status::warn) && !r->accepted);
       listed = true;
       std::string where;
       if (const auto& l = r->finding.location) {
@@ -112,8 +113,15 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
                                        ? fmt::format(" [{}]", core::to_string(r->severity()))
                                        : "";
-      out += fmt::format("      {} {} {}{}: {}{}\n", p.status(s), r->subject.kind,
-                         p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name), where, r->finding.evidence, severity);
+      const std::string accepted =
+          r->accepted
+              ? p.faint(fmt::format(" (accepted{}: {})", r->accepted->expires.empty() ? "" : " until " + r->accepted->expires,
+                                    r->accepted->reason))
+              : "";
+      out +=
+          fmt::format("      {} {} {}{}: {}{}{}\n", r->accepted ? p.faint(fmt::format("{:<5}", core::to_string(s))) : p.status(s),
+                      r->subject.kind, p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name), where,
+                      r->finding.evidence, severity, accepted);
     }
     for (const auto& [reason, n] : skip_reasons) {
       out += fmt::format("      {} {}{}\n", p.status(Status::skip), n > 1 ? fmt::format("{} subjects: ", n) : "", reason);
@@ -129,7 +137,7 @@ std::string text(const audit::Report& report, const TextOptions& options) {
   const auto counts = report.summary();
   std::map<Severity, int> by_severity;
   for (const auto& r : report.results) {
-    if (r.finding.status == Status::fail || r.finding.status == Status::warn) ++by_severity[r.severity()];
+    if ((r.finding.status == Status::fail || r.finding.status == Status::warn) && !r.accepted) ++by_severity[r.severity()];
   }
   std::string severities;
   for (auto s : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
@@ -137,9 +145,12 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       severities += fmt::format("{}{} {}", severities.empty() ? "" : ", ", by_severity[s], core::to_string(s));
   }
   auto count = [&](Status s) { return counts.at(static_cast<std::size_t>(s)); };
-  out += fmt::format("\nSummary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}\n", count(Status::fail),
+  std::string decided;
+  if (const auto n = report.accepted(); n > 0) decided += fmt::format("; {} accepted by the policy", n);
+  if (report.baseline_hidden > 0) decided += fmt::format("; {} already in the baseline, not shown", report.baseline_hidden);
+  out += fmt::format("\nSummary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}{}\n", count(Status::fail),
                      count(Status::warn), count(Status::pass), count(Status::info), count(Status::skip), count(Status::error),
-                     severities.empty() ? "" : fmt::format(" (findings: {})", severities));
+                     severities.empty() ? "" : fmt::format(" (findings: {})", severities), decided);
   if (!options.verbose && (count(Status::fail) + count(Status::warn)) > 0) {
     out += "Run with --verbose for the remediation of each finding, or --format json for every detail.\n";
   }

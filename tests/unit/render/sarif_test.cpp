@@ -178,6 +178,26 @@ TEST(RenderSarif, ValidAgainstTheOfficialSchema) {
   EXPECT_NE(output.find("catalogue.sarif: valid against sarif-2.1.0-rtm.5.json"), std::string::npos) << output;
 }
 
+TEST(RenderSarif, AcceptedFindingsAreExternalSuppressions) {
+  auto report = sample();
+  std::size_t i = 0;
+  while (report.results[i].finding.status != core::Status::fail)
+    ++i;
+  report.results[i].accepted = audit::Acceptance{"reviewed by security", "2027-03-31", {".drydock.yaml", 4, 5}};
+  const auto doc = nlohmann::json::parse(sarif(report));
+  std::size_t suppressed = 0;
+  for (const auto& r : doc["runs"][0]["results"]) {
+    if (!r.contains("suppressions")) continue;
+    ++suppressed;
+    EXPECT_EQ(r["suppressions"][0]["kind"], "external");
+    EXPECT_EQ(r["suppressions"][0]["justification"], "reviewed by security (until 2027-03-31)");
+  }
+  EXPECT_EQ(suppressed, 1u);
+  TempFiles tmp;
+  std::string output;
+  EXPECT_EQ(validate({tmp.write("accepted.sarif", sarif(report))}, output), 0) << output;
+}
+
 TEST(RenderSarif, TheValidatorRejectsInvalidSarif) {
   // The validator must be able to fail: the same log with a level SARIF does not have, a
   // region without a start line, a rule without an id.

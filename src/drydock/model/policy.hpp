@@ -1,0 +1,47 @@
+#pragma once
+/// A team's policy for its reports, from `.drydock.yaml`: findings accepted on purpose (with a
+/// reason and an optional expiry), severity overrides, and the default `--fail-on`.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drydock/core/severity.hpp"
+#include "drydock/model/location.hpp"
+
+namespace drydock::model {
+
+/// One accepted finding: results of the checks `check` designates (an id, CIS number, alias or
+/// area, as --only takes) about subjects matching `subject`.
+struct PolicyIgnore {
+  std::string check;
+  std::string subject = "*";  ///< a glob (`*`, `?`, `[...]`) on the subject's name or id
+  std::string reason;         ///< required: why the finding is accepted
+  std::string expires;        ///< "YYYY-MM-DD", "" for never; the ignore lapses after that day
+  Location location;          ///< where in the policy file it was written
+};
+
+/// A severity that replaces a check's own for matching subjects.
+struct PolicySeverity {
+  std::string check;
+  std::string subject = "*";
+  core::Severity severity = core::Severity::medium;
+  Location location;
+};
+
+struct Policy {
+  std::string path;  ///< the file it was read from
+  std::vector<PolicyIgnore> ignores;
+  std::vector<PolicySeverity> severities;
+  std::string fail_on;  ///< "" when the file does not set it; else a severity name or "none"
+};
+
+/// One finding (fail or warn) of an earlier JSON report, as `--baseline` remembers it.
+struct BaselineFinding {
+  std::string check_id;
+  std::string subject_kind;
+  std::string subject_label;  ///< subject.name, else subject.id, else subject.kind
+  std::string file;           ///< location.file, "" when none
+};
+
+}  // namespace drydock::model

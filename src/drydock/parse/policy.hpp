@@ -1,0 +1,35 @@
+#pragma once
+/// `.drydock.yaml`, a team's policy for its reports:
+///
+///     fail-on: medium                     # default --fail-on (a severity or none)
+///     ignore:
+///       - check: runtime.privileged       # id, CIS number, alias or area
+///         subject: ci-runner-*            # glob on the subject's name or id (default *)
+///         reason: the CI runner builds images; reviewed by security 2026-11
+///         expires: 2027-03-31             # optional; the finding comes back after that day
+///     severity:
+///       - check: runtime.memory-limit
+///         subject: "*"
+///         severity: low
+///
+/// Unknown keys, a missing reason, a bad date or severity are errors at file:line, so a typo
+/// never silently accepts or hides anything.
+
+#include <string_view>
+#include <vector>
+
+#include "drydock/core/error.hpp"
+#include "drydock/model/policy.hpp"
+
+namespace drydock::parse {
+
+core::Expected<model::Policy> policy(std::string_view yaml, std::string_view path);
+
+/// The findings (fail and warn results) of a drydock JSON report (`drydock.report/v1`), for
+/// --baseline. Anything else is an error that says what the file is not.
+core::Expected<std::vector<model::BaselineFinding>> baseline_findings(std::string_view json, std::string_view path);
+
+/// True when `text` is a real calendar date written YYYY-MM-DD.
+bool is_iso_date(std::string_view text);
+
+}  // namespace drydock::parse
