@@ -141,6 +141,16 @@ TEST(ComposeCli, InvalidFilesGetDiagnosticsAndExitCodes) {
   EXPECT_EQ(p.code, 3);
   EXPECT_NE(p.err.find("no-such-file.yaml"), std::string::npos) << p.err;
 
+  // A broken extended file: said with its line, and the service is audited all the same.
+  p = compose({"invalid/extends-broken.yaml", "--fail-on", "none", "--only", "runtime.privileged", "--format", "json"});
+  EXPECT_EQ(p.code, 0) << p.err;
+  EXPECT_NE(p.err.find("invalid/broken.yaml:5:1: invalid YAML"), std::string::npos) << p.err;
+  const auto ext = parse_json(p.out);
+  ASSERT_TRUE(ext);
+  std::string status;
+  where(*ext, "runtime.privileged", "app", &status);
+  EXPECT_EQ(status, "pass");
+
   // One good file and one bad: the good one is audited, the bad one said on stderr and in error results.
   p = compose({"project/compose.yaml", "invalid/not-compose.yaml", "--fail-on", "none", "--format", "json"});
   EXPECT_EQ(p.code, 0) << p.err;

@@ -326,13 +326,13 @@ int cmd_compose(const Common& c, const ComposeCliOptions& o) {
   options.environment = collect::process_environment();
   auto project = collect::load_compose(options);
   if (!project) return report_error(project.error());
-  std::size_t fatal_files = 0;
+  std::size_t fatal = 0;
   for (const auto& d : project->diagnostics) {
     const auto& l = d.location;
     std::string where = l.file;
     if (l.line > 0) where += fmt::format(":{}:{}", l.line, l.column);
     std::cerr << "drydock: " << where << ": " << (d.fatal ? "" : "warning: ") << d.message << "\n";
-    if (d.fatal) ++fatal_files;
+    if (d.fatal) ++fatal;
   }
   progress.note(fmt::format("project {}: {} service{} from {}", project->name, project->services.size(),
                             project->services.size() == 1 ? "" : "s", core::join(project->files, ", ")));
@@ -341,8 +341,8 @@ int cmd_compose(const Common& c, const ComposeCliOptions& o) {
   report.command = "compose";
   report.target = core::join(project->files, ", ");
   const int code = finish(report, c);
-  // Nothing could be read: every file failed to load.
-  return fatal_files >= project->files.size() ? k_exit_unreachable : code;
+  // Nothing could be read: no service, and files that failed to load.
+  return project->services.empty() && fatal > 0 ? k_exit_unreachable : code;
 }
 
 }  // namespace

@@ -70,11 +70,17 @@ core::Expected<model::ComposeProject> load_compose(const ComposeOptions& options
   if (files.empty()) return core::fail(core::ErrorKind::usage, "no Compose file named");
 
   parse::ComposeInput input;
-  input.working_dir = files.front() == "-" ? std::string(".") : folder_of(files.front());
+  // Absolute, as compose makes it: a relative bind source must not escape the sensitive-path checks
+  // (`./:/host` in a project under /etc is /etc).
+  std::error_code abs_ec;
+  const std::string folder = files.front() == "-" ? std::string(".") : folder_of(files.front());
+  const auto absolute = std::filesystem::absolute(folder, abs_ec).lexically_normal().string();
+  input.working_dir = abs_ec ? folder : absolute;
+  if (input.working_dir.size() > 1 && input.working_dir.back() == '/') input.working_dir.pop_back();
   input.read = [](const std::string& path) { return read_input(path, k_max_compose_file); };
 
   // Variables: the env file first, the process environment over it.
-  const std::string env_path = options.env_file.empty() ? input.working_dir + "/.env" : options.env_file;
+  const std::string env_path = options.env_file.empty() ? folder + "/.env" : options.env_file;
   std::vector<model::ComposeDiagnostic> env_diagnostics;
   std::error_code ec;
   if (!options.env_file.empty() || std::filesystem::is_regular_file(env_path, ec)) {

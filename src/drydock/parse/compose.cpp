@@ -472,13 +472,12 @@ struct ServiceBuilder {
     if (const Node* h = item.find("host_ip"); h != nullptr && h->is_scalar()) ip = h->value;
     std::string proto = "tcp";
     if (const Node* p = item.find("protocol"); p != nullptr && p->is_scalar() && !p->value.empty()) proto = p->value;
-    const auto t = port_range(target->value);
-    const auto h = published.empty() ? std::optional<std::pair<long, long>>{} : port_range(published);
-    if (h && h->first != h->second) {
-      add_port(item, ip, published, std::to_string(t->first), proto);  // a host range for one port
-    } else {
-      add_port(item, ip, published, std::to_string(t->first), proto);
+    if (!published.empty() && !port_range(published)) {
+      cx.diag(item.at, fmt::format("invalid published port \"{}\"", published));
+      return;
     }
+    // A published range for one target stays one binding, as the engine keeps it.
+    add_port(item, ip, published, std::to_string(port_range(target->value)->first), proto);
   }
 
   bool is_named_volume(const std::string& source) {
