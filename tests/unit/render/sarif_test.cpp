@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,22 +16,10 @@ namespace {
 using core::Severity;
 using core::Status;
 using fixture::expect_golden;
+using fixture::run_shell;
 using fixture::sample;
 
 const std::string k_tools = std::string(DRYDOCK_TEST_DATA) + "/../tools/sarif";
-
-/// Runs a shell command; its exit status, its output (stdout and stderr) in `output`.
-int run(const std::string& command, std::string& output) {
-  output.clear();
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return -1;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-    output.append(buf, n);
-  const int status = ::pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /// A file in a fresh temporary directory, removed with it.
 class TempFiles {
@@ -56,14 +43,14 @@ class TempFiles {
 /// The official validator (tests/tools/sarif): installs it when needed, then validates.
 int validate(const std::vector<std::string>& files, std::string& output) {
   std::string install_output;
-  if (run("sh " + k_tools + "/install.sh", install_output) != 0) {
+  if (run_shell("sh " + k_tools + "/install.sh", install_output) != 0) {
     output = "install.sh failed: " + install_output;
     return -1;
   }
   std::string command = "node " + k_tools + "/validate.js";
   for (const auto& f : files)
     command += " '" + f + "'";
-  return run(command, output);
+  return run_shell(command, output);
 }
 
 /// One result for every check of the catalogue, every status, kind of subject and location,
