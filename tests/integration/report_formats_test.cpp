@@ -53,8 +53,11 @@ TEST(ReportFormats, HostSarifIsValid) {
   expect_valid_sarif(file);
   const auto doc = parse_file(file);
   bool logical = false;
-  for (const auto& r : doc["runs"][0]["results"])
+  for (const auto& r : doc["runs"][0]["results"]) {
     logical = logical || r["locations"][0].contains("logicalLocations");
+    // Code scanning rejects a whole log when one result lacks a physical location.
+    EXPECT_TRUE(r["locations"][0]["physicalLocation"]["artifactLocation"].contains("uri")) << r.dump();
+  }
   EXPECT_TRUE(logical) << "a host audit has findings about the host, its daemon or its containers";
   fs::remove(file);
 }

@@ -75,8 +75,9 @@ audit::Report whole_catalogue() {
                          i % 5 == 0 ? std::optional<Severity>(Severity::low) : std::nullopt, locations[i % locations.size()]}});
     ++i;
   }
-  // A Dockerfile finding without a line still points at its file.
+  // A Dockerfile finding without a line still points at its file; a container's at no file.
   r.results.push_back({&checks::catalogue().front(), subjects[4], checks::Finding{Status::fail, "e", {}, {}}});
+  r.results.push_back({&checks::catalogue().front(), subjects[0], checks::Finding{Status::warn, "e", {}, {}}});
   return r;
 }
 
@@ -109,7 +110,10 @@ TEST(RenderSarif, ResultsLevelsAndLocations) {
   EXPECT_EQ(results[0]["ruleId"], "image.user-root");
   EXPECT_EQ(results[0]["ruleIndex"], 0);
   EXPECT_EQ(results[0]["level"], "warning");  // medium
-  EXPECT_EQ(results[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "image:busybox:1");
+  EXPECT_EQ(results[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "image/busybox:1");
+  // Code scanning wants a physical location on every result: engine objects get a pseudo-file.
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "image/busybox%3A1");
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "DOCKER");
   EXPECT_EQ(results[1]["level"], "error");  // critical
   EXPECT_EQ(results[1]["message"]["text"], "Container runs privileged (container web): HostConfig.Privileged=true");
   const auto& mount = results[2];
@@ -139,17 +143,26 @@ TEST(RenderSarif, FingerprintIgnoresLinesButNotSubjects) {
   EXPECT_NE(fingerprint(r.results[1]), fingerprint(r.results[3]));  // same container, another check
 }
 
-TEST(RenderSarif, FilePathsBecomeUriReferences) {
+TEST(RenderSarif, EveryResultHasAPhysicalLocation) {
   const auto doc = nlohmann::json::parse(sarif(whole_catalogue()));
+  const auto& run = doc["runs"][0];
   std::set<std::string> uris;
-  for (const auto& r : doc["runs"][0]["results"]) {
-    const auto& loc = r["locations"][0];
-    if (loc.contains("physicalLocation")) uris.insert(loc["physicalLocation"]["artifactLocation"]["uri"]);
+  ASSERT_FALSE(run["results"].empty());
+  for (const auto& r : run["results"]) {
+    ASSERT_EQ(r["locations"].size(), 1U);
+    const auto& artifact = r["locations"][0]["physicalLocation"]["artifactLocation"];
+    ASSERT_TRUE(artifact.contains("uri")) << r.dump();
+    const auto base = artifact.value("uriBaseId", std::string());
+    EXPECT_TRUE(base.empty() || run["originalUriBaseIds"].contains(base)) << base;
+    uris.insert((base.empty() ? "" : base + ":") + artifact["uri"].get<std::string>());
   }
-  EXPECT_TRUE(uris.contains("compose%20dir/compose.yaml"));
-  EXPECT_TRUE(uris.contains("file:///etc/docker/daemon.json"));
+  EXPECT_TRUE(uris.contains("compose%20dir/compose.yaml"));       // relative to the repository
+  EXPECT_TRUE(uris.contains("HOSTROOT:etc/docker/daemon.json"));  // a file of the host
   EXPECT_TRUE(uris.contains("Dockerfile"));
   EXPECT_TRUE(uris.contains("ctx/Dockerfile"));  // a dockerfile subject without a location
+  EXPECT_TRUE(uris.contains("DOCKER:container/web"));
+  EXPECT_TRUE(uris.contains("DOCKER:host/host"));  // a subject without name or id
+  EXPECT_EQ(run["originalUriBaseIds"]["HOSTROOT"]["uri"], "file:///");
 }
 
 TEST(RenderSarif, ValidAgainstTheOfficialSchema) {
