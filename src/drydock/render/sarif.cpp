@@ -45,7 +45,9 @@ std::string_view level_for(const audit::Result& r) {
     case Status::warn:
       return r.severity() >= Severity::medium ? "warning" : "note";
     default:
-      return "note";
+      // A manual control's evidence is for review (kind "review"); SARIF wants level "none"
+      // on any result that is not a failure.
+      return "none";
   }
 }
 

@@ -131,6 +131,17 @@ TEST(RenderSarif, ResultsLevelsAndLocations) {
     EXPECT_EQ(r["partialFingerprints"]["drydockFingerprint/v1"].get<std::string>().size(), 16U);
 }
 
+TEST(RenderSarif, ManualControlsAreForReview) {
+  auto r = sample();
+  r.results[2].finding.status = Status::info;  // the db container's privileged check
+  const auto doc = nlohmann::json::parse(sarif(r));
+  const auto& results = doc["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 4U);
+  EXPECT_EQ(results[2]["kind"], "review");
+  EXPECT_EQ(results[2]["level"], "none");
+  EXPECT_EQ(results[1]["kind"], "fail");
+}
+
 TEST(RenderSarif, FingerprintIgnoresLinesButNotSubjects) {
   auto r = sample();
   const auto before = fingerprint(r.results[3]);
