@@ -49,6 +49,7 @@ void check(const drydock::core::Expected<std::vector<drydock::model::Package>>& 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
+  (void)drydock::parse::package_file_kind(bytes);
   switch (data[0] % 5) {
     case 0:
       check(drydock::parse::parse_dpkg_status(bytes, "status"));

@@ -144,6 +144,23 @@ Status finish_dpkg(const DpkgStanza& s, std::string_view db_path, std::vector<mo
 
 }  // namespace
 
+PackageFile package_file_kind(std::string_view path) {
+  while (path.starts_with('/') || path.starts_with("./"))
+    path.remove_prefix(path.starts_with('/') ? 1 : 2);
+  if (path == "var/lib/dpkg/status") return PackageFile::dpkg_status;
+  static constexpr std::string_view status_d = "var/lib/dpkg/status.d/";
+  if (path.starts_with(status_d)) {
+    const auto name = path.substr(status_d.size());
+    // distroless keeps each package's file list beside its stanza, as NAME.md5sums.
+    if (!name.empty() && name.find('/') == std::string_view::npos && !name.ends_with(".md5sums")) return PackageFile::dpkg_status;
+    return PackageFile::none;
+  }
+  if (path == "lib/apk/db/installed") return PackageFile::apk_installed;
+  if (path == "var/lib/rpm/rpmdb.sqlite" || path == "usr/lib/sysimage/rpm/rpmdb.sqlite") return PackageFile::rpm_sqlite;
+  if (path == "etc/os-release" || path == "usr/lib/os-release") return PackageFile::os_release;
+  return PackageFile::none;
+}
+
 core::Expected<std::vector<model::Package>> parse_dpkg_status(std::string_view text, std::string_view db_path) {
   core::Error err;
   if (!size_ok(text, db_path, err)) return tl::unexpected(err);

@@ -19,10 +19,13 @@ std::string json(const audit::Report& report);
 /// SARIF 2.1.0 for GitHub code scanning: one run whose `tool.driver.rules` are the checks of
 /// the report (descriptions, help with the remediation, `security-severity`, tags). Results are
 /// the findings a person must act on: `fail` and `warn` (kind "fail"), and `info`, the CIS
-/// manual controls (kind "review"); passes and skips are not alerts and are only counted in
-/// `run.properties.summary`; `error` results become tool execution notifications. A finding with
-/// a location, or about a file, has a physical location; hosts, daemons, containers and images
-/// are logical locations. Every result carries partialFingerprints from audit::fingerprint().
+/// manual controls (kind "review", level "none"); passes and skips are not alerts and are only counted in
+/// `run.properties.summary`; `error` results become tool execution notifications. Every result
+/// has a physical location, as code scanning requires: its file and line when it has one
+/// (relative paths as given; absolute host paths under the HOSTROOT base, file:///), else a
+/// "KIND/NAME" artifact under the DOCKER base for hosts, daemons, containers and images, which
+/// are also named as logical locations. Every result carries partialFingerprints from
+/// audit::fingerprint().
 std::string sarif(const audit::Report& report);
 
 /// JUnit XML: a testsuite per check, a testcase per (check, subject); `fail` and `warn` are

@@ -45,7 +45,9 @@ std::string_view level_for(const audit::Result& r) {
     case Status::warn:
       return r.severity() >= Severity::medium ? "warning" : "note";
     default:
-      return "note";
+      // A manual control's evidence is for review (kind "review"); SARIF wants level "none"
+      // on any result that is not a failure.
+      return "none";
   }
 }
 
@@ -91,13 +93,13 @@ Json rule(const checks::Check& c) {
           {"properties", std::move(properties)}};
 }
 
-/// A path as a URI reference: relative paths stay relative (to the repository, for code
-/// scanning), absolute ones become file:// URIs; bytes outside RFC 3986's unreserved set
-/// and '/' are percent-encoded.
-std::string file_uri(std::string_view path) {
-  while (path.starts_with("./"))
-    path.remove_prefix(2);
-  std::string out = path.starts_with('/') ? "file://" : "";
+/// uriBaseIds of the artifacts that are not files of the repository being scanned.
+constexpr std::string_view k_host_root = "HOSTROOT";
+constexpr std::string_view k_engine_objects = "DOCKER";
+
+/// Percent-encodes the bytes outside RFC 3986's unreserved set and '/'.
+std::string uri_path(std::string_view path) {
+  std::string out;
   for (char ch : path) {
     const auto c = static_cast<unsigned char>(ch);
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
@@ -109,12 +111,28 @@ std::string file_uri(std::string_view path) {
   return out;
 }
 
+/// A file as an artifactLocation. Relative paths (a Dockerfile, a Compose file) stay relative:
+/// code scanning resolves them against the repository. Absolute paths of the audited host are
+/// made relative to the HOSTROOT base (file:///): code scanning rejects a file whose absolute
+/// URI does not lie under the checkout it was given.
+Json file_artifact(std::string_view path) {
+  while (path.starts_with("./"))
+    path.remove_prefix(2);
+  if (!path.starts_with('/')) return {{"uri", uri_path(path)}};
+  while (path.starts_with('/'))
+    path.remove_prefix(1);
+  return {{"uri", uri_path(path)}, {"uriBaseId", std::string(k_host_root)}};
+}
+
 bool file_subject(const audit::Subject& s) { return s.kind == "file" || s.kind == "dockerfile"; }
 
+/// Where a result is. Code scanning rejects a whole log when one result lacks a physical
+/// location, so engine objects (host, daemon, containers, images) get one too: the artifact
+/// "KIND/NAME" under the DOCKER base, which is no file; they are named as logical locations.
 Json location(const audit::Result& r) {
   const auto& loc = r.finding.location;
   if (loc && !loc->file.empty()) {
-    Json physical = {{"artifactLocation", {{"uri", file_uri(loc->file)}}}};
+    Json physical = {{"artifactLocation", file_artifact(loc->file)}};
     if (loc->line > 0) {
       Json region = {{"startLine", loc->line}};
       if (loc->column > 0) region["startColumn"] = loc->column;
@@ -123,11 +141,13 @@ Json location(const audit::Result& r) {
     return {{"physicalLocation", std::move(physical)}};
   }
   if (file_subject(r.subject) && !r.subject.name.empty())
-    return {{"physicalLocation", {{"artifactLocation", {{"uri", file_uri(r.subject.name)}}}}}};
-  return {{"logicalLocations",
-           Json::array({{{"name", std::string(audit::subject_label(r.subject))},
-                         {"fullyQualifiedName", r.subject.kind + ":" + std::string(audit::subject_label(r.subject))},
-                         {"kind", "resource"}}})}};
+    return {{"physicalLocation", {{"artifactLocation", file_artifact(r.subject.name)}}}};
+  const auto label = std::string(audit::subject_label(r.subject));
+  return {
+      {"physicalLocation",
+       {{"artifactLocation", {{"uri", uri_path(r.subject.kind + "/" + label)}, {"uriBaseId", std::string(k_engine_objects)}}}}},
+      {"logicalLocations",
+       Json::array({{{"name", label}, {"fullyQualifiedName", r.subject.kind + "/" + label}, {"kind", "resource"}}})}};
 }
 
 std::string message(const audit::Result& r) {
@@ -175,7 +195,7 @@ std::string sarif(const audit::Report& report) {
                         {"justification", acc->expires.empty() ? acc->reason : acc->reason + " (until " + acc->expires + ")"},
                         {"location",
                          {{"physicalLocation",
-                           {{"artifactLocation", {{"uri", file_uri(acc->source.file)}}},
+                           {{"artifactLocation", file_artifact(acc->source.file)},
                             {"region", {{"startLine", std::max(acc->source.line, 1)}}}}}}}}});
     }
     results.push_back(std::move(result));
@@ -188,22 +208,28 @@ std::string sarif(const audit::Report& report) {
   Json invocation = {{"executionSuccessful", true}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
 
-  const Json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                    {"version", "2.1.0"},
-                    {"runs", Json::array({{{"tool",
-                                            {{"driver",
-                                              {{"name", "drydock"},
-                                               {"version", DRYDOCK_VERSION},
-                                               {"semanticVersion", DRYDOCK_VERSION},
-                                               {"rules", std::move(rules)}}}}},
-                                           {"automationDetails", {{"id", "drydock/" + report.command + "/"}}},
-                                           {"invocations", Json::array({std::move(invocation)})},
-                                           {"results", std::move(results)},
-                                           {"properties",
-                                            {{"command", report.command},
-                                             {"target", report.target},
-                                             {"benchmark", "cis-docker-1.6.0"},
-                                             {"summary", std::move(summary)}}}}})}};
+  const Json log = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs",
+       Json::array(
+           {{{"tool",
+              {{"driver",
+                {{"name", "drydock"},
+                 {"version", DRYDOCK_VERSION},
+                 {"semanticVersion", DRYDOCK_VERSION},
+                 {"rules", std::move(rules)}}}}},
+             {"automationDetails", {{"id", "drydock/" + report.command + "/"}}},
+             {"originalUriBaseIds",
+              {{k_host_root, {{"uri", "file:///"}, {"description", {{"text", "The root of the audited host"}}}}},
+               {k_engine_objects, {{"description", {{"text", "Objects of the audited Docker engine (KIND/NAME), not files"}}}}}}},
+             {"invocations", Json::array({std::move(invocation)})},
+             {"results", std::move(results)},
+             {"properties",
+              {{"command", report.command},
+               {"target", report.target},
+               {"benchmark", "cis-docker-1.6.0"},
+               {"summary", std::move(summary)}}}}})}};
   // Evidence copied from hostile input may hold bytes that are not UTF-8: replaced, never thrown.
   return log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

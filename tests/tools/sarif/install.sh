@@ -6,6 +6,9 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
+# Test processes may run in parallel: one installs, the others wait for it.
+exec 9>"$here/.install.lock"
+flock 9
 
 if [ ! -f node_modules/.drydock-installed ] || [ package-lock.json -nt node_modules/.drydock-installed ]; then
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2

@@ -56,6 +56,27 @@ std::vector<std::string> describe_all(const std::vector<model::Package>& package
   return out;
 }
 
+// ---- which file is which ----
+
+TEST(PackageFileKind, ByPath) {
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status"), PackageFile::dpkg_status);
+  EXPECT_EQ(package_file_kind("/var/lib/dpkg/status"), PackageFile::dpkg_status);
+  EXPECT_EQ(package_file_kind("./var/lib/dpkg/status.d/libssl1.1"), PackageFile::dpkg_status);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/libc6.md5sums"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/x/y"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status-old"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/available"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("/lib/apk/db/installed"), PackageFile::apk_installed);
+  EXPECT_EQ(package_file_kind("var/lib/rpm/rpmdb.sqlite"), PackageFile::rpm_sqlite);
+  EXPECT_EQ(package_file_kind("/usr/lib/sysimage/rpm/rpmdb.sqlite"), PackageFile::rpm_sqlite);
+  EXPECT_EQ(package_file_kind("var/lib/rpm/rpmdb.sqlite-wal"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("etc/os-release"), PackageFile::os_release);
+  EXPECT_EQ(package_file_kind("/usr/lib/os-release"), PackageFile::os_release);
+  EXPECT_EQ(package_file_kind("home/u/etc/os-release"), PackageFile::none);
+  EXPECT_EQ(package_file_kind(""), PackageFile::none);
+}
+
 // ---- dpkg ----
 
 TEST(DpkgStatus, ThisMachinesWholeDatabaseMatchesDpkgQuery) {

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -17,22 +16,10 @@ namespace {
 using core::Severity;
 using core::Status;
 using fixture::expect_golden;
+using fixture::run_shell;
 using fixture::sample;
 
 const std::string k_tools = std::string(DRYDOCK_TEST_DATA) + "/../tools/sarif";
-
-/// Runs a shell command; its exit status, its output (stdout and stderr) in `output`.
-int run(const std::string& command, std::string& output) {
-  output.clear();
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return -1;
-  char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
-    output.append(buf, n);
-  const int status = ::pclose(p);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /// A file in a fresh temporary directory, removed with it.
 class TempFiles {
@@ -56,14 +43,14 @@ class TempFiles {
 /// The official validator (tests/tools/sarif): installs it when needed, then validates.
 int validate(const std::vector<std::string>& files, std::string& output) {
   std::string install_output;
-  if (run("sh " + k_tools + "/install.sh", install_output) != 0) {
+  if (run_shell("sh " + k_tools + "/install.sh", install_output) != 0) {
     output = "install.sh failed: " + install_output;
     return -1;
   }
   std::string command = "node " + k_tools + "/validate.js";
   for (const auto& f : files)
     command += " '" + f + "'";
-  return run(command, output);
+  return run_shell(command, output);
 }
 
 /// One result for every check of the catalogue, every status, kind of subject and location,
@@ -88,8 +75,9 @@ audit::Report whole_catalogue() {
                          i % 5 == 0 ? std::optional<Severity>(Severity::low) : std::nullopt, locations[i % locations.size()]}});
     ++i;
   }
-  // A Dockerfile finding without a line still points at its file.
+  // A Dockerfile finding without a line still points at its file; a container's at no file.
   r.results.push_back({&checks::catalogue().front(), subjects[4], checks::Finding{Status::fail, "e", {}, {}}});
+  r.results.push_back({&checks::catalogue().front(), subjects[0], checks::Finding{Status::warn, "e", {}, {}}});
   return r;
 }
 
@@ -122,7 +110,10 @@ TEST(RenderSarif, ResultsLevelsAndLocations) {
   EXPECT_EQ(results[0]["ruleId"], "image.user-root");
   EXPECT_EQ(results[0]["ruleIndex"], 0);
   EXPECT_EQ(results[0]["level"], "warning");  // medium
-  EXPECT_EQ(results[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "image:busybox:1");
+  EXPECT_EQ(results[0]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "image/busybox:1");
+  // Code scanning wants a physical location on every result: engine objects get a pseudo-file.
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "image/busybox%3A1");
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"], "DOCKER");
   EXPECT_EQ(results[1]["level"], "error");  // critical
   EXPECT_EQ(results[1]["message"]["text"], "Container runs privileged (container web): HostConfig.Privileged=true");
   const auto& mount = results[2];
@@ -140,6 +131,17 @@ TEST(RenderSarif, ResultsLevelsAndLocations) {
     EXPECT_EQ(r["partialFingerprints"]["drydockFingerprint/v1"].get<std::string>().size(), 16U);
 }
 
+TEST(RenderSarif, ManualControlsAreForReview) {
+  auto r = sample();
+  r.results[2].finding.status = Status::info;  // the db container's privileged check
+  const auto doc = nlohmann::json::parse(sarif(r));
+  const auto& results = doc["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 4U);
+  EXPECT_EQ(results[2]["kind"], "review");
+  EXPECT_EQ(results[2]["level"], "none");
+  EXPECT_EQ(results[1]["kind"], "fail");
+}
+
 TEST(RenderSarif, FingerprintIgnoresLinesButNotSubjects) {
   auto r = sample();
   const auto before = fingerprint(r.results[3]);
@@ -152,17 +154,26 @@ TEST(RenderSarif, FingerprintIgnoresLinesButNotSubjects) {
   EXPECT_NE(fingerprint(r.results[1]), fingerprint(r.results[3]));  // same container, another check
 }
 
-TEST(RenderSarif, FilePathsBecomeUriReferences) {
+TEST(RenderSarif, EveryResultHasAPhysicalLocation) {
   const auto doc = nlohmann::json::parse(sarif(whole_catalogue()));
+  const auto& run = doc["runs"][0];
   std::set<std::string> uris;
-  for (const auto& r : doc["runs"][0]["results"]) {
-    const auto& loc = r["locations"][0];
-    if (loc.contains("physicalLocation")) uris.insert(loc["physicalLocation"]["artifactLocation"]["uri"]);
+  ASSERT_FALSE(run["results"].empty());
+  for (const auto& r : run["results"]) {
+    ASSERT_EQ(r["locations"].size(), 1U);
+    const auto& artifact = r["locations"][0]["physicalLocation"]["artifactLocation"];
+    ASSERT_TRUE(artifact.contains("uri")) << r.dump();
+    const auto base = artifact.value("uriBaseId", std::string());
+    EXPECT_TRUE(base.empty() || run["originalUriBaseIds"].contains(base)) << base;
+    uris.insert((base.empty() ? "" : base + ":") + artifact["uri"].get<std::string>());
   }
-  EXPECT_TRUE(uris.contains("compose%20dir/compose.yaml"));
-  EXPECT_TRUE(uris.contains("file:///etc/docker/daemon.json"));
+  EXPECT_TRUE(uris.contains("compose%20dir/compose.yaml"));       // relative to the repository
+  EXPECT_TRUE(uris.contains("HOSTROOT:etc/docker/daemon.json"));  // a file of the host
   EXPECT_TRUE(uris.contains("Dockerfile"));
   EXPECT_TRUE(uris.contains("ctx/Dockerfile"));  // a dockerfile subject without a location
+  EXPECT_TRUE(uris.contains("DOCKER:container/web"));
+  EXPECT_TRUE(uris.contains("DOCKER:host/host"));  // a subject without name or id
+  EXPECT_EQ(run["originalUriBaseIds"]["HOSTROOT"]["uri"], "file:///");
 }
 
 TEST(RenderSarif, ValidAgainstTheOfficialSchema) {

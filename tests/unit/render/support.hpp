@@ -3,7 +3,9 @@
 // golden-file comparison.
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -78,6 +80,20 @@ inline void expect_golden(const std::string& name, const std::string& actual) {
   const std::string path = std::string(DRYDOCK_GOLDEN) + "/" + name;
   if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << actual;
   EXPECT_EQ(actual, read_file(path)) << "golden file " << path;
+}
+
+/// Runs a shell command: its exit status (-1 when it did not exit), its stdout and stderr in
+/// `output`. The render tests hand their output to outside validators with it.
+inline int run_shell(const std::string& command, std::string& output) {
+  output.clear();
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+    output.append(buf, n);
+  const int status = ::pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace drydock::render::fixture
