@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -50,7 +51,7 @@ core::Expected<Statement> prepare(sqlite3* db, const std::string& path, std::str
   return Statement(stmt, finalize);
 }
 
-void bind(sqlite3_stmt* s, int index, std::string_view text) {
+void bind_text(sqlite3_stmt* s, int index, std::string_view text) {
   sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
@@ -153,8 +154,8 @@ class Importer {
       kind = k;
     }
     const auto absolute = fs::absolute(given, ec);
-    bind(m_source.get(), 1, ec ? given : absolute.lexically_normal().string());
-    bind(m_source.get(), 2, kind);
+    bind_text(m_source.get(), 1, ec ? given : absolute.lexically_normal().string());
+    bind_text(m_source.get(), 2, kind);
     sqlite3_bind_int64(m_source.get(), 3, now());
     sqlite3_bind_int64(m_source.get(), 4, static_cast<std::int64_t>(m_stats.advisories - before));
     if (!run(m_source.get())) return tl::unexpected(db_error(m_db, m_path, "cannot record the source"));
@@ -205,8 +206,8 @@ class Importer {
       const std::string prefix = fmt::format("secdb:{}/{}/", parsed->distroversion, parsed->reponame);
       // The file replaces what its previous import gave: fixes Alpine dropped disappear too.
       for (auto* s : {m_clear_prefix.get(), m_remove_prefix.get()}) {
-        bind(s, 1, prefix);
-        bind(s, 2, prefix + "\x7f");
+        bind_text(s, 1, prefix);
+        bind_text(s, 2, prefix + "\x7f");
         if (!run(s)) return tl::unexpected(db_error(m_db, m_path, "cannot replace a secdb file"));
       }
       for (const auto& a : parsed->advisories) {
@@ -275,7 +276,7 @@ class Importer {
   }
 
   core::Expected<void> store(const std::string& key, const model::Advisory& a) {
-    bind(m_find.get(), 1, key);
+    bind_text(m_find.get(), 1, key);
     std::optional<std::int64_t> existing;
     if (sqlite3_step(m_find.get()) == SQLITE_ROW) existing = sqlite3_column_int64(m_find.get(), 0);
     sqlite3_reset(m_find.get());
@@ -295,12 +296,12 @@ class Importer {
     if (existing) {
       sqlite3_bind_int64(s, 1, *existing);
     } else {
-      bind(s, 1, key);
+      bind_text(s, 1, key);
     }
-    bind(s, 2, a.id);
-    bind(s, 3, core::join(a.aliases, "\n"));
-    bind(s, 4, a.modified);
-    bind(s, 5, a.summary);
+    bind_text(s, 2, a.id);
+    bind_text(s, 3, core::join(a.aliases, "\n"));
+    bind_text(s, 4, a.modified);
+    bind_text(s, 5, a.summary);
     if (!run(s)) return tl::unexpected(db_error(m_db, m_path, "cannot store an advisory"));
     const std::int64_t rowid = existing ? *existing : sqlite3_last_insert_rowid(m_db);
     for (const auto& affected : a.affected) {
@@ -311,9 +312,9 @@ class Importer {
       }
       const auto assessed = assess(a, affected);
       sqlite3_bind_int64(m_add.get(), 1, rowid);
-      bind(m_add.get(), 2, affected.ecosystem);
-      bind(m_add.get(), 3, affected.package);
-      bind(m_add.get(), 4, encode_affected(ranges, affected.versions));
+      bind_text(m_add.get(), 2, affected.ecosystem);
+      bind_text(m_add.get(), 3, affected.package);
+      bind_text(m_add.get(), 4, encode_affected(ranges, affected.versions));
       if (assessed.severity) sqlite3_bind_int(m_add.get(), 5, static_cast<int>(*assessed.severity));
       if (assessed.score) sqlite3_bind_double(m_add.get(), 6, *assessed.score);
       if (!run(m_add.get())) return tl::unexpected(db_error(m_db, m_path, "cannot store an affected package"));
@@ -468,8 +469,8 @@ core::Expected<std::vector<StoredAffected>> Database::affected(std::string_view 
     m_lookup.reset(stmt.release());
   }
   sqlite3_stmt* s = m_lookup.get();
-  bind(s, 1, ecosystem);
-  bind(s, 2, package);
+  bind_text(s, 1, ecosystem);
+  bind_text(s, 2, package);
   std::vector<StoredAffected> out;
   int rc = 0;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -524,6 +525,47 @@ core::Expected<DatabaseInfo> Database::info() const {
     out.sources.push_back(SourceInfo{std::string(column(sources.get(), 0)), std::string(column(sources.get(), 1)),
                                      sqlite3_column_int64(sources.get(), 2), sqlite3_column_int64(sources.get(), 3)});
   }
+  return out;
+}
+
+namespace {
+
+std::string when(std::int64_t t, std::int64_t now) {
+  if (t <= 0) return "never";
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  std::array<char, 32> buf{};
+  std::strftime(buf.data(), buf.size(), "%Y-%m-%d %H:%M:%S UTC", &tm);
+  const auto days = (now - t) / 86400;
+  return fmt::format("{} ({})", buf.data(), days <= 0 ? std::string("today") : fmt::format("{} days ago", days));
+}
+
+}  // namespace
+
+std::string describe(const DatabaseInfo& info, std::int64_t now) {
+  std::string out = fmt::format("database:   {}\nschema:     {}\ncreated:    {}\nupdated:    {}\n", info.path, info.schema,
+                                when(info.created_at, now), when(info.updated_at, now));
+  out += fmt::format("advisories: {}{}\n", info.advisories,
+                     info.newest_modified.empty() ? std::string() : " (newest modified " + info.newest_modified + ")");
+  out += "per ecosystem:\n";
+  if (info.per_ecosystem.empty()) out += "  (none)\n";
+  for (const auto& [name, count] : info.per_ecosystem) out += fmt::format("  {:<40} {:>8}\n", name, count);
+  out += "sources:\n";
+  if (info.sources.empty()) out += "  (none)\n";
+  for (const auto& s : info.sources) {
+    out += fmt::format("  {} [{}] {} advisories, imported {}\n", s.path, s.kind, s.advisories, when(s.imported_at, now));
+  }
+  return out;
+}
+
+std::string describe(const ImportStats& stats, const std::string& path) {
+  std::string out = fmt::format("imported {} advisories from {} documents into {}", stats.advisories, stats.files, path);
+  if (stats.withdrawn > 0) out += fmt::format("; {} withdrawn advisories not kept", stats.withdrawn);
+  if (stats.rejected > 0) out += fmt::format("; {} documents rejected", stats.rejected);
+  out += "\n";
+  for (const auto& w : stats.warnings) out += "  rejected: " + w + "\n";
+  if (stats.rejected > stats.warnings.size()) out += fmt::format("  ... and {} more\n", stats.rejected - stats.warnings.size());
   return out;
 }
 

@@ -112,4 +112,11 @@ std::string encode_affected(const std::vector<model::AffectedRange>& ranges, con
 /// The inverse of encode_affected; false when the text is not in that form.
 bool decode_affected(std::string_view text, std::vector<model::AffectedRange>& ranges, std::vector<std::string>& versions);
 
+/// `drydock db info` as text: path, schema, when created and updated (with the age in days
+/// relative to `now`), the newest advisory, counts per ecosystem and the sources.
+std::string describe(const DatabaseInfo& info, std::int64_t now);
+
+/// What an import did, as the lines `drydock db import` prints.
+std::string describe(const ImportStats& stats, const std::string& path);
+
 }  // namespace drydock::vuln
