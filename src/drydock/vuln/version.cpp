@@ -81,129 +81,125 @@ int compare_numbers(std::string_view a, std::string_view b) {
 
 // ---- apk --------------------------------------------------------------------------------
 
-/// apk-tools' token kinds, in its order: the comparison of two versions that agree up to
-/// where one continues depends on which kind comes next.
-enum Token : int {
-  k_invalid = -1,
-  k_digit_or_zero = 0,
-  k_digit,
-  k_letter,
-  k_suffix,
-  k_suffix_no,
-  k_revision_no,
-  k_end,
-};
+/// The parts of an apk version, in the order apk-tools gives them: where two versions agree up
+/// to the point where one goes on, the kind of what follows decides.
+enum class ApkKind { initial_digit, digit, letter, suffix, suffix_no, commit_hash, revision_no, end, invalid };
 
+/// Suffix ranks: pre-release suffixes below the bare version (k_no_suffix), the others above.
+constexpr int k_no_suffix = 5;
+
+int apk_suffix_rank(std::string_view word) {
+  static constexpr std::array<std::string_view, 10> k_names = {"alpha", "beta", "pre", "rc", "",
+                                                               "cvs",   "svn",  "git", "hg", "p"};
+  for (std::size_t i = 0; i < k_names.size(); ++i) {
+    if (i + 1 != k_no_suffix && word == k_names[i]) return static_cast<int>(i) + 1;
+  }
+  return 0;
+}
+
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+/// Reads an apk version one part at a time.
 class ApkReader {
  public:
-  explicit ApkReader(std::string_view v) : m_v(v) {}
-  Token type = k_digit;
+  explicit ApkReader(std::string_view v) : m_rest(v) { digits(); }
 
-  /// Reads the value of the token of kind `type` and advances to the next token's kind.
-  std::int64_t get() {
-    if (m_v.empty()) {
-      type = k_end;
-      return 0;
+  ApkKind kind = ApkKind::initial_digit;
+  int suffix = 0;
+  std::uint64_t number = 0;
+  std::string_view text;
+
+  void next() {
+    if (m_rest.empty()) {
+      kind = ApkKind::end;
+      return;
     }
-    std::int64_t value = 0;
-    std::size_t i = 0;
-    Token next = k_invalid;
-    switch (type) {
-      case k_digit_or_zero:
-        if (m_v[0] == '0') {
-          // A component after a dot with leading zeros is a fraction: 1.01 < 1.1, 1.001 < 1.01.
-          while (i < m_v.size() && m_v[i] == '0') ++i;
-          next = k_digit;
-          value = -static_cast<std::int64_t>(i);
-          break;
-        }
-        [[fallthrough]];
-      case k_digit:
-      case k_suffix_no:
-      case k_revision_no:
-        while (i < m_v.size() && is_digit(m_v[i])) {
-          // Saturates where apk's int would overflow: such versions are not real.
-          if (value < k_saturate) value = value * 10 + (m_v[i] - '0');
-          ++i;
-        }
-        break;
-      case k_letter:
-        value = static_cast<unsigned char>(m_v[i++]);
-        break;
-      case k_suffix: {
-        static constexpr std::array<std::string_view, 4> k_pre = {"alpha", "beta", "pre", "rc"};
-        static constexpr std::array<std::string_view, 5> k_post = {"cvs", "svn", "git", "hg", "p"};
-        bool found = false;
-        for (std::size_t s = 0; s < k_pre.size() && !found; ++s) {
-          if (m_v.starts_with(k_pre[s])) {
-            i = k_pre[s].size();
-            value = static_cast<std::int64_t>(s) - static_cast<std::int64_t>(k_pre.size());
-            found = true;
-          }
-        }
-        for (std::size_t s = 0; s < k_post.size() && !found; ++s) {
-          if (m_v.starts_with(k_post[s])) {
-            i = k_post[s].size();
-            value = static_cast<std::int64_t>(s);
-            found = true;
-          }
-        }
-        if (!found) {
-          type = k_invalid;
-          return -1;
-        }
-        next = k_suffix_no;
-        break;
+    const char c = m_rest[0];
+    if (is_lower(c)) {
+      if (kind > ApkKind::digit) return invalid();
+      text = m_rest.substr(0, 1);
+      m_rest.remove_prefix(1);
+      kind = ApkKind::letter;
+    } else if (c == '.' || is_digit(c)) {
+      if (c == '.') {
+        if (kind > ApkKind::digit) return invalid();
+        m_rest.remove_prefix(1);
       }
-      default:
-        type = k_invalid;
-        return -1;
-    }
-    m_v.remove_prefix(i);
-    if (m_v.empty()) {
-      type = k_end;
-    } else if (next != k_invalid) {
-      type = next;
+      if (kind == ApkKind::initial_digit || kind == ApkKind::digit) {
+        kind = ApkKind::digit;
+      } else if (kind == ApkKind::suffix) {
+        kind = ApkKind::suffix_no;
+      } else {
+        return invalid();
+      }
+      digits();
+    } else if (c == '_') {
+      if (kind > ApkKind::suffix_no) return invalid();
+      m_rest.remove_prefix(1);
+      std::size_t n = 0;
+      while (n < m_rest.size() && is_lower(m_rest[n])) ++n;
+      text = m_rest.substr(0, n);
+      m_rest.remove_prefix(n);
+      suffix = apk_suffix_rank(text);
+      if (suffix == 0) return invalid();
+      kind = ApkKind::suffix;
+    } else if (c == '~') {
+      if (kind >= ApkKind::commit_hash) return invalid();
+      m_rest.remove_prefix(1);
+      std::size_t n = 0;
+      while (n < m_rest.size() && is_hex(m_rest[n])) ++n;
+      if (n == 0) return invalid();
+      text = m_rest.substr(0, n);
+      m_rest.remove_prefix(n);
+      kind = ApkKind::commit_hash;
+    } else if (c == '-') {
+      if (kind >= ApkKind::revision_no || !m_rest.starts_with("-r")) return invalid();
+      m_rest.remove_prefix(2);
+      kind = ApkKind::revision_no;
+      digits();
     } else {
-      advance();
+      invalid();
     }
-    return value;
+  }
+
+  /// apk-tools' comparison of two parts of the same kind.
+  [[nodiscard]] int compare_part(const ApkReader& o) const {
+    switch (kind) {
+      case ApkKind::digit:
+        // A number with a leading zero is a fraction: compared as text (1.01 < 1.1, 1.001 < 1.01).
+        if (text.starts_with('0') || o.text.starts_with('0')) return sign(text.compare(o.text));
+        [[fallthrough]];
+      case ApkKind::initial_digit:
+      case ApkKind::suffix_no:
+      case ApkKind::revision_no:
+        return number < o.number ? -1 : (number > o.number ? 1 : 0);
+      case ApkKind::letter:
+        return sign(static_cast<unsigned char>(text[0]) - static_cast<unsigned char>(o.text[0]));
+      case ApkKind::suffix:
+        return sign(suffix - o.suffix);
+      default:
+        return sign(text.compare(o.text));
+    }
   }
 
  private:
-  static constexpr std::int64_t k_saturate = INT64_C(100000000000000000);
+  void invalid() { kind = ApkKind::invalid; }
 
-  /// Decides the kind of the next token from the current one and the next character.
-  void advance() {
-    Token n = k_invalid;
-    const char c = m_v[0];
-    if ((type == k_digit || type == k_digit_or_zero) && is_lower(c)) {
-      n = k_letter;
-    } else if (type == k_letter && is_digit(c)) {
-      n = k_digit;
-    } else if (type == k_suffix && is_digit(c)) {
-      n = k_suffix_no;
-    } else {
-      if (c == '.') {
-        n = k_digit_or_zero;
-      } else if (c == '_') {
-        n = k_suffix;
-      } else if (c == '-' && m_v.size() > 1 && m_v[1] == 'r') {
-        n = k_revision_no;
-        m_v.remove_prefix(1);
-      }
-      m_v.remove_prefix(1);
+  void digits() {
+    std::size_t n = 0;
+    number = 0;
+    while (n < m_rest.size() && is_digit(m_rest[n])) {
+      // Saturates where apk's 64-bit number would wrap: such versions are not real.
+      if (number < k_saturate) number = number * 10 + static_cast<std::uint64_t>(m_rest[n] - '0');
+      ++n;
     }
-    if (n < type) {
-      if (!((n == k_digit_or_zero && type == k_digit) || (n == k_suffix && type == k_suffix_no) ||
-            (n == k_digit && type == k_letter))) {
-        n = k_invalid;
-      }
-    }
-    type = n;
+    text = m_rest.substr(0, n);
+    m_rest.remove_prefix(n);
+    if (n == 0) invalid();
   }
 
-  std::string_view m_v;
+  static constexpr std::uint64_t k_saturate = UINT64_C(1000000000000000000);
+  std::string_view m_rest;
 };
 
 }  // namespace
@@ -219,26 +215,22 @@ int compare_dpkg(std::string_view a, std::string_view b) {
 int compare_apk(std::string_view a, std::string_view b) {
   ApkReader ra(a);
   ApkReader rb(b);
-  std::int64_t av = 0;
-  std::int64_t bv = 0;
-  while (ra.type == rb.type && ra.type != k_end && ra.type != k_invalid && av == bv) {
-    av = ra.get();
-    bv = rb.get();
+  while (ra.kind == rb.kind && ra.kind < ApkKind::end) {
+    if (const int c = ra.compare_part(rb); c != 0) return c;
+    ra.next();
+    rb.next();
   }
-  if (av != bv) return av < bv ? -1 : 1;
-  if (ra.type == rb.type) return 0;
+  if (ra.kind == rb.kind) return 0;
   // Equal so far and one goes on: it is greater, unless what follows is a pre-release suffix.
-  if (ra.type == k_suffix) {
-    ApkReader peek = ra;
-    if (peek.get() < 0) return -1;
-  }
-  if (rb.type == k_suffix) {
-    ApkReader peek = rb;
-    if (peek.get() < 0) return 1;
-  }
-  if (ra.type > rb.type) return -1;
-  if (rb.type > ra.type) return 1;
-  return 0;
+  if (ra.kind == ApkKind::suffix && ra.suffix < k_no_suffix) return -1;
+  if (rb.kind == ApkKind::suffix && rb.suffix < k_no_suffix) return 1;
+  return ra.kind > rb.kind ? -1 : 1;
+}
+
+bool apk_version_valid(std::string_view v) {
+  ApkReader r(v);
+  while (r.kind < ApkKind::end) r.next();
+  return r.kind == ApkKind::end;
 }
 
 int rpmvercmp(std::string_view a, std::string_view b) {

@@ -17,11 +17,16 @@ enum class Scheme { dpkg, apk, rpm };
 /// Returns <0, 0 or >0.
 int compare_dpkg(std::string_view a, std::string_view b);
 
-/// apk-tools' order: dot-separated numbers (a component after a dot with leading zeros sorts
-/// as a fraction), one optional lowercase letter, suffixes `_alpha _beta _pre _rc` (before the
-/// bare version) and `_cvs _svn _git _hg _p` (after it), each with an optional number, then
-/// `-rN`. Returns <0, 0 or >0.
+/// apk-tools' order (the tokenizer of apk-tools 2.14 and 3): dot-separated numbers (a component
+/// with a leading zero compares as text, i.e. as a fraction: 1.01 < 1.1), one optional lowercase
+/// letter, suffixes `_alpha _beta _pre _rc` (before the bare version) and `_cvs _svn _git _hg _p`
+/// (after it), each with an optional number, `~hash`, then `-rN`. Where one version goes on
+/// after the other ends it is greater, unless it goes on with a pre-release suffix; an invalid
+/// remainder sorts lowest. Returns <0, 0 or >0.
 int compare_apk(std::string_view a, std::string_view b);
+
+/// Whether apk-tools accepts `v` as a version (the secdb data has typos such as "1.18.-r2").
+bool apk_version_valid(std::string_view v);
 
 /// rpm's rpmvercmp on one field: alphanumeric segments, digits numerically and above letters,
 /// `~` before everything (even the end), `^` after the end but before any further segment.
