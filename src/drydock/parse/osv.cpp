@@ -19,37 +19,31 @@ class Reader {
     if (m_error.empty()) m_error = fmt::format("{}: {}", path, what);
   }
 
+  /// The member `key` of `obj` when it is there, not null and of the kind `is` tests; nullptr
+  /// otherwise, and a member of another kind is the error "expected `what`".
+  const json* member(const json& obj, const char* key, const std::string& path, bool (json::*is)() const noexcept,
+                     const char* what) {
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return nullptr;
+    if (!((*it).*is)()) {
+      fail(path + "." + key, std::string("expected ") + what);
+      return nullptr;
+    }
+    return &*it;
+  }
+
   /// The string at `key` of `obj`, "" when absent or null.
   std::string string(const json& obj, const char* key, const std::string& path) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return {};
-    if (!it->is_string()) {
-      fail(path + "." + key, "expected a string");
-      return {};
-    }
-    return it->get<std::string>();
+    const json* s = member(obj, key, path, &json::is_string, "a string");
+    return s == nullptr ? std::string() : s->get<std::string>();
   }
 
-  /// The array at `key` of `obj`, nullptr when absent or null.
   const json* array(const json& obj, const char* key, const std::string& path) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return nullptr;
-    if (!it->is_array()) {
-      fail(path + "." + key, "expected an array");
-      return nullptr;
-    }
-    return &*it;
+    return member(obj, key, path, &json::is_array, "an array");
   }
 
-  /// The object at `key` of `obj`, nullptr when absent or null.
   const json* object(const json& obj, const char* key, const std::string& path) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) return nullptr;
-    if (!it->is_object()) {
-      fail(path + "." + key, "expected an object");
-      return nullptr;
-    }
-    return &*it;
+    return member(obj, key, path, &json::is_object, "an object");
   }
 
   std::vector<std::string> strings(const json& obj, const char* key, const std::string& path) {

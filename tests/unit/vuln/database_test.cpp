@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "drydock/vuln/database.hpp"
+#include "temp_dir.hpp"
 
 namespace drydock::vuln {
 namespace {
@@ -25,23 +26,7 @@ namespace fs = std::filesystem;
 const std::string k_secdb = "/work/shared/data/alpine-secdb";
 const std::string k_debian = std::string(DRYDOCK_TEST_DATA) + "/vuln/debian";
 
-class TempDir {
- public:
-  TempDir() : m_dir(fs::temp_directory_path() / ("drydock-vulndb-" + std::to_string(::getpid()) + "-" + std::to_string(++s_n))) {
-    fs::create_directories(m_dir);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] std::string file(const std::string& name) const { return (m_dir / name).string(); }
-
- private:
-  static inline int s_n = 0;
-  fs::path m_dir;
-};
+using testing::TempDir;
 
 void write(const std::string& path, const std::string& text) {
   fs::create_directories(fs::path(path).parent_path());
@@ -72,6 +57,14 @@ void write_zip(const std::string& path, const std::vector<std::pair<std::string,
   }
   archive_write_close(a);
   archive_write_free(a);
+}
+
+/// A database at `path` holding the Debian test records.
+void make_debian_db(const std::string& path) {
+  auto db = Database::open(path, Database::Mode::write);
+  ASSERT_TRUE(db) << db.error().describe();
+  auto stats = db->import({k_debian});
+  ASSERT_TRUE(stats) << stats.error().describe();
 }
 
 DatabaseInfo info_of(const std::string& path) {
@@ -140,11 +133,7 @@ TEST(VulnDatabase, ZipArchivesAndRejectedDocuments) {
 TEST(VulnDatabase, AFailedImportChangesNothing) {
   TempDir tmp;
   const auto path = tmp.file("v.db");
-  {
-    auto db = Database::open(path, Database::Mode::write);
-    ASSERT_TRUE(db);
-    ASSERT_TRUE(db->import({k_debian}));
-  }
+  make_debian_db(path);
   const auto before = info_of(path);
   auto db = Database::open(path, Database::Mode::write);
   ASSERT_TRUE(db);
@@ -162,11 +151,7 @@ TEST(VulnDatabase, AFailedImportChangesNothing) {
 TEST(VulnDatabase, AKilledImportLeavesThePreviousDatabase) {
   TempDir tmp;
   const auto path = tmp.file("v.db");
-  {
-    auto db = Database::open(path, Database::Mode::write);
-    ASSERT_TRUE(db);
-    ASSERT_TRUE(db->import({k_debian}));
-  }
+  make_debian_db(path);
   const auto before = info_of(path);
   // Enough records that the import is still running when it is killed.
   const auto dir = tmp.file("many");

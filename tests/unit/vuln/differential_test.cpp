@@ -103,6 +103,22 @@ std::vector<std::pair<std::string, std::string>> make_pairs(const std::vector<st
   return out;
 }
 
+/// The installed versions of this machine, the secdb versions, then `generated` versions of the
+/// form [E:]N<upstream>[-<revision>] drawn from the given alphabets.
+std::vector<std::string> version_pool(std::mt19937& rng, int generated, std::string_view upstream,
+                                      std::string_view revision) {
+  std::vector<std::string> pool = lines(run_command("dpkg-query -W -f='${Version}\\n' | sort -u"));
+  for (const auto& v : secdb_versions()) pool.push_back(v);
+  for (int i = 0; i < generated; ++i) {
+    std::string v;
+    if (rng() % 4 == 0) v += std::to_string(rng() % 3) + ":";
+    v += std::to_string(rng() % 12) + random_run(rng, upstream, 7);
+    if (rng() % 2 == 0) v += "-" + random_run(rng, revision, 6);
+    pool.push_back(v);
+  }
+  return pool;
+}
+
 struct Tally {
   std::size_t pairs = 0;
   std::size_t refused = 0;  // the reference tool rejected the input
@@ -135,18 +151,10 @@ std::filesystem::path temp_file(const char* name) {
 
 TEST(VersionDifferential, DpkgAgainstDpkgCompareVersions) {
   std::mt19937 rng(20261128);
-  std::vector<std::string> pool = lines(run_command("dpkg-query -W -f='${Version}\\n' | sort -u"));
-  const auto installed = pool.size();
+  const auto installed = lines(run_command("dpkg-query -W -f='${Version}\\n' | sort -u")).size();
   ASSERT_GT(installed, 100U) << "dpkg-query listed too few installed versions";
-  for (const auto& v : secdb_versions()) pool.push_back(v);
-  // Generated: epochs, '~', '+', letters against digits, leading zeros, long numbers.
-  for (int i = 0; i < 1500; ++i) {
-    std::string v;
-    if (rng() % 4 == 0) v += std::to_string(rng() % 3) + ":";
-    v += std::to_string(rng() % 12) + random_run(rng, "0001239.+~abzAZ", 6);
-    if (rng() % 2 == 0) v += "-" + random_run(rng, "0129.+~abz", 5);
-    pool.push_back(v);
-  }
+  // Generated: epochs, '~', '+', letters against digits, leading zeros.
+  const auto pool = version_pool(rng, 1500, "0001239.+~abzAZ", "0129.+~abz");
   // dpkg costs a process per comparison: neighbours of every 4th version, then random pairs.
   const auto pairs = make_pairs(pool, "~ ~~ ~rc1 +b1 .0 a -0 -1 0 +", 4, k_min_pairs + 1000, rng);
 
@@ -187,16 +195,8 @@ TEST(VersionDifferential, DpkgAgainstDpkgCompareVersions) {
 
 TEST(VersionDifferential, RpmAgainstRpmVercmp) {
   std::mt19937 rng(1128);
-  std::vector<std::string> pool = lines(run_command("dpkg-query -W -f='${Version}\\n' | sort -u"));
-  for (const auto& v : secdb_versions()) pool.push_back(v);
   // Generated: epochs, '~' and '^', separators, letters against digits, leading zeros.
-  for (int i = 0; i < 2000; ++i) {
-    std::string v;
-    if (rng() % 4 == 0) v += std::to_string(rng() % 3) + ":";
-    v += std::to_string(rng() % 12) + random_run(rng, "00123.~^_+abzXY", 7);
-    if (rng() % 2 == 0) v += "-" + random_run(rng, "0129.~^_el", 6);
-    pool.push_back(v);
-  }
+  auto pool = version_pool(rng, 2000, "00123.~^_+abzXY", "0129.~^_el");
   for (const char* v : {"1.0", "1.0~rc1", "1.0^git1", "1.0~rc1^git1", "1:1.0", "1.0-1.el9", "1.0-1.el9_2", "1.00",
                         "1_0", "1.0a", "1.0.a"}) {
     pool.emplace_back(v);

@@ -10,40 +10,22 @@
 #include <vector>
 
 #include "drydock/vuln/match.hpp"
+#include "temp_dir.hpp"
 
 namespace drydock::vuln {
 namespace {
 
-namespace fs = std::filesystem;
-
 const std::string k_secdb = "/work/shared/data/alpine-secdb";
 const std::string k_debian = std::string(DRYDOCK_TEST_DATA) + "/vuln/debian";
 
-class TempDb {
- public:
-  TempDb() : m_dir(fs::temp_directory_path() / ("drydock-vuln-" + std::to_string(::getpid()) + "-" + std::to_string(++s_n))) {
-    fs::create_directories(m_dir);
-  }
-  ~TempDb() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
-  TempDb(const TempDb&) = delete;
-  TempDb& operator=(const TempDb&) = delete;
-  [[nodiscard]] std::string path() const { return (m_dir / "vuln.db").string(); }
-  [[nodiscard]] const fs::path& dir() const { return m_dir; }
+using testing::TempDir;
 
- private:
-  static inline int s_n = 0;
-  fs::path m_dir;
-};
-
-Database import_into(const TempDb& tmp, const std::vector<std::string>& paths) {
-  auto db = Database::open(tmp.path(), Database::Mode::write);
+Database import_into(const TempDir& tmp, const std::vector<std::string>& paths) {
+  auto db = Database::open(tmp.file("vuln.db"), Database::Mode::write);
   EXPECT_TRUE(db) << db.error().describe();
   auto stats = db->import(paths);
   EXPECT_TRUE(stats) << stats.error().describe();
-  auto reader = Database::open(tmp.path(), Database::Mode::read);
+  auto reader = Database::open(tmp.file("vuln.db"), Database::Mode::read);
   EXPECT_TRUE(reader) << reader.error().describe();
   return std::move(*reader);
 }
@@ -86,7 +68,7 @@ model::PackageSet alpine_311() {
 }
 
 TEST(VulnMatch, Alpine311AgainstTheSharedSecdb) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_secdb});
   auto outcome = match(alpine_311(), db, "drydock-test/alpine:3.11");
   ASSERT_TRUE(outcome) << outcome.error().describe();
@@ -116,7 +98,7 @@ TEST(VulnMatch, Alpine311AgainstTheSharedSecdb) {
 }
 
 TEST(VulnMatch, Alpine311FixedImagePasses) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_secdb});
   auto set = alpine_311();
   for (auto& p : set.packages) {
@@ -133,7 +115,7 @@ TEST(VulnMatch, Alpine311FixedImagePasses) {
 }
 
 TEST(VulnMatch, ReleaseNotInTheDatabaseIsNotCovered) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_secdb});
   auto set = alpine_311();
   set.os.version_id = "3.12.0";
@@ -156,7 +138,7 @@ TEST(VulnMatch, ReleaseNotInTheDatabaseIsNotCovered) {
 }
 
 TEST(VulnMatch, OsWithoutAdvisoriesIsNotCovered) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_secdb});
   model::PackageSet set;
   set.os = model::OsRelease{.id = "fedora", .version_id = "40"};
@@ -189,7 +171,7 @@ model::PackageSet debian_12() {
 }
 
 TEST(VulnMatch, Debian12AgainstOsvRecords) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_debian});
   auto outcome = match(debian_12(), db, "drydock-test/debian:12");
   ASSERT_TRUE(outcome) << outcome.error().describe();
@@ -225,7 +207,7 @@ TEST(VulnMatch, Debian12AgainstOsvRecords) {
 }
 
 TEST(VulnMatch, OnlyUnfixedVulnerabilitiesWarn) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_debian});
   model::PackageSet set = debian_12();
   set.packages = {deb("libcurl4", "7.88.1-10+deb12u4", "curl")};
@@ -237,7 +219,7 @@ TEST(VulnMatch, OnlyUnfixedVulnerabilitiesWarn) {
 }
 
 TEST(VulnMatch, UbuntuMatchesItsLtsEcosystem) {
-  TempDb tmp;
+  TempDir tmp;
   auto db = import_into(tmp, {k_debian});
   model::PackageSet set;
   set.os = model::OsRelease{.id = "ubuntu", .version_id = "22.04"};
