@@ -146,8 +146,9 @@ core::Expected<MatchOutcome> match(const model::PackageSet& set, const Database&
     // dpkg advisories give source versions; a binNMU's "+bN" is not a source version.
     const std::string& version =
         target->scheme == Scheme::dpkg && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
+    // rpm advisories name binary packages: the package's own name first, then its source's.
     std::vector<std::string> names{source};
-    if (target->by_binary_name && pkg.name != source) names.push_back(pkg.name);
+    if (target->by_binary_name && pkg.name != source) names.insert(names.begin(), pkg.name);
     for (const auto& ecosystem : out.ecosystems) {
       for (const auto& name : names) {
         auto key = std::make_pair(ecosystem, name);

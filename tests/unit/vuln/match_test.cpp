@@ -233,6 +233,30 @@ TEST(VulnMatch, UbuntuMatchesItsLtsEcosystem) {
   EXPECT_EQ(outcome->vulnerabilities[0].ecosystem, "Ubuntu:22.04:LTS");
 }
 
+TEST(VulnMatch, AlmaLinuxByBinaryNameWithRpmOrdering) {
+  TempDir tmp;
+  auto db = import_into(tmp, {std::string(DRYDOCK_TEST_DATA) + "/vuln/rpm"});
+  model::PackageSet set;
+  set.os = model::OsRelease{.id = "almalinux", .version_id = "9.3"};
+  const auto rpm = [](const char* name, const char* version) {
+    return model::Package{.name = name, .version = version, .source_name = "openssl", .source_version = version,
+                          .arch = "x86_64", .manager = "rpm", .db_path = "var/lib/rpm/rpmdb.sqlite"};
+  };
+  set.packages = {rpm("openssl-libs", "1:3.0.7-24.el9"),  // before the fix
+                  rpm("openssl", "1:3.0.7-25.el9_3"),     // the fix
+                  rpm("openssl-devel", "1:3.0.7-24.el9")};  // no advisory names it; its source is looked up too
+  auto outcome = match(set, db);
+  ASSERT_TRUE(outcome) << outcome.error().describe();
+  ASSERT_TRUE(outcome->covered) << outcome->reason;
+  const std::vector<Row> expected = {
+      {"openssl-devel", "ALSA-2023:7877", "1:3.0.7-24.el9", "1:3.0.7-25.el9_3"},
+      {"openssl-libs", "ALSA-2023:7877", "1:3.0.7-24.el9", "1:3.0.7-25.el9_3"},
+  };
+  EXPECT_EQ(rows(*outcome), expected);
+  EXPECT_EQ(outcome->vulnerabilities[1].severity, core::Severity::medium) << "the package's rating, Moderate";
+  EXPECT_EQ(outcome->vulnerabilities[1].source_package, "openssl-libs") << "the name the advisory is filed under";
+}
+
 TEST(VulnMatch, OsTargets) {
   std::string why;
   const auto t = [&](const char* id, const char* version) { return os_target(model::OsRelease{.id = id, .version_id = version}, why); };
