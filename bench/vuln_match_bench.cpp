@@ -45,15 +45,16 @@ Times bare_lookups(const std::string& path, const drydock::model::PackageSet& se
   sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
   sqlite3_stmt* s = nullptr;
   sqlite3_exec(db, "PRAGMA mmap_size = 1073741824", nullptr, nullptr, nullptr);
-  sqlite3_prepare_v2(db, "SELECT id, aliases, ranges, severity, score FROM affected WHERE ecosystem = ?1 AND package = ?2",
-                     -1, &s, nullptr);
+  sqlite3_prepare_v2(db, "SELECT id, aliases, ranges, severity, score FROM affected WHERE ecosystem = ?1 AND package = ?2", -1,
+                     &s, nullptr);
   const auto t0 = Clock::now();
   const double c0 = cpu_ms();
   std::size_t rows = 0;
   for (const auto& p : set.packages) {
     sqlite3_bind_text(s, 1, ecosystem.c_str(), -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, p.source_name.c_str(), -1, SQLITE_STATIC);
-    while (sqlite3_step(s) == SQLITE_ROW) ++rows;
+    while (sqlite3_step(s) == SQLITE_ROW)
+      ++rows;
     sqlite3_reset(s);
   }
   const Times t{std::chrono::duration<double, std::milli>(Clock::now() - t0).count(), cpu_ms() - c0};

@@ -320,9 +320,9 @@ int run(int argc, char** argv) {
 
   std::string db_file;
   std::vector<std::string> db_paths;
-  auto* db_cmd = app.add_subcommand("db", "Offline vulnerability database: import OSV and Alpine secdb data, show what is loaded");
+  auto* db_cmd = app.add_subcommand("db", "Offline vulnerability database: import OSV and Alpine secdb data, show it");
   db_cmd->require_subcommand(1);
-  auto* db_import = db_cmd->add_subcommand("import", "Load OSV JSON files, directories, osv.dev zip archives, Alpine secdb files");
+  auto* db_import = db_cmd->add_subcommand("import", "Load OSV JSON files, directories, osv.dev zips, Alpine secdb files");
   db_import->add_option("paths", db_paths, "Files or directories")->required();
   auto* db_info = db_cmd->add_subcommand("info", "What is loaded, from where, advisories per ecosystem, age");
   for (auto* sub : {db_import, db_info}) {

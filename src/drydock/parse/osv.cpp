@@ -133,7 +133,8 @@ model::Affected affected(Reader& r, const json& obj, const std::string& path) {
 
 core::Expected<model::Advisory> record(const json& obj, std::string_view where, const std::string& path) {
   Reader r;
-  if (!obj.is_object()) return core::fail(core::ErrorKind::parse, path + ": expected an OSV record (an object)", std::string(where));
+  if (!obj.is_object())
+    return core::fail(core::ErrorKind::parse, path + ": expected an OSV record (an object)", std::string(where));
   model::Advisory out;
   out.id = r.string(obj, "id", path);
   if (!r.failed() && out.id.empty()) r.fail(path + ".id", "missing: an OSV record needs an id");

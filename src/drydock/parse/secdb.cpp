@@ -28,8 +28,7 @@ bool all_digits_and_dash(std::string_view s) {
 }
 
 /// The scalar text of a node that must be a scalar; nullopt (and an error) otherwise.
-std::optional<std::string> scalar(const YAML::Node& node, std::string_view where, std::string_view what,
-                                  std::string& error) {
+std::optional<std::string> scalar(const YAML::Node& node, std::string_view where, std::string_view what, std::string& error) {
   if (!node.IsScalar()) {
     if (error.empty()) error = fmt::format("{}: {} must be a string", at(where, node), what);
     return std::nullopt;
@@ -65,8 +64,7 @@ std::vector<std::string> secdb_identifiers(std::string_view entry) {
 core::Expected<Secdb> secdb(std::string_view text, std::string_view where) {
   const std::string file(where);
   if (text.size() > k_max_secdb_bytes) {
-    return core::fail(core::ErrorKind::parse, fmt::format("larger than {} MiB: not a secdb file", k_max_secdb_bytes >> 20),
-                      file);
+    return core::fail(core::ErrorKind::parse, fmt::format("larger than {} MiB: not a secdb file", k_max_secdb_bytes >> 20), file);
   }
   YAML::Node doc;
   try {

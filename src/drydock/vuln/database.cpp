@@ -44,8 +44,7 @@ core::Expected<void> exec(sqlite3* db, const std::string& path, const char* sql)
 
 core::Expected<Statement> prepare(sqlite3* db, const std::string& path, std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
     return tl::unexpected(db_error(db, path, "cannot prepare a query"));
   }
   return Statement(stmt, finalize);
@@ -115,8 +114,8 @@ class Importer {
 
   core::Expected<void> prepare_all() {
     DRYDOCK_TRY(find, prepare(m_db, m_path, "SELECT rowid FROM advisories WHERE key = ?1"));
-    DRYDOCK_TRY(insert, prepare(m_db, m_path,
-                                "INSERT INTO advisories(key, id, aliases, modified, summary) VALUES(?1, ?2, ?3, ?4, ?5)"));
+    DRYDOCK_TRY(insert,
+                prepare(m_db, m_path, "INSERT INTO advisories(key, id, aliases, modified, summary) VALUES(?1, ?2, ?3, ?4, ?5)"));
     DRYDOCK_TRY(update, prepare(m_db, m_path,
                                 "UPDATE advisories SET id = ?2, aliases = ?3, modified = ?4, summary = ?5 WHERE rowid = ?1"));
     DRYDOCK_TRY(clear, prepare(m_db, m_path, "DELETE FROM affected WHERE advisory = ?1"));
@@ -335,9 +334,9 @@ class Importer {
   sqlite3* m_db;
   std::string m_path;
   ImportStats m_stats;
-  Statement m_find{nullptr, finalize}, m_insert{nullptr, finalize}, m_update{nullptr, finalize},
-      m_clear{nullptr, finalize}, m_remove{nullptr, finalize}, m_add{nullptr, finalize},
-      m_clear_prefix{nullptr, finalize}, m_remove_prefix{nullptr, finalize}, m_source{nullptr, finalize};
+  Statement m_find{nullptr, finalize}, m_insert{nullptr, finalize}, m_update{nullptr, finalize}, m_clear{nullptr, finalize},
+      m_remove{nullptr, finalize}, m_add{nullptr, finalize}, m_clear_prefix{nullptr, finalize},
+      m_remove_prefix{nullptr, finalize}, m_source{nullptr, finalize};
 };
 
 }  // namespace
@@ -354,9 +353,11 @@ std::string encode_affected(const std::vector<model::AffectedRange>& ranges, con
   std::string out;
   for (const auto& r : ranges) {
     put(out, 'R', r.type);
-    for (const auto& e : r.events) put(out, event_code(e.kind), e.version);
+    for (const auto& e : r.events)
+      put(out, event_code(e.kind), e.version);
   }
-  for (const auto& v : versions) put(out, 'v', v);
+  for (const auto& v : versions)
+    put(out, 'v', v);
   return out;
 }
 
@@ -507,7 +508,8 @@ core::Expected<std::vector<StoredAffected>> Database::affected(std::string_view 
 core::Expected<std::map<std::string, std::int64_t>> Database::ecosystems() const {
   DRYDOCK_TRY(stmt, prepare(m_db.get(), m_path, "SELECT name, advisories FROM ecosystems"));
   std::map<std::string, std::int64_t> out;
-  while (sqlite3_step(stmt.get()) == SQLITE_ROW) out.emplace(column(stmt.get(), 0), sqlite3_column_int64(stmt.get(), 1));
+  while (sqlite3_step(stmt.get()) == SQLITE_ROW)
+    out.emplace(column(stmt.get(), 0), sqlite3_column_int64(stmt.get(), 1));
   return out;
 }
 
@@ -561,7 +563,8 @@ std::string describe(const DatabaseInfo& info, std::int64_t now) {
                      info.newest_modified.empty() ? std::string() : " (newest modified " + info.newest_modified + ")");
   out += "per ecosystem:\n";
   if (info.per_ecosystem.empty()) out += "  (none)\n";
-  for (const auto& [name, count] : info.per_ecosystem) out += fmt::format("  {:<40} {:>8}\n", name, count);
+  for (const auto& [name, count] : info.per_ecosystem)
+    out += fmt::format("  {:<40} {:>8}\n", name, count);
   out += "sources:\n";
   if (info.sources.empty()) out += "  (none)\n";
   for (const auto& s : info.sources) {
@@ -575,7 +578,8 @@ std::string describe(const ImportStats& stats, const std::string& path) {
   if (stats.withdrawn > 0) out += fmt::format("; {} withdrawn advisories not kept", stats.withdrawn);
   if (stats.rejected > 0) out += fmt::format("; {} documents rejected", stats.rejected);
   out += "\n";
-  for (const auto& w : stats.warnings) out += "  rejected: " + w + "\n";
+  for (const auto& w : stats.warnings)
+    out += "  rejected: " + w + "\n";
   if (stats.rejected > stats.warnings.size()) out += fmt::format("  ... and {} more\n", stats.rejected - stats.warnings.size());
   return out;
 }

@@ -34,17 +34,17 @@ struct StoredAffected {
 
 /// What one import did.
 struct ImportStats {
-  std::size_t files = 0;       ///< documents read (files, zip entries)
-  std::size_t advisories = 0;  ///< advisories stored (new or replaced)
-  std::size_t withdrawn = 0;   ///< withdrawn advisories removed or not stored
-  std::size_t rejected = 0;    ///< documents that could not be parsed (see warnings)
+  std::size_t files = 0;              ///< documents read (files, zip entries)
+  std::size_t advisories = 0;         ///< advisories stored (new or replaced)
+  std::size_t withdrawn = 0;          ///< withdrawn advisories removed or not stored
+  std::size_t rejected = 0;           ///< documents that could not be parsed (see warnings)
   std::vector<std::string> warnings;  ///< the first few rejections, "file: reason"
 };
 
 /// A source recorded by an import.
 struct SourceInfo {
   std::string path;
-  std::string kind;  ///< "osv", "osv-zip", "secdb", "directory"
+  std::string kind;              ///< "osv", "osv-zip", "secdb", "directory"
   std::int64_t imported_at = 0;  ///< unix seconds
   std::int64_t advisories = 0;   ///< advisories stored from it by its last import
 };

@@ -40,8 +40,7 @@ std::optional<OsTarget> os_target(const model::OsRelease& os, std::string& why) 
   const auto id = core::to_lower(os.id);
   const std::string name = os.id.empty() ? std::string("(no ID in os-release)") : os.id;
   if (os.version_id.empty()) {
-    why = fmt::format("{} has no VERSION_ID in os-release (a rolling or testing release): no advisory ecosystem applies",
-                      name);
+    why = fmt::format("{} has no VERSION_ID in os-release (a rolling or testing release): no advisory ecosystem applies", name);
     return std::nullopt;
   }
   OsTarget t;
@@ -60,9 +59,10 @@ std::optional<OsTarget> os_target(const model::OsRelease& os, std::string& why) 
   } else if (id == "rocky") {
     t = OsTarget{Scheme::rpm, "Rocky Linux", {"Rocky Linux:" + major_minor(os.version_id, 1)}, true};
   } else {
-    why = fmt::format("{} {} is not a distribution drydock has advisories for (Alpine, Debian, Ubuntu, Red Hat, "
-                      "AlmaLinux, Rocky Linux)",
-                      name, os.version_id);
+    why = fmt::format(
+        "{} {} is not a distribution drydock has advisories for (Alpine, Debian, Ubuntu, Red Hat, "
+        "AlmaLinux, Rocky Linux)",
+        name, os.version_id);
     return std::nullopt;
   }
   return t;
@@ -130,8 +130,8 @@ core::Expected<MatchOutcome> match(const model::PackageSet& set, const Database&
     for (const auto& [name, count] : known) {
       if (name.starts_with(target->family + ":")) same_family.push_back(name);
     }
-    out.reason = fmt::format("{} is not covered by the vulnerability database {} (no advisories for {}{})", out.os,
-                             db.path(), core::join(target->ecosystems, " or "),
+    out.reason = fmt::format("{} is not covered by the vulnerability database {} (no advisories for {}{})", out.os, db.path(),
+                             core::join(target->ecosystems, " or "),
                              same_family.empty() ? std::string() : "; it has " + core::join(same_family, ", "));
     return out;
   }
@@ -144,8 +144,7 @@ core::Expected<MatchOutcome> match(const model::PackageSet& set, const Database&
     ++out.packages;
     const std::string& source = pkg.source_name.empty() ? pkg.name : pkg.source_name;
     // dpkg advisories give source versions; a binNMU's "+bN" is not a source version.
-    const std::string& version =
-        target->scheme == Scheme::dpkg && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
+    const std::string& version = target->scheme == Scheme::dpkg && !pkg.source_version.empty() ? pkg.source_version : pkg.version;
     // rpm advisories name binary packages: the package's own name first, then its source's.
     std::vector<std::string> names{source};
     if (target->by_binary_name && pkg.name != source) names.insert(names.begin(), pkg.name);
@@ -211,15 +210,16 @@ Cis44Evidence cis_4_4_evidence(const MatchOutcome& outcome, bool ignore_unfixed)
   }
   std::vector<const model::Vulnerability*> fixable;
   std::vector<const model::Vulnerability*> unfixed;
-  for (const auto& v : outcome.vulnerabilities) (v.fixed.empty() ? unfixed : fixable).push_back(&v);
+  for (const auto& v : outcome.vulnerabilities)
+    (v.fixed.empty() ? unfixed : fixable).push_back(&v);
   const auto& counted = fixable.empty() ? unfixed : fixable;
   const std::string scope =
       fmt::format("{} packages of {} checked against {}", outcome.packages, outcome.os, core::join(outcome.ecosystems, ", "));
   if (fixable.empty() && (unfixed.empty() || ignore_unfixed)) {
     out.status = core::Status::pass;
-    out.evidence = unfixed.empty() ? fmt::format("no known vulnerabilities: {}", scope)
-                                   : fmt::format("no fixable vulnerabilities ({} without a fix, ignored): {}",
-                                                 unfixed.size(), scope);
+    out.evidence = unfixed.empty()
+                       ? fmt::format("no known vulnerabilities: {}", scope)
+                       : fmt::format("no fixable vulnerabilities ({} without a fix, ignored): {}", unfixed.size(), scope);
     return out;
   }
   std::array<std::size_t, 5> by_level{};
@@ -238,8 +238,8 @@ Cis44Evidence cis_4_4_evidence(const MatchOutcome& outcome, bool ignore_unfixed)
   std::vector<std::string> levels;
   for (int level = static_cast<int>(core::Severity::critical); level >= 0; --level) {
     if (by_level[static_cast<std::size_t>(level)] > 0) {
-      levels.push_back(fmt::format("{} {}", core::to_string(static_cast<core::Severity>(level)),
-                                   by_level[static_cast<std::size_t>(level)]));
+      levels.push_back(
+          fmt::format("{} {}", core::to_string(static_cast<core::Severity>(level)), by_level[static_cast<std::size_t>(level)]));
     }
   }
   if (unknown > 0) levels.push_back(fmt::format("unknown {}", unknown));

@@ -44,10 +44,10 @@ std::optional<OsTarget> os_target(const model::OsRelease& os, std::string& why);
 /// What matching one image gave.
 struct MatchOutcome {
   bool covered = false;
-  std::string os;                       ///< "alpine 3.11.6", for messages
-  std::vector<std::string> ecosystems;  ///< the database ecosystems that were searched
-  std::string reason;                   ///< why the image is not covered, when it is not
-  std::size_t packages = 0;             ///< packages looked up
+  std::string os;                                     ///< "alpine 3.11.6", for messages
+  std::vector<std::string> ecosystems;                ///< the database ecosystems that were searched
+  std::string reason;                                 ///< why the image is not covered, when it is not
+  std::size_t packages = 0;                           ///< packages looked up
   std::vector<model::Vulnerability> vulnerabilities;  ///< sorted by package, then id
 };
 

@@ -35,8 +35,10 @@ int verrevcmp(std::string_view a, std::string_view b) {
       ++i;
       ++j;
     }
-    while (i < a.size() && a[i] == '0') ++i;
-    while (j < b.size() && b[j] == '0') ++j;
+    while (i < a.size() && a[i] == '0')
+      ++i;
+    while (j < b.size() && b[j] == '0')
+      ++j;
     int first_diff = 0;
     while (i < a.size() && j < b.size() && is_digit(a[i]) && is_digit(b[j])) {
       if (first_diff == 0) first_diff = a[i] - b[j];
@@ -72,8 +74,10 @@ DpkgVersion split_dpkg(std::string_view v) {
 
 /// Compares two epochs numerically without overflow: digits only count (dpkg rejects others).
 int compare_numbers(std::string_view a, std::string_view b) {
-  while (!a.empty() && a.front() == '0') a.remove_prefix(1);
-  while (!b.empty() && b.front() == '0') b.remove_prefix(1);
+  while (!a.empty() && a.front() == '0')
+    a.remove_prefix(1);
+  while (!b.empty() && b.front() == '0')
+    b.remove_prefix(1);
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
   const int c = a.compare(b);
   return sign(c);
@@ -89,8 +93,7 @@ enum class ApkKind { initial_digit, digit, letter, suffix, suffix_no, commit_has
 constexpr int k_no_suffix = 5;
 
 int apk_suffix_rank(std::string_view word) {
-  static constexpr std::array<std::string_view, 10> k_names = {"alpha", "beta", "pre", "rc", "",
-                                                               "cvs",   "svn",  "git", "hg", "p"};
+  static constexpr std::array<std::string_view, 10> k_names = {"alpha", "beta", "pre", "rc", "", "cvs", "svn", "git", "hg", "p"};
   for (std::size_t i = 0; i < k_names.size(); ++i) {
     if (i + 1 != k_no_suffix && word == k_names[i]) return static_cast<int>(i) + 1;
   }
@@ -137,7 +140,8 @@ class ApkReader {
       if (kind > ApkKind::suffix_no) return invalid();
       m_rest.remove_prefix(1);
       std::size_t n = 0;
-      while (n < m_rest.size() && is_lower(m_rest[n])) ++n;
+      while (n < m_rest.size() && is_lower(m_rest[n]))
+        ++n;
       text = m_rest.substr(0, n);
       m_rest.remove_prefix(n);
       suffix = apk_suffix_rank(text);
@@ -147,7 +151,8 @@ class ApkReader {
       if (kind >= ApkKind::commit_hash) return invalid();
       m_rest.remove_prefix(1);
       std::size_t n = 0;
-      while (n < m_rest.size() && is_hex(m_rest[n])) ++n;
+      while (n < m_rest.size() && is_hex(m_rest[n]))
+        ++n;
       if (n == 0) return invalid();
       text = m_rest.substr(0, n);
       m_rest.remove_prefix(n);
@@ -229,7 +234,8 @@ int compare_apk(std::string_view a, std::string_view b) {
 
 bool apk_version_valid(std::string_view v) {
   ApkReader r(v);
-  while (r.kind < ApkKind::end) r.next();
+  while (r.kind < ApkKind::end)
+    r.next();
   return r.kind == ApkKind::end;
 }
 
@@ -239,8 +245,10 @@ int rpmvercmp(std::string_view a, std::string_view b) {
   std::size_t j = 0;
   const auto separator = [](char c) { return !is_digit(c) && !is_alpha(c) && c != '~' && c != '^'; };
   while (i < a.size() || j < b.size()) {
-    while (i < a.size() && separator(a[i])) ++i;
-    while (j < b.size() && separator(b[j])) ++j;
+    while (i < a.size() && separator(a[i]))
+      ++i;
+    while (j < b.size() && separator(b[j]))
+      ++j;
     const bool a_end = i >= a.size();
     const bool b_end = j >= b.size();
     const char ca = a_end ? '\0' : a[i];
@@ -266,15 +274,19 @@ int rpmvercmp(std::string_view a, std::string_view b) {
     const auto in_segment = [numeric](char c) { return numeric ? is_digit(c) : is_alpha(c); };
     std::size_t ei = i;
     std::size_t ej = j;
-    while (ei < a.size() && in_segment(a[ei])) ++ei;
-    while (ej < b.size() && in_segment(b[ej])) ++ej;
+    while (ei < a.size() && in_segment(a[ei]))
+      ++ei;
+    while (ej < b.size() && in_segment(b[ej]))
+      ++ej;
     // b's segment is of the other kind: a number is newer than letters.
     if (ej == j) return numeric ? 1 : -1;
     std::string_view sa = a.substr(i, ei - i);
     std::string_view sb = b.substr(j, ej - j);
     if (numeric) {
-      while (!sa.empty() && sa.front() == '0') sa.remove_prefix(1);
-      while (!sb.empty() && sb.front() == '0') sb.remove_prefix(1);
+      while (!sa.empty() && sa.front() == '0')
+        sa.remove_prefix(1);
+      while (!sb.empty() && sb.front() == '0')
+        sb.remove_prefix(1);
       if (sa.size() != sb.size()) return sa.size() > sb.size() ? 1 : -1;
     }
     if (const int c = sa.compare(sb); c != 0) return sign(c);
@@ -299,7 +311,8 @@ struct Evr {
 Evr split_evr(std::string_view v) {
   Evr out;
   std::size_t digits = 0;
-  while (digits < v.size() && is_digit(v[digits])) ++digits;
+  while (digits < v.size() && is_digit(v[digits]))
+    ++digits;
   std::string_view rest = v;
   if (digits < v.size() && v[digits] == ':') {
     if (digits > 0) out.epoch = v.substr(0, digits);

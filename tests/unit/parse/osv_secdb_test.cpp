@@ -105,12 +105,13 @@ packages:
   - pkg:
       name: nothing
 )",
-                     "main.yaml");
+                       "main.yaml");
   ASSERT_TRUE(r) << r.error().describe();
   EXPECT_EQ(r->distroversion, "v3.9");
   EXPECT_EQ(r->reponame, "main");
   std::vector<std::string> ids;
-  for (const auto& a : r->advisories) ids.push_back(a.affected[0].package + "/" + a.id);
+  for (const auto& a : r->advisories)
+    ids.push_back(a.affected[0].package + "/" + a.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"xen/CVE-2017-8904", "xen/XSA-207", "xen/XSA-295", "xen/CVE-2020-0001",
                                            "mysql/CVE-2019-2426", "mysql/CVE-2018-16859", "mysql/CVE-2016-6263"}));
   const auto& xsa214 = r->advisories[0];

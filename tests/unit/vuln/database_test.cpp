@@ -200,12 +200,14 @@ TEST(VulnDatabase, WithdrawingRemovesAndSecdbFilesReplace) {
   EXPECT_TRUE(db->affected("Debian:12", "zlib")->empty());
 
   // A newer secdb file that no longer lists a CVE: the CVE goes.
-  write(tmp.file("main.yaml"), "distroversion: v3.20\nreponame: main\npackages:\n  - pkg:\n      name: a\n      secfixes:\n"
-                               "        1.0-r1:\n          - CVE-2024-1\n          - CVE-2024-2\n");
+  write(tmp.file("main.yaml"),
+        "distroversion: v3.20\nreponame: main\npackages:\n  - pkg:\n      name: a\n      secfixes:\n"
+        "        1.0-r1:\n          - CVE-2024-1\n          - CVE-2024-2\n");
   ASSERT_TRUE(db->import({tmp.file("main.yaml")}));
   EXPECT_EQ(db->affected("Alpine:v3.20", "a")->size(), 2U);
-  write(tmp.file("main.yaml"), "distroversion: v3.20\nreponame: main\npackages:\n  - pkg:\n      name: a\n      secfixes:\n"
-                               "        1.0-r1:\n          - CVE-2024-1\n");
+  write(tmp.file("main.yaml"),
+        "distroversion: v3.20\nreponame: main\npackages:\n  - pkg:\n      name: a\n      secfixes:\n"
+        "        1.0-r1:\n          - CVE-2024-1\n");
   ASSERT_TRUE(db->import({tmp.file("main.yaml")}));
   ASSERT_EQ(db->affected("Alpine:v3.20", "a")->size(), 1U);
   EXPECT_EQ((*db->affected("Alpine:v3.20", "a"))[0].id, "CVE-2024-1");

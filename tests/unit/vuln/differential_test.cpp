@@ -28,7 +28,8 @@ std::string run_command(const std::string& command) {
   if (p == nullptr) return out;
   std::array<char, 65536> buf{};
   std::size_t n = 0;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0)
+    out.append(buf.data(), n);
   ::pclose(p);
   return out;
 }
@@ -43,7 +44,8 @@ std::vector<std::string> lines(const std::string& text) {
     start = end + 1;
   }
   // rpm --eval ends its output with the (empty) expansion's newline.
-  while (!out.empty() && out.back().empty()) out.pop_back();
+  while (!out.empty() && out.back().empty())
+    out.pop_back();
   return out;
 }
 
@@ -57,7 +59,8 @@ std::vector<std::string> secdb_versions() {
       auto parsed = parse::secdb(*text, path);
       if (!parsed) continue;
       for (const auto& a : parsed->advisories) {
-        for (const auto& r : a.affected[0].ranges) out.insert(r.events[1].version);
+        for (const auto& r : a.affected[0].ranges)
+          out.insert(r.events[1].version);
       }
     }
   }
@@ -68,7 +71,8 @@ std::string random_run(std::mt19937& rng, std::string_view alphabet, int max_len
   std::uniform_int_distribution<int> len(1, max_len);
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
   std::string out;
-  for (int i = len(rng); i > 0; --i) out += alphabet[pick(rng)];
+  for (int i = len(rng); i > 0; --i)
+    out += alphabet[pick(rng)];
   return out;
 }
 
@@ -87,12 +91,12 @@ std::vector<std::string> neighbours(const std::string& v, std::string_view suffi
 
 /// Pairs: versions against their neighbours (every `stride`-th version of the pool), then
 /// random pairs of the pool, up to `count`.
-std::vector<std::pair<std::string, std::string>> make_pairs(const std::vector<std::string>& pool,
-                                                            std::string_view suffixes, std::size_t stride,
-                                                            std::size_t count, std::mt19937& rng) {
+std::vector<std::pair<std::string, std::string>> make_pairs(const std::vector<std::string>& pool, std::string_view suffixes,
+                                                            std::size_t stride, std::size_t count, std::mt19937& rng) {
   std::vector<std::pair<std::string, std::string>> out;
   for (std::size_t i = 0; i < pool.size(); i += stride) {
-    for (const auto& n : neighbours(pool[i], suffixes)) out.emplace_back(pool[i], n);
+    for (const auto& n : neighbours(pool[i], suffixes))
+      out.emplace_back(pool[i], n);
   }
   std::uniform_int_distribution<std::size_t> pick(0, pool.size() - 1);
   while (out.size() < count) {
@@ -105,10 +109,10 @@ std::vector<std::pair<std::string, std::string>> make_pairs(const std::vector<st
 
 /// The installed versions of this machine, the secdb versions, then `generated` versions of the
 /// form [E:]N<upstream>[-<revision>] drawn from the given alphabets.
-std::vector<std::string> version_pool(std::mt19937& rng, int generated, std::string_view upstream,
-                                      std::string_view revision) {
+std::vector<std::string> version_pool(std::mt19937& rng, int generated, std::string_view upstream, std::string_view revision) {
   std::vector<std::string> pool = lines(run_command("dpkg-query -W -f='${Version}\\n' | sort -u"));
-  for (const auto& v : secdb_versions()) pool.push_back(v);
+  for (const auto& v : secdb_versions())
+    pool.push_back(v);
   for (int i = 0; i < generated; ++i) {
     std::string v;
     if (rng() % 4 == 0) v += std::to_string(rng() % 3) + ":";
@@ -138,8 +142,7 @@ void compare_results(const std::vector<std::pair<std::string, std::string>>& pai
     const int mine = compare(scheme, pairs[i].first, pairs[i].second);
     if ((ref > 0) != (mine > 0) || (ref < 0) != (mine < 0)) {
       if (++tally.disagreements <= 20) {
-        ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': reference " << ref << ", drydock "
-                      << mine;
+        ADD_FAILURE() << "'" << pairs[i].first << "' vs '" << pairs[i].second << "': reference " << ref << ", drydock " << mine;
       }
     }
   }
@@ -180,15 +183,16 @@ TEST(VersionDifferential, DpkgAgainstDpkgCompareVersions) {
   }
   const auto out1 = temp_file("drydock-dpkg-out-1");
   const auto out2 = temp_file("drydock-dpkg-out-2");
-  run_command("sh " + script.string() + " " + inputs[0].string() + " > " + out1.string() + " & sh " + script.string() +
-              " " + inputs[1].string() + " > " + out2.string() + "; wait");
+  run_command("sh " + script.string() + " " + inputs[0].string() + " > " + out1.string() + " & sh " + script.string() + " " +
+              inputs[1].string() + " > " + out2.string() + "; wait");
   auto answers = lines(run_command("cat " + out1.string() + " " + out2.string()));
-  for (const auto& f : {inputs[0], inputs[1], script, out1, out2}) std::filesystem::remove(f);
+  for (const auto& f : {inputs[0], inputs[1], script, out1, out2})
+    std::filesystem::remove(f);
   Tally tally;
   compare_results(pairs, answers, Scheme::dpkg, tally);
-  std::cout << "dpkg differential: " << tally.pairs << " pairs compared with dpkg --compare-versions ("
-            << installed << " installed versions in the pool), " << tally.refused << " refused by dpkg, "
-            << tally.disagreements << " disagreements\n";
+  std::cout << "dpkg differential: " << tally.pairs << " pairs compared with dpkg --compare-versions (" << installed
+            << " installed versions in the pool), " << tally.refused << " refused by dpkg, " << tally.disagreements
+            << " disagreements\n";
   EXPECT_GE(tally.pairs, k_min_pairs);
   EXPECT_EQ(tally.disagreements, 0U);
 }
@@ -197,8 +201,8 @@ TEST(VersionDifferential, RpmAgainstRpmVercmp) {
   std::mt19937 rng(1128);
   // Generated: epochs, '~' and '^', separators, letters against digits, leading zeros.
   auto pool = version_pool(rng, 2000, "00123.~^_+abzXY", "0129.~^_el");
-  for (const char* v : {"1.0", "1.0~rc1", "1.0^git1", "1.0~rc1^git1", "1:1.0", "1.0-1.el9", "1.0-1.el9_2", "1.00",
-                        "1_0", "1.0a", "1.0.a"}) {
+  for (const char* v :
+       {"1.0", "1.0~rc1", "1.0^git1", "1.0~rc1^git1", "1:1.0", "1.0-1.el9", "1.0-1.el9_2", "1.00", "1_0", "1.0a", "1.0.a"}) {
     pool.emplace_back(v);
   }
   const auto pairs = make_pairs(pool, "~ ~~ ^ ^1 ~^ .0 a -1 -0 _1", 1, k_min_pairs + 2000, rng);
@@ -206,7 +210,8 @@ TEST(VersionDifferential, RpmAgainstRpmVercmp) {
   const auto input = temp_file("drydock-rpm-pairs");
   {
     std::ofstream out(input);
-    for (const auto& [a, b] : pairs) out << a << '\t' << b << '\n';
+    for (const auto& [a, b] : pairs)
+      out << a << '\t' << b << '\n';
   }
   // One rpm process evaluates every pair with its own rpm.vercmp.
   const std::string lua = "%{lua: for l in io.lines(\"" + input.string() +
@@ -223,8 +228,8 @@ TEST(VersionDifferential, RpmAgainstRpmVercmp) {
   std::filesystem::remove(lua_file);
   Tally tally;
   compare_results(pairs, answers, Scheme::rpm, tally);
-  std::cout << "rpm differential: " << tally.pairs << " pairs compared with rpm.vercmp (rpm --eval lua), "
-            << tally.refused << " refused by rpm, " << tally.disagreements << " disagreements\n";
+  std::cout << "rpm differential: " << tally.pairs << " pairs compared with rpm.vercmp (rpm --eval lua), " << tally.refused
+            << " refused by rpm, " << tally.disagreements << " disagreements\n";
   EXPECT_GE(tally.pairs, k_min_pairs);
   EXPECT_EQ(tally.disagreements, 0U);
 }

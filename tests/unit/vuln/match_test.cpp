@@ -31,22 +31,32 @@ Database import_into(const TempDir& tmp, const std::vector<std::string>& paths) 
 }
 
 model::Package apk(const std::string& name, const std::string& version, const std::string& origin) {
-  return model::Package{.name = name, .version = version, .source_name = origin, .source_version = version,
-                        .arch = "x86_64", .manager = "apk", .db_path = "lib/apk/db/installed"};
+  return model::Package{.name = name,
+                        .version = version,
+                        .source_name = origin,
+                        .source_version = version,
+                        .arch = "x86_64",
+                        .manager = "apk",
+                        .db_path = "lib/apk/db/installed"};
 }
 
 model::Package deb(const std::string& name, const std::string& version, const std::string& source,
                    const std::string& source_version = {}) {
-  return model::Package{.name = name, .version = version, .source_name = source,
+  return model::Package{.name = name,
+                        .version = version,
+                        .source_name = source,
                         .source_version = source_version.empty() ? version : source_version,
-                        .arch = "amd64", .manager = "dpkg", .db_path = "var/lib/dpkg/status"};
+                        .arch = "amd64",
+                        .manager = "dpkg",
+                        .db_path = "var/lib/dpkg/status"};
 }
 
 using Row = std::tuple<std::string, std::string, std::string, std::string>;  // package, id, installed, fixed
 
 std::vector<Row> rows(const MatchOutcome& outcome) {
   std::vector<Row> out;
-  for (const auto& v : outcome.vulnerabilities) out.emplace_back(v.package, v.id, v.installed, v.fixed);
+  for (const auto& v : outcome.vulnerabilities)
+    out.emplace_back(v.package, v.id, v.installed, v.fixed);
   return out;
 }
 
@@ -54,15 +64,15 @@ model::PackageSet alpine_311() {
   model::PackageSet set;
   set.os = model::OsRelease{.id = "alpine", .version_id = "3.11.6", .pretty_name = "Alpine Linux v3.11"};
   set.packages = {
-      apk("musl", "1.1.23-r2", "musl"),               // exactly the fixed version of CVE-2019-14697
-      apk("busybox", "1.30.1-r1", "busybox"),         // CVE-2019-5747 fixed in 1.30.1-r2 (and 1.29.3-r10)
-      apk("ssl_client", "1.30.1-r1", "busybox"),      // matched by origin
-      apk("libcrypto1.1", "1.1.1d-r2", "openssl"),    // CVE-2019-1551 fixed in 1.1.1d-r3
+      apk("musl", "1.1.23-r2", "musl"),             // exactly the fixed version of CVE-2019-14697
+      apk("busybox", "1.30.1-r1", "busybox"),       // CVE-2019-5747 fixed in 1.30.1-r2 (and 1.29.3-r10)
+      apk("ssl_client", "1.30.1-r1", "busybox"),    // matched by origin
+      apk("libcrypto1.1", "1.1.1d-r2", "openssl"),  // CVE-2019-1551 fixed in 1.1.1d-r3
       apk("libssl1.1", "1.1.1d-r2", "openssl"),
-      apk("sqlite-libs", "3.28.0-r0", "sqlite"),      // CVE-2019-19242 (listed twice); 3.28.0-r0 fixes two others
-      apk("zlib", "1.2.11-r3", "zlib"),               // no advisories
-      apk("expat", "2.2.8-r0", "expat"),              // above every fix
-      apk("curl", "7.66.0-r0", "curl"),               // exactly the newest fix
+      apk("sqlite-libs", "3.28.0-r0", "sqlite"),  // CVE-2019-19242 (listed twice); 3.28.0-r0 fixes two others
+      apk("zlib", "1.2.11-r3", "zlib"),           // no advisories
+      apk("expat", "2.2.8-r0", "expat"),          // above every fix
+      apk("curl", "7.66.0-r0", "curl"),           // exactly the newest fix
   };
   return set;
 }
@@ -76,10 +86,8 @@ TEST(VulnMatch, Alpine311AgainstTheSharedSecdb) {
   EXPECT_EQ(outcome->ecosystems, std::vector<std::string>{"Alpine:v3.11"});
   EXPECT_EQ(outcome->packages, 9U);
   const std::vector<Row> expected = {
-      {"busybox", "CVE-2019-5747", "1.30.1-r1", "1.30.1-r2"},
-      {"libcrypto1.1", "CVE-2019-1551", "1.1.1d-r2", "1.1.1d-r3"},
-      {"libssl1.1", "CVE-2019-1551", "1.1.1d-r2", "1.1.1d-r3"},
-      {"sqlite-libs", "CVE-2019-19242", "3.28.0-r0", "3.30.1-r1"},
+      {"busybox", "CVE-2019-5747", "1.30.1-r1", "1.30.1-r2"},    {"libcrypto1.1", "CVE-2019-1551", "1.1.1d-r2", "1.1.1d-r3"},
+      {"libssl1.1", "CVE-2019-1551", "1.1.1d-r2", "1.1.1d-r3"},  {"sqlite-libs", "CVE-2019-19242", "3.28.0-r0", "3.30.1-r1"},
       {"ssl_client", "CVE-2019-5747", "1.30.1-r1", "1.30.1-r2"},
   };
   EXPECT_EQ(rows(*outcome), expected);
@@ -159,12 +167,12 @@ model::PackageSet debian_12() {
   set.packages = {
       deb("libssl3", "3.0.11-1~deb12u1", "openssl"),
       deb("openssl", "3.0.11-1~deb12u1", "openssl"),
-      deb("libc6", "2.36-9+deb12u4", "glibc"),             // after the fix
-      deb("libcurl4", "7.88.1-10+deb12u4", "curl"),         // last_affected: affected, no fix known
-      deb("tar", "1.34+dfsg-1.2+deb12u1", "tar"),           // an explicit affected version
-      deb("perl-base", "5.36.0-7+deb12u1", "perl"),         // at or above limit
-      deb("zlib1g", "1:1.2.13.dfsg-1", "zlib"),             // only a withdrawn advisory
-      deb("libsystemd0", "252.17-1~deb12u1", "systemd"),    // the second window of a range
+      deb("libc6", "2.36-9+deb12u4", "glibc"),                             // after the fix
+      deb("libcurl4", "7.88.1-10+deb12u4", "curl"),                        // last_affected: affected, no fix known
+      deb("tar", "1.34+dfsg-1.2+deb12u1", "tar"),                          // an explicit affected version
+      deb("perl-base", "5.36.0-7+deb12u1", "perl"),                        // at or above limit
+      deb("zlib1g", "1:1.2.13.dfsg-1", "zlib"),                            // only a withdrawn advisory
+      deb("libsystemd0", "252.17-1~deb12u1", "systemd"),                   // the second window of a range
       deb("libudev1", "252.12-1~deb12u1", "systemd", "252.12-1~deb12u1"),  // between the windows
   };
   return set;
@@ -239,11 +247,16 @@ TEST(VulnMatch, AlmaLinuxByBinaryNameWithRpmOrdering) {
   model::PackageSet set;
   set.os = model::OsRelease{.id = "almalinux", .version_id = "9.3"};
   const auto rpm = [](const char* name, const char* version) {
-    return model::Package{.name = name, .version = version, .source_name = "openssl", .source_version = version,
-                          .arch = "x86_64", .manager = "rpm", .db_path = "var/lib/rpm/rpmdb.sqlite"};
+    return model::Package{.name = name,
+                          .version = version,
+                          .source_name = "openssl",
+                          .source_version = version,
+                          .arch = "x86_64",
+                          .manager = "rpm",
+                          .db_path = "var/lib/rpm/rpmdb.sqlite"};
   };
-  set.packages = {rpm("openssl-libs", "1:3.0.7-24.el9"),  // before the fix
-                  rpm("openssl", "1:3.0.7-25.el9_3"),     // the fix
+  set.packages = {rpm("openssl-libs", "1:3.0.7-24.el9"),    // before the fix
+                  rpm("openssl", "1:3.0.7-25.el9_3"),       // the fix
                   rpm("openssl-devel", "1:3.0.7-24.el9")};  // no advisory names it; its source is looked up too
   auto outcome = match(set, db);
   ASSERT_TRUE(outcome) << outcome.error().describe();
@@ -259,7 +272,9 @@ TEST(VulnMatch, AlmaLinuxByBinaryNameWithRpmOrdering) {
 
 TEST(VulnMatch, OsTargets) {
   std::string why;
-  const auto t = [&](const char* id, const char* version) { return os_target(model::OsRelease{.id = id, .version_id = version}, why); };
+  const auto t = [&](const char* id, const char* version) {
+    return os_target(model::OsRelease{.id = id, .version_id = version}, why);
+  };
   EXPECT_EQ(t("alpine", "3.11.6")->ecosystems, std::vector<std::string>{"Alpine:v3.11"});
   EXPECT_EQ(t("alpine", "3.21.0_alpha20240807")->ecosystems, std::vector<std::string>{"Alpine:v3.21"});
   EXPECT_EQ(t("debian", "12")->ecosystems, std::vector<std::string>{"Debian:12"});
@@ -274,7 +289,8 @@ TEST(VulnMatch, OsTargets) {
 
 TEST(VulnRange, SchemaEvaluation) {
   using K = model::RangeEvent::Kind;
-  const model::AffectedRange r{"ECOSYSTEM", {{K::introduced, "1.0"}, {K::fixed, "1.5"}, {K::introduced, "2.0"}, {K::last_affected, "2.3"}}};
+  const model::AffectedRange r{"ECOSYSTEM",
+                               {{K::introduced, "1.0"}, {K::fixed, "1.5"}, {K::introduced, "2.0"}, {K::last_affected, "2.3"}}};
   std::string fixed;
   EXPECT_FALSE(in_range(Scheme::dpkg, "0.9", r, &fixed));
   EXPECT_TRUE(in_range(Scheme::dpkg, "1.0", r, &fixed));

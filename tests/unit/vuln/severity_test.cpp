@@ -33,8 +33,8 @@ TEST(VulnCvss, BaseScoresOfKnownVectors) {
 
 TEST(VulnCvss, RejectsWhatIsNotAV3Vector) {
   for (const char* v : {"", "AV:N/AC:L/Au:N/C:P/I:P/A:P", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-                        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",       // A missing
-                        "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",   // bad value
+                        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H",           // A missing
+                        "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",       // bad value
                         "CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",  // twice
                         "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:X/C:H/I:H/A:H", "CVSS:3.1/garbage"}) {
     EXPECT_FALSE(cvss3_base_score(v).has_value()) << v;

@@ -212,8 +212,7 @@ TEST(VersionApk, SecdbData) {
   // Revisions: V-rN < V-r(N+1) for every V-rN in the data.
   for (const auto& v : all) {
     const auto pos = v.rfind("-r");
-    if (pos == std::string::npos || pos + 2 == v.size() ||
-        v.find_first_not_of("0123456789", pos + 2) != std::string::npos) {
+    if (pos == std::string::npos || pos + 2 == v.size() || v.find_first_not_of("0123456789", pos + 2) != std::string::npos) {
       continue;
     }
     const auto n = std::stoul(v.substr(pos + 2));
