@@ -249,7 +249,7 @@ class Importer {
       }
       const std::string entry_name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
       if (archive_entry_filetype(entry) != AE_IFREG || !importable(entry_name) || entry_name.ends_with(".zip")) continue;
-      const std::string where = name + "!" + entry_name;
+      const std::string where = fmt::format("{}!{}", name, entry_name);
       text.clear();
       bool too_large = false;
       std::array<char, 1 << 16> chunk{};

@@ -14,7 +14,8 @@ namespace {
 double roundup_31(double x) {
   const auto scaled = static_cast<std::int64_t>(std::llround(x * 100000.0));
   if (scaled % 10000 == 0) return static_cast<double>(scaled) / 100000.0;
-  return static_cast<double>(scaled / 10000 + 1) / 10.0;
+  const std::int64_t tenths = scaled / 10000 + 1;  // whole tenths, rounded up
+  return static_cast<double>(tenths) / 10.0;
 }
 
 /// CVSS v3.0's round up: ceil to one decimal.
