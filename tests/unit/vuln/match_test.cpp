@@ -208,6 +208,14 @@ TEST(VulnMatch, Debian12AgainstOsvRecords) {
             std::string::npos)
       << cis.evidence;
 
+  const auto json = vulnerabilities_json(outcome->vulnerabilities);
+  ASSERT_EQ(json.size(), 5U);
+  EXPECT_EQ(json[1], nlohmann::json::parse(R"({"image": "drydock-test/debian:12", "package": "libssl3",
+      "source_package": "openssl", "installed": "3.0.11-1~deb12u1", "fixed": "3.0.11-1~deb12u2", "id": "DSA-5532-1",
+      "aliases": ["CVE-2023-5363"], "severity": "high", "cvss_score": 7.5, "ecosystem": "Debian:12"})"));
+  EXPECT_TRUE(json[0]["fixed"].is_null());
+  EXPECT_TRUE(json[2]["severity"].is_null()) << "unknown stays unknown";
+
   // --ignore-unfixed: what has no fix goes, the rest stays.
   auto fixed_only = *outcome;
   drop_unfixed(fixed_only.vulnerabilities);
