@@ -513,6 +513,12 @@ core::Expected<std::map<std::string, std::int64_t>> Database::ecosystems() const
   return out;
 }
 
+core::Expected<std::int64_t> Database::updated_at() const {
+  DRYDOCK_TRY(stmt, prepare(m_db.get(), m_path, "SELECT value FROM meta WHERE key = 'updated_at'"));
+  if (sqlite3_step(stmt.get()) != SQLITE_ROW) return std::int64_t{0};
+  return static_cast<std::int64_t>(std::strtoll(std::string(column(stmt.get(), 0)).c_str(), nullptr, 10));
+}
+
 core::Expected<DatabaseInfo> Database::info() const {
   DatabaseInfo out;
   out.path = m_path;
@@ -524,8 +530,9 @@ core::Expected<DatabaseInfo> Database::info() const {
     const auto number = std::strtoll(value.c_str(), nullptr, 10);
     if (key == "schema") out.schema = static_cast<int>(number);
     if (key == "created_at") out.created_at = number;
-    if (key == "updated_at") out.updated_at = number;
   }
+  DRYDOCK_TRY(updated, updated_at());
+  out.updated_at = updated;
   DRYDOCK_TRY(count, prepare(db, m_path, "SELECT COUNT(*), COALESCE(MAX(modified), '') FROM advisories"));
   if (sqlite3_step(count.get()) == SQLITE_ROW) {
     out.advisories = sqlite3_column_int64(count.get(), 0);

@@ -89,6 +89,9 @@ class Database {
 
   core::Expected<DatabaseInfo> info() const;
 
+  /// When the last import committed (unix seconds), 0 when never.
+  core::Expected<std::int64_t> updated_at() const;
+
   [[nodiscard]] const std::string& path() const { return m_path; }
 
  private:

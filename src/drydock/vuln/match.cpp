@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <ctime>
 #include <map>
 #include <set>
 
@@ -117,6 +119,8 @@ core::Expected<MatchOutcome> match(const model::PackageSet& set, const Database&
   auto target = os_target(set.os, out.reason);
   if (!target) return out;
   DRYDOCK_TRY(known, db.ecosystems());
+  DRYDOCK_TRY(updated, db.updated_at());
+  out.database_updated_at = updated;
   for (const auto& [name, count] : known) {
     for (const auto& pattern : target->ecosystems) {
       if (count > 0 && matches_ecosystem(pattern, name)) {
@@ -230,8 +234,17 @@ Cis44Evidence cis_4_4_evidence(const MatchOutcome& outcome, bool ignore_unfixed)
   for (const auto& v : outcome.vulnerabilities)
     (v.fixed.empty() ? unfixed : fixable).push_back(&v);
   const auto& counted = fixable.empty() ? unfixed : fixable;
-  const std::string scope =
-      fmt::format("{} packages of {} checked against {}", outcome.packages, outcome.os, core::join(outcome.ecosystems, ", "));
+  std::string as_of;
+  if (outcome.database_updated_at > 0) {
+    const auto t = static_cast<std::time_t>(outcome.database_updated_at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::array<char, 16> day{};
+    std::strftime(day.data(), day.size(), "%Y-%m-%d", &tm);
+    as_of = fmt::format(" (advisories imported {})", day.data());
+  }
+  const std::string scope = fmt::format("{} packages of {} checked against {}{}", outcome.packages, outcome.os,
+                                        core::join(outcome.ecosystems, ", "), as_of);
   if (fixable.empty() && (unfixed.empty() || ignore_unfixed)) {
     out.status = core::Status::pass;
     out.evidence = unfixed.empty()

@@ -13,6 +13,7 @@
 /// A database that cannot be opened is an `error` result for CIS 4.4 (with the message), an OS
 /// the database does not cover is `skip` with outcome.reason: never "no vulnerabilities".
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,7 @@ struct MatchOutcome {
   std::vector<std::string> ecosystems;                ///< the database ecosystems that were searched
   std::string reason;                                 ///< why the image is not covered, when it is not
   std::size_t packages = 0;                           ///< packages looked up
+  std::int64_t database_updated_at = 0;               ///< when the database was last imported (unix seconds)
   std::vector<model::Vulnerability> vulnerabilities;  ///< sorted by package, then id
 };
 
@@ -77,7 +79,8 @@ void drop_unfixed(std::vector<model::Vulnerability>& vulnerabilities);
 /// for one image: `fail` when a fixed version exists for some vulnerability (a rebuild would
 /// pick it up), `warn` when there are vulnerabilities without a fix (unless `ignore_unfixed`,
 /// then `pass`), `pass` when there are none, `skip` when the OS is not covered. The severity is
-/// the highest among the counted vulnerabilities (high when none is known).
+/// the highest among the counted vulnerabilities (high when none is known). The evidence says
+/// how old the advisories are, so that a pass on stale data is seen as such.
 struct Cis44Evidence {
   core::Status status = core::Status::skip;
   std::optional<core::Severity> severity;
