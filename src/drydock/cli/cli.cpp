@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -24,6 +25,7 @@
 #include "drydock/parse/engine.hpp"
 #include "drydock/parse/policy.hpp"
 #include "drydock/render/render.hpp"
+#include "drydock/vuln/database.hpp"
 
 namespace drydock::cli {
 namespace {
@@ -345,6 +347,27 @@ int cmd_compose(const Common& c, const ComposeCliOptions& o) {
   return project->services.empty() && fatal > 0 ? k_exit_unreachable : code;
 }
 
+/// `drydock db import PATH...` and `drydock db info`.
+int cmd_db(bool import, const std::string& db_option, const std::vector<std::string>& paths) {
+  auto path = db_option.empty() ? vuln::default_db_path() : core::Expected<std::string>(db_option);
+  if (!path) return report_error(path.error());
+  auto db = vuln::Database::open(*path, import ? vuln::Database::Mode::write : vuln::Database::Mode::read);
+  if (!db) return report_error(db.error());
+  if (import) {
+    auto stats = db->import(paths);
+    if (!stats) {
+      std::cerr << "drydock: " << stats.error().describe() << "\n(the database was left as it was)\n";
+      return k_exit_unreachable;
+    }
+    std::cout << vuln::describe(*stats, *path);
+    return k_exit_ok;
+  }
+  auto info = db->info();
+  if (!info) return report_error(info.error());
+  std::cout << vuln::describe(*info, static_cast<std::int64_t>(std::time(nullptr)));
+  return k_exit_ok;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -388,6 +411,17 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
 
+  std::string db_file;
+  std::vector<std::string> db_paths;
+  auto* db_cmd = app.add_subcommand("db", "Offline vulnerability database: import OSV and Alpine secdb data, show it");
+  db_cmd->require_subcommand(1);
+  auto* db_import = db_cmd->add_subcommand("import", "Load OSV JSON files, directories, osv.dev zips, Alpine secdb files");
+  db_import->add_option("paths", db_paths, "Files or directories")->required();
+  auto* db_info = db_cmd->add_subcommand("info", "What is loaded, from where, advisories per ecosystem, age");
+  for (auto* sub : {db_import, db_info}) {
+    sub->add_option("--db", db_file, "Database file (default $XDG_CACHE_HOME/drydock/vuln.db, else ~/.cache/drydock/vuln.db)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -405,6 +439,7 @@ int run(int argc, char** argv) {
     std::cout << render::catalogue(catalogue_format);
     return k_exit_ok;
   }
+  if (db_cmd->parsed()) return cmd_db(db_import->parsed(), db_file, db_paths);
   if (auto loaded = load_policy(common); !loaded) return report_error(loaded.error());
   if (host->parsed()) return cmd_host(common, host_options);
   if (dockerfile->parsed()) return cmd_dockerfile(common, dockerfile_paths);
