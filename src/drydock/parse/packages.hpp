@@ -1,0 +1,54 @@
+#pragma once
+/// The package databases of an image (dpkg, apk, rpm) and its /etc/os-release. Pure: the
+/// bytes of one file in, packages out; the caller (the image layer walk) finds the files.
+/// Every error is ErrorKind::parse with `where` = "db_path:line" (dpkg, apk) or "db_path" (rpm).
+
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "drydock/core/error.hpp"
+#include "drydock/model/package.hpp"
+
+namespace drydock::parse {
+
+/// Larger text databases are refused. A full Debian desktop's status file is about 10 MiB; a
+/// container image's is well under 1 MiB.
+inline constexpr std::size_t k_text_package_db_limit = std::size_t{64} << 20U;
+/// Larger rpm databases are refused (a full Fedora workstation's rpmdb.sqlite is about 150 MiB;
+/// a UBI image's about 10 MiB). The bytes are copied once, into memory SQLite owns.
+inline constexpr std::size_t k_rpm_db_limit = std::size_t{256} << 20U;
+/// At most this many packages in one database.
+inline constexpr std::size_t k_package_count_limit = 100000;
+/// Longest name, version, architecture or source accepted (real ones are under 200 bytes).
+inline constexpr std::size_t k_package_field_limit = 4096;
+
+/// The packages of a dpkg status file (/var/lib/dpkg/status) or of one distroless stanza file
+/// (/var/lib/dpkg/status.d/NAME). A package is listed when its files are on disk: its Status's
+/// third word is `installed`, `triggers-pending`, `triggers-awaited`, `half-configured` or
+/// `unpacked`, whatever was selected (`install`, `hold`, `deinstall`, `purge`); `config-files`,
+/// `half-installed` and `not-installed` are skipped. A stanza without Status (distroless writes
+/// none) counts as installed. `Source: name (version)` gives the source; the same name under two
+/// architectures (multi-arch) gives two packages. Errors: a line that is neither `Field: value`
+/// nor a continuation, a listed package without Package or Version, limits exceeded.
+core::Expected<std::vector<model::Package>> parse_dpkg_status(std::string_view text, std::string_view db_path);
+
+/// The packages of an apk database (/lib/apk/db/installed): records of `X:value` lines separated
+/// by blank lines; P: name, V: version, A: arch, o: origin (the source). Errors: a line that is
+/// not `X:value`, a record without P: or V:, limits exceeded.
+core::Expected<std::vector<model::Package>> parse_apk_installed(std::string_view text, std::string_view db_path);
+
+/// The packages of an rpm sqlite database (/var/lib/rpm/rpmdb.sqlite, or /usr/lib/sysimage/rpm/),
+/// given as its bytes: opened in memory, never written to disk. Each header blob of the Packages
+/// table gives NAME, EPOCH, VERSION, RELEASE, ARCH and SOURCERPM; version is
+/// `[epoch:]version-release` (epoch 0 and no epoch are the same to rpm and are left out); the
+/// source is the name of SOURCERPM (`name-version-release.src.rpm`). The `gpg-pubkey` entries
+/// that `rpm --import` adds are keys, not packages, and are skipped. Errors: not an SQLite
+/// database, no Packages table, a header blob that is truncated or inconsistent, limits exceeded.
+core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db_bytes, std::string_view db_path);
+
+/// The fields of /etc/os-release (or /usr/lib/os-release): `KEY=value` lines, values bare or
+/// quoted (shell-style `"..."` with `\` escapes, or `'...'`); comments and other lines ignored.
+model::OsRelease parse_os_release(std::string_view text);
+
+}  // namespace drydock::parse
