@@ -66,6 +66,11 @@ struct Script {
 /// The scripts a RUN instruction executes, in order.
 std::vector<Script> scripts_of(const model::Instruction& run);
 
+/// A package index refresh: `apt-get update`, `apk update`, `yum makecache`, `zypper refresh`.
+bool index_update(const Command& c);
+/// Installs or upgrades packages (apt, apk, yum/dnf, zypper).
+bool installs(const Command& c);
+
 /// True for sh, bash, ash, dash, zsh, ksh, mksh.
 bool is_shell(std::string_view program);
 

@@ -88,6 +88,65 @@ void key(std::string& out, std::string_view indent, std::string_view name) {
   out += ": ";
 }
 
+/// `"packages"`: each image's OS and installed packages (the input of vulnerability matching).
+void packages(std::string& out, const std::vector<audit::ImagePackages>& images) {
+  key(out, "  ", "packages");
+  out += images.empty() ? "[" : "[\n";
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto& img = images[i];
+    out += "    {\n";
+    key(out, "      ", "image");
+    out += "{\"id\": ";
+    string(out, img.image.id);
+    out += ", \"name\": ";
+    string(out, img.image.name);
+    out += "},\n";
+    key(out, "      ", "os");
+    const auto& os = img.set.os;
+    out += "{\"id\": ";
+    string(out, os.id);
+    out += ", \"id_like\": ";
+    string(out, os.id_like);
+    out += ", \"version_id\": ";
+    string(out, os.version_id);
+    out += ", \"version_codename\": ";
+    string(out, os.version_codename);
+    out += ", \"pretty_name\": ";
+    string(out, os.pretty_name);
+    out += "},\n";
+    key(out, "      ", "packages");
+    out += img.set.packages.empty() ? "[" : "[\n";
+    for (std::size_t p = 0; p < img.set.packages.size(); ++p) {
+      const auto& pkg = img.set.packages[p];
+      out += "        {\"name\": ";
+      string(out, pkg.name);
+      out += ", \"version\": ";
+      string(out, pkg.version);
+      out += ", \"source_name\": ";
+      string(out, pkg.source_name);
+      out += ", \"source_version\": ";
+      string(out, pkg.source_version);
+      out += ", \"arch\": ";
+      string(out, pkg.arch);
+      out += ", \"manager\": ";
+      string(out, pkg.manager);
+      out += ", \"db_path\": ";
+      string(out, pkg.db_path);
+      out += p + 1 < img.set.packages.size() ? "},\n" : "}\n      ";
+    }
+    out += "],\n";
+    key(out, "      ", "errors");
+    out += '[';
+    for (std::size_t e = 0; e < img.errors.size(); ++e) {
+      if (e != 0) out += ", ";
+      string(out, img.errors[e]);
+    }
+    out += "]\n    }";
+    out += i + 1 < images.size() ? ",\n" : "\n  ";
+  }
+  out += "],\n";
+}
+
 }  // namespace
 
 // Written by hand rather than through a DOM: a host with thousands of containers gives tens
@@ -177,6 +236,7 @@ std::string json(const audit::Report& report) {
     out += i + 1 < report.results.size() ? ",\n" : "\n  ";
   }
   out += "],\n";
+  if (report.command == "image") packages(out, report.packages);
   key(out, "  ", "summary");
   out += "{\n";
   const auto counts = report.summary();
