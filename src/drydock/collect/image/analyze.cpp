@@ -2,6 +2,7 @@
 
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/packages.hpp"
+#include "drydock/parse/secret_files.hpp"
 
 namespace drydock::collect::image {
 namespace {
@@ -60,6 +61,18 @@ ReadOptions analyzing_options(std::string platform) {
   options.platform = std::move(platform);
   options.policy.capture = [](std::string_view path, std::uint64_t) { return package_file(path); };
   options.packages = &read_packages;
+  options.policy.wants_scan = [](std::string_view path, std::uint64_t size) { return parse::wants_secret_scan(path, size); };
+  options.policy.scan = [](std::string_view path, std::string_view content) {
+    std::vector<model::LayerSecret> out;
+    for (auto& s : parse::scan_secret_file(path, content)) {
+      model::LayerSecret secret;
+      secret.kind = std::move(s.kind);
+      secret.detail = std::move(s.detail);
+      secret.line = s.line;
+      out.push_back(std::move(secret));
+    }
+    return out;
+  };
   return options;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-/// What drydock reads inside the layers: package databases, os-release, credentials.
+/// What drydock reads inside the layers: package databases, os-release, credentials. Paths
+/// are given to the parsers as absolute image paths ("/var/lib/dpkg/status").
 
 #include <string>
 
