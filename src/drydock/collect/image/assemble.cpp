@@ -112,7 +112,7 @@ class Assembler {
 
  private:
   /// A metadata file, its digest checked against what its name promises.
-  core::Expected<std::string> metadata(std::string_view name, std::vector<std::string>& problems, std::size_t& verified) {
+  core::Expected<std::string> metadata(std::string_view name, std::vector<std::string>& problems, std::set<std::string>& verified) {
     DRYDOCK_TRY(bytes, m_store.metadata(name));
     const std::string promised = promised_digest(name);
     if (!promised.empty()) {
@@ -120,7 +120,7 @@ class Assembler {
       if (actual != promised) {
         problems.push_back(fmt::format("{}: content is {}, its name promises {}", name, actual, promised));
       } else {
-        ++verified;
+        verified.insert(std::string(name));
       }
     }
     return bytes;
@@ -268,7 +268,7 @@ class Assembler {
 
   core::Expected<model::ImageSpec> build(const Candidate& c) {
     std::vector<std::string> problems = m_problems;
-    std::size_t verified = m_verified;
+    std::set<std::string> verified = m_verified;
     DRYDOCK_TRY(bytes, metadata(c.config, problems, verified));
     DRYDOCK_TRY(cfg, parse_json(bytes, c.config));
     if (!cfg.is_object()) return core::fail(core::ErrorKind::parse, "the image config is not an object", c.config);
@@ -319,14 +319,14 @@ class Assembler {
         if (promised != s.digest) {
           problems.push_back(fmt::format("layer {} ({}): stored bytes are {}, the manifest says {}", i + 1, c.layers[i], s.digest, promised));
         } else {
-          ++verified;
+          verified.insert(c.layers[i]);
         }
       }
       if (i < diff_ids.size()) {
         if (diff_ids[i] != s.diff_id) {
           problems.push_back(fmt::format("layer {} ({}): uncompressed content is {}, rootfs.diff_ids says {}", i + 1, c.layers[i], s.diff_id, diff_ids[i]));
         } else {
-          ++verified;
+          verified.insert("diff_id " + std::to_string(i));
         }
       }
       model::ImageLayer layer;
@@ -345,8 +345,11 @@ class Assembler {
     CapturedFiles captured;
     merge_layers(scans, *content, captured);
     if (m_options.packages) m_options.packages(captured, *content);
+    // A manifest read twice (to choose a platform, then to build) is reported once.
+    std::sort(problems.begin(), problems.end());
+    problems.erase(std::unique(problems.begin(), problems.end()), problems.end());
     content->integrity_problems = std::move(problems);
-    content->digests_verified = verified;
+    content->digests_verified = verified.size();
     spec->history = std::move(history);
     spec->content = std::move(content);
     return std::move(*spec);
@@ -356,7 +359,7 @@ class Assembler {
   const ReadOptions& m_options;
   std::string m_origin;
   std::vector<std::string> m_problems;  ///< about index and manifests, shared by every image
-  std::size_t m_verified = 0;
+  std::set<std::string> m_verified;  ///< names whose digest matched
 };
 
 }  // namespace
