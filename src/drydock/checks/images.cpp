@@ -209,9 +209,10 @@ const std::vector<Check>& table() {
             if (found.empty()) {
               out.pass(fmt::format("no setuid or setgid file among {} files", c->files.size()));
             } else {
-              out.fail(fmt::format("{} files: {}", found.size(), listed(found)));
+              out.info(fmt::format("{} file{}: {}", found.size(), found.size() == 1 ? "" : "s", listed(found)));
             }
           }},
+          .manual = true,
       },
       Check{
           .id = "image.add-instruction",
@@ -405,7 +406,7 @@ const std::vector<Check>& table() {
             if (found.empty()) {
               out.pass(fmt::format("no world-writable file or unsticky directory among {} files", c->files.size()));
             } else {
-              out.fail(fmt::format("{} entries: {}", found.size(), listed(found)));
+              out.fail(fmt::format("{} entr{}: {}", found.size(), found.size() == 1 ? "y" : "ies", listed(found)));
             }
           }},
       },
