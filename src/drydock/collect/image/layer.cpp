@@ -54,6 +54,7 @@ struct RawStage {
 /// The uncompressed tar, hashed (diff_id) and counted against the budget.
 struct TarStage {
   struct archive* raw = nullptr;
+  const RawStage* stored = nullptr;  ///< when it is not compressed, its digest is the diff_id: hashed once
   Budget* budget = nullptr;
   std::string what;
   Sha256 hash;
@@ -79,7 +80,7 @@ struct TarStage {
         return false;
       }
       if (size == 0) continue;
-      hash.update(std::string_view(static_cast<const char*>(data), size));
+      if (stored->compression != "none") hash.update(std::string_view(static_cast<const char*>(data), size));
       bytes += size;
       budget->bytes += size;
       if (budget->bytes > budget->limits->total_bytes) {
@@ -173,6 +174,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
 
   TarStage tar_stage;
   tar_stage.raw = raw.get();
+  tar_stage.stored = &raw_stage;
   tar_stage.budget = &budget;
   tar_stage.what = std::string(what);
   ArchivePtr tar(archive_read_new(), archive_read_free);
@@ -270,7 +272,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
     raw_stage.bytes += chunk->size();
   }
   scan.digest = raw_stage.hash.finish();
-  scan.diff_id = tar_stage.hash.finish();
+  scan.diff_id = raw_stage.compression == "none" ? scan.digest : tar_stage.hash.finish();
   scan.compression = raw_stage.compression.empty() ? "none" : raw_stage.compression;
   scan.stored_size = raw_stage.bytes;
   scan.size = tar_stage.bytes;
