@@ -29,10 +29,36 @@ std::string listed(const std::vector<std::string>& items, std::size_t shown = 20
   return fmt::format("{}; and {} more", core::join(head, "; "), items.size() - shown);
 }
 
+/// Fails listing what was found, else passes with `none`.
+void verdict(const std::vector<std::string>& found, Results& out, std::string none) {
+  if (found.empty()) {
+    out.pass(std::move(none));
+  } else {
+    out.fail(listed(found));
+  }
+}
+
 /// The image's content, or a skip saying it was not read.
 const ImageContent* content_of(const ImageSpec& img, Results& out) {
   if (!img.content) out.skip("the image's layers were not read (`drydock image` reads them)");
   return img.content.get();
+}
+
+/// A check over the final filesystem: `describe` gives how to list a file that matters, ""
+/// for one that does not; fails listing them, else passes with `none`.
+template <class Describe>
+void over_files(const ImageSpec& img, Results& out, Describe describe, std::string_view none) {
+  const auto* c = content_of(img, out);
+  if (c == nullptr) return;
+  std::vector<std::string> found;
+  for (const auto& f : c->files) {
+    if (auto d = describe(f); !d.empty()) found.push_back(std::move(d));
+  }
+  if (found.empty()) {
+    out.pass(fmt::format("{} among {} files", none, c->files.size()));
+  } else {
+    out.fail(fmt::format("{} of {} files: {}", found.size(), c->files.size(), listed(found)));
+  }
 }
 
 std::string short_digest(std::string_view digest) {
@@ -180,11 +206,7 @@ const std::vector<Check>& table() {
                 }
               }
             }
-            if (found.empty()) {
-              out.pass(fmt::format("no package index update stands alone in {} history steps", img.history->size()));
-            } else {
-              out.fail(listed(found));
-            }
+            verdict(found, out, fmt::format("no package index update stands alone in {} history steps", img.history->size()));
           }},
       },
       Check{
@@ -232,11 +254,7 @@ const std::vector<Check>& table() {
               const auto i = history_instruction((*img.history)[n].created_by);
               if (i.keyword == "ADD") found.push_back(fmt::format("history step {}: {}", n + 1, i.text));
             }
-            if (found.empty()) {
-              out.pass(fmt::format("no ADD in {} history steps", img.history->size()));
-            } else {
-              out.fail(listed(found));
-            }
+            verdict(found, out, fmt::format("no ADD in {} history steps", img.history->size()));
           }},
       },
       Check{
@@ -264,11 +282,7 @@ const std::vector<Check>& table() {
                     eq == std::string::npos ? std::string_view() : std::string_view(e).substr(eq + 1));
             }
             for (const auto& [k, v] : img.labels) judge("Config.Labels", k, v);
-            if (found.empty()) {
-              out.pass(fmt::format("no secret among {} Env and {} label entries", img.env.size(), img.labels.size()));
-            } else {
-              out.fail(listed(found));
-            }
+            verdict(found, out, fmt::format("no secret among {} Env and {} label entries", img.env.size(), img.labels.size()));
           }},
       },
       Check{
@@ -289,11 +303,7 @@ const std::vector<Check>& table() {
               found.push_back(fmt::format("{}{}: {} ({}, {})", s.path, s.line > 0 ? ":" + std::to_string(s.line) : "", s.detail,
                                           s.kind, layer_name(*c, s.layer)));
             }
-            if (found.empty()) {
-              out.pass(fmt::format("no private key or credential file among {} files", c->files.size()));
-            } else {
-              out.fail(listed(found));
-            }
+            verdict(found, out, fmt::format("no private key or credential file among {} files", c->files.size()));
           }},
       },
       Check{
@@ -315,11 +325,7 @@ const std::vector<Check>& table() {
                                           s.layer < c->layers.size() ? fmt::format("layer {} {}", s.layer + 1, c->layers[s.layer].digest)
                                                                      : layer_name(*c, s.layer)));
             }
-            if (found.empty()) {
-              out.pass(fmt::format("no deleted secret in {} layers", c->layers.size()));
-            } else {
-              out.fail(listed(found));
-            }
+            verdict(found, out, fmt::format("no deleted secret in {} layers", c->layers.size()));
           }},
       },
       Check{
@@ -394,20 +400,15 @@ const std::vector<Check>& table() {
                        "world-writable directory without the sticky bit.",
           .remediation = "Fix the modes in the Dockerfile (`chmod o-w FILE`, `chmod +t DIR` for shared directories).",
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
-            const auto* c = content_of(img, out);
-            if (c == nullptr) return;
-            std::vector<std::string> found;
-            for (const auto& f : c->files) {
-              if (f.type == model::FileType::symlink || (f.mode & 0002U) == 0) continue;
-              if (f.type == model::FileType::directory && (f.mode & 01000U) != 0) continue;
-              found.push_back(fmt::format("{} ({}{})", f.path, f.type == model::FileType::directory ? "directory " : "",
-                                          mode_text(f.mode)));
-            }
-            if (found.empty()) {
-              out.pass(fmt::format("no world-writable file or unsticky directory among {} files", c->files.size()));
-            } else {
-              out.fail(fmt::format("{} entr{}: {}", found.size(), found.size() == 1 ? "y" : "ies", listed(found)));
-            }
+            over_files(
+                img, out,
+                [](const ImageFile& f) {
+                  if (f.type == model::FileType::symlink || (f.mode & 0002U) == 0) return std::string();
+                  const bool dir = f.type == model::FileType::directory;
+                  if (dir && (f.mode & 01000U) != 0) return std::string();
+                  return fmt::format("{} ({}{})", f.path, dir ? "directory " : "", mode_text(f.mode));
+                },
+                "no world-writable file or unsticky directory");
           }},
       },
       Check{
@@ -419,17 +420,12 @@ const std::vector<Check>& table() {
           .remediation = "Add `.git` to `.dockerignore`, or copy only the build output into the final stage.",
           .aliases = {"DKL-LI-0003"},
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
-            const auto* c = content_of(img, out);
-            if (c == nullptr) return;
-            std::vector<std::string> found;
-            for (const auto& f : c->files) {
-              if (f.type == model::FileType::directory && base_name(f.path) == ".git") found.push_back(f.path);
-            }
-            if (found.empty()) {
-              out.pass("no .git directory");
-            } else {
-              out.fail(listed(found));
-            }
+            over_files(
+                img, out,
+                [](const ImageFile& f) {
+                  return f.type == model::FileType::directory && base_name(f.path) == ".git" ? f.path : std::string();
+                },
+                "no .git directory");
           }},
       },
       Check{
@@ -440,21 +436,14 @@ const std::vector<Check>& table() {
                        "(the build-time twin of CIS 5.7).",
           .remediation = "Remove the SSH server package from the image; use `docker exec` for access.",
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
-            const auto* c = content_of(img, out);
-            if (c == nullptr) return;
-            std::vector<std::string> found;
-            for (const auto& f : c->files) {
-              if (f.type == model::FileType::directory) continue;
-              const auto base = base_name(f.path);
-              if (base != "sshd" && base != "dropbear") continue;
-              if (f.path.find("/bin/") == std::string::npos && f.path.find("/sbin/") == std::string::npos) continue;
-              found.push_back(f.path);
-            }
-            if (found.empty()) {
-              out.pass("no sshd or dropbear binary");
-            } else {
-              out.fail(listed(found));
-            }
+            over_files(
+                img, out,
+                [](const ImageFile& f) {
+                  const auto base = base_name(f.path);
+                  const bool in_bin = f.path.find("/bin/") != std::string::npos || f.path.find("/sbin/") != std::string::npos;
+                  return f.type != model::FileType::directory && in_bin && (base == "sshd" || base == "dropbear") ? f.path : std::string();
+                },
+                "no sshd or dropbear binary");
           }},
       },
       Check{

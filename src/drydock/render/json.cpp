@@ -1,3 +1,6 @@
+#include <initializer_list>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "drydock/render/render.hpp"
@@ -88,6 +91,20 @@ void key(std::string& out, std::string_view indent, std::string_view name) {
   out += ": ";
 }
 
+/// `{"k": "v", ...}` on one line.
+void object(std::string& out, std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : fields) {
+    if (!first) out += ", ";
+    first = false;
+    string(out, k);
+    out += ": ";
+    string(out, v);
+  }
+  out += '}';
+}
+
 /// `"packages"`: each image's OS and installed packages (the input of vulnerability matching).
 void packages(std::string& out, const std::vector<audit::ImagePackages>& images) {
   key(out, "  ", "packages");
@@ -96,43 +113,29 @@ void packages(std::string& out, const std::vector<audit::ImagePackages>& images)
     const auto& img = images[i];
     out += "    {\n";
     key(out, "      ", "image");
-    out += "{\"id\": ";
-    string(out, img.image.id);
-    out += ", \"name\": ";
-    string(out, img.image.name);
-    out += "},\n";
+    object(out, {{"id", img.image.id}, {"name", img.image.name}});
+    out += ",\n";
     key(out, "      ", "os");
     const auto& os = img.set.os;
-    out += "{\"id\": ";
-    string(out, os.id);
-    out += ", \"id_like\": ";
-    string(out, os.id_like);
-    out += ", \"version_id\": ";
-    string(out, os.version_id);
-    out += ", \"version_codename\": ";
-    string(out, os.version_codename);
-    out += ", \"pretty_name\": ";
-    string(out, os.pretty_name);
-    out += "},\n";
+    object(out, {{"id", os.id},
+                 {"id_like", os.id_like},
+                 {"version_id", os.version_id},
+                 {"version_codename", os.version_codename},
+                 {"pretty_name", os.pretty_name}});
+    out += ",\n";
     key(out, "      ", "packages");
     out += img.set.packages.empty() ? "[" : "[\n";
     for (std::size_t p = 0; p < img.set.packages.size(); ++p) {
       const auto& pkg = img.set.packages[p];
-      out += "        {\"name\": ";
-      string(out, pkg.name);
-      out += ", \"version\": ";
-      string(out, pkg.version);
-      out += ", \"source_name\": ";
-      string(out, pkg.source_name);
-      out += ", \"source_version\": ";
-      string(out, pkg.source_version);
-      out += ", \"arch\": ";
-      string(out, pkg.arch);
-      out += ", \"manager\": ";
-      string(out, pkg.manager);
-      out += ", \"db_path\": ";
-      string(out, pkg.db_path);
-      out += p + 1 < img.set.packages.size() ? "},\n" : "}\n      ";
+      out += "        ";
+      object(out, {{"name", pkg.name},
+                   {"version", pkg.version},
+                   {"source_name", pkg.source_name},
+                   {"source_version", pkg.source_version},
+                   {"arch", pkg.arch},
+                   {"manager", pkg.manager},
+                   {"db_path", pkg.db_path}});
+      out += p + 1 < img.set.packages.size() ? ",\n" : "\n      ";
     }
     out += "],\n";
     key(out, "      ", "errors");

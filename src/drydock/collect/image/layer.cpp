@@ -14,11 +14,6 @@ namespace {
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
-core::Error limit_error(std::string_view what, std::string_view limit) {
-  return core::Error{core::ErrorKind::parse, fmt::format("exceeds the limit on {}; refusing a hostile or oversized image", limit),
-                     std::string(what)};
-}
-
 std::string_view compression_of(std::string_view head) {
   if (head.starts_with("\x1f\x8b")) return "gzip";
   if (head.starts_with("\x28\xb5\x2f\xfd")) return "zstd";
@@ -29,26 +24,9 @@ std::string_view compression_of(std::string_view head) {
 
 /// The stored bytes, hashed as they pass on their way to the decompressor.
 struct RawStage {
-  ByteSource* source = nullptr;
   Sha256 hash;
   std::uint64_t bytes = 0;
   std::string compression;
-  std::optional<core::Error> error;
-
-  static la_ssize_t read(struct archive* a, void* user, const void** buffer) {
-    auto& s = *static_cast<RawStage*>(user);
-    auto chunk = s.source->next();
-    if (!chunk) {
-      s.error = chunk.error();
-      archive_set_error(a, EIO, "%s", s.error->message.c_str());
-      return -1;
-    }
-    if (s.compression.empty() && !chunk->empty()) s.compression = compression_of(*chunk);
-    s.hash.update(*chunk);
-    s.bytes += chunk->size();
-    *buffer = chunk->data();
-    return static_cast<la_ssize_t>(chunk->size());
-  }
 };
 
 /// The uncompressed tar, hashed (diff_id) and counted against the budget.
@@ -137,6 +115,35 @@ core::Expected<std::string> read_content(struct archive* tar, std::uint64_t size
 
 }  // namespace
 
+core::Error limit_error(std::string_view what, std::string_view limit) {
+  return core::Error{core::ErrorKind::parse, fmt::format("exceeds the limit on {}; refusing a hostile or oversized image", limit),
+                     std::string(what)};
+}
+
+long SourceReader::read(struct archive* a, void* user, const void** buffer) {
+  auto& s = *static_cast<SourceReader*>(user);
+  auto chunk = s.source->next();
+  if (!chunk) {
+    s.error = chunk.error();
+    archive_set_error(a, EIO, "%s", s.error->message.c_str());
+    return -1;
+  }
+  if (s.on_chunk) s.on_chunk(*chunk);
+  *buffer = chunk->data();
+  return static_cast<long>(chunk->size());
+}
+
+core::Expected<std::string> checked_entry(const char* raw_name, Budget& budget, std::string_view what) {
+  if (raw_name == nullptr) return core::fail(core::ErrorKind::parse, "an entry without a readable name", std::string(what));
+  const std::string_view name(raw_name);
+  const Limits& limits = *budget.limits;
+  if (name.size() > limits.path_length) return tl::unexpected(limit_error(what, fmt::format("path length ({} bytes)", limits.path_length)));
+  if (++budget.entries > limits.entries) return tl::unexpected(limit_error(what, fmt::format("entries ({})", limits.entries)));
+  auto path = entry_path(name);
+  if (!path) return core::fail(core::ErrorKind::parse, fmt::format("{}: {}", name, path.error().message), std::string(what));
+  return path;
+}
+
 core::Expected<std::string> entry_path(std::string_view name) {
   if (name.starts_with('/')) return core::fail(core::ErrorKind::parse, fmt::format("absolute path in a layer: {}", name));
   std::string out;
@@ -157,18 +164,26 @@ core::Expected<std::string> entry_path(std::string_view name) {
 core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& policy, Budget& budget, std::string_view what) {
   LayerScan scan;
   RawStage raw_stage;
-  raw_stage.source = &source;
+  SourceReader reader;
+  reader.source = &source;
+  // The first chunk of a layer is whole enough to tell its compression: tarball entries come
+  // peeked (512 bytes at least), files in 1 MiB reads.
+  reader.on_chunk = [&raw_stage](std::string_view chunk) {
+    if (raw_stage.compression.empty() && !chunk.empty()) raw_stage.compression = compression_of(chunk);
+    raw_stage.hash.update(chunk);
+    raw_stage.bytes += chunk.size();
+  };
   ArchivePtr raw(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(raw.get());
   archive_read_support_format_raw(raw.get());
-  if (archive_read_open(raw.get(), &raw_stage, nullptr, &RawStage::read, nullptr) != ARCHIVE_OK) {
-    if (raw_stage.error) return tl::unexpected(*raw_stage.error);
+  if (archive_read_open(raw.get(), &reader, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
+    if (reader.error) return tl::unexpected(*reader.error);
     return core::fail(core::ErrorKind::parse, fmt::format("cannot read the layer: {}", archive_error_string(raw.get())), std::string(what));
   }
   struct archive_entry* raw_entry = nullptr;
   const int hr = archive_read_next_header(raw.get(), &raw_entry);
   if (hr != ARCHIVE_OK && hr != ARCHIVE_WARN) {
-    if (raw_stage.error) return tl::unexpected(*raw_stage.error);
+    if (reader.error) return tl::unexpected(*reader.error);
     return core::fail(core::ErrorKind::parse, "empty or unreadable layer", std::string(what));
   }
 
@@ -180,7 +195,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
   ArchivePtr tar(archive_read_new(), archive_read_free);
   archive_read_support_format_tar(tar.get());
   auto tar_failure = [&](std::string_view doing) -> core::Error {
-    if (raw_stage.error) return *raw_stage.error;
+    if (reader.error) return *reader.error;
     if (tar_stage.error) return *tar_stage.error;
     return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_error_string(tar.get())), std::string(what)};
   };
@@ -193,21 +208,13 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
     const int r = archive_read_next_header(tar.get(), &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) return tl::unexpected(tar_failure("not a valid tar archive"));
-    const char* name = archive_entry_pathname(e);
-    if (name == nullptr) return core::fail(core::ErrorKind::parse, "an entry without a readable name", std::string(what));
-    const std::string_view name_view(name);
-    if (name_view.size() > limits.path_length) {
-      return tl::unexpected(limit_error(what, fmt::format("path length ({} bytes)", limits.path_length)));
-    }
-    if (++budget.entries > limits.entries) return tl::unexpected(limit_error(what, fmt::format("entries ({})", limits.entries)));
-    auto path = entry_path(name_view);
-    if (!path) return core::fail(core::ErrorKind::parse, path.error().message, std::string(what));
-    if (*path == "/") continue;
+    DRYDOCK_TRY(path, checked_entry(archive_entry_pathname(e), budget, what));
+    if (path == "/") continue;
 
     LayerRecord rec;
-    const auto slash = path->rfind('/');
-    const std::string_view base = std::string_view(*path).substr(slash + 1);
-    const std::string parent = slash == 0 ? std::string() : path->substr(0, slash);
+    const auto slash = path.rfind('/');
+    const std::string_view base = std::string_view(path).substr(slash + 1);
+    const std::string parent = slash == 0 ? std::string() : path.substr(0, slash);
     if (base.starts_with(".wh.")) {
       if (base == ".wh..wh..opq") {
         rec.kind = LayerRecord::Kind::opaque;
@@ -221,7 +228,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
       scan.records.push_back(std::move(rec));
       continue;
     }
-    rec.path = std::move(*path);
+    rec.path = std::move(path);
     rec.type = file_type(e);
     rec.mode = static_cast<std::uint32_t>(archive_entry_perm(e)) & 07777U;
     rec.uid = static_cast<std::uint32_t>(archive_entry_uid(e));
@@ -268,8 +275,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
     auto chunk = source.next();
     if (!chunk) return tl::unexpected(chunk.error());
     if (chunk->empty()) break;
-    raw_stage.hash.update(*chunk);
-    raw_stage.bytes += chunk->size();
+    reader.on_chunk(*chunk);
   }
   scan.digest = raw_stage.hash.finish();
   scan.diff_id = raw_stage.compression == "none" ? scan.digest : tar_stage.hash.finish();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "drydock/collect/image/source.hpp"
 #include "drydock/core/error.hpp"
 #include "drydock/model/image_content.hpp"
+
+struct archive;  // libarchive's reader, for SourceReader::read
 
 namespace drydock::collect::image {
 
@@ -67,6 +70,22 @@ struct LayerScan {
   std::vector<LayerRecord> records;
   std::map<std::string, std::string> captured;  ///< path -> bytes
   std::vector<model::LayerSecret> secrets;
+};
+
+/// The error for an exceeded limit, naming it.
+core::Error limit_error(std::string_view what, std::string_view limit);
+
+/// The normalized path of a tar entry's raw name, counted against the budget: a missing name,
+/// a name over Limits::path_length, one entry too many, an absolute path or ".." are errors.
+core::Expected<std::string> checked_entry(const char* raw_name, Budget& budget, std::string_view what);
+
+/// libarchive's read callback over a ByteSource: `user` is a SourceReader.
+struct SourceReader {
+  ByteSource* source = nullptr;
+  std::optional<core::Error> error;
+  /// Called with each chunk before libarchive gets it.
+  std::function<void(std::string_view)> on_chunk;
+  static long read(struct archive* a, void* user, const void** buffer);
 };
 
 /// Normalizes a tar entry name to "/a/b": "./" and "." dropped, repeated slashes collapsed.

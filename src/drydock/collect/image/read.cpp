@@ -18,24 +18,6 @@ namespace {
 
 using ArchivePtr = std::unique_ptr<struct archive, int (*)(struct archive*)>;
 
-/// The tarball itself, pulled by libarchive.
-struct OuterStage {
-  ByteSource* source = nullptr;
-  std::optional<core::Error> error;
-
-  static la_ssize_t read(struct archive* a, void* user, const void** buffer) {
-    auto& s = *static_cast<OuterStage*>(user);
-    auto chunk = s.source->next();
-    if (!chunk) {
-      s.error = chunk.error();
-      archive_set_error(a, EIO, "%s", s.error->message.c_str());
-      return -1;
-    }
-    *buffer = chunk->data();
-    return static_cast<la_ssize_t>(chunk->size());
-  }
-};
-
 /// The data of the current entry of the tarball, after the bytes already peeked at.
 class EntrySource final : public ByteSource {
  public:
@@ -75,11 +57,6 @@ class EntrySource final : public ByteSource {
   std::string m_peeked;
   bool m_peek_given = false;
 };
-
-core::Error limit_error(std::string_view what, std::string_view limit) {
-  return core::Error{core::ErrorKind::parse, fmt::format("exceeds the limit on {}; refusing a hostile or oversized image", limit),
-                     std::string(what)};
-}
 
 /// Reads all of `source`, refusing more than `limit` bytes.
 core::Expected<std::string> slurp(ByteSource& source, std::size_t limit, std::string_view what) {
@@ -174,7 +151,8 @@ std::optional<std::string> link_target(std::string_view entry, std::string_view 
 
 core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, std::string_view origin, const ReadOptions& options) {
   const std::string where(origin);
-  OuterStage stage{&source, std::nullopt};
+  SourceReader stage;
+  stage.source = &source;
   ArchivePtr outer(archive_read_new(), archive_read_free);
   archive_read_support_filter_all(outer.get());
   archive_read_support_format_tar(outer.get());
@@ -182,7 +160,7 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
     if (stage.error) return *stage.error;
     return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_error_string(outer.get())), where};
   };
-  if (archive_read_open(outer.get(), &stage, nullptr, &OuterStage::read, nullptr) != ARCHIVE_OK) {
+  if (archive_read_open(outer.get(), &stage, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
     return tl::unexpected(failure("not a tar archive"));
   }
   Budget budget{&options.limits};
@@ -193,15 +171,9 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) return tl::unexpected(failure("not a valid image tarball"));
     const char* raw_name = archive_entry_pathname(e);
-    if (raw_name == nullptr) return core::fail(core::ErrorKind::parse, "an entry without a readable name", where);
-    if (std::string_view(raw_name).size() > options.limits.path_length) {
-      return tl::unexpected(limit_error(where, fmt::format("path length ({} bytes)", options.limits.path_length)));
-    }
-    if (++budget.entries > options.limits.entries) return tl::unexpected(limit_error(where, fmt::format("entries ({})", options.limits.entries)));
-    auto path = entry_path(raw_name);
-    if (!path) return core::fail(core::ErrorKind::parse, fmt::format("{}: {}", raw_name, path.error().message), where);
-    if (*path == "/") continue;
-    const std::string name = path->substr(1);
+    DRYDOCK_TRY(path, checked_entry(raw_name, budget, where));
+    if (path == "/") continue;
+    const std::string name = path.substr(1);
     const std::string what = where + ": " + name;
     if (const char* hard = archive_entry_hardlink(e); hard != nullptr) {
       if (auto target = link_target(name, hard, true)) store.m_links[name] = *target;
