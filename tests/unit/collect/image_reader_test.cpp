@@ -338,3 +338,28 @@ TEST(ImageLayerPath, NormalizesAndRefuses) {
 
 }  // namespace
 }  // namespace drydock::collect::image
+
+namespace drydock::collect::image {
+namespace {
+
+// The fuzz seeds and the inputs that once crashed it: each reads to an image or a clear error.
+TEST(ImageReaderFuzzCorpus, EveryInputEndsWithAnImageOrAnError) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(DRYDOCK_TEST_DATA) + "/image-fuzz")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto r = read(bytes);
+    if (!r) {
+      EXPECT_FALSE(r.error().message.empty()) << entry.path();
+    }
+    MemorySource source(bytes);
+    Limits limits;
+    Budget budget{&limits};
+    const auto layer = walk_layer(source, analyzing_options("").policy, budget, entry.path().string());
+    if (!layer) {
+      EXPECT_FALSE(layer.error().message.empty()) << entry.path();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace drydock::collect::image

@@ -54,7 +54,7 @@ struct TarStage {
         return true;
       }
       if (r < ARCHIVE_WARN) {
-        if (!error) error = core::Error{core::ErrorKind::parse, fmt::format("cannot decompress: {}", archive_error_string(raw)), what};
+        if (!error) error = core::Error{core::ErrorKind::parse, fmt::format("cannot decompress: {}", archive_message(raw)), what};
         return false;
       }
       if (size == 0) continue;
@@ -104,7 +104,7 @@ core::Expected<std::string> read_content(struct archive* tar, std::uint64_t size
     const la_ssize_t n = archive_read_data(tar, data.data() + got, data.size() - got);
     if (n < 0) {
       if (stage.error) return tl::unexpected(*stage.error);
-      return core::fail(core::ErrorKind::parse, fmt::format("cannot read {}: {}", path, archive_error_string(tar)), stage.what);
+      return core::fail(core::ErrorKind::parse, fmt::format("cannot read {}: {}", path, archive_message(tar)), stage.what);
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -114,6 +114,11 @@ core::Expected<std::string> read_content(struct archive* tar, std::uint64_t size
 }
 
 }  // namespace
+
+std::string archive_message(struct archive* a) {
+  const char* m = archive_error_string(a);
+  return m != nullptr ? m : "unreadable data";
+}
 
 core::Error limit_error(std::string_view what, std::string_view limit) {
   return core::Error{core::ErrorKind::parse, fmt::format("exceeds the limit on {}; refusing a hostile or oversized image", limit),
@@ -178,7 +183,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
   archive_read_support_format_raw(raw.get());
   if (archive_read_open(raw.get(), &reader, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
     if (reader.error) return tl::unexpected(*reader.error);
-    return core::fail(core::ErrorKind::parse, fmt::format("cannot read the layer: {}", archive_error_string(raw.get())), std::string(what));
+    return core::fail(core::ErrorKind::parse, fmt::format("cannot read the layer: {}", archive_message(raw.get())), std::string(what));
   }
   struct archive_entry* raw_entry = nullptr;
   const int hr = archive_read_next_header(raw.get(), &raw_entry);
@@ -197,7 +202,7 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
   auto tar_failure = [&](std::string_view doing) -> core::Error {
     if (reader.error) return *reader.error;
     if (tar_stage.error) return *tar_stage.error;
-    return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_error_string(tar.get())), std::string(what)};
+    return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_message(tar.get())), std::string(what)};
   };
   if (archive_read_open(tar.get(), &tar_stage, nullptr, &TarStage::read, nullptr) != ARCHIVE_OK) {
     return tl::unexpected(tar_failure("not a tar archive"));

@@ -72,6 +72,9 @@ struct LayerScan {
   std::vector<model::LayerSecret> secrets;
 };
 
+/// libarchive's message for the last error on `a`; never null.
+std::string archive_message(struct archive* a);
+
 /// The error for an exceeded limit, naming it.
 core::Error limit_error(std::string_view what, std::string_view limit);
 

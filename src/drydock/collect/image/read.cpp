@@ -48,7 +48,7 @@ class EntrySource final : public ByteSource {
     la_int64_t offset = 0;
     const int r = archive_read_data_block(m_outer, &data, &size, &offset);
     if (r == ARCHIVE_EOF) return std::string_view();
-    if (r < ARCHIVE_WARN) return core::fail(core::ErrorKind::parse, fmt::format("cannot read: {}", archive_error_string(m_outer)), m_what);
+    if (r < ARCHIVE_WARN) return core::fail(core::ErrorKind::parse, fmt::format("cannot read: {}", archive_message(m_outer)), m_what);
     return std::string_view(static_cast<const char*>(data), size);
   }
 
@@ -158,7 +158,7 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
   archive_read_support_format_tar(outer.get());
   auto failure = [&](std::string_view doing) -> core::Error {
     if (stage.error) return *stage.error;
-    return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_error_string(outer.get())), where};
+    return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_message(outer.get())), where};
   };
   if (archive_read_open(outer.get(), &stage, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
     return tl::unexpected(failure("not a tar archive"));
