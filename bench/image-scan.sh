@@ -37,7 +37,7 @@ docker import -c "LABEL drydock.bench=$$" "$tmp/l1.tar" "$tag" >/dev/null
 rm -f "$tmp/l1.tar"
 if [ "${#dirs[@]}" -gt "$half" ]; then
   mkdir -p "$tmp/ctx"
-  printf 'FROM %s\nCOPY rest.tar /\n' "$tag" >"$tmp/ctx/Dockerfile"
+  printf 'FROM %s\nADD rest.tar /\n' "$tag" >"$tmp/ctx/Dockerfile"
   tar -C / -cf "$tmp/ctx/rest.tar" "${dirs[@]:$half}" 2>/dev/null || true
   docker build -q -t "$tag" "$tmp/ctx" >/dev/null
   rm -rf "$tmp/ctx"

@@ -170,10 +170,10 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
     const int r = archive_read_next_header(outer.get(), &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) return tl::unexpected(failure("not a valid image tarball"));
-    const char* raw_name = archive_entry_pathname(e);
-    DRYDOCK_TRY(path, checked_entry(raw_name, budget, where));
-    if (path == "/") continue;
-    const std::string name = path.substr(1);
+    auto path = checked_entry(archive_entry_pathname(e), budget, where);
+    if (!path) return tl::unexpected(path.error());
+    if (path->size() <= 1) continue;  // the root
+    const std::string name = path->substr(1);
     const std::string what = where + ": " + name;
     if (const char* hard = archive_entry_hardlink(e); hard != nullptr) {
       if (auto target = link_target(name, hard, true)) store.m_links[name] = *target;
