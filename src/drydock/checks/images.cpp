@@ -127,7 +127,7 @@ std::string_view cache_of(std::string_view path) {
       {"/root/.npm/_cacache", "npm"},
   };
   for (const auto& [dir, name] : k_caches) {
-    if (core::path_within(path, dir) && path != dir) {
+    if (core::normalized_path_within(path, dir) && path != dir) {
       const auto base = base_name(path);
       if (base == "lock" || base == "partial" || base == "auxfiles") return {};
       return name;

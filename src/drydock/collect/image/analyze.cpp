@@ -15,7 +15,7 @@ constexpr std::string_view k_os_release[] = {"/etc/os-release", "/usr/lib/os-rel
 
 bool dpkg_stanza_file(std::string_view path) {
   // status.d holds one stanza file per package, beside its NAME.md5sums list.
-  return core::path_within(path, k_dpkg_status_d) && path != k_dpkg_status_d && !path.ends_with(".md5sums");
+  return core::normalized_path_within(path, k_dpkg_status_d) && path != k_dpkg_status_d && !path.ends_with(".md5sums");
 }
 
 }  // namespace

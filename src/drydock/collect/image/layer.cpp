@@ -24,7 +24,7 @@ std::string_view compression_of(std::string_view head) {
 
 /// The stored bytes, hashed as they pass on their way to the decompressor.
 struct RawStage {
-  Sha256 hash;
+  AsyncSha256 hash;
   std::uint64_t bytes = 0;
   std::string compression;
 };
@@ -35,7 +35,7 @@ struct TarStage {
   const RawStage* stored = nullptr;  ///< when it is not compressed, its digest is the diff_id: hashed once
   Budget* budget = nullptr;
   std::string what;
-  Sha256 hash;
+  AsyncSha256 hash;
   std::uint64_t bytes = 0;
   bool done = false;
   std::optional<core::Error> error;

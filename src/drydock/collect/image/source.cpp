@@ -6,7 +6,11 @@
 #include <openssl/evp.h>
 
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <mutex>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -66,6 +70,84 @@ std::string Sha256::finish() {
   out.reserve(7 + 2 * len);
   for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
   return out;
+}
+
+struct AsyncSha256::State {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::string> queue;
+  std::vector<std::string> spare;  ///< buffers handed back, so the copies do not allocate
+  bool done = false;
+  Sha256 hash;
+  std::thread worker;
+};
+
+AsyncSha256::AsyncSha256() : m_state(std::make_unique<State>()) {
+  m_state->worker = std::thread([s = m_state.get()] {
+    for (;;) {
+      std::string chunk;
+      {
+        std::unique_lock lock(s->mutex);
+        s->changed.wait(lock, [&] { return !s->queue.empty() || s->done; });
+        if (s->queue.empty()) return;
+        chunk = std::move(s->queue.front());
+        s->queue.pop_front();
+      }
+      s->changed.notify_all();
+      s->hash.update(chunk);
+      chunk.clear();
+      std::lock_guard lock(s->mutex);
+      s->spare.push_back(std::move(chunk));
+    }
+  });
+  m_current.reserve(k_chunk);
+}
+
+AsyncSha256::~AsyncSha256() {
+  if (m_state->worker.joinable()) {
+    {
+      std::lock_guard lock(m_state->mutex);
+      m_state->done = true;
+    }
+    m_state->changed.notify_all();
+    m_state->worker.join();
+  }
+}
+
+void AsyncSha256::flush() {
+  if (m_current.empty()) return;
+  std::unique_lock lock(m_state->mutex);
+  m_state->changed.wait(lock, [&] { return m_state->queue.size() < k_depth; });
+  m_state->queue.push_back(std::move(m_current));
+  if (!m_state->spare.empty()) {
+    m_current = std::move(m_state->spare.back());
+    m_state->spare.pop_back();
+  } else {
+    m_current = std::string();
+    m_current.reserve(k_chunk);
+  }
+  lock.unlock();
+  m_state->changed.notify_all();
+}
+
+void AsyncSha256::update(std::string_view bytes) {
+  while (!bytes.empty()) {
+    const std::size_t n = std::min(bytes.size(), k_chunk - m_current.size());
+    m_current.append(bytes.substr(0, n));
+    bytes.remove_prefix(n);
+    if (m_current.size() == k_chunk) flush();
+  }
+}
+
+std::string AsyncSha256::finish() {
+  flush();
+  {
+    std::lock_guard lock(m_state->mutex);
+    m_state->done = true;
+  }
+  m_state->changed.notify_all();
+  m_state->worker.join();
+  return m_state->hash.finish();
 }
 
 std::string sha256(std::string_view bytes) {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,28 @@ class Sha256 {
 
  private:
   void* m_ctx;
+};
+
+/// SHA-256 computed on a thread of its own, so that hashing a layer overlaps with reading and
+/// walking it. update() copies the bytes into a bounded queue (at most k_depth chunks of
+/// k_chunk bytes in flight) and blocks only when the hashing thread falls that far behind.
+class AsyncSha256 {
+ public:
+  static constexpr std::size_t k_chunk = std::size_t{1} << 20;
+  static constexpr std::size_t k_depth = 8;
+  AsyncSha256();
+  ~AsyncSha256();
+  AsyncSha256(const AsyncSha256&) = delete;
+  AsyncSha256& operator=(const AsyncSha256&) = delete;
+  void update(std::string_view bytes);
+  /// Waits for the thread and returns the digest, "sha256:<hex>". Call once.
+  std::string finish();
+
+ private:
+  struct State;
+  void flush();
+  std::unique_ptr<State> m_state;
+  std::string m_current;
 };
 
 /// The digest of `bytes`, "sha256:<hex>".
