@@ -17,9 +17,9 @@ namespace drydock_it {
 namespace {
 
 const std::vector<std::string> k_image_checks = {
-    "image.user-root",        "image.healthcheck",     "image.update-alone",   "image.setuid-files",    "image.add-instruction",
-    "image.secrets-in-config", "image.secret-files",   "image.deleted-secrets", "image.exposes-ssh",     "image.latest-or-untagged",
-    "image.layer-integrity",  "image.world-writable",  "image.git-directory",  "image.sshd",            "image.package-cache"};
+    "image.user-root",         "image.healthcheck",    "image.update-alone",    "image.setuid-files", "image.add-instruction",
+    "image.secrets-in-config", "image.secret-files",   "image.deleted-secrets", "image.exposes-ssh",  "image.latest-or-untagged",
+    "image.layer-integrity",   "image.world-writable", "image.git-directory",   "image.sshd",         "image.package-cache"};
 
 std::string data_file(const std::string& rel) {
   std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/" + rel, std::ios::binary);
@@ -38,7 +38,8 @@ struct Outcome {
 /// check id -> outcome for one image subject of a JSON report.
 std::map<std::string, Outcome> outcomes(const json& report) {
   std::map<std::string, Outcome> out;
-  for (const auto& r : report["results"]) out[r["id"].get<std::string>()] = {r["status"].get<std::string>(), r["evidence"].get<std::string>()};
+  for (const auto& r : report["results"])
+    out[r["id"].get<std::string>()] = {r["status"].get<std::string>(), r["evidence"].get<std::string>()};
   return out;
 }
 
@@ -161,7 +162,8 @@ class ImageCommand : public ::testing::Test {
     if (w.label.empty()) return;
     const Proc is = run({"docker", "images", "-q", "--filter", "label=" + w.label});
     std::vector<std::string> rmi = {"docker", "rmi", "-f"};
-    for (const auto& i : lines(is.out)) rmi.push_back(i);
+    for (const auto& i : lines(is.out))
+      rmi.push_back(i);
     if (rmi.size() > 3) run(rmi);
     std::error_code ec;
     if (!w.tmp.empty()) fs::remove_all(w.tmp, ec);
@@ -207,7 +209,8 @@ TEST_F(ImageCommand, DirtyImageFailsEveryCheckFromBothSources) {
     EXPECT_EQ(p["os"]["id"], "debian");
     EXPECT_EQ(p["os"]["version_codename"], "bookworm");
     std::set<std::string> managers;
-    for (const auto& pkg : p["packages"]) managers.insert(pkg["manager"].get<std::string>());
+    for (const auto& pkg : p["packages"])
+      managers.insert(pkg["manager"].get<std::string>());
     EXPECT_EQ(managers, (std::set<std::string>{"apk", "dpkg"}));
   }
 }
@@ -243,7 +246,8 @@ TEST_F(ImageCommand, CleanImagePassesFromBothSources) {
 TEST_F(ImageCommand, TamperedTarballIsReported) {
   const auto o = outcomes(report(images().tampered_tar));
   EXPECT_EQ(o.at("image.layer-integrity").status, "fail");
-  EXPECT_NE(o.at("image.layer-integrity").evidence.find("rootfs.diff_ids says"), std::string::npos) << o.at("image.layer-integrity").evidence;
+  EXPECT_NE(o.at("image.layer-integrity").evidence.find("rootfs.diff_ids says"), std::string::npos)
+      << o.at("image.layer-integrity").evidence;
 }
 
 TEST_F(ImageCommand, UnreadableTargetsAreErrorsWithExitThree) {

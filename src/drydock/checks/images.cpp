@@ -108,9 +108,11 @@ model::Instruction history_instruction(std::string_view created_by) {
       const auto words = core::split_words(rest);
       std::size_t n = 0;
       const auto count = words.front().substr(1);
-      for (const char c : count) n = n * 10 + static_cast<std::size_t>(c >= '0' && c <= '9' ? c - '0' : 0);
+      for (const char c : count)
+        n = n * 10 + static_cast<std::size_t>(c >= '0' && c <= '9' ? c - '0' : 0);
       std::size_t skip = std::min(words.size(), n + 1);
-      for (std::size_t w = 0; w < skip; ++w) rest = core::trim(rest.substr(rest.find(words[w]) + words[w].size()));
+      for (std::size_t w = 0; w < skip; ++w)
+        rest = core::trim(rest.substr(rest.find(words[w]) + words[w].size()));
     }
     strip_shell(rest);
   }
@@ -281,7 +283,8 @@ const std::vector<Check>& table() {
               judge("Config.Env", std::string_view(e).substr(0, eq),
                     eq == std::string::npos ? std::string_view() : std::string_view(e).substr(eq + 1));
             }
-            for (const auto& [k, v] : img.labels) judge("Config.Labels", k, v);
+            for (const auto& [k, v] : img.labels)
+              judge("Config.Labels", k, v);
             verdict(found, out, fmt::format("no secret among {} Env and {} label entries", img.env.size(), img.labels.size()));
           }},
       },
@@ -322,8 +325,9 @@ const std::vector<Check>& table() {
             for (const auto& s : c->secrets) {
               if (!s.removed) continue;
               found.push_back(fmt::format("{}: {} ({}) still in {}", s.path, s.detail, s.kind,
-                                          s.layer < c->layers.size() ? fmt::format("layer {} {}", s.layer + 1, c->layers[s.layer].digest)
-                                                                     : layer_name(*c, s.layer)));
+                                          s.layer < c->layers.size()
+                                              ? fmt::format("layer {} {}", s.layer + 1, c->layers[s.layer].digest)
+                                              : layer_name(*c, s.layer)));
             }
             verdict(found, out, fmt::format("no deleted secret in {} layers", c->layers.size()));
           }},
@@ -441,7 +445,8 @@ const std::vector<Check>& table() {
                 [](const ImageFile& f) {
                   const auto base = base_name(f.path);
                   const bool in_bin = f.path.find("/bin/") != std::string::npos || f.path.find("/sbin/") != std::string::npos;
-                  return f.type != model::FileType::directory && in_bin && (base == "sshd" || base == "dropbear") ? f.path : std::string();
+                  return f.type != model::FileType::directory && in_bin && (base == "sshd" || base == "dropbear") ? f.path
+                                                                                                                  : std::string();
                 },
                 "no sshd or dropbear binary");
           }},
@@ -472,7 +477,8 @@ const std::vector<Check>& table() {
               return;
             }
             std::vector<std::string> found;
-            for (const auto& [name, stats] : caches) found.push_back(fmt::format("{}: {} files, {} bytes", name, stats.first, stats.second));
+            for (const auto& [name, stats] : caches)
+              found.push_back(fmt::format("{}: {} files, {} bytes", name, stats.first, stats.second));
             out.fail(core::join(found, "; "));
           }},
       },

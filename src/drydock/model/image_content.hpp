@@ -31,8 +31,8 @@ struct ImageFile {
   std::uint32_t mode = 0;  ///< permission bits with setuid 04000, setgid 02000, sticky 01000
   std::uint32_t uid = 0, gid = 0;
   std::uint64_t size = 0;
-  std::string link;        ///< target of a symlink or hard link, as written
-  std::size_t layer = 0;   ///< index into ImageContent::layers of the layer that wrote it
+  std::string link;       ///< target of a symlink or hard link, as written
+  std::size_t layer = 0;  ///< index into ImageContent::layers of the layer that wrote it
 };
 
 /// A credential found in a file of some layer.

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "drydock/collect/image/analyze.hpp"
@@ -108,7 +108,8 @@ TEST(ImageReader, ManifestBeforeOrAfterTheLayersReadsTheSame) {
 }
 
 TEST(ImageReader, PackagesAndOsReleaseComeFromTheFinalFilesystem) {
-  const auto l1 = tar({file("var/lib/dpkg/status", fixture("packages/dpkg-status")), file("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n")});
+  const auto l1 = tar(
+      {file("var/lib/dpkg/status", fixture("packages/dpkg-status")), file("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n")});
   const auto l2 = tar({file("lib/apk/db/installed", fixture("packages/apk-installed")),
                        file("var/lib/dpkg/status.d/libssl3", fixture("packages/status.d/libssl3"))});
   const auto img = read_one(legacy_save({l1, l2}, config({l1, l2})));
@@ -116,9 +117,11 @@ TEST(ImageReader, PackagesAndOsReleaseComeFromTheFinalFilesystem) {
   EXPECT_EQ(p.os.id, "debian");
   EXPECT_EQ(p.os.version_id, "12");
   std::set<std::string> managers;
-  for (const auto& pkg : p.packages) managers.insert(pkg.manager);
+  for (const auto& pkg : p.packages)
+    managers.insert(pkg.manager);
   EXPECT_EQ(managers, (std::set<std::string>{"apk", "dpkg"}));
-  EXPECT_TRUE(std::any_of(p.packages.begin(), p.packages.end(), [](const model::Package& k) { return k.db_path == "/var/lib/dpkg/status.d/libssl3"; }));
+  EXPECT_TRUE(std::any_of(p.packages.begin(), p.packages.end(),
+                          [](const model::Package& k) { return k.db_path == "/var/lib/dpkg/status.d/libssl3"; }));
   EXPECT_TRUE(img.content->package_errors.empty());
 }
 
@@ -216,7 +219,8 @@ TEST(ImageReader, OciLayoutDirectoryIsReadInPlace) {
   const auto desc = oci.manifest({tar({file("etc/x", "1")}, "gzip")}, config({u1}));
   const auto dir = std::filesystem::temp_directory_path() / ("drydock-oci-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "blobs/sha256");
-  for (const auto& b : oci.blobs) std::ofstream(dir / b.name, std::ios::binary) << b.content;
+  for (const auto& b : oci.blobs)
+    std::ofstream(dir / b.name, std::ios::binary) << b.content;
   std::ofstream(dir / "index.json") << json({{"schemaVersion", 2}, {"manifests", json::array({desc})}}).dump();
   auto images = read_path(dir.string(), analyzing_options(""));
   std::filesystem::remove_all(dir);
@@ -247,7 +251,8 @@ TEST(ImageReaderHostile, HardLinkOutOfTheImageIsRefused) {
 
 TEST(ImageReaderHostile, SymlinksAreRecordedNeverFollowed) {
   // os-release pointing at the host's, a key name pointing at the host's key: neither is read.
-  const auto l1 = tar({symlink("etc/os-release", "../../../../../etc/os-release"), symlink("root/.ssh/id_rsa", "/root/.ssh/id_rsa")});
+  const auto l1 =
+      tar({symlink("etc/os-release", "../../../../../etc/os-release"), symlink("root/.ssh/id_rsa", "/root/.ssh/id_rsa")});
   const auto img = read_one(legacy_save({l1}, config({l1})));
   EXPECT_EQ(img.content->packages.os.id, "");
   EXPECT_TRUE(img.content->secrets.empty());
@@ -261,7 +266,8 @@ TEST(ImageReaderHostile, LayerLinkOutOfTheTarballIsNotFollowed) {
   const std::string cfg = config({l1}).dump();
   const std::string name = hex(sha256(cfg)) + ".json";
   const json manifest = json::array({{{"Config", name}, {"Layers", {"l/layer.tar"}}}});
-  const auto r = read(tar({symlink("l/layer.tar", "../../../etc/passwd"), file(name, cfg), file("manifest.json", manifest.dump())}));
+  const auto r =
+      read(tar({symlink("l/layer.tar", "../../../etc/passwd"), file(name, cfg), file("manifest.json", manifest.dump())}));
   ASSERT_FALSE(r);
   EXPECT_THAT(r.error().describe(), HasSubstr("layer missing from the tarball"));
 }
@@ -291,7 +297,8 @@ TEST(ImageReaderHostile, DecompressionBombHitsTheSizeLimit) {
 
 TEST(ImageReaderHostile, EntryCountAndPathLengthAreLimited) {
   std::vector<Entry> many;
-  for (int i = 0; i < 200; ++i) many.push_back(file("f" + std::to_string(i), ""));
+  for (int i = 0; i < 200; ++i)
+    many.push_back(file("f" + std::to_string(i), ""));
   const auto l1 = tar(many);
   auto options = analyzing_options("");
   options.limits.entries = 100;
@@ -315,7 +322,8 @@ TEST(ImageReaderHostile, GarbageIsAClearError) {
   ASSERT_FALSE(r);
   EXPECT_THAT(r.error().message, HasSubstr("neither index.json nor manifest.json"));
   const json manifest = json::array({{{"Config", "c.json"}, {"Layers", {"l/layer.tar"}}}});
-  r = read(tar({file("l/layer.tar", "not a tar at all, not even close"), file("c.json", "{}"), file("manifest.json", manifest.dump())}));
+  r = read(tar(
+      {file("l/layer.tar", "not a tar at all, not even close"), file("c.json", "{}"), file("manifest.json", manifest.dump())}));
   ASSERT_FALSE(r);
 }
 

@@ -82,7 +82,10 @@ inline nlohmann::json config(const std::vector<std::string>& uncompressed_layers
     diff_ids.push_back(sha256(uncompressed_layers[i]));
     history.push_back({{"created_by", "/bin/sh -c #(nop) COPY file:" + std::to_string(i) + " in / "}});
   }
-  return {{"architecture", "amd64"}, {"os", "linux"}, {"config", cfg}, {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}},
+  return {{"architecture", "amd64"},
+          {"os", "linux"},
+          {"config", cfg},
+          {"rootfs", {{"type", "layers"}, {"diff_ids", diff_ids}}},
           {"history", history}};
 }
 
@@ -96,7 +99,8 @@ inline std::string legacy_save(const std::vector<std::string>& layers, const nlo
   const std::string cfg_name = hex(sha256(cfg_text)) + ".json";
   nlohmann::json layer_names = nlohmann::json::array();
   std::vector<Entry> entries;
-  for (std::size_t i = 0; i < layers.size(); ++i) layer_names.push_back("l" + std::to_string(i) + "/layer.tar");
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    layer_names.push_back("l" + std::to_string(i) + "/layer.tar");
   const nlohmann::json manifest = nlohmann::json::array({{{"Config", cfg_name}, {"RepoTags", {tag}}, {"Layers", layer_names}}});
   if (manifest_first) entries.push_back(file("manifest.json", manifest.dump()));
   for (std::size_t i = 0; i < layers.size(); ++i) {
@@ -123,7 +127,8 @@ struct Oci {
   /// A manifest over stored (possibly compressed) layers and its config.
   nlohmann::json manifest(const std::vector<std::string>& stored_layers, const nlohmann::json& cfg) {
     nlohmann::json layer_descs = nlohmann::json::array();
-    for (const auto& l : stored_layers) layer_descs.push_back(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", l));
+    for (const auto& l : stored_layers)
+      layer_descs.push_back(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", l));
     const nlohmann::json m = {{"schemaVersion", 2},
                               {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
                               {"config", descriptor("application/vnd.oci.image.config.v1+json", cfg.dump())},

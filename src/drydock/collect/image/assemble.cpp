@@ -22,18 +22,21 @@ constexpr std::string_view k_docker_list = "application/vnd.docker.distribution.
 core::Expected<json> parse_json(std::string_view text, std::string_view name) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return core::fail(core::ErrorKind::parse, "not valid JSON", std::string(name));
-  if (!j.is_object() && !j.is_array()) return core::fail(core::ErrorKind::parse, "expected a JSON object or array", std::string(name));
+  if (!j.is_object() && !j.is_array())
+    return core::fail(core::ErrorKind::parse, "expected a JSON object or array", std::string(name));
   return j;
 }
 
 bool is_hex64(std::string_view s) {
-  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return s.size() == 64 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 /// "sha256:<hex>" -> "blobs/sha256/<hex>"; the digest is checked so the name stays in blobs/.
 core::Expected<std::string> blob_name(const json& descriptor, std::string_view where) {
   const auto* digest = descriptor.is_object() && descriptor.contains("digest") ? &descriptor["digest"] : nullptr;
-  if (digest == nullptr || !digest->is_string()) return core::fail(core::ErrorKind::parse, "a descriptor without a digest", std::string(where));
+  if (digest == nullptr || !digest->is_string())
+    return core::fail(core::ErrorKind::parse, "a descriptor without a digest", std::string(where));
   const auto& d = digest->get_ref<const std::string&>();
   if (!d.starts_with("sha256:") || !is_hex64(std::string_view(d).substr(7))) {
     return core::fail(core::ErrorKind::parse, fmt::format("unsupported or malformed digest '{}'", d), std::string(where));
@@ -87,7 +90,8 @@ struct Candidate {
 
 class Assembler {
  public:
-  Assembler(Store& store, const ReadOptions& options, std::string_view origin) : m_store(store), m_options(options), m_origin(origin) {}
+  Assembler(Store& store, const ReadOptions& options, std::string_view origin)
+      : m_store(store), m_options(options), m_origin(origin) {}
 
   core::Expected<std::vector<model::ImageSpec>> run() {
     std::vector<Candidate> candidates;
@@ -98,8 +102,8 @@ class Assembler {
       DRYDOCK_TRY(found, from_manifest());
       candidates = std::move(found);
     } else {
-      return core::fail(core::ErrorKind::parse, "neither index.json nor manifest.json: not a `docker save` tarball or an OCI layout",
-                        m_origin);
+      return core::fail(core::ErrorKind::parse,
+                        "neither index.json nor manifest.json: not a `docker save` tarball or an OCI layout", m_origin);
     }
     if (candidates.empty()) return core::fail(core::ErrorKind::parse, "holds no image", m_origin);
     std::vector<model::ImageSpec> images;
@@ -112,7 +116,8 @@ class Assembler {
 
  private:
   /// A metadata file, its digest checked against what its name promises.
-  core::Expected<std::string> metadata(std::string_view name, std::vector<std::string>& problems, std::set<std::string>& verified) {
+  core::Expected<std::string> metadata(std::string_view name, std::vector<std::string>& problems,
+                                       std::set<std::string>& verified) {
     DRYDOCK_TRY(bytes, m_store.metadata(name));
     const std::string promised = promised_digest(name);
     if (!promised.empty()) {
@@ -162,9 +167,10 @@ class Assembler {
   /// Adds the manifests under `descriptor` (itself, or those of the index it names) to `out`.
   core::Expected<bool> walk_index(const json& descriptor, int depth, std::vector<Found>& out) {
     if (depth > m_options.limits.index_depth) {
-      return core::fail(core::ErrorKind::parse,
-                        fmt::format("indexes nested deeper than the limit ({}); refusing a hostile image", m_options.limits.index_depth),
-                        m_origin);
+      return core::fail(
+          core::ErrorKind::parse,
+          fmt::format("indexes nested deeper than the limit ({}); refusing a hostile image", m_options.limits.index_depth),
+          m_origin);
     }
     if (descriptor.is_object() && descriptor.contains("annotations") && descriptor["annotations"].is_object() &&
         string_at(descriptor["annotations"], "vnd.docker.reference.type") == "attestation-manifest") {
@@ -242,7 +248,8 @@ class Assembler {
       if (platform_matches(f.platform, target)) return f;
     }
     std::vector<std::string> platforms;
-    for (const auto& f : found) platforms.push_back(f.platform.empty() ? "(unknown)" : f.platform);
+    for (const auto& f : found)
+      platforms.push_back(f.platform.empty() ? "(unknown)" : f.platform);
     return core::fail(want.empty() ? core::ErrorKind::usage : core::ErrorKind::not_found,
                       fmt::format("{} not in this image (it has {}){}", target, core::join(platforms, ", "),
                                   want.empty() ? "; choose one with --platform" : ""),
@@ -287,18 +294,22 @@ class Assembler {
     if (cfg.contains("history") && cfg["history"].is_array()) {
       for (const auto& h : cfg["history"]) {
         model::HistoryEntry entry{string_at(h, "created"), string_at(h, "created_by"), string_at(h, "comment"), false};
-        if (h.is_object() && h.contains("empty_layer") && h["empty_layer"].is_boolean()) entry.empty_layer = h["empty_layer"].get<bool>();
+        if (h.is_object() && h.contains("empty_layer") && h["empty_layer"].is_boolean())
+          entry.empty_layer = h["empty_layer"].get<bool>();
         history.push_back(std::move(entry));
       }
     }
     std::vector<std::string> diff_ids;
-    if (cfg.contains("rootfs") && cfg["rootfs"].is_object() && cfg["rootfs"].contains("diff_ids") && cfg["rootfs"]["diff_ids"].is_array()) {
-      for (const auto& d : cfg["rootfs"]["diff_ids"]) diff_ids.push_back(d.is_string() ? d.get<std::string>() : std::string());
+    if (cfg.contains("rootfs") && cfg["rootfs"].is_object() && cfg["rootfs"].contains("diff_ids") &&
+        cfg["rootfs"]["diff_ids"].is_array()) {
+      for (const auto& d : cfg["rootfs"]["diff_ids"])
+        diff_ids.push_back(d.is_string() ? d.get<std::string>() : std::string());
     }
     if (c.layers.size() > m_options.limits.layers) {
-      return core::fail(core::ErrorKind::parse,
-                        fmt::format("{} layers exceed the limit ({}); refusing a hostile image", c.layers.size(), m_options.limits.layers),
-                        c.config);
+      return core::fail(
+          core::ErrorKind::parse,
+          fmt::format("{} layers exceed the limit ({}); refusing a hostile image", c.layers.size(), m_options.limits.layers),
+          c.config);
     }
     auto content = std::make_shared<model::ImageContent>();
     std::vector<std::shared_ptr<const LayerScan>> scans;
@@ -317,14 +328,16 @@ class Assembler {
       const std::string& promised = c.layer_digests[i];
       if (!promised.empty()) {
         if (promised != s.digest) {
-          problems.push_back(fmt::format("layer {} ({}): stored bytes are {}, the manifest says {}", i + 1, c.layers[i], s.digest, promised));
+          problems.push_back(
+              fmt::format("layer {} ({}): stored bytes are {}, the manifest says {}", i + 1, c.layers[i], s.digest, promised));
         } else {
           verified.insert(c.layers[i]);
         }
       }
       if (i < diff_ids.size()) {
         if (diff_ids[i] != s.diff_id) {
-          problems.push_back(fmt::format("layer {} ({}): uncompressed content is {}, rootfs.diff_ids says {}", i + 1, c.layers[i], s.diff_id, diff_ids[i]));
+          problems.push_back(fmt::format("layer {} ({}): uncompressed content is {}, rootfs.diff_ids says {}", i + 1, c.layers[i],
+                                         s.diff_id, diff_ids[i]));
         } else {
           verified.insert("diff_id " + std::to_string(i));
         }
@@ -340,7 +353,8 @@ class Assembler {
       scans.push_back(std::move(*scan));
     }
     if (diff_ids.size() != c.layers.size()) {
-      problems.push_back(fmt::format("the config lists {} layers (rootfs.diff_ids), the manifest {}", diff_ids.size(), c.layers.size()));
+      problems.push_back(
+          fmt::format("the config lists {} layers (rootfs.diff_ids), the manifest {}", diff_ids.size(), c.layers.size()));
     }
     CapturedFiles captured;
     merge_layers(scans, *content, captured);
@@ -359,7 +373,7 @@ class Assembler {
   const ReadOptions& m_options;
   std::string m_origin;
   std::vector<std::string> m_problems;  ///< about index and manifests, shared by every image
-  std::set<std::string> m_verified;  ///< names whose digest matched
+  std::set<std::string> m_verified;     ///< names whose digest matched
 };
 
 }  // namespace
@@ -372,7 +386,8 @@ core::Expected<std::vector<model::ImageSpec>> assemble(Store& store, const ReadO
   }
 }
 
-void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, model::ImageContent& content, CapturedFiles& captured) {
+void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, model::ImageContent& content,
+                  CapturedFiles& captured) {
   struct Node {
     const LayerRecord* record;
     std::size_t layer;
@@ -381,7 +396,8 @@ void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, m
   auto erase_below = [&](const std::string& dir) {
     const std::string prefix = dir == "/" ? "/" : dir + "/";
     auto it = view.lower_bound(prefix);
-    while (it != view.end() && it->first.starts_with(prefix)) it = view.erase(it);
+    while (it != view.end() && it->first.starts_with(prefix))
+      it = view.erase(it);
   };
   for (std::size_t l = 0; l < layers.size(); ++l) {
     // A layer's whiteouts hide what the layers below wrote, not what it writes itself.
@@ -425,7 +441,9 @@ void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, m
       if (top && *top != l) {
         // Rewritten by a later layer: when the final version holds the same secret, that one is reported.
         const auto& upper = layers[*top]->secrets;
-        if (std::any_of(upper.begin(), upper.end(), [&](const model::LayerSecret& u) { return u.path == s.path && u.kind == s.kind; })) continue;
+        if (std::any_of(upper.begin(), upper.end(),
+                        [&](const model::LayerSecret& u) { return u.path == s.path && u.kind == s.kind; }))
+          continue;
       }
       model::LayerSecret out = s;
       out.layer = l;

@@ -47,7 +47,8 @@ core::Expected<std::vector<model::ImageSpec>> assemble(Store& store, const ReadO
 /// The final filesystem of layers applied in order (base first): whiteouts and opaque
 /// directories hide what lower layers wrote; secrets no longer visible are marked removed.
 /// `layers` fills ImageContent::files and secrets.
-void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, model::ImageContent& content, CapturedFiles& captured);
+void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, model::ImageContent& content,
+                  CapturedFiles& captured);
 
 /// "linux/amd64" for this machine (the default platform of a multi-platform image).
 std::string host_platform();

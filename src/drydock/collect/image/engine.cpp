@@ -79,7 +79,8 @@ core::Expected<std::vector<model::HistoryEntry>> parse_history(std::string_view 
     model::HistoryEntry e;
     if (const auto c = it->find("CreatedBy"); c != it->end() && c->is_string()) e.created_by = c->get<std::string>();
     if (const auto c = it->find("Comment"); c != it->end() && c->is_string()) e.comment = c->get<std::string>();
-    if (const auto c = it->find("Created"); c != it->end() && c->is_number_integer()) e.created = std::to_string(c->get<std::int64_t>());
+    if (const auto c = it->find("Created"); c != it->end() && c->is_number_integer())
+      e.created = std::to_string(c->get<std::int64_t>());
     // The engine lists a layer's own size; steps that made no layer show 0.
     if (const auto c = it->find("Size"); c != it->end() && c->is_number_integer()) e.empty_layer = c->get<std::int64_t>() == 0;
     out.push_back(std::move(e));

@@ -18,7 +18,9 @@ std::string_view compression_of(std::string_view head) {
   if (head.starts_with("\x1f\x8b")) return "gzip";
   if (head.starts_with("\x28\xb5\x2f\xfd")) return "zstd";
   if (head.starts_with("BZh")) return "bzip2";
-  if (head.starts_with("\xfd" "7zXZ")) return "xz";
+  if (head.starts_with("\xfd"
+                       "7zXZ"))
+    return "xz";
   return "none";
 }
 
@@ -142,7 +144,8 @@ core::Expected<std::string> checked_entry(const char* raw_name, Budget& budget, 
   if (raw_name == nullptr) return core::fail(core::ErrorKind::parse, "an entry without a readable name", std::string(what));
   const std::string_view name(raw_name);
   const Limits& limits = *budget.limits;
-  if (name.size() > limits.path_length) return tl::unexpected(limit_error(what, fmt::format("path length ({} bytes)", limits.path_length)));
+  if (name.size() > limits.path_length)
+    return tl::unexpected(limit_error(what, fmt::format("path length ({} bytes)", limits.path_length)));
   if (++budget.entries > limits.entries) return tl::unexpected(limit_error(what, fmt::format("entries ({})", limits.entries)));
   auto path = entry_path(name);
   if (!path) return core::fail(core::ErrorKind::parse, fmt::format("{}: {}", name, path.error().message), std::string(what));
@@ -183,7 +186,8 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
   archive_read_support_format_raw(raw.get());
   if (archive_read_open(raw.get(), &reader, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
     if (reader.error) return tl::unexpected(*reader.error);
-    return core::fail(core::ErrorKind::parse, fmt::format("cannot read the layer: {}", archive_message(raw.get())), std::string(what));
+    return core::fail(core::ErrorKind::parse, fmt::format("cannot read the layer: {}", archive_message(raw.get())),
+                      std::string(what));
   }
   struct archive_entry* raw_entry = nullptr;
   const int hr = archive_read_next_header(raw.get(), &raw_entry);
@@ -243,8 +247,8 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
       // A hard link names another entry of the image; it must stay inside it like any path.
       auto target = entry_path(archive_entry_hardlink(e));
       if (!target) {
-        return core::fail(core::ErrorKind::parse, fmt::format("hard link {} leaves the image: {}", rec.path, target.error().message),
-                          std::string(what));
+        return core::fail(core::ErrorKind::parse,
+                          fmt::format("hard link {} leaves the image: {}", rec.path, target.error().message), std::string(what));
       }
       rec.link = std::move(*target);
     } else if (rec.type == model::FileType::symlink) {

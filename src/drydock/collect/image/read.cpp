@@ -48,7 +48,8 @@ class EntrySource final : public ByteSource {
     la_int64_t offset = 0;
     const int r = archive_read_data_block(m_outer, &data, &size, &offset);
     if (r == ARCHIVE_EOF) return std::string_view();
-    if (r < ARCHIVE_WARN) return core::fail(core::ErrorKind::parse, fmt::format("cannot read: {}", archive_message(m_outer)), m_what);
+    if (r < ARCHIVE_WARN)
+      return core::fail(core::ErrorKind::parse, fmt::format("cannot read: {}", archive_message(m_outer)), m_what);
     return std::string_view(static_cast<const char*>(data), size);
   }
 
@@ -64,7 +65,8 @@ core::Expected<std::string> slurp(ByteSource& source, std::size_t limit, std::st
   for (;;) {
     DRYDOCK_TRY(chunk, source.next());
     if (chunk.empty()) return out;
-    if (out.size() + chunk.size() > limit) return tl::unexpected(limit_error(what, fmt::format("metadata size ({} bytes)", limit)));
+    if (out.size() + chunk.size() > limit)
+      return tl::unexpected(limit_error(what, fmt::format("metadata size ({} bytes)", limit)));
     out.append(chunk);
   }
 }
@@ -91,7 +93,8 @@ class TarStore final : public Store {
     const auto* key = resolve(name);
     if (key == nullptr) return core::fail(core::ErrorKind::parse, "missing from the tarball", std::string(name));
     const auto it = m_metadata.find(*key);
-    if (it == m_metadata.end()) return core::fail(core::ErrorKind::parse, "expected JSON metadata, found a layer", std::string(name));
+    if (it == m_metadata.end())
+      return core::fail(core::ErrorKind::parse, "expected JSON metadata, found a layer", std::string(name));
     return it->second;
   }
 
@@ -143,13 +146,15 @@ std::optional<std::string> link_target(std::string_view entry, std::string_view 
     }
   }
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "/") + p;
+  for (const auto& p : parts)
+    out += (out.empty() ? "" : "/") + p;
   return out;
 }
 
 }  // namespace
 
-core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, std::string_view origin, const ReadOptions& options) {
+core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, std::string_view origin,
+                                                           const ReadOptions& options) {
   const std::string where(origin);
   SourceReader stage;
   stage.source = &source;

@@ -68,7 +68,8 @@ std::string Sha256::finish() {
   EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(m_ctx), md, &len);
   std::string out = "sha256:";
   out.reserve(7 + 2 * len);
-  for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
+  for (unsigned int i = 0; i < len; ++i)
+    out += fmt::format("{:02x}", md[i]);
   return out;
 }
 
