@@ -112,14 +112,15 @@ TEST(ImageReader, PackagesAndOsReleaseComeFromTheFinalFilesystem) {
       {file("var/lib/dpkg/status", fixture("packages/dpkg-status")), file("etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n")});
   const auto l2 = tar({file("lib/apk/db/installed", fixture("packages/apk-installed")),
                        file("var/lib/dpkg/status.d/libssl3", fixture("packages/status.d/libssl3"))});
-  const auto img = read_one(legacy_save({l1, l2}, config({l1, l2})));
+  const auto l3 = tar({file("var/lib/rpm/rpmdb.sqlite", fixture("packages/rpm/rpmdb.sqlite"))});
+  const auto img = read_one(legacy_save({l1, l2, l3}, config({l1, l2, l3})));
   const auto& p = img.content->packages;
   EXPECT_EQ(p.os.id, "debian");
   EXPECT_EQ(p.os.version_id, "12");
   std::set<std::string> managers;
   for (const auto& pkg : p.packages)
     managers.insert(pkg.manager);
-  EXPECT_EQ(managers, (std::set<std::string>{"apk", "dpkg"}));
+  EXPECT_EQ(managers, (std::set<std::string>{"apk", "dpkg", "rpm"}));
   EXPECT_TRUE(std::any_of(p.packages.begin(), p.packages.end(),
                           [](const model::Package& k) { return k.db_path == "/var/lib/dpkg/status.d/libssl3"; }));
   EXPECT_TRUE(img.content->package_errors.empty());
