@@ -86,6 +86,10 @@ int finish(const audit::Report& report, const Common& c) {
   std::string body;
   if (c.format == "json") {
     body = render::json(report);
+  } else if (c.format == "sarif") {
+    body = render::sarif(report);
+  } else if (c.format == "junit") {
+    body = render::junit(report);
   } else {
     const bool to_terminal = c.output.empty() && ::isatty(STDOUT_FILENO) != 0;
     const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
@@ -106,7 +110,7 @@ int finish(const audit::Report& report, const Common& c) {
 }
 
 void add_common(CLI::App& cmd, Common& c, bool engine) {
-  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit"}))->capture_default_str();
   cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
   cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none)")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))

@@ -50,6 +50,51 @@ bool dpkg_files_present(std::string_view state) {
   return false;
 }
 
+using Status = tl::expected<void, core::Error>;
+
+/// Appends `p`, or fails when the database lists more than k_package_count_limit packages.
+Status add_package(std::vector<model::Package>& out, model::Package p, std::string_view db_path, int line) {
+  if (out.size() >= k_package_count_limit)
+    return tl::unexpected(error_at(db_path, line, "more than " + std::to_string(k_package_count_limit) + " packages"));
+  p.db_path = db_path;
+  out.push_back(std::move(p));
+  return {};
+}
+
+/// Walks a database of records separated by blank lines: `on_line(line, number, opens_record)`
+/// for every other line, `on_end()` after each record.
+template <class OnLine, class OnEnd>
+Status for_each_record(std::string_view text, OnLine on_line, OnEnd on_end) {
+  LineCursor lines(text);
+  std::string_view line;
+  bool open = false;
+  while (lines.next(line)) {
+    if (core::trim(line).empty()) {
+      if (open) {
+        auto ended = on_end();
+        if (!ended) return ended;
+      }
+      open = false;
+      continue;
+    }
+    auto read = on_line(line, lines.number(), !open);
+    if (!read) return read;
+    open = true;
+  }
+  return open ? on_end() : Status{};
+}
+
+/// Keeps a record's field value; a field given twice or too long is an error.
+Status keep_once(std::optional<std::string_view>& slot, std::string_view value, std::string_view field, std::string_view db_path,
+                 int line) {
+  if (slot.has_value())
+    return tl::unexpected(error_at(db_path, line, "field '" + std::string(field) + "' given twice in one package"));
+  if (value.size() > k_package_field_limit)
+    return tl::unexpected(error_at(db_path, line, "field '" + std::string(field) + "' is too long"));
+  slot = value;
+  return {};
+}
+
 /// One dpkg stanza as read so far.
 struct DpkgStanza {
   int first_line = 0;
@@ -58,7 +103,7 @@ struct DpkgStanza {
   int source_line = 0;
 };
 
-tl::expected<void, core::Error> finish_dpkg(const DpkgStanza& s, std::string_view db_path, std::vector<model::Package>& out) {
+Status finish_dpkg(const DpkgStanza& s, std::string_view db_path, std::vector<model::Package>& out) {
   if (s.status) {
     const auto words = core::split_words(*s.status);
     if (words.size() != 3)
@@ -70,96 +115,84 @@ tl::expected<void, core::Error> finish_dpkg(const DpkgStanza& s, std::string_vie
   if (!s.version || s.version->empty())
     return tl::unexpected(
         error_at(db_path, s.first_line, "installed package '" + std::string(*s.package) + "' without a Version"));
-  if (out.size() >= k_package_count_limit)
-    return tl::unexpected(error_at(db_path, s.first_line, "more than " + std::to_string(k_package_count_limit) + " packages"));
   model::Package p;
   p.name = *s.package;
   p.version = *s.version;
   p.arch = s.arch.value_or("");
   p.source_name = p.name;
   p.source_version = p.version;
+  p.manager = "dpkg";
   if (s.source) {
     // "name" or "name (version)" when the source version differs from the binary's.
+    const auto bad_source = [&] {
+      return tl::unexpected(error_at(db_path, s.source_line, "Source must be 'name' or 'name (version)'"));
+    };
     const auto open = s.source->find('(');
     const auto name = core::trim(s.source->substr(0, open));
-    if (name.empty() || name.find_first_of(" \t") != std::string_view::npos)
-      return tl::unexpected(error_at(db_path, s.source_line, "Source must be 'name' or 'name (version)'"));
+    if (name.empty() || name.find_first_of(" \t") != std::string_view::npos) return bad_source();
     p.source_name = name;
     if (open != std::string_view::npos) {
       const auto close = s.source->find(')', open);
-      const auto version =
-          close == std::string_view::npos ? std::string_view{} : core::trim(s.source->substr(open + 1, close - open - 1));
-      if (version.empty() || !core::trim(s.source->substr(close + 1)).empty())
-        return tl::unexpected(error_at(db_path, s.source_line, "Source must be 'name' or 'name (version)'"));
+      if (close == std::string_view::npos) return bad_source();
+      const auto version = core::trim(s.source->substr(open + 1, close - open - 1));
+      if (version.empty() || !core::trim(s.source->substr(close + 1)).empty()) return bad_source();
       p.source_version = version;
     }
   }
-  p.manager = "dpkg";
-  p.db_path = db_path;
-  out.push_back(std::move(p));
-  return {};
+  return add_package(out, std::move(p), db_path, s.first_line);
 }
 
 }  // namespace
+
+PackageFile package_file_kind(std::string_view path) {
+  while (path.starts_with('/') || path.starts_with("./"))
+    path.remove_prefix(path.starts_with('/') ? 1 : 2);
+  if (path == "var/lib/dpkg/status") return PackageFile::dpkg_status;
+  static constexpr std::string_view status_d = "var/lib/dpkg/status.d/";
+  if (path.starts_with(status_d)) {
+    const auto name = path.substr(status_d.size());
+    // distroless keeps each package's file list beside its stanza, as NAME.md5sums.
+    if (!name.empty() && name.find('/') == std::string_view::npos && !name.ends_with(".md5sums")) return PackageFile::dpkg_status;
+    return PackageFile::none;
+  }
+  if (path == "lib/apk/db/installed") return PackageFile::apk_installed;
+  if (path == "var/lib/rpm/rpmdb.sqlite" || path == "usr/lib/sysimage/rpm/rpmdb.sqlite") return PackageFile::rpm_sqlite;
+  if (path == "etc/os-release" || path == "usr/lib/os-release") return PackageFile::os_release;
+  return PackageFile::none;
+}
 
 core::Expected<std::vector<model::Package>> parse_dpkg_status(std::string_view text, std::string_view db_path) {
   core::Error err;
   if (!size_ok(text, db_path, err)) return tl::unexpected(err);
   std::vector<model::Package> out;
-  LineCursor lines(text);
-  std::string_view line;
   DpkgStanza stanza;
-  bool in_stanza = false;
-  while (lines.next(line)) {
-    const int n = lines.number();
-    if (core::trim(line).empty()) {
-      if (in_stanza) {
-        auto done = finish_dpkg(stanza, db_path, out);
-        if (!done) return tl::unexpected(done.error());
-      }
-      stanza = DpkgStanza{};
-      in_stanza = false;
-      continue;
-    }
+  const auto on_line = [&](std::string_view line, int n, bool opens) -> Status {
     if (line.front() == ' ' || line.front() == '\t') {
       // The continuation of a multi-line field (Description, Conffiles): nothing we keep.
-      if (!in_stanza) return tl::unexpected(error_at(db_path, n, "continuation line outside a field"));
-      continue;
+      if (opens) return tl::unexpected(error_at(db_path, n, "continuation line outside a field"));
+      return {};
     }
     const auto colon = line.find(':');
     if (colon == std::string_view::npos || !valid_field_name(line.substr(0, colon)))
       return tl::unexpected(error_at(db_path, n, "expected 'Field: value'"));
-    if (!in_stanza) {
-      in_stanza = true;
-      stanza.first_line = n;
-    }
+    if (opens) stanza = DpkgStanza{n};
     const auto field = line.substr(0, colon);
     const auto value = core::trim(line.substr(colon + 1));
-    std::optional<std::string_view>* slot = nullptr;
-    if (field_is(field, "Package")) {
-      slot = &stanza.package;
-    } else if (field_is(field, "Version")) {
-      slot = &stanza.version;
-    } else if (field_is(field, "Architecture")) {
-      slot = &stanza.arch;
-    } else if (field_is(field, "Source")) {
-      slot = &stanza.source;
+    if (field_is(field, "Package")) return keep_once(stanza.package, value, field, db_path, n);
+    if (field_is(field, "Version")) return keep_once(stanza.version, value, field, db_path, n);
+    if (field_is(field, "Architecture")) return keep_once(stanza.arch, value, field, db_path, n);
+    if (field_is(field, "Source")) {
       stanza.source_line = n;
-    } else if (field_is(field, "Status")) {
-      slot = &stanza.status;
-      stanza.status_line = n;
+      return keep_once(stanza.source, value, field, db_path, n);
     }
-    if (slot == nullptr) continue;
-    if (slot->has_value())
-      return tl::unexpected(error_at(db_path, n, "field '" + std::string(field) + "' given twice in one package"));
-    if (value.size() > k_package_field_limit)
-      return tl::unexpected(error_at(db_path, n, "field '" + std::string(field) + "' is too long"));
-    *slot = value;
-  }
-  if (in_stanza) {
-    auto done = finish_dpkg(stanza, db_path, out);
-    if (!done) return tl::unexpected(done.error());
-  }
+    if (field_is(field, "Status")) {
+      stanza.status_line = n;
+      return keep_once(stanza.status, value, field, db_path, n);
+    }
+    return {};
+  };
+  auto read = for_each_record(text, on_line, [&] { return finish_dpkg(stanza, db_path, out); });
+  if (!read) return tl::unexpected(read.error());
   return out;
 }
 
@@ -167,22 +200,34 @@ core::Expected<std::vector<model::Package>> parse_apk_installed(std::string_view
   core::Error err;
   if (!size_ok(text, db_path, err)) return tl::unexpected(err);
   std::vector<model::Package> out;
-  LineCursor lines(text);
-  std::string_view line;
   struct Record {
     int first_line = 0;
     std::optional<std::string_view> name, version, arch, origin;
   } record;
-  bool in_record = false;
-  const auto finish = [&]() -> tl::expected<void, core::Error> {
+  const auto on_line = [&](std::string_view line, int n, bool opens) -> Status {
+    if (line.size() < 2 || line[1] != ':') return tl::unexpected(error_at(db_path, n, "expected 'X:value'"));
+    if (opens) record = Record{n};
+    const auto field = line.substr(0, 2);
+    const auto value = line.substr(2);
+    switch (line[0]) {
+      case 'P':
+        return keep_once(record.name, value, field, db_path, n);
+      case 'V':
+        return keep_once(record.version, value, field, db_path, n);
+      case 'A':
+        return keep_once(record.arch, value, field, db_path, n);
+      case 'o':
+        return keep_once(record.origin, value, field, db_path, n);
+      default:
+        return {};
+    }
+  };
+  const auto on_end = [&]() -> Status {
     if (!record.name || record.name->empty())
       return tl::unexpected(error_at(db_path, record.first_line, "package record without a name (P:)"));
     if (!record.version || record.version->empty())
       return tl::unexpected(
           error_at(db_path, record.first_line, "package '" + std::string(*record.name) + "' without a version (V:)"));
-    if (out.size() >= k_package_count_limit)
-      return tl::unexpected(
-          error_at(db_path, record.first_line, "more than " + std::to_string(k_package_count_limit) + " packages"));
     model::Package p;
     p.name = *record.name;
     p.version = *record.version;
@@ -191,55 +236,10 @@ core::Expected<std::vector<model::Package>> parse_apk_installed(std::string_view
     p.source_name = record.origin && !record.origin->empty() ? *record.origin : *record.name;
     p.source_version = p.version;
     p.manager = "apk";
-    p.db_path = db_path;
-    out.push_back(std::move(p));
-    return {};
+    return add_package(out, std::move(p), db_path, record.first_line);
   };
-  while (lines.next(line)) {
-    const int n = lines.number();
-    if (line.empty()) {
-      if (in_record) {
-        auto done = finish();
-        if (!done) return tl::unexpected(done.error());
-      }
-      record = Record{};
-      in_record = false;
-      continue;
-    }
-    if (line.size() < 2 || line[1] != ':') return tl::unexpected(error_at(db_path, n, "expected 'X:value'"));
-    if (!in_record) {
-      in_record = true;
-      record.first_line = n;
-    }
-    std::optional<std::string_view>* slot = nullptr;
-    switch (line[0]) {
-      case 'P':
-        slot = &record.name;
-        break;
-      case 'V':
-        slot = &record.version;
-        break;
-      case 'A':
-        slot = &record.arch;
-        break;
-      case 'o':
-        slot = &record.origin;
-        break;
-      default:
-        break;
-    }
-    if (slot == nullptr) continue;
-    if (slot->has_value())
-      return tl::unexpected(error_at(db_path, n, std::string("'") + line[0] + ":' given twice in one package"));
-    const auto value = line.substr(2);
-    if (value.size() > k_package_field_limit)
-      return tl::unexpected(error_at(db_path, n, std::string("'") + line[0] + ":' is too long"));
-    *slot = value;
-  }
-  if (in_record) {
-    auto done = finish();
-    if (!done) return tl::unexpected(done.error());
-  }
+  auto read = for_each_record(text, on_line, on_end);
+  if (!read) return tl::unexpected(read.error());
   return out;
 }
 
@@ -448,7 +448,6 @@ core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db
     if (!version || version->empty() || !release || release->empty())
       return fail(where + "'" + *name + "' has no VERSION or RELEASE");
     if (*name == "gpg-pubkey") continue;
-    if (out.size() >= k_package_count_limit) return fail("more than " + std::to_string(k_package_count_limit) + " packages");
     model::Package p;
     p.name = *name;
     p.version = (*epoch && **epoch != 0 ? std::to_string(**epoch) + ":" : std::string()) + *version + "-" + *release;
@@ -457,6 +456,7 @@ core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db
     p.source_name = source && !source->empty() ? *source : p.name;
     p.source_version = p.version;
     p.manager = "rpm";
+    if (out.size() >= k_package_count_limit) return fail("more than " + std::to_string(k_package_count_limit) + " packages");
     p.db_path = db_path;
     out.push_back(std::move(p));
   }

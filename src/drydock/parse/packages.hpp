@@ -23,6 +23,19 @@ inline constexpr std::size_t k_package_count_limit = 100000;
 /// Longest name, version, architecture or source accepted (real ones are under 200 bytes).
 inline constexpr std::size_t k_package_field_limit = 4096;
 
+/// Which parser of this file a file of an image is for, by its path.
+enum class PackageFile {
+  none,
+  dpkg_status,    ///< var/lib/dpkg/status, and each var/lib/dpkg/status.d/NAME (not NAME.md5sums)
+  apk_installed,  ///< lib/apk/db/installed
+  rpm_sqlite,     ///< var/lib/rpm/rpmdb.sqlite, usr/lib/sysimage/rpm/rpmdb.sqlite
+  os_release,     ///< etc/os-release, usr/lib/os-release
+};
+
+/// The kind of `path` (with or without a leading '/' or "./"). Cheap: a layer walk may ask it
+/// for every file.
+PackageFile package_file_kind(std::string_view path);
+
 /// The packages of a dpkg status file (/var/lib/dpkg/status) or of one distroless stanza file
 /// (/var/lib/dpkg/status.d/NAME). A package is listed when its files are on disk: its Status's
 /// third word is `installed`, `triggers-pending`, `triggers-awaited`, `half-configured` or
@@ -45,6 +58,9 @@ core::Expected<std::vector<model::Package>> parse_apk_installed(std::string_view
 /// source is the name of SOURCERPM (`name-version-release.src.rpm`). The `gpg-pubkey` entries
 /// that `rpm --import` adds are keys, not packages, and are skipped. Errors: not an SQLite
 /// database, no Packages table, a header blob that is truncated or inconsistent, limits exceeded.
+/// Only the main file is read: rpm checkpoints its write-ahead log when it closes, but packages
+/// still in a non-empty rpmdb.sqlite-wal beside it would be missed. The older BerkeleyDB
+/// (`Packages`) and NDB (`Packages.db`) formats are not read.
 core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db_bytes, std::string_view db_path);
 
 /// The fields of /etc/os-release (or /usr/lib/os-release): `KEY=value` lines, values bare or

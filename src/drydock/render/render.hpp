@@ -1,5 +1,6 @@
 #pragma once
-/// Reports and the catalogue as text for people and JSON for machines.
+/// Reports and the catalogue as text for people, JSON for machines, SARIF for code scanning
+/// and JUnit XML for CI test reports.
 
 #include <string>
 
@@ -14,6 +15,28 @@ struct TextOptions {
 
 /// The JSON report of DESIGN.md section 4 ("drydock.report/v1").
 std::string json(const audit::Report& report);
+
+/// SARIF 2.1.0 for GitHub code scanning: one run whose `tool.driver.rules` are the checks of
+/// the report (descriptions, help with the remediation, `security-severity`, tags). Results are
+/// the findings a person must act on: `fail` and `warn` (kind "fail"), and `info`, the CIS
+/// manual controls (kind "review", level "none"); passes and skips are not alerts and are only counted in
+/// `run.properties.summary`; `error` results become tool execution notifications. Every result
+/// has a physical location, as code scanning requires: its file and line when it has one
+/// (relative paths as given; absolute host paths under the HOSTROOT base, file:///), else a
+/// "KIND/NAME" artifact under the DOCKER base for hosts, daemons, containers and images, which
+/// are also named as logical locations. Every result carries partialFingerprints from
+/// fingerprint().
+std::string sarif(const audit::Report& report);
+
+/// JUnit XML: a testsuite per check, a testcase per (check, subject); `fail` and `warn` are
+/// failures, `error` an error, `skip` skipped; `pass` and `info` pass with their evidence in
+/// system-out.
+std::string junit(const audit::Report& report);
+
+/// A result's identity across runs: a hash of the check, the subject's kind and name (its id
+/// when it has none) and the file of its location, not the line, so that an edit above a
+/// finding does not make it new. 16 hex digits.
+std::string fingerprint(const audit::Result& result);
 
 /// Grouped by CIS section and check, non-passing subjects listed, a closing summary line.
 std::string text(const audit::Report& report, const TextOptions& options);

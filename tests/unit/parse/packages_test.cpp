@@ -56,6 +56,27 @@ std::vector<std::string> describe_all(const std::vector<model::Package>& package
   return out;
 }
 
+// ---- which file is which ----
+
+TEST(PackageFileKind, ByPath) {
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status"), PackageFile::dpkg_status);
+  EXPECT_EQ(package_file_kind("/var/lib/dpkg/status"), PackageFile::dpkg_status);
+  EXPECT_EQ(package_file_kind("./var/lib/dpkg/status.d/libssl1.1"), PackageFile::dpkg_status);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/libc6.md5sums"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/x/y"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status-old"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/available"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("/lib/apk/db/installed"), PackageFile::apk_installed);
+  EXPECT_EQ(package_file_kind("var/lib/rpm/rpmdb.sqlite"), PackageFile::rpm_sqlite);
+  EXPECT_EQ(package_file_kind("/usr/lib/sysimage/rpm/rpmdb.sqlite"), PackageFile::rpm_sqlite);
+  EXPECT_EQ(package_file_kind("var/lib/rpm/rpmdb.sqlite-wal"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("etc/os-release"), PackageFile::os_release);
+  EXPECT_EQ(package_file_kind("/usr/lib/os-release"), PackageFile::os_release);
+  EXPECT_EQ(package_file_kind("home/u/etc/os-release"), PackageFile::none);
+  EXPECT_EQ(package_file_kind(""), PackageFile::none);
+}
+
 // ---- dpkg ----
 
 TEST(DpkgStatus, ThisMachinesWholeDatabaseMatchesDpkgQuery) {
@@ -205,7 +226,7 @@ TEST(ApkInstalled, MalformedInputIsAnErrorWithItsLine) {
   check("P:a\nV:1\nP\n", "/lib/apk/db/installed:3", "X:value");
   check("P:a\nV:1\n\nV:2\nA:x86_64\n", "/lib/apk/db/installed:4", "without a name");
   check("\n\nP:a\nA:x86_64\n", "/lib/apk/db/installed:3", "without a version");
-  check("P:a\nP:b\nV:1\n", "/lib/apk/db/installed:2", "twice");
+  check("P:a\nP:b\nV:1\n", "/lib/apk/db/installed:2", "'P:' given twice");
   check("P:a\nV:" + std::string(k_package_field_limit + 1, '1') + "\n", "/lib/apk/db/installed:2", "too long");
 }
 

@@ -7,75 +7,13 @@
 
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/render/render.hpp"
+#include "support.hpp"
 
 namespace drydock::render {
 namespace {
 
-using checks::Check;
-using checks::Finding;
-using core::Severity;
-using core::Status;
-
-const std::vector<Check>& table() {
-  static const std::vector<Check> t{
-      Check{.id = "runtime.privileged",
-            .cis = "5.5",
-            .title = "Container runs privileged",
-            .severity = Severity::critical,
-            .rationale = "r",
-            .remediation = "Run without --privileged.",
-            .aliases = {"CKV_DOCKER_X"},
-            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, checks::Results&) {}},
-      Check{.id = "runtime.sensitive-host-mount",
-            .cis = "5.6",
-            .title = "Sensitive host directory mounted",
-            .severity = Severity::high,
-            .rationale = "r",
-            .remediation = "Mount only what the container needs.",
-            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, checks::Results&) {}},
-      Check{.id = "image.user-root",
-            .cis = "4.1",
-            .title = "Image runs as root",
-            .severity = Severity::medium,
-            .rationale = "r",
-            .remediation = "Add USER 10001 to the Dockerfile.",
-            .evaluate = [](const model::ImageSpec&, const model::HostSnapshot&, checks::Results&) {}},
-  };
-  return t;
-}
-
-audit::Report sample() {
-  const auto& t = table();
-  audit::Report r;
-  r.command = "host";
-  r.target = "unix:///var/run/docker.sock";
-  r.results = {
-      {&t[2],
-       {"image", "sha256:1111", "busybox:1"},
-       Finding{Status::fail, "Config.User=\"\" (root)", std::nullopt, std::nullopt}},
-      {&t[0], {"container", "c1", "web"}, Finding{Status::fail, "HostConfig.Privileged=true", std::nullopt, std::nullopt}},
-      {&t[0], {"container", "c2", "db"}, Finding{Status::pass, "HostConfig.Privileged=false", std::nullopt, std::nullopt}},
-      {&t[1],
-       {"container", "c1", "web"},
-       Finding{Status::fail, "Mounts[0] /etc -> /host/etc (ro)", Severity::medium, model::Location{"compose.yaml", 7, 5}}},
-      {&t[1], {"container", "c2", "db"}, Finding{Status::error, "inspect: malformed JSON", std::nullopt, std::nullopt}},
-  };
-  return r;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-/// Compares with tests/golden/<name>; DRYDOCK_UPDATE_GOLDEN=1 rewrites the file (review the diff).
-void expect_golden(const std::string& name, const std::string& actual) {
-  const std::string path = std::string(DRYDOCK_GOLDEN) + "/" + name;
-  if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << actual;
-  EXPECT_EQ(actual, read_file(path)) << "golden file " << path;
-}
+using fixture::expect_golden;
+using fixture::sample;
 
 TEST(RenderJson, FollowsTheReportContract) {
   const auto doc = nlohmann::json::parse(json(sample()));

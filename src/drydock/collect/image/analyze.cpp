@@ -1,58 +1,40 @@
 #include "drydock/collect/image/analyze.hpp"
 
-#include "drydock/core/strings.hpp"
 #include "drydock/parse/packages.hpp"
 #include "drydock/parse/secret_files.hpp"
 
 namespace drydock::collect::image {
-namespace {
-
-constexpr std::string_view k_dpkg_status = "/var/lib/dpkg/status";
-constexpr std::string_view k_dpkg_status_d = "/var/lib/dpkg/status.d";
-constexpr std::string_view k_apk_installed = "/lib/apk/db/installed";
-constexpr std::string_view k_rpm_dbs[] = {"/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite"};
-constexpr std::string_view k_os_release[] = {"/etc/os-release", "/usr/lib/os-release"};
-
-bool dpkg_stanza_file(std::string_view path) {
-  // status.d holds one stanza file per package, beside its NAME.md5sums list.
-  return core::normalized_path_within(path, k_dpkg_status_d) && path != k_dpkg_status_d && !path.ends_with(".md5sums");
-}
-
-}  // namespace
-
-bool package_file(std::string_view path) {
-  if (path == k_dpkg_status || path == k_apk_installed || dpkg_stanza_file(path)) return true;
-  for (const auto p : k_rpm_dbs) {
-    if (path == p) return true;
-  }
-  for (const auto p : k_os_release) {
-    if (path == p) return true;
-  }
-  return false;
-}
+bool package_file(std::string_view path) { return parse::package_file_kind(path) != parse::PackageFile::none; }
 
 void read_packages(const CapturedFiles& files, model::ImageContent& content) {
-  for (const auto p : k_os_release) {
-    if (const auto it = files.find(std::string(p)); it != files.end()) {
+  // /etc/os-release wins over /usr/lib/os-release (its usual symlink target) when both are files.
+  for (const auto* p : {"/etc/os-release", "/usr/lib/os-release"}) {
+    if (const auto it = files.find(p); it != files.end()) {
       content.packages.os = parse::parse_os_release(*it->second);
       break;
     }
   }
-  auto add = [&](core::Expected<std::vector<model::Package>> parsed) {
+  for (const auto& [path, bytes] : files) {
+    core::Expected<std::vector<model::Package>> parsed = std::vector<model::Package>{};
+    switch (parse::package_file_kind(path)) {
+      case parse::PackageFile::dpkg_status:
+        parsed = parse::parse_dpkg_status(*bytes, path);
+        break;
+      case parse::PackageFile::apk_installed:
+        parsed = parse::parse_apk_installed(*bytes, path);
+        break;
+      case parse::PackageFile::rpm_sqlite:
+        parsed = parse::parse_rpm_sqlite(*bytes, path);
+        break;
+      case parse::PackageFile::os_release:
+      case parse::PackageFile::none:
+        continue;
+    }
     if (!parsed) {
       content.package_errors.push_back(parsed.error().describe());
-      return;
+      continue;
     }
     std::move(parsed->begin(), parsed->end(), std::back_inserter(content.packages.packages));
-  };
-  for (const auto& [path, bytes] : files) {
-    if (path == k_dpkg_status || dpkg_stanza_file(path)) {
-      add(parse::parse_dpkg_status(*bytes, path));
-    } else if (path == k_apk_installed) {
-      add(parse::parse_apk_installed(*bytes, path));
-    } else if (path == k_rpm_dbs[0] || path == k_rpm_dbs[1]) {
-      add(parse::parse_rpm_sqlite(*bytes, path));
-    }
   }
 }
 

@@ -1,0 +1,99 @@
+#pragma once
+// The sample report every render test renders (text, JSON, SARIF, JUnit golden files), and
+// golden-file comparison.
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "drydock/audit/report.hpp"
+
+namespace drydock::render::fixture {
+
+using checks::Check;
+using checks::Finding;
+using core::Severity;
+using core::Status;
+
+inline const std::vector<Check>& table() {
+  static const std::vector<Check> t{
+      Check{.id = "runtime.privileged",
+            .cis = "5.5",
+            .title = "Container runs privileged",
+            .severity = Severity::critical,
+            .rationale = "r",
+            .remediation = "Run without --privileged.",
+            .aliases = {"CKV_DOCKER_X"},
+            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, checks::Results&) {}},
+      Check{.id = "runtime.sensitive-host-mount",
+            .cis = "5.6",
+            .title = "Sensitive host directory mounted",
+            .severity = Severity::high,
+            .rationale = "r",
+            .remediation = "Mount only what the container needs.",
+            .evaluate = [](const model::ContainerSpec&, const model::HostSnapshot&, checks::Results&) {}},
+      Check{.id = "image.user-root",
+            .cis = "4.1",
+            .title = "Image runs as root",
+            .severity = Severity::medium,
+            .rationale = "r",
+            .remediation = "Add USER 10001 to the Dockerfile.",
+            .evaluate = [](const model::ImageSpec&, const model::HostSnapshot&, checks::Results&) {}},
+  };
+  return t;
+}
+
+inline audit::Report sample() {
+  const auto& t = table();
+  audit::Report r;
+  r.command = "host";
+  r.target = "unix:///var/run/docker.sock";
+  r.results = {
+      {&t[2],
+       {"image", "sha256:1111", "busybox:1"},
+       Finding{Status::fail, "Config.User=\"\" (root)", std::nullopt, std::nullopt}},
+      {&t[0], {"container", "c1", "web"}, Finding{Status::fail, "HostConfig.Privileged=true", std::nullopt, std::nullopt}},
+      {&t[0], {"container", "c2", "db"}, Finding{Status::pass, "HostConfig.Privileged=false", std::nullopt, std::nullopt}},
+      {&t[1],
+       {"container", "c1", "web"},
+       Finding{Status::fail, "Mounts[0] /etc -> /host/etc (ro)", Severity::medium, model::Location{"compose.yaml", 7, 5}}},
+      {&t[1], {"container", "c2", "db"}, Finding{Status::error, "inspect: malformed JSON", std::nullopt, std::nullopt}},
+  };
+  return r;
+}
+
+inline std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// Compares with tests/golden/<name>; DRYDOCK_UPDATE_GOLDEN=1 rewrites the file (review the diff).
+inline void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(DRYDOCK_GOLDEN) + "/" + name;
+  if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) std::ofstream(path) << actual;
+  EXPECT_EQ(actual, read_file(path)) << "golden file " << path;
+}
+
+/// Runs a shell command: its exit status (-1 when it did not exit), its stdout and stderr in
+/// `output`. The render tests hand their output to outside validators with it.
+inline int run_shell(const std::string& command, std::string& output) {
+  output.clear();
+  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  if (p == nullptr) return -1;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0)
+    output.append(buf, n);
+  const int status = ::pclose(p);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace drydock::render::fixture
