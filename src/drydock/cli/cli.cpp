@@ -354,7 +354,7 @@ int run(int argc, char** argv) {
                                             "(engine references, `docker save` tarballs, OCI layout directories)");
   add_common(*image, common, true);
   image->add_option("images", image_refs, "Image names or ids, tarballs, or OCI layout directories")->required();
-  image->add_option("--platform", platform, "The platform of a multi-platform image (os/arch[/variant])");
+  image->add_option("--platform", platform, "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
 
   std::string catalogue_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");

@@ -372,3 +372,30 @@ TEST(ImageReaderFuzzCorpus, EveryInputEndsWithAnImageOrAnError) {
 
 }  // namespace
 }  // namespace drydock::collect::image
+
+namespace drydock::collect::image {
+namespace {
+
+TEST(ImageReader, ATarballOfTwoImagesGivesBothSharingTheirBaseLayer) {
+  const auto base = test::tar({test::file("etc/os-release", "ID=alpine\n")});
+  const auto app = test::tar({test::file("app/run", "x", 0755)});
+  const std::string cfg_a = test::config({base}).dump();
+  const std::string cfg_b = test::config({base, app}).dump();
+  const std::string name_a = test::hex(sha256(cfg_a)) + ".json";
+  const std::string name_b = test::hex(sha256(cfg_b)) + ".json";
+  const nlohmann::json manifest =
+      nlohmann::json::array({{{"Config", name_a}, {"RepoTags", {"base:1"}}, {"Layers", {"b/layer.tar"}}},
+                             {{"Config", name_b}, {"RepoTags", {"app:1"}}, {"Layers", {"b/layer.tar", "a/layer.tar"}}}});
+  const auto images = read(test::tar({test::file("b/layer.tar", base), test::file("a/layer.tar", app), test::file(name_a, cfg_a),
+                                      test::file(name_b, cfg_b), test::file("manifest.json", manifest.dump())}));
+  ASSERT_TRUE(images) << images.error().describe();
+  ASSERT_EQ(images->size(), 2U);
+  EXPECT_EQ((*images)[0].repo_tags.front(), "base:1");
+  EXPECT_EQ((*images)[0].content->layers.size(), 1U);
+  EXPECT_EQ((*images)[1].content->layers.size(), 2U);
+  EXPECT_EQ((*images)[1].content->packages.os.id, "alpine");
+  EXPECT_TRUE((*images)[1].content->integrity_problems.empty());
+}
+
+}  // namespace
+}  // namespace drydock::collect::image
