@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drydock/checks/check.hpp"
+#include "drydock/model/package.hpp"
 
 namespace drydock::audit {
 
@@ -40,10 +41,19 @@ struct Result {
 /// Counts per status, indexed by core::Status.
 using Summary = std::array<int, 6>;
 
+/// The package inventory of one audited image (`drydock image`).
+struct ImagePackages {
+  Subject image;
+  model::PackageSet set;
+  std::vector<std::string> errors;  ///< package databases that could not be read
+};
+
 struct Report {
   std::string command;  ///< "host", "container", ...
   std::string target;   ///< what was audited: engine endpoint or files
   std::vector<Result> results;
+  /// One entry per image whose layers were read; written as the JSON report's `packages`.
+  std::vector<ImagePackages> packages;
 
   [[nodiscard]] Summary summary() const;
   /// Findings left out because an earlier report (--baseline) already had them.

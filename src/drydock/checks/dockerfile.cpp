@@ -1370,3 +1370,10 @@ const std::vector<Check>& table() {
 std::span<const Check> dockerfile_checks() { return table(); }
 
 }  // namespace drydock::checks
+
+namespace drydock::checks::dockerfile {
+
+bool index_update(const Command& c) { return is_index_update(c); }
+bool installs(const Command& c) { return is_install(c); }
+
+}  // namespace drydock::checks::dockerfile

@@ -54,6 +54,11 @@ inline std::span<const Command> commands_in(const model::Instruction& run, const
   return std::span<const Command>(run.commands).subspan(script.first, script.count);
 }
 
+/// A package index refresh: `apt-get update`, `apk update`, `yum makecache`, `zypper refresh`.
+bool index_update(const Command& c);
+/// Installs or upgrades packages (apt, apk, yum/dnf, zypper).
+bool installs(const Command& c);
+
 /// The value of a key of a `--mount=type=...,target=...` flag ("" when absent); `type` defaults to "bind".
 std::string mount_option(const model::InstructionFlag& mount, std::string_view key);
 

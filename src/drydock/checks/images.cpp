@@ -1,16 +1,95 @@
 /// Image configuration checks: CIS Docker Benchmark section 4 on images.
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/checks/common.hpp"
+#include "drydock/checks/dockerfile_support.hpp"
+#include "drydock/checks/secrets.hpp"
+#include "drydock/core/strings.hpp"
 
 namespace drydock::checks {
 namespace {
 
 using model::HostSnapshot;
+using model::ImageContent;
+using model::ImageFile;
 using model::ImageSpec;
+
+/// Evidence lists stay readable: the first items and how many more.
+std::string listed(const std::vector<std::string>& items, std::size_t shown = 20) {
+  if (items.size() <= shown) return core::join(items, "; ");
+  std::vector<std::string> head(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(shown));
+  return fmt::format("{}; and {} more", core::join(head, "; "), items.size() - shown);
+}
+
+/// Fails listing what was found, else passes with `none`.
+void verdict(const std::vector<std::string>& found, Results& out, std::string none) {
+  if (found.empty()) {
+    out.pass(std::move(none));
+  } else {
+    out.fail(listed(found));
+  }
+}
+
+/// The image's content, or a skip saying it was not read.
+const ImageContent* content_of(const ImageSpec& img, Results& out) {
+  if (!img.content) out.skip("the image's layers were not read (`drydock image` reads them)");
+  return img.content.get();
+}
+
+/// A check over the final filesystem: `describe` gives how to list a file that matters, ""
+/// for one that does not; fails listing them, else passes with `none`.
+template <class Describe>
+void over_files(const ImageSpec& img, Results& out, Describe describe, std::string_view none) {
+  const auto* c = content_of(img, out);
+  if (c == nullptr) return;
+  std::vector<std::string> found;
+  for (const auto& f : c->files) {
+    if (auto d = describe(f); !d.empty()) found.push_back(std::move(d));
+  }
+  if (found.empty()) {
+    out.pass(fmt::format("{} among {} files", none, c->files.size()));
+  } else {
+    out.fail(fmt::format("{} of {} files: {}", found.size(), c->files.size(), listed(found)));
+  }
+}
+
+std::string short_digest(std::string_view digest) {
+  return std::string(digest.substr(0, digest.starts_with("sha256:") ? 19 : 12));
+}
+
+std::string layer_name(const ImageContent& c, std::size_t layer) {
+  return layer < c.layers.size() ? fmt::format("layer {} {}", layer + 1, short_digest(c.layers[layer].digest))
+                                 : fmt::format("layer {}", layer + 1);
+}
+
+std::string mode_text(std::uint32_t mode) { return fmt::format("{:04o}", mode & 07777U); }
+
+std::string_view base_name(std::string_view path) { return path.substr(path.rfind('/') + 1); }
+
+/// A package-manager cache left in the image: apt, apk, yum/dnf, pip, npm.
+std::string_view cache_of(std::string_view path) {
+  static const std::pair<std::string_view, std::string_view> k_caches[] = {
+      {"/var/cache/apt/archives", "apt"}, {"/var/lib/apt/lists", "apt lists"}, {"/var/cache/apk", "apk"},
+      {"/var/cache/yum", "yum"},          {"/var/cache/dnf", "dnf"},           {"/root/.cache/pip", "pip"},
+      {"/root/.npm/_cacache", "npm"},
+  };
+  for (const auto& [dir, name] : k_caches) {
+    if (core::normalized_path_within(path, dir) && path != dir) {
+      const auto base = base_name(path);
+      if (base == "lock" || base == "partial" || base == "auxfiles") return {};
+      return name;
+    }
+  }
+  return {};
+}
 
 const std::vector<Check>& table() {
   static const std::vector<Check> checks = {
@@ -54,6 +133,307 @@ const std::vector<Check>& table() {
                 out.fail(evidence);
                 break;
             }
+          }},
+      },
+      Check{
+          .id = "image.update-alone",
+          .cis = "4.7",
+          .title = "Package index update alone in a build step",
+          .severity = Severity::low,
+          .rationale = "A cached layer with only `apt-get update` keeps a stale index: later installs in other steps "
+                       "get old packages, or fail.",
+          .remediation = "Update and install in the same RUN: `RUN apt-get update && apt-get install -y pkg`.",
+          .aliases = {"CIS-DI-0007", "DL3009"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            if (!img.history) {
+              out.skip("the image's history was not read (`drydock image` reads it)");
+              return;
+            }
+            std::vector<std::string> found;
+            for (std::size_t n = 0; n < img.history->size(); ++n) {
+              const auto& i = (*img.history)[n].instruction;
+              if (i.keyword != "RUN") continue;
+              for (const auto& script : i.scripts) {
+                const auto commands = dockerfile::commands_in(i, script);
+                const auto update = std::find_if(commands.begin(), commands.end(), dockerfile::index_update);
+                const bool install = std::any_of(commands.begin(), commands.end(), dockerfile::installs);
+                if (update != commands.end() && !install) {
+                  found.push_back(fmt::format("history step {}: `{}` without an install", n + 1, core::join(update->words, " ")));
+                }
+              }
+            }
+            verdict(found, out, fmt::format("no package index update stands alone in {} history steps", img.history->size()));
+          }},
+      },
+      Check{
+          .id = "image.setuid-files",
+          .cis = "4.8",
+          .title = "Setuid or setgid files in the image",
+          .severity = Severity::medium,
+          .rationale = "A setuid or setgid binary runs with its owner's privileges whatever the caller: a way to "
+                       "escalate inside the container. Few containers need one.",
+          .remediation = "Remove the bits in the Dockerfile: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`.",
+          .aliases = {"CIS-DI-0008"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            const auto* c = content_of(img, out);
+            if (c == nullptr) return;
+            std::vector<std::string> found;
+            for (const auto& f : c->files) {
+              if (f.type != model::FileType::regular && f.type != model::FileType::hardlink) continue;
+              if ((f.mode & 06000U) == 0) continue;
+              const char* what = (f.mode & 04000U) != 0 ? ((f.mode & 02000U) != 0 ? "setuid+setgid" : "setuid") : "setgid";
+              found.push_back(fmt::format("{} ({} {} uid {} gid {})", f.path, what, mode_text(f.mode), f.uid, f.gid));
+            }
+            if (found.empty()) {
+              out.pass(fmt::format("no setuid or setgid file among {} files", c->files.size()));
+            } else {
+              out.info(fmt::format("{} file{}: {}", found.size(), found.size() == 1 ? "" : "s", listed(found)));
+            }
+          }},
+          .manual = true,
+      },
+      Check{
+          .id = "image.add-instruction",
+          .cis = "4.9",
+          .title = "Image built with ADD",
+          .severity = Severity::low,
+          .rationale = "ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.",
+          .remediation = "Use COPY for files and directories; fetch URLs with a checked download in a RUN step.",
+          .aliases = {"CIS-DI-0009", "DL3020"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            if (!img.history) {
+              out.skip("the image's history was not read (`drydock image` reads it)");
+              return;
+            }
+            std::vector<std::string> found;
+            for (std::size_t n = 0; n < img.history->size(); ++n) {
+              const auto& i = (*img.history)[n].instruction;
+              if (i.keyword == "ADD") found.push_back(fmt::format("history step {}: {}", n + 1, i.text));
+            }
+            verdict(found, out, fmt::format("no ADD in {} history steps", img.history->size()));
+          }},
+      },
+      Check{
+          .id = "image.secrets-in-config",
+          .cis = "4.10",
+          .title = "Secrets in the image's environment or labels",
+          .severity = Severity::high,
+          .rationale = "Env and labels are part of the image's configuration: anyone who can pull the image or "
+                       "inspect a container reads them.",
+          .remediation = "Pass secrets at run time (`docker run --env-file`, Docker secrets, `RUN --mount=type=secret` "
+                         "during the build), never with ENV or LABEL.",
+          .aliases = {"CIS-DI-0010"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            std::vector<std::string> found;
+            auto judge = [&](std::string_view where, std::string_view name, std::string_view value) {
+              if (secrets::secret_name(name) && !secrets::harmless_value(value)) {
+                found.push_back(fmt::format("{} {}={}", where, name, secrets::redacted(value)));
+              } else if (auto k = secrets::known_key(value)) {
+                found.push_back(fmt::format("{} {} holds {}", where, name, *k));
+              }
+            };
+            for (const auto& e : img.env) {
+              const auto eq = e.find('=');
+              judge("Config.Env", std::string_view(e).substr(0, eq),
+                    eq == std::string::npos ? std::string_view() : std::string_view(e).substr(eq + 1));
+            }
+            for (const auto& [k, v] : img.labels)
+              judge("Config.Labels", k, v);
+            verdict(found, out, fmt::format("no secret among {} Env and {} label entries", img.env.size(), img.labels.size()));
+          }},
+      },
+      Check{
+          .id = "image.secret-files",
+          .cis = "4.10",
+          .title = "Private keys or credentials in the image's files",
+          .severity = Severity::critical,
+          .rationale = "Keys and credentials baked into an image go to every registry, host and person that pulls it.",
+          .remediation = "Remove the file and rebuild without it in any layer; use build secrets "
+                         "(`RUN --mount=type=secret`) and mount credentials at run time. Rotate the exposed credential.",
+          .aliases = {"CIS-DI-0010"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            const auto* c = content_of(img, out);
+            if (c == nullptr) return;
+            std::vector<std::string> found;
+            for (const auto& s : c->secrets) {
+              if (s.removed) continue;
+              found.push_back(fmt::format("{}{}: {} ({}, {})", s.path, s.line > 0 ? ":" + std::to_string(s.line) : "", s.detail,
+                                          s.kind, layer_name(*c, s.layer)));
+            }
+            verdict(found, out, fmt::format("no private key or credential file among {} files", c->files.size()));
+          }},
+      },
+      Check{
+          .id = "image.deleted-secrets",
+          .cis = "4.10",
+          .title = "Secrets deleted by a later layer but still in the image",
+          .severity = Severity::high,
+          .rationale = "Deleting a file in a later layer only hides it: the layer that added it ships with the image, "
+                       "and `docker save` or a registry pull gives it back.",
+          .remediation = "Rebuild so that no layer ever holds the secret (build secrets, multi-stage builds that copy "
+                         "only the output); rotate the exposed credential.",
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            const auto* c = content_of(img, out);
+            if (c == nullptr) return;
+            std::vector<std::string> found;
+            for (const auto& s : c->secrets) {
+              if (!s.removed) continue;
+              found.push_back(fmt::format("{}: {} ({}) still in {}", s.path, s.detail, s.kind,
+                                          s.layer < c->layers.size()
+                                              ? fmt::format("layer {} {}", s.layer + 1, c->layers[s.layer].digest)
+                                              : layer_name(*c, s.layer)));
+            }
+            verdict(found, out, fmt::format("no deleted secret in {} layers", c->layers.size()));
+          }},
+      },
+      Check{
+          .id = "image.exposes-ssh",
+          .title = "Image exposes the SSH port",
+          .severity = Severity::medium,
+          .rationale = "An image that exposes port 22 is meant to run an SSH server; containers should be reached "
+                       "with `docker exec`, not SSH, so that access goes through the engine's controls.",
+          .remediation = "Remove `EXPOSE 22` and the SSH server from the image; use `docker exec` for access.",
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            for (const auto& p : img.exposed_ports) {
+              if (p == "22" || p == "22/tcp") {
+                out.fail("Config.ExposedPorts includes " + p);
+                return;
+              }
+            }
+            out.pass(img.exposed_ports.empty() ? "Config.ExposedPorts is empty"
+                                               : "Config.ExposedPorts=" + core::join(img.exposed_ports, ","));
+          }},
+      },
+      Check{
+          .id = "image.latest-or-untagged",
+          .title = "Image known only as latest, or untagged",
+          .severity = Severity::low,
+          .rationale = "`latest` moves: what runs cannot be traced to a version, and a rebuild changes it silently. "
+                       "An untagged image cannot be traced at all.",
+          .remediation = "Tag images with a version (`app:1.4.2`) or refer to them by digest.",
+          .aliases = {"DKL-DI-0006"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            std::vector<std::string> tags;
+            for (const auto& t : img.repo_tags) {
+              if (t != "<none>:<none>") tags.push_back(t);
+            }
+            if (tags.empty()) {
+              out.fail("untagged (RepoTags is empty)");
+              return;
+            }
+            const bool only_latest = std::all_of(tags.begin(), tags.end(), [](const std::string& t) {
+              const auto colon = t.rfind(':');
+              return colon == std::string::npos || t.find('/', colon) != std::string::npos || t.substr(colon + 1) == "latest";
+            });
+            if (only_latest) {
+              out.fail("RepoTags=" + core::join(tags, ",") + " (no version tag)");
+            } else {
+              out.pass("RepoTags=" + core::join(tags, ","));
+            }
+          }},
+      },
+      Check{
+          .id = "image.layer-integrity",
+          .title = "Image layers do not match their digests",
+          .severity = Severity::critical,
+          .rationale = "Every layer and blob is named by its sha256; a mismatch means the tarball was altered or "
+                       "corrupted after it was made, and its content cannot be trusted.",
+          .remediation = "Discard the tarball and export the image again from a trusted source (`docker save`, "
+                         "`docker pull` by digest).",
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            const auto* c = content_of(img, out);
+            if (c == nullptr) return;
+            if (!c->integrity_problems.empty()) {
+              out.fail(listed(c->integrity_problems));
+            } else {
+              out.pass(fmt::format("{} digests verified over {} layers", c->digests_verified, c->layers.size()));
+            }
+          }},
+      },
+      Check{
+          .id = "image.world-writable",
+          .title = "World-writable files or directories in the image",
+          .severity = Severity::medium,
+          .rationale = "Any user in the container can change a world-writable file, or replace the files of a "
+                       "world-writable directory without the sticky bit.",
+          .remediation = "Fix the modes in the Dockerfile (`chmod o-w FILE`, `chmod +t DIR` for shared directories).",
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            over_files(
+                img, out,
+                [](const ImageFile& f) {
+                  if (f.type == model::FileType::symlink || (f.mode & 0002U) == 0) return std::string();
+                  const bool dir = f.type == model::FileType::directory;
+                  if (dir && (f.mode & 01000U) != 0) return std::string();
+                  return fmt::format("{} ({}{})", f.path, dir ? "directory " : "", mode_text(f.mode));
+                },
+                "no world-writable file or unsticky directory");
+          }},
+      },
+      Check{
+          .id = "image.git-directory",
+          .title = "Git repository in the image",
+          .severity = Severity::medium,
+          .rationale = "A `.git` directory carries the project's whole history, often with removed secrets and "
+                       "internal URLs.",
+          .remediation = "Add `.git` to `.dockerignore`, or copy only the build output into the final stage.",
+          .aliases = {"DKL-LI-0003"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            over_files(
+                img, out,
+                [](const ImageFile& f) {
+                  return f.type == model::FileType::directory && base_name(f.path) == ".git" ? f.path : std::string();
+                },
+                "no .git directory");
+          }},
+      },
+      Check{
+          .id = "image.sshd",
+          .title = "SSH server in the image",
+          .severity = Severity::medium,
+          .rationale = "An SSH daemon in a container is a second way in that bypasses the engine's access control "
+                       "(the build-time twin of CIS 5.7).",
+          .remediation = "Remove the SSH server package from the image; use `docker exec` for access.",
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            over_files(
+                img, out,
+                [](const ImageFile& f) {
+                  const auto base = base_name(f.path);
+                  const bool in_bin = f.path.find("/bin/") != std::string::npos || f.path.find("/sbin/") != std::string::npos;
+                  return f.type != model::FileType::directory && in_bin && (base == "sshd" || base == "dropbear") ? f.path
+                                                                                                                  : std::string();
+                },
+                "no sshd or dropbear binary");
+          }},
+      },
+      Check{
+          .id = "image.package-cache",
+          .title = "Package-manager caches left in the image",
+          .severity = Severity::low,
+          .rationale = "Downloaded packages and indexes make the image bigger and keep a stale view of the "
+                       "repositories; they serve no purpose at run time.",
+          .remediation = "Clean in the same RUN: `apt-get install ... && rm -rf /var/lib/apt/lists/*`, `apk add "
+                         "--no-cache`, `dnf clean all`, `pip install --no-cache-dir`.",
+          .aliases = {"DKL-DI-0005"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            const auto* c = content_of(img, out);
+            if (c == nullptr) return;
+            std::map<std::string_view, std::pair<std::size_t, std::uint64_t>> caches;
+            for (const auto& f : c->files) {
+              if (f.type != model::FileType::regular) continue;
+              const auto cache = cache_of(f.path);
+              if (cache.empty()) continue;
+              auto& [count, bytes] = caches[cache];
+              ++count;
+              bytes += f.size;
+            }
+            if (caches.empty()) {
+              out.pass("no apt, apk, yum, dnf, pip or npm cache");
+              return;
+            }
+            std::vector<std::string> found;
+            for (const auto& [name, stats] : caches)
+              found.push_back(fmt::format("{}: {} files, {} bytes", name, stats.first, stats.second));
+            out.fail(core::join(found, "; "));
           }},
       },
   };

@@ -20,6 +20,9 @@
 #include "drydock/collect/engine/snapshot.hpp"
 #include "drydock/collect/files.hpp"
 #include "drydock/collect/host/host_side.hpp"
+#include "drydock/collect/image/analyze.hpp"
+#include "drydock/collect/image/engine.hpp"
+#include "drydock/collect/image/read.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/dockerfile.hpp"
 #include "drydock/parse/engine.hpp"
@@ -368,6 +371,58 @@ int cmd_db(bool import, const std::string& db_option, const std::vector<std::str
   return k_exit_ok;
 }
 
+/// `drydock image`: tarballs and OCI directories are read from disk, anything else is an image
+/// of the engine. Each one that cannot be read becomes `error` results; exit 3 when none could.
+int cmd_image(const Common& c, const std::vector<std::string>& refs, const std::string& platform) {
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+  const auto options = collect::image::analyzing_options(platform);
+  model::HostSnapshot snapshot;
+  std::unique_ptr<collect::EngineClient> client;
+  std::vector<std::string> targets;
+  for (const auto& ref : refs) {
+    std::error_code ec;
+    core::Expected<std::vector<model::ImageSpec>> read = std::vector<model::ImageSpec>{};
+    if (std::filesystem::exists(ref, ec)) {
+      progress.note("reading " + ref);
+      read = collect::image::read_path(ref, options);
+      targets.push_back(ref);
+    } else {
+      if (!client) {
+        auto connected = connect_engine(c, progress);
+        if (!connected) return report_error(connected.error());
+        client = std::move(*connected);
+        targets.push_back("engine " + client->endpoint().host);
+      }
+      progress.note("reading image " + ref + " from the engine");
+      auto one = collect::image::read_engine_image(*client, ref, options);
+      if (one) {
+        read->push_back(std::move(*one));
+      } else {
+        read = tl::unexpected(one.error());
+      }
+    }
+    if (!read) {
+      std::cerr << "drydock: " << read.error().describe() << "\n";
+      snapshot.unreadable.push_back(model::Unreadable{"image", ref, ref, read.error().describe()});
+      continue;
+    }
+    for (auto& img : *read) snapshot.images.push_back(std::move(img));
+  }
+  const audit::RunOptions run_options{.daemon_checks = false, .image_checks = true, .container_checks = false};
+  auto report = audit::run(snapshot, *selection, run_options);
+  for (const auto& img : snapshot.images) {
+    if (!img.content) continue;
+    report.packages.push_back(audit::ImagePackages{audit::Subject{"image", img.id, img.display_name()}, img.content->packages,
+                                                   img.content->package_errors});
+  }
+  report.command = "image";
+  report.target = core::join(targets, ", ");
+  const int code = finish(report, c);
+  return snapshot.images.empty() ? k_exit_unreachable : code;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -404,6 +459,14 @@ int run(int argc, char** argv) {
   compose->add_option("--file,-f", compose_options.files, "A Compose file (may be repeated; same as the FILE arguments)");
   compose->add_option("--env-file", compose_options.env_file,
                       "Variables for interpolation instead of the project folder's .env");
+
+  std::vector<std::string> image_refs;
+  std::string platform;
+  auto* image = app.add_subcommand("image", "Audit images: configuration, every layer's files, installed packages "
+                                            "(engine references, `docker save` tarballs, OCI layout directories)");
+  add_common(*image, common, true);
+  image->add_option("images", image_refs, "Image names or ids, tarballs, or OCI layout directories")->required();
+  image->add_option("--platform", platform, "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
 
   std::string catalogue_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");
@@ -444,6 +507,7 @@ int run(int argc, char** argv) {
   if (host->parsed()) return cmd_host(common, host_options);
   if (dockerfile->parsed()) return cmd_dockerfile(common, dockerfile_paths);
   if (compose->parsed()) return cmd_compose(common, compose_options);
+  if (image->parsed()) return cmd_image(common, image_refs, platform);
   return cmd_container(common, refs);
 }
 

@@ -80,10 +80,12 @@ std::string normalize_path(std::string_view path) {
 }
 
 bool path_within(std::string_view path, std::string_view dir) {
-  const std::string p = normalize_path(path);
-  const std::string d = normalize_path(dir);
-  if (d == "/") return p.starts_with('/');
-  return p == d || (p.starts_with(d) && p[d.size()] == '/');
+  return normalized_path_within(normalize_path(path), normalize_path(dir));
+}
+
+bool normalized_path_within(std::string_view path, std::string_view dir) {
+  if (dir == "/") return path.starts_with('/');
+  return path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
 }
 
 }  // namespace drydock::core

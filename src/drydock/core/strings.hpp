@@ -17,6 +17,9 @@ std::string_view trim(std::string_view text);
 bool starts_with_ci(std::string_view text, std::string_view prefix);
 /// True when `path` is `dir` or lies below it ("/etc" covers "/etc/passwd", not "/etcd").
 bool path_within(std::string_view path, std::string_view dir);
+/// path_within for paths already normalized (as normalize_path gives them): no allocation,
+/// for hot loops over many paths.
+bool normalized_path_within(std::string_view path, std::string_view dir);
 /// Removes trailing slashes and collapses repeated ones; "" and "/" stay "/".
 std::string normalize_path(std::string_view path);
 

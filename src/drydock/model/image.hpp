@@ -1,14 +1,28 @@
 #pragma once
 /// The normalized shape of an image's configuration.
 
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "drydock/model/container.hpp"
+#include "drydock/model/dockerfile.hpp"
+#include "drydock/model/image_content.hpp"
 
 namespace drydock::model {
+
+/// One step of the image's history (the config's `history`, or the engine's `/history`), base first.
+struct HistoryEntry {
+  std::string created;
+  std::string created_by;  ///< "/bin/sh -c apt-get update", "ADD file:... in /"
+  std::string comment;
+  bool empty_layer = false;  ///< made no layer (ENV, USER, ...)
+  /// `created_by` read as the instruction that made the step (RUN split into shell commands).
+  Instruction instruction;
+};
 
 struct ImageSpec {
   std::string id;                      ///< sha256:...
@@ -21,6 +35,12 @@ struct ImageSpec {
   std::vector<std::string> exposed_ports;  ///< "22/tcp"
   std::map<std::string, std::string> labels;
   std::int64_t size = 0;
+  /// The build history; nullopt when it was not read (the host audit does not).
+  std::optional<std::vector<HistoryEntry>> history;
+  /// What the layers hold; null when they were not read (only `drydock image` reads them).
+  std::shared_ptr<const ImageContent> content;
+  /// Where it was read from: "engine", or the tarball or OCI directory.
+  std::string origin;
 
   /// The name people know it by: the first tag, else the short id.
   [[nodiscard]] std::string display_name() const {

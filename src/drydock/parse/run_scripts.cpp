@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/shell.hpp"
 
 namespace drydock::parse {
@@ -205,6 +206,53 @@ void read_run_scripts(model::Instruction& run) {
   } else {
     add_commands(std::move(rest_commands), out, false, false, false, 0);
   }
+}
+
+model::Instruction history_instruction(std::string_view created_by) {
+  std::string_view s = core::trim(created_by);
+  if (s.ends_with("# buildkit")) s = core::trim(s.substr(0, s.size() - 10));
+  model::Instruction i;
+  auto strip_shell = [](std::string_view& text) {
+    for (std::string_view shell : {"/bin/sh -c ", "/bin/bash -c ", "sh -c "}) {
+      if (text.starts_with(shell)) {
+        text = core::trim(text.substr(shell.size()));
+        return true;
+      }
+    }
+    return false;
+  };
+  if (strip_shell(s)) {
+    if (s.starts_with("#(nop)")) {
+      s = core::trim(s.substr(6));
+    } else {
+      i.keyword = "RUN";
+      i.command = std::string(s);
+      i.text = "RUN " + i.command;
+      read_run_scripts(i);
+      return i;
+    }
+  }
+  const auto space = s.find(' ');
+  i.keyword = core::to_upper(s.substr(0, space));
+  std::string_view rest = space == std::string_view::npos ? std::string_view() : core::trim(s.substr(space + 1));
+  if (i.keyword == "RUN") {
+    // BuildKit writes the build arguments in use first: "|2 A=1 B=2 /bin/sh -c ...".
+    if (rest.starts_with('|')) {
+      const auto words = core::split_words(rest);
+      std::size_t n = 0;
+      const auto count = words.front().substr(1);
+      for (const char c : count)
+        n = n * 10 + static_cast<std::size_t>(c >= '0' && c <= '9' ? c - '0' : 0);
+      std::size_t skip = std::min(words.size(), n + 1);
+      for (std::size_t w = 0; w < skip; ++w)
+        rest = core::trim(rest.substr(rest.find(words[w]) + words[w].size()));
+    }
+    strip_shell(rest);
+  }
+  i.command = std::string(rest);
+  i.text = i.keyword + " " + i.command;
+  read_run_scripts(i);
+  return i;
 }
 
 }  // namespace drydock::parse

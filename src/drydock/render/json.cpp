@@ -1,3 +1,6 @@
+#include <initializer_list>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "drydock/render/render.hpp"
@@ -74,6 +77,65 @@ void key(std::string& out, std::string_view indent, std::string_view name) {
   out += indent;
   string(out, name);
   out += ": ";
+}
+
+/// `{"k": "v", ...}` on one line.
+void object(std::string& out, std::initializer_list<std::pair<std::string_view, std::string_view>> fields) {
+  out += '{';
+  bool first = true;
+  for (const auto& [k, v] : fields) {
+    if (!first) out += ", ";
+    first = false;
+    string(out, k);
+    out += ": ";
+    string(out, v);
+  }
+  out += '}';
+}
+
+/// `"packages"`: each image's OS and installed packages (the input of vulnerability matching).
+void packages(std::string& out, const std::vector<audit::ImagePackages>& images) {
+  key(out, "  ", "packages");
+  out += images.empty() ? "[" : "[\n";
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    const auto& img = images[i];
+    out += "    {\n";
+    key(out, "      ", "image");
+    object(out, {{"id", img.image.id}, {"name", img.image.name}});
+    out += ",\n";
+    key(out, "      ", "os");
+    const auto& os = img.set.os;
+    object(out, {{"id", os.id},
+                 {"id_like", os.id_like},
+                 {"version_id", os.version_id},
+                 {"version_codename", os.version_codename},
+                 {"pretty_name", os.pretty_name}});
+    out += ",\n";
+    key(out, "      ", "packages");
+    out += img.set.packages.empty() ? "[" : "[\n";
+    for (std::size_t p = 0; p < img.set.packages.size(); ++p) {
+      const auto& pkg = img.set.packages[p];
+      out += "        ";
+      object(out, {{"name", pkg.name},
+                   {"version", pkg.version},
+                   {"source_name", pkg.source_name},
+                   {"source_version", pkg.source_version},
+                   {"arch", pkg.arch},
+                   {"manager", pkg.manager},
+                   {"db_path", pkg.db_path}});
+      out += p + 1 < img.set.packages.size() ? ",\n" : "\n      ";
+    }
+    out += "],\n";
+    key(out, "      ", "errors");
+    out += '[';
+    for (std::size_t e = 0; e < img.errors.size(); ++e) {
+      if (e != 0) out += ", ";
+      string(out, img.errors[e]);
+    }
+    out += "]\n    }";
+    out += i + 1 < images.size() ? ",\n" : "\n  ";
+  }
+  out += "],\n";
 }
 
 }  // namespace
@@ -185,6 +247,7 @@ std::string json(const audit::Report& report) {
     out += i + 1 < report.results.size() ? ",\n" : "\n  ";
   }
   out += "],\n";
+  if (report.command == "image") packages(out, report.packages);
   key(out, "  ", "summary");
   out += "{\n";
   const auto counts = report.summary();

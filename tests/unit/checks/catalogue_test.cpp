@@ -67,7 +67,8 @@ TEST(Catalogue, AreasMatchTheirSections) {
   }
   for (const auto& c : image_checks()) {
     EXPECT_TRUE(c.id.starts_with("image.")) << c.id;
-    EXPECT_TRUE(c.cis.starts_with("4.")) << c.id;
+    // Image checks beyond the benchmark (port 22, layer integrity, ...) have no control.
+    EXPECT_TRUE(c.cis.empty() || c.cis.starts_with("4.")) << c.id;
   }
 }
 

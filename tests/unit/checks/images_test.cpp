@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "drydock/parse/run_scripts.hpp"
 #include "support.hpp"
 
 namespace drydock::checks {
@@ -12,6 +13,7 @@ using core::Status;
 using test::image;
 using test::run;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(ImageUserRoot, DefaultUserFails) {
   const auto f = run("image.user-root", image("image-busybox.json"));
@@ -48,6 +50,174 @@ TEST(ImageHealthcheck, AbsentOrDisabled) {
   EXPECT_THAT(f.evidence, HasSubstr("HEALTHCHECK NONE"));
   img.healthcheck = model::Healthcheck{};
   EXPECT_EQ(run("image.healthcheck", img).status, Status::fail);
+}
+
+model::ImageSpec with_files(std::vector<model::ImageFile> files) {
+  model::ImageSpec img;
+  auto content = std::make_shared<model::ImageContent>();
+  content->layers.push_back(model::ImageLayer{"sha256:aaaa1111bbbb2222cccc", "sha256:d1", "gzip", 10, 1, ""});
+  content->layers.push_back(model::ImageLayer{"sha256:eeee3333ffff4444aaaa", "sha256:d2", "gzip", 10, 1, ""});
+  content->files = std::move(files);
+  img.content = std::move(content);
+  return img;
+}
+
+model::ImageFile file(std::string path, std::uint32_t mode, model::FileType type = model::FileType::regular) {
+  return model::ImageFile{std::move(path), type, mode, 0, 0, 100, "", 0};
+}
+
+model::ImageSpec with_history(std::vector<std::string> steps) {
+  model::ImageSpec img;
+  img.history.emplace();
+  // As the image reader makes them: each step also read as the instruction that made it.
+  for (auto& s : steps) img.history->push_back(model::HistoryEntry{"", s, "", false, parse::history_instruction(s)});
+  return img;
+}
+
+TEST(ImageContentChecks, SkipWhenLayersWereNotRead) {
+  for (const char* id : {"image.layer-integrity", "image.setuid-files", "image.world-writable", "image.secret-files",
+                         "image.deleted-secrets", "image.git-directory", "image.sshd", "image.package-cache"}) {
+    const auto f = run(id, image("image-busybox.json"));
+    EXPECT_EQ(f.status, Status::skip) << id;
+    EXPECT_THAT(f.evidence, HasSubstr("layers were not read")) << id;
+  }
+  for (const char* id : {"image.update-alone", "image.add-instruction"}) {
+    EXPECT_EQ(run(id, image("image-busybox.json")).status, Status::skip) << id;
+  }
+}
+
+TEST(ImageSetuidFiles, ListsThemAndPassesWithout) {
+  // CIS 4.8 is a Manual control: the list is evidence for a person (info), not a failure.
+  auto f = run("image.setuid-files", with_files({file("/bin/su", 04755), file("/usr/bin/wall", 02755), file("/bin/ls", 0755)}));
+  EXPECT_EQ(f.status, Status::info);
+  EXPECT_THAT(f.evidence, HasSubstr("2 files: "));
+  EXPECT_THAT(f.evidence, HasSubstr("/bin/su (setuid 4755 uid 0 gid 0)"));
+  EXPECT_THAT(f.evidence, HasSubstr("/usr/bin/wall (setgid 2755"));
+  EXPECT_THAT(f.evidence, Not(HasSubstr("/bin/ls")));
+  EXPECT_EQ(run("image.setuid-files", with_files({file("/bin/ls", 0755), file("/tmp", 01777, model::FileType::directory)})).status,
+            Status::pass);
+}
+
+TEST(ImageWorldWritable, FilesAndUnstickyDirectoriesFail) {
+  auto f = run("image.world-writable", with_files({file("/etc/app.conf", 0666), file("/srv/drop", 0777, model::FileType::directory),
+                                                   file("/tmp", 01777, model::FileType::directory),
+                                                   file("/bin/sh", 0777, model::FileType::symlink)}));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("/etc/app.conf (0666)"));
+  EXPECT_THAT(f.evidence, HasSubstr("/srv/drop (directory 0777)"));
+  EXPECT_THAT(f.evidence, Not(HasSubstr("/tmp")));
+  EXPECT_THAT(f.evidence, Not(HasSubstr("/bin/sh")));
+  EXPECT_EQ(run("image.world-writable", with_files({file("/tmp", 01777, model::FileType::directory)})).status, Status::pass);
+}
+
+TEST(ImageSecretFiles, PresentAndDeletedSecretsAreTold) {
+  auto img = with_files({file("/root/.aws/credentials", 0600)});
+  auto content = std::make_shared<model::ImageContent>(*img.content);
+  content->secrets.push_back(model::LayerSecret{"/root/.ssh/id_rsa", "private-key", "RSA private key (PEM)", 1, 0, true});
+  content->secrets.push_back(model::LayerSecret{"/root/.aws/credentials", "aws-credentials", "aws_secret_access_key in [default]", 3, 1, false});
+  img.content = content;
+  auto present = run("image.secret-files", img);
+  EXPECT_EQ(present.status, Status::fail);
+  EXPECT_THAT(present.evidence, HasSubstr("/root/.aws/credentials:3: aws_secret_access_key in [default] (aws-credentials, layer 2 sha256:eeee3333ffff"));
+  EXPECT_THAT(present.evidence, Not(HasSubstr("id_rsa")));
+  auto deleted = run("image.deleted-secrets", img);
+  EXPECT_EQ(deleted.status, Status::fail);
+  EXPECT_THAT(deleted.evidence, HasSubstr("/root/.ssh/id_rsa: RSA private key (PEM) (private-key) still in layer 1 sha256:aaaa1111bbbb2222cccc"));
+  EXPECT_THAT(deleted.evidence, Not(HasSubstr("credentials")));
+
+  const auto clean = with_files({file("/etc/passwd", 0644)});
+  EXPECT_EQ(run("image.secret-files", clean).status, Status::pass);
+  EXPECT_EQ(run("image.deleted-secrets", clean).status, Status::pass);
+}
+
+TEST(ImageLayerIntegrity, MismatchFails) {
+  auto img = with_files({});
+  auto content = std::make_shared<model::ImageContent>(*img.content);
+  content->digests_verified = 4;
+  img.content = content;
+  auto f = run("image.layer-integrity", img);
+  EXPECT_EQ(f.status, Status::pass);
+  EXPECT_THAT(f.evidence, HasSubstr("4 digests verified over 2 layers"));
+  content->integrity_problems.push_back("layer 1 (l/layer.tar): uncompressed content is sha256:1, rootfs.diff_ids says sha256:2");
+  f = run("image.layer-integrity", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("rootfs.diff_ids says sha256:2"));
+}
+
+TEST(ImageGitSshdCaches, FireOnTheirFilesOnly) {
+  const auto dirty = with_files({file("/app/.git", 0755, model::FileType::directory), file("/usr/sbin/sshd", 0755),
+                                 file("/var/cache/apt/archives/curl.deb", 0644), file("/var/lib/apt/lists/lock", 0640),
+                                 file("/var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease", 0644),
+                                 file("/var/cache/apk/APKINDEX.tar.gz", 0644)});
+  auto f = run("image.git-directory", dirty);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("/app/.git"));
+  f = run("image.sshd", dirty);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("/usr/sbin/sshd"));
+  f = run("image.package-cache", dirty);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("apt: 1 files, 100 bytes"));
+  EXPECT_THAT(f.evidence, HasSubstr("apt lists: 1 files"));
+  EXPECT_THAT(f.evidence, HasSubstr("apk: 1 files"));
+
+  const auto clean = with_files({file("/app/git", 0755, model::FileType::directory), file("/usr/share/doc/sshd", 0644),
+                                 file("/var/lib/apt/lists/lock", 0640), file("/var/cache/apt/archives/partial", 0700, model::FileType::directory)});
+  EXPECT_EQ(run("image.git-directory", clean).status, Status::pass);
+  EXPECT_EQ(run("image.sshd", clean).status, Status::pass);
+  EXPECT_EQ(run("image.package-cache", clean).status, Status::pass);
+}
+
+TEST(ImageExposesSsh, Port22Fails) {
+  model::ImageSpec img;
+  img.exposed_ports = {"80/tcp", "22/tcp"};
+  EXPECT_EQ(run("image.exposes-ssh", img).status, Status::fail);
+  img.exposed_ports = {"80/tcp", "2222/tcp"};
+  EXPECT_EQ(run("image.exposes-ssh", img).status, Status::pass);
+}
+
+TEST(ImageSecretsInConfig, EnvAndLabels) {
+  model::ImageSpec img;
+  img.env = {"PATH=/usr/bin", "DB_PASSWORD=hunter2hunter2"};
+  auto f = run("image.secrets-in-config", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("Config.Env DB_PASSWORD="));
+  EXPECT_THAT(f.evidence, Not(HasSubstr("hunter2hunter2")));
+  img.env = {"PATH=/usr/bin", "PASSWORD_FILE=/run/secrets/db"};
+  img.labels = {{"aws", "AKIAIOSFODNN7EXAMPLE"}};
+  f = run("image.secrets-in-config", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("Config.Labels aws holds"));
+  img.labels = {{"maintainer", "ops@example.com"}};
+  EXPECT_EQ(run("image.secrets-in-config", img).status, Status::pass);
+}
+
+TEST(ImageHistory, UpdateAloneAndAdd) {
+  auto img = with_history({"/bin/sh -c #(nop) ADD file:0123abcd in / ", "/bin/sh -c apt-get update",
+                           "RUN |1 V=1 /bin/sh -c apk update # buildkit", "/bin/sh -c #(nop)  CMD [\"sh\"]"});
+  auto f = run("image.update-alone", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("history step 2: `apt-get update` without an install"));
+  EXPECT_THAT(f.evidence, HasSubstr("history step 3: `apk update` without an install"));
+  f = run("image.add-instruction", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD file:0123abcd in /"));
+
+  img = with_history({"COPY rootfs/ / # buildkit", "/bin/sh -c apt-get update && apt-get install -y curl",
+                      "RUN /bin/sh -c echo apt-get update # buildkit"});
+  EXPECT_EQ(run("image.update-alone", img).status, Status::pass);
+  EXPECT_EQ(run("image.add-instruction", img).status, Status::pass);
+}
+
+TEST(ImageLatestOrUntagged, OnlyLatestOrNothingFails) {
+  model::ImageSpec img;
+  EXPECT_EQ(run("image.latest-or-untagged", img).status, Status::fail);
+  img.repo_tags = {"<none>:<none>"};
+  EXPECT_EQ(run("image.latest-or-untagged", img).status, Status::fail);
+  img.repo_tags = {"app:latest", "localhost:5000/app"};
+  EXPECT_EQ(run("image.latest-or-untagged", img).status, Status::fail);
+  img.repo_tags = {"app:latest", "app:1.4.2"};
+  EXPECT_EQ(run("image.latest-or-untagged", img).status, Status::pass);
 }
 
 TEST(ImageChecks, AllAreImageScoped) {

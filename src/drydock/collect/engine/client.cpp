@@ -93,6 +93,8 @@ struct EngineClient::Handle {
   std::string api_version;  // API-Version header of the last response
   std::size_t limit = 0;
   bool too_large = false;
+  const std::function<bool(std::string_view)>* sink = nullptr;  // streaming a 2xx body
+  bool stopped = false;                                          // the sink asked to stop
   char errbuf[CURL_ERROR_SIZE] = {};
 
   Handle() = default;
@@ -105,6 +107,15 @@ struct EngineClient::Handle {
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
     auto& h = *static_cast<Handle*>(user);
     const std::size_t n = size * count;
+    if (h.sink != nullptr) {
+      long status = 0;
+      curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
+      if (status >= 200 && status < 300) {
+        if ((*h.sink)(std::string_view(data, n))) return n;
+        h.stopped = true;
+        return 0;
+      }
+    }
     if (h.body.size() + n > h.limit) {
       h.too_large = true;
       return 0;  // aborts the transfer with CURLE_WRITE_ERROR
@@ -268,6 +279,25 @@ core::Expected<std::unique_ptr<EngineClient>> EngineClient::connect(const Endpoi
   }
   client->m_api_version = *version;
   return client;
+}
+
+core::Expected<bool> EngineClient::get_stream(std::string_view path, const std::function<bool(std::string_view)>& sink) {
+  std::lock_guard lock(m_mutex);
+  Handle& h = worker_handle(0);
+  const long stall_s = std::max(1L, static_cast<long>(m_options.timeout.count() / 1000));
+  curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, 0L);
+  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, stall_s);
+  h.sink = &sink;
+  h.stopped = false;
+  auto body = request(h, path, true);
+  h.sink = nullptr;
+  curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
+  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, 0L);
+  if (h.stopped) return false;
+  if (!body) return tl::unexpected(body.error());
+  return true;
 }
 
 core::Expected<std::string> EngineClient::get(std::string_view path) {

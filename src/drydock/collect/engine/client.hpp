@@ -65,6 +65,11 @@ class EngineClient {
   /// engine's {"message": ...} text and the status; transport failures as in connect().
   core::Expected<std::string> get(std::string_view path);
 
+  /// GET of a versioned path whose 2xx body goes to `sink` chunk by chunk as it arrives, with
+  /// no size limit and no overall timeout (a stall of `timeout` still ends it); `sink` returns
+  /// false to stop. An error status or a failure as in get(); true when the body was complete.
+  core::Expected<bool> get_stream(std::string_view path, const std::function<bool(std::string_view)>& sink);
+
   /// GETs every path, `workers` at a time; each worker owns one keep-alive connection.
   /// fn(index, result) runs on the worker thread as each response arrives, so callers parse
   /// while other requests are in flight. fn must not call this client. Returns when all are done.
