@@ -121,6 +121,8 @@ int finish(audit::Report& report, const Common& c) {
     body = render::sarif(report);
   } else if (c.format == "junit") {
     body = render::junit(report);
+  } else if (c.format == "html") {
+    body = render::html(report);
   } else {
     const bool to_terminal = c.output.empty() && ::isatty(STDOUT_FILENO) != 0;
     const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
@@ -142,7 +144,7 @@ int finish(audit::Report& report, const Common& c) {
 }
 
 void add_common(CLI::App& cmd, Common& c, bool engine) {
-  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit"}))->capture_default_str();
+  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit", "html"}))->capture_default_str();
   cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
   cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none); default: the policy's, else high")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
