@@ -143,7 +143,7 @@ std::string summary(const audit::Report& report) {
   out += ".</p>\n<div class=\"charts\">\n";
   out += chart("by-status", "Results by status", status_bars);
   out += chart("by-severity", "Findings by severity (fail and warn, not accepted)", severity_bars);
-  out += chart("by-section", "Findings by CIS section", section_bars);
+  out += chart("by-section", "Findings by section", section_bars);
   out += "</div>\n</section>\n";
   return out;
 }
@@ -192,7 +192,7 @@ rect.sev-low,rect.st-info{fill:#2f6fb3}rect.sev-info,rect.st-skip{fill:#8a8f98}r
 rect.st-error{fill:#7b1fa2}rect.st-accepted{fill:#5f9ea0}rect.findings{fill:#b3261e}
 form{display:flex;gap:1em;align-items:end;flex-wrap:wrap;margin:.5em 0}label{display:flex;flex-direction:column;font-size:.9em}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #dde1e6;padding:.35em .5em;text-align:left;vertical-align:top}
-th{background:#f3f5f7}.evidence{white-space:pre-wrap;font-family:ui-monospace,monospace;word-break:break-word}
+th{background:#f3f5f7}td{overflow-wrap:anywhere}.evidence{white-space:pre-wrap;font-family:ui-monospace,monospace;word-break:break-word}
 .badge{display:inline-block;padding:0 .45em;border-radius:.3em;color:#fff;font-size:.85em;margin-right:.3em}
 .badge.st-fail{background:#b3261e}.badge.st-warn{background:#e07b00}.badge.st-error{background:#7b1fa2}.badge.st-info{background:#2f6fb3}
 .badge.st-skip{background:#8a8f98}.badge.st-pass{background:#2e7d32}.badge.st-accepted{background:#5f9ea0}
@@ -201,7 +201,7 @@ tr.accepted{background:#f2f8f8}.accepted-reason{color:#2f5f60;font-style:italic}
 </style>
 )";
 
-/// The filters. Rows carry their status, severity and subject in data- attributes, so the
+/// The filters, initially from the URL fragment. Rows carry their status, severity and subject in data- attributes, so the
 /// script never reads report text as code. It marks #drydock-js with data-state "ok" when it
 /// has run and "error" (with the message) on any uncaught error: a headless browser's DOM dump
 /// shows whether the page worked.
@@ -230,6 +230,13 @@ constexpr std::string_view k_script = R"(<script>
     });
     shown.textContent = n + ' of ' + rows.length + ' results shown';
   }
+  // A link can carry the filters: report.html#status=fail&severity=high&subject=web
+  var fields = {status: status, severity: severity, subject: subject};
+  location.hash.replace(/^#/, '').split('&').forEach(function (pair) {
+    var kv = pair.split('=');
+    if (kv.length !== 2 || !Object.prototype.hasOwnProperty.call(fields, kv[0])) return;
+    try { fields[kv[0]].value = decodeURIComponent(kv[1]); } catch (e) { /* a malformed link filters nothing */ }
+  });
   [status, severity].forEach(function (e) { e.addEventListener('change', apply); });
   subject.addEventListener('input', apply);
   document.getElementById('filters').addEventListener('submit', function (e) { e.preventDefault(); });
