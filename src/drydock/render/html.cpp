@@ -20,47 +20,30 @@ using core::Status;
 std::string esc(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t n = utf8_sequence(s, i);
-      if (n == 0) {
-        out += "\xEF\xBF\xBD";
-        ++i;
-      } else {
-        out.append(s.substr(i, n));
-        i += n;
-      }
-      continue;
-    }
+  append_escaped(out, s, "\xEF\xBF\xBD", [](std::string& o, unsigned char c) {
     switch (c) {
       case '&':
-        out += "&amp;";
+        o += "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        o += "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        o += "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        o += "&quot;";
         break;
       case '\'':
-        out += "&#39;";
-        break;
-      case '\n':
-      case '\t':
-        out += static_cast<char>(c);
+        o += "&#39;";
         break;
       default:
-        if (c < 0x20 || c == 0x7F)
-          out += "\xEF\xBF\xBD";
+        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
+          o += "\xEF\xBF\xBD";
         else
-          out += static_cast<char>(c);
+          o += static_cast<char>(c);
     }
-    ++i;
-  }
+  });
   return out;
 }
 
