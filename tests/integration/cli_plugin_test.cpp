@@ -106,9 +106,10 @@ TEST_F(CliPlugin, ContextFlagAndConfigDirReachDrydock) {
   // The context lives only in the temporary config dir: found there, named by --context.
   auto p = docker({"--context", "drydock-it", "drydock", "host", "--format", "json", "--fail-on", "none", "--verbose"});
   expect_host_report(p);
-  EXPECT_NE(p.err.find("context \"drydock-it\""), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("context \"drydock-it\" (docker --context)"), std::string::npos) << p.err;
   auto missing = docker({"--context", "no-such-context", "drydock", "host", "-q"});
-  EXPECT_NE(missing.code, 0) << m_last;
+  EXPECT_EQ(missing.code, 2) << m_last;
+  EXPECT_NE(missing.err.find("context \"no-such-context\" not found"), std::string::npos) << m_last;
 }
 
 TEST_F(CliPlugin, DockersConfigBeforeDrydockDrydocksConfigAfter) {

@@ -118,7 +118,13 @@ core::Expected<collect::Endpoint> plugin_endpoint(const DockerGlobals& g, std::s
   };
   const std::string config_dir = collect::docker_config_dir(overlay);
   const std::string host = !own_host.empty() ? std::string(own_host) : g.host;
-  DRYDOCK_TRY(endpoint, collect::resolve_endpoint(host, overlay, config_dir));
+  auto resolved = collect::resolve_endpoint(host, overlay, config_dir);
+  if (!g.context.empty()) {
+    // The shared resolution saw the flag as DOCKER_CONTEXT; say what the person typed.
+    auto& text = resolved ? resolved->source : resolved.error().message;
+    if (auto at = text.find("DOCKER_CONTEXT"); at != std::string::npos) text.replace(at, 14, "docker --context");
+  }
+  DRYDOCK_TRY(endpoint, std::move(resolved));
   if (!tls_flags || endpoint.is_unix() || endpoint.source.starts_with("context")) return endpoint;
 
   // As the docker CLI: --tlsverify implies --tls; files default to DOCKER_CERT_PATH (else the

@@ -118,7 +118,12 @@ TEST_F(PluginEndpoint, ContextFlagBeatsDockerHostAndReadsTheGivenConfigDir) {
   auto ep = plugin_endpoint(g, "", env_of({{"DOCKER_HOST", "tcp://env:2375"}, {"DOCKER_CONFIG", "/elsewhere"}}));
   ASSERT_TRUE(ep) << ep.error().describe();
   EXPECT_EQ(ep->host, "tcp://remote:2375");
+  EXPECT_EQ(ep->source, "context \"remote\" (docker --context)");
   EXPECT_FALSE(ep->tls);
+  g.context = "absent";
+  ep = plugin_endpoint(g, "", env_of({}));
+  ASSERT_FALSE(ep);
+  EXPECT_NE(ep.error().message.find("selected by docker --context"), std::string::npos) << ep.error().message;
 }
 
 TEST_F(PluginEndpoint, NoFlagsIsTheUsualDiscovery) {
