@@ -73,7 +73,7 @@ std::string chart(std::string_view id, std::string_view title, const std::vector
   std::string out = fmt::format(
       "<figure class=\"chart\" id=\"{}\"><figcaption>{}</figcaption>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">\n",
-      esc(id), esc(title), k_label + k_width + 110, height, esc(title));
+      esc(id), esc(title), k_label + k_width + 170, height, esc(title));
   int y = 2;
   for (const auto& b : bars) {
     const int w = b.value == 0 ? 0 : std::max(2, b.value * k_width / max);
