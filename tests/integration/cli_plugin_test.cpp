@@ -97,8 +97,8 @@ TEST_P(CliPlugin, TheCliListsItAndShowsItsHelp) {
 TEST_P(CliPlugin, DockerDrydockHost) {
   expect_host_report(docker({"drydock", "host", "--format", "json", "--fail-on", "none", "-q"}));
   // The same plugin found through DOCKER_CONFIG rather than --config.
-  const std::vector<std::string> argv{"env", "DOCKER_CONFIG=" + m_config.string(), GetParam(), "drydock", "host", "--format",
-                                      "json", "--fail-on", "none", "-q"};
+  const std::vector<std::string> argv{
+      "env", "DOCKER_CONFIG=" + m_config.string(), GetParam(), "drydock", "host", "--format", "json", "--fail-on", "none", "-q"};
   const auto p = run(argv, std::chrono::seconds(300));
   m_last = describe(argv, p);
   expect_host_report(p);
@@ -149,8 +149,7 @@ TEST_P(CliPlugin, MetadataWhenRunDirectly) {
   EXPECT_EQ((*j)["SchemaVersion"], "0.1.0");
 }
 
-INSTANTIATE_TEST_SUITE_P(DockerClis, CliPlugin, ::testing::ValuesIn(docker_clis()), [](const auto& info) {
-  return info.param == "docker" ? std::string("Path") : std::string("UsrBin");
-});
+INSTANTIATE_TEST_SUITE_P(DockerClis, CliPlugin, ::testing::ValuesIn(docker_clis()),
+                         [](const auto& info) { return info.param == "docker" ? std::string("Path") : std::string("UsrBin"); });
 
 }  // namespace

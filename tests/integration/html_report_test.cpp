@@ -26,11 +26,14 @@ class HtmlReport : public ::testing::Test {
     fs::create_directories(m_dir);
     m_page = (m_dir / "report.html").string();
     const std::vector<std::string> argv{DRYDOCK_BIN, "dockerfile", std::string(DRYDOCK_TEST_DATA) + "/dockerfiles/cli",
-                                        "--format", "html", "--fail-on", "none", "-q", "--output", m_page};
+                                        "--format",  "html",       "--fail-on",
+                                        "none",      "-q",         "--output",
+                                        m_page};
     const auto p = run(argv);
     ASSERT_EQ(p.code, 0) << describe(argv, p);
     const auto json_argv = std::vector<std::string>{
-        DRYDOCK_BIN, "dockerfile", std::string(DRYDOCK_TEST_DATA) + "/dockerfiles/cli", "--format", "json", "--fail-on", "none", "-q"};
+        DRYDOCK_BIN, "dockerfile", std::string(DRYDOCK_TEST_DATA) + "/dockerfiles/cli", "--format", "json", "--fail-on",
+        "none",      "-q"};
     const auto j = run(json_argv);
     ASSERT_EQ(j.code, 0) << describe(json_argv, j);
     m_report = json::parse(j.out);
@@ -91,7 +94,8 @@ TEST_F(HtmlReport, TheFiltersHideWhatDoesNotMatch) {
   std::string console;
   const auto dom = browse("--dump-dom", "#status=fail&severity=medium", console);
   EXPECT_EQ(console, "");
-  const auto shown = count(dom, std::regex(R"(<tr class="result [^>]*>)")) - count(dom, std::regex(R"(<tr class="result [^>]*hidden[^>]*>)"));
+  const auto shown =
+      count(dom, std::regex(R"(<tr class="result [^>]*>)")) - count(dom, std::regex(R"(<tr class="result [^>]*hidden[^>]*>)"));
   EXPECT_EQ(shown, medium_fails);
   EXPECT_NE(dom.find(std::to_string(medium_fails) + " of " + std::to_string(m_report["results"].size()) + " results shown"),
             std::string::npos);

@@ -19,9 +19,9 @@ struct ValueFlag {
 
 const ValueFlag* value_flag(std::string_view name) {
   static const ValueFlag k_flags[] = {
-      {"--config", "", &DockerGlobals::config},          {"--context", "-c", &DockerGlobals::context},
-      {"--host", "-H", &DockerGlobals::host},            {"--tlscacert", "", &DockerGlobals::tls_ca_cert},
-      {"--tlscert", "", &DockerGlobals::tls_cert},       {"--tlskey", "", &DockerGlobals::tls_key},
+      {"--config", "", &DockerGlobals::config},    {"--context", "-c", &DockerGlobals::context},
+      {"--host", "-H", &DockerGlobals::host},      {"--tlscacert", "", &DockerGlobals::tls_ca_cert},
+      {"--tlscert", "", &DockerGlobals::tls_cert}, {"--tlskey", "", &DockerGlobals::tls_key},
   };
   for (const auto& f : k_flags) {
     if (name == f.long_name || (!f.short_name.empty() && name == f.short_name)) return &f;

@@ -20,12 +20,12 @@ inline constexpr std::string_view k_plugin_name = "docker-drydock";
 
 /// The docker CLI's global flags, as given before the plugin's command name.
 struct DockerGlobals {
-  std::string config;   ///< --config DIR: the docker configuration directory (not drydock's policy)
-  std::string context;  ///< -c/--context NAME
-  std::string host;     ///< -H/--host URL
-  bool tls = false;     ///< --tls
-  bool tls_verify = false;                          ///< --tlsverify
-  std::string tls_ca_cert, tls_cert, tls_key;       ///< --tlscacert, --tlscert, --tlskey
+  std::string config;                          ///< --config DIR: the docker configuration directory (not drydock's policy)
+  std::string context;                         ///< -c/--context NAME
+  std::string host;                            ///< -H/--host URL
+  bool tls = false;                            ///< --tls
+  bool tls_verify = false;                     ///< --tlsverify
+  std::string tls_ca_cert, tls_cert, tls_key;  ///< --tlscacert, --tlscert, --tlskey
 };
 
 /// A command line the docker CLI handed to the plugin.

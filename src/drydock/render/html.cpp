@@ -80,7 +80,8 @@ std::string chart(std::string_view id, std::string_view title, const std::vector
     out += fmt::format(
         "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>"
         "<text x=\"{}\" y=\"{}\">{}{}</text>\n",
-        k_label - 6, y + 15, esc(b.label), esc(b.css), k_label, y + 3, w, k_row - 6, k_label + w + 6, y + 15, b.value, esc(b.note));
+        k_label - 6, y + 15, esc(b.label), esc(b.css), k_label, y + 3, w, k_row - 6, k_label + w + 6, y + 15, b.value,
+        esc(b.note));
     y += k_row;
   }
   out += "</svg></figure>\n";
@@ -116,11 +117,13 @@ std::string summary(const audit::Report& report) {
   std::vector<Bar> section_bars;
   for (const auto& s : sections) {
     const auto& [findings, results] = by_section[s];
-    section_bars.push_back({section_heading(s), findings, "findings", fmt::format(" of {} result{}", results, results == 1 ? "" : "s")});
+    section_bars.push_back(
+        {section_heading(s), findings, "findings", fmt::format(" of {} result{}", results, results == 1 ? "" : "s")});
   }
 
   std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n";
-  out += fmt::format("<p>{} results: {} findings to act on", report.results.size(), by_status[Status::fail] + by_status[Status::warn]);
+  out += fmt::format("<p>{} results: {} findings to act on", report.results.size(),
+                     by_status[Status::fail] + by_status[Status::warn]);
   if (accepted > 0) out += fmt::format(", {} accepted by the policy", accepted);
   if (report.baseline_hidden > 0) out += fmt::format(", {} already in the baseline and not shown", report.baseline_hidden);
   out += ".</p>\n<div class=\"charts\">\n";
@@ -137,8 +140,8 @@ std::string row(const audit::Result& r) {
   const std::string severity(core::to_string(r.severity()));
   const std::string subject = r.subject.kind + " " + std::string(audit::subject_label(r.subject));
   std::string out = fmt::format(
-      "<tr class=\"result st-{}{}\" data-status=\"{}\" data-severity=\"{}\" data-accepted=\"{}\" data-subject=\"{}\">\n",
-      status, r.accepted ? " accepted" : "", status, severity, r.accepted ? "yes" : "no", esc(subject));
+      "<tr class=\"result st-{}{}\" data-status=\"{}\" data-severity=\"{}\" data-accepted=\"{}\" data-subject=\"{}\">\n", status,
+      r.accepted ? " accepted" : "", status, severity, r.accepted ? "yes" : "no", esc(subject));
   out += fmt::format("<td class=\"status\"><span class=\"badge st-{}\">{}</span>{}</td>", status, status,
                      r.accepted ? "<span class=\"badge st-accepted\">accepted</span>" : "");
   out += fmt::format("<td class=\"severity sev-{}\">{}</td>", severity, severity);
@@ -238,8 +241,9 @@ std::string html(const audit::Report& report) {
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   // Nothing is fetched: no network, no external fonts or scripts, even if a result were to hold markup.
-  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-         "script-src 'unsafe-inline'; img-src data:\">\n";
+  out +=
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+      "script-src 'unsafe-inline'; img-src data:\">\n";
   out += fmt::format("<title>{}</title>\n", esc(title));
   out += k_style;
   out += "</head>\n<body>\n";
@@ -257,7 +261,9 @@ std::string html(const audit::Report& report) {
   out += "</select></label>\n";
   out += "<label>Subject<input id=\"f-subject\" type=\"search\" placeholder=\"name or kind\"></label>\n";
   out += fmt::format("<span id=\"shown\">{} results</span>\n</form>\n", report.results.size());
-  out += "<table>\n<thead><tr><th>Status</th><th>Severity</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></thead>\n<tbody>\n";
+  out +=
+      "<table>\n<thead><tr><th>Status</th><th>Severity</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></"
+      "thead>\n<tbody>\n";
   for (const auto& r : report.results)
     out += row(r);
   out += "</tbody>\n</table>\n</section>\n";

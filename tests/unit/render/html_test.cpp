@@ -45,8 +45,9 @@ TEST(RenderHtml, NothingIsFetched) {
 TEST(RenderHtml, SummaryCountsByStatusSeverityAndSection) {
   const auto page = html(sample());
   // 3 fail, 1 pass, 1 error; findings: critical 1 (privileged), medium 2.
-  EXPECT_NE(page.find(">fail</text><rect class=\"st-fail\" x=\"290\" y=\"5\" width=\"220\" height=\"16\"/><text x=\"516\" y=\"17\">3<"),
-            std::string::npos);
+  EXPECT_NE(
+      page.find(">fail</text><rect class=\"st-fail\" x=\"290\" y=\"5\" width=\"220\" height=\"16\"/><text x=\"516\" y=\"17\">3<"),
+      std::string::npos);
   EXPECT_NE(page.find(">critical</text><rect class=\"sev-critical\""), std::string::npos);
   EXPECT_NE(page.find("<p>5 results: 3 findings to act on.</p>"), std::string::npos);
   EXPECT_NE(page.find(">4 Container images and build files</text>"), std::string::npos);
@@ -73,8 +74,9 @@ TEST(RenderHtml, UntrustedTextIsEscaped) {
   const auto page = html(r);
   EXPECT_EQ(count(page, "<script>"), 1U) << "only the page's own script";
   EXPECT_EQ(page.find("<img"), std::string::npos);
-  EXPECT_NE(page.find("LABEL x=&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; &#39;y&#39; \xEF\xBF\xBD bell\xEF\xBF\xBD"),
-            std::string::npos);
+  EXPECT_NE(
+      page.find("LABEL x=&quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; &#39;y&#39; \xEF\xBF\xBD bell\xEF\xBF\xBD"),
+      std::string::npos);
   EXPECT_NE(page.find(R"(data-subject="image img&quot;&gt;&lt;img src=x onerror=alert(1)&gt;")"), std::string::npos);
 }
 
