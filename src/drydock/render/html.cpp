@@ -108,10 +108,12 @@ std::string summary(const audit::Report& report) {
     ++counts.second;
   }
   std::vector<Bar> status_bars;
+  status_bars.reserve(k_statuses.size() + 1);
   for (auto s : k_statuses)
     status_bars.push_back({std::string(core::to_string(s)), by_status[s], "st-" + std::string(core::to_string(s))});
   status_bars.push_back({"accepted", accepted, "st-accepted"});
   std::vector<Bar> severity_bars;
+  severity_bars.reserve(k_severities.size());
   for (auto s : k_severities)
     severity_bars.push_back({std::string(core::to_string(s)), by_severity[s], "sev-" + std::string(core::to_string(s))});
   std::vector<Bar> section_bars;
