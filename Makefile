@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/drydock
 
-.PHONY: all deps build audit test unit integration clean docs
+.PHONY: all deps build audit test unit integration clean docs install
 
 all: build
 
@@ -31,6 +31,17 @@ test:
 	@cmake --build --preset $(PRESET)
 	@scripts/ensure-dockerd
 	@ctest --preset $(PRESET) --output-on-failure
+
+# drydock in $(PREFIX)/bin, and the same binary as the docker CLI plugin `docker drydock`
+# (a symbolic link named docker-drydock in the system-wide cli-plugins folder).
+PREFIX ?= /usr/local
+DESTDIR ?=
+PLUGINDIR ?= $(PREFIX)/lib/docker/cli-plugins
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PLUGINDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/drydock
+	ln -sf $(PREFIX)/bin/drydock $(DESTDIR)$(PLUGINDIR)/docker-drydock
 
 docs: build
 	@$(BIN) checks --format markdown > docs/checks.md

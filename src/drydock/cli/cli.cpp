@@ -14,6 +14,7 @@
 
 #include "drydock/audit/policy.hpp"
 #include "drydock/audit/runner.hpp"
+#include "drydock/cli/plugin.hpp"
 #include "drydock/collect/compose.hpp"
 #include "drydock/collect/engine/client.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
@@ -58,6 +59,7 @@ struct Common {
   bool no_color = false;
   bool verbose = false;
   std::string host;
+  std::optional<DockerGlobals> docker;  ///< the docker CLI's global flags when run as its plugin
 };
 
 int exit_code_for(const core::Error& e) { return e.kind == core::ErrorKind::usage ? k_exit_usage : k_exit_unreachable; }
@@ -83,8 +85,9 @@ class Progress {
 };
 
 core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {
-  DRYDOCK_TRY(endpoint,
-              collect::resolve_endpoint(c.host, collect::process_env(), collect::docker_config_dir(collect::process_env())));
+  DRYDOCK_TRY(endpoint, c.docker ? plugin_endpoint(*c.docker, c.host, collect::process_env())
+                                 : collect::resolve_endpoint(c.host, collect::process_env(),
+                                                             collect::docker_config_dir(collect::process_env())));
   DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, collect::ClientOptions{}));
   progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
   return client;
@@ -124,6 +127,8 @@ int finish(audit::Report& report, const Common& c) {
     body = render::sarif(report);
   } else if (c.format == "junit") {
     body = render::junit(report);
+  } else if (c.format == "html") {
+    body = render::html(report);
   } else {
     const bool to_terminal = c.output.empty() && ::isatty(STDOUT_FILENO) != 0;
     const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
@@ -145,7 +150,7 @@ int finish(audit::Report& report, const Common& c) {
 }
 
 void add_common(CLI::App& cmd, Common& c, bool engine) {
-  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit"}))->capture_default_str();
+  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit", "html"}))->capture_default_str();
   cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
   cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none); default: the policy's, else high")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
@@ -426,11 +431,30 @@ int cmd_image(const Common& c, const std::vector<std::string>& refs, const std::
 }  // namespace
 
 int run(int argc, char** argv) {
+  std::optional<DockerGlobals> docker;
+  std::vector<std::string> plugin_args;
+  std::vector<char*> plugin_argv;
+  if (argc > 0 && invoked_as_plugin(argv[0])) {
+    if (argc == 2 && std::string_view(argv[1]) == "docker-cli-plugin-metadata") {
+      std::cout << plugin_metadata();
+      return k_exit_ok;
+    }
+    auto call = parse_plugin_call(std::vector<std::string>(argv + 1, argv + argc));
+    if (!call) return report_error(call.error());
+    docker = call->globals;
+    plugin_args = std::move(call->args);
+    plugin_argv.push_back(argv[0]);
+    for (auto& a : plugin_args)
+      plugin_argv.push_back(a.data());
+    argc = static_cast<int>(plugin_argv.size());
+    argv = plugin_argv.data();
+  }
   CLI::App app{"drydock: audits the security of Docker hosts, containers and images (CIS Docker Benchmark v1.6.0)", "drydock"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("drydock ") + DRYDOCK_VERSION);
 
   Common common;
+  common.docker = docker;
   auto* host =
       app.add_subcommand("host", "Audit a whole Docker host: every container (running and stopped) and the images in use");
   add_common(*host, common, true);

@@ -1,6 +1,6 @@
 #pragma once
-/// Reports and the catalogue as text for people, JSON for machines, SARIF for code scanning
-/// and JUnit XML for CI test reports.
+/// Reports and the catalogue as text for people, JSON for machines, SARIF for code scanning,
+/// JUnit XML for CI test reports and a self-contained HTML page.
 
 #include <string>
 
@@ -32,6 +32,13 @@ std::string sarif(const audit::Report& report);
 /// failures, `error` an error, `skip` skipped; `pass` and `info` pass with their evidence in
 /// system-out.
 std::string junit(const audit::Report& report);
+
+/// One self-contained HTML page (inline CSS and script, nothing fetched): a summary with SVG
+/// bars (results by status, findings by severity and by CIS section) and a table of every result,
+/// filterable by status, severity and subject, each with its evidence, location, remediation and,
+/// when accepted by the policy, the reason. All report text is escaped. The script sets
+/// `data-state="ok"` on `#drydock-js` once it has run, "error" on an uncaught error.
+std::string html(const audit::Report& report);
 
 /// Grouped by CIS section and check, non-passing subjects listed, a closing summary line.
 std::string text(const audit::Report& report, const TextOptions& options);

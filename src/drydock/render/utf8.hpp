@@ -3,6 +3,7 @@
 /// input must never make a JSON or XML report invalid.
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace drydock::render {
@@ -30,6 +31,25 @@ inline std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   if (c == 0xF0 && b(i + 1) < 0x90) return 0;
   if (c == 0xF4 && b(i + 1) > 0x8F) return 0;
   return n;
+}
+
+/// Appends `s` to `out`: valid multi-byte sequences as they are, each byte that is not valid
+/// UTF-8 as `replacement`, and each ASCII byte through `ascii(out, byte)`, which escapes it.
+template <class Ascii>
+void append_escaped(std::string& out, std::string_view s, std::string_view replacement, Ascii&& ascii) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ascii(out, c);
+      ++i;
+    } else if (const std::size_t n = utf8_sequence(s, i); n == 0) {
+      out += replacement;
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
 }
 
 }  // namespace drydock::render
