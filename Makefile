@@ -44,7 +44,7 @@ install: build
 	ln -sf $(PREFIX)/bin/drydock $(DESTDIR)$(PLUGINDIR)/docker-drydock
 
 docs: build
-	@$(BIN) checks --format markdown > docs/checks.md
+	@$(BIN) checks --format markdown > docs/checks.md  # tests/unit/render: Catalogue.DocsChecksMdIsTheGeneratedCatalogue
 
 clean:
 	rm -rf build

@@ -1,5 +1,5 @@
 // libFuzzer target for the Alpine secdb parser (YAML and JSON forms): any bytes give advisories
-// or an error, never a crash. Seeds: /work/shared/data/alpine-secdb/*/ (copy them to a corpus).
+// or an error, never a crash. Seeds: tests/data/alpine-secdb/*/ (copy them to a corpus).
 
 #include <cstddef>
 #include <cstdint>

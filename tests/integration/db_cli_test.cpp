@@ -12,7 +12,7 @@ namespace {
 
 using namespace drydock_it;  // NOLINT(google-build-using-namespace): the tests' own support
 
-const std::string k_secdb = "/work/shared/data/alpine-secdb";
+const std::string k_secdb = std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb";
 const std::string k_debian = std::string(DRYDOCK_TEST_DATA) + "/vuln/debian";
 
 struct Scratch {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drydock/checks/check.hpp"
+#include "drydock/model/vulnerability.hpp"
 #include "drydock/model/package.hpp"
 
 namespace drydock::audit {
@@ -54,6 +55,9 @@ struct Report {
   std::vector<Result> results;
   /// One entry per image whose layers were read; written as the JSON report's `packages`.
   std::vector<ImagePackages> packages;
+  /// The vulnerabilities found (`drydock image --vulns`), written as the JSON report's
+  /// `vulnerabilities`; nullopt when no scan was asked for.
+  std::optional<std::vector<model::Vulnerability>> vulnerabilities;
 
   [[nodiscard]] Summary summary() const;
   /// Findings left out because an earlier report (--baseline) already had them.

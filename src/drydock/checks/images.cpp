@@ -166,6 +166,50 @@ const std::vector<Check>& table() {
           }},
       },
       Check{
+          .id = "image.vulnerabilities",
+          .cis = "4.4",
+          .title = "Image has known vulnerabilities that a rebuild would fix",
+          .severity = Severity::high,
+          .rationale = "Installed packages with published advisories are the most common way into a container; "
+                       "CIS 4.4 asks that images be scanned and rebuilt to pick up security patches.",
+          .remediation = "Rebuild the image on an updated base (`docker build --pull --no-cache`) or upgrade the "
+                         "listed packages (`apk upgrade`, `apt-get upgrade`) in the Dockerfile; rescan with "
+                         "`drydock image --vulns`.",
+          .aliases = {"CIS-DI-0004"},
+          .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
+            // The verdict is vuln::cis_4_4_evidence's, made when the image was scanned.
+            if (!img.vulns) {
+              out.skip("not scanned for vulnerabilities: run `drydock image --vulns` (after `drydock db import`)");
+              return;
+            }
+            const auto& scan = *img.vulns;
+            Finding* f = nullptr;
+            switch (scan.status) {
+              case core::Status::pass:
+                f = &out.pass(scan.evidence);
+                break;
+              case core::Status::fail:
+                f = &out.fail(scan.evidence);
+                break;
+              case core::Status::warn:
+                f = &out.warn(scan.evidence);
+                break;
+              case core::Status::skip:
+                f = &out.skip(scan.evidence);
+                break;
+              case core::Status::info:
+                f = &out.info(scan.evidence);
+                break;
+              case core::Status::error:
+                f = &out.error(scan.evidence);
+                break;
+            }
+            if (f != nullptr && scan.severity) f->severity = scan.severity;
+          }},
+          // CIS rates 4.4 Manual; with --vulns drydock decides it from the advisories.
+          .manual = true,
+      },
+      Check{
           .id = "image.setuid-files",
           .cis = "4.8",
           .title = "Setuid or setgid files in the image",

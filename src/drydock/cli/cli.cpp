@@ -30,6 +30,7 @@
 #include "drydock/parse/policy.hpp"
 #include "drydock/render/render.hpp"
 #include "drydock/vuln/database.hpp"
+#include "drydock/vuln/match.hpp"
 
 namespace drydock::cli {
 namespace {
@@ -150,9 +151,12 @@ int finish(audit::Report& report, const Common& c) {
 }
 
 void add_common(CLI::App& cmd, Common& c, bool engine) {
-  cmd.add_option("--format", c.format, "Report format")->check(CLI::IsMember({"text", "json", "sarif", "junit", "html"}))->capture_default_str();
+  cmd.add_option("--format", c.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "html"}))
+      ->capture_default_str();
   cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
-  cmd.add_option("--fail-on", c.fail_on, "Exit 1 when a finding is at or above this severity (or none); default: the policy's, else high")
+  cmd.add_option("--fail-on", c.fail_on,
+                 "Exit 1 when a finding is at or above this severity (or none); default: the policy's, else high")
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a wrapper's default can be overridden
   cmd.add_option("--config", c.config, "Policy file: accepted findings, severity overrides, fail-on (default ./.drydock.yaml)");
@@ -378,7 +382,55 @@ int cmd_db(bool import, const std::string& db_option, const std::vector<std::str
 
 /// `drydock image`: tarballs and OCI directories are read from disk, anything else is an image
 /// of the engine. Each one that cannot be read becomes `error` results; exit 3 when none could.
-int cmd_image(const Common& c, const std::vector<std::string>& refs, const std::string& platform) {
+/// Options of `drydock image` alone.
+struct ImageCliOptions {
+  std::vector<std::string> refs;
+  std::string platform;
+  bool vulns = false;           ///< match the packages against the vulnerability database
+  bool ignore_unfixed = false;  ///< leave out vulnerabilities without a fix
+  std::string db;               ///< --db FILE, else the default database
+};
+
+/// Matches each image's packages against the vulnerability database (CIS 4.4), filling
+/// `img.vulns`; returns every vulnerability found, for the report. A database that cannot be
+/// opened makes CIS 4.4 an `error` for every image, with the reason.
+std::vector<model::Vulnerability> scan_vulnerabilities(std::vector<model::ImageSpec>& images, const ImageCliOptions& o,
+                                                       const Progress& progress) {
+  std::vector<model::Vulnerability> all;
+  auto path = o.db.empty() ? vuln::default_db_path() : core::Expected<std::string>(o.db);
+  core::Expected<vuln::Database> db = path ? vuln::Database::open(*path, vuln::Database::Mode::read)
+                                           : core::Expected<vuln::Database>(tl::unexpected(path.error()));
+  for (auto& img : images) {
+    model::VulnScan scan;
+    if (!db) {
+      scan.evidence = "the vulnerability database could not be opened: " + db.error().describe() +
+                      " (load one with `drydock db import PATH...`)";
+    } else if (!img.content) {
+      scan.evidence = "the image's layers were not read: no package list to match";
+    } else {
+      progress.note(
+          fmt::format("matching {} packages of {} against {}", img.content->packages.packages.size(), img.display_name(), *path));
+      auto outcome = vuln::match(img.content->packages, *db, img.display_name());
+      if (!outcome) {
+        scan.evidence = "the vulnerability database could not be read: " + outcome.error().describe();
+      } else {
+        if (o.ignore_unfixed) vuln::drop_unfixed(outcome->vulnerabilities);
+        const auto cis = vuln::cis_4_4_evidence(*outcome, o.ignore_unfixed);
+        scan.status = cis.status;
+        scan.severity = cis.severity;
+        scan.evidence = cis.evidence;
+        scan.vulnerabilities = outcome->vulnerabilities;
+        all.insert(all.end(), outcome->vulnerabilities.begin(), outcome->vulnerabilities.end());
+      }
+    }
+    img.vulns = std::move(scan);
+  }
+  return all;
+}
+
+int cmd_image(const Common& c, const ImageCliOptions& image_options) {
+  const auto& refs = image_options.refs;
+  const auto& platform = image_options.platform;
   const Progress progress(c);
   auto selection = audit::Selection::make(c.only, c.skip);
   if (!selection) return report_error(selection.error());
@@ -413,10 +465,14 @@ int cmd_image(const Common& c, const std::vector<std::string>& refs, const std::
       snapshot.unreadable.push_back(model::Unreadable{"image", ref, ref, read.error().describe()});
       continue;
     }
-    for (auto& img : *read) snapshot.images.push_back(std::move(img));
+    for (auto& img : *read)
+      snapshot.images.push_back(std::move(img));
   }
+  std::optional<std::vector<model::Vulnerability>> found;
+  if (image_options.vulns) found = scan_vulnerabilities(snapshot.images, image_options, progress);
   const audit::RunOptions run_options{.daemon_checks = false, .image_checks = true, .container_checks = false};
   auto report = audit::run(snapshot, *selection, run_options);
+  report.vulnerabilities = std::move(found);
   for (const auto& img : snapshot.images) {
     if (!img.content) continue;
     report.packages.push_back(audit::ImagePackages{audit::Subject{"image", img.id, img.display_name()}, img.content->packages,
@@ -481,16 +537,21 @@ int run(int argc, char** argv) {
                       "Compose files, merged in order like `docker compose -f a -f b` (a folder: its compose.yaml and "
                       "override; default: the current folder)");
   compose->add_option("--file,-f", compose_options.files, "A Compose file (may be repeated; same as the FILE arguments)");
-  compose->add_option("--env-file", compose_options.env_file,
-                      "Variables for interpolation instead of the project folder's .env");
+  compose->add_option("--env-file", compose_options.env_file, "Variables for interpolation instead of the project folder's .env");
 
-  std::vector<std::string> image_refs;
-  std::string platform;
-  auto* image = app.add_subcommand("image", "Audit images: configuration, every layer's files, installed packages "
-                                            "(engine references, `docker save` tarballs, OCI layout directories)");
+  ImageCliOptions image_options;
+  auto* image = app.add_subcommand("image",
+                                   "Audit images: configuration, every layer's files, installed packages "
+                                   "(engine references, `docker save` tarballs, OCI layout directories)");
   add_common(*image, common, true);
-  image->add_option("images", image_refs, "Image names or ids, tarballs, or OCI layout directories")->required();
-  image->add_option("--platform", platform, "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
+  image->add_option("images", image_options.refs, "Image names or ids, tarballs, or OCI layout directories")->required();
+  image->add_flag("--vulns", image_options.vulns,
+                  "Match the installed packages against the offline vulnerability database (CIS 4.4; see `drydock db`)");
+  image->add_flag("--ignore-unfixed", image_options.ignore_unfixed, "With --vulns: leave out vulnerabilities that have no fix");
+  image->add_option("--db", image_options.db, "With --vulns: the vulnerability database (default as `drydock db`)");
+  image->add_option(
+      "--platform", image_options.platform,
+      "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
 
   std::string catalogue_format = "text";
   auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");
@@ -531,7 +592,7 @@ int run(int argc, char** argv) {
   if (host->parsed()) return cmd_host(common, host_options);
   if (dockerfile->parsed()) return cmd_dockerfile(common, dockerfile_paths);
   if (compose->parsed()) return cmd_compose(common, compose_options);
-  if (image->parsed()) return cmd_image(common, image_refs, platform);
+  if (image->parsed()) return cmd_image(common, image_options);
   return cmd_container(common, refs);
 }
 

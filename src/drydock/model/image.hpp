@@ -11,6 +11,7 @@
 #include "drydock/model/container.hpp"
 #include "drydock/model/dockerfile.hpp"
 #include "drydock/model/image_content.hpp"
+#include "drydock/model/vulnerability.hpp"
 
 namespace drydock::model {
 
@@ -41,6 +42,8 @@ struct ImageSpec {
   std::shared_ptr<const ImageContent> content;
   /// Where it was read from: "engine", or the tarball or OCI directory.
   std::string origin;
+  /// The vulnerability scan of its packages; nullopt when none was asked for (`--vulns`).
+  std::optional<VulnScan> vulns;
 
   /// The name people know it by: the first tag, else the short id.
   [[nodiscard]] std::string display_name() const {

@@ -93,6 +93,49 @@ void object(std::string& out, std::initializer_list<std::pair<std::string_view, 
   out += '}';
 }
 
+/// `"vulnerabilities"`: one object per (image, package, advisory); `fixed`, `severity` and
+/// `cvss_score` are null when unknown (unknown stays unknown).
+void vulnerabilities(std::string& out, const std::vector<model::Vulnerability>& all) {
+  key(out, "  ", "vulnerabilities");
+  out += all.empty() ? "[" : "[\n";
+  constexpr std::string_view in = "      ";
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& v = all[i];
+    out += "    {\n";
+    const auto text = [&](std::string_view name, std::string_view value, bool null_when_empty) {
+      key(out, in, name);
+      if (null_when_empty && value.empty()) {
+        out += "null";
+      } else {
+        string(out, value);
+      }
+      out += ",\n";
+    };
+    text("image", v.image, false);
+    text("package", v.package, false);
+    text("source_package", v.source_package, false);
+    text("installed", v.installed, false);
+    text("fixed", v.fixed, true);
+    text("id", v.id, false);
+    key(out, in, "aliases");
+    out += '[';
+    for (std::size_t a = 0; a < v.aliases.size(); ++a) {
+      if (a != 0) out += ", ";
+      string(out, v.aliases[a]);
+    }
+    out += "],\n";
+    text("severity", v.severity ? core::to_string(*v.severity) : std::string_view(), true);
+    key(out, in, "cvss_score");
+    out += v.cvss_score ? fmt::format("{:.1f}", *v.cvss_score) : std::string("null");
+    out += ",\n";
+    key(out, in, "ecosystem");
+    string(out, v.ecosystem);
+    out += "\n    }";
+    out += i + 1 < all.size() ? ",\n" : "\n  ";
+  }
+  out += "],\n";
+}
+
 /// `"packages"`: each image's OS and installed packages (the input of vulnerability matching).
 void packages(std::string& out, const std::vector<audit::ImagePackages>& images) {
   key(out, "  ", "packages");
@@ -248,6 +291,7 @@ std::string json(const audit::Report& report) {
   }
   out += "],\n";
   if (report.command == "image") packages(out, report.packages);
+  if (report.vulnerabilities) vulnerabilities(out, *report.vulnerabilities);
   key(out, "  ", "summary");
   out += "{\n";
   const auto counts = report.summary();

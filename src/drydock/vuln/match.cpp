@@ -201,23 +201,6 @@ core::Expected<MatchOutcome> match(const model::PackageSet& set, const Database&
   return out;
 }
 
-nlohmann::json vulnerabilities_json(const std::vector<model::Vulnerability>& vulnerabilities) {
-  auto out = nlohmann::json::array();
-  for (const auto& v : vulnerabilities) {
-    out.push_back({{"image", v.image},
-                   {"package", v.package},
-                   {"source_package", v.source_package},
-                   {"installed", v.installed},
-                   {"fixed", v.fixed.empty() ? nlohmann::json() : nlohmann::json(v.fixed)},
-                   {"id", v.id},
-                   {"aliases", v.aliases},
-                   {"severity", v.severity ? nlohmann::json(core::to_string(*v.severity)) : nlohmann::json()},
-                   {"cvss_score", v.cvss_score ? nlohmann::json(*v.cvss_score) : nlohmann::json()},
-                   {"ecosystem", v.ecosystem}});
-  }
-  return out;
-}
-
 void drop_unfixed(std::vector<model::Vulnerability>& vulnerabilities) {
   std::erase_if(vulnerabilities, [](const model::Vulnerability& v) { return v.fixed.empty(); });
 }

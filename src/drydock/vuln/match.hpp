@@ -6,9 +6,7 @@
 ///     auto db = vuln::Database::open(db_path, vuln::Database::Mode::read);   // once per run
 ///     auto outcome = vuln::match(package_set, *db, image_reference);         // per image
 ///     report.vulnerabilities += outcome->vulnerabilities;   // after --ignore-unfixed: drop_unfixed()
-///     json["vulnerabilities"] = vuln::vulnerabilities_json(all);  // the report's array
-///     auto cis = vuln::cis_4_4_evidence(*outcome, ignore_unfixed);
-///     results.<status>(cis.evidence).severity = cis.severity;                // the image.cis-4-4 result
+///     auto cis = vuln::cis_4_4_evidence(*outcome, ignore_unfixed);           // image.vulnerabilities
 ///
 /// A database that cannot be opened is an `error` result for CIS 4.4 (with the message), an OS
 /// the database does not cover is `skip` with outcome.reason: never "no vulnerabilities".
@@ -18,8 +16,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "drydock/core/error.hpp"
 #include "drydock/core/severity.hpp"
@@ -65,12 +61,6 @@ bool in_range(Scheme scheme, std::string_view version, const model::AffectedRang
 /// has no advisories for gives covered = false and a reason (not an error). Errors are database
 /// read errors only.
 core::Expected<MatchOutcome> match(const model::PackageSet& set, const Database& db, std::string_view image = {});
-
-/// The `vulnerabilities` array of the JSON report: one object per vulnerability with `image`,
-/// `package`, `source_package`, `installed`, `fixed` (null when no fix is known), `id`,
-/// `aliases`, `severity` (null when unknown), and `cvss_score` (null unless computed) and
-/// `ecosystem`.
-nlohmann::json vulnerabilities_json(const std::vector<model::Vulnerability>& vulnerabilities);
 
 /// Removes the vulnerabilities that have no fixed version (`--ignore-unfixed`).
 void drop_unfixed(std::vector<model::Vulnerability>& vulnerabilities);

@@ -70,7 +70,8 @@ model::ImageSpec with_history(std::vector<std::string> steps) {
   model::ImageSpec img;
   img.history.emplace();
   // As the image reader makes them: each step also read as the instruction that made it.
-  for (auto& s : steps) img.history->push_back(model::HistoryEntry{"", s, "", false, parse::history_instruction(s)});
+  for (auto& s : steps)
+    img.history->push_back(model::HistoryEntry{"", s, "", false, parse::history_instruction(s)});
   return img;
 }
 
@@ -94,14 +95,15 @@ TEST(ImageSetuidFiles, ListsThemAndPassesWithout) {
   EXPECT_THAT(f.evidence, HasSubstr("/bin/su (setuid 4755 uid 0 gid 0)"));
   EXPECT_THAT(f.evidence, HasSubstr("/usr/bin/wall (setgid 2755"));
   EXPECT_THAT(f.evidence, Not(HasSubstr("/bin/ls")));
-  EXPECT_EQ(run("image.setuid-files", with_files({file("/bin/ls", 0755), file("/tmp", 01777, model::FileType::directory)})).status,
-            Status::pass);
+  EXPECT_EQ(
+      run("image.setuid-files", with_files({file("/bin/ls", 0755), file("/tmp", 01777, model::FileType::directory)})).status,
+      Status::pass);
 }
 
 TEST(ImageWorldWritable, FilesAndUnstickyDirectoriesFail) {
-  auto f = run("image.world-writable", with_files({file("/etc/app.conf", 0666), file("/srv/drop", 0777, model::FileType::directory),
-                                                   file("/tmp", 01777, model::FileType::directory),
-                                                   file("/bin/sh", 0777, model::FileType::symlink)}));
+  auto f = run("image.world-writable",
+               with_files({file("/etc/app.conf", 0666), file("/srv/drop", 0777, model::FileType::directory),
+                           file("/tmp", 01777, model::FileType::directory), file("/bin/sh", 0777, model::FileType::symlink)}));
   EXPECT_EQ(f.status, Status::fail);
   EXPECT_THAT(f.evidence, HasSubstr("/etc/app.conf (0666)"));
   EXPECT_THAT(f.evidence, HasSubstr("/srv/drop (directory 0777)"));
@@ -114,15 +116,19 @@ TEST(ImageSecretFiles, PresentAndDeletedSecretsAreTold) {
   auto img = with_files({file("/root/.aws/credentials", 0600)});
   auto content = std::make_shared<model::ImageContent>(*img.content);
   content->secrets.push_back(model::LayerSecret{"/root/.ssh/id_rsa", "private-key", "RSA private key (PEM)", 1, 0, true});
-  content->secrets.push_back(model::LayerSecret{"/root/.aws/credentials", "aws-credentials", "aws_secret_access_key in [default]", 3, 1, false});
+  content->secrets.push_back(
+      model::LayerSecret{"/root/.aws/credentials", "aws-credentials", "aws_secret_access_key in [default]", 3, 1, false});
   img.content = content;
   auto present = run("image.secret-files", img);
   EXPECT_EQ(present.status, Status::fail);
-  EXPECT_THAT(present.evidence, HasSubstr("/root/.aws/credentials:3: aws_secret_access_key in [default] (aws-credentials, layer 2 sha256:eeee3333ffff"));
+  EXPECT_THAT(
+      present.evidence,
+      HasSubstr("/root/.aws/credentials:3: aws_secret_access_key in [default] (aws-credentials, layer 2 sha256:eeee3333ffff"));
   EXPECT_THAT(present.evidence, Not(HasSubstr("id_rsa")));
   auto deleted = run("image.deleted-secrets", img);
   EXPECT_EQ(deleted.status, Status::fail);
-  EXPECT_THAT(deleted.evidence, HasSubstr("/root/.ssh/id_rsa: RSA private key (PEM) (private-key) still in layer 1 sha256:aaaa1111bbbb2222cccc"));
+  EXPECT_THAT(deleted.evidence,
+              HasSubstr("/root/.ssh/id_rsa: RSA private key (PEM) (private-key) still in layer 1 sha256:aaaa1111bbbb2222cccc"));
   EXPECT_THAT(deleted.evidence, Not(HasSubstr("credentials")));
 
   const auto clean = with_files({file("/etc/passwd", 0644)});
@@ -162,7 +168,8 @@ TEST(ImageGitSshdCaches, FireOnTheirFilesOnly) {
   EXPECT_THAT(f.evidence, HasSubstr("apk: 1 files"));
 
   const auto clean = with_files({file("/app/git", 0755, model::FileType::directory), file("/usr/share/doc/sshd", 0644),
-                                 file("/var/lib/apt/lists/lock", 0640), file("/var/cache/apt/archives/partial", 0700, model::FileType::directory)});
+                                 file("/var/lib/apt/lists/lock", 0640),
+                                 file("/var/cache/apt/archives/partial", 0700, model::FileType::directory)});
   EXPECT_EQ(run("image.git-directory", clean).status, Status::pass);
   EXPECT_EQ(run("image.sshd", clean).status, Status::pass);
   EXPECT_EQ(run("image.package-cache", clean).status, Status::pass);
@@ -223,6 +230,33 @@ TEST(ImageLatestOrUntagged, OnlyLatestOrNothingFails) {
 TEST(ImageChecks, AllAreImageScoped) {
   for (const auto& c : image_checks())
     EXPECT_EQ(c.scope(), Scope::image) << c.id;
+}
+
+}  // namespace
+}  // namespace drydock::checks
+
+namespace drydock::checks {
+namespace {
+
+TEST(ImageVulnerabilities, TheScanVerdictIsReportedWithItsSeverity) {
+  model::ImageSpec img;
+  img.id = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  img.repo_tags = {"alpine:3.11"};
+  EXPECT_EQ(run("image.vulnerabilities", img).status, Status::skip);  // not scanned: says how
+  EXPECT_NE(run("image.vulnerabilities", img).evidence.find("--vulns"), std::string::npos);
+
+  img.vulns = model::VulnScan{{}, Status::fail, core::Severity::critical, "2 vulnerabilities with a fixed version"};
+  auto f = run("image.vulnerabilities", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_EQ(f.severity, core::Severity::critical);
+  EXPECT_EQ(f.evidence, "2 vulnerabilities with a fixed version");
+
+  img.vulns = model::VulnScan{{}, Status::pass, std::nullopt, "no known vulnerabilities"};
+  EXPECT_EQ(run("image.vulnerabilities", img).status, Status::pass);
+  img.vulns = model::VulnScan{{}, Status::skip, std::nullopt, "alpine 3.12 is not covered"};
+  EXPECT_EQ(run("image.vulnerabilities", img).status, Status::skip);
+  img.vulns = model::VulnScan{};  // the database could not be opened
+  EXPECT_EQ(run("image.vulnerabilities", img).status, Status::error);
 }
 
 }  // namespace

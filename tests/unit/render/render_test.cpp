@@ -63,5 +63,14 @@ TEST(Catalogue, MarkdownListsEveryCheck) {
   EXPECT_EQ(list.size(), checks::catalogue().size());
 }
 
+TEST(Catalogue, DocsChecksMdIsTheGeneratedCatalogue) {
+  // docs/checks.md is `drydock checks --format markdown`; regenerate it with `make docs`.
+  const std::string path = std::string(DRYDOCK_TEST_DATA) + "/../../docs/checks.md";
+  if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << catalogue("markdown");
+  }
+  EXPECT_EQ(catalogue("markdown"), fixture::read_file(path)) << path << " is stale: run `make docs`";
+}
+
 }  // namespace
 }  // namespace drydock::render

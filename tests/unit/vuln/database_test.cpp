@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string k_secdb = "/work/shared/data/alpine-secdb";
+const std::string k_secdb = std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb";
 const std::string k_debian = std::string(DRYDOCK_TEST_DATA) + "/vuln/debian";
 
 using testing::TempDir;

@@ -51,7 +51,7 @@ std::vector<std::string> lines(const std::string& text) {
 
 std::vector<std::string> secdb_versions() {
   std::set<std::string> out;
-  for (const auto& release : std::filesystem::directory_iterator("/work/shared/data/alpine-secdb")) {
+  for (const auto& release : std::filesystem::directory_iterator(std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb")) {
     for (const char* repo : {"main.yaml", "community.yaml"}) {
       const auto path = (release.path() / repo).string();
       auto text = collect::read_input(path);

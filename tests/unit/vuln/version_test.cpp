@@ -174,7 +174,7 @@ TEST(VersionScheme, OfManager) {
 TEST(VersionApk, SecdbData) {
   std::map<std::string, std::set<std::string>> by_package;
   std::vector<std::string> all;
-  for (const auto& release : std::filesystem::directory_iterator("/work/shared/data/alpine-secdb")) {
+  for (const auto& release : std::filesystem::directory_iterator(std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb")) {
     for (const char* repo : {"main.yaml", "community.yaml"}) {
       const auto path = (release.path() / repo).string();
       auto text = collect::read_input(path);
