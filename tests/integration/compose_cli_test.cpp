@@ -20,23 +20,14 @@ namespace {
 using namespace drydock_it;  // NOLINT(google-build-using-namespace): the tests' own support
 
 const std::string k_dir = std::string(DRYDOCK_TEST_DATA) + "/compose";
-const std::string k_golden = std::string(DRYDOCK_TEST_DATA) + "/../golden/";
 
 /// Runs drydock from the fixture folder with a clean environment (no variable of the caller can
 /// change interpolation), so paths in the report are relative and the output stable.
 Proc compose(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"env", "-i", "PATH=/usr/bin:/bin", "sh", "-c", "cd \"$0\" && exec \"$@\"", k_dir, DRYDOCK_BIN,
-                                "compose"};
+  std::vector<std::string> argv{"env",       "-i",     "PATH=/usr/bin:/bin", "sh", "-c", "cd \"$0\" && exec \"$@\"", k_dir,
+                                DRYDOCK_BIN, "compose"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv);
-}
-
-void expect_golden(const std::string& name, const std::string& actual) {
-  const std::string path = k_golden + name;
-  if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) write_file(path, actual);
-  std::ifstream in(path);
-  const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(actual, expected) << "golden file " << path;
 }
 
 const std::vector<std::string> k_project{"project/compose.yaml", "project/compose.override.yaml"};

@@ -16,21 +16,12 @@ namespace {
 using namespace drydock_it;  // NOLINT(google-build-using-namespace): the tests' own support
 
 const std::string k_dir = std::string(DRYDOCK_TEST_DATA) + "/dockerfiles";
-const std::string k_golden = std::string(DRYDOCK_TEST_DATA) + "/../golden/";
 
 /// Runs drydock from the fixture folder, so paths in the report are relative and stable.
 Proc lint(const std::vector<std::string>& args) {
   std::vector<std::string> argv{"sh", "-c", "cd \"$0\" && exec \"$@\"", k_dir, DRYDOCK_BIN, "dockerfile"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv);
-}
-
-void expect_golden(const std::string& name, const std::string& actual) {
-  const std::string path = k_golden + name;
-  if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) write_file(path, actual);
-  std::ifstream in(path);
-  const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(actual, expected) << "golden file " << path;
 }
 
 TEST(DockerfileCli, GoldenJsonOverAFixtureDirectory) {
@@ -67,7 +58,7 @@ TEST(DockerfileCli, WhatTheReportSays) {
   }
   // README.md is not a Dockerfile name; the three real ones and the binary Containerfile are.
   EXPECT_EQ(subjects, (std::set<std::string>{"cli/Dockerfile", "cli/services/Containerfile", "cli/services/api/Dockerfile.prod",
-                                              "cli/services/web/web.dockerfile"}));
+                                             "cli/services/web/web.dockerfile"}));
 }
 
 TEST(DockerfileCli, ExitCodesAndStdin) {

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -19,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <thread>
@@ -227,6 +230,25 @@ inline std::optional<json> parse_json(const std::string& text) {
   } catch (const json::exception&) {
     return std::nullopt;
   }
+}
+
+/// Compares `actual` with tests/golden/NAME; DRYDOCK_UPDATE_GOLDEN=1 rewrites the file instead.
+inline void expect_golden(const std::string& name, const std::string& actual) {
+  const std::string path = std::string(DRYDOCK_TEST_DATA) + "/../golden/" + name;
+  if (std::getenv("DRYDOCK_UPDATE_GOLDEN") != nullptr) write_file(path, actual);
+  std::ifstream in(path);
+  const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(actual, expected) << "golden file " << path;
+}
+
+/// Removes the images carrying this label (`key=value`), as the suites that build images do at the end.
+inline void remove_labelled_images(const std::string& label) {
+  if (label.empty()) return;
+  const Proc is = run({"docker", "images", "-q", "--filter", "label=" + label});
+  std::vector<std::string> rmi = {"docker", "rmi", "-f"};
+  for (const auto& i : lines(is.out))
+    rmi.push_back(i);
+  if (rmi.size() > 3) run(rmi);
 }
 
 inline bool in_ci() {

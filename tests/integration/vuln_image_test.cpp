@@ -107,11 +107,7 @@ class VulnImage : public ::testing::Test {
   static void TearDownTestSuite() {
     auto& w = world();
     if (w.label.empty()) return;
-    const Proc is = run({"docker", "images", "-q", "--filter", "label=" + w.label});
-    std::vector<std::string> rmi = {"docker", "rmi", "-f"};
-    for (const auto& i : lines(is.out))
-      rmi.push_back(i);
-    if (rmi.size() > 3) run(rmi);
+    remove_labelled_images(w.label);
     std::error_code ec;
     if (!w.tmp.empty()) fs::remove_all(w.tmp, ec);
   }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "drydock/audit/evaluate.hpp"
 #include "drydock/audit/runner.hpp"
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/checks/compose.hpp"
@@ -16,17 +17,7 @@ using model::ComposeService;
 using model::ContainerSpec;
 using model::Location;
 
-template <class Eval, class... Args>
-checks::Finding evaluate(Eval eval, const Args&... args) {
-  checks::Results out;
-  try {
-    eval(args..., out);
-  } catch (const std::exception& e) {
-    return checks::Finding{core::Status::error, std::string("check failed: ") + e.what(), std::nullopt, std::nullopt};
-  }
-  if (!out.finding()) return checks::Finding{core::Status::error, "check produced no result", std::nullopt, std::nullopt};
-  return *out.finding();
-}
+using detail::evaluate;
 
 /// Sets a field back to what an absent key gives.
 void reset(ContainerSpec& c, std::string_view field) {
@@ -99,8 +90,8 @@ Location locate(const checks::Check& check, const ComposeService& s, const model
                 const checks::Finding& finding) {
   const auto eval = std::get<checks::ContainerEval>(check.evaluate);
   const auto fields = checks::compose::runtime_fields(check.id);
-  const bool problem = finding.status == core::Status::fail || finding.status == core::Status::warn ||
-                       finding.status == core::Status::info;
+  const bool problem =
+      finding.status == core::Status::fail || finding.status == core::Status::warn || finding.status == core::Status::info;
   if (problem) {
     for (auto field : fields) {
       const auto at = s.field_at.find(std::string(field));
@@ -169,7 +160,8 @@ Report run(const model::ComposeProject& project, const Selection& selection, std
     for (const auto& d : project.diagnostics) {
       if (!d.fatal) continue;
       add(check, Subject{"compose-file", d.location.file, d.location.file},
-          checks::Finding{core::Status::error, d.message, std::nullopt, d.location.line > 0 ? std::optional(d.location) : std::nullopt});
+          checks::Finding{core::Status::error, d.message, std::nullopt,
+                          d.location.line > 0 ? std::optional(d.location) : std::nullopt});
     }
   }
   return report;

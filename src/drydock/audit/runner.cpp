@@ -5,22 +5,13 @@
 
 #include <fmt/format.h>
 
+#include "drydock/audit/evaluate.hpp"
 #include "drydock/checks/catalogue.hpp"
 
 namespace drydock::audit {
 namespace {
 
-template <class Eval, class... Args>
-checks::Finding evaluate(Eval eval, const Args&... args) {
-  checks::Results out;
-  try {
-    eval(args..., out);
-  } catch (const std::exception& e) {
-    return checks::Finding{core::Status::error, std::string("check failed: ") + e.what(), std::nullopt, std::nullopt};
-  }
-  if (!out.finding()) return checks::Finding{core::Status::error, "check produced no result", std::nullopt, std::nullopt};
-  return *out.finding();
-}
+using detail::evaluate;
 
 /// The subject of a check about the host as a whole: the host (section 1), the swarm
 /// (section 7) or the daemon, named as the engine names its host, else the root audited.
