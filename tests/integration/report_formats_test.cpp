@@ -1,5 +1,7 @@
-// The SARIF and JUnit reports of the real binary: `drydock host` on this machine and its
-// engine (containers, images, daemon, files), and `drydock dockerfile` over the fixture folder.
+// The SARIF and JUnit reports of the real binary, for every subcommand: `drydock host` on this
+// machine and its engine (containers, images, daemon, files), `drydock container` on the saved
+// inspect output of examples/, `drydock image` on a tarball `docker save` wrote, `drydock
+// dockerfile` over the fixture folder and `drydock compose` on the fixture project.
 // SARIF is validated against the SARIF 2.1.0 schemas (tests/tools/sarif, ajv); JUnit is parsed
 // by Python's xml.etree (tests/tools/junit/check_junit.py).
 
@@ -23,6 +25,7 @@ json parse_file(const std::string& path) {
 /// The report of `drydock ARGS... --format FORMAT --fail-on none -q`, written to a file.
 std::string report_file(const std::vector<std::string>& args, const std::string& format) {
   const auto path = fs::temp_directory_path() / ("drydock-it-" + std::to_string(::getpid()) + "-" + args[0] + "." + format);
+  // Reports with a physical location for every result are what code scanning accepts.
   std::vector<std::string> argv{DRYDOCK_BIN};
   argv.insert(argv.end(), args.begin(), args.end());
   for (const char* a : {"--format", format.c_str(), "--fail-on", "none", "-q", "--output", path.c_str()})
@@ -81,6 +84,50 @@ TEST(ReportFormats, DockerfileSarifAndJunit) {
   const auto junit = report_file({"dockerfile", dir}, "junit");
   expect_valid_junit(junit);
   fs::remove(junit);
+}
+
+/// Both formats of one subcommand: SARIF valid against the schemas, JUnit well formed.
+void expect_both_formats(const std::vector<std::string>& args) {
+  const auto sarif = report_file(args, "sarif");
+  expect_valid_sarif(sarif);
+  const auto doc = parse_file(sarif);
+  EXPECT_FALSE(doc["runs"][0]["results"].empty()) << args[0] << ": the fixtures have findings";
+  for (const auto& r : doc["runs"][0]["results"])
+    EXPECT_TRUE(r["locations"][0]["physicalLocation"]["artifactLocation"].contains("uri")) << r.dump();
+  fs::remove(sarif);
+  const auto junit = report_file(args, "junit");
+  expect_valid_junit(junit);
+  fs::remove(junit);
+}
+
+TEST(ReportFormats, ContainerSarifAndJunit) {
+  const std::string examples = std::string(DRYDOCK_TEST_DATA) + "/../../examples/";
+  expect_both_formats({"container", examples + "insecure-containers.json", examples + "hardened-container.json"});
+}
+
+TEST(ReportFormats, ComposeSarifAndJunit) {
+  const std::string project = std::string(DRYDOCK_TEST_DATA) + "/compose/project/";
+  expect_both_formats({"compose", project + "compose.yaml", project + "compose.override.yaml"});
+}
+
+TEST(ReportFormats, ImageSarifAndJunit) {
+  // An image made here (no registry): a busybox rootfs, run as root, no health check.
+  const fs::path dir = fs::temp_directory_path() / ("drydock-it-sarif-image-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "rootfs/bin");
+  std::error_code ec;
+  fs::copy_file("/bin/busybox", dir / "rootfs/bin/busybox", ec);
+  ASSERT_FALSE(ec) << "busybox-static is needed: " << ec.message();
+  write_file(dir / "Dockerfile", "FROM scratch\nCOPY rootfs/ /\nEXPOSE 22\n");
+  const std::string label = "drydock.test=it-sarif-" + std::to_string(::getpid());
+  const std::string tag = "drydock-test/sarif:" + std::to_string(::getpid());
+  const auto built = run({"docker", "build", "-q", "--label", label, "-t", tag, dir.string()}, std::chrono::seconds(300));
+  ASSERT_EQ(built.code, 0) << built.err;
+  const std::string tar = (dir / "image.tar").string();
+  const auto saved = run({"docker", "save", "-o", tar, tag}, std::chrono::seconds(120));
+  ASSERT_EQ(saved.code, 0) << saved.err;
+  expect_both_formats({"image", tar});
+  remove_labelled_images(label);
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace
