@@ -206,5 +206,34 @@ TEST_F(VulnImage, WithoutVulnsCis44SaysHowToScan) {
   EXPECT_FALSE(r.contains("vulnerabilities"));
 }
 
+TEST_F(VulnImage, HostVulnsScansTheImagesInUse) {
+  // A created (never started) container makes the Alpine image one in use.
+  const std::string name = "drydock-it-vuln-" + std::to_string(getpid());
+  const auto created = run({"docker", "create", "--label", world().label, "--name", name, world().alpine, "/bin/true"});
+  ASSERT_EQ(created.code, 0) << created.err;
+  const std::vector<std::string> args = {"host",     "--vulns", "--db",      world().db, "--only", "4.4",
+                                         "--format", "json",    "--fail-on", "none",     "--quiet"};
+  const auto p = drydock(args);
+  run({"docker", "rm", "-f", name});
+  ASSERT_EQ(p.code, 0) << describe(args, p);
+  const auto r = parse_json(p.out).value_or(json::object());
+  bool seen = false;
+  for (const auto& res : r["results"]) {
+    if (res["subject"]["name"] != world().alpine) continue;
+    seen = true;
+    EXPECT_EQ(res["status"], "fail") << res["evidence"];
+  }
+  EXPECT_TRUE(seen) << p.out.substr(0, 2000);
+  std::set<Row> mine;
+  for (const auto& v : r["vulnerabilities"]) {
+    if (v["image"] == world().alpine)
+      mine.emplace(v["package"], v["id"], v["installed"], v["fixed"].is_null() ? "" : v["fixed"].get<std::string>());
+  }
+  EXPECT_EQ(mine, k_alpine);
+
+  const auto offline = drydock({"host", "--vulns", "--no-engine", "--quiet"});
+  EXPECT_EQ(offline.code, 2) << offline.err;
+}
+
 }  // namespace
 }  // namespace drydock_it

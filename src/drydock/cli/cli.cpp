@@ -40,10 +40,25 @@ constexpr int k_exit_findings = 1;
 constexpr int k_exit_usage = 2;
 constexpr int k_exit_unreachable = 3;
 
+/// `--vulns` and its companions, for `drydock image` and `drydock host`.
+struct VulnCliOptions {
+  bool enabled = false;         ///< match the packages against the vulnerability database
+  bool ignore_unfixed = false;  ///< leave out vulnerabilities without a fix
+  std::string db;               ///< --db FILE, else the default database
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_flag("--vulns", enabled,
+                 "Match the images' installed packages against the offline vulnerability database (CIS 4.4; see `drydock db`)");
+    cmd.add_flag("--ignore-unfixed", ignore_unfixed, "With --vulns: leave out vulnerabilities that have no fix");
+    cmd.add_option("--db", db, "With --vulns: the vulnerability database (default as `drydock db`)");
+  }
+};
+
 /// Options of `drydock host` alone.
 struct HostOptions {
   std::string root;
   bool no_engine = false;
+  VulnCliOptions vulns;  ///< for the images in use, whose layers are then read from the engine
 };
 
 /// Options every auditing subcommand shares.
@@ -169,6 +184,44 @@ void add_common(CLI::App& cmd, Common& c, bool engine) {
   if (engine) cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
 }
 
+/// Matches each image's packages against the vulnerability database (CIS 4.4), filling
+/// `img.vulns`; returns every vulnerability found, for the report. A database that cannot be
+/// opened makes CIS 4.4 an `error` for every image, with the reason.
+std::vector<model::Vulnerability> scan_vulnerabilities(std::vector<model::ImageSpec>& images, const VulnCliOptions& o,
+                                                       const Progress& progress) {
+  std::vector<model::Vulnerability> all;
+  auto path = o.db.empty() ? vuln::default_db_path() : core::Expected<std::string>(o.db);
+  core::Expected<vuln::Database> db = path ? vuln::Database::open(*path, vuln::Database::Mode::read)
+                                           : core::Expected<vuln::Database>(tl::unexpected(path.error()));
+  for (auto& img : images) {
+    if (img.vulns) continue;  // already decided: its layers could not be read
+    model::VulnScan scan;
+    if (!db) {
+      scan.evidence = "the vulnerability database could not be opened: " + db.error().describe() +
+                      " (load one with `drydock db import PATH...`)";
+    } else if (!img.content) {
+      scan.evidence = "the image's layers were not read: no package list to match";
+    } else {
+      progress.note(
+          fmt::format("matching {} packages of {} against {}", img.content->packages.packages.size(), img.display_name(), *path));
+      auto outcome = vuln::match(img.content->packages, *db, img.display_name());
+      if (!outcome) {
+        scan.evidence = "the vulnerability database could not be read: " + outcome.error().describe();
+      } else {
+        if (o.ignore_unfixed) vuln::drop_unfixed(outcome->vulnerabilities);
+        const auto cis = vuln::cis_4_4_evidence(*outcome, o.ignore_unfixed);
+        scan.status = cis.status;
+        scan.severity = cis.severity;
+        scan.evidence = cis.evidence;
+        scan.vulnerabilities = outcome->vulnerabilities;
+        all.insert(all.end(), outcome->vulnerabilities.begin(), outcome->vulnerabilities.end());
+      }
+    }
+    img.vulns = std::move(scan);
+  }
+  return all;
+}
+
 int cmd_host(const Common& c, const HostOptions& h) {
   const Progress progress(c);
   auto selection = audit::Selection::make(c.only, c.skip);
@@ -176,6 +229,9 @@ int cmd_host(const Common& c, const HostOptions& h) {
   std::error_code ec;
   if (!h.root.empty() && !std::filesystem::is_directory(h.root, ec)) {
     return report_error(core::Error{core::ErrorKind::io, "--root must be a directory holding a host's files", h.root});
+  }
+  if (h.vulns.enabled && h.no_engine) {
+    return report_error(core::Error{core::ErrorKind::usage, "--vulns reads the images in use from the engine: drop --no-engine"});
   }
   const collect::HostRoot root(h.root);
 
@@ -191,13 +247,31 @@ int cmd_host(const Common& c, const HostOptions& h) {
     const auto& endpoint = (*client)->endpoint();
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
     target += ", engine " + endpoint.host;
+    if (h.vulns.enabled) {
+      // The packages of the images in use: their layers, exported by the engine and streamed.
+      for (auto& img : snapshot.images) {
+        progress.note("reading the layers of " + img.display_name());
+        auto read = collect::image::read_engine_image(**client, img.id, collect::image::analyzing_options(""));
+        if (read) {
+          img.content = read->content;
+        } else {
+          img.vulns = model::VulnScan{{},
+                                      core::Status::error,
+                                      std::nullopt,
+                                      "could not read the image's layers for its packages: " + read.error().describe()};
+        }
+      }
+    }
   }
   collect::collect_host_side(root, side, snapshot);
   for (const auto& d : snapshot.daemon->diagnostics)
     progress.note("daemon configuration: " + d);
   progress.note(fmt::format("auditing {} containers and {} images", snapshot.containers.size(), snapshot.images.size()));
 
+  std::optional<std::vector<model::Vulnerability>> found;
+  if (h.vulns.enabled && !h.no_engine) found = scan_vulnerabilities(snapshot.images, h.vulns, progress);
   auto report = audit::run(snapshot, *selection, audit::RunOptions{});
+  report.vulnerabilities = std::move(found);
   report.command = "host";
   report.target = target;
   return finish(report, c);
@@ -386,47 +460,8 @@ int cmd_db(bool import, const std::string& db_option, const std::vector<std::str
 struct ImageCliOptions {
   std::vector<std::string> refs;
   std::string platform;
-  bool vulns = false;           ///< match the packages against the vulnerability database
-  bool ignore_unfixed = false;  ///< leave out vulnerabilities without a fix
-  std::string db;               ///< --db FILE, else the default database
+  VulnCliOptions vulns;
 };
-
-/// Matches each image's packages against the vulnerability database (CIS 4.4), filling
-/// `img.vulns`; returns every vulnerability found, for the report. A database that cannot be
-/// opened makes CIS 4.4 an `error` for every image, with the reason.
-std::vector<model::Vulnerability> scan_vulnerabilities(std::vector<model::ImageSpec>& images, const ImageCliOptions& o,
-                                                       const Progress& progress) {
-  std::vector<model::Vulnerability> all;
-  auto path = o.db.empty() ? vuln::default_db_path() : core::Expected<std::string>(o.db);
-  core::Expected<vuln::Database> db = path ? vuln::Database::open(*path, vuln::Database::Mode::read)
-                                           : core::Expected<vuln::Database>(tl::unexpected(path.error()));
-  for (auto& img : images) {
-    model::VulnScan scan;
-    if (!db) {
-      scan.evidence = "the vulnerability database could not be opened: " + db.error().describe() +
-                      " (load one with `drydock db import PATH...`)";
-    } else if (!img.content) {
-      scan.evidence = "the image's layers were not read: no package list to match";
-    } else {
-      progress.note(
-          fmt::format("matching {} packages of {} against {}", img.content->packages.packages.size(), img.display_name(), *path));
-      auto outcome = vuln::match(img.content->packages, *db, img.display_name());
-      if (!outcome) {
-        scan.evidence = "the vulnerability database could not be read: " + outcome.error().describe();
-      } else {
-        if (o.ignore_unfixed) vuln::drop_unfixed(outcome->vulnerabilities);
-        const auto cis = vuln::cis_4_4_evidence(*outcome, o.ignore_unfixed);
-        scan.status = cis.status;
-        scan.severity = cis.severity;
-        scan.evidence = cis.evidence;
-        scan.vulnerabilities = outcome->vulnerabilities;
-        all.insert(all.end(), outcome->vulnerabilities.begin(), outcome->vulnerabilities.end());
-      }
-    }
-    img.vulns = std::move(scan);
-  }
-  return all;
-}
 
 int cmd_image(const Common& c, const ImageCliOptions& image_options) {
   const auto& refs = image_options.refs;
@@ -469,7 +504,7 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
       snapshot.images.push_back(std::move(img));
   }
   std::optional<std::vector<model::Vulnerability>> found;
-  if (image_options.vulns) found = scan_vulnerabilities(snapshot.images, image_options, progress);
+  if (image_options.vulns.enabled) found = scan_vulnerabilities(snapshot.images, image_options.vulns, progress);
   const audit::RunOptions run_options{.daemon_checks = false, .image_checks = true, .container_checks = false};
   auto report = audit::run(snapshot, *selection, run_options);
   report.vulnerabilities = std::move(found);
@@ -516,6 +551,7 @@ int run(int argc, char** argv) {
   add_common(*host, common, true);
   HostOptions host_options;
   host->add_option("--root", host_options.root, "Read the host's files under DIR (a mounted host tree) instead of /");
+  host_options.vulns.add_to(*host);
   host->add_flag("--no-engine", host_options.no_engine,
                  "Do not contact a Docker engine: audit the daemon's configuration and the host's files only");
 
@@ -545,10 +581,7 @@ int run(int argc, char** argv) {
                                    "(engine references, `docker save` tarballs, OCI layout directories)");
   add_common(*image, common, true);
   image->add_option("images", image_options.refs, "Image names or ids, tarballs, or OCI layout directories")->required();
-  image->add_flag("--vulns", image_options.vulns,
-                  "Match the installed packages against the offline vulnerability database (CIS 4.4; see `drydock db`)");
-  image->add_flag("--ignore-unfixed", image_options.ignore_unfixed, "With --vulns: leave out vulnerabilities that have no fix");
-  image->add_option("--db", image_options.db, "With --vulns: the vulnerability database (default as `drydock db`)");
+  image_options.vulns.add_to(*image);
   image->add_option(
       "--platform", image_options.platform,
       "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
