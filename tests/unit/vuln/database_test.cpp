@@ -171,7 +171,11 @@ TEST(VulnDatabase, AKilledImportLeavesThePreviousDatabase) {
     if (db) (void)db->import({dir});
     ::_exit(0);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Killed as soon as the import's transaction has written its first pages (SQLite's rollback
+  // journal appears then), whatever the speed of this machine: mid-import, by construction.
+  const auto journal = path + "-journal";
+  for (int waited = 0; waited < 60000 && !std::filesystem::exists(journal); ++waited)
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
   ::kill(child, SIGKILL);
   int status = 0;
   ::waitpid(child, &status, 0);
