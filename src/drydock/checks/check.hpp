@@ -42,6 +42,8 @@ class Results {
   /// Not applicable to this subject; the reason goes in evidence.
   Finding& skip(std::string reason) { return set(Status::skip, std::move(reason)); }
   Finding& error(std::string reason) { return set(Status::error, std::move(reason)); }
+  /// A status decided elsewhere (e.g. by the vulnerability matcher), written as it is.
+  Finding& write(Status status, std::string evidence) { return set(status, std::move(evidence)); }
 
   [[nodiscard]] const std::optional<Finding>& finding() const { return m_finding; }
 

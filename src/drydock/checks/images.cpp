@@ -183,28 +183,8 @@ const std::vector<Check>& table() {
               return;
             }
             const auto& scan = *img.vulns;
-            Finding* f = nullptr;
-            switch (scan.status) {
-              case core::Status::pass:
-                f = &out.pass(scan.evidence);
-                break;
-              case core::Status::fail:
-                f = &out.fail(scan.evidence);
-                break;
-              case core::Status::warn:
-                f = &out.warn(scan.evidence);
-                break;
-              case core::Status::skip:
-                f = &out.skip(scan.evidence);
-                break;
-              case core::Status::info:
-                f = &out.info(scan.evidence);
-                break;
-              case core::Status::error:
-                f = &out.error(scan.evidence);
-                break;
-            }
-            if (f != nullptr && scan.severity) f->severity = scan.severity;
+            Finding& f = out.write(scan.status, scan.evidence);
+            if (scan.severity) f.severity = scan.severity;
           }},
           // CIS rates 4.4 Manual; with --vulns drydock decides it from the advisories.
           .manual = true,
