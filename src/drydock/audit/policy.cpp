@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "drydock/audit/selection.hpp"
+#include "drydock/core/strings.hpp"
 
 namespace drydock::audit {
 namespace {
@@ -82,11 +83,6 @@ void apply_baseline(const std::vector<model::BaselineFinding>& baseline, Report&
   report.results = std::move(kept);
 }
 
-std::string today_utc() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&now, &tm);
-  return fmt::format("{:04}-{:02}-{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
+std::string today_utc() { return core::utc_date(static_cast<std::int64_t>(std::time(nullptr))); }
 
 }  // namespace drydock::audit

@@ -1,7 +1,9 @@
 #include "drydock/core/strings.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <ctime>
 
 namespace drydock::core {
 
@@ -86,6 +88,15 @@ bool path_within(std::string_view path, std::string_view dir) {
 bool normalized_path_within(std::string_view path, std::string_view dir) {
   if (dir == "/") return path.starts_with('/');
   return path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+std::string utc_date(std::int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  std::array<char, 16> day{};
+  std::strftime(day.data(), day.size(), "%Y-%m-%d", &tm);
+  return day.data();
 }
 
 }  // namespace drydock::core

@@ -1,6 +1,7 @@
 #pragma once
 /// Small string helpers shared by every layer.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,5 +23,8 @@ bool path_within(std::string_view path, std::string_view dir);
 bool normalized_path_within(std::string_view path, std::string_view dir);
 /// Removes trailing slashes and collapses repeated ones; "" and "/" stay "/".
 std::string normalize_path(std::string_view path);
+
+/// The UTC calendar day of a Unix time, "YYYY-MM-DD".
+std::string utc_date(std::int64_t unix_seconds);
 
 }  // namespace drydock::core

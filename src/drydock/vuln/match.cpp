@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <ctime>
 #include <map>
 #include <set>
 
@@ -219,12 +218,7 @@ Cis44Evidence cis_4_4_evidence(const MatchOutcome& outcome, bool ignore_unfixed)
   const auto& counted = fixable.empty() ? unfixed : fixable;
   std::string as_of;
   if (outcome.database_updated_at > 0) {
-    const auto t = static_cast<std::time_t>(outcome.database_updated_at);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::array<char, 16> day{};
-    std::strftime(day.data(), day.size(), "%Y-%m-%d", &tm);
-    as_of = fmt::format(" (advisories imported {})", day.data());
+    as_of = fmt::format(" (advisories imported {})", core::utc_date(outcome.database_updated_at));
   }
   const std::string scope = fmt::format("{} packages of {} checked against {}{}", outcome.packages, outcome.os,
                                         core::join(outcome.ecosystems, ", "), as_of);
