@@ -1,9 +1,9 @@
-# The two commands of the README: `make audit` and `make test`.
+# The commands of the README: `make audit`, `make test` and `make fuzz`.
 PRESET ?= release
 BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/drydock
 
-.PHONY: all deps build audit test unit integration clean docs install
+.PHONY: all deps build audit test fuzz unit integration clean docs install
 
 all: build
 
@@ -25,12 +25,30 @@ audit: build
 	  $(BIN) container examples/*.json; rc=$$?; \
 	fi; [ $$rc -le 1 ]
 
-test: 
+# The tests of the $(PRESET) build (unit and integration), then the unit tests again under
+# AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer (the asan preset, clang), then
+# every fuzz target of that tree for FUZZ_SMOKE_TIME seconds from its seeds.
+FUZZ_SMOKE_TIME ?= 10
+test:
 	@scripts/install-deps test
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET)
 	@scripts/ensure-dockerd
 	@ctest --preset $(PRESET) --output-on-failure
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+	@ctest --preset asan
+	@tests/fuzz/run.sh build/asan $(FUZZ_SMOKE_TIME)
+
+# Each fuzz target for FUZZ_TIME seconds (FUZZ_TARGETS="engine policy" for some of them); the
+# corpora grow in build/asan/fuzz/corpus, crashing inputs land in build/asan/fuzz/artifacts.
+FUZZ_TIME ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/install-deps fuzz
+	@cmake --preset asan >/dev/null
+	@cmake --build build/asan --target fuzz_targets
+	@tests/fuzz/run.sh build/asan $(FUZZ_TIME) $(FUZZ_TARGETS)
 
 # drydock in $(PREFIX)/bin, and the same binary as the docker CLI plugin `docker drydock`
 # (a symbolic link named docker-drydock in the system-wide cli-plugins folder).

@@ -1,12 +1,88 @@
 #!/bin/sh
-# Writes seed corpora for packages_fuzz and secret_files_fuzz from the test fixtures:
-#   sh tests/fuzz/seeds.sh OUT    -> OUT/packages/, OUT/secret_files/
-# packages_fuzz inputs are one selector byte (0 dpkg, 1 apk, 2 os-release, 3 rpm database,
-# 4 rpm header blob) and the bytes; secret_files_fuzz inputs are "path\ncontent".
+# Writes a seed corpus for every fuzz target from the test fixtures (tests/data, tests/golden):
+#   sh tests/fuzz/seeds.sh OUT    -> OUT/<target>/ for each tests/fuzz/<target>_fuzz.cpp
+# Targets that read several inputs take a selector byte first (see each target's comment):
+# packages (0 dpkg, 1 apk, 2 os-release, 3 rpm database, 4 rpm header blob), engine,
+# daemon_config, host_files, policy. secret_files inputs are "path\ncontent", version inputs
+# "a\nb", audit_rules two rules files separated by NUL.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
+golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
-mkdir -p "$out/packages" "$out/secret_files"
+for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
+         audit_rules host_files policy; do
+  mkdir -p "$out/$t"
+done
+# with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
+with_selector() { { printf "\\$1"; cat "$2"; } >"$3"; }
+
+find "$data/dockerfiles" -type f -exec cp {} "$out/dockerfile/" \;
+for f in "$data"/compose/*/*.yaml "$data"/compose/*/*.yml; do
+  cp "$f" "$out/compose/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+# Two files merged, as compose_fuzz splits them.
+{ cat "$data/compose/project/compose.yaml"; printf '\n--- next file ---\n'; cat "$data/compose/project/compose.override.yaml"; } \
+  >"$out/compose/project-merged"
+cp "$data"/image-fuzz/* "$out/image_archive/"
+cp "$data"/vuln/*/*.json "$out/osv/"
+for f in "$data"/alpine-secdb/*/*.yaml; do
+  cp "$f" "$out/secdb/$(basename "$(dirname "$f")")-$(basename "$f")"
+done
+# Version pairs: consecutive versions of the package databases, for each scheme.
+i=0
+{ sed -n 's/^Version: //p' "$data/packages/dpkg-status"; sed -n 's/^V://p' "$data/packages/apk-installed"; } |
+  while read -r a && read -r b; do
+    i=$((i + 1))
+    printf '%s\n%s' "$a" "$b" >"$out/version/pair-$i"
+  done
+printf '%s\n%s' 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' '1:2.38.1-5+deb12u3' >"$out/version/cvss"
+
+e="$out/engine"
+for f in "$data"/inspect/*.json; do
+  name=$(basename "$f" .json)
+  case "$name" in
+    containers) sel=003 ;;
+    images) sel=004 ;;
+    version | info | info-*) continue ;;
+    networks-*) sel=006 ;;
+    top | top-*) sel=007 ;;
+    exec-*) sel=010 ;;
+    image-*) sel=002 ;;
+    *) sel=000 ;;
+  esac
+  with_selector "$sel" "$f" "$e/$name"
+done
+with_selector 001 "$data/inspect/hardened.json" "$e/document-hardened"
+with_selector 001 "$(cd "$data/../.." && pwd)/examples/insecure-containers.json" "$e/document-examples"
+for info in "$data"/inspect/info*.json; do
+  { printf '\005'; cat "$data/inspect/version.json"; printf '\000'; cat "$info"; } >"$e/engine-$(basename "$info" .json)"
+done
+with_selector 011 "$data/inspect/default.json" "$e/all-default"
+
+d="$out/daemon_config"
+for f in "$data"/daemon/*.json; do with_selector 000 "$f" "$d/$(basename "$f")"; done
+with_selector 001 "$data/daemon/docker.service" "$d/docker.service"
+with_selector 002 "$data/daemon/default-docker" "$d/default-docker"
+printf '\003dockerd\000-H\000fd://\000--containerd=/run/containerd/containerd.sock\000--icc=false\000--tlsverify' \
+  >"$d/cmdline"
+
+a="$out/audit_rules"
+h="$data/host-files"
+cp "$h/docker.rules" "$h/auditctl-l" "$a/"
+{ cat "$h/auditctl-l"; printf '\000'; cat "$h/docker.rules"; } >"$a/two-files"
+
+h2="$out/host_files"
+with_selector 000 "$h/tcp" "$h2/tcp"
+with_selector 001 "$h/tcp6" "$h2/tcp6"
+with_selector 002 "$h/unix" "$h2/unix"
+with_selector 003 "$h/passwd" "$h2/passwd"
+with_selector 004 "$h/group" "$h2/group"
+with_selector 005 "$h/mounts" "$h2/mounts"
+with_selector 005 "$h/fstab" "$h2/fstab"
+
+with_selector 000 "$data/policy/drydock.yaml" "$out/policy/drydock.yaml"
+with_selector 001 "$golden/report.json" "$out/policy/baseline-report.json"
+
 p="$out/packages"
 { printf '\000'; cat "$data/packages/dpkg-status"; } >"$p/dpkg-status"
 { printf '\000'; cat "$data/packages/dpkg-status-states"; } >"$p/dpkg-status-states"
