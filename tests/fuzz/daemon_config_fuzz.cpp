@@ -21,9 +21,11 @@ namespace {
 
 using namespace drydock::parse;  // NOLINT(google-build-using-namespace)
 
+/// Flags are stored under the daemon.json name of their flag, never under an empty one
+/// (daemon.json itself may have a "" key: it is kept as written, and dockerd refuses it).
 void check(const DaemonSettings& settings) {
   for (const auto& [key, value] : settings) {
-    if (key.empty()) __builtin_trap();  // every setting is stored under a daemon.json name
+    if (key.empty()) __builtin_trap();
   }
 }
 
@@ -35,9 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const drydock::model::Location where{"fuzz", 1, 0};
   switch (data[0] % 4U) {
     case 0:
-      if (const auto settings = daemon_json(text, "daemon.json")) {
-        check(*settings);
-      } else if (settings.error().message.empty()) {
+      if (const auto settings = daemon_json(text, "daemon.json"); !settings && settings.error().message.empty()) {
         __builtin_trap();
       }
       break;

@@ -44,6 +44,7 @@ for t in "${targets[@]}"; do
   corpus="$work/corpus/$t"
   artifacts="$work/artifacts/$t"
   log="$work/logs/$t.log"
+  rm -rf "$artifacts"  # what is listed after a failure is what this run found
   mkdir -p "$corpus" "$artifacts"
   rc=0
   # The crashes found before must stay fixed: each input runs once.

@@ -75,6 +75,24 @@ TEST(DaemonJson, InsecureFixtureFlattensEveryKeyWithLines) {
   EXPECT_EQ(first(s, "default-ulimits")->location.line, 16);  // the "nofile" member
 }
 
+// Found by daemon_config_fuzz (tests/data/fuzz-regressions/daemon_config/empty-key.json: the
+// fuzzer's selector byte, then the document). An empty key is a key like any other: kept as
+// written at its line, for the checks to ignore (dockerd refuses it), with the keys around it.
+TEST(DaemonJson, EmptyKeyIsKeptAsWritten) {
+  std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/fuzz-regressions/daemon_config/empty-key.json", std::ios::binary);
+  ASSERT_TRUE(in);
+  std::ostringstream text;
+  text << in.rdbuf();
+  const auto s = daemon_json(text.str().substr(1), "/etc/docker/daemon.json");
+  ASSERT_TRUE(s) << s.error().describe();
+  const auto* empty = first(*s, "");
+  ASSERT_NE(empty, nullptr);
+  EXPECT_EQ(empty->value, "true");
+  EXPECT_EQ(empty->location.line, 8);
+  EXPECT_THAT(values(*s, "hosts"), ElementsAre("unix:///var/krun/docker.sock", "tcp://0.0.0.0:2375"));
+  EXPECT_THAT(values(*s, "experimental"), ElementsAre("true"));
+}
+
 TEST(DaemonJson, ListElementsOnTheirOwnLines) {
   const auto s =
       must_parse("{\n  \"hosts\": [\n    \"unix:///a.sock\",\n    \"tcp://0.0.0.0:2375\"\n  ],\n  \"icc\": false\n}\n");
