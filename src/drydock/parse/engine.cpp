@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -13,7 +14,7 @@
 namespace drydock::parse {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 /// Engine documents are a handful of levels deep; anything far deeper is hostile input.
 constexpr int k_max_depth = 256;
@@ -191,22 +192,28 @@ class Reader {
 
 /// Rejects nesting deeper than k_max_depth before the JSON parser sees the text.
 bool too_deep(std::string_view text) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char ch : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (ch == '\\') {
-        escaped = true;
-      } else if (ch == '"') {
-        in_string = false;
-      }
-      continue;
-    }
+  for (std::size_t i = 0; i < n; ++i) {
+    const char ch = p[i];
     if (ch == '"') {
-      in_string = true;
+      // Strings are most of the bytes: jump from quote to quote, a quote preceded by an odd
+      // number of backslashes being part of the string.
+      const std::size_t content = i + 1;
+      for (std::size_t from = content;;) {
+        const void* q = std::memchr(p + from, '"', n - from);
+        if (q == nullptr) return false;  // unterminated: the parser says so
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(q) - p);
+        std::size_t backslashes = 0;
+        while (at - backslashes > content && p[at - backslashes - 1] == '\\')
+          ++backslashes;
+        from = at + 1;
+        if (backslashes % 2 == 0) {
+          i = at;
+          break;
+        }
+      }
     } else if (ch == '[' || ch == '{') {
       if (++depth > k_max_depth) return true;
     } else if (ch == ']' || ch == '}') {
