@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -75,6 +76,7 @@ struct Common {
   bool no_color = false;
   bool verbose = false;
   std::string host;
+  double timeout_s = 10;  ///< --timeout: each request to the engine, connecting included
   std::optional<DockerGlobals> docker;  ///< the docker CLI's global flags when run as its plugin
 };
 
@@ -104,7 +106,9 @@ core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Comm
   DRYDOCK_TRY(endpoint, c.docker ? plugin_endpoint(*c.docker, c.host, collect::process_env())
                                  : collect::resolve_endpoint(c.host, collect::process_env(),
                                                              collect::docker_config_dir(collect::process_env())));
-  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, collect::ClientOptions{}));
+  collect::ClientOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout_s * 1000));
+  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, options));
   progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
   return client;
 }
@@ -181,7 +185,13 @@ void add_common(CLI::App& cmd, Common& c, bool engine) {
   cmd.add_flag("--quiet,-q", c.quiet, "No progress on stderr");
   cmd.add_flag("--no-color", c.no_color, "No colour, even on a terminal");
   cmd.add_flag("--verbose,-v", c.verbose, "List passes and remediation; progress on stderr");
-  if (engine) cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
+  if (!engine) return;
+  cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
+  cmd.add_option("--timeout", c.timeout_s,
+                 "Seconds the engine has to answer each request, connecting included; a request that runs out "
+                 "makes its subject an error")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
 }
 
 /// Matches each image's packages against the vulnerability database (CIS 4.4), filling
