@@ -113,16 +113,25 @@ struct Outcome {
   json report;
 };
 
-Outcome drydock_host(const std::string& url, const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> argv = {dd_bin(),   "host", "--host", url, "--format", "json", "--timeout", std::to_string(k_timeout_s),
-                                   "--verbose"};
-  argv.insert(argv.end(), extra.begin(), extra.end());
+/// Runs drydock and times it; the report parsed when it printed one.
+Outcome timed(const std::vector<std::string>& argv) {
   Outcome o;
   const auto start = std::chrono::steady_clock::now();
   o.proc = run(argv, std::chrono::seconds(120));
   o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (auto j = parse_json(o.proc.out)) o.report = std::move(*j);
   return o;
+}
+
+Outcome drydock_host(const std::string& url) {
+  return timed({dd_bin(), "host", "--host", url, "--format", "json", "--timeout", std::to_string(k_timeout_s), "--verbose"});
+}
+
+Outcome drydock_container(const std::string& url, const std::vector<std::string>& names) {
+  std::vector<std::string> argv = {dd_bin(), "container", "--host",  url, "--format", "json", "--timeout",
+                                   std::to_string(k_timeout_s)};
+  argv.insert(argv.end(), names.begin(), names.end());
+  return timed(argv);
 }
 
 std::string describe(const Outcome& o) {
@@ -160,7 +169,7 @@ class EngineFaults : public ::testing::Test {
   }
 
   /// Every result of the victim is `error` with `reason` in its evidence, one per container check.
-  static void expect_victim_error(const json& report, const std::string& reason) {
+  static void expect_victim_error(const json& report, const std::string& reason, bool image_checks = true) {
     const World& w = world();
     const auto victim = results_of(report, "container", w.victim);
     EXPECT_EQ(victim.size(), container_checks(w.reference));
@@ -168,6 +177,7 @@ class EngineFaults : public ::testing::Test {
       EXPECT_EQ(r.first, "error") << key << ": " << r.second;
       EXPECT_NE(r.second.find(reason), std::string::npos) << key << ": " << r.second;
     }
+    if (!image_checks) return;
     // Its image was not inspected: whichever it is, it is reported as not audited.
     const auto image = results_of(report, "image", "images of unreadable containers");
     EXPECT_EQ(image.size(), results_of(w.reference, "image", w.image_tag).size());
@@ -628,6 +638,33 @@ TEST_F(EngineFaults, AnAnswerAnnouncedLargerThanTheLimitIsRefusedAtOnce) {
   expect_victim_error(o.report, "larger than the 256 MiB limit");
   EXPECT_EQ(error_subjects(o.report), victim_errors());
   expect_control_unchanged(o.report);
+}
+
+// ---------------------------------------------------------------------------------------
+// `drydock container NAME...`: the containers named
+
+TEST_F(EngineFaults, ContainerCommandReportsTheReadableOnesAndErrorsTheOthers) {
+  const World& w = world();
+  const auto rule = proxy->add({.path_regex = "/containers/" + w.victim + "/json$",
+                                .fault = Fault::status,
+                                .status = 500,
+                                .body = R"({"message":"injected: inspect failed"})"});
+  const Outcome o = drydock_container(proxy->url(), {w.good, w.victim});
+  EXPECT_EQ(proxy->hits(rule), 1U);
+  expect_finished_normally(o);
+  expect_victim_error(o.report, "injected: inspect failed (HTTP 500)", false);
+  expect_control_unchanged(o.report, false);
+}
+
+TEST_F(EngineFaults, ContainerCommandExits3WhenNoNamedContainerCouldBeRead) {
+  const World& w = world();
+  const auto rule = proxy->add({.path_regex = "/containers/" + w.victim + "/json$", .fault = Fault::stall, .delay = k_long_stall});
+  const Outcome o = drydock_container(proxy->url(), {w.victim});
+  EXPECT_EQ(proxy->hits(rule), 1U);
+  EXPECT_LT(o.seconds, k_timeout_s + k_slack_s) << describe(o);
+  EXPECT_EQ(o.proc.code, 3) << describe(o);
+  ASSERT_TRUE(o.report.is_object()) << describe(o);
+  expect_victim_error(o.report, "did not answer GET /v", false);
 }
 
 // ---------------------------------------------------------------------------------------

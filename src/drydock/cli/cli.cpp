@@ -319,6 +319,9 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
 
   audit::Report report;
   report.command = "container";
+  // Containers read and not read, from files or the engine: none read of some is exit 3.
+  std::size_t read = 0;
+  std::size_t unread = 0;
   std::vector<std::string> names;
   std::vector<std::string> targets;
   // Files were read on some host, perhaps not this one: they are audited with no engine facts.
@@ -331,6 +334,8 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     }
     auto snapshot = snapshot_from_file(ref);
     if (!snapshot) return report_error(snapshot.error());
+    read += snapshot->containers.size();
+    unread += snapshot->unreadable.size();
     std::move(snapshot->containers.begin(), snapshot->containers.end(), std::back_inserter(from_files.containers));
     std::move(snapshot->unreadable.begin(), snapshot->unreadable.end(), std::back_inserter(from_files.unreadable));
     targets.push_back(ref);
@@ -341,6 +346,9 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     if (!client) return report_error(client.error());
     auto snapshot = collect::collect_containers(**client, names, progress.sink());
     if (!snapshot) return report_error(snapshot.error());
+    read += snapshot->containers.size();
+    for (const auto& u : snapshot->unreadable)
+      unread += u.kind == "container" ? 1 : 0;
     auto live = audit::run(*snapshot, *selection, options);
     report.results.insert(report.results.end(), live.results.begin(), live.results.end());
     // Keep one group per check, in catalogue order (the table is contiguous).
@@ -350,7 +358,8 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
   }
   report.command = "container";
   report.target = core::join(targets, ", ");
-  return finish(report, c);
+  const int code = finish(report, c);
+  return read == 0 && unread > 0 ? k_exit_unreachable : code;
 }
 
 int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
