@@ -139,6 +139,8 @@ std::string describe(const Outcome& o) {
          " s\nstderr: " + o.proc.err.substr(0, 3000) + "\nstdout: " + o.proc.out.substr(0, 1000);
 }
 
+std::string inspect_path(const std::string& id) { return "/containers/" + id + "/json$"; }
+
 class EngineFaults : public ::testing::Test {
  protected:
   static void SetUpTestSuite();
@@ -200,6 +202,39 @@ class EngineFaults : public ::testing::Test {
     EXPECT_EQ(o.proc.code, 3) << describe(o);
     EXPECT_NE(o.proc.err.find(message), std::string::npos) << describe(o);
     EXPECT_TRUE(o.proc.out.empty()) << "no report when nothing could be read: " << describe(o);
+  }
+
+  /// Runs `drydock host` with `rule` applied to the victim's inspect: the rule is hit once,
+  /// the run ends as usual, the victim (and its image, unknown) are the only errors, with
+  /// `reason`, and the control is unchanged.
+  void expect_only_victim_unread(FaultRule rule, const std::string& reason, int stalls = 1) {
+    rule.path_regex = inspect_path(world().victim_id);
+    const auto index = proxy->add(std::move(rule));
+    const Outcome o = drydock_host(proxy->url());
+    EXPECT_EQ(proxy->hits(index), 1U);
+    expect_finished_normally(o, stalls);
+    expect_victim_error(o.report, reason);
+    EXPECT_EQ(error_subjects(o.report), victim_errors());
+    expect_control_unchanged(o.report);
+  }
+
+  /// Runs `drydock host` with the image's inspect answering `status` and `body`: the image is
+  /// the only error, with `reason` in each of its results; the containers are unchanged.
+  void expect_only_image_unread(int status, const std::string& body, const std::string& reason) {
+    const World& w = world();
+    const auto rule =
+        proxy->add({.path_regex = "/images/" + w.image_id + "/json$", .fault = Fault::status, .status = status, .body = body});
+    const Outcome o = drydock_host(proxy->url());
+    EXPECT_EQ(proxy->hits(rule), 1U);
+    expect_finished_normally(o);
+    EXPECT_EQ(error_subjects(o.report), std::set<std::string>{"image:" + w.image_tag});
+    const auto image = results_of(o.report, "image", w.image_tag);
+    EXPECT_EQ(image.size(), results_of(w.reference, "image", w.image_tag).size());
+    for (const auto& [key, r] : image) {
+      EXPECT_EQ(r.first, "error") << key;
+      EXPECT_NE(r.second.find(reason), std::string::npos) << key << ": " << r.second;
+    }
+    expect_control_unchanged(o.report, false);
   }
 
   std::unique_ptr<FaultProxy> proxy;
@@ -300,8 +335,6 @@ void EngineFaults::TearDownTestSuite() {
   if (!w.tmp.empty()) fs::remove_all(w.tmp, ec);
 }
 
-std::string inspect_path(const std::string& id) { return "/containers/" + id + "/json$"; }
-
 // ---------------------------------------------------------------------------------------
 // The proxy itself
 
@@ -347,14 +380,7 @@ TEST_F(EngineFaults, ASlowAnswerWithinTheTimeoutIsNoFault) {
 // One container's inspect
 
 TEST_F(EngineFaults, AnInspectStalledBeyondTheTimeoutMakesOnlyThatContainerAnError) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id), .fault = Fault::stall, .delay = k_long_stall});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "did not answer GET /v");
-  EXPECT_EQ(error_subjects(o.report), victim_errors());
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread({.fault = Fault::stall, .delay = k_long_stall}, "did not answer GET /v");
 }
 
 TEST_F(EngineFaults, EveryInspectStalledEndsWithinOneTimeoutAsTheyRunInParallel) {
@@ -377,94 +403,56 @@ TEST_F(EngineFaults, EveryInspectStalledEndsWithinOneTimeoutAsTheyRunInParallel)
 }
 
 TEST_F(EngineFaults, AnInspectCutMidBodyIsAnError) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id), .fault = Fault::cut_mid_body});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "lost the connection to the Docker engine");
-  EXPECT_EQ(error_subjects(o.report), victim_errors());
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread({.fault = Fault::cut_mid_body}, "lost the connection to the Docker engine");
 }
 
 TEST_F(EngineFaults, ATruncatedInspectIsAnError) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id),
-                                .fault = Fault::rewrite,
-                                .rewrite = [](std::string body) { return body.substr(0, body.size() / 2); }});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "malformed inspect");
-  EXPECT_EQ(error_subjects(o.report), victim_errors());
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread(
+      {.fault = Fault::rewrite, .rewrite = [](std::string body) { return body.substr(0, body.size() / 2); }},
+      "malformed inspect");
 }
 
 TEST_F(EngineFaults, AMalformedInspectIsAnError) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id),
-                                .fault = Fault::rewrite,
-                                .rewrite = [](const std::string&) { return std::string(R"({"Id": "abc",, "State": })"); }});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "malformed inspect");
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread(
+      {.fault = Fault::rewrite, .rewrite = [](const std::string&) { return std::string(R"({"Id": "abc",, "State": })"); }},
+      "malformed inspect");
 }
 
 TEST_F(EngineFaults, AnInspectWithAWrongTypeIsAnErrorNotADefault) {
   // HostConfig.Privileged as a string: read as "not privileged" it would pass 5.5.
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id), .fault = Fault::rewrite, .rewrite = [](std::string body) {
-                                  auto j = json::parse(body);
-                                  j["HostConfig"]["Privileged"] = "yes";
-                                  return j.dump();
-                                }});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "HostConfig.Privileged: expected a boolean");
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread({.fault = Fault::rewrite,
+                             .rewrite =
+                                 [](std::string body) {
+                                   auto j = json::parse(body);
+                                   j["HostConfig"]["Privileged"] = "yes";
+                                   return j.dump();
+                                 }},
+                            "HostConfig.Privileged: expected a boolean");
 }
 
-TEST_F(EngineFaults, AnEmptyOrForeignInspectIsAnError) {
+TEST_F(EngineFaults, AnEmptyInspectIsAnError) {
   // `{}` has every field at its default (not privileged, no mounts...): audited, it would pass
-  // most checks. The inspect of another container would hide this one behind it.
-  const World& w = world();
-  const auto empty = proxy->add(
-      {.path_regex = inspect_path(w.victim_id), .fault = Fault::status, .status = 200, .body = "{}"});
-  Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(empty), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "the engine answered the inspect of " + w.victim_id);
-  expect_control_unchanged(o.report);
+  // most checks.
+  expect_only_victim_unread({.fault = Fault::status, .status = 200, .body = "{}"},
+                            "the engine answered the inspect of " + world().victim_id + " without an Id");
+}
 
-  SetUp();  // a fresh proxy
-  const std::string good_id = w.good_id;
-  const auto foreign = proxy->add({.path_regex = inspect_path(w.victim_id), .fault = Fault::rewrite, .rewrite = [good_id](std::string body) {
-                                     auto j = json::parse(body);
-                                     j["Id"] = good_id;
-                                     return j.dump();
-                                   }});
-  o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(foreign), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "with the inspect of container " + good_id);
-  expect_control_unchanged(o.report);
+TEST_F(EngineFaults, TheInspectOfAnotherContainerIsAnError) {
+  // It would hide this container behind the other one.
+  const std::string good_id = world().good_id;
+  expect_only_victim_unread({.fault = Fault::rewrite,
+                             .rewrite =
+                                 [good_id](std::string body) {
+                                   auto j = json::parse(body);
+                                   j["Id"] = good_id;
+                                   return j.dump();
+                                 }},
+                            "with the inspect of container " + good_id);
 }
 
 TEST_F(EngineFaults, AnInspectAnswering500IsAnErrorWithTheEnginesMessage) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id),
-                                .fault = Fault::status,
-                                .status = 500,
-                                .body = R"({"message":"injected: inspect failed"})"});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  expect_victim_error(o.report, "injected: inspect failed (HTTP 500)");
-  EXPECT_EQ(error_subjects(o.report), victim_errors());
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread({.fault = Fault::status, .status = 500, .body = R"({"message":"injected: inspect failed"})"},
+                            "injected: inspect failed (HTTP 500)");
 }
 
 TEST_F(EngineFaults, AContainerDeletedBetweenListAndInspectIsDropped) {
@@ -512,37 +500,11 @@ TEST_F(EngineFaults, AnInspectAnswering404IsTreatedAsGone) {
 // Images and exec sessions
 
 TEST_F(EngineFaults, AnImageInspectThatFailsMakesTheImageAnErrorAndLeavesTheContainers) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = "/images/" + w.image_id + "/json$",
-                                .fault = Fault::status,
-                                .status = 500,
-                                .body = R"({"message":"injected: image inspect failed"})"});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  EXPECT_EQ(error_subjects(o.report), std::set<std::string>{"image:" + w.image_tag});
-  const auto image = results_of(o.report, "image", w.image_tag);
-  EXPECT_EQ(image.size(), results_of(w.reference, "image", w.image_tag).size());
-  for (const auto& [key, r] : image) {
-    EXPECT_EQ(r.first, "error") << key;
-    EXPECT_NE(r.second.find("injected: image inspect failed (HTTP 500)"), std::string::npos) << key << ": " << r.second;
-  }
-  expect_control_unchanged(o.report, false);
+  expect_only_image_unread(500, R"({"message":"injected: image inspect failed"})", "injected: image inspect failed (HTTP 500)");
 }
 
 TEST_F(EngineFaults, AnImageInUseAnswering404IsAnError) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = "/images/" + w.image_id + "/json$",
-                                .fault = Fault::status,
-                                .status = 404,
-                                .body = R"({"message":"No such image"})"});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o);
-  EXPECT_EQ(error_subjects(o.report), std::set<std::string>{"image:" + w.image_tag});
-  for (const auto& [key, r] : results_of(o.report, "image", w.image_tag))
-    EXPECT_NE(r.second.find("No such image (HTTP 404)"), std::string::npos) << key << ": " << r.second;
-  expect_control_unchanged(o.report, false);
+  expect_only_image_unread(404, R"({"message":"No such image"})", "No such image (HTTP 404)");
 }
 
 TEST_F(EngineFaults, AnExecInspectThatFailsIsNeverAPass) {
@@ -630,14 +592,7 @@ TEST_F(EngineFaults, AContainerListFloodingFasterThanAnyLimitEndsWithinTheTimeou
 }
 
 TEST_F(EngineFaults, AnAnswerAnnouncedLargerThanTheLimitIsRefusedAtOnce) {
-  const World& w = world();
-  const auto rule = proxy->add({.path_regex = inspect_path(w.victim_id), .fault = Fault::huge_length});
-  const Outcome o = drydock_host(proxy->url());
-  EXPECT_EQ(proxy->hits(rule), 1U);
-  expect_finished_normally(o, 0);
-  expect_victim_error(o.report, "larger than the 256 MiB limit");
-  EXPECT_EQ(error_subjects(o.report), victim_errors());
-  expect_control_unchanged(o.report);
+  expect_only_victim_unread({.fault = Fault::huge_length}, "larger than the 256 MiB limit", 0);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -56,21 +56,6 @@ std::string chunk(std::string_view data) {
   return std::string(size) + std::string(data) + "\r\n";
 }
 
-std::string percent_encode(std::string_view s) {
-  static constexpr char k_hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(k_hex[c >> 4]);
-      out.push_back(k_hex[c & 0xf]);
-    }
-  }
-  return out;
-}
-
 /// Splits a response or request head into its first line and header lines.
 std::vector<std::string> head_lines(const std::string& head) {
   std::vector<std::string> lines;
@@ -184,8 +169,11 @@ std::string FaultProxy::scoped(const std::string& target) const {
   if (m_scope_label.empty()) return target;
   const std::string path = target.substr(0, target.find('?'));
   if (!path.ends_with("/containers/json")) return target;
-  const std::string filter = R"({"label":[")" + m_scope_label + R"("]})";
-  return target + (target.find('?') == std::string::npos ? "?" : "&") + "filters=" + percent_encode(filter);
+  // filters={"label":["<label>"]}, percent-encoded; a label is letters, digits, ".-_" and one "=".
+  std::string label = m_scope_label;
+  if (const auto eq = label.find('='); eq != std::string::npos) label.replace(eq, 1, "%3D");
+  const std::string filter = "%7B%22label%22%3A%5B%22" + label + "%22%5D%7D";
+  return target + (target.find('?') == std::string::npos ? "?" : "&") + "filters=" + filter;
 }
 
 void FaultProxy::serve(int fd) {
