@@ -422,6 +422,22 @@ TEST(CollectContainers, NamedContainersOnly) {
     EXPECT_NE(r, "/v1.41/containers/json?all=1");
 }
 
+TEST(CollectContainers, TheInspectOfAnotherContainerIsUnreadable) {
+  auto docker = three_containers();
+  docker.overrides["/v1.41/containers/cache/json"] = {200, docker.answer("/v1.41/containers/1111aaaa/json").body, {}, {}, false};
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_containers(*client, {"cache", "2222"}, {}, k_engine_top);
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 1u);  // db, by an id prefix
+  EXPECT_EQ(snap->containers[0].name, "db");
+  ASSERT_EQ(snap->unreadable.size(), 2u);
+  EXPECT_EQ(snap->unreadable[0].name, "cache");
+  EXPECT_EQ(snap->unreadable[0].reason, "the engine answered the inspect of cache with the inspect of container 1111aaaa");
+  EXPECT_EQ(snap->unreadable[1].name, "images of unreadable containers");
+}
+
 TEST(CollectContainers, UnknownNamesAreNotFound) {
   auto docker = three_containers();
   auto server = FakeEngine::on_unix_socket(docker.handler());

@@ -211,7 +211,9 @@ class Collector {
       slot.error = fmt::format("the engine answered the inspect of {} without an Id", slot.ref);
       return;
     }
-    if (!m_explicit && spec->id != slot.ref) {
+    // A listed container is asked for by its id; a named one by its name, id or id prefix.
+    const bool answers_ref = m_explicit ? spec->id.starts_with(slot.ref) || spec->name == slot.ref : spec->id == slot.ref;
+    if (!answers_ref) {
       slot.error = fmt::format("the engine answered the inspect of {} with the inspect of container {}", slot.ref, spec->id);
       return;
     }
