@@ -108,9 +108,7 @@ std::set<std::string> error_subjects(const json& report) {
 }
 
 /// What a run with the victim unreadable reports as `error`: the victim, and its image, unknown.
-std::set<std::string> victim_errors() {
-  return {"container:" + world().victim, "image:images of unreadable containers"};
-}
+std::set<std::string> victim_errors() { return {"container:" + world().victim, "image:images of unreadable containers"}; }
 
 std::size_t container_checks(const json& report) { return results_of(report, "container", world().good).size(); }
 
@@ -145,8 +143,8 @@ Outcome drydock_host(const std::string& url) {
 }
 
 Outcome drydock_container(const std::string& url, const std::vector<std::string>& names) {
-  std::vector<std::string> argv = {dd_bin(), "container", "--host",  url, "--format", "json", "--timeout",
-                                   std::to_string(k_timeout_s)};
+  std::vector<std::string> argv = {dd_bin(),   "container", "--host",    url,
+                                   "--format", "json",      "--timeout", std::to_string(k_timeout_s)};
   argv.insert(argv.end(), names.begin(), names.end());
   return timed(argv);
 }
@@ -202,7 +200,8 @@ class EngineFaults : public ::testing::Test {
     EXPECT_EQ(image.size(), results_of(w.reference, "image", w.image_tag).size());
     for (const auto& [key, r] : image) {
       EXPECT_EQ(r.first, "error") << key;
-      EXPECT_NE(r.second.find("the image of container " + w.victim + " is unknown"), std::string::npos) << key << ": " << r.second;
+      EXPECT_NE(r.second.find("the image of container " + w.victim + " is unknown"), std::string::npos)
+          << key << ": " << r.second;
     }
   }
 
@@ -414,7 +413,7 @@ TEST_F(EngineFaults, EveryInspectStalledEndsWithinOneTimeoutAsTheyRunInParallel)
   expect_finished_normally(o);
   // The containers are errors; the images in use are known only through them.
   EXPECT_EQ(error_subjects(o.report), (std::set<std::string>{"container:" + w.good, "container:" + w.victim,
-                                                            "container:" + w.runner, "image:images of unreadable containers"}));
+                                                             "container:" + w.runner, "image:images of unreadable containers"}));
   for (const auto& [key, r] : results_of(o.report, "image", "images of unreadable containers")) {
     EXPECT_NE(r.second.find("not audited: the images of containers "), std::string::npos) << key << ": " << r.second;
     EXPECT_NE(r.second.find(w.victim), std::string::npos) << key << ": " << r.second;
@@ -494,13 +493,13 @@ TEST_F(EngineFaults, AContainerDeletedBetweenListAndInspectIsDropped) {
   EXPECT_EQ(run({"docker", "inspect", doomed}).code, 1) << "the container is really gone";
   // drydock did ask for it: it was in the list.
   const auto requests = proxy->requests();
-  EXPECT_TRUE(std::any_of(requests.begin(), requests.end(),
-                          [&](const std::string& r) { return r.find("/containers/" + doomed_id + "/json") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(requests.begin(), requests.end(), [&](const std::string& r) {
+    return r.find("/containers/" + doomed_id + "/json") != std::string::npos;
+  }));
   expect_finished_normally(o);
   EXPECT_TRUE(results_of(o.report, "container", doomed).empty());
   EXPECT_TRUE(error_subjects(o.report).empty()) << describe(o);
-  EXPECT_NE(o.proc.err.find("container " + doomed + " was removed during collection; skipped"), std::string::npos)
-      << describe(o);
+  EXPECT_NE(o.proc.err.find("container " + doomed + " was removed during collection; skipped"), std::string::npos) << describe(o);
   expect_control_unchanged(o.report);
 }
 
@@ -555,7 +554,8 @@ TEST_F(EngineFaults, AnExecInspectThatFailsIsNeverAPass) {
     if (key.rfind("runtime.exec-", 0) == 0) continue;
     EXPECT_EQ(r, ref.at(key)) << key;
   }
-  const auto note = o.proc.err.find("exec session " + w.exec_id.substr(0, 12) + " of container " + w.runner + " could not be inspected: ");
+  const auto note =
+      o.proc.err.find("exec session " + w.exec_id.substr(0, 12) + " of container " + w.runner + " could not be inspected: ");
   ASSERT_NE(note, std::string::npos) << describe(o);
   const std::string line = o.proc.err.substr(note, o.proc.err.find('\n', note) - note);
   EXPECT_NE(line.find("injected: exec inspect failed (HTTP 500)"), std::string::npos) << line;
@@ -566,9 +566,9 @@ TEST_F(EngineFaults, AnExecInspectThatFailsIsNeverAPass) {
 // The container list
 
 TEST_F(EngineFaults, AGarbageContainerListMakesContainersAndImagesErrors) {
-  const auto rule = proxy->add({.path_regex = "/containers/json",
-                                .fault = Fault::rewrite,
-                                .rewrite = [](const std::string&) { return std::string("<html>502 Bad Gateway</html>"); }});
+  const auto rule = proxy->add({.path_regex = "/containers/json", .fault = Fault::rewrite, .rewrite = [](const std::string&) {
+                                  return std::string("<html>502 Bad Gateway</html>");
+                                }});
   const Outcome o = drydock_host(proxy->url());
   EXPECT_EQ(proxy->hits(rule), 1U);
   expect_finished_normally(o);
@@ -636,7 +636,8 @@ TEST_F(EngineFaults, ContainerCommandReportsTheReadableOnesAndErrorsTheOthers) {
 
 TEST_F(EngineFaults, ContainerCommandExits3WhenNoNamedContainerCouldBeRead) {
   const World& w = world();
-  const auto rule = proxy->add({.path_regex = "/containers/" + w.victim + "/json$", .fault = Fault::stall, .delay = k_long_stall});
+  const auto rule =
+      proxy->add({.path_regex = "/containers/" + w.victim + "/json$", .fault = Fault::stall, .delay = k_long_stall});
   const Outcome o = drydock_container(proxy->url(), {w.victim});
   EXPECT_EQ(proxy->hits(rule), 1U);
   EXPECT_LT(o.seconds, k_timeout_s + k_slack_s) << describe(o);

@@ -256,9 +256,10 @@ void FaultProxy::serve(int fd) {
         return;
       case Fault::status: {
         if (rule.hook) rule.hook();
-        const std::string reply = "HTTP/1.1 " + std::to_string(rule.status) +
-                                  " Injected\r\nContent-Type: application/json\r\nContent-Length: " +
-                                  std::to_string(rule.body.size()) + "\r\n\r\n" + rule.body;
+        const std::string reply =
+            "HTTP/1.1 " + std::to_string(rule.status) +
+            " Injected\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(rule.body.size()) + "\r\n\r\n" +
+            rule.body;
         if (!send_all(fd, reply)) return;
         break;
       }

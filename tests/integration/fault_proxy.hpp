@@ -38,7 +38,7 @@ struct FaultRule {
   Fault fault = Fault::pass;
   std::chrono::milliseconds delay{0};  ///< before answering (pass, rewrite) or before closing (stall)
   int status = 500;
-  std::string body;                                ///< for Fault::status
+  std::string body;                                 ///< for Fault::status
   std::function<std::string(std::string)> rewrite;  ///< for Fault::rewrite
   std::function<void()> hook;                       ///< runs once per match, before the engine is asked
 };

@@ -76,7 +76,7 @@ struct Common {
   bool no_color = false;
   bool verbose = false;
   std::string host;
-  double timeout_s = 10;  ///< --timeout: each request to the engine, connecting included
+  double timeout_s = 10;                ///< --timeout: each request to the engine, connecting included
   std::optional<DockerGlobals> docker;  ///< the docker CLI's global flags when run as its plugin
 };
 
