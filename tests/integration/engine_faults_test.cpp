@@ -18,8 +18,16 @@
 //   - /info unreadable fails the whole run (exit 3): the engine's security options (AppArmor,
 //     SELinux, seccomp, user namespaces) and swarm state decide what the container checks
 //     mean, so without them every result could be wrong, not merely incomplete.
+//   - The image of an unreadable container is unknown: one `error` image subject, "images of
+//     unreadable containers", names those containers, so that no image goes unaudited unsaid.
 //   - A container list that cannot be read makes the containers, and the images in use (known
 //     only through the containers), one `error` subject each; the daemon's checks still run.
+//   - An exec session that cannot be inspected leaves its container readable: 5.23 warns and
+//     5.24 (manual) informs that it could not be inspected, never `pass`; the reason is a note
+//     on stderr (the checks see the model only, which has no place for it).
+//   - `drydock container NAME...` exits 3 when none of the named containers could be read.
+//   - --timeout bounds each request; requests run eight at a time, so stalls in parallel cost
+//     one timeout, not one each.
 //
 // The proxy lists only this suite's containers (a label filter it adds to /containers/json):
 // the engine is shared with other suites, whose containers come and go.
