@@ -686,6 +686,15 @@ TEST_F(EngineFaults, ASocketThatClosesEveryConnectionExits3) {
   expect_unreachable(drydock_host(proxy->url()), "lost the connection to the Docker engine");
 }
 
+TEST_F(EngineFaults, ATimeoutOutsideItsRangeIsAUsageError) {
+  for (const char* bad : {"0", "-1", "soon"}) {
+    const Outcome o = timed({dd_bin(), "host", "--host", proxy->url(), "--timeout", bad});
+    EXPECT_EQ(o.proc.code, 2) << bad << ": " << describe(o);
+    EXPECT_NE(o.proc.err.find("--timeout"), std::string::npos) << describe(o);
+  }
+  EXPECT_TRUE(proxy->requests().empty()) << "refused before the engine is asked";
+}
+
 TEST_F(EngineFaults, ASocketNobodyListensOnExits3) {
   const std::string url = proxy->url();
   proxy.reset();  // the socket file is gone with it
