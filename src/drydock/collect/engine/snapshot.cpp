@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "drydock/collect/host/procfs.hpp"
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/engine.hpp"
 
 namespace drydock::collect {
@@ -62,7 +63,6 @@ struct ContainerSlot {
 
 struct ImageSlot {
   std::string used_as;  ///< Config.Image of the first container using it
-  bool missing = false;
   std::optional<model::ImageSpec> spec;
   std::string error;
 };
@@ -205,6 +205,18 @@ class Collector {
       slot.error = "malformed inspect: " + spec.error().describe();
       return;
     }
+    // An inspect with every field at its default would pass most checks, and the inspect of
+    // another container would hide this one behind it: neither is this container's.
+    if (spec->id.empty()) {
+      slot.error = fmt::format("the engine answered the inspect of {} without an Id", slot.ref);
+      return;
+    }
+    // A listed container is asked for by its id; a named one by its name, id or id prefix.
+    const bool answers_ref = m_explicit ? spec->id.starts_with(slot.ref) || spec->name == slot.ref : spec->id == slot.ref;
+    if (!answers_ref) {
+      slot.error = fmt::format("the engine answered the inspect of {} with the inspect of container {}", slot.ref, spec->id);
+      return;
+    }
     if (spec->name.empty()) spec->name = slot.name;
     slot.execs.resize(spec->exec_ids.size());
     slot.exec_errors.resize(spec->exec_ids.size());
@@ -267,12 +279,9 @@ class Collector {
   void on_image(const std::string& id, core::Expected<std::string> r) {
     ImageSlot result;
     if (!r) {
-      if (r.error().kind == ErrorKind::not_found) {
-        result.missing = true;
-        note(fmt::format("image {} was removed during collection; skipped", short_id(id)));
-      } else {
-        result.error = r.error().describe();
-      }
+      // 404 included: the engine does not remove an image a container uses, so an image in
+      // use that is "not found" was not audited, and says so.
+      result.error = r.error().describe();
     } else if (auto spec = parse::image_inspect(*r)) {
       if (spec->id.empty()) spec->id = id;
       result.spec = std::move(*spec);
@@ -281,7 +290,6 @@ class Collector {
     }
     std::lock_guard lock(m_images_mutex);
     auto& slot = m_images[id];
-    slot.missing = result.missing;
     slot.spec = std::move(result.spec);
     slot.error = std::move(result.error);
   }
@@ -303,6 +311,9 @@ class Collector {
     }
     if (!m_container_list_error.empty()) {
       snap.unreadable.push_back({"container", "", "", "could not list containers: " + m_container_list_error});
+      // The images in use are known only through the containers.
+      snap.unreadable.push_back(
+          {"image", "", "", "the images in use are unknown: could not list containers: " + m_container_list_error});
     }
     if (!m_image_list_error.empty()) {
       snap.unreadable.push_back({"image", "", "", "could not list images: " + m_image_list_error});
@@ -311,6 +322,7 @@ class Collector {
     std::vector<std::string> not_found;
     std::set<std::string> ids;
     std::vector<model::Unreadable> exec_unreadable;
+    std::vector<std::string> unread_containers;
     for (auto& slot : m_slots) {
       if (slot.missing) {
         if (m_explicit) not_found.push_back(slot.ref);
@@ -318,6 +330,7 @@ class Collector {
       }
       if (!slot.spec) {
         snap.unreadable.push_back({"container", slot.ref, slot.name, slot.error});
+        unread_containers.push_back(slot.name);
         continue;
       }
       auto& spec = *slot.spec;
@@ -336,6 +349,8 @@ class Collector {
         if (slot.execs[j]) {
           spec.execs.push_back(std::move(*slot.execs[j]));
         } else if (!slot.exec_errors[j].empty()) {
+          note(fmt::format("exec session {} of container {} could not be inspected: {}", short_id(spec.exec_ids[j]), spec.name,
+                           slot.exec_errors[j]));
           exec_unreadable.push_back({"exec", spec.exec_ids[j], spec.name, slot.exec_errors[j]});
         }
       }
@@ -352,12 +367,23 @@ class Collector {
     for (const auto& c : snap.containers) {
       if (c.image_id.empty() || !emitted.insert(c.image_id).second) continue;
       auto it = m_images.find(c.image_id);
-      if (it == m_images.end() || it->second.missing) continue;
+      if (it == m_images.end()) continue;
       if (it->second.spec) {
         snap.images.push_back(std::move(*it->second.spec));
       } else {
         snap.unreadable.push_back({"image", c.image_id, it->second.used_as, it->second.error});
       }
+    }
+    if (!unread_containers.empty()) {
+      // Their images were not inspected: whichever they are, they went unaudited.
+      snap.unreadable.push_back({"image", "", "images of unreadable containers",
+                                 unread_containers.size() == 1
+                                     ? fmt::format("not audited: the image of container {} is unknown, its inspect "
+                                                   "could not be read",
+                                                   unread_containers.front())
+                                     : fmt::format("not audited: the images of containers {} are unknown, their "
+                                                   "inspects could not be read",
+                                                   core::join(unread_containers, ", "))});
     }
     for (auto& u : exec_unreadable)
       snap.unreadable.push_back(std::move(u));
