@@ -1,5 +1,6 @@
 #include "drydock/collect/engine/snapshot.hpp"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <mutex>
@@ -72,15 +73,7 @@ class Collector {
   /// `explicit_refs`: the containers were named by the user (collect_containers).
   Collector(EngineClient& client, const Progress& progress, bool explicit_refs, const SnapshotOptions& options)
       : m_client(client), m_progress(progress), m_explicit(explicit_refs) {
-    // The process table is read on its own thread while the first requests are in flight;
-    // the first running container's inspect waits for it.
-    if (client.endpoint().is_unix() && proc_root_readable(options.proc_root)) {
-      try {
-        m_procs = std::async(std::launch::async, [root = options.proc_root] { return ProcessTable::scan(root); }).share();
-      } catch (const std::system_error&) {
-        // No thread for it: every running container's processes are asked of the engine.
-      }
-    }
+    if (client.endpoint().is_unix() && proc_root_readable(options.proc_root)) m_proc_root = options.proc_root;
   }
 
   core::Expected<model::HostSnapshot> host() {
@@ -91,6 +84,7 @@ class Collector {
   }
 
   core::Expected<model::HostSnapshot> containers(const std::vector<std::string>& refs) {
+    start_process_scan();  // which of them run is known only from their inspects
     std::set<std::string> seen;
     for (const auto& ref : refs) {
       std::string r = ref;
@@ -108,6 +102,18 @@ class Collector {
   }
 
  private:
+  /// Reads the host's process table on its own thread while requests are in flight, when the
+  /// engine is local; the first running container's inspect waits for it. Only started when a
+  /// container may be running: on a host of stopped containers the scan would be wasted work.
+  void start_process_scan() {
+    if (m_proc_root.empty() || m_procs.valid()) return;
+    try {
+      m_procs = std::async(std::launch::async, [root = m_proc_root] { return ProcessTable::scan(root); }).share();
+    } catch (const std::system_error&) {
+      // No thread for it: every running container's processes are asked of the engine.
+    }
+  }
+
   void note(const std::string& text) {
     if (!m_progress.note) return;
     std::lock_guard lock(m_note_mutex);
@@ -149,6 +155,10 @@ class Collector {
     }
     // Sized once, before any request that writes into a slot is queued.
     m_slots.resize(list->size());
+    const bool any_processes = std::any_of(list->begin(), list->end(), [](const parse::ContainerSummary& c) {
+      return c.state != "created" && c.state != "exited" && c.state != "dead";
+    });
+    if (any_processes) start_process_scan();
     std::size_t running = 0;
     for (std::size_t i = 0; i < list->size(); ++i) {
       auto& s = (*list)[i];
@@ -395,6 +405,7 @@ class Collector {
   const bool m_explicit;
   RequestQueue m_queue;
   std::mutex m_note_mutex;
+  std::string m_proc_root;                   ///< the /proc to read processes from; "" when the engine is not local
   std::shared_future<ProcessTable> m_procs;  ///< valid when processes are read from /proc
 
   core::Expected<std::string> m_version = core::fail(ErrorKind::daemon, "no answer to /version");
