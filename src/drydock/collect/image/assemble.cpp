@@ -3,6 +3,9 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -166,7 +169,15 @@ class Assembler {
   };
 
   /// Adds the manifests under `descriptor` (itself, or those of the index it names) to `out`.
-  core::Expected<bool> walk_index(const json& descriptor, int depth, std::vector<Found>& out) {
+  /// `path` holds the indexes being walked above this descriptor: one met again is a cycle.
+  core::Expected<bool> walk_index(const json& descriptor, int depth, std::vector<Found>& out,
+                                  std::vector<std::string>& path) {
+    if (++m_descriptors > m_options.limits.index_entries) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("more index entries than the limit ({}); refusing a hostile image",
+                                    m_options.limits.index_entries),
+                        m_origin);
+    }
     if (depth > m_options.limits.index_depth) {
       return core::fail(
           core::ErrorKind::parse,
@@ -181,16 +192,23 @@ class Assembler {
     const std::string media = string_at(descriptor, "mediaType");
     const bool index = media == k_oci_index || media == k_docker_list;
     if (!index && !media.empty() && media.find("manifest") == std::string::npos) return false;
-    DRYDOCK_TRY(bytes, metadata(name, m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, name));
-    if (index || (media.empty() && doc.contains("manifests"))) {
-      if (!doc.contains("manifests") || !doc["manifests"].is_array()) {
+    if (std::find(path.begin(), path.end(), name) != path.end()) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("an index that contains itself ({} -> {}); refusing a hostile image",
+                                    core::join(path, " -> "), name),
+                        m_origin);
+    }
+    DRYDOCK_TRY(doc, parsed(name));
+    if (index || (media.empty() && doc->contains("manifests"))) {
+      if (!doc->contains("manifests") || !(*doc)["manifests"].is_array()) {
         return core::fail(core::ErrorKind::parse, "an index without manifests", name);
       }
-      for (const auto& m : doc["manifests"]) {
-        DRYDOCK_TRY(added, walk_index(m, depth + 1, out));
+      path.push_back(name);
+      for (const auto& m : (*doc)["manifests"]) {
+        DRYDOCK_TRY(added, walk_index(m, depth + 1, out, path));
         (void)added;
       }
+      path.pop_back();
       return true;
     }
     const std::string platform = descriptor.contains("platform") ? platform_of(descriptor["platform"]) : std::string();
@@ -209,7 +227,8 @@ class Assembler {
     std::map<std::string, std::size_t> by_manifest;
     for (const auto& top : doc["manifests"]) {
       std::vector<Found> found;
-      DRYDOCK_TRY(added, walk_index(top, 1, found));
+      std::vector<std::string> path{"index.json"};
+      DRYDOCK_TRY(added, walk_index(top, 1, found, path));
       if (!added) continue;
       if (found.empty()) continue;
       DRYDOCK_TRY(chosen, choose(found));
@@ -376,6 +395,18 @@ class Assembler {
   std::string m_origin;
   std::vector<std::string> m_problems;  ///< about index and manifests, shared by every image
   std::set<std::string> m_verified;     ///< names whose digest matched
+  std::uint64_t m_descriptors = 0;      ///< index entries walked, against Limits::index_entries
+  /// Indexes and manifests met while walking, parsed once however many indexes name them.
+  std::map<std::string, std::shared_ptr<const json>, std::less<>> m_parsed;
+
+  core::Expected<std::shared_ptr<const json>> parsed(const std::string& name) {
+    if (const auto it = m_parsed.find(name); it != m_parsed.end()) return it->second;
+    DRYDOCK_TRY(bytes, metadata(name, m_problems, m_verified));
+    DRYDOCK_TRY(doc, parse_json(bytes, name));
+    auto shared = std::make_shared<const json>(std::move(doc));
+    m_parsed.emplace(name, shared);
+    return shared;
+  }
 };
 
 }  // namespace

@@ -25,6 +25,7 @@ struct Limits {
   std::uint64_t entries = 4'000'000;                    ///< tar entries over all layers
   std::size_t path_length = 4096;                       ///< bytes in one entry's name
   int index_depth = 4;                                  ///< nesting of OCI image indexes
+  std::uint64_t index_entries = 10'000;                 ///< descriptors walked in index.json and the indexes it names
   std::size_t metadata_bytes = std::size_t{16} << 20;   ///< one manifest, index or config
   std::size_t captured_bytes = std::size_t{256} << 20;  ///< one package database kept for parsing
   std::size_t layers = 512;                             ///< layers of one image
