@@ -414,13 +414,32 @@ TEST(ImageReaderHostile, HugeOrDeepJsonIsRefusedWithinTheLimit) {
   auto r = read(tar({file("l/layer.tar", l1), file("c.json", config({l1}).dump()), file("manifest.json", huge)}));
   ASSERT_FALSE(r);
   EXPECT_THAT(r.error().message, HasSubstr("limit on metadata size (16777216 bytes)"));
-  // Nested a million deep: an error, not a stack overflow.
+  // Nested a million deep, or five million empty objects: within the size limit, gigabytes
+  // as parsed trees. Refused before parsing.
+  const auto start = std::chrono::steady_clock::now();
   const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
   r = read(tar({file("l/layer.tar", l1), file("c.json", config({l1}).dump()), file("manifest.json", deep)}));
   ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().describe(), HasSubstr("manifest.json: JSON nested deeper than the limit (64)"));
   Oci oci;
   r = read(with_blob(oci, std::string(64, 'd'), deep, json::array({index_descriptor(std::string(64, 'd'))})));
   ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("JSON nested deeper than the limit (64)"));
+  std::string wide = "[";
+  for (int i = 0; i < 5'000'000; ++i)
+    wide += "{},";
+  wide += "{}]";
+  r = read(tar({file("l/layer.tar", l1), file("c.json", config({l1}).dump()), file("manifest.json", wide)}));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("more JSON values in manifests, indexes and configs than the limit (2000000)"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  // Many JSON files, each under the limit: their sum is limited.
+  std::vector<Entry> many;
+  for (int i = 0; i < 6; ++i)
+    many.push_back(file("x" + std::to_string(i) + ".json", "\"" + std::string(std::size_t{15} << 20, 'x') + "\""));
+  r = read(tar(many));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("limit on metadata size over the whole tarball (67108864 bytes)"));
 }
 
 TEST(ImageReaderHostile, AHardLinkToAnAbsentEntryIsRecordedNotResolved) {

@@ -23,6 +23,52 @@ using json = nlohmann::json;
 constexpr std::string_view k_oci_index = "application/vnd.oci.image.index.v1+json";
 constexpr std::string_view k_docker_list = "application/vnd.docker.distribution.manifest.list.v2+json";
 
+/// Nesting and values of a JSON text, counted without parsing it: a 16 MiB text of "[[[[..."
+/// or "[{},{},..." would cost gigabytes as a parsed tree.
+struct JsonShape {
+  std::size_t depth = 0;
+  std::uint64_t values = 0;
+};
+
+JsonShape shape_of(std::string_view text) {
+  JsonShape shape;
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        in_string = true;
+        break;
+      case '{':
+      case '[':
+        ++shape.values;
+        shape.depth = std::max(shape.depth, ++depth);
+        break;
+      case '}':
+      case ']':
+        if (depth > 0) --depth;
+        break;
+      case ',':
+        ++shape.values;
+        break;
+      default:
+        break;
+    }
+  }
+  return shape;
+}
+
 core::Expected<json> parse_json(std::string_view text, std::string_view name) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return core::fail(core::ErrorKind::parse, "not valid JSON", std::string(name));
@@ -137,7 +183,7 @@ class Assembler {
 
   core::Expected<std::vector<Candidate>> from_manifest() {
     DRYDOCK_TRY(bytes, metadata("manifest.json", m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, "manifest.json"));
+    DRYDOCK_TRY(doc, parse(bytes, "manifest.json"));
     if (!doc.is_array()) return core::fail(core::ErrorKind::parse, "expected an array", "manifest.json");
     std::vector<Candidate> out;
     for (std::size_t i = 0; i < doc.size(); ++i) {
@@ -160,6 +206,25 @@ class Assembler {
       out.push_back(std::move(c));
     }
     return out;
+  }
+
+  /// parse_json within Limits::json_depth and Limits::json_values.
+  core::Expected<json> parse(std::string_view text, std::string_view name) {
+    const JsonShape shape = shape_of(text);
+    if (shape.depth > m_options.limits.json_depth) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("JSON nested deeper than the limit ({}); refusing a hostile image", m_options.limits.json_depth),
+                        std::string(name));
+    }
+    m_json_values += shape.values;
+    if (m_json_values > m_options.limits.json_values) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("more JSON values in manifests, indexes and configs than the limit ({}); refusing a "
+                                    "hostile image",
+                                    m_options.limits.json_values),
+                        std::string(name));
+    }
+    return parse_json(text, name);
   }
 
   /// A manifest reachable from index.json, with the platform its descriptor gives.
@@ -219,7 +284,7 @@ class Assembler {
 
   core::Expected<std::vector<Candidate>> from_index() {
     DRYDOCK_TRY(bytes, metadata("index.json", m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, "index.json"));
+    DRYDOCK_TRY(doc, parse(bytes, "index.json"));
     if (!doc.is_object() || !doc.contains("manifests") || !doc["manifests"].is_array()) {
       return core::fail(core::ErrorKind::parse, "an index without manifests", "index.json");
     }
@@ -258,7 +323,7 @@ class Assembler {
       auto c = candidate_of(f.manifest);
       if (!c) return tl::unexpected(c.error());
       DRYDOCK_TRY(bytes, metadata(c->config, m_problems, m_verified));
-      DRYDOCK_TRY(cfg, parse_json(bytes, c->config));
+      DRYDOCK_TRY(cfg, parse(bytes, c->config));
       f.platform = platform_of(cfg);
     }
     const std::string want = m_options.platform.empty() ? std::string() : m_options.platform;
@@ -278,7 +343,7 @@ class Assembler {
 
   core::Expected<Candidate> candidate_of(const std::string& manifest) {
     DRYDOCK_TRY(bytes, metadata(manifest, m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, manifest));
+    DRYDOCK_TRY(doc, parse(bytes, manifest));
     if (!doc.is_object() || !doc.contains("config") || !doc.contains("layers") || !doc["layers"].is_array()) {
       return core::fail(core::ErrorKind::parse, "a manifest without config or layers", manifest);
     }
@@ -297,7 +362,7 @@ class Assembler {
     std::vector<std::string> problems = m_problems;
     std::set<std::string> verified = m_verified;
     DRYDOCK_TRY(bytes, metadata(c.config, problems, verified));
-    DRYDOCK_TRY(cfg, parse_json(bytes, c.config));
+    DRYDOCK_TRY(cfg, parse(bytes, c.config));
     if (!cfg.is_object()) return core::fail(core::ErrorKind::parse, "the image config is not an object", c.config);
     const std::string id = sha256(bytes);
     // The config's "config" is the inspect's "Config": one parser reads both.
@@ -395,6 +460,7 @@ class Assembler {
   std::string m_origin;
   std::vector<std::string> m_problems;  ///< about index and manifests, shared by every image
   std::set<std::string> m_verified;     ///< names whose digest matched
+  std::uint64_t m_json_values = 0;       ///< values of every JSON document parsed, against Limits::json_values
   std::uint64_t m_descriptors = 0;      ///< index entries walked, against Limits::index_entries
   /// Indexes and manifests met while walking, parsed once however many indexes name them.
   std::map<std::string, std::shared_ptr<const json>, std::less<>> m_parsed;
@@ -402,7 +468,7 @@ class Assembler {
   core::Expected<std::shared_ptr<const json>> parsed(const std::string& name) {
     if (const auto it = m_parsed.find(name); it != m_parsed.end()) return it->second;
     DRYDOCK_TRY(bytes, metadata(name, m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, name));
+    DRYDOCK_TRY(doc, parse(bytes, name));
     auto shared = std::make_shared<const json>(std::move(doc));
     m_parsed.emplace(name, shared);
     return shared;

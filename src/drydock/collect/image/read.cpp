@@ -170,6 +170,7 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
   }
   Budget budget{&options.limits};
   TarStore store;
+  std::size_t metadata_total = 0;
   for (;;) {
     struct archive_entry* e = nullptr;
     const int r = archive_read_next_header(outer.get(), &e);
@@ -197,6 +198,12 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
     const bool blob = name.starts_with("blobs/");
     if (is_metadata_name(name) || (blob && looks_like_json(head))) {
       DRYDOCK_TRY(bytes, slurp(data, options.limits.metadata_bytes, what));
+      // Kept until the end: a tarball of many large JSON files would otherwise fill memory.
+      metadata_total += bytes.size();
+      if (metadata_total > options.limits.metadata_total_bytes) {
+        return tl::unexpected(
+            limit_error(what, fmt::format("metadata size over the whole tarball ({} bytes)", options.limits.metadata_total_bytes)));
+      }
       store.m_metadata[name] = std::move(bytes);
     } else if (blob || name.ends_with("layer.tar")) {
       auto scan = walk_layer(data, options.policy, budget, what);
