@@ -1,6 +1,6 @@
 // `drydock image FILE.tar` on hostile tarballs built here at run time (nothing big is
 // committed): path traversal, absolute paths, hard links out of the image, a decompression
-// bomb, a million tiny entries, an index that contains itself, a manifest naming a missing
+// bomb, over a million tiny entries, an index that contains itself, a manifest naming a missing
 // blob, a manifest over the metadata limit. Each run is measured with /usr/bin/time: it ends
 // with a clear error naming the limit (or, within the limits, a report), its peak resident
 // memory stays under 200 MiB, it ends in bounded time, and it leaves nothing behind in its
@@ -181,7 +181,7 @@ TEST(HostileInput, AMissingBlobAndHugeMetadataAreNamed) {
   const auto l = img::tar({img::file("a", "1")});
   img::Oci oci;
   const auto desc = oci.manifest({l}, img::config({l}));
-  const std::string layer_blob = "blobs/sha256/" + img::hex(img::sha256(l));
+  const std::string layer_blob = "blobs/sha256/" + img::hex(drydock::collect::image::sha256(l));
   std::erase_if(oci.blobs, [&](const img::Entry& e) { return e.name == layer_blob; });
   expect_refused({"missing-blob", oci.tarball(json::array({desc})), layer_blob});
 
@@ -224,24 +224,13 @@ std::string many_entries_layer(int n) {
   return out;
 }
 
-TEST(HostileInput, AMillionTinyEntriesStayWithinMemoryAndTime) {
-  const std::string layer = many_entries_layer(1'000'000);
+TEST(HostileInput, OverAMillionTinyEntriesHitTheEntryLimit) {
+  // 1.2 million empty files: the walk stops at the millionth entry, before the image is built.
+  const std::string layer = many_entries_layer(1'200'000);
   img::Oci oci;
-  // The config's diff_id is left wrong on purpose: hashing the uncompressed layer here would
-  // double the test's time, and a mismatch is reported, not fatal.
+  // The config's diff_id is left wrong on purpose: the walk never gets that far.
   const auto desc = oci.manifest({layer}, img::config({std::string()}));
-  Scratch s;
-  const fs::path input = s.dir / "million.tar";
-  ASSERT_TRUE(write_file(input, oci.tarball(json::array({desc}))));
-  const auto before = s.listing();
-  const auto m = audit(s, input);
-  EXPECT_FALSE(m.proc.timed_out);
-  ASSERT_GT(m.rss_kib, 0) << m.proc.err;
-  EXPECT_LT(m.rss_kib, k_max_rss_kib);
-  EXPECT_LT(m.seconds, 60);
-  EXPECT_EQ(s.listing(), before);
-  const auto report = parse_json(m.proc.out);
-  ASSERT_TRUE(report) << m.proc.err;
+  expect_refused({"million", oci.tarball(json::array({desc})), "exceeds the limit on entries (1000000)", 60});
 }
 
 }  // namespace

@@ -22,7 +22,9 @@ namespace drydock::collect::image {
 /// Limits against hostile archives; exceeding one is an error naming it.
 struct Limits {
   std::uint64_t total_bytes = std::uint64_t{64} << 30;  ///< uncompressed bytes over all layers
-  std::uint64_t entries = 4'000'000;                    ///< tar entries over all layers
+  /// Tar entries over all layers: each costs about 300 bytes until the report is made, so a
+  /// million stays near 300 MiB.
+  std::uint64_t entries = 1'000'000;
   std::size_t path_length = 4096;                       ///< bytes in one entry's name
   int index_depth = 4;                                  ///< nesting of OCI image indexes
   std::uint64_t index_entries = 10'000;                 ///< descriptors walked in index.json and the indexes it names
