@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <regex>
 
+#include "../unit/collect/host_tree.hpp"
 #include "../unit/collect/image_tar.hpp"
 #include "support.hpp"
 
@@ -24,31 +25,17 @@ namespace img = drydock::collect::image::test;
 
 constexpr long k_max_rss_kib = 200L * 1024L;
 
-/// A directory of its own for one test, removed at the end.
-struct Scratch {
-  Scratch() {
-    char templ[] = "/tmp/drydock-hostile-XXXXXX";
-    const char* made = ::mkdtemp(templ);
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir = made;
-    fs::create_directories(dir / "tmp");
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  /// The names under the directory, recursively, relative to it.
-  [[nodiscard]] std::vector<std::string> listing() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::recursive_directory_iterator(dir))
-      out.push_back(fs::relative(e.path(), dir).string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-  fs::path dir;
-};
+/// The names under `dir`, recursively, relative to it.
+std::vector<std::string> listing(const fs::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    out.push_back(fs::relative(e.path(), dir).string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// A directory of its own for one test (removed at the end), with a "tmp" inside for TMPDIR.
+using Scratch = drydock::test::HostTree;
 
 struct Measured {
   Proc proc;
@@ -59,7 +46,7 @@ struct Measured {
 /// `drydock image <path> --format json` under /usr/bin/time, TMPDIR in the scratch directory.
 Measured audit(const Scratch& s, const fs::path& input) {
   Measured m;
-  m.proc = run({"env", "TMPDIR=" + (s.dir / "tmp").string(), "/usr/bin/time", "-f",
+  m.proc = run({"env", "TMPDIR=" + s.at("/tmp"), "/usr/bin/time", "-f",
                 "drydock-peak-rss-kib=%M drydock-seconds=%e", DRYDOCK_BIN, "image", input.string(), "--format", "json"},
                std::chrono::seconds(300));
   std::smatch got;
@@ -84,9 +71,10 @@ struct Case {
 void expect_refused(const Case& c) {
   SCOPED_TRACE(c.name);
   Scratch s;
-  const fs::path input = s.dir / (c.name + ".tar");
+  const fs::path input = s.at("/" + c.name + ".tar");
   ASSERT_TRUE(write_file(input, c.bytes));
-  const auto before = s.listing();
+  fs::create_directories(s.at("/tmp"));
+  const auto before = listing(s.root());
   const auto m = audit(s, input);
   EXPECT_FALSE(m.proc.timed_out);
   EXPECT_EQ(m.proc.code, 3) << m.proc.err;
@@ -95,7 +83,7 @@ void expect_refused(const Case& c) {
   ASSERT_GT(m.rss_kib, 0) << m.proc.err;
   EXPECT_LT(m.rss_kib, k_max_rss_kib);
   EXPECT_LT(m.seconds, c.max_seconds);
-  EXPECT_EQ(s.listing(), before) << "drydock left files behind";
+  EXPECT_EQ(listing(s.root()), before) << "drydock left files behind";
 }
 
 std::string one_layer_image(const std::vector<img::Entry>& layer) {
@@ -117,13 +105,7 @@ std::string gzip_bomb() {
   struct archive* a = archive_write_new();
   archive_write_set_format_pax_restricted(a);
   archive_write_set_bytes_per_block(a, 0);  // unbuffered: the header is out when written
-  archive_write_open(
-      a, &tar_head, nullptr,
-      [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
-        static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
-        return static_cast<la_ssize_t>(n);
-      },
-      nullptr);
+  img::write_to_string(a, tar_head);
   struct archive_entry* e = archive_entry_new();
   archive_entry_set_pathname(e, "zeros");
   archive_entry_set_filetype(e, AE_IFREG);
@@ -139,13 +121,7 @@ std::string gzip_bomb() {
   archive_write_set_format_raw(w);
   archive_write_add_filter_gzip(w);
   archive_write_set_bytes_in_last_block(w, 1);
-  archive_write_open(
-      w, &gz, nullptr,
-      [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
-        static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
-        return static_cast<la_ssize_t>(n);
-      },
-      nullptr);
+  img::write_to_string(w, gz);
   struct archive_entry* raw = archive_entry_new();
   archive_entry_set_pathname(raw, "layer");
   archive_entry_set_filetype(raw, AE_IFREG);
@@ -201,13 +177,7 @@ std::string many_entries_layer(int n) {
   archive_write_set_format_pax_restricted(a);
   archive_write_add_filter_gzip(a);
   archive_write_set_filter_option(a, "gzip", "compression-level", "1");
-  archive_write_open(
-      a, &out, nullptr,
-      [](struct archive*, void* user, const void* buf, size_t size) -> la_ssize_t {
-        static_cast<std::string*>(user)->append(static_cast<const char*>(buf), size);
-        return static_cast<la_ssize_t>(size);
-      },
-      nullptr);
+  img::write_to_string(a, out);
   struct archive_entry* e = archive_entry_new();
   for (int i = 0; i < n; ++i) {
     archive_entry_clear(e);

@@ -137,25 +137,8 @@ Traced expect_no_stray_writes(const std::vector<std::string>& args, const Allowe
   return t;
 }
 
-class Scratch {
- public:
-  Scratch() {
-    char templ[] = "/tmp/drydock-nowrites-XXXXXX";
-    const char* made = ::mkdtemp(templ);
-    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-    m_dir = made;
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(m_dir, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
-  [[nodiscard]] std::string at(const std::string& name) const { return (m_dir / name).string(); }
-
- private:
-  fs::path m_dir;
-};
+/// A directory of its own, removed at the end; at("/name") is a path in it.
+using Scratch = drydock::test::HostTree;
 
 const std::string k_label = "drydock-it-nowrites";
 
@@ -175,7 +158,7 @@ Engine& engine() {
     const std::string suffix = std::to_string(::getpid());
     x->image = k_label + ":" + suffix;
     x->container = k_label + "-" + suffix;
-    const std::string rootfs = x->scratch.at("rootfs.tar");
+    const std::string rootfs = x->scratch.at("/rootfs.tar");
     write_file(rootfs, img::tar({img::dir("etc/"), img::file("etc/os-release", "ID=nowrites\n"), img::file("hello", "hi")}));
     auto p = run({"docker", "import", "--change", "LABEL " + k_label + "=1", "--change", "CMD [\"/hello\"]", rootfs, x->image});
     if (p.code != 0) {
@@ -184,7 +167,7 @@ Engine& engine() {
     }
     p = run({"docker", "create", "--label", k_label + "=1", "--name", x->container, x->image});
     if (p.code != 0) x->problem = "docker create: " + p.err;
-    x->tarball = x->scratch.at("image.tar");
+    x->tarball = x->scratch.at("/image.tar");
     p = run({"docker", "save", "-o", x->tarball, x->image});
     if (p.code != 0) x->problem = "docker save: " + p.err;
     return x;
@@ -203,7 +186,7 @@ class NoWrites : public ::testing::Test {
 TEST_F(NoWrites, TheDetectorSeesAWrite) {
   // The same trace over a command that does write: the write is found, with its path.
   Scratch s;
-  const std::string target = s.at("written");
+  const std::string target = s.at("/written");
   const auto t = traced({"sh", "-c", "echo x > " + target + " && mv " + target + " " + target + ".2"});
   ASSERT_EQ(t.proc.code, 0) << t.proc.err;
   std::set<std::string> seen;
@@ -215,7 +198,7 @@ TEST_F(NoWrites, TheDetectorSeesAWrite) {
   for (const auto& w : t.writes) {
     for (const auto& p : w.paths) {
       if (p.starts_with(target)) {
-        EXPECT_FALSE(allowed(w, p, Allowed{{s.at("other")}})) << w.line;
+        EXPECT_FALSE(allowed(w, p, Allowed{{s.at("/other")}})) << w.line;
         ++refused;
       }
     }
@@ -225,7 +208,7 @@ TEST_F(NoWrites, TheDetectorSeesAWrite) {
 
 TEST_F(NoWrites, HostAgainstTheEngine) {
   Scratch s;
-  const std::string out = s.at("report.json");
+  const std::string out = s.at("/report.json");
   expect_no_stray_writes({"host", "--format", "json", "--output", out}, {{out}});
   EXPECT_TRUE(fs::exists(out));
 }
@@ -234,7 +217,7 @@ TEST_F(NoWrites, HostUnderARoot) {
   drydock::test::HostTree tree;
   drydock::test::build_acceptance_host(tree);
   Scratch s;
-  const std::string out = s.at("report.sarif");
+  const std::string out = s.at("/report.sarif");
   expect_no_stray_writes({"host", "--root", tree.root(), "--no-engine", "--format", "sarif", "--output", out}, {{out}},
                          {"DOCKER_HOST=unix:///nonexistent/docker.sock"});
   EXPECT_TRUE(fs::exists(out));
@@ -243,10 +226,10 @@ TEST_F(NoWrites, HostUnderARoot) {
 TEST_F(NoWrites, ContainerAndEngineImage) {
   ASSERT_EQ(engine().problem, "");
   Scratch s;
-  const std::string out = s.at("report.html");
+  const std::string out = s.at("/report.html");
   expect_no_stray_writes({"container", engine().container, "--format", "html", "--output", out}, {{out}});
   EXPECT_TRUE(fs::exists(out));
-  const std::string img_out = s.at("image.json");
+  const std::string img_out = s.at("/image.json");
   expect_no_stray_writes({"image", engine().image, "--format", "json", "--output", img_out}, {{img_out}});
   EXPECT_TRUE(fs::exists(img_out));
 }
@@ -259,11 +242,11 @@ TEST_F(NoWrites, ImageTarballToStdout) {
 
 TEST_F(NoWrites, DockerfileAndCompose) {
   Scratch s;
-  const std::string sarif = s.at("dockerfile.sarif");
+  const std::string sarif = s.at("/dockerfile.sarif");
   expect_no_stray_writes({"dockerfile", std::string(DRYDOCK_TEST_DATA) + "/dockerfiles/cli", "--format", "sarif", "--output", sarif},
                          {{sarif}});
   EXPECT_TRUE(fs::exists(sarif));
-  const std::string html = s.at("compose.html");
+  const std::string html = s.at("/compose.html");
   expect_no_stray_writes({"compose", std::string(DRYDOCK_TEST_DATA) + "/compose/project", "--format", "html", "--output", html},
                          {{html}});
   EXPECT_TRUE(fs::exists(html));
@@ -272,11 +255,11 @@ TEST_F(NoWrites, DockerfileAndCompose) {
 TEST_F(NoWrites, DatabaseImportWritesOnlyTheDatabaseAndInfoOnlyReadsIt) {
   ASSERT_EQ(engine().problem, "");
   Scratch s;
-  const std::string parent = s.at("made/by/drydock");
+  const std::string parent = s.at("/made/by/drydock");
   const std::string db = parent + "/vuln.db";
   const Allowed db_files{{db, db + "-journal", db + "-wal", db + "-shm"}};
   // XDG_CACHE_HOME points at a directory that must stay untouched: --db wins.
-  const std::string cache = s.at("cache");
+  const std::string cache = s.at("/cache");
   const std::vector<std::string> env{"XDG_CACHE_HOME=" + cache};
   auto t = expect_no_stray_writes({"db", "import", std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb", "--db", db}, db_files, env);
   EXPECT_TRUE(fs::exists(db)) << t.proc.err;
@@ -286,7 +269,7 @@ TEST_F(NoWrites, DatabaseImportWritesOnlyTheDatabaseAndInfoOnlyReadsIt) {
   EXPECT_NE(t.proc.out.find("advisories:"), std::string::npos) << t.proc.out << t.proc.err;
   EXPECT_TRUE(t.writes.empty()) << t.writes.front().line;
 
-  const std::string out = s.at("vulns.json");
+  const std::string out = s.at("/vulns.json");
   t = expect_no_stray_writes({"image", engine().tarball, "--vulns", "--db", db, "--format", "json", "--output", out},
                              {{out, db, db + "-journal", db + "-wal", db + "-shm"}},
                              env);

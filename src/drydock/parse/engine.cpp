@@ -1,5 +1,6 @@
 #include "drydock/parse/engine.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -11,6 +12,36 @@
 #include "drydock/core/strings.hpp"
 
 namespace drydock::parse {
+
+JsonShape json_shape(std::string_view text) {
+  JsonShape shape;
+  std::size_t depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++shape.values;
+      shape.depth = std::max(shape.depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    } else if (c == ',') {
+      ++shape.values;
+    }
+  }
+  return shape;
+}
 namespace {
 
 using nlohmann::json;
@@ -190,31 +221,7 @@ class Reader {
 };
 
 /// Rejects nesting deeper than k_max_depth before the JSON parser sees the text.
-bool too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char ch : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (ch == '\\') {
-        escaped = true;
-      } else if (ch == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (ch == '"') {
-      in_string = true;
-    } else if (ch == '[' || ch == '{') {
-      if (++depth > k_max_depth) return true;
-    } else if (ch == ']' || ch == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
+bool too_deep(std::string_view text) { return json_shape(text).depth > static_cast<std::size_t>(k_max_depth); }
 
 /// Parses text as JSON; the error names `what` the text was supposed to be.
 core::Expected<json> parse_json(std::string_view text, std::string_view what) {

@@ -23,52 +23,6 @@ using json = nlohmann::json;
 constexpr std::string_view k_oci_index = "application/vnd.oci.image.index.v1+json";
 constexpr std::string_view k_docker_list = "application/vnd.docker.distribution.manifest.list.v2+json";
 
-/// Nesting and values of a JSON text, counted without parsing it: a 16 MiB text of "[[[[..."
-/// or "[{},{},..." would cost gigabytes as a parsed tree.
-struct JsonShape {
-  std::size_t depth = 0;
-  std::uint64_t values = 0;
-};
-
-JsonShape shape_of(std::string_view text) {
-  JsonShape shape;
-  std::size_t depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (const char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        break;
-      case '{':
-      case '[':
-        ++shape.values;
-        shape.depth = std::max(shape.depth, ++depth);
-        break;
-      case '}':
-      case ']':
-        if (depth > 0) --depth;
-        break;
-      case ',':
-        ++shape.values;
-        break;
-      default:
-        break;
-    }
-  }
-  return shape;
-}
-
 core::Expected<json> parse_json(std::string_view text, std::string_view name) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return core::fail(core::ErrorKind::parse, "not valid JSON", std::string(name));
@@ -210,7 +164,7 @@ class Assembler {
 
   /// parse_json within Limits::json_depth and Limits::json_values.
   core::Expected<json> parse(std::string_view text, std::string_view name) {
-    const JsonShape shape = shape_of(text);
+    const parse::JsonShape shape = parse::json_shape(text);
     if (shape.depth > m_options.limits.json_depth) {
       return core::fail(core::ErrorKind::parse,
                         fmt::format("JSON nested deeper than the limit ({}); refusing a hostile image", m_options.limits.json_depth),
