@@ -46,8 +46,8 @@ struct Measured {
 /// `drydock image <path> --format json` under /usr/bin/time, TMPDIR in the scratch directory.
 Measured audit(const Scratch& s, const fs::path& input) {
   Measured m;
-  m.proc = run({"env", "TMPDIR=" + s.at("/tmp"), "/usr/bin/time", "-f",
-                "drydock-peak-rss-kib=%M drydock-seconds=%e", DRYDOCK_BIN, "image", input.string(), "--format", "json"},
+  m.proc = run({"env", "TMPDIR=" + s.at("/tmp"), "/usr/bin/time", "-f", "drydock-peak-rss-kib=%M drydock-seconds=%e", DRYDOCK_BIN,
+                "image", input.string(), "--format", "json"},
                std::chrono::seconds(300));
   std::smatch got;
   static const std::regex k_time(R"(drydock-peak-rss-kib=(\d+) drydock-seconds=([0-9.]+))");
@@ -164,10 +164,10 @@ TEST(HostileInput, AMissingBlobAndHugeMetadataAreNamed) {
   std::string huge = R"([{"Config":"c.json","Layers":["l/layer.tar"],"RepoTags":[")";
   huge += std::string(std::size_t{40} << 20, 'x');
   huge += R"("]}])";
-  expect_refused({"huge-manifest",
-                  img::tar({img::file("l/layer.tar", l), img::file("c.json", img::config({l}).dump()),
-                            img::file("manifest.json", huge)}),
-                  "exceeds the limit on metadata size (16777216 bytes)"});
+  expect_refused(
+      {"huge-manifest",
+       img::tar({img::file("l/layer.tar", l), img::file("c.json", img::config({l}).dump()), img::file("manifest.json", huge)}),
+       "exceeds the limit on metadata size (16777216 bytes)"});
 }
 
 /// A layer of `n` empty files (gzip), built entry by entry.

@@ -243,8 +243,8 @@ TEST_F(NoWrites, ImageTarballToStdout) {
 TEST_F(NoWrites, DockerfileAndCompose) {
   Scratch s;
   const std::string sarif = s.at("/dockerfile.sarif");
-  expect_no_stray_writes({"dockerfile", std::string(DRYDOCK_TEST_DATA) + "/dockerfiles/cli", "--format", "sarif", "--output", sarif},
-                         {{sarif}});
+  expect_no_stray_writes(
+      {"dockerfile", std::string(DRYDOCK_TEST_DATA) + "/dockerfiles/cli", "--format", "sarif", "--output", sarif}, {{sarif}});
   EXPECT_TRUE(fs::exists(sarif));
   const std::string html = s.at("/compose.html");
   expect_no_stray_writes({"compose", std::string(DRYDOCK_TEST_DATA) + "/compose/project", "--format", "html", "--output", html},
@@ -271,8 +271,7 @@ TEST_F(NoWrites, DatabaseImportWritesOnlyTheDatabaseAndInfoOnlyReadsIt) {
 
   const std::string out = s.at("/vulns.json");
   t = expect_no_stray_writes({"image", engine().tarball, "--vulns", "--db", db, "--format", "json", "--output", out},
-                             {{out, db, db + "-journal", db + "-wal", db + "-shm"}},
-                             env);
+                             {{out, db, db + "-journal", db + "-wal", db + "-shm"}}, env);
   EXPECT_TRUE(fs::exists(out));
 }
 
