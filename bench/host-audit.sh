@@ -2,9 +2,11 @@
 # Benchmark `drydock host` against a lower bound: the same Engine API data, fetched with
 # curl in two parallel stages. See bench/README.md.
 #
-#   bench/host-audit.sh [--created] [--runs K] N
+#   bench/host-audit.sh [--created] [--runs K] N [N2 N3 ...]
 #
-#   N          number of containers to create (labelled, removed at exit)
+#   N ...      numbers of containers, ascending: the fixture grows to each size in turn
+#              (labelled, removed at exit) and every size is measured; with several sizes a
+#              table of time and peak memory per size ends the output
 #   --created  only `docker create` them (stopped: no /top calls; use for large N)
 #   --runs K   measured runs of each contender, interleaved (default 5); medians reported
 #
@@ -13,21 +15,24 @@
 #              DOCKER_HOST (unix:// only; default /var/run/docker.sock).
 set -euo pipefail
 
-usage() { echo "usage: $0 [--created] [--runs K] N" >&2; exit 2; }
+usage() { echo "usage: $0 [--created] [--runs K] N [N2 N3 ...]" >&2; exit 2; }
 
 created=0
 runs=5
-n=""
+sizes=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --created) created=1 ;;
     --runs) shift; runs="${1:-}" ;;
     -h|--help) usage ;;
-    *) [ -z "$n" ] || usage; n="$1" ;;
+    *) [[ "$1" =~ ^[0-9]+$ ]] || usage; sizes+=("$1") ;;
   esac
   shift
 done
-[[ "$n" =~ ^[0-9]+$ ]] || usage
+[ ${#sizes[@]} -gt 0 ] || usage
+for ((i = 1; i < ${#sizes[@]}; i++)); do
+  [ "${sizes[i]}" -gt "${sizes[i - 1]}" ] || { echo "sizes must be ascending" >&2; usage; }
+done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || usage
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -81,11 +86,6 @@ cp /bin/busybox "$tmp/rootfs/bin/busybox"
 for a in sh sleep true; do ln -s busybox "$tmp/rootfs/bin/$a"; done
 tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
 docker import --change 'CMD ["sleep","3600"]' --change "LABEL $label" "$tmp/rootfs.tar" "$image" >/dev/null
-
-verb=(run -d)
-[ "$created" = 1 ] && verb=(create)
-echo "creating $n containers (docker ${verb[*]}) ..." >&2
-seq 1 "$n" | xargs -P 8 -I{} docker "${verb[@]}" --label "$label" --name "drydock-bench-$$-{}" "$image" >/dev/null
 
 # ----------------------------------------------------------------------------------------
 # (A) the lower bound: what drydock needs from the engine, fetched with curl
@@ -145,44 +145,89 @@ median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1)
 lower_top() { lower_bound 1; }
 lower_api() { lower_bound 0; }
 
-# Warm-up, not measured: page cache, engine caches, a first failure shows here.
-lower_bound 1
-if [ -n "$DRYDOCK" ]; then
-  drydock_run || { echo "drydock failed:" >&2; cat "$tmp/drydock.err" >&2; exit 1; }
-fi
+verb=(run -d)
+[ "$created" = 1 ] && verb=(create)
+have=0
+grow_to() {  # grow_to N: creates containers have+1 .. N
+  [ "$1" -gt "$have" ] || return 0
+  echo "creating containers $((have + 1)) to $1 (docker ${verb[*]}) ..." >&2
+  seq $((have + 1)) "$1" | xargs -P 8 -I{} docker "${verb[@]}" --label "$label" --name "drydock-bench-$$-{}" "$image" >/dev/null
+  have="$1"
+}
 
-total="$(jq length "$tmp/lb/containers.json")"
-running="$(jq '[.[] | select(.State == "running")] | length' "$tmp/lb/containers.json")"
-images="$(jq '[.[].ImageID] | unique | length' "$tmp/lb/containers.json")"
-urls="$(grep -c '^url = ' "$tmp/lb/stage2.curlrc")"
-[ "$urls" -eq $((total + running + images)) ] ||
-  { echo "lower bound: stage 2 has $urls URLs, expected $((total + running + images))" >&2; exit 1; }
-echo "engine: $total containers ($running running), $images images in use; $runs runs each, interleaved" >&2
+peak_rss() {  # KiB, of one `drydock host --format json`
+  /usr/bin/time -v -o "$tmp/rss" "$DRYDOCK" host --format json >/dev/null 2>&1 || true
+  awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/rss"
+}
 
-for ((i = 1; i <= runs; i++)); do
-  timed lower lower_top
-  timed lowerapi lower_api
-  [ -z "$DRYDOCK" ] || timed drydock drydock_run
-  [ -z "${DOCKER_BENCH:-}" ] || timed dockerbench docker_bench_run
+# measure N: one warm-up run of each contender, then $runs interleaved runs; prints the
+# medians and ratios, and appends "N total lower strict drydock rss" to $tmp/table.
+measure() {
+  local n="$1" total running images urls a a2 b="" c rss=""
+  grow_to "$n"
+  rm -f "$tmp"/*.times
+  # Warm-up, not measured: page cache, engine caches, a first failure shows here.
+  lower_bound 1
+  if [ -n "$DRYDOCK" ]; then
+    drydock_run || { echo "drydock failed:" >&2; cat "$tmp/drydock.err" >&2; exit 1; }
+  fi
+
+  total="$(jq length "$tmp/lb/containers.json")"
+  running="$(jq '[.[] | select(.State == "running")] | length' "$tmp/lb/containers.json")"
+  images="$(jq '[.[].ImageID] | unique | length' "$tmp/lb/containers.json")"
+  urls="$(grep -c '^url = ' "$tmp/lb/stage2.curlrc")"
+  [ "$urls" -eq $((total + running + images)) ] ||
+    { echo "lower bound: stage 2 has $urls URLs, expected $((total + running + images))" >&2; exit 1; }
+  echo "engine: $total containers ($running running), $images images in use; $runs runs each, interleaved" >&2
+
+  for ((i = 1; i <= runs; i++)); do
+    timed lower lower_top
+    timed lowerapi lower_api
+    [ -z "$DRYDOCK" ] || timed drydock drydock_run
+    [ -z "${DOCKER_BENCH:-}" ] || timed dockerbench docker_bench_run
+  done
+
+  a="$(median "$tmp/lower.times")"
+  a2="$(median "$tmp/lowerapi.times")"
+  printf '%-44s %8.3f s   (runs: %s)\n' "lower bound (curl, with /top)" "$a" "$(tr '\n' ' ' <"$tmp/lower.times")"
+  printf '%-44s %8.3f s   (runs: %s)\n' "strict lower bound (curl, drydock's requests)" "$a2" "$(tr '\n' ' ' <"$tmp/lowerapi.times")"
+  if [ -n "$DRYDOCK" ]; then
+    b="$(median "$tmp/drydock.times")"
+    printf '%-44s %8.3f s   (runs: %s)\n' "drydock host --format json" "$b" "$(tr '\n' ' ' <"$tmp/drydock.times")"
+    awk -v a="$a" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / lower bound (with /top)", b / a }'
+    awk -v a="$a2" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / strict lower bound", b / a }'
+  fi
+  if [ -n "${DOCKER_BENCH:-}" ]; then
+    c="$(median "$tmp/dockerbench.times")"
+    printf '%-44s %8.3f s\n' "docker-bench-security -c container_runtime" "$c"
+    [ -z "$DRYDOCK" ] || awk -v b="$b" -v c="$c" 'BEGIN { printf "%-44s %8.1f\n", "docker-bench-security / drydock", c / b }'
+  fi
+  if [ -n "$DRYDOCK" ] && [ -x /usr/bin/time ]; then
+    rss="$(peak_rss)"
+    printf '%-44s %8s KiB\n' "drydock peak RSS" "${rss:-?}"
+  fi
+  echo "$n $total $a $a2 ${b:-0} ${rss:-0}" >>"$tmp/table"
+}
+
+for n in "${sizes[@]}"; do
+  [ ${#sizes[@]} -eq 1 ] || echo "== $n containers"
+  measure "$n"
 done
 
-a="$(median "$tmp/lower.times")"
-a2="$(median "$tmp/lowerapi.times")"
-printf '%-44s %8.3f s   (runs: %s)\n' "lower bound (curl, with /top)" "$a" "$(tr '\n' ' ' <"$tmp/lower.times")"
-printf '%-44s %8.3f s   (runs: %s)\n' "strict lower bound (curl, drydock's requests)" "$a2" "$(tr '\n' ' ' <"$tmp/lowerapi.times")"
-if [ -n "$DRYDOCK" ]; then
-  b="$(median "$tmp/drydock.times")"
-  printf '%-44s %8.3f s   (runs: %s)\n' "drydock host --format json" "$b" "$(tr '\n' ' ' <"$tmp/drydock.times")"
-  awk -v a="$a" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / lower bound (with /top)", b / a }'
-  awk -v a="$a2" -v b="$b" 'BEGIN { printf "%-44s %8.2f\n", "ratio drydock / strict lower bound", b / a }'
-fi
-if [ -n "${DOCKER_BENCH:-}" ]; then
-  c="$(median "$tmp/dockerbench.times")"
-  printf '%-44s %8.3f s\n' "docker-bench-security -c container_runtime" "$c"
-  [ -z "$DRYDOCK" ] || awk -v b="$b" -v c="$c" 'BEGIN { printf "%-44s %8.1f\n", "docker-bench-security / drydock", c / b }'
-fi
-if [ -n "$DRYDOCK" ] && [ -x /usr/bin/time ]; then
-  /usr/bin/time -v -o "$tmp/rss" "$DRYDOCK" host --format json >/dev/null 2>&1 || true
-  rss="$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tmp/rss")"
-  printf '%-44s %8s KiB\n' "drydock peak RSS" "${rss:-?}"
+# Several sizes: does drydock grow linearly, and does its ratio to the lower bound stay flat?
+# Per-container cost is the slope between consecutive sizes, so fixed costs (process start,
+# /info, /version) do not hide in it.
+if [ ${#sizes[@]} -gt 1 ] && [ -n "$DRYDOCK" ]; then
+  echo
+  awk '
+    BEGIN { printf "%8s %10s %10s %10s %7s %10s %14s %14s\n", "created", "engine", "strict lb", "drydock", "ratio", "RSS KiB", "ms/100 (slope)", "KiB/ctr (slope)" }
+    {
+      slope_t = "-"; slope_m = "-"
+      if (NR > 1 && $2 > pn) {
+        slope_t = sprintf("%.1f", ($5 - pt) / ($2 - pn) * 100000)
+        slope_m = sprintf("%.1f", ($6 - pm) / ($2 - pn))
+      }
+      printf "%8d %10d %9.3fs %9.3fs %7.2f %10d %14s %14s\n", $1, $2, $4, $5, $5 / $4, $6, slope_t, slope_m
+      pn = $2; pt = $5; pm = $6
+    }' "$tmp/table"
 fi

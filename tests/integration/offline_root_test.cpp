@@ -109,4 +109,64 @@ TEST(OfflineRoot, MissingRootIsAClearError) {
   EXPECT_NE(p.err.find("--root"), std::string::npos) << p.err;
 }
 
+/// A root whose files are links out of it: to files of this machine made here with a canary
+/// in their content and modes no file of the tree has (0666, 0777, owner 4242), by absolute
+/// and relative targets, through /proc/self/root, and in a loop. The audit reads none of them:
+/// the canary is nowhere in the report, the daemon.json out there (tcp without TLS) is not the
+/// daemon's configuration, and the facts reported are those of the tree's own entries.
+TEST(OfflineRoot, LinksOutOfTheRootAreNeverFollowed) {
+  const std::string canary = "CANARY-this-machine-not-the-root";
+  drydock::test::HostTree outside;
+  outside.file("/etc/docker/daemon.json",
+               "{\"hosts\": [\"tcp://0.0.0.0:2375\"], \"labels\": [\"" + canary + "\"], \"log-level\": \"debug\"}\n", 0666);
+  outside.file("/docker.service", "[Service]\nExecStart=/usr/sbin/dockerd --insecure-registry=" + canary + "\n", 0777);
+  outside.file("/audit.rules", "-w /var/lib/docker -p rwxa -k " + canary + "\n", 0666);
+  if (::geteuid() == 0) {
+    ASSERT_TRUE(outside.chown("/etc/docker/daemon.json", 4242, 4242));
+  }
+
+  drydock::test::HostTree t;
+  drydock::test::write_accounts(t);
+  std::string up;
+  for (int i = 0; i < 16; ++i)
+    up += "../";
+  t.link("/etc/docker", outside.root() + "/etc/docker");  // absolute, a directory
+  t.link("/lib/systemd/system/docker.service", up + outside.root().substr(1) + "/docker.service");  // relative
+  t.link("/etc/audit/audit.rules", "/proc/self/root" + outside.root() + "/audit.rules");         // through /proc
+  t.link("/etc/default/docker", "/etc/default/docker");                                          // a loop
+  t.file("/usr/sbin/dockerd", "#!/bin/true\n", 0750);
+
+  const auto p = run({"env", "DOCKER_HOST=unix:///nonexistent/docker.sock", DRYDOCK_BIN, "host", "--root", t.root(),
+                      "--no-engine", "--format", "json"});
+  ASSERT_TRUE(p.code == 0 || p.code == 1) << p.err;
+  EXPECT_EQ(p.out.find(canary), std::string::npos) << "a file outside the root was read";
+  EXPECT_EQ(p.err.find(canary), std::string::npos) << p.err;
+  const auto report = parse_json(p.out);
+  ASSERT_TRUE(report) << p.out.substr(0, 500);
+  const auto find = [&](const std::string& id) {
+    for (const auto& r : (*report)["results"]) {
+      if (r["id"] == id) return r;
+    }
+    return json();
+  };
+  // The daemon.json out there asks for tcp without TLS; the tree has no daemon.json.
+  const auto tcp = find("daemon.tcp-without-tls");
+  ASSERT_TRUE(tcp.is_object());
+  EXPECT_NE(tcp["status"], "fail") << tcp;
+  // Modes: the link in the tree, never 0666 / 0777 of the files out there.
+  const std::string text = report->dump();
+  EXPECT_EQ(text.find("0666"), std::string::npos) << "a mode of a file outside the root was reported";
+  const auto dockerd = find("files.dockerd-mode");
+  if (dockerd.is_object()) {
+    EXPECT_EQ(dockerd["status"], "pass") << dockerd;
+  }
+  // daemon.json is behind the link out: absent from this root. /etc/docker is the link itself.
+  EXPECT_EQ(find("files.daemon-json-mode")["status"], "skip") << find("files.daemon-json-mode");
+  EXPECT_NE(find("files.etc-docker-mode")["evidence"].get<std::string>().find("symbolic link"), std::string::npos)
+      << find("files.etc-docker-mode");
+  const auto json_owner = find("files.daemon-json-owner");
+  ASSERT_TRUE(json_owner.is_object());
+  EXPECT_EQ(json_owner["evidence"].dump().find("4242"), std::string::npos) << json_owner;
+}
+
 }  // namespace

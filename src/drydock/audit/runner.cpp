@@ -1,12 +1,16 @@
 #include "drydock/audit/runner.hpp"
 
+#include <algorithm>
 #include <exception>
 #include <iterator>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "drydock/audit/evaluate.hpp"
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/core/parallel.hpp"
 
 namespace drydock::audit {
 namespace {
@@ -38,6 +42,19 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
            std::span<const checks::Check> table) {
   Report report;
+  // Sized once: a host of thousands of containers has a hundred thousand results, and growing
+  // the vector by doubling would copy them all several times.
+  std::size_t expected = 0;
+  for (const auto& check : table) {
+    if (!selection.selected(check)) continue;
+    if (check.scope() == checks::Scope::container)
+      expected += snapshot.containers.size() + 1;
+    else if (check.scope() == checks::Scope::image)
+      expected += snapshot.images.size() + 1;
+    else
+      ++expected;
+  }
+  report.results.reserve(expected + snapshot.unreadable.size());
   auto add = [&](const checks::Check& check, Subject subject, checks::Finding finding) {
     report.results.push_back(Result{&check, std::move(subject), std::move(finding)});
   };
@@ -54,17 +71,40 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     return true;
   };
 
+  // The container checks, the bulk of a large host's work, are evaluated first on all cores
+  // (checks are pure functions of the snapshot); the loop below puts them in catalogue order.
+  std::vector<const checks::Check*> container_checks;
+  if (options.container_checks) {
+    for (const auto& check : table) {
+      if (selection.selected(check) && check.scope() == checks::Scope::container) container_checks.push_back(&check);
+    }
+  }
+  std::vector<std::vector<checks::Finding>> container_findings(container_checks.size());
+  for (auto& f : container_findings)
+    f.resize(snapshot.containers.size());
+  const std::size_t n_containers = snapshot.containers.size();
+  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  constexpr std::size_t k_batch = 64;  // containers per work item
+  core::parallel_for((n_containers + k_batch - 1) / k_batch, workers, [&](std::size_t, std::size_t batch) {
+    for (std::size_t i = batch * k_batch; i < std::min(n_containers, (batch + 1) * k_batch); ++i) {
+      const auto& c = snapshot.containers[i];
+      for (std::size_t k = 0; k < container_checks.size(); ++k) {
+        auto finding = evaluate(std::get<checks::ContainerEval>(container_checks[k]->evaluate), c, snapshot);
+        if (!finding.location && c.location) finding.location = c.location;
+        container_findings[k][i] = std::move(finding);
+      }
+    }
+  });
+  std::size_t next_container_check = 0;
+
   for (const auto& check : table) {
     if (!selection.selected(check)) continue;
     switch (check.scope()) {
       case checks::Scope::container: {
         if (!options.container_checks) break;
-        const auto eval = std::get<checks::ContainerEval>(check.evaluate);
-        for (const auto& c : snapshot.containers) {
-          auto finding = evaluate(eval, c, snapshot);
-          if (!finding.location && c.location) finding.location = c.location;
-          add(check, subject_of(c), std::move(finding));
-        }
+        auto& findings = container_findings[next_container_check++];
+        for (std::size_t i = 0; i < n_containers; ++i)
+          add(check, subject_of(snapshot.containers[i]), std::move(findings[i]));
         add_unreadable(check, "container");
         if (snapshot.containers.empty() && none_of_kind("container")) {
           add(check, host_subject(snapshot, check),

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -75,6 +76,7 @@ struct Common {
   bool no_color = false;
   bool verbose = false;
   std::string host;
+  double timeout_s = 10;                ///< --timeout: each request to the engine, connecting included
   std::optional<DockerGlobals> docker;  ///< the docker CLI's global flags when run as its plugin
 };
 
@@ -104,7 +106,9 @@ core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Comm
   DRYDOCK_TRY(endpoint, c.docker ? plugin_endpoint(*c.docker, c.host, collect::process_env())
                                  : collect::resolve_endpoint(c.host, collect::process_env(),
                                                              collect::docker_config_dir(collect::process_env())));
-  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, collect::ClientOptions{}));
+  collect::ClientOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout_s * 1000));
+  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, options));
   progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
   return client;
 }
@@ -136,9 +140,13 @@ int finish(audit::Report& report, const Common& c) {
   for (const auto& note : audit::apply_policy(c.policy, report, audit::today_utc()))
     std::cerr << "drydock: " << note << "\n";
   if (!c.baseline.empty()) audit::apply_baseline(c.baseline_findings, report);
+  std::ofstream file;
+  if (!c.output.empty()) file.open(c.output, std::ios::binary | std::ios::trunc);
+  std::ostream& out = c.output.empty() ? std::cout : file;
   std::string body;
   if (c.format == "json") {
-    body = render::json(report);
+    // Streamed: thousands of containers make a report of tens of MB.
+    render::json(report, [&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
   } else if (c.format == "sarif") {
     body = render::sarif(report);
   } else if (c.format == "junit") {
@@ -150,15 +158,10 @@ int finish(audit::Report& report, const Common& c) {
     const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
     body = render::text(report, render::TextOptions{color, c.verbose});
   }
-  if (c.output.empty()) {
-    std::cout << body << std::flush;
-  } else {
-    std::ofstream out(c.output, std::ios::binary | std::ios::trunc);
-    out << body;
-    if (!out) {
-      std::cerr << "drydock: cannot write the report to " << c.output << "\n";
-      return k_exit_usage;
-    }
+  out << body << std::flush;
+  if (!c.output.empty() && !out) {
+    std::cerr << "drydock: cannot write the report to " << c.output << "\n";
+    return k_exit_usage;
   }
   const std::string fail_on = !c.fail_on.empty() ? c.fail_on : !c.policy.fail_on.empty() ? c.policy.fail_on : "high";
   if (fail_on == "none") return k_exit_ok;
@@ -181,7 +184,13 @@ void add_common(CLI::App& cmd, Common& c, bool engine) {
   cmd.add_flag("--quiet,-q", c.quiet, "No progress on stderr");
   cmd.add_flag("--no-color", c.no_color, "No colour, even on a terminal");
   cmd.add_flag("--verbose,-v", c.verbose, "List passes and remediation; progress on stderr");
-  if (engine) cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
+  if (!engine) return;
+  cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
+  cmd.add_option("--timeout", c.timeout_s,
+                 "Seconds the engine has to answer each request, connecting included; a request that runs out "
+                 "makes its subject an error")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
 }
 
 /// Matches each image's packages against the vulnerability database (CIS 4.4), filling
@@ -309,6 +318,9 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
 
   audit::Report report;
   report.command = "container";
+  // Containers read and not read, from files or the engine: none read of some is exit 3.
+  std::size_t read = 0;
+  std::size_t unread = 0;
   std::vector<std::string> names;
   std::vector<std::string> targets;
   // Files were read on some host, perhaps not this one: they are audited with no engine facts.
@@ -321,6 +333,8 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     }
     auto snapshot = snapshot_from_file(ref);
     if (!snapshot) return report_error(snapshot.error());
+    read += snapshot->containers.size();
+    unread += snapshot->unreadable.size();
     std::move(snapshot->containers.begin(), snapshot->containers.end(), std::back_inserter(from_files.containers));
     std::move(snapshot->unreadable.begin(), snapshot->unreadable.end(), std::back_inserter(from_files.unreadable));
     targets.push_back(ref);
@@ -331,6 +345,9 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     if (!client) return report_error(client.error());
     auto snapshot = collect::collect_containers(**client, names, progress.sink());
     if (!snapshot) return report_error(snapshot.error());
+    read += snapshot->containers.size();
+    for (const auto& u : snapshot->unreadable)
+      unread += u.kind == "container" ? 1 : 0;
     auto live = audit::run(*snapshot, *selection, options);
     report.results.insert(report.results.end(), live.results.begin(), live.results.end());
     // Keep one group per check, in catalogue order (the table is contiguous).
@@ -340,7 +357,8 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
   }
   report.command = "container";
   report.target = core::join(targets, ", ");
-  return finish(report, c);
+  const int code = finish(report, c);
+  return read == 0 && unread > 0 ? k_exit_unreachable : code;
 }
 
 int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -17,8 +18,13 @@ void parallel_for(std::size_t items, std::size_t workers, const std::function<vo
   };
   std::vector<std::jthread> threads;
   threads.reserve(workers - 1);
-  for (std::size_t w = 1; w < workers; ++w)
-    threads.emplace_back(loop, w);
+  for (std::size_t w = 1; w < workers; ++w) {
+    try {
+      threads.emplace_back(loop, w);
+    } catch (const std::system_error&) {
+      break;  // no more threads to be had: the ones running (and this one) take every item
+    }
+  }
   loop(0);
 }
 

@@ -1,7 +1,9 @@
 #include "drydock/parse/engine.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -11,9 +13,46 @@
 #include "drydock/core/strings.hpp"
 
 namespace drydock::parse {
+
+JsonShape json_shape(std::string_view text) {
+  JsonShape shape;
+  std::size_t depth = 0;
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = p[i];
+    if (c == '"') {
+      // Strings are most of the bytes: jump from quote to quote, a quote preceded by an odd
+      // number of backslashes being part of the string.
+      const std::size_t content = i + 1;
+      for (std::size_t from = content;;) {
+        const void* q = std::memchr(p + from, '"', n - from);
+        if (q == nullptr) return shape;  // unterminated: the parser says so
+        const auto at = static_cast<std::size_t>(static_cast<const char*>(q) - p);
+        std::size_t backslashes = 0;
+        while (at - backslashes > content && p[at - backslashes - 1] == '\\')
+          ++backslashes;
+        from = at + 1;
+        if (backslashes % 2 == 0) {
+          i = at;
+          break;
+        }
+      }
+    } else if (c == '[' || c == '{') {
+      ++shape.values;
+      shape.depth = std::max(shape.depth, ++depth);
+    } else if (c == ']' || c == '}') {
+      if (depth > 0) --depth;
+    } else if (c == ',') {
+      ++shape.values;
+    }
+  }
+  return shape;
+}
+
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 /// Engine documents are a handful of levels deep; anything far deeper is hostile input.
 constexpr int k_max_depth = 256;
@@ -190,31 +229,7 @@ class Reader {
 };
 
 /// Rejects nesting deeper than k_max_depth before the JSON parser sees the text.
-bool too_deep(std::string_view text) {
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (char ch : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (ch == '\\') {
-        escaped = true;
-      } else if (ch == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (ch == '"') {
-      in_string = true;
-    } else if (ch == '[' || ch == '{') {
-      if (++depth > k_max_depth) return true;
-    } else if (ch == ']' || ch == '}') {
-      --depth;
-    }
-  }
-  return false;
-}
+bool too_deep(std::string_view text) { return json_shape(text).depth > static_cast<std::size_t>(k_max_depth); }
 
 /// Parses text as JSON; the error names `what` the text was supposed to be.
 core::Expected<json> parse_json(std::string_view text, std::string_view what) {

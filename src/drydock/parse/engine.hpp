@@ -1,6 +1,8 @@
 #pragma once
 /// Engine API JSON -> model. Pure: bytes in, model out; every error names the field.
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,15 @@
 #include "drydock/model/image.hpp"
 
 namespace drydock::parse {
+
+/// Nesting depth and number of values (containers and elements) of a JSON text, counted
+/// without parsing it, strings skipped: a reader refuses a text whose parsed tree would be
+/// huge before building it.
+struct JsonShape {
+  std::size_t depth = 0;
+  std::uint64_t values = 0;
+};
+JsonShape json_shape(std::string_view text);
 
 /// One container inspect object (`GET /containers/{id}/json`).
 core::Expected<model::ContainerSpec> container_inspect(std::string_view json);

@@ -2,7 +2,9 @@
 /// Reports and the catalogue as text for people, JSON for machines, SARIF for code scanning,
 /// JUnit XML for CI test reports and a self-contained HTML page.
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "drydock/audit/report.hpp"
 
@@ -13,8 +15,13 @@ struct TextOptions {
   bool verbose = false;  ///< every pass listed, remediation under each finding
 };
 
+/// Receives a report piece by piece, in order.
+using Writer = std::function<void(std::string_view)>;
+
 /// The JSON report of DESIGN.md section 4 ("drydock.report/v1").
 std::string json(const audit::Report& report);
+/// The same text, handed to `write` in pieces of a few hundred KiB as it is made.
+void json(const audit::Report& report, const Writer& write);
 
 /// SARIF 2.1.0 for GitHub code scanning: one run whose `tool.driver.rules` are the checks of
 /// the report (descriptions, help with the remediation, `security-severity`, tags). Results are

@@ -129,6 +129,28 @@ TEST(Runner, UnreadableSubjectsAreErrorsNotPasses) {
   EXPECT_EQ(r.finding.evidence, "inspect: malformed JSON");
 }
 
+TEST(Runner, ManyContainersKeepCatalogueThenContainerOrder) {
+  // Enough containers for several work items of the parallel evaluation: the report must be
+  // the same as one thread would make, check by check, each in the snapshot's container order.
+  model::HostSnapshot s;
+  constexpr std::size_t n = 1000;
+  for (std::size_t i = 0; i < n; ++i)
+    s.containers.push_back(container("c" + std::to_string(i), i % 7 == 3));
+  const auto report = run(s, Selection{}, RunOptions{}, table());
+  ASSERT_EQ(report.results.size(), 4 * n + 1);
+  const std::vector<std::string_view> order = {"test.privileged", "test.throws", "test.twice", "test.silent"};
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& r = report.results[k * n + i];
+      ASSERT_EQ(r.check->id, order[k]) << k << " " << i;
+      ASSERT_EQ(r.subject.name, "c" + std::to_string(i));
+      const Status expected = k > 0 ? Status::error : i % 7 == 3 ? Status::fail : Status::pass;
+      ASSERT_EQ(r.finding.status, expected) << i;
+    }
+  }
+  EXPECT_EQ(report.results.back().check->id, "test.daemon");
+}
+
 TEST(Runner, DaemonChecksOnlyWhenAsked) {
   model::HostSnapshot s;
   s.containers = {container("web")};

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -335,6 +336,136 @@ TEST(ImageReaderHostile, TooManyLayersAreRefused) {
   const auto r = read(legacy_save({l1, l1, l1}, config({l1, l1, l1})), options);
   ASSERT_FALSE(r);
   EXPECT_THAT(r.error().message, HasSubstr("3 layers exceed the limit (2)"));
+}
+
+/// An OCI layout whose blob `hex` (named, not hashed: a hostile tarball names blobs as it
+/// likes) holds `content`.
+std::string with_blob(Oci& oci, const std::string& hex_name, const std::string& content, const json& top) {
+  oci.blobs.push_back(file("blobs/sha256/" + hex_name, content));
+  return oci.tarball(top);
+}
+
+json index_descriptor(const std::string& hex_name) {
+  return {{"mediaType", "application/vnd.oci.image.index.v1+json"}, {"digest", "sha256:" + hex_name}, {"size", 1}};
+}
+
+TEST(ImageReaderHostile, AnIndexThatContainsItselfIsACycleNotAHang) {
+  // A names itself a thousand times: walked blindly to the depth limit that is 1000^4 visits.
+  const std::string a(64, 'a');
+  const std::string b(64, 'b');
+  std::vector<json> self(1000, index_descriptor(a));
+  Oci oci;
+  const auto start = std::chrono::steady_clock::now();
+  auto r = read(with_blob(oci, a, index_of(self).dump(), json::array({index_descriptor(a)})));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("an index that contains itself (index.json -> blobs/sha256/" + a +
+                                           " -> blobs/sha256/" + a + ")"));
+  // A -> B -> A.
+  Oci two;
+  two.blobs.push_back(file("blobs/sha256/" + b, index_of({index_descriptor(a)}).dump()));
+  r = read(with_blob(two, a, index_of({index_descriptor(b)}).dump(), json::array({index_descriptor(a)})));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("contains itself"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(ImageReaderHostile, AWideTreeOfIndexesHitsTheEntryLimit) {
+  // No cycle, but 200 * 200 * 200 paths to one manifest: the walk stops at the limit.
+  const auto l1 = tar({file("a", "1")});
+  Oci oci;
+  const auto manifest = oci.manifest({l1}, config({l1}));
+  json level = manifest;
+  for (int i = 0; i < 3; ++i)
+    level = oci.descriptor("application/vnd.oci.image.index.v1+json", index_of(std::vector<json>(200, level)).dump());
+  const auto start = std::chrono::steady_clock::now();
+  const auto r = read(oci.tarball(json::array({level})));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("more index entries than the limit (10000)"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(ImageReaderHostile, AManifestNamingAMissingBlobIsAClearError) {
+  const auto l1 = tar({file("a", "1")});
+  Oci oci;
+  const auto desc = oci.manifest({l1}, config({l1}));
+  const std::string layer_blob = "blobs/sha256/" + hex(sha256(l1));
+  auto& blobs = oci.blobs;
+  blobs.erase(std::remove_if(blobs.begin(), blobs.end(), [&](const Entry& e) { return e.name == layer_blob; }), blobs.end());
+  auto r = read(oci.tarball(json::array({desc})));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().describe(), HasSubstr(layer_blob));
+  EXPECT_THAT(r.error().describe(), HasSubstr("missing"));
+
+  Oci none;
+  const std::string ghost(64, 'c');
+  r = read(none.tarball(json::array({{{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                       {"digest", "sha256:" + ghost},
+                                       {"size", 10}}})));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().describe(), HasSubstr("blobs/sha256/" + ghost));
+}
+
+TEST(ImageReaderHostile, HugeOrDeepJsonIsRefusedWithinTheLimit) {
+  const auto l1 = tar({file("a", "1")});
+  // A manifest.json of 17 MiB: over the metadata limit, read no further than it.
+  std::string huge = R"([{"Config":"c.json","Layers":["l/layer.tar"],"RepoTags":[")";
+  huge += std::string(std::size_t{17} << 20, 'x');
+  huge += R"("]}])";
+  auto r = read(tar({file("l/layer.tar", l1), file("c.json", config({l1}).dump()), file("manifest.json", huge)}));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("limit on metadata size (16777216 bytes)"));
+  // Nested a million deep, or five million empty objects: within the size limit, gigabytes
+  // as parsed trees. Refused before parsing.
+  const auto start = std::chrono::steady_clock::now();
+  const std::string deep = std::string(1'000'000, '[') + std::string(1'000'000, ']');
+  r = read(tar({file("l/layer.tar", l1), file("c.json", config({l1}).dump()), file("manifest.json", deep)}));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().describe(), HasSubstr("manifest.json: JSON nested deeper than the limit (64)"));
+  Oci oci;
+  r = read(with_blob(oci, std::string(64, 'd'), deep, json::array({index_descriptor(std::string(64, 'd'))})));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("JSON nested deeper than the limit (64)"));
+  std::string wide = "[";
+  for (int i = 0; i < 5'000'000; ++i)
+    wide += "{},";
+  wide += "{}]";
+  r = read(tar({file("l/layer.tar", l1), file("c.json", config({l1}).dump()), file("manifest.json", wide)}));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("more JSON values in manifests, indexes and configs than the limit (2000000)"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  // Many JSON files, each under the limit: their sum is limited.
+  std::vector<Entry> many;
+  for (int i = 0; i < 6; ++i)
+    many.push_back(file("x" + std::to_string(i) + ".json", "\"" + std::string(std::size_t{15} << 20, 'x') + "\""));
+  r = read(tar(many));
+  ASSERT_FALSE(r);
+  EXPECT_THAT(r.error().message, HasSubstr("limit on metadata size over the whole tarball (67108864 bytes)"));
+}
+
+TEST(ImageReaderHostile, AHardLinkToAnAbsentEntryIsRecordedNotResolved) {
+  // The link names an entry no layer has (and /etc/shadow of this machine): nothing is read
+  // through it, the image reads, and its content is only what the tarball holds.
+  const auto l1 = tar({hardlink("etc/os-release", "etc/not-here"), hardlink("etc/shadow-copy", "etc/shadow")});
+  const auto img = read_one(legacy_save({l1}, config({l1})));
+  ASSERT_NE(img.content, nullptr);
+  const auto* f = find(img, "/etc/os-release");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->type, model::FileType::hardlink);
+  EXPECT_EQ(f->link, "/etc/not-here");
+  EXPECT_EQ(img.content->packages.os.id, "");
+}
+
+TEST(ImageReaderHostile, AFileWrittenThroughASymlinkStaysInTheImage) {
+  // "etc" links to this machine's /etc, then "etc/os-release" is written through it: the
+  // reader never resolves the link on this machine; the file is the tarball's bytes.
+  const auto l1 = tar({symlink("etc", "/etc"), file("etc/os-release", "ID=fromthetarball\n"),
+                       symlink("usr", "../../../../../usr"), file("usr/lib/os-release", "ID=other\n")});
+  const auto img = read_one(legacy_save({l1}, config({l1})));
+  ASSERT_NE(img.content, nullptr);
+  EXPECT_EQ(img.content->packages.os.id, "fromthetarball");
+  ASSERT_NE(find(img, "/etc"), nullptr);
+  EXPECT_EQ(find(img, "/etc")->type, model::FileType::symlink);
+  EXPECT_EQ(find(img, "/etc")->link, "/etc");
 }
 
 TEST(ImageLayerPath, NormalizesAndRefuses) {

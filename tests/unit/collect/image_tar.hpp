@@ -30,6 +30,17 @@ inline Entry dir(std::string name, unsigned mode = 0755) { return Entry{std::mov
 inline Entry symlink(std::string name, std::string target) { return Entry{std::move(name), {}, 'l', 0777, std::move(target)}; }
 inline Entry hardlink(std::string name, std::string target) { return Entry{std::move(name), {}, 'h', 0644, std::move(target)}; }
 
+/// Opens libarchive's writer `a` (format and filters set) on the string `out`.
+inline void write_to_string(struct archive* a, std::string& out) {
+  archive_write_open(
+      a, &out, nullptr,
+      [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
+        static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
+        return static_cast<la_ssize_t>(n);
+      },
+      nullptr);
+}
+
 /// A tar of `entries`, compressed with "none", "gzip" or "zstd".
 inline std::string tar(const std::vector<Entry>& entries, const std::string& compression = "none") {
   std::string out;
@@ -38,13 +49,7 @@ inline std::string tar(const std::vector<Entry>& entries, const std::string& com
   if (compression == "gzip") archive_write_add_filter_gzip(a);
   if (compression == "zstd") archive_write_add_filter_zstd(a);
   archive_write_set_bytes_in_last_block(a, 1);
-  archive_write_open(
-      a, &out, nullptr,
-      [](struct archive*, void* user, const void* buf, size_t n) -> la_ssize_t {
-        static_cast<std::string*>(user)->append(static_cast<const char*>(buf), n);
-        return static_cast<la_ssize_t>(n);
-      },
-      nullptr);
+  write_to_string(a, out);
   for (const auto& e : entries) {
     struct archive_entry* ae = archive_entry_new();
     archive_entry_set_pathname(ae, e.name.c_str());

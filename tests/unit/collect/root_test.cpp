@@ -1,8 +1,15 @@
 #include "drydock/collect/host/root.hpp"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <string_view>
+#include <thread>
 
 #include "host_tree.hpp"
 
@@ -10,6 +17,11 @@ namespace drydock::collect {
 namespace {
 
 using test::HostTree;
+
+/// Paths under a root resolve the same whoever resolves them.
+constexpr RootResolver k_resolvers[] = {RootResolver::kernel_if_available, RootResolver::walk};
+
+const char* resolver_name(RootResolver how) { return how == RootResolver::walk ? "walk" : "openat2"; }
 
 TEST(HostRoot, LiveRootIsEmptyDir) {
   EXPECT_TRUE(HostRoot("").live());
@@ -59,11 +71,14 @@ TEST(HostRoot, AbsoluteSymlinksAreReRootedNotEscaped) {
   t.file("/etc/realdocker/daemon.json", "{\"in\":\"tree\"}");
   t.link("/etc/escape", "/etc/shadow-in-tree");
   t.link("/etc/hostfile", "/proc/self/status");  // on this machine exists; in the tree not
-  HostRoot r(t.root());
-  EXPECT_EQ(r.read("/etc/docker/daemon.json").value(), "{\"in\":\"tree\"}");
-  EXPECT_EQ(r.read("/etc/escape").value(), "in tree");
-  EXPECT_EQ(r.read("/etc/hostfile").error().kind, core::ErrorKind::not_found);
-  EXPECT_FALSE(r.exists("/etc/hostfile"));
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostRoot r(t.root(), how);
+    EXPECT_EQ(r.read("/etc/docker/daemon.json").value(), "{\"in\":\"tree\"}");
+    EXPECT_EQ(r.read("/etc/escape").value(), "in tree");
+    EXPECT_EQ(r.read("/etc/hostfile").error().kind, core::ErrorKind::not_found);
+    EXPECT_FALSE(r.exists("/etc/hostfile"));
+  }
 }
 
 TEST(HostRoot, DotDotNeverClimbsAboveTheRoot) {
@@ -71,13 +86,16 @@ TEST(HostRoot, DotDotNeverClimbsAboveTheRoot) {
   t.file("/etc/docker/daemon.json", "tree");
   t.link("/etc/docker/up", "../../../../../../../../etc/docker/daemon.json");
   t.link("/a/b/c", "../../../../../../../..");
-  HostRoot r(t.root());
-  EXPECT_EQ(r.read("/etc/docker/up").value(), "tree");
-  EXPECT_EQ(r.read("/../../../../etc/docker/daemon.json").value(), "tree");
-  EXPECT_EQ(r.read("/a/b/c/etc/docker/daemon.json").value(), "tree");
-  // Something that exists on this machine but not in the tree stays missing.
-  EXPECT_FALSE(r.exists("/../../proc/self/status"));
-  EXPECT_FALSE(r.exists("/a/b/c/proc/self/status"));
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostRoot r(t.root(), how);
+    EXPECT_EQ(r.read("/etc/docker/up").value(), "tree");
+    EXPECT_EQ(r.read("/../../../../etc/docker/daemon.json").value(), "tree");
+    EXPECT_EQ(r.read("/a/b/c/etc/docker/daemon.json").value(), "tree");
+    // Something that exists on this machine but not in the tree stays missing.
+    EXPECT_FALSE(r.exists("/../../proc/self/status"));
+    EXPECT_FALSE(r.exists("/a/b/c/proc/self/status"));
+  }
 }
 
 TEST(HostRoot, LinkLoopsAreErrors) {
@@ -85,20 +103,23 @@ TEST(HostRoot, LinkLoopsAreErrors) {
   t.link("/etc/a", "/etc/b");
   t.link("/etc/b", "a");
   t.link("/etc/self", "self");
-  HostRoot r(t.root());
-  auto e = r.read("/etc/a");
-  ASSERT_FALSE(e);
-  EXPECT_EQ(e.error().kind, core::ErrorKind::io);
-  EXPECT_NE(e.error().message.find("symbolic links"), std::string::npos);
-  EXPECT_EQ(r.read("/etc/self/x").error().kind, core::ErrorKind::io);
-  // stat of the link itself works (the last component is not followed) ...
-  const auto f = r.stat("/etc/a", "x");
-  EXPECT_TRUE(f.exists);
-  EXPECT_EQ(f.type, "symlink");
-  // ... a path through the loop fills `error`.
-  const auto g = r.stat("/etc/self/daemon.json", "x");
-  EXPECT_FALSE(g.exists);
-  EXPECT_NE(g.error.find("symbolic links"), std::string::npos);
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostRoot r(t.root(), how);
+    auto e = r.read("/etc/a");
+    ASSERT_FALSE(e);
+    EXPECT_EQ(e.error().kind, core::ErrorKind::io);
+    EXPECT_NE(e.error().message.find("symbolic links"), std::string::npos);
+    EXPECT_EQ(r.read("/etc/self/x").error().kind, core::ErrorKind::io);
+    // stat of the link itself works (the last component is not followed) ...
+    const auto f = r.stat("/etc/a", "x");
+    EXPECT_TRUE(f.exists);
+    EXPECT_EQ(f.type, "symlink");
+    // ... a path through the loop fills `error`.
+    const auto g = r.stat("/etc/self/daemon.json", "x");
+    EXPECT_FALSE(g.exists);
+    EXPECT_NE(g.error.find("symbolic links"), std::string::npos);
+  }
 }
 
 TEST(HostRoot, ChainsOfUpToFortyLinksResolve) {
@@ -107,9 +128,12 @@ TEST(HostRoot, ChainsOfUpToFortyLinksResolve) {
   for (int i = 1; i <= 40; ++i)
     t.link("/f" + std::to_string(i), "/f" + std::to_string(i - 1));
   t.link("/f41", "/f40");
-  HostRoot r(t.root());
-  EXPECT_EQ(r.read("/f40").value(), "end");
-  EXPECT_FALSE(r.read("/f41"));
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostRoot r(t.root(), how);
+    EXPECT_EQ(r.read("/f40").value(), "end");
+    EXPECT_FALSE(r.read("/f41"));
+  }
 }
 
 TEST(HostRoot, StatIsLstatWithNamesFromTheRootsAccounts) {
@@ -204,6 +228,123 @@ TEST(HostRoot, PermissionDeniedIsAPermissionError) {
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0) << "2 = could not drop privileges, 1 = wrong error mapping";
+}
+
+// ---------------------------------------------------------------------------------------
+// A hostile root: links planted to reach this machine's files.
+
+constexpr std::string_view k_canary = "CANARY-outside-the-root";
+
+/// A tree whose links all aim at `outside` (a directory of this machine holding `canary`,
+/// 0640, and `dir/canary`), by absolute and relative paths, and at each other in a loop.
+void plant_escapes(const HostTree& t, const HostTree& outside) {
+  const std::string out = outside.root();
+  std::string up;  // enough "../" to climb from the tree's deepest link to this machine's "/"
+  for (int i = 0; i < 16; ++i)
+    up += "../";
+  t.file("/etc/docker/daemon.json", "{\"in\":\"tree\"}", 0600);
+  t.link("/etc/docker/abs.json", out + "/canary");
+  t.link("/etc/docker/rel.json", up + out.substr(1) + "/canary");
+  t.link("/etc/docker/dir", out + "/dir");
+  t.link("/etc/docker/reldir", up + out.substr(1) + "/dir");
+  t.link("/etc/shadow", out + "/canary");
+  t.link("/etc/loop1", "loop2");
+  t.link("/etc/loop2", "/etc/loop1");
+  t.link("/etc/docker/through-loop", "/etc/loop1/canary");
+}
+
+TEST(HostRootHostile, LinksOutOfTheRootNeverReachThisMachine) {
+  HostTree outside;
+  outside.file("/canary", std::string(k_canary), 0640);
+  outside.file("/dir/canary", std::string(k_canary), 0640);
+  HostTree t;
+  plant_escapes(t, outside);
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostRoot r(t.root(), how);
+    for (const std::string& path : std::vector<std::string>{"/etc/docker/abs.json", "/etc/docker/rel.json", "/etc/docker/dir/canary",
+                                   "/etc/docker/reldir/canary", "/etc/shadow", "/etc/docker/through-loop",
+                                   "/../../../../" + outside.root().substr(1) + "/canary"}) {
+      SCOPED_TRACE(path);
+      const auto got = r.read(path);
+      ASSERT_FALSE(got) << *got;
+      EXPECT_TRUE(got.error().kind == core::ErrorKind::not_found || got.error().kind == core::ErrorKind::io)
+          << got.error().describe();
+      EXPECT_FALSE(r.exists(path));
+      // stat of the link names the link; through it, nothing.
+      const auto f = r.stat(path + "/x", "x");
+      EXPECT_FALSE(f.exists);
+    }
+    EXPECT_EQ(r.stat("/etc/shadow", "shadow").type, "symlink");
+    EXPECT_FALSE(r.list("/etc/docker/dir"));
+    EXPECT_EQ(r.read("/etc/docker/daemon.json").value(), "{\"in\":\"tree\"}");
+    EXPECT_EQ(r.stat("/etc/docker/daemon.json", "daemon.json").mode, 0600U);
+  }
+}
+
+/// A /proc in the root (a host tree mounted with its procfs, or a root that is a process's
+/// /proc/PID directory) holds magic links: their targets are not text to resolve but
+/// objects of this machine. The kernel resolver refuses them; the walk reads their text,
+/// which names a path inside the root.
+TEST(HostRootHostile, ProcMagicLinksInTheRootAreNotFollowed) {
+  HostTree outside;
+  outside.file("/canary", std::string(k_canary), 0644);
+  const int held = ::open((outside.root() + "/canary").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(held, 0);
+  const std::string proc_dir = "/proc/" + std::to_string(::getpid());
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostRoot r(proc_dir, how);
+    ASSERT_TRUE(r.read("/status"));  // an ordinary file of that root is read
+    for (const std::string& path : std::vector<std::string>{"/fd/" + std::to_string(held), "/root" + outside.root() + "/canary",
+                                   "/cwd/../../../../" + outside.root().substr(1) + "/canary", "/root/etc/hostname"}) {
+      SCOPED_TRACE(path);
+      const auto got = r.read(path);
+      EXPECT_FALSE(got) << got.value_or("");
+      EXPECT_FALSE(r.exists(path));
+    }
+    EXPECT_EQ(r.stat("/root", "root").type, "symlink");  // the link itself, not the machine's "/"
+  }
+  ::close(held);
+}
+
+/// While one thread reads a file of the root over and over, another swaps, atomically, a
+/// directory on its path with a link to a directory outside holding a canary of the same
+/// name. Whatever the interleaving, a read gives the file inside or fails; never the canary.
+TEST(HostRootHostile, ALinkSwappedInDuringResolutionNeverLeadsOut) {
+  HostTree outside;
+  outside.file("/docker/daemon.json", std::string(k_canary));
+  for (const auto how : k_resolvers) {
+    SCOPED_TRACE(resolver_name(how));
+    HostTree t;
+    t.file("/etc/docker/daemon.json", "inside");
+    t.link("/etc/swap", outside.root() + "/docker");
+    HostRoot r(t.root(), how);
+    std::atomic<bool> stop{false};
+    std::thread swapper([&] {
+      const std::string a = t.at("/etc/docker");
+      const std::string b = t.at("/etc/swap");
+      while (!stop.load()) {
+        ::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE);
+      }
+    });
+    int inside = 0;
+    int canary = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    while (std::chrono::steady_clock::now() < until) {
+      for (int i = 0; i < 200; ++i) {
+        const auto got = r.read("/etc/docker/daemon.json");
+        if (got && *got == "inside") ++inside;
+        if (got && got->find(k_canary) != std::string::npos) ++canary;
+        const auto f = r.stat("/etc/docker/daemon.json", "daemon.json");
+        if (f.exists && f.type != "file") ++canary;
+      }
+    }
+    stop = true;
+    swapper.join();
+    EXPECT_EQ(canary, 0);
+    EXPECT_GT(inside, 0);
+  }
 }
 
 }  // namespace

@@ -240,7 +240,7 @@ TEST(CollectHost, FailuresBecomeUnreadableOrNotes) {
   EXPECT_NE(busted.processes_unavailable.find("ps failed"), std::string::npos) << busted.processes_unavailable;
   EXPECT_TRUE(busted.execs.empty());
 
-  ASSERT_EQ(snap->unreadable.size(), 4u);
+  ASSERT_EQ(snap->unreadable.size(), 5u);
   EXPECT_EQ(snap->unreadable[0].kind, "container");
   EXPECT_EQ(snap->unreadable[0].name, "db");
   EXPECT_EQ(snap->unreadable[0].id, "2222bbbb");
@@ -250,9 +250,15 @@ TEST(CollectHost, FailuresBecomeUnreadableOrNotes) {
   EXPECT_EQ(snap->unreadable[2].kind, "image");
   EXPECT_EQ(snap->unreadable[2].id, k_img_a);
   EXPECT_EQ(snap->unreadable[2].name, "app:1");
-  EXPECT_EQ(snap->unreadable[3].kind, "exec");
-  EXPECT_EQ(snap->unreadable[3].id, "e4");
-  EXPECT_EQ(snap->unreadable[3].name, "busted");
+  // The images of db and junk were never learned: not audited, and said so.
+  EXPECT_EQ(snap->unreadable[3].kind, "image");
+  EXPECT_EQ(snap->unreadable[3].id, "");
+  EXPECT_EQ(snap->unreadable[3].name, "images of unreadable containers");
+  EXPECT_NE(snap->unreadable[3].reason.find("the images of containers db, junk are unknown"), std::string::npos)
+      << snap->unreadable[3].reason;
+  EXPECT_EQ(snap->unreadable[4].kind, "exec");
+  EXPECT_EQ(snap->unreadable[4].id, "e4");
+  EXPECT_EQ(snap->unreadable[4].name, "busted");
   EXPECT_TRUE(snap->images.empty());  // a: malformed; b: only used by the unreadable db
 
   bool noted = false;
@@ -302,10 +308,57 @@ TEST(CollectHost, ListFailuresAreUnreadableNotEmpty) {
   auto snap = collect_host(*client, {}, k_engine_top);
   ASSERT_TRUE(snap) << snap.error().describe();
   EXPECT_TRUE(snap->containers.empty());
-  ASSERT_EQ(snap->unreadable.size(), 2u);
+  ASSERT_EQ(snap->unreadable.size(), 3u);
   EXPECT_EQ(snap->unreadable[0].kind, "container");
   EXPECT_NE(snap->unreadable[0].reason.find("list broke"), std::string::npos);
+  // The images in use are known only through the containers.
   EXPECT_EQ(snap->unreadable[1].kind, "image");
+  EXPECT_NE(snap->unreadable[1].reason.find("the images in use are unknown: could not list containers"), std::string::npos);
+  EXPECT_EQ(snap->unreadable[2].kind, "image");
+  EXPECT_NE(snap->unreadable[2].reason.find("could not list images"), std::string::npos);
+}
+
+TEST(CollectHost, AnInspectWithoutAnIdOrOfAnotherContainerIsUnreadable) {
+  // `{}` would be a container with every field at its default; another container's inspect
+  // would hide this one behind it (two refs, one id).
+  auto docker = three_containers();
+  const std::string web = docker.answer("/v1.41/containers/1111aaaa/json").body;
+  docker.overrides["/v1.41/containers/2222bbbb/json"] = {200, "{}", {}, {}, false};
+  docker.overrides["/v1.41/containers/3333cccc/json"] = {200, web, {}, {}, false};
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {}, k_engine_top);
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 1u);
+  EXPECT_EQ(snap->containers[0].name, "web");
+  ASSERT_EQ(snap->unreadable.size(), 3u);
+  EXPECT_EQ(snap->unreadable[0].name, "db");
+  EXPECT_EQ(snap->unreadable[0].reason, "the engine answered the inspect of 2222bbbb without an Id");
+  EXPECT_EQ(snap->unreadable[1].name, "cache");
+  EXPECT_EQ(snap->unreadable[1].reason, "the engine answered the inspect of 3333cccc with the inspect of container 1111aaaa");
+  EXPECT_EQ(snap->unreadable[2].kind, "image");
+  EXPECT_EQ(snap->unreadable[2].name, "images of unreadable containers");
+}
+
+TEST(CollectHost, AnImageInUseAnswering404IsUnreadable) {
+  // The engine keeps an image while a container uses it: "no such image" is not a removal.
+  auto docker = three_containers();
+  docker.images.erase(k_img_b);
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_host(*client, {}, k_engine_top);
+  ASSERT_TRUE(snap) << snap.error().describe();
+  EXPECT_EQ(snap->containers.size(), 3u);
+  ASSERT_EQ(snap->images.size(), 1u);
+  EXPECT_EQ(snap->images[0].id, k_img_a);
+  ASSERT_EQ(snap->unreadable.size(), 1u);
+  EXPECT_EQ(snap->unreadable[0].kind, "image");
+  EXPECT_EQ(snap->unreadable[0].id, k_img_b);
+  EXPECT_EQ(snap->unreadable[0].name, "db:15");
+  EXPECT_NE(snap->unreadable[0].reason.find("No such image: " + k_img_b + " (HTTP 404)"), std::string::npos)
+      << snap->unreadable[0].reason;
 }
 
 TEST(CollectHost, EmptyHost) {
@@ -367,6 +420,22 @@ TEST(CollectContainers, NamedContainersOnly) {
   ASSERT_TRUE(snap->engine);
   for (const auto& r : server->requests())
     EXPECT_NE(r, "/v1.41/containers/json?all=1");
+}
+
+TEST(CollectContainers, TheInspectOfAnotherContainerIsUnreadable) {
+  auto docker = three_containers();
+  docker.overrides["/v1.41/containers/cache/json"] = {200, docker.answer("/v1.41/containers/1111aaaa/json").body, {}, {}, false};
+  auto server = FakeEngine::on_unix_socket(docker.handler());
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  auto snap = collect_containers(*client, {"cache", "2222"}, {}, k_engine_top);
+  ASSERT_TRUE(snap) << snap.error().describe();
+  ASSERT_EQ(snap->containers.size(), 1u);  // db, by an id prefix
+  EXPECT_EQ(snap->containers[0].name, "db");
+  ASSERT_EQ(snap->unreadable.size(), 2u);
+  EXPECT_EQ(snap->unreadable[0].name, "cache");
+  EXPECT_EQ(snap->unreadable[0].reason, "the engine answered the inspect of cache with the inspect of container 1111aaaa");
+  EXPECT_EQ(snap->unreadable[1].name, "images of unreadable containers");
 }
 
 TEST(CollectContainers, UnknownNamesAreNotFound) {

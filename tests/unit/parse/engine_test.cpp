@@ -274,6 +274,13 @@ TEST(ContainerInspect, DeepNestingDoesNotCrash) {
   // Brackets inside strings do not count.
   const std::string in_string = R"({"Name":")" + std::string(1000, '[') + R"("})";
   EXPECT_TRUE(container_inspect(in_string));
+  // An escaped quote does not end a string; an escaped backslash before the quote does.
+  const std::string escaped_quote = R"({"Name":"a\")" + std::string(1000, '[') + R"("})";
+  EXPECT_TRUE(container_inspect(escaped_quote));
+  const std::string escaped_backslash = R"({"Name":"a\\","Labels":)" + std::string(1000, '[') + std::string(1000, ']') + "}";
+  auto e = container_inspect(escaped_backslash);
+  ASSERT_FALSE(e);
+  EXPECT_THAT(e.error().message, HasSubstr("nested deeper"));
   // Within the limit, a wrong type is a field error, not a crash.
   const std::string moderate = R"({"Config":{"Labels":)" + std::string(100, '[') + std::string(100, ']') + "}}";
   auto m = container_inspect(moderate);

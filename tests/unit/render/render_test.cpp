@@ -55,6 +55,35 @@ TEST(RenderJson, HostileEvidenceStaysValidJson) {
             std::string("quote \" backslash \\ tab \t nul ") + '\0' + " bell \x07 caf\xc3\xa9 \xf0\x9f\x90\xb3");
 }
 
+TEST(RenderJson, LargeReportIsStreamedInOrder) {
+  // More results than one wave of the parallel rendering holds, even on 8 cores (8 x 4 x 512).
+  auto r = sample();
+  const auto base = r.results;
+  r.results.clear();
+  constexpr std::size_t n = 40'000;
+  for (std::size_t i = 0; i < n; ++i) {
+    r.results.push_back(base[i % base.size()]);
+    r.results.back().subject.name = "s" + std::to_string(i);
+  }
+  std::string streamed;
+  std::size_t pieces = 0;
+  std::size_t largest = 0;
+  json(r, [&](std::string_view piece) {
+    streamed += piece;
+    ++pieces;
+    largest = std::max(largest, piece.size());
+  });
+  EXPECT_EQ(streamed, json(r));
+  EXPECT_GT(pieces, 10u);
+  EXPECT_LT(largest, streamed.size() / 10);  // never the whole report at once
+  const auto doc = nlohmann::json::parse(streamed);
+  ASSERT_EQ(doc["results"].size(), n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ASSERT_EQ(doc["results"][i]["subject"]["name"], "s" + std::to_string(i));
+    ASSERT_EQ(doc["results"][i]["id"], base[i % base.size()].check->id);
+  }
+}
+
 TEST(Catalogue, MarkdownListsEveryCheck) {
   const auto md = catalogue("markdown");
   for (const auto& c : checks::catalogue())

@@ -1,5 +1,6 @@
 #include "drydock/collect/engine/snapshot.hpp"
 
+#include <algorithm>
 #include <future>
 #include <map>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "drydock/collect/host/procfs.hpp"
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/engine.hpp"
 
 namespace drydock::collect {
@@ -62,7 +64,6 @@ struct ContainerSlot {
 
 struct ImageSlot {
   std::string used_as;  ///< Config.Image of the first container using it
-  bool missing = false;
   std::optional<model::ImageSpec> spec;
   std::string error;
 };
@@ -72,15 +73,7 @@ class Collector {
   /// `explicit_refs`: the containers were named by the user (collect_containers).
   Collector(EngineClient& client, const Progress& progress, bool explicit_refs, const SnapshotOptions& options)
       : m_client(client), m_progress(progress), m_explicit(explicit_refs) {
-    // The process table is read on its own thread while the first requests are in flight;
-    // the first running container's inspect waits for it.
-    if (client.endpoint().is_unix() && proc_root_readable(options.proc_root)) {
-      try {
-        m_procs = std::async(std::launch::async, [root = options.proc_root] { return ProcessTable::scan(root); }).share();
-      } catch (const std::system_error&) {
-        // No thread for it: every running container's processes are asked of the engine.
-      }
-    }
+    if (client.endpoint().is_unix() && proc_root_readable(options.proc_root)) m_proc_root = options.proc_root;
   }
 
   core::Expected<model::HostSnapshot> host() {
@@ -91,6 +84,7 @@ class Collector {
   }
 
   core::Expected<model::HostSnapshot> containers(const std::vector<std::string>& refs) {
+    start_process_scan();  // which of them run is known only from their inspects
     std::set<std::string> seen;
     for (const auto& ref : refs) {
       std::string r = ref;
@@ -108,6 +102,18 @@ class Collector {
   }
 
  private:
+  /// Reads the host's process table on its own thread while requests are in flight, when the
+  /// engine is local; the first running container's inspect waits for it. Only started when a
+  /// container may be running: on a host of stopped containers the scan would be wasted work.
+  void start_process_scan() {
+    if (m_proc_root.empty() || m_procs.valid()) return;
+    try {
+      m_procs = std::async(std::launch::async, [root = m_proc_root] { return ProcessTable::scan(root); }).share();
+    } catch (const std::system_error&) {
+      // No thread for it: every running container's processes are asked of the engine.
+    }
+  }
+
   void note(const std::string& text) {
     if (!m_progress.note) return;
     std::lock_guard lock(m_note_mutex);
@@ -149,6 +155,10 @@ class Collector {
     }
     // Sized once, before any request that writes into a slot is queued.
     m_slots.resize(list->size());
+    const bool any_processes = std::any_of(list->begin(), list->end(), [](const parse::ContainerSummary& c) {
+      return c.state != "created" && c.state != "exited" && c.state != "dead";
+    });
+    if (any_processes) start_process_scan();
     std::size_t running = 0;
     for (std::size_t i = 0; i < list->size(); ++i) {
       auto& s = (*list)[i];
@@ -203,6 +213,18 @@ class Collector {
     auto spec = parse::container_inspect(*r);
     if (!spec) {
       slot.error = "malformed inspect: " + spec.error().describe();
+      return;
+    }
+    // An inspect with every field at its default would pass most checks, and the inspect of
+    // another container would hide this one behind it: neither is this container's.
+    if (spec->id.empty()) {
+      slot.error = fmt::format("the engine answered the inspect of {} without an Id", slot.ref);
+      return;
+    }
+    // A listed container is asked for by its id; a named one by its name, id or id prefix.
+    const bool answers_ref = m_explicit ? spec->id.starts_with(slot.ref) || spec->name == slot.ref : spec->id == slot.ref;
+    if (!answers_ref) {
+      slot.error = fmt::format("the engine answered the inspect of {} with the inspect of container {}", slot.ref, spec->id);
       return;
     }
     if (spec->name.empty()) spec->name = slot.name;
@@ -267,12 +289,9 @@ class Collector {
   void on_image(const std::string& id, core::Expected<std::string> r) {
     ImageSlot result;
     if (!r) {
-      if (r.error().kind == ErrorKind::not_found) {
-        result.missing = true;
-        note(fmt::format("image {} was removed during collection; skipped", short_id(id)));
-      } else {
-        result.error = r.error().describe();
-      }
+      // 404 included: the engine does not remove an image a container uses, so an image in
+      // use that is "not found" was not audited, and says so.
+      result.error = r.error().describe();
     } else if (auto spec = parse::image_inspect(*r)) {
       if (spec->id.empty()) spec->id = id;
       result.spec = std::move(*spec);
@@ -281,7 +300,6 @@ class Collector {
     }
     std::lock_guard lock(m_images_mutex);
     auto& slot = m_images[id];
-    slot.missing = result.missing;
     slot.spec = std::move(result.spec);
     slot.error = std::move(result.error);
   }
@@ -303,6 +321,9 @@ class Collector {
     }
     if (!m_container_list_error.empty()) {
       snap.unreadable.push_back({"container", "", "", "could not list containers: " + m_container_list_error});
+      // The images in use are known only through the containers.
+      snap.unreadable.push_back(
+          {"image", "", "", "the images in use are unknown: could not list containers: " + m_container_list_error});
     }
     if (!m_image_list_error.empty()) {
       snap.unreadable.push_back({"image", "", "", "could not list images: " + m_image_list_error});
@@ -311,6 +332,7 @@ class Collector {
     std::vector<std::string> not_found;
     std::set<std::string> ids;
     std::vector<model::Unreadable> exec_unreadable;
+    std::vector<std::string> unread_containers;
     for (auto& slot : m_slots) {
       if (slot.missing) {
         if (m_explicit) not_found.push_back(slot.ref);
@@ -318,6 +340,7 @@ class Collector {
       }
       if (!slot.spec) {
         snap.unreadable.push_back({"container", slot.ref, slot.name, slot.error});
+        unread_containers.push_back(slot.name);
         continue;
       }
       auto& spec = *slot.spec;
@@ -336,6 +359,8 @@ class Collector {
         if (slot.execs[j]) {
           spec.execs.push_back(std::move(*slot.execs[j]));
         } else if (!slot.exec_errors[j].empty()) {
+          note(fmt::format("exec session {} of container {} could not be inspected: {}", short_id(spec.exec_ids[j]), spec.name,
+                           slot.exec_errors[j]));
           exec_unreadable.push_back({"exec", spec.exec_ids[j], spec.name, slot.exec_errors[j]});
         }
       }
@@ -352,12 +377,23 @@ class Collector {
     for (const auto& c : snap.containers) {
       if (c.image_id.empty() || !emitted.insert(c.image_id).second) continue;
       auto it = m_images.find(c.image_id);
-      if (it == m_images.end() || it->second.missing) continue;
+      if (it == m_images.end()) continue;
       if (it->second.spec) {
         snap.images.push_back(std::move(*it->second.spec));
       } else {
         snap.unreadable.push_back({"image", c.image_id, it->second.used_as, it->second.error});
       }
+    }
+    if (!unread_containers.empty()) {
+      // Their images were not inspected: whichever they are, they went unaudited.
+      snap.unreadable.push_back({"image", "", "images of unreadable containers",
+                                 unread_containers.size() == 1
+                                     ? fmt::format("not audited: the image of container {} is unknown, its inspect "
+                                                   "could not be read",
+                                                   unread_containers.front())
+                                     : fmt::format("not audited: the images of containers {} are unknown, their "
+                                                   "inspects could not be read",
+                                                   core::join(unread_containers, ", "))});
     }
     for (auto& u : exec_unreadable)
       snap.unreadable.push_back(std::move(u));
@@ -369,6 +405,7 @@ class Collector {
   const bool m_explicit;
   RequestQueue m_queue;
   std::mutex m_note_mutex;
+  std::string m_proc_root;                   ///< the /proc to read processes from; "" when the engine is not local
   std::shared_future<ProcessTable> m_procs;  ///< valid when processes are read from /proc
 
   core::Expected<std::string> m_version = core::fail(ErrorKind::daemon, "no answer to /version");

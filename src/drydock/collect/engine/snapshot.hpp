@@ -33,10 +33,15 @@ struct SnapshotOptions {
 /// map (/images/json) and the inspect of every image in use by a container.
 /// Requests run `options().workers` at a time, each response parsed as it arrives; follow-up
 /// requests (top, exec, image) start as soon as the response they depend on is in.
-/// Results keep the engine's list order. A container or image removed meanwhile (404) is
-/// dropped with a note; any other failure to read one becomes a model::Unreadable entry
-/// (kind "container", "image" or "exec"), as does a failed container or image list.
-/// Only a failure of /version or /info fails the whole collection.
+/// Results keep the engine's list order. A container removed between the list and its
+/// inspect (404) is dropped with a note; any other failure to read one (an inspect that is
+/// malformed, lacks an Id or names another container included) becomes a model::Unreadable
+/// entry, as does every image in use that cannot be inspected (404 included: the engine keeps
+/// an image while a container uses it), every exec session that cannot be (404 aside), and a
+/// failed container or image list. The images of unreadable containers, or of all of them when
+/// the list failed, are one Unreadable "image" entry saying so.
+/// Only a failure of /version or /info fails the whole collection: the engine's security
+/// options and swarm state decide what the container checks mean.
 /// Processes come from /proc or `top` as SnapshotOptions says; the result is the same
 /// (ContainerSpec::processes, or processes_unavailable with the reason).
 core::Expected<model::HostSnapshot> collect_host(EngineClient& client, const Progress& progress,

@@ -2,16 +2,20 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <system_error>
+#include <utility>
 
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/etc_files.hpp"
@@ -34,7 +38,9 @@ core::Error errno_error(int err, std::string_view host_path) {
   if (err == ENOENT || err == ENOTDIR) kind = core::ErrorKind::not_found;
   if (err == EACCES || err == EPERM) kind = core::ErrorKind::permission;
   std::string message = std::error_code(err, std::generic_category()).message();
-  if (err == ELOOP) message = "too many levels of symbolic links";
+  // openat2 gives ELOOP for a loop and for a /proc magic link it refuses to follow.
+  if (err == ELOOP) message = "too many levels of symbolic links, or a /proc magic link (not followed under --root)";
+  if (err == EXDEV) message = "resolves outside the root (refused)";
   return core::Error{kind, std::move(message), std::string(host_path)};
 }
 
@@ -46,58 +52,6 @@ std::deque<std::string> components(std::string_view path) {
   return out;
 }
 
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& p : parts)
-    out += "/" + p;
-  return out.empty() ? "/" : out;
-}
-
-/// Resolves `host_path` inside the tree at `dir` (non-empty) the way the kernel would if
-/// `dir` were "/": absolute link targets restart at `dir`, ".." stops at it. Returns the
-/// resolved host path ("/etc/docker/daemon.json"); the file is at dir + that path.
-/// The last component is followed only when `follow_last` is true.
-core::Expected<std::string> resolve_in(const std::string& dir, std::string_view host_path, bool follow_last) {
-  std::vector<std::string> done;
-  std::deque<std::string> todo = components(host_path);
-  int links = 0;
-  while (!todo.empty()) {
-    std::string c = std::move(todo.front());
-    todo.pop_front();
-    if (c == "..") {
-      if (!done.empty()) done.pop_back();
-      continue;
-    }
-    const bool last = todo.empty();
-    if (last && !follow_last) {
-      done.push_back(std::move(c));
-      break;
-    }
-    std::string on_disk = dir;
-    on_disk += joined(done);
-    if (!done.empty()) on_disk += '/';
-    on_disk += c;
-    struct stat st {};
-    if (::lstat(on_disk.c_str(), &st) != 0) return tl::unexpected(errno_error(errno, host_path));
-    if (S_ISLNK(st.st_mode)) {
-      if (++links > k_max_links) return tl::unexpected(errno_error(ELOOP, host_path));
-      std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 0) + 256, '\0');
-      const ssize_t n = ::readlink(on_disk.c_str(), target.data(), target.size());
-      if (n < 0) return tl::unexpected(errno_error(errno, host_path));
-      if (static_cast<std::size_t>(n) >= target.size()) return tl::unexpected(errno_error(ENAMETOOLONG, host_path));
-      target.resize(static_cast<std::size_t>(n));
-      if (target.empty()) return tl::unexpected(errno_error(ENOENT, host_path));
-      if (target.front() == '/') done.clear();
-      auto more = components(target);
-      todo.insert(todo.begin(), more.begin(), more.end());
-      continue;
-    }
-    if (!last && !S_ISDIR(st.st_mode)) return tl::unexpected(errno_error(ENOTDIR, host_path));
-    done.push_back(std::move(c));
-  }
-  return joined(done);
-}
-
 std::string type_of(mode_t mode) {
   if (S_ISREG(mode)) return "file";
   if (S_ISDIR(mode)) return "directory";
@@ -106,17 +60,123 @@ std::string type_of(mode_t mode) {
   return "other";
 }
 
-/// Closes a descriptor on scope exit.
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
+/// Owns a descriptor.
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : m_fd(fd) {}
+  Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    std::swap(m_fd, other.m_fd);
+    return *this;
   }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  [[nodiscard]] int get() const { return m_fd; }
+  int release() { return std::exchange(m_fd, -1); }
+
+ private:
+  int m_fd = -1;
 };
+
+/// openat2 below `root_fd` with every "/" and ".." clamped to it and magic links refused;
+/// -1 with errno set on failure (ENOSYS: the kernel has no openat2).
+int kernel_open(int root_fd, std::string_view host_path, int flags) {
+#ifdef SYS_openat2
+  open_how how{};
+  how.flags = static_cast<std::uint64_t>(static_cast<unsigned>(flags));
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  const std::string path = host_path.empty() ? std::string("/") : std::string(host_path);
+  // EAGAIN: a rename raced a ".." and the kernel could not prove the walk stayed inside.
+  for (int attempt = 0;; ++attempt) {
+    const long fd = ::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how);
+    if (fd >= 0) return static_cast<int>(fd);
+    if (errno == EINTR || (errno == EAGAIN && attempt < 32)) continue;
+    return -1;
+  }
+#else
+  (void)root_fd, (void)host_path, (void)flags;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+/// Whether openat2 works here, asked once per process. Some seccomp profiles answer EPERM
+/// for system calls they do not know: opening "." cannot be refused otherwise.
+bool kernel_resolves(int root_fd) {
+  static const bool available = [root_fd] {
+    const int fd = kernel_open(root_fd, ".", O_PATH | O_CLOEXEC);
+    if (fd >= 0) {
+      ::close(fd);
+      return true;
+    }
+    return errno != ENOSYS && errno != EPERM;
+  }();
+  return available;
+}
+
+/// Where a walk ended: the directory that holds the last component, and its name ("." when
+/// the path names that directory itself).
+struct Located {
+  Fd dir;
+  std::string name;
+};
+
+/// Resolves `host_path` below `root_fd` the way the kernel would if the root were "/":
+/// absolute link targets restart at the root, ".." stops at it. Every step opens one
+/// component relative to the directory descriptor reached so far and never follows a link
+/// while opening; links are read and their targets walked the same way. A directory swapped
+/// for a link meanwhile fails the step instead of leading elsewhere. Magic links of a /proc
+/// in the root are read as text, which names a path inside the root.
+core::Expected<Located> walk(int root_fd, std::string_view host_path, bool follow_last) {
+  std::vector<Fd> stack;  // the directories entered below the root; the back one is current
+  const auto current = [&] { return stack.empty() ? root_fd : stack.back().get(); };
+  const auto here = [&](std::string name) -> core::Expected<Located> {
+    const int fd = ::fcntl(current(), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return tl::unexpected(errno_error(errno, host_path));
+    return Located{Fd(fd), std::move(name)};
+  };
+  std::deque<std::string> todo = components(host_path);
+  int links = 0;
+  while (!todo.empty()) {
+    std::string c = std::move(todo.front());
+    todo.pop_front();
+    if (c == "..") {
+      if (!stack.empty()) stack.pop_back();
+      continue;
+    }
+    const bool last = todo.empty();
+    struct stat st {};
+    if (::fstatat(current(), c.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) return tl::unexpected(errno_error(errno, host_path));
+    if (S_ISLNK(st.st_mode)) {
+      if (last && !follow_last) return here(std::move(c));
+      if (++links > k_max_links) return tl::unexpected(errno_error(ELOOP, host_path));
+      std::string target(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 0) + 256, '\0');
+      const ssize_t n = ::readlinkat(current(), c.c_str(), target.data(), target.size());
+      if (n < 0) return tl::unexpected(errno_error(errno, host_path));
+      if (static_cast<std::size_t>(n) >= target.size()) return tl::unexpected(errno_error(ENAMETOOLONG, host_path));
+      target.resize(static_cast<std::size_t>(n));
+      if (target.empty()) return tl::unexpected(errno_error(ENOENT, host_path));
+      if (target.front() == '/') stack.clear();
+      auto more = components(target);
+      todo.insert(todo.begin(), more.begin(), more.end());
+      continue;
+    }
+    if (last) return here(std::move(c));
+    if (!S_ISDIR(st.st_mode)) return tl::unexpected(errno_error(ENOTDIR, host_path));
+    const int fd = ::openat(current(), c.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return tl::unexpected(errno_error(errno, host_path));
+    stack.emplace_back(fd);
+  }
+  return here(".");
+}
 
 }  // namespace
 
-HostRoot::HostRoot(std::string dir) : m_ids(std::make_shared<IdNames>()) {
+HostRoot::HostRoot(std::string dir, RootResolver resolver) : m_resolver(resolver), m_ids(std::make_shared<IdNames>()) {
   if (dir.empty() || core::normalize_path(dir) == "/") return;
   std::error_code ec;
   auto abs = std::filesystem::absolute(dir, ec);
@@ -124,32 +184,41 @@ HostRoot::HostRoot(std::string dir) : m_ids(std::make_shared<IdNames>()) {
   if (m_dir == "/") m_dir.clear();
 }
 
-namespace {
-/// Where the file is on this machine: the host path itself on the live host, else the
-/// path resolved inside the root.
-core::Expected<std::string> on_disk(const std::string& dir, std::string_view host_path, bool follow_last) {
-  if (dir.empty())
-    return core::normalize_path(host_path.starts_with('/') ? std::string(host_path) : "/" + std::string(host_path));
-  DRYDOCK_TRY(resolved, resolve_in(dir, host_path, follow_last));
-  return dir + resolved;
+core::Expected<int> HostRoot::open(std::string_view host_path, int flags) const {
+  // openat2 refuses any flag O_PATH ignores.
+  flags |= O_CLOEXEC | ((flags & O_PATH) != 0 ? 0 : O_NOCTTY);
+  if (live()) {
+    const std::string path =
+        core::normalize_path(host_path.starts_with('/') ? std::string(host_path) : "/" + std::string(host_path));
+    const int fd = ::open(path.c_str(), flags);
+    if (fd < 0) return tl::unexpected(errno_error(errno, host_path));
+    return fd;
+  }
+  const Fd root(::open(m_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (root.get() < 0) return tl::unexpected(errno_error(errno, m_dir));
+  if (m_resolver == RootResolver::kernel_if_available && kernel_resolves(root.get())) {
+    const int fd = kernel_open(root.get(), host_path, flags);
+    if (fd < 0) return tl::unexpected(errno_error(errno, host_path));
+    return fd;
+  }
+  DRYDOCK_TRY(at, walk(root.get(), host_path, (flags & O_NOFOLLOW) == 0));
+  // The walk resolved every link; one swapped in since is refused, not followed.
+  const int fd = ::openat(at.dir.get(), at.name.c_str(), flags | O_NOFOLLOW);
+  if (fd < 0) return tl::unexpected(errno_error(errno, host_path));
+  return fd;
 }
-}  // namespace
 
 core::Expected<std::string> HostRoot::read(std::string_view host_path, std::size_t limit) const {
-  DRYDOCK_TRY(path, on_disk(m_dir, host_path, true));
-  // Live: the kernel follows links. Under a root every link was resolved above; NOFOLLOW
-  // refuses a link swapped in since.
-  const int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (live() ? 0 : O_NOFOLLOW);
-  Fd f{::open(path.c_str(), flags)};
-  if (f.fd < 0) return tl::unexpected(errno_error(errno, host_path));
+  DRYDOCK_TRY(opened, open(host_path, O_RDONLY | O_NONBLOCK));
+  const Fd f(opened);
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return tl::unexpected(errno_error(errno, host_path));
+  if (::fstat(f.get(), &st) != 0) return tl::unexpected(errno_error(errno, host_path));
   if (!S_ISREG(st.st_mode))
     return core::fail(core::ErrorKind::io, "not a regular file (" + type_of(st.st_mode) + ")", std::string(host_path));
   std::string out;
   char buf[65536];
   while (true) {
-    const ssize_t n = ::read(f.fd, buf, sizeof buf);
+    const ssize_t n = ::read(f.get(), buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
       return tl::unexpected(errno_error(errno, host_path));
@@ -164,10 +233,7 @@ core::Expected<std::string> HostRoot::read(std::string_view host_path, std::size
 }
 
 core::Expected<std::vector<std::string>> HostRoot::list(std::string_view host_dir) const {
-  DRYDOCK_TRY(path, on_disk(m_dir, host_dir, true));
-  const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (live() ? 0 : O_NOFOLLOW);
-  const int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return tl::unexpected(errno_error(errno, host_dir));
+  DRYDOCK_TRY(fd, open(host_dir, O_RDONLY | O_DIRECTORY));
   DIR* d = ::fdopendir(fd);
   if (d == nullptr) {
     const int err = errno;
@@ -202,15 +268,16 @@ model::FileFact HostRoot::stat(std::string_view host_path, std::string role) con
   model::FileFact f;
   f.role = std::move(role);
   f.path = core::normalize_path(host_path.starts_with('/') ? std::string(host_path) : "/" + std::string(host_path));
-  auto path = on_disk(m_dir, host_path, false);
-  if (!path) {
-    if (path.error().kind != core::ErrorKind::not_found) f.error = path.error().describe();
+  // O_PATH | O_NOFOLLOW: the link itself when the last component is one (lstat).
+  auto opened = open(host_path, O_PATH | O_NOFOLLOW);
+  if (!opened) {
+    if (opened.error().kind != core::ErrorKind::not_found) f.error = opened.error().describe();
     return f;
   }
+  const Fd fd(*opened);
   struct stat st {};
-  if (::lstat(path->c_str(), &st) != 0) {
-    const int err = errno;
-    if (err != ENOENT && err != ENOTDIR) f.error = errno_error(err, f.path).describe();
+  if (::fstat(fd.get(), &st) != 0) {
+    f.error = errno_error(errno, f.path).describe();
     return f;
   }
   f.exists = true;
@@ -227,10 +294,10 @@ model::FileFact HostRoot::stat(std::string_view host_path, std::string role) con
 }
 
 bool HostRoot::exists(std::string_view host_path) const {
-  const auto path = on_disk(m_dir, host_path, true);
-  if (!path) return false;
-  struct stat st {};
-  return ::stat(path->c_str(), &st) == 0;
+  const auto opened = open(host_path, O_PATH);
+  if (!opened) return false;
+  ::close(*opened);
+  return true;
 }
 
 }  // namespace drydock::collect

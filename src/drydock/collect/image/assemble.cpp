@@ -3,6 +3,9 @@
 #include <sys/utsname.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
 #include <set>
 
 #include <fmt/format.h>
@@ -134,7 +137,7 @@ class Assembler {
 
   core::Expected<std::vector<Candidate>> from_manifest() {
     DRYDOCK_TRY(bytes, metadata("manifest.json", m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, "manifest.json"));
+    DRYDOCK_TRY(doc, parse(bytes, "manifest.json"));
     if (!doc.is_array()) return core::fail(core::ErrorKind::parse, "expected an array", "manifest.json");
     std::vector<Candidate> out;
     for (std::size_t i = 0; i < doc.size(); ++i) {
@@ -159,6 +162,25 @@ class Assembler {
     return out;
   }
 
+  /// parse_json within Limits::json_depth and Limits::json_values.
+  core::Expected<json> parse(std::string_view text, std::string_view name) {
+    const parse::JsonShape shape = parse::json_shape(text);
+    if (shape.depth > m_options.limits.json_depth) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("JSON nested deeper than the limit ({}); refusing a hostile image", m_options.limits.json_depth),
+                        std::string(name));
+    }
+    m_json_values += shape.values;
+    if (m_json_values > m_options.limits.json_values) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("more JSON values in manifests, indexes and configs than the limit ({}); refusing a "
+                                    "hostile image",
+                                    m_options.limits.json_values),
+                        std::string(name));
+    }
+    return parse_json(text, name);
+  }
+
   /// A manifest reachable from index.json, with the platform its descriptor gives.
   struct Found {
     std::string manifest;
@@ -166,7 +188,15 @@ class Assembler {
   };
 
   /// Adds the manifests under `descriptor` (itself, or those of the index it names) to `out`.
-  core::Expected<bool> walk_index(const json& descriptor, int depth, std::vector<Found>& out) {
+  /// `path` holds the indexes being walked above this descriptor: one met again is a cycle.
+  core::Expected<bool> walk_index(const json& descriptor, int depth, std::vector<Found>& out,
+                                  std::vector<std::string>& path) {
+    if (++m_descriptors > m_options.limits.index_entries) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("more index entries than the limit ({}); refusing a hostile image",
+                                    m_options.limits.index_entries),
+                        m_origin);
+    }
     if (depth > m_options.limits.index_depth) {
       return core::fail(
           core::ErrorKind::parse,
@@ -181,16 +211,23 @@ class Assembler {
     const std::string media = string_at(descriptor, "mediaType");
     const bool index = media == k_oci_index || media == k_docker_list;
     if (!index && !media.empty() && media.find("manifest") == std::string::npos) return false;
-    DRYDOCK_TRY(bytes, metadata(name, m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, name));
-    if (index || (media.empty() && doc.contains("manifests"))) {
-      if (!doc.contains("manifests") || !doc["manifests"].is_array()) {
+    if (std::find(path.begin(), path.end(), name) != path.end()) {
+      return core::fail(core::ErrorKind::parse,
+                        fmt::format("an index that contains itself ({} -> {}); refusing a hostile image",
+                                    core::join(path, " -> "), name),
+                        m_origin);
+    }
+    DRYDOCK_TRY(doc, parsed(name));
+    if (index || (media.empty() && doc->contains("manifests"))) {
+      if (!doc->contains("manifests") || !(*doc)["manifests"].is_array()) {
         return core::fail(core::ErrorKind::parse, "an index without manifests", name);
       }
-      for (const auto& m : doc["manifests"]) {
-        DRYDOCK_TRY(added, walk_index(m, depth + 1, out));
+      path.push_back(name);
+      for (const auto& m : (*doc)["manifests"]) {
+        DRYDOCK_TRY(added, walk_index(m, depth + 1, out, path));
         (void)added;
       }
+      path.pop_back();
       return true;
     }
     const std::string platform = descriptor.contains("platform") ? platform_of(descriptor["platform"]) : std::string();
@@ -201,7 +238,7 @@ class Assembler {
 
   core::Expected<std::vector<Candidate>> from_index() {
     DRYDOCK_TRY(bytes, metadata("index.json", m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, "index.json"));
+    DRYDOCK_TRY(doc, parse(bytes, "index.json"));
     if (!doc.is_object() || !doc.contains("manifests") || !doc["manifests"].is_array()) {
       return core::fail(core::ErrorKind::parse, "an index without manifests", "index.json");
     }
@@ -209,7 +246,8 @@ class Assembler {
     std::map<std::string, std::size_t> by_manifest;
     for (const auto& top : doc["manifests"]) {
       std::vector<Found> found;
-      DRYDOCK_TRY(added, walk_index(top, 1, found));
+      std::vector<std::string> path{"index.json"};
+      DRYDOCK_TRY(added, walk_index(top, 1, found, path));
       if (!added) continue;
       if (found.empty()) continue;
       DRYDOCK_TRY(chosen, choose(found));
@@ -239,7 +277,7 @@ class Assembler {
       auto c = candidate_of(f.manifest);
       if (!c) return tl::unexpected(c.error());
       DRYDOCK_TRY(bytes, metadata(c->config, m_problems, m_verified));
-      DRYDOCK_TRY(cfg, parse_json(bytes, c->config));
+      DRYDOCK_TRY(cfg, parse(bytes, c->config));
       f.platform = platform_of(cfg);
     }
     const std::string want = m_options.platform.empty() ? std::string() : m_options.platform;
@@ -259,7 +297,7 @@ class Assembler {
 
   core::Expected<Candidate> candidate_of(const std::string& manifest) {
     DRYDOCK_TRY(bytes, metadata(manifest, m_problems, m_verified));
-    DRYDOCK_TRY(doc, parse_json(bytes, manifest));
+    DRYDOCK_TRY(doc, parse(bytes, manifest));
     if (!doc.is_object() || !doc.contains("config") || !doc.contains("layers") || !doc["layers"].is_array()) {
       return core::fail(core::ErrorKind::parse, "a manifest without config or layers", manifest);
     }
@@ -278,7 +316,7 @@ class Assembler {
     std::vector<std::string> problems = m_problems;
     std::set<std::string> verified = m_verified;
     DRYDOCK_TRY(bytes, metadata(c.config, problems, verified));
-    DRYDOCK_TRY(cfg, parse_json(bytes, c.config));
+    DRYDOCK_TRY(cfg, parse(bytes, c.config));
     if (!cfg.is_object()) return core::fail(core::ErrorKind::parse, "the image config is not an object", c.config);
     const std::string id = sha256(bytes);
     // The config's "config" is the inspect's "Config": one parser reads both.
@@ -376,6 +414,19 @@ class Assembler {
   std::string m_origin;
   std::vector<std::string> m_problems;  ///< about index and manifests, shared by every image
   std::set<std::string> m_verified;     ///< names whose digest matched
+  std::uint64_t m_json_values = 0;       ///< values of every JSON document parsed, against Limits::json_values
+  std::uint64_t m_descriptors = 0;      ///< index entries walked, against Limits::index_entries
+  /// Indexes and manifests met while walking, parsed once however many indexes name them.
+  std::map<std::string, std::shared_ptr<const json>, std::less<>> m_parsed;
+
+  core::Expected<std::shared_ptr<const json>> parsed(const std::string& name) {
+    if (const auto it = m_parsed.find(name); it != m_parsed.end()) return it->second;
+    DRYDOCK_TRY(bytes, metadata(name, m_problems, m_verified));
+    DRYDOCK_TRY(doc, parse(bytes, name));
+    auto shared = std::make_shared<const json>(std::move(doc));
+    m_parsed.emplace(name, shared);
+    return shared;
+  }
 };
 
 }  // namespace

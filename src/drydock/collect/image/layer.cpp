@@ -3,6 +3,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <optional>
@@ -254,6 +255,12 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
     } else if (rec.type == model::FileType::symlink) {
       const char* target = archive_entry_symlink(e);
       rec.link = target != nullptr ? target : "";
+    }
+    // A file declared larger than what is left of the budget would exceed it when read: a
+    // bomb (one huge file of zeros) is refused at its header instead of after inflating it.
+    if (rec.size > limits.total_bytes - std::min(budget.bytes, limits.total_bytes)) {
+      return tl::unexpected(limit_error(
+          what, fmt::format("uncompressed size ({} bytes): {} declares {} bytes", limits.total_bytes, rec.path, rec.size)));
     }
     if (rec.type == model::FileType::regular && rec.size > 0) {
       const bool capture = policy.capture && policy.capture(rec.path, rec.size);

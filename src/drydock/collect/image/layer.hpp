@@ -22,10 +22,16 @@ namespace drydock::collect::image {
 /// Limits against hostile archives; exceeding one is an error naming it.
 struct Limits {
   std::uint64_t total_bytes = std::uint64_t{64} << 30;  ///< uncompressed bytes over all layers
-  std::uint64_t entries = 4'000'000;                    ///< tar entries over all layers
+  /// Tar entries over all layers: each costs about 300 bytes until the report is made, so a
+  /// million stays near 300 MiB.
+  std::uint64_t entries = 1'000'000;
   std::size_t path_length = 4096;                       ///< bytes in one entry's name
   int index_depth = 4;                                  ///< nesting of OCI image indexes
+  std::uint64_t index_entries = 10'000;                 ///< descriptors walked in index.json and the indexes it names
   std::size_t metadata_bytes = std::size_t{16} << 20;   ///< one manifest, index or config
+  std::size_t metadata_total_bytes = std::size_t{64} << 20;  ///< every manifest, index and config kept from a tarball
+  std::size_t json_depth = 64;                               ///< nesting of one JSON document
+  std::uint64_t json_values = 2'000'000;                     ///< values of every JSON document of one read
   std::size_t captured_bytes = std::size_t{256} << 20;  ///< one package database kept for parsing
   std::size_t layers = 512;                             ///< layers of one image
 };

@@ -87,22 +87,24 @@ bool looks_like_json(std::string_view head) {
 /// Layers are read while the tarball streams by; metadata is kept; links are names.
 class TarStore final : public Store {
  public:
+  explicit TarStore(std::string origin) : m_origin(std::move(origin)) {}
+
   bool has(std::string_view name) override { return resolve(name) != nullptr; }
 
   core::Expected<std::string> metadata(std::string_view name) override {
     const auto* key = resolve(name);
-    if (key == nullptr) return core::fail(core::ErrorKind::parse, "missing from the tarball", std::string(name));
+    if (key == nullptr) return core::fail(core::ErrorKind::parse, "missing from the tarball", where(name));
     const auto it = m_metadata.find(*key);
     if (it == m_metadata.end())
-      return core::fail(core::ErrorKind::parse, "expected JSON metadata, found a layer", std::string(name));
+      return core::fail(core::ErrorKind::parse, "expected JSON metadata, found a layer", where(name));
     return it->second;
   }
 
   core::Expected<std::shared_ptr<const LayerScan>> layer(std::string_view name) override {
     const auto* key = resolve(name);
-    if (key == nullptr) return core::fail(core::ErrorKind::parse, "layer missing from the tarball", std::string(name));
+    if (key == nullptr) return core::fail(core::ErrorKind::parse, "layer missing from the tarball", where(name));
     const auto it = m_layers.find(*key);
-    if (it == m_layers.end()) return core::fail(core::ErrorKind::parse, "not a layer", std::string(name));
+    if (it == m_layers.end()) return core::fail(core::ErrorKind::parse, "not a layer", where(name));
     return it->second;
   }
 
@@ -111,6 +113,11 @@ class TarStore final : public Store {
   std::map<std::string, std::string, std::less<>> m_links;  ///< entry -> the entry it links to
 
  private:
+  /// "file.tar: blobs/sha256/..." for errors.
+  [[nodiscard]] std::string where(std::string_view name) const { return m_origin + ": " + std::string(name); }
+
+  std::string m_origin;
+
   /// The stored name `name` stands for, following the tarball's own links (a few hops).
   const std::string* resolve(std::string_view name) {
     std::string current(name);
@@ -169,7 +176,8 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
     return tl::unexpected(failure("not a tar archive"));
   }
   Budget budget{&options.limits};
-  TarStore store;
+  TarStore store(where);
+  std::size_t metadata_total = 0;
   for (;;) {
     struct archive_entry* e = nullptr;
     const int r = archive_read_next_header(outer.get(), &e);
@@ -197,6 +205,12 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
     const bool blob = name.starts_with("blobs/");
     if (is_metadata_name(name) || (blob && looks_like_json(head))) {
       DRYDOCK_TRY(bytes, slurp(data, options.limits.metadata_bytes, what));
+      // Kept until the end: a tarball of many large JSON files would otherwise fill memory.
+      metadata_total += bytes.size();
+      if (metadata_total > options.limits.metadata_total_bytes) {
+        return tl::unexpected(
+            limit_error(what, fmt::format("metadata size over the whole tarball ({} bytes)", options.limits.metadata_total_bytes)));
+      }
       store.m_metadata[name] = std::move(bytes);
     } else if (blob || name.ends_with("layer.tar")) {
       auto scan = walk_layer(data, options.policy, budget, what);
