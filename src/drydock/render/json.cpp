@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -184,10 +185,17 @@ void packages(std::string& out, const std::vector<audit::ImagePackages>& images)
   out += "],\n";
 }
 
-/// One element of `"results"`, without the comma that separates it from the next.
-void result(std::string& out, const audit::Result& r) {
-  const auto& c = *r.check;
+/// The text of a result that depends only on its check, made once per check: a host of
+/// thousands of containers repeats each title and remediation thousands of times.
+struct CheckText {
+  std::string head;  ///< from the opening brace to the title's line
+  std::string tail;  ///< the remediation and the aliases
+};
+
+CheckText check_text(const checks::Check& c) {
   constexpr std::string_view in = "      ";
+  CheckText t;
+  std::string& out = t.head;
   out += "    {\n";
   key(out, in, "id");
   string(out, c.id);
@@ -198,6 +206,23 @@ void result(std::string& out, const audit::Result& r) {
   key(out, in, "title");
   string(out, c.title);
   out += ",\n";
+  key(t.tail, in, "remediation");
+  string(t.tail, c.remediation);
+  t.tail += ",\n";
+  key(t.tail, in, "aliases");
+  t.tail += '[';
+  for (std::size_t a = 0; a < c.aliases.size(); ++a) {
+    if (a != 0) t.tail += ", ";
+    string(t.tail, c.aliases[a]);
+  }
+  t.tail += ']';
+  return t;
+}
+
+/// One element of `"results"`, without the comma that separates it from the next.
+void result(std::string& out, const audit::Result& r, const CheckText& check) {
+  constexpr std::string_view in = "      ";
+  out += check.head;
   key(out, in, "severity");
   string(out, core::to_string(r.severity()));
   out += ",\n";
@@ -236,16 +261,7 @@ void result(std::string& out, const audit::Result& r) {
     out += "null";
   }
   out += ",\n";
-  key(out, in, "remediation");
-  string(out, c.remediation);
-  out += ",\n";
-  key(out, in, "aliases");
-  out += '[';
-  for (std::size_t a = 0; a < c.aliases.size(); ++a) {
-    if (a != 0) out += ", ";
-    string(out, c.aliases[a]);
-  }
-  out += ']';
+  out += check.tail;
   if (const auto& acc = r.accepted) {
     // Only on accepted findings: the team's decision, where it was written, and until when.
     out += ",\n";
@@ -294,6 +310,10 @@ void json(const audit::Report& report, const Writer& write) {
   out += report.results.empty() ? "[" : "[\n";
   // The results, the bulk of the report, are rendered a wave at a time: each wave is split
   // between the cores, then written in order. Memory stays one wave's text.
+  std::unordered_map<const checks::Check*, CheckText> check_texts;
+  for (const auto& r : report.results) {
+    if (!check_texts.contains(r.check)) check_texts.emplace(r.check, check_text(*r.check));
+  }
   const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   constexpr std::size_t k_block = 512;  // results per work item
   std::vector<std::string> blocks(workers * 4);
@@ -305,7 +325,7 @@ void json(const audit::Report& report, const Writer& write) {
       text.clear();
       const std::size_t first = wave + b * k_block;
       for (std::size_t i = first; i < std::min(n, first + k_block); ++i) {
-        result(text, report.results[i]);
+        result(text, report.results[i], check_texts.at(report.results[i].check));
         text += i + 1 < n ? ",\n" : "\n  ";
       }
     });
