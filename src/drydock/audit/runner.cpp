@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <exception>
 #include <iterator>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -83,7 +82,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   for (auto& f : container_findings)
     f.resize(snapshot.containers.size());
   const std::size_t n_containers = snapshot.containers.size();
-  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t workers = core::cpu_workers();
   constexpr std::size_t k_batch = 64;  // containers per work item
   core::parallel_for((n_containers + k_batch - 1) / k_batch, workers, [&](std::size_t, std::size_t batch) {
     for (std::size_t i = batch * k_batch; i < std::min(n_containers, (batch + 1) * k_batch); ++i) {

@@ -8,6 +8,8 @@
 
 namespace drydock::core {
 
+std::size_t cpu_workers() { return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8); }
+
 void parallel_for(std::size_t items, std::size_t workers, const std::function<void(std::size_t, std::size_t)>& fn) {
   workers = std::max<std::size_t>(1, std::min(workers, items));
   if (items == 0) return;

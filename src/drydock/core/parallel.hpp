@@ -6,6 +6,9 @@
 
 namespace drydock::core {
 
+/// Workers for CPU-bound work: one per core, at least 1 and at most 8.
+std::size_t cpu_workers();
+
 /// Calls fn(worker, item) for every item in [0, items) on at most `workers` threads
 /// (worker is in [0, workers) so a worker can own a resource, such as a connection).
 /// Returns when all items are done. Exceptions must not escape fn.

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <initializer_list>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -314,7 +313,7 @@ void json(const audit::Report& report, const Writer& write) {
   for (const auto& r : report.results) {
     if (!check_texts.contains(r.check)) check_texts.emplace(r.check, check_text(*r.check));
   }
-  const std::size_t workers = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t workers = core::cpu_workers();
   constexpr std::size_t k_block = 512;  // results per work item
   std::vector<std::string> blocks(workers * 4);
   const std::size_t n = report.results.size();
