@@ -1,0 +1,125 @@
+#include "drydock/cli/common.hpp"
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "drydock/audit/policy.hpp"
+#include "drydock/collect/engine/endpoint.hpp"
+#include "drydock/collect/files.hpp"
+#include "drydock/parse/policy.hpp"
+#include "drydock/render/render.hpp"
+
+namespace drydock::cli {
+
+int exit_code_for(const core::Error& e) { return e.kind == core::ErrorKind::usage ? k_exit_usage : k_exit_unreachable; }
+
+int report_error(const core::Error& e) {
+  std::cerr << "drydock: " << e.describe() << "\n";
+  return exit_code_for(e);
+}
+
+Progress::Progress(const Common& c) : m_on(!c.quiet && (c.verbose || ::isatty(STDERR_FILENO) != 0)) {}
+
+void Progress::note(std::string_view text) const {
+  if (m_on) std::cerr << "drydock: " << text << "\n";
+}
+
+collect::Progress Progress::sink() const {
+  if (!m_on) return {};
+  return collect::Progress{[](std::string_view text) { std::cerr << "drydock: " << text << "\n"; }};
+}
+
+core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {
+  DRYDOCK_TRY(endpoint, c.docker ? plugin_endpoint(*c.docker, c.host, collect::process_env())
+                                 : collect::resolve_endpoint(c.host, collect::process_env(),
+                                                             collect::docker_config_dir(collect::process_env())));
+  collect::ClientOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout_s * 1000));
+  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, options));
+  progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
+  return client;
+}
+
+core::Expected<bool> load_policy(Common& c) {
+  std::string path = c.config;
+  std::error_code ec;
+  if (path.empty() && std::filesystem::is_regular_file(".drydock.yaml", ec)) path = ".drydock.yaml";
+  if (!path.empty()) {
+    auto text = collect::read_input(path);
+    if (!text) return core::fail(core::ErrorKind::usage, "cannot read the policy: " + text.error().message, path);
+    DRYDOCK_TRY(policy, parse::policy(*text, path));
+    c.policy = std::move(policy);
+  }
+  if (!c.baseline.empty()) {
+    auto text = collect::read_input(c.baseline);
+    if (!text) return core::fail(core::ErrorKind::usage, "cannot read the baseline: " + text.error().message, c.baseline);
+    DRYDOCK_TRY(findings, parse::baseline_findings(*text, c.baseline));
+    c.baseline_findings = std::move(findings);
+  }
+  return true;
+}
+
+int finish(audit::Report& report, const Common& c) {
+  for (const auto& note : audit::apply_policy(c.policy, report, audit::today_utc()))
+    std::cerr << "drydock: " << note << "\n";
+  if (!c.baseline.empty()) audit::apply_baseline(c.baseline_findings, report);
+  std::ofstream file;
+  if (!c.output.empty()) file.open(c.output, std::ios::binary | std::ios::trunc);
+  std::ostream& out = c.output.empty() ? std::cout : file;
+  std::string body;
+  if (c.format == "json") {
+    // Streamed: thousands of containers make a report of tens of MB.
+    render::json(report, [&out](std::string_view piece) { out.write(piece.data(), static_cast<std::streamsize>(piece.size())); });
+  } else if (c.format == "sarif") {
+    body = render::sarif(report);
+  } else if (c.format == "junit") {
+    body = render::junit(report);
+  } else if (c.format == "html") {
+    body = render::html(report);
+  } else {
+    const bool to_terminal = c.output.empty() && ::isatty(STDOUT_FILENO) != 0;
+    const bool color = to_terminal && !c.no_color && std::getenv("NO_COLOR") == nullptr;
+    body = render::text(report, render::TextOptions{color, c.verbose});
+  }
+  out << body << std::flush;
+  if (!c.output.empty() && !out) {
+    std::cerr << "drydock: cannot write the report to " << c.output << "\n";
+    return k_exit_usage;
+  }
+  const std::string fail_on = !c.fail_on.empty() ? c.fail_on : !c.policy.fail_on.empty() ? c.policy.fail_on : "high";
+  if (fail_on == "none") return k_exit_ok;
+  return report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
+}
+
+void add_common(CLI::App& cmd, Common& c, bool engine) {
+  cmd.add_option("--format", c.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "html"}))
+      ->capture_default_str();
+  cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
+  cmd.add_option("--fail-on", c.fail_on,
+                 "Exit 1 when a finding is at or above this severity (or none); default: the policy's, else high")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a wrapper's default can be overridden
+  cmd.add_option("--config", c.config, "Policy file: accepted findings, severity overrides, fail-on (default ./.drydock.yaml)");
+  cmd.add_option("--baseline", c.baseline, "An earlier JSON report: report only the findings it does not have");
+  cmd.add_option("--only", c.only, "Run only these checks (id, CIS number, alias or area)")->delimiter(',');
+  cmd.add_option("--skip", c.skip, "Do not run these checks (id, CIS number, alias or area)")->delimiter(',');
+  cmd.add_flag("--quiet,-q", c.quiet, "No progress on stderr");
+  cmd.add_flag("--no-color", c.no_color, "No colour, even on a terminal");
+  cmd.add_flag("--verbose,-v", c.verbose, "List passes and remediation; progress on stderr");
+  if (!engine) return;
+  cmd.add_option("--host,-H", c.host, "Docker engine URL (unix:///path, tcp://host:port); default as the docker CLI");
+  cmd.add_option("--timeout", c.timeout_s,
+                 "Seconds the engine has to answer each request, connecting included; a request that runs out "
+                 "makes its subject an error")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+}
+
+}  // namespace drydock::cli

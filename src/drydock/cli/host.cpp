@@ -1,0 +1,92 @@
+#include <fmt/format.h>
+#include <filesystem>
+#include <memory>
+
+#include "drydock/audit/runner.hpp"
+#include "drydock/cli/common.hpp"
+#include "drydock/cli/vulns.hpp"
+#include "drydock/collect/engine/snapshot.hpp"
+#include "drydock/collect/host/host_side.hpp"
+#include "drydock/collect/image/analyze.hpp"
+#include "drydock/collect/image/engine.hpp"
+
+namespace drydock::cli {
+namespace {
+
+/// Options of `drydock host` alone.
+struct HostOptions {
+  std::string root;
+  bool no_engine = false;
+  VulnCliOptions vulns;  ///< for the images in use, whose layers are then read from the engine
+};
+
+int cmd_host(const Common& c, const HostOptions& h) {
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+  std::error_code ec;
+  if (!h.root.empty() && !std::filesystem::is_directory(h.root, ec)) {
+    return report_error(core::Error{core::ErrorKind::io, "--root must be a directory holding a host's files", h.root});
+  }
+  if (h.vulns.enabled && h.no_engine) {
+    return report_error(core::Error{core::ErrorKind::usage, "--vulns reads the images in use from the engine: drop --no-engine"});
+  }
+  const collect::HostRoot root(h.root);
+
+  model::HostSnapshot snapshot;
+  std::string target = h.root.empty() ? "this host" : h.root;
+  collect::HostSideOptions side;
+  if (!h.no_engine) {
+    auto client = connect_engine(c, progress);
+    if (!client) return report_error(client.error());
+    auto collected = collect::collect_host(**client, progress.sink());
+    if (!collected) return report_error(collected.error());
+    snapshot = std::move(*collected);
+    const auto& endpoint = (*client)->endpoint();
+    if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
+    target += ", engine " + endpoint.host;
+    if (h.vulns.enabled) {
+      // The packages of the images in use: their layers, exported by the engine and streamed.
+      for (auto& img : snapshot.images) {
+        progress.note("reading the layers of " + img.display_name());
+        auto read = collect::image::read_engine_image(**client, img.id, collect::image::analyzing_options(""));
+        if (read) {
+          img.content = read->content;
+        } else {
+          img.vulns = model::VulnScan{{},
+                                      core::Status::error,
+                                      std::nullopt,
+                                      "could not read the image's layers for its packages: " + read.error().describe()};
+        }
+      }
+    }
+  }
+  collect::collect_host_side(root, side, snapshot);
+  for (const auto& d : snapshot.daemon->diagnostics)
+    progress.note("daemon configuration: " + d);
+  progress.note(fmt::format("auditing {} containers and {} images", snapshot.containers.size(), snapshot.images.size()));
+
+  std::optional<std::vector<model::Vulnerability>> found;
+  if (h.vulns.enabled && !h.no_engine) found = scan_vulnerabilities(snapshot.images, h.vulns, progress);
+  auto report = audit::run(snapshot, *selection, audit::RunOptions{});
+  report.vulnerabilities = std::move(found);
+  report.command = "host";
+  report.target = target;
+  return finish(report, c);
+}
+
+}  // namespace
+
+Command add_host(CLI::App& app, Common& common) {
+  auto options = std::make_shared<HostOptions>();
+  auto* host =
+      app.add_subcommand("host", "Audit a whole Docker host: every container (running and stopped) and the images in use");
+  add_common(*host, common, true);
+  host->add_option("--root", options->root, "Read the host's files under DIR (a mounted host tree) instead of /");
+  options->vulns.add_to(*host);
+  host->add_flag("--no-engine", options->no_engine,
+                 "Do not contact a Docker engine: audit the daemon's configuration and the host's files only");
+  return Command{host, [&common, options] { return cmd_host(common, *options); }};
+}
+
+}  // namespace drydock::cli

@@ -1,0 +1,97 @@
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "drydock/audit/runner.hpp"
+#include "drydock/cli/common.hpp"
+#include "drydock/cli/vulns.hpp"
+#include "drydock/collect/image/analyze.hpp"
+#include "drydock/collect/image/engine.hpp"
+#include "drydock/collect/image/read.hpp"
+#include "drydock/core/strings.hpp"
+
+namespace drydock::cli {
+namespace {
+
+/// `drydock image`: tarballs and OCI directories are read from disk, anything else is an image
+/// of the engine. Each one that cannot be read becomes `error` results; exit 3 when none could.
+/// Options of `drydock image` alone.
+struct ImageCliOptions {
+  std::vector<std::string> refs;
+  std::string platform;
+  VulnCliOptions vulns;
+};
+
+int cmd_image(const Common& c, const ImageCliOptions& image_options) {
+  const auto& refs = image_options.refs;
+  const auto& platform = image_options.platform;
+  const Progress progress(c);
+  auto selection = audit::Selection::make(c.only, c.skip);
+  if (!selection) return report_error(selection.error());
+  const auto options = collect::image::analyzing_options(platform);
+  model::HostSnapshot snapshot;
+  std::unique_ptr<collect::EngineClient> client;
+  std::vector<std::string> targets;
+  for (const auto& ref : refs) {
+    std::error_code ec;
+    core::Expected<std::vector<model::ImageSpec>> read = std::vector<model::ImageSpec>{};
+    if (std::filesystem::exists(ref, ec)) {
+      progress.note("reading " + ref);
+      read = collect::image::read_path(ref, options);
+      targets.push_back(ref);
+    } else {
+      if (!client) {
+        auto connected = connect_engine(c, progress);
+        if (!connected) return report_error(connected.error());
+        client = std::move(*connected);
+        targets.push_back("engine " + client->endpoint().host);
+      }
+      progress.note("reading image " + ref + " from the engine");
+      auto one = collect::image::read_engine_image(*client, ref, options);
+      if (one) {
+        read->push_back(std::move(*one));
+      } else {
+        read = tl::unexpected(one.error());
+      }
+    }
+    if (!read) {
+      std::cerr << "drydock: " << read.error().describe() << "\n";
+      snapshot.unreadable.push_back(model::Unreadable{"image", ref, ref, read.error().describe()});
+      continue;
+    }
+    for (auto& img : *read)
+      snapshot.images.push_back(std::move(img));
+  }
+  std::optional<std::vector<model::Vulnerability>> found;
+  if (image_options.vulns.enabled) found = scan_vulnerabilities(snapshot.images, image_options.vulns, progress);
+  const audit::RunOptions run_options{.daemon_checks = false, .image_checks = true, .container_checks = false};
+  auto report = audit::run(snapshot, *selection, run_options);
+  report.vulnerabilities = std::move(found);
+  for (const auto& img : snapshot.images) {
+    if (!img.content) continue;
+    report.packages.push_back(audit::ImagePackages{audit::Subject{"image", img.id, img.display_name()}, img.content->packages,
+                                                   img.content->package_errors});
+  }
+  report.command = "image";
+  report.target = core::join(targets, ", ");
+  const int code = finish(report, c);
+  return snapshot.images.empty() ? k_exit_unreachable : code;
+}
+
+}  // namespace
+
+Command add_image(CLI::App& app, Common& common) {
+  auto options = std::make_shared<ImageCliOptions>();
+  auto* image = app.add_subcommand("image",
+                                   "Audit images: configuration, every layer's files, installed packages "
+                                   "(engine references, `docker save` tarballs, OCI layout directories)");
+  add_common(*image, common, true);
+  image->add_option("images", options->refs, "Image names or ids, tarballs, or OCI layout directories")->required();
+  options->vulns.add_to(*image);
+  image->add_option(
+      "--platform", options->platform,
+      "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
+  return Command{image, [&common, options] { return cmd_image(common, *options); }};
+}
+
+}  // namespace drydock::cli
