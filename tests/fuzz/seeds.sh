@@ -4,13 +4,14 @@
 # Targets that read several inputs take a selector byte first (see each target's comment):
 # packages (0 dpkg, 1 apk, 2 os-release, 3 rpm database, 4 rpm header blob), engine,
 # daemon_config, host_files, policy. secret_files inputs are "path\ncontent", version inputs
-# "a\nb", audit_rules two rules files separated by NUL.
+# "a\nb", audit_rules two rules files separated by NUL, seccomp_log a selector byte (even: audit
+# and kernel logs, odd: strace -f output) then the file.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy; do
+         audit_rules host_files policy seccomp_log; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -70,6 +71,13 @@ a="$out/audit_rules"
 h="$data/host-files"
 cp "$h/docker.rules" "$h/auditctl-l" "$a/"
 { cat "$h/auditctl-l"; printf '\000'; cat "$h/docker.rules"; } >"$a/two-files"
+
+sc="$out/seccomp_log"
+with_selector 000 "$data/seccomp/audit.log" "$sc/audit.log"
+with_selector 000 "$data/seccomp/kern.log" "$sc/kern.log"
+{ printf '\000'; cat "$data/seccomp/audit.log" "$data/seccomp/kern.log"; } >"$sc/mixed.log"
+with_selector 001 "$data/seccomp/strace-f.txt" "$sc/strace-f.txt"
+with_selector 001 "$data/seccomp/strace-tty.txt" "$sc/strace-tty.txt"
 
 h2="$out/host_files"
 with_selector 000 "$h/tcp" "$h2/tcp"

@@ -88,5 +88,6 @@ Command add_compose(CLI::App& app, Common& common);
 Command add_image(CLI::App& app, Common& common);
 Command add_checks(CLI::App& app, Common& common);
 Command add_db(CLI::App& app, Common& common);
+Command add_seccomp(CLI::App& app, Common& common);
 
 }  // namespace drydock::cli
