@@ -369,6 +369,8 @@ int cmd_record(const Common& c, const RecordOptions& o) {
     if (container_exit && *container_exit != 0)
       std::cerr << "drydock: the workload exited with code " << *container_exit << "\n";
   }
+  if (mine.empty() && container_exit && *container_exit == 125)
+    return report_error(core::Error{core::ErrorKind::unreachable, "docker run failed (exit 125, see its message above): nothing recorded", ""});
   if (mine.empty())
     return report_error(core::Error{core::ErrorKind::not_found,
                                     "no SECCOMP record of the container was found: is audit logging SCMP_ACT_LOG "
