@@ -18,6 +18,7 @@
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/checks/common.hpp"
 #include "drydock/checks/dockerfile_support.hpp"
+#include "drydock/checks/package_managers.hpp"
 #include "drydock/checks/secrets.hpp"
 #include "drydock/core/strings.hpp"
 
@@ -119,45 +120,13 @@ std::string mount_option(const model::InstructionFlag& mount, std::string_view k
 
 bool has_cache_mount(const model::Instruction& run, std::string_view dir) {
   for (const auto& f : run.flags) {
-    if (f.name != "mount" || mount_option(f, "type") != "cache") continue;
+    if (f.name != "mount") continue;
+    const std::string type = mount_option(f, "type");
+    if (type != "cache" && type != "tmpfs") continue;
     const std::string target = mount_option(f, "target");
     if (!target.empty() && (core::path_within(target, dir) || core::path_within(dir, target))) return true;
   }
   return false;
-}
-
-std::size_t first_operand(const std::vector<std::string>& words, std::size_t from, const std::vector<std::string_view>& valued) {
-  std::size_t i = from;
-  while (i < words.size()) {
-    const std::string& w = words[i];
-    if (w == "--") return i + 1 < words.size() ? i + 1 : words.size();
-    if (w.size() > 1 && w[0] == '-') {
-      const bool takes_value = std::find(valued.begin(), valued.end(), w) != valued.end();
-      i += takes_value ? 2 : 1;
-      continue;
-    }
-    return i;
-  }
-  return words.size();
-}
-
-std::vector<std::string> operands(const std::vector<std::string>& words, std::size_t from,
-                                  const std::vector<std::string_view>& valued) {
-  std::vector<std::string> out;
-  bool rest = false;
-  for (std::size_t i = from; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    if (!rest && w == "--") {
-      rest = true;
-      continue;
-    }
-    if (!rest && w.size() > 1 && w[0] == '-') {
-      if (std::find(valued.begin(), valued.end(), w) != valued.end()) ++i;
-      continue;
-    }
-    out.push_back(w);
-  }
-  return out;
 }
 
 }  // namespace drydock::checks::dockerfile
@@ -283,73 +252,43 @@ bool has_variable(std::string_view s) { return s.find('$') != std::string_view::
 // ---------------------------------------------------------------------------------------
 // Package managers.
 
-const std::vector<std::string_view> k_apt_valued = {
-    "-o", "-c", "-t", "--option", "--config-file", "--target-release", "--default-release"};
-const std::vector<std::string_view> k_apk_valued = {
-    "-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir", "--repositories-file", "-t", "--virtual"};
-const std::vector<std::string_view> k_rpm_valued = {
-    "-c",           "--config",     "--installroot", "--releasever", "--setopt",  "-d",     "--debuglevel", "-e",
-    "--errorlevel", "--enablerepo", "--disablerepo", "-x",           "--exclude", "--repo", "--repoid",     "--forcearch"};
-const std::vector<std::string_view> k_zypper_valued = {"-r", "--repo", "--root", "-D", "--reposd-dir", "-C", "--cache-dir"};
+using packages::Family;
 
-/// The subcommand of a package manager (`apt-get -y install x` -> "install"), "" when none.
-std::string_view subcommand(const Command& c) {
-  const std::vector<std::string_view>* valued = nullptr;
-  if (c.program == "apt-get" || c.program == "apt") {
-    valued = &k_apt_valued;
-  } else if (c.program == "apk") {
-    valued = &k_apk_valued;
-  } else if (c.program == "yum" || c.program == "dnf" || c.program == "microdnf" || c.program == "tdnf") {
-    valued = &k_rpm_valued;
-  } else if (c.program == "zypper") {
-    valued = &k_zypper_valued;
-  } else {
-    static const std::vector<std::string_view> none;
-    valued = &none;
-  }
-  const std::size_t i = dockerfile::first_operand(c.words, 1, *valued);
-  return i < c.words.size() ? std::string_view(c.words[i]) : std::string_view();
+/// A command read through the package-manager table (checks/package_managers.hpp).
+packages::Invocation pm(const Command& c) { return packages::invocation(c); }
+
+bool family_is(const packages::Invocation& inv, Family f) { return inv.manager != nullptr && inv.manager->family == f; }
+
+/// The distribution's package managers: apt, aptitude, apk, dnf/yum, zypper.
+bool system_manager(const packages::Invocation& inv) {
+  return family_is(inv, Family::apt) || family_is(inv, Family::aptitude) || family_is(inv, Family::apk) ||
+         family_is(inv, Family::rpm) || family_is(inv, Family::zypper);
 }
 
-bool is_apt(const Command& c) { return c.program == "apt-get" || c.program == "apt"; }
-bool is_rpm_manager(const Command& c) {
-  return c.program == "yum" || c.program == "dnf" || c.program == "microdnf" || c.program == "tdnf";
+/// `apt-get install` / `apt install` that is not a dry run.
+bool is_apt_install(const Command& c) {
+  const auto inv = pm(c);
+  return family_is(inv, Family::apt) && inv.subcommand == "install" && !inv.dry_run;
 }
-
-bool is_apt_install(const Command& c) { return is_apt(c) && subcommand(c) == "install"; }
-bool is_apk_add(const Command& c) { return c.program == "apk" && subcommand(c) == "add"; }
+bool is_apk_add(const Command& c) {
+  const auto inv = pm(c);
+  return family_is(inv, Family::apk) && inv.subcommand == "add" && !inv.dry_run;
+}
 
 /// A package index refresh: `apt-get update`, `apk update`, `yum makecache`, `zypper refresh`.
 bool is_index_update(const Command& c) {
-  const std::string_view sub = subcommand(c);
-  if (is_apt(c) || c.program == "apk") return sub == "update";
-  if (is_rpm_manager(c)) return sub == "makecache" || sub == "check-update";
-  if (c.program == "zypper") return sub == "refresh" || sub == "ref";
-  return false;
+  const auto inv = pm(c);
+  return system_manager(inv) && inv.updates() && !inv.dry_run;
 }
 
-/// Installs or upgrades packages.
+/// Installs or upgrades packages with the distribution's manager (not a dry run).
 bool is_install(const Command& c) {
-  static const std::set<std::string_view> apt = {"install",   "upgrade",   "dist-upgrade", "full-upgrade",
-                                                 "build-dep", "reinstall", "satisfy"};
-  static const std::set<std::string_view> apk = {"add", "upgrade", "fix"};
-  static const std::set<std::string_view> rpm = {"install",      "update",      "upgrade", "groupinstall", "reinstall",
-                                                 "localinstall", "distro-sync", "group",   "module",       "swap"};
-  static const std::set<std::string_view> zypper = {"install", "in", "update", "up", "dist-upgrade", "dup", "patch"};
-  const std::string_view sub = subcommand(c);
-  if (is_apt(c)) return apt.contains(sub);
-  if (c.program == "apk") return apk.contains(sub);
-  if (is_rpm_manager(c)) return rpm.contains(sub);
-  if (c.program == "zypper") return zypper.contains(sub);
-  return false;
+  const auto inv = pm(c);
+  return system_manager(inv) && inv.installs() && !inv.dry_run;
 }
 
 /// The package operands of an install command (after the subcommand).
-std::vector<std::string> packages(const Command& c, const std::vector<std::string_view>& valued) {
-  const std::size_t sub = dockerfile::first_operand(c.words, 1, valued);
-  if (sub >= c.words.size()) return {};
-  return dockerfile::operands(c.words, sub + 1, valued);
-}
+std::vector<std::string> packages_of(const Command& c) { return pm(c).operands(c); }
 
 bool has_word(const Command& c, std::string_view word) {
   return std::find(c.words.begin(), c.words.end(), word) != c.words.end();
@@ -452,8 +391,9 @@ std::string unquoted(std::string_view s) {
 }
 
 bool is_archive(std::string_view source) {
-  static constexpr std::array<std::string_view, 12> exts = {
-      ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst", ".tzst", ".tar.lz4", ".tar.lzma"};
+  // ADD unpacks by content, not name: a `.gz`, `.bz2`, `.xz` or `.zst` file may be a compressed tar.
+  static constexpr std::array<std::string_view, 12> exts = {".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst",
+                                                            ".gz",  ".bz2", ".xz",   ".zst", ".lz4", ".lzma"};
   const std::string lower = core::to_lower(source);
   return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return std::string_view(lower).ends_with(e); });
 }
@@ -633,7 +573,7 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
     std::vector<std::string> loose;
     for (const auto& c : r.commands) {
       if (!is_apt_install(c)) continue;
-      for (const auto& p : packages(c, k_apt_valued)) {
+      for (const auto& p : packages_of(c)) {
         if (p.find('=') == std::string::npos && p.find('/') == std::string::npos && !p.ends_with(".deb") && !has_variable(p))
           loose.push_back(p);
       }
@@ -643,31 +583,46 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
   report(d, k_apt_pins, std::move(found), out, "apt-get install pins every package version");
 }
 
+/// `rm` of /var/lib/apt/lists (or a file under it), or `apt-get dist-clean`.
 bool removes_apt_lists(const std::vector<Command>& commands) {
   for (const auto& c : commands) {
-    if (c.program != "rm") continue;
-    for (std::size_t i = 1; i < c.words.size(); ++i) {
-      if (core::path_within(c.words[i], "/var/lib/apt/lists")) return true;
+    if (c.program == "rm") {
+      for (std::size_t i = 1; i < c.words.size(); ++i) {
+        if (core::path_within(c.words[i], "/var/lib/apt/lists")) return true;
+      }
+      continue;
     }
+    const auto inv = pm(c);
+    if (family_is(inv, Family::apt) && inv.cleans() && !inv.dry_run) return true;
   }
   return false;
+}
+
+/// A RUN (or ONBUILD trigger) that downloads apt lists and leaves them in its layer.
+bool leaves_apt_lists(const Instruction& run) {
+  const auto& commands = run.commands;
+  const bool fetches = std::any_of(commands.begin(), commands.end(), [](const Command& c) {
+    const auto inv = pm(c);
+    return (family_is(inv, Family::apt) || family_is(inv, Family::aptitude)) && (inv.updates() || inv.installs()) &&
+           !inv.dry_run;
+  });
+  return fetches && !removes_apt_lists(commands) && !has_cache_mount(run, "/var/lib/apt/lists");
 }
 
 void apt_lists_kept(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   // Only the layers of the final image matter: lists left in a builder stage are never shipped.
+  // ONBUILD triggers run in whatever image is built from the stage: all of them count.
   std::set<const Stage*> shipped;
   for (const Stage* s : final_chain(d))
     shipped.insert(s);
   for (const auto& s : d.stages) {
-    if (!shipped.contains(&s)) continue;
     for (const auto& i : s.instructions) {
-      if (i.keyword != "RUN") continue;
-      const auto& commands = i.commands;
-      const bool fetches = std::any_of(commands.begin(), commands.end(), [](const Command& c) {
-        return is_apt(c) && (subcommand(c) == "update" || subcommand(c) == "install");
-      });
-      if (!fetches || removes_apt_lists(commands) || has_cache_mount(i, "/var/lib/apt/lists")) continue;
+      for (const auto& t : i.trigger) {
+        if (t.keyword == "RUN" && leaves_apt_lists(t))
+          found.push_back({&t, "ONBUILD RUN keeps apt lists: no `rm -rf /var/lib/apt/lists/*` in the trigger"});
+      }
+      if (i.keyword != "RUN" || !shipped.contains(&s) || !leaves_apt_lists(i)) continue;
       found.push_back({&i, "apt-get lists kept: no `rm -rf /var/lib/apt/lists/*` in the same RUN"});
     }
   }
@@ -677,7 +632,17 @@ void apt_lists_kept(const Dockerfile& d, Results& out) {
 void expose_invalid_port(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const Instruction* e : all_of(d, "EXPOSE")) {
-    for (const auto& spec : e->args) {
+    // Ports built from variables are judged when built: only the words written without one count
+    // (`EXPOSE 40000-${MAX}` expands to `40000-` when MAX is set at build time only).
+    std::vector<std::string> written;
+    if (has_variable(e->command)) {
+      std::string line = e->command;
+      std::replace_if(line.begin(), line.end(), [](char ch) { return ch == '\n' || ch == '\r'; }, ' ');
+      for (const auto w : core::split_words(line)) {
+        if (!has_variable(w)) written.push_back(unquoted(w));
+      }
+    }
+    for (const auto& spec : has_variable(e->command) ? written : e->args) {
       if (has_variable(spec)) continue;
       const PortRange p = port_range(spec);
       const bool proto_ok = p.protocol.empty() || p.protocol == "tcp" || p.protocol == "udp" || p.protocol == "sctp";
@@ -688,66 +653,38 @@ void expose_invalid_port(const Dockerfile& d, Results& out) {
   report(d, k_port_range, std::move(found), out, "every EXPOSE port is in 0-65535");
 }
 
+/// A VCS requirement (`git+https://host/repo.git@v1.2#egg=x`) is pinned by an `@ref` after the
+/// repository path; `user@` in the authority is not a ref.
+bool vcs_ref_pinned(std::string_view url) {
+  url = url.substr(0, url.find('#'));
+  const auto scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos) return false;
+  return rest.substr(slash + 1).find('@') != std::string_view::npos;
+}
+
 bool pip_pinned(std::string_view p) {
+  if (has_variable(p)) return true;
+  if (p.starts_with("git+") || p.starts_with("hg+") || p.starts_with("svn+") || p.starts_with("bzr+")) return vcs_ref_pinned(p);
   static constexpr std::array<std::string_view, 7> ops = {"==", ">=", "<=", "~=", "!=", ">", "<"};
   if (std::any_of(ops.begin(), ops.end(), [&](std::string_view o) { return p.find(o) != std::string_view::npos; })) return true;
   return p.find('@') != std::string_view::npos || p.find('/') != std::string_view::npos || p.starts_with('.') ||
-         p.ends_with(".whl") || p.ends_with(".tar.gz") || p.ends_with(".zip") || has_variable(p);
+         p.ends_with(".whl") || p.ends_with(".tar.gz") || p.ends_with(".zip");
 }
 
 void pip_unpinned(const Dockerfile& d, Results& out) {
-  static const std::vector<std::string_view> valued = {"-r",
-                                                       "--requirement",
-                                                       "-c",
-                                                       "--constraint",
-                                                       "-e",
-                                                       "--editable",
-                                                       "-i",
-                                                       "--index-url",
-                                                       "--extra-index-url",
-                                                       "-f",
-                                                       "--find-links",
-                                                       "-t",
-                                                       "--target",
-                                                       "--prefix",
-                                                       "--root",
-                                                       "--trusted-host",
-                                                       "--src",
-                                                       "--platform",
-                                                       "--python-version",
-                                                       "--implementation",
-                                                       "--abi",
-                                                       "--progress-bar",
-                                                       "--cache-dir",
-                                                       "--log",
-                                                       "--proxy",
-                                                       "--retries",
-                                                       "--timeout",
-                                                       "--exists-action",
-                                                       "--global-option",
-                                                       "--install-option",
-                                                       "--config-settings",
-                                                       "-C",
-                                                       "--only-binary",
-                                                       "--no-binary",
-                                                       "--upgrade-strategy"};
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
     std::vector<std::string> loose;
     for (const auto& c : r.commands) {
-      std::size_t from = 0;
-      if (c.program.starts_with("pip") &&
-          (c.program == "pip" || c.program.find_first_not_of("0123456789.", 3) == std::string::npos)) {
-        from = 1;
-      } else if (c.program.starts_with("python") && c.words.size() > 2 && c.words[1] == "-m" && c.words[2] == "pip") {
-        from = 3;
-      } else {
-        continue;
-      }
-      const std::size_t sub = dockerfile::first_operand(c.words, from, valued);
-      if (sub >= c.words.size() || c.words[sub] != "install") continue;
+      const auto inv = pm(c);
+      if (!family_is(inv, Family::pip) || !inv.installs() || inv.dry_run) continue;
       if (has_word(c, "-c") || has_word(c, "--constraint")) continue;
-      for (const auto& p : dockerfile::operands(c.words, sub + 1, valued)) {
+      auto names = inv.operands(c);
+      // `pipx inject VENV pkg...`: the first operand is the environment.
+      if (inv.subcommand == "inject" && !names.empty()) names.erase(names.begin());
+      for (const auto& p : names) {
         if (!pip_pinned(p)) loose.push_back(p);
       }
     }
@@ -776,30 +713,34 @@ void apt_install_recommends(const Dockerfile& d, Results& out) {
 }
 
 bool npm_pinned(std::string_view p) {
-  // @scope/name@1.2.3, name@1.2.3; git URLs with #ref, tarballs and paths are fixed too.
+  if (has_variable(p)) return true;
+  // Git sources are fixed by a `#commit-ish`; other URLs name a tarball.
+  if (p.starts_with("git+") || p.starts_with("git://") || p.starts_with("github:") || p.starts_with("gitlab:") ||
+      p.starts_with("bitbucket:"))
+    return p.find('#') != std::string_view::npos;
+  if (p.find("://") != std::string_view::npos) return true;
+  // Local tarballs and folders.
+  if (p.starts_with('.') || p.starts_with('/') || p.starts_with('~') || p.starts_with("file:") || p.ends_with(".tgz") ||
+      p.ends_with(".tar.gz") || p.ends_with(".tar"))
+    return true;
+  // @scope/name@1.2.3, name@1.2.3.
   const auto at = p.find('@', p.starts_with('@') ? 1 : 0);
   if (at != std::string_view::npos) {
     const std::string_view version = p.substr(at + 1);
     return !version.empty() && version != "latest" && version != "next";
   }
-  return p.find('#') != std::string_view::npos || p.find("://") != std::string_view::npos || p.starts_with('.') ||
-         p.starts_with('/') || p.ends_with(".tgz") || p.ends_with(".tar.gz") || has_variable(p) ||
-         (p.find('/') != std::string_view::npos && !p.starts_with('@'));
+  // user/repo: a GitHub shorthand.
+  return p.find('#') != std::string_view::npos || (p.find('/') != std::string_view::npos && !p.starts_with('@'));
 }
 
 void npm_unpinned(const Dockerfile& d, Results& out) {
-  static const std::vector<std::string_view> valued = {"--registry", "--prefix", "--cache",      "--loglevel", "--tag",
-                                                       "--only",     "--omit",   "--userconfig", "-w",         "--workspace"};
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
     std::vector<std::string> loose;
     for (const auto& c : r.commands) {
-      if (c.program != "npm") continue;
-      const std::size_t sub = dockerfile::first_operand(c.words, 1, valued);
-      if (sub >= c.words.size()) continue;
-      const std::string& s = c.words[sub];
-      if (s != "install" && s != "i" && s != "add" && s != "in") continue;
-      for (const auto& p : dockerfile::operands(c.words, sub + 1, valued)) {
+      const auto inv = pm(c);
+      if (!family_is(inv, Family::npm) || !inv.installs() || inv.dry_run) continue;
+      for (const auto& p : inv.operands(c)) {
         if (!npm_pinned(p)) loose.push_back(p);
       }
     }
@@ -814,7 +755,7 @@ void apk_unpinned(const Dockerfile& d, Results& out) {
     std::vector<std::string> loose;
     for (const auto& c : r.commands) {
       if (!is_apk_add(c)) continue;
-      for (const auto& p : packages(c, k_apk_valued)) {
+      for (const auto& p : packages_of(c)) {
         if (p.find_first_of("=~<>/") == std::string::npos && !p.ends_with(".apk") && !has_variable(p)) loose.push_back(p);
       }
     }
@@ -891,9 +832,11 @@ void shell_form_cmd(const Dockerfile& d, Results& out) {
     for (const auto& i : s.instructions) {
       if ((i.keyword == "CMD" || i.keyword == "ENTRYPOINT") && !i.json_form)
         found.push_back({&i, fmt::format("{} in shell form: {}", i.keyword, snippet(i))});
+      if (i.keyword == "HEALTHCHECK" && !i.json_form && !i.args.empty() && core::to_upper(i.args.front()) == "CMD")
+        found.push_back({&i, fmt::format("HEALTHCHECK CMD in shell form: {}", snippet(i))});
     }
   }
-  report(d, k_shell_form, std::move(found), out, "CMD and ENTRYPOINT use the JSON (exec) form");
+  report(d, k_shell_form, std::move(found), out, "CMD, ENTRYPOINT and HEALTHCHECK CMD use the JSON (exec) form");
 }
 
 std::string flag_key(const Instruction& i) {
@@ -904,13 +847,25 @@ std::string flag_key(const Instruction& i) {
   return core::join(parts, ",");
 }
 
+/// A RUN of at most one command (its own script, `sh -c` strings not counted).
+bool single_command(const Instruction& run) {
+  std::size_t n = 0;
+  for (const auto& script : run.scripts) {
+    if (!script.nested) n += script.count;
+  }
+  return n <= 1;
+}
+
 void consecutive_run(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& s : d.stages) {
     for (std::size_t k = 1; k < s.instructions.size(); ++k) {
       const Instruction& prev = s.instructions[k - 1];
       const Instruction& cur = s.instructions[k];
-      if (prev.keyword == "RUN" && cur.keyword == "RUN" && flag_key(prev) == flag_key(cur))
+      // As hadolint: only RUNs of one command each; a RUN that already chains commands is a
+      // deliberate split (cache boundaries).
+      if (prev.keyword == "RUN" && cur.keyword == "RUN" && flag_key(prev) == flag_key(cur) && single_command(prev) &&
+          single_command(cur))
         found.push_back({&cur, fmt::format("RUN follows the RUN of line {}: consolidate", prev.location.line)});
     }
   }
@@ -965,6 +920,8 @@ ShellState shell_state(const std::vector<std::string>& args) {
   if (args.empty()) return s;
   const std::string program = core::to_lower(args.front().substr(args.front().find_last_of("/\\") + 1));
   s.posix = !(program.starts_with("pwsh") || program.starts_with("powershell") || program.starts_with("cmd"));
+  // Plain sh (dash on Debian and Ubuntu) has no pipefail option: only bash, zsh, ksh, ash do.
+  if (program == "sh") return s;
   for (std::size_t i = 1; i + 1 < args.size(); ++i) {
     const std::string& w = args[i];
     if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && args[i + 1] == "pipefail") s.pipefail = true;

@@ -62,15 +62,8 @@ bool installs(const Command& c);
 /// The value of a key of a `--mount=type=...,target=...` flag ("" when absent); `type` defaults to "bind".
 std::string mount_option(const model::InstructionFlag& mount, std::string_view key);
 
-/// True when the RUN has a `--mount=type=cache` whose target is `dir` or below it.
+/// True when the RUN has a `--mount=type=cache` or `type=tmpfs` whose target is `dir`, above or below it
+/// (what is written there does not stay in the layer).
 bool has_cache_mount(const model::Instruction& run, std::string_view dir);
-
-/// The first word from `from` on that is not an option nor the value of one of `valued`
-/// (options taking the next word as their value); words.size() when there is none.
-std::size_t first_operand(const std::vector<std::string>& words, std::size_t from, const std::vector<std::string_view>& valued);
-
-/// The operands (not options, not option values) from `from` on; everything after "--".
-std::vector<std::string> operands(const std::vector<std::string>& words, std::size_t from,
-                                  const std::vector<std::string_view>& valued);
 
 }  // namespace drydock::checks::dockerfile

@@ -95,8 +95,41 @@ bool key_char(char c, bool dash = false, bool underscore = false) {
 
 }  // namespace
 
+namespace {
+
+/// `scheme://user:password@host`: a literal password in a URL's userinfo (not `$VAR`, not empty).
+std::optional<std::string> url_password(std::string_view text) {
+  for (auto pos = text.find("://"); pos != std::string_view::npos; pos = text.find("://", pos + 3)) {
+    std::size_t scheme = pos;
+    while (scheme > 0 && (std::isalnum(static_cast<unsigned char>(text[scheme - 1])) || text[scheme - 1] == '+' ||
+                          text[scheme - 1] == '-' || text[scheme - 1] == '.'))
+      --scheme;
+    if (scheme == pos) continue;
+    const std::size_t start = pos + 3;
+    std::size_t end = start;
+    while (end < text.size() && std::string_view("/?# \t\n\"'`").find(text[end]) == std::string_view::npos)
+      ++end;
+    const std::string_view authority = text.substr(start, end - start);
+    const auto at = authority.rfind('@');
+    if (at == std::string_view::npos) continue;
+    const std::string_view userinfo = authority.substr(0, at);
+    const auto colon = userinfo.find(':');
+    if (colon == std::string_view::npos) continue;
+    const std::string_view password = userinfo.substr(colon + 1);
+    if (password.empty() || password.find('$') != std::string_view::npos || password == "****" ||
+        password.find_first_not_of('*') == std::string_view::npos)
+      continue;
+    return "a password in a URL (" + std::string(text.substr(scheme, pos - scheme)) + "://" +
+           std::string(userinfo.substr(0, colon)) + ":…@…)";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 /// The kind of the first known key format in `text`, with its redacted prefix; nullopt when none.
 std::optional<std::string> known_key(std::string_view text) {
+  if (auto p = url_password(text)) return p;
   const auto run_length = [&](std::size_t from, bool dash, bool underscore) {
     std::size_t j = from;
     while (j < text.size() && key_char(text[j], dash, underscore))

@@ -20,7 +20,8 @@ bool harmless_value(std::string_view value);
 std::string redacted(std::string_view value);
 
 /// The kind of the first known key format in `text` (AWS key id, GitHub/Google/Stripe/Slack
-/// tokens, PEM private keys), with a redacted prefix; nullopt when none.
+/// tokens, PEM private keys, a literal password in a URL `scheme://user:password@host`), with a
+/// redacted prefix; nullopt when none.
 std::optional<std::string> known_key(std::string_view text);
 
 }  // namespace drydock::checks::secrets

@@ -893,6 +893,13 @@ struct ServiceBuilder {
           c.privileged = *b;
           at("privileged", v);
         }
+      } else if (key == "use_api_socket") {
+        // Compose bind-mounts the engine's socket (and the user's registry credentials) into the
+        // container: the same as a `/var/run/docker.sock` volume.
+        if (auto b = boolean_of(cx, v, key); b && *b) {
+          at("mounts", v);
+          add_mount(v, model::Mount{"bind", "/var/run/docker.sock", "/var/run/docker.sock", true, ""});
+        }
       } else if (key == "read_only") {
         if (auto b = boolean_of(cx, v, key)) {
           c.readonly_rootfs = *b;

@@ -166,6 +166,19 @@ TEST(ComposeRunner, ListElementsAreLocatedOneByOne) {
   EXPECT_EQ(only(p, "runtime.healthcheck").finding.location->line, 2);  // absent: the service
 }
 
+TEST(ComposeRunner, UseApiSocketMountsTheDockerSocket) {
+  const auto p = load(
+      "services:\n"
+      "  ci:\n"
+      "    image: ci:1\n"
+      "    use_api_socket: true\n");  // 4
+  const auto r = only(p, "runtime.docker-socket-mount");
+  EXPECT_EQ(r.finding.status, Status::fail);
+  EXPECT_EQ(r.finding.location->line, 4);
+  const auto off = load("services:\n  ci:\n    image: ci:1\n    use_api_socket: false\n");
+  EXPECT_EQ(only(off, "runtime.docker-socket-mount").finding.status, Status::pass);
+}
+
 TEST(ComposeRunner, UnloadableFileGivesErrorResults) {
   const auto p = load("services: [\n");
   auto sel = Selection::make({"runtime.privileged"}, {});

@@ -49,6 +49,19 @@ TEST(ComposeChecks, EnvironmentSecret) {
   EXPECT_EQ(run("compose.environment-secret", service("    image: a:1\n")).status, Status::pass);
 }
 
+TEST(ComposeChecks, PasswordInsideAUrl) {
+  auto f = run("compose.environment-secret",
+               service("    image: a:1\n    environment:\n      DATABASE_URL: mysql://app:s3cr3t-pw@db:3306/shop\n"));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_EQ(f.evidence.find("s3cr3t"), std::string::npos) << f.evidence;
+  // No password, an interpolated one, a user alone: quiet.
+  f = run("compose.environment-secret",
+          service("    image: a:1\n    environment:\n      A_URL: https://db:5432/x\n      B_URL: postgres://app:${PW}@db/x\n"
+                  "      C_URL: ssh://git@example.org/repo.git\n",
+                  {{"PW", "from-the-shell"}}));
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+}
+
 TEST(ComposeChecks, ImageTag) {
   auto status = [](const std::string& image) { return run("compose.image-latest", service("    image: " + image + "\n")).status; };
   EXPECT_EQ(status("nginx"), Status::fail);

@@ -1,0 +1,239 @@
+#include "drydock/checks/package_managers.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace drydock::checks::packages {
+namespace {
+
+using sv = std::string_view;
+
+// apt-get(8), apt(8): options with a value; -s and its synonyms simulate; the options that accept
+// unsigned or insecure repositories. `dist-clean`/`distclean` (apt 2.9+, Debian 13) drop the lists.
+constexpr std::array<sv, 2> k_apt_programs = {"apt-get", "apt"};
+constexpr std::array<sv, 12> k_apt_valued = {"-o", "--option", "-c", "--config-file", "-t", "--target-release",
+                                             "--default-release", "-a", "--host-architecture", "-P", "--build-profiles",
+                                             "--solver"};
+constexpr std::array<sv, 6> k_apt_dry = {"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"};
+constexpr std::array<sv, 3> k_apt_unsigned = {"--allow-unauthenticated", "--force-yes", "--allow-insecure-repositories"};
+constexpr std::array<sv, 7> k_apt_install = {"install", "upgrade", "dist-upgrade", "full-upgrade", "build-dep", "reinstall", "satisfy"};
+constexpr std::array<sv, 1> k_update = {"update"};
+constexpr std::array<sv, 2> k_apt_clean = {"dist-clean", "distclean"};
+
+// aptitude(8).
+constexpr std::array<sv, 1> k_aptitude_programs = {"aptitude"};
+constexpr std::array<sv, 10> k_aptitude_valued = {"-o", "-t", "--target-release", "-F", "--display-format", "-w", "--width",
+                                                  "-O", "--sort", "--log-file"};
+constexpr std::array<sv, 2> k_aptitude_dry = {"-s", "--simulate"};
+constexpr std::array<sv, 1> k_aptitude_unsigned = {"--allow-untrusted"};
+constexpr std::array<sv, 7> k_aptitude_install = {"install", "reinstall", "upgrade", "safe-upgrade", "full-upgrade", "dist-upgrade",
+                                                  "build-dep"};
+
+// apk(8).
+constexpr std::array<sv, 1> k_apk_programs = {"apk"};
+constexpr std::array<sv, 12> k_apk_valued = {"-X", "--repository", "-p", "--root", "--arch", "--cache-dir", "--keys-dir",
+                                             "--repositories-file", "-t", "--virtual", "--cache-max-age", "--timeout"};
+constexpr std::array<sv, 2> k_apk_dry = {"-s", "--simulate"};
+constexpr std::array<sv, 1> k_apk_unsigned = {"--allow-untrusted"};
+constexpr std::array<sv, 3> k_apk_install = {"add", "upgrade", "fix"};
+
+// pip install, pipx install/inject (pip 24, pipx 1.7).
+constexpr std::array<sv, 4> k_pip_programs = {"pip", "pip2", "pip3", "pipx"};
+constexpr std::array<sv, 46> k_pip_valued = {
+    "-r",          "--requirement",    "-c",          "--constraint",       "-e",           "--editable",     "-i",
+    "--index-url", "--extra-index-url", "-f",         "--find-links",       "-t",           "--target",       "--prefix",
+    "--root",      "--trusted-host",   "--src",       "--platform",         "--python-version", "--implementation", "--abi",
+    "--progress-bar", "--cache-dir",   "--log",       "--log-file",         "--proxy",      "--retries",      "--timeout",
+    "--exists-action", "--global-option", "--install-option", "--config-settings", "-C",      "--only-binary",  "--no-binary",
+    "--upgrade-strategy", "--root-user-action", "--report", "--cert",       "--client-cert", "--python",      "--pip-args",
+    "--suffix",    "--spec",           "--keyring-provider", "--use-feature"};
+constexpr std::array<sv, 1> k_pip_dry = {"--dry-run"};
+constexpr std::array<sv, 1> k_pip_unsigned = {"--trusted-host"};
+constexpr std::array<sv, 2> k_pip_install = {"install", "inject"};
+
+// npm(1) install and its aliases.
+constexpr std::array<sv, 1> k_npm_programs = {"npm"};
+constexpr std::array<sv, 14> k_npm_valued = {"--registry", "--prefix",   "--cache",   "--loglevel", "--tag",     "--only",
+                                             "--omit",     "--userconfig", "-w",      "--workspace", "--include", "--install-strategy",
+                                             "--before",   "--globalconfig"};
+constexpr std::array<sv, 1> k_npm_dry = {"--dry-run"};
+constexpr std::array<sv, 1> k_npm_unsigned = {"--no-strict-ssl"};
+constexpr std::array<sv, 10> k_npm_install = {"install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isntall", "add"};
+
+// yarn add (v1 and berry).
+constexpr std::array<sv, 1> k_yarn_programs = {"yarn"};
+constexpr std::array<sv, 6> k_yarn_valued = {"--cache-folder", "--modules-folder", "--registry", "--network-timeout", "--mutex",
+                                             "--cwd"};
+constexpr std::array<sv, 1> k_yarn_unsigned = {"--skip-integrity-check"};
+constexpr std::array<sv, 1> k_yarn_install = {"add"};
+
+// pnpm add.
+constexpr std::array<sv, 1> k_pnpm_programs = {"pnpm"};
+constexpr std::array<sv, 7> k_pnpm_valued = {"--filter", "-F", "-C", "--dir", "--registry", "--store-dir", "--reporter"};
+constexpr std::array<sv, 1> k_pnpm_install = {"add"};
+
+// gem install.
+constexpr std::array<sv, 1> k_gem_programs = {"gem"};
+constexpr std::array<sv, 14> k_gem_valued = {"-v", "--version", "-i", "--install-dir", "-n", "--bindir", "-s", "--source",
+                                             "-P", "--trust-policy", "--platform", "-g", "--file", "--build-root"};
+constexpr std::array<sv, 2> k_gem_install = {"install", "i"};
+
+// dnf(8), yum(8), microdnf, tdnf.
+constexpr std::array<sv, 4> k_rpm_programs = {"yum", "dnf", "microdnf", "tdnf"};
+constexpr std::array<sv, 20> k_rpm_valued = {"-c",          "--config",      "--installroot", "--releasever", "--setopt",
+                                             "-d",          "--debuglevel",  "-e",            "--errorlevel", "--enablerepo",
+                                             "--disablerepo", "-x",          "--exclude",     "--repo",       "--repoid",
+                                             "--forcearch", "--repofrompath", "--downloaddir", "--destdir",    "--comment"};
+constexpr std::array<sv, 1> k_rpm_dry = {"--assumeno"};
+constexpr std::array<sv, 2> k_rpm_unsigned = {"--nogpgcheck", "--no-gpgchecks"};
+constexpr std::array<sv, 11> k_rpm_install = {"install",     "update", "upgrade", "groupinstall", "reinstall", "localinstall",
+                                              "distro-sync", "group",  "module",  "swap",         "downgrade"};
+constexpr std::array<sv, 2> k_rpm_update = {"makecache", "check-update"};
+constexpr std::array<sv, 1> k_rpm_clean = {"clean"};
+
+// zypper(8).
+constexpr std::array<sv, 1> k_zypper_programs = {"zypper"};
+constexpr std::array<sv, 10> k_zypper_valued = {"-r", "--repo", "--root", "--reposd-dir", "-C", "--cache-dir", "--from",
+                                                "-t", "--type", "--releasever"};
+constexpr std::array<sv, 1> k_zypper_dry = {"--dry-run"};
+constexpr std::array<sv, 1> k_zypper_unsigned = {"--no-gpg-checks"};
+constexpr std::array<sv, 7> k_zypper_install = {"install", "in", "update", "up", "dist-upgrade", "dup", "patch"};
+constexpr std::array<sv, 2> k_zypper_update = {"refresh", "ref"};
+constexpr std::array<sv, 2> k_zypper_clean = {"clean", "cc"};
+
+const std::array<Manager, 10> k_managers = {{
+    {Family::apt, "apt-get", k_apt_programs, k_apt_valued, k_apt_dry, k_apt_unsigned, k_apt_install, k_update, k_apt_clean},
+    {Family::aptitude, "aptitude", k_aptitude_programs, k_aptitude_valued, k_aptitude_dry, k_aptitude_unsigned, k_aptitude_install,
+     k_update, {}},
+    {Family::apk, "apk", k_apk_programs, k_apk_valued, k_apk_dry, k_apk_unsigned, k_apk_install, k_update, {}},
+    {Family::pip, "pip", k_pip_programs, k_pip_valued, k_pip_dry, k_pip_unsigned, k_pip_install, {}, {}},
+    {Family::npm, "npm", k_npm_programs, k_npm_valued, k_npm_dry, k_npm_unsigned, k_npm_install, {}, {}},
+    {Family::yarn, "yarn", k_yarn_programs, k_yarn_valued, {}, k_yarn_unsigned, k_yarn_install, {}, {}},
+    {Family::pnpm, "pnpm", k_pnpm_programs, k_pnpm_valued, {}, {}, k_pnpm_install, {}, {}},
+    {Family::gem, "gem", k_gem_programs, k_gem_valued, {}, {}, k_gem_install, {}, {}},
+    {Family::rpm, "dnf", k_rpm_programs, k_rpm_valued, k_rpm_dry, k_rpm_unsigned, k_rpm_install, k_rpm_update, k_rpm_clean},
+    {Family::zypper, "zypper", k_zypper_programs, k_zypper_valued, k_zypper_dry, k_zypper_unsigned, k_zypper_install,
+     k_zypper_update, k_zypper_clean},
+}};
+
+bool contains(std::span<const sv> list, sv word) { return std::find(list.begin(), list.end(), word) != list.end(); }
+
+/// `pip3.11` -> `pip3`: versioned pip programs.
+sv base_program(sv program) {
+  if (program.starts_with("pip") && program.size() > 3 && program != "pipx") {
+    const auto dot = program.find('.');
+    if (dot != sv::npos && program.find_first_not_of("0123456789.", dot) == sv::npos) return program.substr(0, dot);
+  }
+  return program;
+}
+
+/// The option's value is in the next word: the option is in `valued` and has no `=value` attached.
+bool takes_next(const Manager& m, sv word) { return contains(m.valued, word); }
+
+bool any_option(const Manager& m, std::span<const sv> options, const model::RunCommand& c, std::size_t from) {
+  for (std::size_t i = from; i < c.words.size(); ++i) {
+    if (c.words[i] == "--") break;
+    for (auto o : options) {
+      if (is_option(m, c.words[i], o)) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::span<const Manager> managers() { return k_managers; }
+
+const Manager* manager_of(std::string_view program) {
+  const sv p = base_program(program);
+  for (const auto& m : k_managers) {
+    if (contains(m.programs, p)) return &m;
+  }
+  return nullptr;
+}
+
+bool is_option(const Manager& m, std::string_view word, std::string_view option) {
+  (void)m;
+  if (word == option) return true;
+  if (option.starts_with("--")) return word.size() > option.size() && word.starts_with(option) && word[option.size()] == '=';
+  // A short option inside a cluster of short flags: `-sy`, `-qqs`.
+  if (option.size() == 2 && option[0] == '-' && word.size() > 2 && word[0] == '-' && word[1] != '-')
+    return std::all_of(word.begin() + 1, word.end(), [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }) &&
+           word.find(option[1], 1) != sv::npos;
+  return false;
+}
+
+Invocation invocation(const model::RunCommand& c) {
+  Invocation inv;
+  if (c.words.empty()) return inv;
+  inv.manager = manager_of(c.program);
+  inv.first = 1;
+  if (inv.manager == nullptr && c.program.starts_with("python") && c.words.size() > 2 && c.words[1] == "-m") {
+    inv.manager = manager_of(c.words[2]);
+    if (inv.manager != nullptr && inv.manager->family != Family::pip) inv.manager = nullptr;
+    inv.first = 3;
+  }
+  if (inv.manager == nullptr) return inv;
+  const Manager& m = *inv.manager;
+  std::size_t i = inv.first;
+  while (i < c.words.size()) {
+    const std::string& w = c.words[i];
+    if (w == "--") {
+      ++i;
+      break;
+    }
+    if (w.size() > 1 && w[0] == '-') {
+      i += takes_next(m, w) ? 2 : 1;
+      continue;
+    }
+    break;
+  }
+  inv.sub_index = std::min(i, c.words.size());
+  if (inv.sub_index < c.words.size()) inv.subcommand = c.words[inv.sub_index];
+  // `yarn global add x`, `gem` has none.
+  if (m.family == Family::yarn && inv.subcommand == "global" && inv.sub_index + 1 < c.words.size()) {
+    ++inv.sub_index;
+    inv.subcommand = c.words[inv.sub_index];
+  }
+  inv.dry_run = any_option(m, m.dry_run, c, inv.first);
+  return inv;
+}
+
+std::vector<std::string> Invocation::operands(const model::RunCommand& c) const {
+  std::vector<std::string> out;
+  if (manager == nullptr) return out;
+  bool rest = false;
+  for (std::size_t i = sub_index + 1; i < c.words.size(); ++i) {
+    const std::string& w = c.words[i];
+    if (!rest && w == "--") {
+      rest = true;
+      continue;
+    }
+    if (!rest && w.size() > 1 && w[0] == '-') {
+      if (takes_next(*manager, w)) ++i;
+      continue;
+    }
+    out.push_back(w);
+  }
+  return out;
+}
+
+bool Invocation::installs() const { return manager != nullptr && contains(manager->install, subcommand); }
+bool Invocation::updates() const { return manager != nullptr && contains(manager->update, subcommand); }
+bool Invocation::cleans() const { return manager != nullptr && contains(manager->clean, subcommand); }
+
+std::vector<std::string> Invocation::unsigned_options(const model::RunCommand& c) const {
+  std::vector<std::string> out;
+  if (manager == nullptr) return out;
+  for (std::size_t i = first; i < c.words.size(); ++i) {
+    for (auto o : manager->unsigned_) {
+      if (is_option(*manager, c.words[i], o)) {
+        out.push_back(c.words[i]);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace drydock::checks::packages
