@@ -456,6 +456,80 @@ class Parser {
     if (!any_instruction) fail_at("no instructions", static_cast<int>(m_lines.size()), 0);
     if (m_df.stages.empty()) fail_at("no FROM instruction", 1, 0);
     if (m_deferred) throw *m_deferred;
+    if (auto e = first_expansion_error()) throw *e;
+  }
+
+  // ---- expansion errors ---------------------------------------------------------------------
+
+  /// Go's %q of a string (what BuildKit's "failed to process %q" prints).
+  static std::string go_quote(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default: out += c;
+      }
+    }
+    return out + "\"";
+  }
+
+  /// An expansion BuildKit would refuse (unterminated quote, bad substitution, `${X:?msg}` with X
+  /// unset), kept for the instruction being read: BuildKit reports it when it dispatches the
+  /// instruction, that is for FROM lines always and for the others in the stages the build reaches.
+  void expansion_failed(std::string_view raw, const std::string& error) {
+    if (m_expanding_line == 0 || m_pending_expansion || error == "expansion too large") return;
+    m_pending_expansion = Failure{"failed to process " + go_quote(raw) + ": " + error, m_expanding_line, m_expanding_column, false};
+  }
+
+  /// The first expansion error of the stages the default target (the last stage) reaches:
+  /// FROM an earlier stage, COPY --from, RUN --mount from=.
+  std::optional<Failure> first_expansion_error() const {
+    if (m_from_error) return m_from_error;
+    const std::size_t n = m_df.stages.size();
+    std::vector<bool> reached(n, false);
+    std::vector<std::size_t> todo{n - 1};
+    const auto stage_ref = [&](std::string_view ref, std::size_t before) -> int {
+      const std::string name = core::to_lower(ref);
+      if (!name.empty() && name.find_first_not_of("0123456789") == std::string::npos && name.size() < 6) {
+        const auto i = static_cast<std::size_t>(std::stoi(name));
+        return i < before ? static_cast<int>(i) : -1;
+      }
+      for (std::size_t j = 0; j < before; ++j) {
+        if (m_df.stages[j].name == name) return static_cast<int>(j);
+      }
+      return -1;
+    };
+    while (!todo.empty()) {
+      const std::size_t i = todo.back();
+      todo.pop_back();
+      if (i >= n || reached[i]) continue;
+      reached[i] = true;
+      const auto& st = m_df.stages[i];
+      if (st.base_stage >= 0) todo.push_back(static_cast<std::size_t>(st.base_stage));
+      for (const auto& ins : st.instructions) {
+        for (const auto& f : ins.flags) {
+          std::string ref;
+          if (f.name == "from" && (ins.keyword == "COPY" || ins.keyword == "ADD")) ref = f.value;
+          if (f.name == "mount" && ins.keyword == "RUN") {
+            for (const auto& part : core::split(f.value, ',')) {
+              if (part.starts_with("from=")) ref = part.substr(5);
+            }
+          }
+          if (ref.empty()) continue;
+          if (const int j = stage_ref(ref, i); j >= 0) todo.push_back(static_cast<std::size_t>(j));
+        }
+      }
+    }
+    std::optional<Failure> first;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& e = m_stage_errors[i];
+      if (reached[i] && e && (!first || e->line < first->line)) first = e;
+    }
+    return first;
   }
 
   // ---- heredocs -----------------------------------------------------------------------------
@@ -594,7 +668,10 @@ class Parser {
     opt.escape = m_escape;
     std::string out;
     std::string error;
-    if (!lex_word(raw, env, opt, out, error, m_budget)) return std::string(raw);
+    if (!lex_word(raw, env, opt, out, error, m_budget)) {
+      expansion_failed(raw, error);
+      return std::string(raw);
+    }
     m_budget -= std::min(m_budget, out.size());
     return out;
   }
@@ -605,7 +682,10 @@ class Parser {
     opt.escape = m_escape;
     std::vector<std::string> out;
     std::string error;
-    if (!lex_words(raw, env, opt, out, error, m_budget)) return {std::string(raw)};
+    if (!lex_words(raw, env, opt, out, error, m_budget)) {
+      expansion_failed(raw, error);
+      return {std::string(raw)};
+    }
     for (const auto& w : out)
       m_budget -= std::min(m_budget, w.size());
     return out;
@@ -761,6 +841,11 @@ class Parser {
     const std::string_view rest = trim_space(extract_flags(after, flag_words));
     const std::vector<RawFlag> flags = split_flags(flag_words);
     ins.command = std::string(rest);
+    // ARG values are expanded when used (BuildKit defers their errors); triggers when a child runs them.
+    const bool judged = !trigger && ins.keyword != "ARG";
+    m_expanding_line = judged ? line_no : 0;
+    m_expanding_column = column;
+    m_pending_expansion.reset();
     try {
       parse_args(ins, src, rest, flags, trigger);
     } catch (Failure& f) {
@@ -784,6 +869,7 @@ class Parser {
       ins.flags.push_back(std::move(out));
     }
     if (!trigger) expand_flags(ins);
+    m_expanding_line = 0;
     return ins;
   }
 
@@ -1074,7 +1160,16 @@ class Parser {
   // ---- stages -------------------------------------------------------------------------------
 
   void place(model::Instruction ins) {
+    std::optional<Failure> expansion = std::move(m_pending_expansion);
+    m_pending_expansion.reset();
+    if (expansion && ins.keyword == "FROM") {
+      if (!m_from_error) m_from_error = expansion;
+    } else if (expansion && !m_df.stages.empty()) {
+      auto& e = m_stage_errors[m_df.stages.size() - 1];
+      if (!e) e = expansion;
+    }
     if (ins.keyword == "FROM") {
+      m_stage_errors.emplace_back();
       model::Stage stage;
       stage.index = static_cast<int>(m_df.stages.size());
       stage.base = ins.args.empty() ? std::string() : ins.args[0];
@@ -1121,6 +1216,13 @@ class Parser {
   std::unordered_map<std::string, int> m_stage_names;
   std::optional<Failure> m_deferred;
   std::size_t m_budget = 0;
+  // Expansion errors: where the instruction being read starts (0: not judged), its first error,
+  // the first of a FROM line, the first of each stage.
+  int m_expanding_line = 0;
+  int m_expanding_column = 0;
+  std::optional<Failure> m_pending_expansion;
+  std::optional<Failure> m_from_error;
+  std::vector<std::optional<Failure>> m_stage_errors;
 };
 
 }  // namespace

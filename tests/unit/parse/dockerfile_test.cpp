@@ -461,3 +461,38 @@ TEST(DockerfileErrors, ExponentialExpansionIsBounded) {
 
 }  // namespace
 }  // namespace drydock::parse
+
+namespace drydock::parse {
+namespace {
+
+// ---- word expansion errors (issue 16): BuildKit refuses them when it dispatches the instruction ----
+
+INSTANTIATE_TEST_SUITE_P(
+    LintExpansion, DockerfileErrors,
+    ::testing::Values(
+        ErrorCase{"unterminated_double", "FROM busybox\nRUN true\nWORKDIR \"/srv\n",
+                  "failed to process \"\\\"/srv\": unexpected end of statement while looking for matching double-quote", "df:3:1"},
+        ErrorCase{"unterminated_single", "FROM busybox\nENV GREETING='hi\n",
+                  "unexpected end of statement while looking for matching single-quote", "df:2:1"},
+        ErrorCase{"empty_substitution", "FROM busybox\nUSER ${}\n", "failed to process \"${}\": syntax error: bad substitution",
+                  "df:2:1"},
+        ErrorCase{"required_unset", "FROM busybox\nCOPY ${SRC:?set-SRC} /app/\n", "failed to process \"${SRC:?set-SRC}\": SRC: set-SRC",
+                  "df:2:1"},
+        ErrorCase{"from_line", "FROM alpine:${}\n", "syntax error: bad substitution", "df:1:1"},
+        // A stage the final one copies from is built: its errors count.
+        ErrorCase{"reached_stage", "FROM busybox AS gen\nLABEL v=\"1\nFROM scratch\nCOPY --from=gen /x /x\n",
+                  "looking for matching double-quote", "df:2:1"}));
+
+TEST(LintExpansion, UnbuiltStagesArgsAndTriggersAreNotJudged) {
+  // BuildKit dispatches only the stages the target reaches, defers ARG values to their use, and
+  // runs ONBUILD triggers in child images.
+  EXPECT_TRUE(dockerfile("FROM busybox AS unused\nENV A=${}\nFROM scratch\nCOPY a /a\n", "df"));
+  EXPECT_TRUE(dockerfile("ARG V=${}\nFROM busybox\n", "df"));
+  EXPECT_TRUE(dockerfile("FROM busybox\nONBUILD WORKDIR ${}\n", "df"));
+  EXPECT_TRUE(dockerfile("FROM busybox\nENV SRC=/src\nCOPY ${SRC:?set-SRC} /app/\n", "df"));
+  // RUN, CMD are left to the shell.
+  EXPECT_TRUE(dockerfile("FROM busybox\nRUN echo ${}\nCMD echo \"x\n", "df"));
+}
+
+}  // namespace
+}  // namespace drydock::parse
