@@ -51,6 +51,9 @@ struct RecordOptions {
 
 /// SECCOMP records are logged with the filter's action: SCMP_ACT_LOG for the complain profile.
 constexpr std::uint32_t k_action_log = 0x7ffc0000U;
+/// The kernel's printk rate limit (DEFAULT_RATELIMIT_BURST) that kauditd_printk_skb is under.
+constexpr std::size_t k_kernel_log_burst = 10;
+constexpr std::uint64_t k_kernel_log_interval_us = 5'000'000;
 
 /// Writes `text` to `path` ("-" = standard output) through a temporary file beside it, so that
 /// a failed write never leaves half a profile.
@@ -127,8 +130,9 @@ bool refuse_partial(const parse::SeccompLog& log, const std::string& source, boo
     std::cerr << "drydock: --allow-partial: the profile may miss calls the workload makes\n";
     return false;
   }
-  std::cerr << "drydock: refusing to write a profile from a partial record (start auditd, or raise the kernel's limits: "
-               "`auditctl -r 0 -b 8192`, then record again; --allow-partial writes it anyway)\n";
+  std::cerr << "drydock: refusing to write a profile from a partial record (record with auditd running: `auditd; auditctl "
+               "-e 1`; if auditd itself lost records, raise its backlog: `auditctl -b 8192 -r 0`; --allow-partial writes it "
+               "anyway)\n";
   return true;
 }
 
@@ -172,7 +176,8 @@ struct TempDir {
 core::Expected<collect::LogTail> open_source(const RecordOptions& o, const std::optional<collect::AuditStatus>& status,
                                              bool quiet) {
   if (!o.audit_log.empty()) return collect::LogTail::open(o.audit_log);
-  const bool auditd = status ? status->daemon_pid != 0 : fs::exists(collect::auditd_log_path());
+  // Without the kernel's word (not root), auditd's log is tried when it is there.
+  const bool auditd = status ? status->daemon_pid != 0 : true;
   std::string auditd_error;
   if (auditd) {
     auto tail = collect::LogTail::open(collect::auditd_log_path());
@@ -233,7 +238,10 @@ int cmd_record(const Common& c, const RecordOptions& o) {
 
   TempDir tmp;
   {
-    std::string templ = (fs::temp_directory_path() / "drydock-seccomp-XXXXXX").string();
+    std::error_code ec;
+    fs::path base = fs::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    std::string templ = (base / "drydock-seccomp-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr)
       return report_error(core::Error{core::ErrorKind::io, "cannot create a temporary folder", templ});
     tmp.path = templ;
@@ -267,7 +275,7 @@ int cmd_record(const Common& c, const RecordOptions& o) {
   std::optional<int> container_exit;
   bool stopping = false;
   while (true) {
-    if (cid.empty() && fs::exists(cidfile)) cid = read_small_file(cidfile);
+    if (std::error_code ec; cid.empty() && fs::exists(cidfile, ec)) cid = read_small_file(cidfile);
     if (!cid.empty()) {
       const auto scan = collect::scan_container_pids(cid);
       inside.insert(scan.inside.begin(), scan.inside.end());
@@ -326,6 +334,15 @@ int cmd_record(const Common& c, const RecordOptions& o) {
       log.loss_samples.push_back(fmt::format("the kernel's count of lost audit records rose by {} (auditctl -s: lost)",
                                              after->lost - status->lost));
     }
+  }
+  if (tail->path() == "/dev/kmsg" &&
+      collect::reaches_burst(tail->audit_message_times(), k_kernel_log_burst, k_kernel_log_interval_us)) {
+    // Without auditd the kernel prints audit records rate-limited, and says how many it
+    // suppressed only with the next message it prints, which may come long after.
+    ++log.loss_notes;
+    log.loss_samples.push_back(fmt::format("the kernel log printed {} audit messages within 5 seconds: without auditd it "
+                                           "prints no more and drops the rest (the `callbacks suppressed` note comes later)",
+                                           k_kernel_log_burst));
   }
   if (tail->overrun()) {
     ++log.loss_notes;

@@ -12,9 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <thread>
 
@@ -198,7 +200,14 @@ core::Expected<LogTail> LogTail::open(const std::string& path) {
                       std::string("cannot read: ") + std::strerror(e), path);
   }
   if (t.m_kmsg) {
-    ::lseek(t.m_fd, 0, SEEK_END);  // only what comes next
+    // What is there already is no record, but the last 5 seconds of it count against the
+    // kernel's rate limit (the ring buffer's clock is the monotonic one).
+    t.drain_kmsg(nullptr);
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    const auto now_us = static_cast<std::uint64_t>(now.tv_sec) * 1000000U + static_cast<std::uint64_t>(now.tv_nsec) / 1000U;
+    const std::uint64_t since = now_us > 5000000U ? now_us - 5000000U : 0;
+    std::erase_if(t.m_audit_times, [since](std::uint64_t at) { return at < since; });
   } else {
     struct stat st{};
     if (::fstat(t.m_fd, &st) != 0) return core::fail(ErrorKind::io, "cannot stat", path);
@@ -213,7 +222,8 @@ LogTail::LogTail(LogTail&& other) noexcept
       m_kmsg(other.m_kmsg),
       m_offset(other.m_offset),
       m_rotated(other.m_rotated),
-      m_overrun(other.m_overrun) {
+      m_overrun(other.m_overrun),
+      m_audit_times(std::move(other.m_audit_times)) {
   other.m_fd = -1;
 }
 
@@ -225,20 +235,7 @@ core::Expected<std::string> LogTail::read_new() {
   std::string out;
   std::array<char, 65536> buf{};
   if (m_kmsg) {
-    // One record per read: "prio,seq,usec,flags;message".
-    while (out.size() < k_log_read_limit) {
-      const ssize_t n = ::read(m_fd, buf.data(), buf.size());
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EPIPE) {  // overwritten before we read them
-        m_overrun = true;
-        continue;
-      }
-      if (n <= 0) break;
-      std::string_view rec(buf.data(), static_cast<std::size_t>(n));
-      // Continuation lines (" KEY=value") follow the message; keep the first line.
-      out.append(rec.substr(0, rec.find('\n')));
-      out.push_back('\n');
-    }
+    drain_kmsg(&out);
     return out;
   }
   // The file auditd writes may have been rotated (replaced): read the path again.
@@ -263,6 +260,41 @@ core::Expected<std::string> LogTail::read_new() {
   ::close(fd);
   m_offset = at;
   return out;
+}
+
+void LogTail::drain_kmsg(std::string* out) {
+  // One record per read: "prio,seq,usec,flags;message\n" and continuation lines (" KEY=value").
+  std::array<char, 8192> buf{};
+  std::size_t total = 0;
+  while (total < k_log_read_limit) {
+    const ssize_t n = ::read(m_fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) {  // overwritten before they were read
+      if (out != nullptr) m_overrun = true;
+      continue;
+    }
+    if (n <= 0) break;
+    total += static_cast<std::size_t>(n);
+    const std::string_view rec(buf.data(), static_cast<std::size_t>(n));
+    const auto semi = rec.find(';');
+    const auto first = rec.substr(0, rec.find('\n'));
+    if (semi != std::string_view::npos && first.find("audit: ", semi) != std::string_view::npos) {
+      const auto fields = core::split(rec.substr(0, semi), ',');
+      if (fields.size() >= 3) m_audit_times.push_back(std::strtoull(fields[2].c_str(), nullptr, 10));
+    }
+    if (out != nullptr) {
+      out->append(first);
+      out->push_back('\n');
+    }
+  }
+}
+
+bool reaches_burst(std::vector<std::uint64_t> times, std::size_t burst, std::uint64_t window_us) {
+  if (burst == 0) return true;
+  std::sort(times.begin(), times.end());
+  for (std::size_t i = 0; i + burst <= times.size(); ++i)
+    if (times[i + burst - 1] - times[i] < window_us) return true;
+  return false;
 }
 
 PidScan scan_container_pids(std::string_view container_id, const std::string& proc_root) {

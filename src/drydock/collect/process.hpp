@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -78,6 +79,10 @@ class LogTail {
   [[nodiscard]] bool rotated() const { return m_rotated; }
   [[nodiscard]] bool overrun() const { return m_overrun; }
   [[nodiscard]] const std::string& path() const { return m_path; }
+  /// /dev/kmsg: the kernel's timestamps (microseconds since boot) of the audit messages it
+  /// printed, from those already in the ring buffer at open to the last read: without auditd the
+  /// kernel prints at most 10 of them per 5 seconds (printk_ratelimited) and drops the others.
+  [[nodiscard]] const std::vector<std::uint64_t>& audit_message_times() const { return m_audit_times; }
 
  private:
   LogTail() = default;
@@ -87,7 +92,14 @@ class LogTail {
   off_t m_offset = 0;
   bool m_rotated = false;
   bool m_overrun = false;
+  std::vector<std::uint64_t> m_audit_times;
+  /// Reads the records of /dev/kmsg available now: their first lines into `out` (when given),
+  /// the times of audit messages into m_audit_times.
+  void drain_kmsg(std::string* out);
 };
+
+/// Whether some `window_us` span of `times` (sorted or not) holds `burst` or more of them.
+bool reaches_burst(std::vector<std::uint64_t> times, std::size_t burst, std::uint64_t window_us);
 
 /// The pids whose cgroup names `container_id` and the other pids, from one scan of /proc.
 struct PidScan {
