@@ -188,14 +188,18 @@ TEST_F(VulnImage, UncoveredOsIsASkipNeverAClean) {
   EXPECT_NE(r["results"][0]["evidence"].get<std::string>().find("3.12"), std::string::npos) << r["results"][0]["evidence"];
 }
 
-TEST_F(VulnImage, MissingDatabaseIsAnErrorWithTheWayOut) {
+TEST_F(VulnImage, MissingDatabaseIsRefusedBeforeAnyWorkWithTheWayOut) {
+  // --vulns asked for a scan that cannot be made: a CI gate must not pass without it. Refused
+  // as a usage error before the image is read, naming the command that loads a database.
   const std::vector<std::string> args = {"image", world().alpine_tar, "--vulns", "--db",   world().tmp + "/none.db", "--format",
                                          "json",  "--only",           "4.4",     "--quiet"};
   const auto p = drydock(args);
-  const auto r = parse_json(p.out).value_or(json::object());
-  ASSERT_EQ(r["results"].size(), 1U) << describe(args, p);
-  EXPECT_EQ(r["results"][0]["status"], "error");
-  EXPECT_NE(r["results"][0]["evidence"].get<std::string>().find("drydock db import"), std::string::npos);
+  EXPECT_EQ(p.code, 2) << describe(args, p);
+  EXPECT_EQ(p.out, "") << "no report: nothing was audited";
+  EXPECT_NE(p.err.find("drydock db import --db " + world().tmp + "/none.db PATH"), std::string::npos) << p.err;
+  const auto host = drydock({"host", "--vulns", "--db", world().tmp + "/none.db", "--quiet"});
+  EXPECT_EQ(host.code, 2) << host.err;
+  EXPECT_NE(host.err.find("drydock db import"), std::string::npos) << host.err;
 }
 
 TEST_F(VulnImage, WithoutVulnsCis44SaysHowToScan) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "drydock/checks/check.hpp"
@@ -49,6 +50,13 @@ struct ImagePackages {
   std::vector<std::string> errors;  ///< package databases that could not be read
 };
 
+/// What a person looks at beside a subject's findings (the HTML report's subject view): a
+/// container's image, state, mounts and ports, as (label, value) pairs in order.
+struct SubjectFacts {
+  Subject subject;
+  std::vector<std::pair<std::string, std::string>> facts;
+};
+
 struct Report {
   std::string command;  ///< "host", "container", ...
   std::string target;   ///< what was audited: engine endpoint or files
@@ -58,6 +66,9 @@ struct Report {
   /// The vulnerabilities found (`drydock image --vulns`), written as the JSON report's
   /// `vulnerabilities`; nullopt when no scan was asked for.
   std::optional<std::vector<model::Vulnerability>> vulnerabilities;
+
+  /// One entry per container audited, for the HTML report's subject view.
+  std::vector<SubjectFacts> facts;
 
   [[nodiscard]] Summary summary() const;
   /// Findings left out because an earlier report (--baseline) already had them.

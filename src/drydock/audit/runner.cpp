@@ -154,6 +154,23 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       }
     }
   }
+  if (options.container_checks) {
+    report.facts.reserve(snapshot.containers.size());
+    for (const auto& c : snapshot.containers) {
+      SubjectFacts f{subject_of(c), {}};
+      f.facts.emplace_back("image", c.image);
+      if (!c.state.empty()) f.facts.emplace_back("state", c.state);
+      for (const auto& m : c.mounts) {
+        f.facts.emplace_back("mount", fmt::format("{} {} -> {}{}", m.type, m.source, m.destination, m.read_write ? "" : " (ro)"));
+      }
+      for (const auto& p : c.ports) {
+        f.facts.emplace_back("port", fmt::format("{}:{} -> {}", p.host_ip.empty() ? "*" : p.host_ip,
+                                                 p.host_port.empty() ? "(any)" : p.host_port, p.container_port));
+      }
+      if (!c.network_mode.empty()) f.facts.emplace_back("network", c.network_mode);
+      report.facts.push_back(std::move(f));
+    }
+  }
   return report;
 }
 

@@ -171,7 +171,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "compose.environment-secret",
           .cis = "",
-          .title = "Secret written in the Compose file's environment",
+          .title = "Secrets are not written in a Compose file's environment",
           .severity = Severity::high,
           .rationale = "A literal password, token or key in `environment` is in the repository with the Compose file, "
                        "and in `docker inspect` of the container for anyone who can reach the engine.",
@@ -185,7 +185,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "compose.image-latest",
           .cis = "",
-          .title = "Service image has no tag or uses latest",
+          .title = "Service images are pinned to a tag other than latest",
           .severity = Severity::medium,
           .rationale = "An untagged or `latest` image changes under the project whenever it is pulled again: what "
                        "runs is not what was reviewed, and a rollback has nothing to go back to.",
@@ -197,7 +197,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "compose.port-without-host-ip",
           .cis = "",
-          .title = "Port published without a host IP",
+          .title = "Published ports name the host IP they bind to",
           .severity = Severity::medium,
           .rationale = "`ports: [\"80:80\"]` binds every interface of the host, and Docker's own firewall rules "
                        "open it past host firewalls such as ufw.",

@@ -427,7 +427,7 @@ const std::vector<Check>& table() {
             .manual = true},
       Check{.id = "daemon.icc-enabled",
             .cis = "2.2",
-            .title = "Inter-container communication on the default bridge is enabled",
+            .title = "Inter-container traffic on the default bridge is restricted",
             .severity = Severity::medium,
             .rationale = "With icc on, every container on the default bridge can reach every other one's ports; "
                          "one compromised container can attack the rest.",
@@ -446,7 +446,7 @@ const std::vector<Check>& table() {
             }}},
       Check{.id = "daemon.log-level",
             .cis = "2.3",
-            .title = "The daemon's log level is not info",
+            .title = "The daemon's log level is info",
             .severity = Severity::low,
             .rationale = "info records the events an audit needs; debug also records request details that leak "
                          "information, and levels above info drop events.",
@@ -455,7 +455,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&log_level}},
       Check{.id = "daemon.iptables-disabled",
             .cis = "2.4",
-            .title = "Docker may not manage iptables",
+            .title = "Docker is allowed to manage iptables",
             .severity = Severity::medium,
             .rationale = "With iptables off the daemon does not write the rules that isolate and publish "
                          "containers; hand-written rules tend to expose more than intended.",
@@ -475,7 +475,7 @@ const std::vector<Check>& table() {
             }}},
       Check{.id = "daemon.insecure-registries",
             .cis = "2.5",
-            .title = "Insecure registries are configured",
+            .title = "No insecure registries are used",
             .severity = Severity::high,
             .rationale = "Images pulled from an insecure registry travel over plain HTTP or unverified TLS and can "
                          "be replaced on the way.",
@@ -485,7 +485,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&insecure_registries}},
       Check{.id = "daemon.aufs-storage",
             .cis = "2.6",
-            .title = "The aufs storage driver is used",
+            .title = "The aufs storage driver is not used",
             .severity = Severity::medium,
             .rationale = "aufs is deprecated and unmaintained; it has known kernel crashes and is gone from current "
                          "engines.",
@@ -494,7 +494,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&aufs}},
       Check{.id = "daemon.tcp-without-tls",
             .cis = "2.7",
-            .title = "The daemon listens on TCP without TLS client authentication",
+            .title = "The daemon's TCP socket requires TLS client authentication",
             .severity = Severity::critical,
             .rationale = "The Engine API is root on the host: whoever can reach an unauthenticated TCP listener "
                          "controls the machine.",
@@ -521,7 +521,7 @@ const std::vector<Check>& table() {
             .manual = true},
       Check{.id = "daemon.userns-remap",
             .cis = "2.9",
-            .title = "User namespace remapping is not enabled",
+            .title = "User namespace remapping is enabled",
             .severity = Severity::medium,
             .rationale = "Without remapping, root in a container is uid 0 on the host: an escape is a root "
                          "compromise.",
@@ -530,7 +530,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&userns_remap}},
       Check{.id = "daemon.cgroup-parent",
             .cis = "2.10",
-            .title = "The default cgroup parent is changed",
+            .title = "The default cgroup parent is kept",
             .severity = Severity::low,
             .rationale = "Containers are placed under the daemon's cgroup parent; a wrong one escapes the resource "
                          "limits the host relies on.",
@@ -547,7 +547,7 @@ const std::vector<Check>& table() {
             }}},
       Check{.id = "daemon.base-device-size",
             .cis = "2.11",
-            .title = "The devicemapper base device size is changed",
+            .title = "The devicemapper base device size is kept",
             .severity = Severity::low,
             .rationale = "A larger base device lets each container fill more of the storage pool.",
             .remediation = "Remove dm.basesize from \"storage-opts\" in /etc/docker/daemon.json (and --storage-opt) "
@@ -569,7 +569,7 @@ const std::vector<Check>& table() {
             }}},
       Check{.id = "daemon.authorization-plugin",
             .cis = "2.12",
-            .title = "No authorization plugin controls client commands",
+            .title = "An authorization plugin controls client commands",
             .severity = Severity::medium,
             .rationale = "Without an authorization plugin every client that reaches the socket may run every "
                          "command, privileged containers included.",
@@ -578,7 +578,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&authorization_plugin}},
       Check{.id = "daemon.centralized-logging",
             .cis = "2.13",
-            .title = "Container logs are not sent to a central log service",
+            .title = "Container logs go to a central log service",
             .severity = Severity::medium,
             .rationale = "Logs kept only on the host are lost with it and can be erased by whoever compromises it.",
             .remediation = "Set \"log-driver\" to a remote driver in /etc/docker/daemon.json (e.g. \"syslog\" with "
@@ -587,7 +587,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&centralized_logging}},
       Check{.id = "daemon.no-new-privileges",
             .cis = "2.14",
-            .title = "Containers may gain new privileges by default",
+            .title = "Containers cannot gain new privileges by default",
             .severity = Severity::medium,
             .rationale = "no-new-privileges stops setuid binaries and file capabilities from raising a container "
                          "process's privileges.",
@@ -605,7 +605,7 @@ const std::vector<Check>& table() {
             }}},
       Check{.id = "daemon.live-restore",
             .cis = "2.15",
-            .title = "Live restore is not enabled",
+            .title = "Live restore is enabled",
             .severity = Severity::low,
             .rationale = "With live restore, containers keep running while the daemon is stopped or upgraded.",
             .remediation = "Set \"live-restore\": true in /etc/docker/daemon.json (or --live-restore) and reload the "
@@ -613,7 +613,7 @@ const std::vector<Check>& table() {
             .evaluate = DaemonEval{&live_restore}},
       Check{.id = "daemon.userland-proxy",
             .cis = "2.16",
-            .title = "The userland proxy is enabled",
+            .title = "The userland proxy is disabled",
             .severity = Severity::low,
             .rationale = "The userland proxy is one more process per published port; hairpin NAT does the same job "
                          "with less attack surface.",
@@ -631,7 +631,7 @@ const std::vector<Check>& table() {
             }}},
       Check{.id = "daemon.seccomp-profile",
             .cis = "2.17",
-            .title = "The daemon-wide seccomp profile",
+            .title = "The daemon-wide seccomp profile is Docker's default or stricter",
             .severity = Severity::medium,
             .rationale = "The daemon-wide profile filters the system calls of every container that does not choose "
                          "its own; \"unconfined\" removes the filter.",
@@ -641,7 +641,7 @@ const std::vector<Check>& table() {
             .manual = true},
       Check{.id = "daemon.experimental",
             .cis = "2.18",
-            .title = "Experimental features are enabled",
+            .title = "Experimental features are off in production",
             .severity = Severity::low,
             .rationale = "Experimental features are unsupported, may change without notice and have had less "
                          "security review.",

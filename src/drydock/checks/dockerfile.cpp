@@ -1031,7 +1031,7 @@ const std::vector<Check>& table() {
       Check{
           .id = k_user_root.id,
           .cis = k_user_root.cis,
-          .title = "Dockerfile's final stage runs as root",
+          .title = "The final stage runs as a non-root USER",
           .severity = Severity::medium,
           .rationale = "Containers from the image run as root unless every `docker run` remembers `--user`; a "
                        "process that escapes the container as root is root on the host.",
@@ -1043,7 +1043,7 @@ const std::vector<Check>& table() {
       Check{
           .id = k_healthcheck.id,
           .cis = k_healthcheck.cis,
-          .title = "Dockerfile's final stage has no HEALTHCHECK",
+          .title = "The final stage has a HEALTHCHECK",
           .severity = Severity::low,
           .rationale = "A HEALTHCHECK lets the engine and orchestrators see whether the service actually works, not "
                        "only whether its process runs.",
@@ -1054,7 +1054,7 @@ const std::vector<Check>& table() {
       Check{
           .id = k_update_alone.id,
           .cis = k_update_alone.cis,
-          .title = "Package index update alone in a RUN",
+          .title = "Package index updates share a RUN with the install",
           .severity = Severity::medium,
           .rationale = "A cached layer with only `apt-get update` keeps a stale index: later installs get old, "
                        "possibly vulnerable, package versions.",
@@ -1065,7 +1065,7 @@ const std::vector<Check>& table() {
       Check{
           .id = k_add.id,
           .cis = k_add.cis,
-          .title = "ADD used instead of COPY",
+          .title = "COPY is used instead of ADD",
           .severity = Severity::medium,
           .rationale = "ADD fetches URLs without verification and unpacks archives implicitly; COPY does only what "
                        "it says.",
@@ -1077,7 +1077,7 @@ const std::vector<Check>& table() {
       Check{
           .id = k_secrets.id,
           .cis = k_secrets.cis,
-          .title = "Secret stored in the Dockerfile",
+          .title = "No secrets are written in the Dockerfile",
           .severity = Severity::critical,
           .rationale = "ENV and ARG values and RUN command lines are kept in the image's config and history: anyone "
                        "who can pull the image can read them.",
@@ -1088,7 +1088,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_workdir_relative.id,
-          .title = "WORKDIR with a relative path",
+          .title = "WORKDIR paths are absolute",
           .severity = Severity::low,
           .rationale = "A relative WORKDIR depends on the previous one (or the base image's); an absolute path says "
                        "where files go.",
@@ -1098,7 +1098,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_run_cd.id,
-          .title = "RUN changes directory with cd",
+          .title = "RUN does not change directory with cd (WORKDIR does)",
           .severity = Severity::low,
           .rationale = "`cd` in a RUN is easy to misread and lasts only for that RUN; WORKDIR states the directory "
                        "for every following instruction.",
@@ -1108,7 +1108,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_sudo.id,
-          .title = "RUN uses sudo",
+          .title = "RUN does not use sudo",
           .severity = Severity::medium,
           .rationale = "sudo in an image means a setuid helper and a sudoers policy in the container, and "
                        "unpredictable TTY and environment behaviour during the build.",
@@ -1119,7 +1119,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_untagged.id,
-          .title = "Base image without a tag",
+          .title = "Base images are pinned to a tag or digest",
           .severity = Severity::medium,
           .rationale = "An untagged image means `latest`: every build can get a different base, unreviewed.",
           .remediation = "Pin the base image: `FROM debian:12.5` or, better, by digest `FROM debian@sha256:...`.",
@@ -1128,7 +1128,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_latest.id,
-          .title = "Base image uses the latest tag",
+          .title = "Base images do not use the latest tag",
           .severity = Severity::medium,
           .rationale = "`latest` moves: builds are not reproducible and a new base arrives unreviewed.",
           .remediation = "Pin a version tag or a digest: `FROM alpine:3.19` or `FROM alpine@sha256:...`.",
@@ -1137,7 +1137,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_apt_pins.id,
-          .title = "apt-get install without version pins",
+          .title = "apt-get install pins package versions",
           .severity = Severity::info,
           .rationale = "Unpinned packages make builds depend on the day they run.",
           .remediation = "Pin versions: `apt-get install -y curl=7.88.1-10+deb12u5`.",
@@ -1146,7 +1146,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_apt_lists.id,
-          .title = "apt lists left in the image",
+          .title = "apt lists are removed after install",
           .severity = Severity::low,
           .rationale = "The package lists add megabytes to the layer and a stale index to the image.",
           .remediation = "End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or use "
@@ -1156,7 +1156,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_port_range.id,
-          .title = "EXPOSE of an invalid port",
+          .title = "EXPOSE names valid ports",
           .severity = Severity::low,
           .rationale = "Ports range from 0 to 65535; anything else is a typo the build or the engine rejects later.",
           .remediation = "Expose a valid port: `EXPOSE 8080/tcp`.",
@@ -1165,7 +1165,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_pip_pins.id,
-          .title = "pip install without version pins",
+          .title = "pip install pins package versions",
           .severity = Severity::info,
           .rationale = "Unpinned Python packages make builds depend on the day they run.",
           .remediation = "Pin versions (`pip install django==5.0.3`) or install from a locked requirements file "
@@ -1175,7 +1175,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_apt_recommends.id,
-          .title = "apt-get install pulls recommended packages",
+          .title = "apt-get install skips recommended packages",
           .severity = Severity::low,
           .rationale = "Recommended packages are installed by default: more software, more attack surface, bigger "
                        "images.",
@@ -1185,7 +1185,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_npm_pins.id,
-          .title = "npm install without version pins",
+          .title = "npm install pins package versions",
           .severity = Severity::info,
           .rationale = "Unpinned npm packages make builds depend on the day they run.",
           .remediation = "Pin versions (`npm install express@4.18.2`) or use `npm ci` with a lock file.",
@@ -1194,7 +1194,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_apk_pins.id,
-          .title = "apk add without version pins",
+          .title = "apk add pins package versions",
           .severity = Severity::info,
           .rationale = "Unpinned Alpine packages make builds depend on the day they run.",
           .remediation = "Pin versions: `apk add --no-cache curl=8.5.0-r0`.",
@@ -1203,7 +1203,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_apk_cache.id,
-          .title = "apk add keeps its cache",
+          .title = "apk add leaves no cache (--no-cache)",
           .severity = Severity::low,
           .rationale = "The package index and cache stay in the layer: bigger images, a stale index.",
           .remediation = "Use `apk add --no-cache pkg` (or `--mount=type=cache,target=/var/cache/apk`).",
@@ -1212,7 +1212,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_copy_from.id,
-          .title = "COPY --from names no earlier stage",
+          .title = "COPY --from names an earlier stage",
           .severity = Severity::low,
           .rationale = "`COPY --from` should name a stage defined before it; a bare name that is no stage is pulled "
                        "as an image from a registry, which is rarely what was meant.",
@@ -1223,7 +1223,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_duplicate_stage.id,
-          .title = "Two stages with the same name",
+          .title = "Stage names are unique",
           .severity = Severity::low,
           .rationale = "References to a duplicated stage name are ambiguous to readers; BuildKit rejects them.",
           .remediation = "Give every `FROM ... AS name` a unique name.",
@@ -1232,7 +1232,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_shell_form.id,
-          .title = "CMD or ENTRYPOINT in shell form",
+          .title = "CMD and ENTRYPOINT use the exec (JSON) form",
           .severity = Severity::low,
           .rationale = "The shell form runs the program under `/bin/sh -c`: it does not receive SIGTERM and stops "
                        "only when killed.",
@@ -1242,7 +1242,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_consecutive_run.id,
-          .title = "Consecutive RUN instructions",
+          .title = "Consecutive RUN instructions are merged",
           .severity = Severity::info,
           .rationale = "Every RUN is a layer; consecutive ones can usually be one, smaller, layer.",
           .remediation = "Join consecutive RUNs with `&&`, or use a heredoc `RUN <<EOF`.",
@@ -1251,7 +1251,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_maintainer.id,
-          .title = "MAINTAINER is deprecated",
+          .title = "No deprecated MAINTAINER (a label instead)",
           .severity = Severity::low,
           .rationale = "MAINTAINER is deprecated; a label carries the same information where tools look for it.",
           .remediation = "Use `LABEL org.opencontainers.image.authors=\"name <mail>\"`.",
@@ -1260,7 +1260,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_multiple_cmd.id,
-          .title = "Several CMD in one stage",
+          .title = "One CMD per stage",
           .severity = Severity::low,
           .rationale = "Only the last CMD of a stage takes effect; the others mislead.",
           .remediation = "Keep one CMD per stage.",
@@ -1269,7 +1269,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_multiple_entrypoint.id,
-          .title = "Several ENTRYPOINT in one stage",
+          .title = "One ENTRYPOINT per stage",
           .severity = Severity::low,
           .rationale = "Only the last ENTRYPOINT of a stage takes effect; the others mislead.",
           .remediation = "Keep one ENTRYPOINT per stage.",
@@ -1278,7 +1278,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_pipefail.id,
-          .title = "RUN with a pipe without pipefail",
+          .title = "RUN pipelines set pipefail",
           .severity = Severity::low,
           .rationale = "A pipeline's status is its last command's: `curl ... | tar x` succeeds even when the "
                        "download fails, and the build goes on with a broken layer.",
@@ -1289,7 +1289,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_expose_ssh.id,
-          .title = "Port 22 exposed",
+          .title = "Port 22 is not exposed",
           .severity = Severity::medium,
           .rationale = "An SSH port suggests an sshd in the container: another service to secure, and a way around "
                        "`docker exec` auditing.",
@@ -1299,7 +1299,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_curl_pipe_shell.id,
-          .title = "Downloaded script piped into a shell",
+          .title = "Downloaded scripts are not piped into a shell",
           .severity = Severity::high,
           .rationale = "`curl ... | sh` runs whatever the server (or anyone between) sends, unverified, as the build "
                        "user.",
@@ -1310,7 +1310,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = k_workdir_system.id,
-          .title = "WORKDIR in a system directory",
+          .title = "WORKDIR is not a system directory",
           .severity = Severity::medium,
           .rationale = "Relative COPY and RUN then write into the system's own folders (or the kernel's pseudo "
                        "filesystems), overwriting binaries and configuration.",

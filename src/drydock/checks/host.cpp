@@ -162,7 +162,7 @@ std::span<const Check> host_checks() {
       Check{
           .id = "host.data-root-partition",
           .cis = "1.1.1",
-          .title = "Docker's data root is not on a separate partition",
+          .title = "Docker's data root is on a separate partition",
           .severity = Severity::low,
           .rationale = "Images, containers and volumes under the data root can fill the disk; on the root "
                        "filesystem that stops the whole host.",
@@ -186,7 +186,7 @@ std::span<const Check> host_checks() {
       Check{
           .id = "host.docker-group-members",
           .cis = "1.1.2",
-          .title = "Members of the docker group",
+          .title = "Only trusted users are in the docker group",
           .severity = Severity::medium,
           .rationale = "Every member of the docker group can control the daemon, which is root on the host; only "
                        "trusted administrators belong in it.",
@@ -207,7 +207,7 @@ std::span<const Check> host_checks() {
       },
       Check{.id = "host.audit-dockerd",
             .cis = "1.1.3",
-            .title = "The dockerd binary is not audited",
+            .title = "The dockerd binary is audited",
             .severity = Severity::medium,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /usr/bin/dockerd -p rwxa -k docker` (dockerd's path on this host, see the evidence) "
@@ -215,7 +215,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_dockerd, out); }}},
       Check{.id = "host.audit-run-containerd",
             .cis = "1.1.4",
-            .title = "/run/containerd is not audited",
+            .title = "/run/containerd is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /run/containerd -p rwxa -k docker` to /etc/audit/rules.d/docker.rules and run "
@@ -223,7 +223,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_run_containerd, out); }}},
       Check{.id = "host.audit-var-lib-docker",
             .cis = "1.1.5",
-            .title = "Docker's data root is not audited",
+            .title = "Docker's data root is audited",
             .severity = Severity::medium,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /var/lib/docker -p rwxa -k docker` (the daemon's data-root) to "
@@ -231,7 +231,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_data_root, out); }}},
       Check{.id = "host.audit-etc-docker",
             .cis = "1.1.6",
-            .title = "/etc/docker is not audited",
+            .title = "/etc/docker is audited",
             .severity = Severity::medium,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /etc/docker -p rwxa -k docker` to /etc/audit/rules.d/docker.rules and run "
@@ -239,7 +239,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_etc_docker, out); }}},
       Check{.id = "host.audit-docker-service",
             .cis = "1.1.7",
-            .title = "The docker.service unit file is not audited",
+            .title = "The docker.service unit file is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /lib/systemd/system/docker.service -p rwxa -k docker` (the unit's path, see "
@@ -248,7 +248,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_docker_service, out); }}},
       Check{.id = "host.audit-containerd-sock",
             .cis = "1.1.8",
-            .title = "containerd's socket is not audited",
+            .title = "containerd's socket is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /run/containerd/containerd.sock -p rwxa -k docker` to "
@@ -256,7 +256,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_containerd_sock, out); }}},
       Check{.id = "host.audit-docker-socket",
             .cis = "1.1.9",
-            .title = "The docker.socket unit file is not audited",
+            .title = "The docker.socket unit file is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /lib/systemd/system/docker.socket -p rwxa -k docker` (the unit's path, see "
@@ -265,7 +265,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_docker_socket, out); }}},
       Check{.id = "host.audit-etc-default-docker",
             .cis = "1.1.10",
-            .title = "/etc/default/docker is not audited",
+            .title = "/etc/default/docker is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /etc/default/docker -p rwxa -k docker` to /etc/audit/rules.d/docker.rules and run "
@@ -273,7 +273,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_etc_default_docker, out); }}},
       Check{.id = "host.audit-daemon-json",
             .cis = "1.1.11",
-            .title = "daemon.json is not audited",
+            .title = "daemon.json is audited",
             .severity = Severity::medium,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /etc/docker/daemon.json -p rwxa -k docker` (or the --config-file in use) to "
@@ -281,7 +281,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_daemon_json, out); }}},
       Check{.id = "host.audit-containerd-config",
             .cis = "1.1.12",
-            .title = "containerd's config.toml is not audited",
+            .title = "containerd's config.toml is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /etc/containerd/config.toml -p rwxa -k docker` to /etc/audit/rules.d/docker.rules "
@@ -290,7 +290,7 @@ std::span<const Check> host_checks() {
       Check{
           .id = "host.audit-etc-sysconfig-docker",
           .cis = "1.1.13",
-          .title = "/etc/sysconfig/docker is not audited",
+          .title = "/etc/sysconfig/docker is audited",
           .severity = Severity::low,
           .rationale = k_audit_rationale,
           .remediation = "Add `-w /etc/sysconfig/docker -p rwxa -k docker` to /etc/audit/rules.d/docker.rules and "
@@ -298,7 +298,7 @@ std::span<const Check> host_checks() {
           .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_etc_sysconfig_docker, out); }}},
       Check{.id = "host.audit-containerd",
             .cis = "1.1.14",
-            .title = "The containerd binary is not audited",
+            .title = "The containerd binary is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /usr/bin/containerd -p rwxa -k docker` (containerd's path on this host, see the "
@@ -306,7 +306,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_containerd, out); }}},
       Check{.id = "host.audit-containerd-shim",
             .cis = "1.1.15",
-            .title = "The containerd-shim binary is not audited",
+            .title = "The containerd-shim binary is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /usr/bin/containerd-shim -p rwxa -k docker` (its path on this host) to "
@@ -314,7 +314,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_containerd_shim, out); }}},
       Check{.id = "host.audit-containerd-shim-runc-v1",
             .cis = "1.1.16",
-            .title = "The containerd-shim-runc-v1 binary is not audited",
+            .title = "The containerd-shim-runc-v1 binary is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /usr/bin/containerd-shim-runc-v1 -p rwxa -k docker` (its path on this host) to "
@@ -322,7 +322,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_shim_runc_v1, out); }}},
       Check{.id = "host.audit-containerd-shim-runc-v2",
             .cis = "1.1.17",
-            .title = "The containerd-shim-runc-v2 binary is not audited",
+            .title = "The containerd-shim-runc-v2 binary is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /usr/bin/containerd-shim-runc-v2 -p rwxa -k docker` (its path on this host) to "
@@ -330,7 +330,7 @@ std::span<const Check> host_checks() {
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_shim_runc_v2, out); }}},
       Check{.id = "host.audit-runc",
             .cis = "1.1.18",
-            .title = "The runc binary is not audited",
+            .title = "The runc binary is audited",
             .severity = Severity::low,
             .rationale = k_audit_rationale,
             .remediation = "Add `-w /usr/bin/runc -p rwxa -k docker` (runc's path on this host, see the evidence) to "

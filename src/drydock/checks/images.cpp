@@ -96,7 +96,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.user-root",
           .cis = "4.1",
-          .title = "Image runs as root by default",
+          .title = "Images run as a non-root user",
           .severity = Severity::medium,
           .rationale = "Containers started from the image run as root unless every `docker run` remembers "
                        "`--user`; the image should default to an unprivileged user.",
@@ -114,7 +114,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.healthcheck",
           .cis = "4.6",
-          .title = "Image has no HEALTHCHECK",
+          .title = "Images have a HEALTHCHECK",
           .severity = Severity::low,
           .rationale = "A HEALTHCHECK in the image lets the engine report whether every container started from it "
                        "is actually working.",
@@ -138,7 +138,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.update-alone",
           .cis = "4.7",
-          .title = "Package index update alone in a build step",
+          .title = "Package index updates share a build step with the install",
           .severity = Severity::low,
           .rationale = "A cached layer with only `apt-get update` keeps a stale index: later installs in other steps "
                        "get old packages, or fail.",
@@ -168,7 +168,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.vulnerabilities",
           .cis = "4.4",
-          .title = "Image has known vulnerabilities that a rebuild would fix",
+          .title = "Images have no known vulnerabilities a rebuild would fix",
           .severity = Severity::high,
           .rationale = "Installed packages with published advisories are the most common way into a container; "
                        "CIS 4.4 asks that images be scanned and rebuilt to pick up security patches.",
@@ -192,7 +192,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.setuid-files",
           .cis = "4.8",
-          .title = "Setuid or setgid files in the image",
+          .title = "Images hold no unneeded setuid or setgid files",
           .severity = Severity::medium,
           .rationale = "A setuid or setgid binary runs with its owner's privileges whatever the caller: a way to "
                        "escalate inside the container. Few containers need one.",
@@ -219,7 +219,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.add-instruction",
           .cis = "4.9",
-          .title = "Image built with ADD",
+          .title = "Images are built with COPY, not ADD",
           .severity = Severity::low,
           .rationale = "ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.",
           .remediation = "Use COPY for files and directories; fetch URLs with a checked download in a RUN step.",
@@ -240,7 +240,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.secrets-in-config",
           .cis = "4.10",
-          .title = "Secrets in the image's environment or labels",
+          .title = "No secrets in an image's environment or labels",
           .severity = Severity::high,
           .rationale = "Env and labels are part of the image's configuration: anyone who can pull the image or "
                        "inspect a container reads them.",
@@ -269,7 +269,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.secret-files",
           .cis = "4.10",
-          .title = "Private keys or credentials in the image's files",
+          .title = "No private keys or credentials in an image's files",
           .severity = Severity::critical,
           .rationale = "Keys and credentials baked into an image go to every registry, host and person that pulls it.",
           .remediation = "Remove the file and rebuild without it in any layer; use build secrets "
@@ -290,7 +290,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.deleted-secrets",
           .cis = "4.10",
-          .title = "Secrets deleted by a later layer but still in the image",
+          .title = "No secret survives in an earlier layer",
           .severity = Severity::high,
           .rationale = "Deleting a file in a later layer only hides it: the layer that added it ships with the image, "
                        "and `docker save` or a registry pull gives it back.",
@@ -312,7 +312,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.exposes-ssh",
-          .title = "Image exposes the SSH port",
+          .title = "Images do not expose the SSH port",
           .severity = Severity::medium,
           .rationale = "An image that exposes port 22 is meant to run an SSH server; containers should be reached "
                        "with `docker exec`, not SSH, so that access goes through the engine's controls.",
@@ -330,7 +330,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.latest-or-untagged",
-          .title = "Image known only as latest, or untagged",
+          .title = "Images are tagged with a version, not only latest",
           .severity = Severity::low,
           .rationale = "`latest` moves: what runs cannot be traced to a version, and a rebuild changes it silently. "
                        "An untagged image cannot be traced at all.",
@@ -358,7 +358,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.layer-integrity",
-          .title = "Image layers do not match their digests",
+          .title = "Image layers match their digests",
           .severity = Severity::critical,
           .rationale = "Every layer and blob is named by its sha256; a mismatch means the tarball was altered or "
                        "corrupted after it was made, and its content cannot be trusted.",
@@ -376,7 +376,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.world-writable",
-          .title = "World-writable files or directories in the image",
+          .title = "Images hold no world-writable files or directories",
           .severity = Severity::medium,
           .rationale = "Any user in the container can change a world-writable file, or replace the files of a "
                        "world-writable directory without the sticky bit.",
@@ -395,7 +395,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.git-directory",
-          .title = "Git repository in the image",
+          .title = "Images hold no .git directory",
           .severity = Severity::medium,
           .rationale = "A `.git` directory carries the project's whole history, often with removed secrets and "
                        "internal URLs.",
@@ -412,7 +412,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.sshd",
-          .title = "SSH server in the image",
+          .title = "Images ship no SSH server",
           .severity = Severity::medium,
           .rationale = "An SSH daemon in a container is a second way in that bypasses the engine's access control "
                        "(the build-time twin of CIS 5.7).",
@@ -431,7 +431,7 @@ const std::vector<Check>& table() {
       },
       Check{
           .id = "image.package-cache",
-          .title = "Package-manager caches left in the image",
+          .title = "Images hold no package-manager caches",
           .severity = Severity::low,
           .rationale = "Downloaded packages and indexes make the image bigger and keep a stale view of the "
                        "repositories; they serve no purpose at run time.",

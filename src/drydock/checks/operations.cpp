@@ -71,7 +71,7 @@ std::span<const Check> operations_checks() {
   static const std::vector<Check> table{
       Check{.id = "operations.image-sprawl",
             .cis = "6.1",
-            .title = "Images accumulate on the host",
+            .title = "Unused images are removed",
             .severity = Severity::low,
             .rationale = "Old and unused images keep vulnerable packages on disk and make it hard to know what is "
                          "really deployed; they are also what a careless `docker run` picks up.",
@@ -81,7 +81,7 @@ std::span<const Check> operations_checks() {
             .manual = true},
       Check{.id = "operations.container-sprawl",
             .cis = "6.2",
-            .title = "Stopped containers accumulate on the host",
+            .title = "Stopped containers are removed",
             .severity = Severity::low,
             .rationale = "Stopped containers keep their configuration, writable layer and secrets on the host and can be "
                          "restarted by anyone with access to the engine.",

@@ -301,7 +301,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.user-root",
           .cis = "4.1",
-          .title = "Container runs as root",
+          .title = "Containers run as a non-root user",
           .severity = Severity::medium,
           .rationale = "A process running as root inside the container is root on the host if it escapes, and can "
                        "change anything in the container's filesystem.",
@@ -319,7 +319,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.swarm-mode",
           .cis = "5.1",
-          .title = "Swarm mode is enabled",
+          .title = "Swarm mode is off unless needed",
           .severity = Severity::low,
           .rationale = "A swarm node opens management ports and holds cluster secrets; on a host that does not need "
                        "orchestration this is attack surface for nothing.",
@@ -346,7 +346,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.apparmor-profile",
           .cis = "5.2",
-          .title = "Container runs without an AppArmor profile",
+          .title = "Containers run under an AppArmor profile",
           .severity = Severity::medium,
           .rationale = "An AppArmor profile limits which files, mounts and kernel interfaces the container may use, "
                        "even if it gains privileges.",
@@ -384,7 +384,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.selinux-options",
           .cis = "5.3",
-          .title = "Container runs without SELinux labels",
+          .title = "Containers run with SELinux labels",
           .severity = Severity::medium,
           .rationale = "SELinux labels confine what the container's processes may touch on the host; disabling "
                        "labelling removes that barrier.",
@@ -422,7 +422,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.capabilities-added",
           .cis = "5.4",
-          .title = "Container has capabilities beyond the default set",
+          .title = "Containers have no capabilities beyond the default set",
           .severity = Severity::medium,
           .rationale = "Each added capability hands the container a piece of root's power over the kernel; most "
                        "workloads need fewer than the default set, not more.",
@@ -457,7 +457,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cap-sys-admin",
           .cis = "5.4",
-          .title = "Container has CAP_SYS_ADMIN",
+          .title = "Containers do not have CAP_SYS_ADMIN",
           .severity = Severity::high,
           .rationale = "CAP_SYS_ADMIN covers mounts, namespaces and many device operations; it is the usual first "
                        "step of a container escape.",
@@ -471,7 +471,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cap-sys-module",
           .cis = "5.4",
-          .title = "Container can load kernel modules (CAP_SYS_MODULE)",
+          .title = "Containers cannot load kernel modules (CAP_SYS_MODULE)",
           .severity = Severity::critical,
           .rationale = "Loading a kernel module is running arbitrary code in the host kernel.",
           .remediation = "Remove `--cap-add SYS_MODULE` (Compose: `cap_add`); load modules on the host instead.",
@@ -483,7 +483,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cap-sys-ptrace",
           .cis = "5.4",
-          .title = "Container can trace processes (CAP_SYS_PTRACE)",
+          .title = "Containers cannot trace processes (CAP_SYS_PTRACE)",
           .severity = Severity::high,
           .rationale = "With ptrace a process can read and rewrite the memory of others it can see, including "
                        "host processes when the PID namespace is shared.",
@@ -496,7 +496,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cap-dac-read-search",
           .cis = "5.4",
-          .title = "Container can bypass file read permissions (CAP_DAC_READ_SEARCH)",
+          .title = "Containers cannot bypass file read permissions (CAP_DAC_READ_SEARCH)",
           .severity = Severity::high,
           .rationale = "This capability allows opening files by handle, which has been used to read host files "
                        "from a container (the \"shocker\" escape).",
@@ -509,7 +509,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cap-net-admin",
           .cis = "5.4",
-          .title = "Container can reconfigure networking (CAP_NET_ADMIN)",
+          .title = "Containers cannot reconfigure networking (CAP_NET_ADMIN)",
           .severity = Severity::medium,
           .rationale = "NET_ADMIN lets the container change interfaces, routes and firewall rules of its network "
                        "namespace, and of the host's when it shares it.",
@@ -523,7 +523,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cap-all",
           .cis = "5.4",
-          .title = "Container is granted every capability",
+          .title = "Containers are not granted every capability",
           .severity = Severity::critical,
           .rationale = "All capabilities together are full root over the kernel; the container boundary no longer "
                        "holds.",
@@ -543,7 +543,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.privileged",
           .cis = "5.5",
-          .title = "Container runs privileged",
+          .title = "Containers do not run privileged",
           .severity = Severity::critical,
           .rationale = "A privileged container gets every capability and device and runs without seccomp, "
                        "AppArmor or SELinux confinement: it is root on the host.",
@@ -561,7 +561,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.sensitive-host-mount",
           .cis = "5.6",
-          .title = "Sensitive host directory is mounted into the container",
+          .title = "Sensitive host directories are not mounted",
           .severity = Severity::high,
           .rationale = "Host system directories give the container a way to read secrets or change the host's "
                        "configuration and binaries; even read-only they disclose a lot.",
@@ -589,7 +589,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.sshd",
           .cis = "5.7",
-          .title = "An SSH server runs inside the container",
+          .title = "No SSH server runs inside containers",
           .severity = Severity::high,
           .rationale = "An SSH daemon adds credentials, keys and a network service to manage in every container; "
                        "`docker exec` already gives operators a shell.",
@@ -616,7 +616,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.privileged-ports",
           .cis = "5.8",
-          .title = "Privileged host port is mapped",
+          .title = "No privileged host port (below 1024) is mapped",
           .severity = Severity::medium,
           .rationale = "Ports below 1024 are meant for trusted system services; a container holding one can "
                        "impersonate such a service.",
@@ -641,7 +641,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.open-ports",
           .cis = "5.9",
-          .title = "Container publishes ports on the host",
+          .title = "Only needed ports are published",
           .severity = Severity::info,
           .rationale = "Every published port is reachable from outside the host; only the ones the service needs "
                        "should be open.",
@@ -663,7 +663,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.host-network",
           .cis = "5.10",
-          .title = "Container shares the host's network namespace",
+          .title = "Containers do not share the host's network namespace",
           .severity = Severity::high,
           .rationale = "With the host network the container sees every host interface and can bind or sniff on "
                        "them, including services listening on localhost.",
@@ -677,7 +677,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.memory-limit",
           .cis = "5.11",
-          .title = "Container has no memory limit",
+          .title = "Containers have a memory limit",
           .severity = Severity::medium,
           .rationale = "Without a limit one container can use all the host's memory and starve everything else.",
           .remediation = "Set a limit: `docker run --memory 512m` (Compose: `mem_limit: 512m` or "
@@ -694,7 +694,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cpu-limit",
           .cis = "5.12",
-          .title = "Container has no CPU limit or priority",
+          .title = "Containers have a CPU limit or priority",
           .severity = Severity::medium,
           .rationale = "Without a CPU limit or relative weight a busy container can take CPU time from every other "
                        "workload on the host.",
@@ -722,7 +722,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.readonly-rootfs",
           .cis = "5.13",
-          .title = "Container's root filesystem is writable",
+          .title = "Containers' root filesystems are read-only",
           .severity = Severity::medium,
           .rationale = "A read-only root filesystem stops an intruder from changing the container's binaries and "
                        "makes every writable path an explicit volume.",
@@ -740,7 +740,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.port-all-interfaces",
           .cis = "5.14",
-          .title = "Port is published on every host interface",
+          .title = "Ports are bound to a specific host interface",
           .severity = Severity::medium,
           .rationale = "A port bound to 0.0.0.0 or :: is reachable on every network the host is attached to, "
                        "not just the one the service is meant for.",
@@ -768,7 +768,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.restart-policy",
           .cis = "5.15",
-          .title = "Restart policy retries without bound",
+          .title = "Restart policies retry at most 5 times",
           .severity = Severity::low,
           .rationale = "A container that restarts forever can hide a crash loop and keep hammering what it depends "
                        "on; a bounded on-failure policy makes the failure visible.",
@@ -799,7 +799,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.host-pid",
           .cis = "5.16",
-          .title = "Container shares the host's PID namespace",
+          .title = "Containers do not share the host's PID namespace",
           .severity = Severity::high,
           .rationale = "Sharing the host PID namespace lets the container see, signal and (with ptrace) inspect "
                        "every process on the host.",
@@ -812,7 +812,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.host-ipc",
           .cis = "5.17",
-          .title = "Container shares the host's IPC namespace",
+          .title = "Containers do not share the host's IPC namespace",
           .severity = Severity::high,
           .rationale = "Sharing the host IPC namespace exposes host shared memory and semaphores to the container.",
           .remediation = "Remove `--ipc host` (Compose: `ipc: host`); use `--ipc shareable`/`container:<id>` to "
@@ -825,7 +825,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.host-devices",
           .cis = "5.18",
-          .title = "Host devices are exposed to the container",
+          .title = "Host devices are not exposed to containers",
           .severity = Severity::medium,
           .rationale = "A host device node gives the container direct access to hardware or kernel interfaces "
                        "that bypass the usual isolation.",
@@ -856,7 +856,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.ulimit-override",
           .cis = "5.19",
-          .title = "Container overrides the default ulimits",
+          .title = "Containers keep the default ulimits",
           .severity = Severity::low,
           .rationale = "Per-container ulimits replace the daemon's defaults; raised limits can let one container "
                        "exhaust host resources such as file descriptors.",
@@ -878,7 +878,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.mount-propagation-shared",
           .cis = "5.20",
-          .title = "Mount propagation is shared",
+          .title = "Mount propagation is not shared",
           .severity = Severity::medium,
           .rationale = "With shared propagation, mounts made inside the container appear on the host and the "
                        "other way round.",
@@ -901,7 +901,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.host-uts",
           .cis = "5.21",
-          .title = "Container shares the host's UTS namespace",
+          .title = "Containers do not share the host's UTS namespace",
           .severity = Severity::medium,
           .rationale = "Sharing the host UTS namespace lets the container change the host's hostname.",
           .remediation = "Remove `--uts host` (Compose: `uts: host`).",
@@ -913,7 +913,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.seccomp-unconfined",
           .cis = "5.22",
-          .title = "Container runs without seccomp filtering",
+          .title = "Containers run with seccomp filtering",
           .severity = Severity::high,
           .rationale = "The default seccomp profile blocks system calls that containers rarely need and attackers "
                        "often use; without it the whole kernel interface is open.",
@@ -938,7 +938,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.exec-privileged",
           .cis = "5.23",
-          .title = "Exec session runs privileged",
+          .title = "Exec sessions do not run privileged",
           .severity = Severity::high,
           .rationale = "`docker exec --privileged` gives the new process every capability and no confinement, "
                        "whatever the container was started with.",
@@ -963,7 +963,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.exec-root",
           .cis = "5.24",
-          .title = "Exec session runs as root",
+          .title = "Exec sessions do not run as root",
           .severity = Severity::medium,
           .rationale = "An exec session as root undoes the benefit of running the container as an unprivileged "
                        "user.",
@@ -993,7 +993,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.cgroup-parent",
           .cis = "5.25",
-          .title = "Container uses a non-default cgroup parent",
+          .title = "Containers use the default cgroup parent",
           .severity = Severity::medium,
           .rationale = "The cgroup parent decides which resource limits apply; an unexpected parent can escape the "
                        "limits the host relies on.",
@@ -1011,7 +1011,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.no-new-privileges",
           .cis = "5.26",
-          .title = "Container processes can gain new privileges",
+          .title = "Container processes cannot gain new privileges",
           .severity = Severity::medium,
           .rationale = "Without no-new-privileges a process can gain privileges through setuid or setgid binaries "
                        "or file capabilities.",
@@ -1047,7 +1047,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.healthcheck",
           .cis = "5.27",
-          .title = "Container health is not checked",
+          .title = "Container health is checked at runtime",
           .severity = Severity::low,
           .rationale = "Without a health check the engine and orchestrators cannot tell a hung service from a "
                        "working one.",
@@ -1072,7 +1072,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.image-outdated",
           .cis = "5.28",
-          .title = "Container runs an outdated image",
+          .title = "Containers run the current image of their tag",
           .severity = Severity::low,
           .rationale = "When the tag has moved on, the running container misses the fixes in the newer image.",
           .remediation = "Pull the image and re-create the container: `docker pull <image> && docker rm -f <name> "
@@ -1108,7 +1108,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.pids-limit",
           .cis = "5.29",
-          .title = "Container has no PIDs limit",
+          .title = "Containers have a PIDs limit",
           .severity = Severity::medium,
           .rationale = "Without a PIDs limit a fork bomb in one container can exhaust the host's process table.",
           .remediation = "`docker run --pids-limit 200` (Compose: `pids_limit: 200`).",
@@ -1125,7 +1125,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.default-bridge",
           .cis = "5.30",
-          .title = "Container uses the default bridge network",
+          .title = "Containers use a user-defined network, not the default bridge",
           .severity = Severity::low,
           .rationale = "On the default bridge every container can reach every other one; user-defined networks "
                        "separate workloads and give name resolution.",
@@ -1149,7 +1149,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.host-userns",
           .cis = "5.31",
-          .title = "Container shares the host's user namespace",
+          .title = "Containers do not share the host's user namespace",
           .severity = Severity::high,
           .rationale = "With `--userns host` the container opts out of user namespace remapping, so its root is "
                        "the host's root.",
@@ -1162,7 +1162,7 @@ const std::vector<Check>& table() {
       Check{
           .id = "runtime.docker-socket-mount",
           .cis = "5.32",
-          .title = "Docker socket is mounted into the container",
+          .title = "The Docker socket is not mounted into containers",
           .severity = Severity::critical,
           .rationale = "Whoever can talk to the Docker socket can start a privileged container and so controls the "
                        "host.",

@@ -80,6 +80,12 @@ int finish(audit::Report& report, const Common& c) {
     body = render::sarif(report);
   } else if (c.format == "junit") {
     body = render::junit(report);
+  } else if (c.format == "gnu") {
+    body = render::gnu(report);
+  } else if (c.format == "codeclimate") {
+    body = render::codeclimate(report);
+  } else if (c.format == "markdown") {
+    body = render::markdown(report);
   } else if (c.format == "html") {
     body = render::html(report);
   } else {
@@ -94,12 +100,14 @@ int finish(audit::Report& report, const Common& c) {
   }
   const std::string fail_on = !c.fail_on.empty() ? c.fail_on : !c.policy.fail_on.empty() ? c.policy.fail_on : "high";
   if (fail_on == "none") return k_exit_ok;
-  return report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
+  // A check that could not be evaluated is never a silent pass.
+  const bool errors = report.summary().at(static_cast<std::size_t>(core::Status::error)) > 0;
+  return errors || report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
 }
 
 void add_common(CLI::App& cmd, Common& c, bool engine) {
   cmd.add_option("--format", c.format, "Report format")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "html"}))
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "html", "gnu", "codeclimate", "markdown"}))
       ->capture_default_str();
   cmd.add_option("--output,-o", c.output, "Write the report to FILE instead of stdout");
   cmd.add_option("--fail-on", c.fail_on,

@@ -45,8 +45,7 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
 
   audit::Report report;
   report.command = "container";
-  // Containers read and not read, from files or the engine: none read of some is exit 3.
-  std::size_t read = 0;
+  // Containers named (or elements of a file) that could not be read: exit 3, after the report.
   std::size_t unread = 0;
   std::vector<std::string> names;
   std::vector<std::string> targets;
@@ -60,7 +59,6 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     }
     auto snapshot = snapshot_from_file(ref);
     if (!snapshot) return report_error(snapshot.error());
-    read += snapshot->containers.size();
     unread += snapshot->unreadable.size();
     std::move(snapshot->containers.begin(), snapshot->containers.end(), std::back_inserter(from_files.containers));
     std::move(snapshot->unreadable.begin(), snapshot->unreadable.end(), std::back_inserter(from_files.unreadable));
@@ -72,11 +70,11 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     if (!client) return report_error(client.error());
     auto snapshot = collect::collect_containers(**client, names, progress.sink());
     if (!snapshot) return report_error(snapshot.error());
-    read += snapshot->containers.size();
     for (const auto& u : snapshot->unreadable)
       unread += u.kind == "container" ? 1 : 0;
     auto live = audit::run(*snapshot, *selection, options);
     report.results.insert(report.results.end(), live.results.begin(), live.results.end());
+    report.facts.insert(report.facts.end(), live.facts.begin(), live.facts.end());
     // Keep one group per check, in catalogue order (the table is contiguous).
     std::stable_sort(report.results.begin(), report.results.end(),
                      [](const audit::Result& a, const audit::Result& b) { return a.check < b.check; });
@@ -85,7 +83,7 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
   report.command = "container";
   report.target = core::join(targets, ", ");
   const int code = finish(report, c);
-  return read == 0 && unread > 0 ? k_exit_unreachable : code;
+  return unread > 0 ? k_exit_unreachable : code;
 }
 }  // namespace
 

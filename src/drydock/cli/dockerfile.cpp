@@ -1,5 +1,7 @@
 #include <fmt/format.h>
+#include <algorithm>
 #include <filesystem>
+#include <set>
 #include <iostream>
 #include <memory>
 
@@ -18,6 +20,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   if (!selection) return report_error(selection.error());
 
   std::vector<std::string> files;
+  std::set<std::string> named;  // given on the command line, not found in a directory
   for (const auto& p : paths) {
     std::error_code ec;
     if (p != "-" && std::filesystem::is_directory(p, ec)) {
@@ -29,6 +32,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.push_back(p);
+      named.insert(p == "-" ? "(stdin)" : p);
     }
   }
   if (files.empty()) return k_exit_unreachable;
@@ -38,7 +42,6 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   // report, not the corpus. Files that could not be read or parsed are reported after the others.
   audit::DockerfileAudit audit(*selection);
   std::vector<model::Unreadable> unreadable;
-  std::size_t linted = 0;
   for (const auto& f : files) {
     const std::string name = f == "-" ? "(stdin)" : f;
     auto text = collect::read_input(f);
@@ -52,7 +55,6 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
       continue;
     }
     audit.add(*parsed);
-    ++linted;
   }
   for (const auto& u : unreadable) {
     std::cerr << "drydock: " << u.reason << "\n";
@@ -63,7 +65,11 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   report.command = "dockerfile";
   report.target = core::join(files, ", ");
   const int code = finish(report, c);
-  return linted == 0 ? k_exit_unreachable : code;
+  // A file named on the command line that cannot be read fails the request (exit 3); one found
+  // in a directory that is not a Dockerfile after all is an error result, counted as such.
+  const bool named_unreadable =
+      std::any_of(unreadable.begin(), unreadable.end(), [&](const model::Unreadable& u) { return named.contains(u.name); });
+  return named_unreadable ? k_exit_unreachable : code;
 }
 }  // namespace
 

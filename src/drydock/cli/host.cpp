@@ -31,6 +31,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
   if (h.vulns.enabled && h.no_engine) {
     return report_error(core::Error{core::ErrorKind::usage, "--vulns reads the images in use from the engine: drop --no-engine"});
   }
+  if (auto db = require_vuln_db(h.vulns); !db) return report_error(db.error());
   const collect::HostRoot root(h.root);
 
   model::HostSnapshot snapshot;

@@ -14,7 +14,7 @@ namespace drydock::cli {
 namespace {
 
 /// `drydock image`: tarballs and OCI directories are read from disk, anything else is an image
-/// of the engine. Each one that cannot be read becomes `error` results; exit 3 when none could.
+/// of the engine. Each one that cannot be read is an `error` subject and makes the exit code 3.
 /// Options of `drydock image` alone.
 struct ImageCliOptions {
   std::vector<std::string> refs;
@@ -28,6 +28,7 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
   const Progress progress(c);
   auto selection = audit::Selection::make(c.only, c.skip);
   if (!selection) return report_error(selection.error());
+  if (auto db = require_vuln_db(image_options.vulns); !db) return report_error(db.error());
   const auto options = collect::image::analyzing_options(platform);
   model::HostSnapshot snapshot;
   std::unique_ptr<collect::EngineClient> client;
@@ -75,7 +76,8 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
   report.command = "image";
   report.target = core::join(targets, ", ");
   const int code = finish(report, c);
-  return snapshot.images.empty() ? k_exit_unreachable : code;
+  // An image that was named and could not be read is not a finding: it is a failed request.
+  return snapshot.unreadable.empty() ? code : k_exit_unreachable;
 }
 
 }  // namespace

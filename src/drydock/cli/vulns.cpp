@@ -7,6 +7,21 @@
 
 namespace drydock::cli {
 
+core::Expected<bool> require_vuln_db(const VulnCliOptions& o) {
+  if (!o.enabled) return true;
+  auto path = o.db.empty() ? vuln::default_db_path() : core::Expected<std::string>(o.db);
+  if (!path) return core::fail(core::ErrorKind::usage, "--vulns needs a vulnerability database: " + path.error().describe());
+  auto db = vuln::Database::open(*path, vuln::Database::Mode::read);
+  if (!db) {
+    const std::string db_flag = o.db.empty() ? "" : " --db " + o.db;
+    return core::fail(core::ErrorKind::usage,
+                      fmt::format("--vulns needs a vulnerability database and {} cannot be opened ({}); load one first with "
+                                  "`drydock db import{} PATH...` (OSV JSON, osv.dev zips, Alpine secdb)",
+                                  *path, db.error().message, db_flag));
+  }
+  return true;
+}
+
 std::vector<model::Vulnerability> scan_vulnerabilities(std::vector<model::ImageSpec>& images, const VulnCliOptions& o,
                                                        const Progress& progress) {
   std::vector<model::Vulnerability> all;

@@ -24,6 +24,11 @@ struct VulnCliOptions {
   }
 };
 
+/// With --vulns, opens the vulnerability database before any work: a usage error (exit 2) naming
+/// the `drydock db import` command to run when there is none, so a CI gate never passes without
+/// the scan it asked for. Without --vulns, nothing.
+core::Expected<bool> require_vuln_db(const VulnCliOptions& o);
+
 /// Matches each image's packages against the vulnerability database (CIS 4.4), filling
 /// `img.vulns`; returns every vulnerability found, for the report. A database that cannot be
 /// opened makes CIS 4.4 an `error` for every image, with the reason.

@@ -47,7 +47,23 @@ std::string junit(const audit::Report& report);
 /// `data-state="ok"` on `#drydock-js` once it has run, "error" on an uncaught error.
 std::string html(const audit::Report& report);
 
-/// Grouped by CIS section and check, non-passing subjects listed, a closing summary line.
+/// One line per finding, worst first: `FILE:LINE:COL: SEVERITY: TITLE: EVIDENCE [ID]`, with
+/// `KIND/NAME` in place of the file when the subject has none; then one `error` line per subject
+/// that could not be evaluated. What editors, reviewdog and grep read.
+std::string gnu(const audit::Report& report);
+
+/// GitLab Code Quality (the Code Climate issue format): a JSON array with one issue per finding
+/// (check_name, description, fingerprint, severity info|minor|major|critical|blocker,
+/// location.path and location.lines.begin; `KIND/NAME` and line 1 for subjects without a file).
+std::string codeclimate(const audit::Report& report);
+
+/// A summary for a pull-request comment or a GitHub job summary: counts by severity, then the
+/// findings grouped by severity and check, cut to stay under 64 KiB.
+std::string markdown(const audit::Report& report);
+
+/// Findings first (each failing check, worst first, with one line per subject), the subjects
+/// that could not be evaluated (once each), one line per section, the summary. `verbose`: every
+/// check in catalogue order with every subject and the remediation of each finding.
 std::string text(const audit::Report& report, const TextOptions& options);
 
 /// The catalogue of checks: "text", "json" or "markdown" (docs/checks.md).

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <map>
 
+#include "drydock/core/strings.hpp"
+
+#include "drydock/render/findings.hpp"
 #include "drydock/render/render.hpp"
 
 namespace drydock::render {
@@ -36,6 +39,19 @@ class Painter {
     }
     return label;
   }
+  [[nodiscard]] std::string severity(Severity s) const {
+    auto label = fmt::format("{:<8}", core::to_string(s));
+    switch (s) {
+      case Severity::critical:
+        return paint(label, fmt::fg(fmt::terminal_color::bright_red) | fmt::emphasis::bold);
+      case Severity::high:
+        return paint(label, fmt::fg(fmt::terminal_color::red));
+      case Severity::medium:
+        return paint(label, fmt::fg(fmt::terminal_color::yellow));
+      default:
+        return paint(label, fmt::emphasis::faint);
+    }
+  }
   [[nodiscard]] std::string bold(std::string_view text) const { return paint(text, fmt::emphasis::bold); }
   [[nodiscard]] std::string faint(std::string_view text) const { return paint(text, fmt::emphasis::faint); }
 
@@ -55,15 +71,119 @@ Status worst(const std::vector<const audit::Result*>& results) {
   return Status::skip;
 }
 
-}  // namespace
+std::string header(const audit::Report& report, const Painter& p) {
+  if (report.target.empty()) return {};
+  return p.bold(fmt::format("drydock {}: {}", report.command, report.target)) + "\n";
+}
 
-std::string text(const audit::Report& report, const TextOptions& options) {
-  const Painter p(options.color);
+std::string subject_text(const audit::Result& r, const Painter& p) {
+  return fmt::format("{} {}", r.subject.kind, p.bold(audit::subject_label(r.subject)));
+}
+
+/// "x/Dockerfile:3:1: " when the subject is the file, else "container web compose.yaml:7:5: ".
+std::string where_and_subject(const audit::Result& r, const Painter& p) {
+  const auto& l = r.finding.location;
+  if (l && l->file == r.subject.name) return fmt::format("{} {}: ", r.subject.kind, p.bold(location_text(*l)));
+  if (l) return fmt::format("{} {}: ", subject_text(r, p), location_text(*l));
+  return subject_text(r, p) + ": ";
+}
+
+std::string summary_lines(const audit::Report& report, const TextOptions& options) {
   std::string out;
-  if (!report.target.empty()) {
-    out += p.bold(fmt::format("drydock {}: {}", report.command, report.target));
-    out += '\n';
+  const auto counts = report.summary();
+  std::map<Severity, int> by_severity;
+  for (const auto& r : report.results) {
+    if ((r.finding.status == Status::fail || r.finding.status == Status::warn) && !r.accepted) ++by_severity[r.severity()];
   }
+  std::string severities;
+  for (auto s : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
+    if (by_severity[s] > 0)
+      severities += fmt::format("{}{} {}", severities.empty() ? "" : ", ", by_severity[s], core::to_string(s));
+  }
+  auto count = [&](Status s) { return counts.at(static_cast<std::size_t>(s)); };
+  std::string decided;
+  if (const auto n = report.accepted(); n > 0) decided += fmt::format("; {} accepted by the policy", n);
+  if (report.baseline_hidden > 0) decided += fmt::format("; {} already in the baseline, not shown", report.baseline_hidden);
+  out += fmt::format("Summary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}{}\n", count(Status::fail),
+                     count(Status::warn), count(Status::pass), count(Status::info), count(Status::skip), count(Status::error),
+                     severities.empty() ? "" : fmt::format(" (findings: {})", severities), decided);
+  if (!options.verbose && !report.results.empty()) {
+    out += "--verbose lists every check and subject with the remediation of each finding; --format json has every detail.\n";
+  }
+  return out;
+}
+
+/// The default: findings first, worst first, then one line per section.
+std::string findings_first(const audit::Report& report, const TextOptions& options) {
+  constexpr std::size_t k_subjects_shown = 20;
+  const Painter p(options.color);
+  std::string out = header(report, p);
+  const auto groups = findings_by_check(report);
+  if (!groups.empty()) out += '\n';
+  for (const auto& g : groups) {
+    const std::string heading = fmt::format("{} {:<7} {}", p.severity(g.worst), g.check->cis.empty() ? "-" : g.check->cis,
+                                            p.bold(g.check->title));
+    const std::string id = p.faint(fmt::format("[{}]", g.check->id));
+    // A finding on the host or its daemon, the machine audited: one line, the subject goes
+    // without saying.
+    const auto& kind = g.results.front()->subject.kind;
+    if (g.results.size() == 1 && (kind == "host" || kind == "daemon" || kind == "swarm")) {
+      const auto* r = g.results.front();
+      const std::string where = r->finding.location ? location_text(*r->finding.location) + ": " : "";
+      out += fmt::format("{}: {}{}{} {}\n", heading, where, r->finding.status == Status::warn ? "warn: " : "", evidence_text(*r), id);
+      continue;
+    }
+    out += fmt::format("{} {}\n", heading, id);
+    std::size_t shown = 0;
+    for (const auto* r : g.results) {
+      if (shown++ == k_subjects_shown) {
+        out += p.faint(fmt::format("    ... and {} more (--verbose lists them all)", g.results.size() - k_subjects_shown)) + "\n";
+        break;
+      }
+      const std::string warn = r->finding.status == Status::warn ? "warn: " : "";
+      const std::string severity =
+          r->severity() != g.worst ? p.faint(fmt::format(" [{}]", core::to_string(r->severity()))) : std::string();
+      out += fmt::format("    {}{}{}{}\n", where_and_subject(*r, p), warn, evidence_text(*r), severity);
+    }
+  }
+  // Findings the policy accepted: still reported, as they are, out of the way.
+  bool accepted_heading = false;
+  for (const auto& r : report.results) {
+    if (!r.accepted || (r.finding.status != Status::fail && r.finding.status != Status::warn)) continue;
+    if (!accepted_heading) {
+      out += "\n" + p.bold("Accepted by the policy") + "\n";
+      accepted_heading = true;
+    }
+    out += fmt::format("    {} {}{} {}\n", p.faint(fmt::format("[{}]", r.check->id)), where_and_subject(r, p), evidence_text(r),
+                       p.faint(fmt::format("(accepted{}: {})", r.accepted->expires.empty() ? "" : " until " + r.accepted->expires,
+                                           r.accepted->reason)));
+  }
+  if (const auto errors = errors_by_subject(report); !errors.empty()) {
+    out += '\n';
+    for (const auto& e : errors) {
+      out += fmt::format("{} {} {}: {}{}\n", p.status(Status::error), e.subject->kind, p.bold(audit::subject_label(*e.subject)),
+                         e.reason, p.faint(fmt::format(" ({} check{})", e.checks, e.checks == 1 ? "" : "s")));
+    }
+  }
+  out += '\n';
+  for (const auto& t : section_tallies(report)) {
+    std::vector<std::string> parts;
+    if (t.failing > 0) parts.push_back(fmt::format("{} check{} with findings", t.failing, t.failing == 1 ? "" : "s"));
+    if (t.error > 0) parts.push_back(fmt::format("{} could not be evaluated", t.error));
+    parts.push_back(fmt::format("{} pass", t.pass));
+    if (t.skip > 0) parts.push_back(fmt::format("{} skipped ({}{})", t.skip, t.commonest_skip_count < t.skip ? "mostly: " : "", t.commonest_skip));
+    if (t.manual > 0) parts.push_back(fmt::format("{} manual", t.manual));
+    out += fmt::format("{}: {}\n", p.bold(section_heading(t.section)), core::join(parts, ", "));
+  }
+  out += '\n';
+  out += summary_lines(report, options);
+  return out;
+}
+
+/// `--verbose`: every check in catalogue order, every subject, the remediation of each finding.
+std::string listing(const audit::Report& report, const TextOptions& options) {
+  const Painter p(options.color);
+  std::string out = header(report, p);
 
   // Results arrive grouped by check, in catalogue order; keep that order.
   std::vector<std::pair<const checks::Check*, std::vector<const audit::Result*>>> by_check;
@@ -107,8 +227,8 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       listed = true;
       std::string where;
       if (const auto& l = r->finding.location) {
-        // The subject is often the file itself (a Dockerfile): then the line is enough.
-        where = l->file == r->subject.name ? fmt::format(":{}", l->line) : fmt::format(" ({}:{})", l->file, l->line);
+        // The subject is often the file itself (a Dockerfile): then the position is enough.
+        where = l->file == r->subject.name ? location_text(*l).substr(l->file.size()) : " " + location_text(*l);
       }
       const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
                                        ? fmt::format(" [{}]", core::to_string(r->severity()))
@@ -121,7 +241,7 @@ std::string text(const audit::Report& report, const TextOptions& options) {
       out +=
           fmt::format("      {} {} {}{}: {}{}{}\n", r->accepted ? p.faint(fmt::format("{:<5}", core::to_string(s))) : p.status(s),
                       r->subject.kind, p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name), where,
-                      r->finding.evidence, severity, accepted);
+                      evidence_text(*r), severity, accepted);
     }
     for (const auto& [reason, n] : skip_reasons) {
       out += fmt::format("      {} {}{}\n", p.status(Status::skip), n > 1 ? fmt::format("{} subjects: ", n) : "", reason);
@@ -134,27 +254,15 @@ std::string text(const audit::Report& report, const TextOptions& options) {
     if (finding && options.verbose) out += fmt::format("      fix: {}\n", check->remediation);
   }
 
-  const auto counts = report.summary();
-  std::map<Severity, int> by_severity;
-  for (const auto& r : report.results) {
-    if ((r.finding.status == Status::fail || r.finding.status == Status::warn) && !r.accepted) ++by_severity[r.severity()];
-  }
-  std::string severities;
-  for (auto s : {Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info}) {
-    if (by_severity[s] > 0)
-      severities += fmt::format("{}{} {}", severities.empty() ? "" : ", ", by_severity[s], core::to_string(s));
-  }
-  auto count = [&](Status s) { return counts.at(static_cast<std::size_t>(s)); };
-  std::string decided;
-  if (const auto n = report.accepted(); n > 0) decided += fmt::format("; {} accepted by the policy", n);
-  if (report.baseline_hidden > 0) decided += fmt::format("; {} already in the baseline, not shown", report.baseline_hidden);
-  out += fmt::format("\nSummary: {} fail, {} warn, {} pass, {} info, {} skip, {} error{}{}\n", count(Status::fail),
-                     count(Status::warn), count(Status::pass), count(Status::info), count(Status::skip), count(Status::error),
-                     severities.empty() ? "" : fmt::format(" (findings: {})", severities), decided);
-  if (!options.verbose && (count(Status::fail) + count(Status::warn)) > 0) {
-    out += "Run with --verbose for the remediation of each finding, or --format json for every detail.\n";
-  }
+  out += '\n';
+  out += summary_lines(report, options);
   return out;
+}
+
+}  // namespace
+
+std::string text(const audit::Report& report, const TextOptions& options) {
+  return options.verbose ? listing(report, options) : findings_first(report, options);
 }
 
 }  // namespace drydock::render
