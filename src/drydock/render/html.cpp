@@ -1,276 +1,279 @@
+// The HTML report: one self-contained page. The report travels as JSON in a
+// <script type="application/json"> element (every string once, in a table: a host of a hundred
+// containers repeats the same evidence thousands of times) and the page's script builds only what
+// is on screen: the summary of the worst, then the checks with findings (their subjects built
+// when a check is unfolded), a subject's view when one is clicked, and the passes and skips when
+// asked for. Every text reaches the DOM through textContent, never as markup.
+
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <array>
 #include <map>
-#include <vector>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
 
+#include "drydock/render/findings.hpp"
 #include "drydock/render/render.hpp"
 #include "drydock/render/utf8.hpp"
 
 namespace drydock::render {
 namespace {
 
-using core::Severity;
-using core::Status;
+using Json = nlohmann::json;
 
-/// Escapes `s` for HTML text and quoted attribute values alike. Evidence comes from untrusted
-/// input (image configs, Dockerfiles), so every markup character becomes a reference; bytes
-/// that are not UTF-8 and control characters HTML forbids become U+FFFD.
-std::string esc(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  append_escaped(out, s, "\xEF\xBF\xBD", [](std::string& o, unsigned char c) {
-    switch (c) {
-      case '&':
-        o += "&amp;";
-        break;
-      case '<':
-        o += "&lt;";
-        break;
-      case '>':
-        o += "&gt;";
-        break;
-      case '"':
-        o += "&quot;";
-        break;
-      case '\'':
-        o += "&#39;";
-        break;
-      default:
-        if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F)
-          o += "\xEF\xBF\xBD";
-        else
-          o += static_cast<char>(c);
-    }
-  });
-  return out;
-}
+/// Every distinct string once; results refer to them by index.
+class Strings {
+ public:
+  int operator()(std::string_view s) {
+    auto [it, added] = m_index.try_emplace(std::string(s), static_cast<int>(m_list.size()));
+    if (added) m_list.emplace_back(s);
+    return it->second;
+  }
+  [[nodiscard]] const std::vector<std::string>& list() const { return m_list; }
 
-constexpr std::array k_statuses{Status::fail, Status::warn, Status::error, Status::info, Status::skip, Status::pass};
-constexpr std::array k_severities{Severity::critical, Severity::high, Severity::medium, Severity::low, Severity::info};
-
-bool is_finding(const audit::Result& r) {
-  return (r.finding.status == Status::fail || r.finding.status == Status::warn) && !r.accepted;
-}
-
-/// One labelled bar.
-struct Bar {
-  std::string label;
-  int value = 0;
-  std::string css;   ///< class of the bar: its colour
-  std::string note;  ///< after the count
+ private:
+  std::unordered_map<std::string, int> m_index;
+  std::vector<std::string> m_list;
 };
 
-/// A horizontal bar chart as inline SVG: a label column, bars scaled to the largest value, the
-/// count after each bar. Fixed geometry, so the same report always gives the same bytes.
-std::string chart(std::string_view id, std::string_view title, const std::vector<Bar>& bars) {
-  constexpr int k_row = 22, k_label = 290, k_width = 220;
-  int max = 1;
-  for (const auto& b : bars)
-    max = std::max(max, b.value);
-  const int height = static_cast<int>(bars.size()) * k_row + 4;
-  std::string out = fmt::format(
-      "<figure class=\"chart\" id=\"{}\"><figcaption>{}</figcaption>\n"
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\">\n",
-      esc(id), esc(title), k_label + k_width + 170, height, esc(title));
-  int y = 2;
-  for (const auto& b : bars) {
-    const int w = b.value == 0 ? 0 : std::max(2, b.value * k_width / max);
-    out += fmt::format(
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect class=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>"
-        "<text x=\"{}\" y=\"{}\">{}{}</text>\n",
-        k_label - 6, y + 15, esc(b.label), esc(b.css), k_label, y + 3, w, k_row - 6, k_label + w + 6, y + 15, b.value,
-        esc(b.note));
-    y += k_row;
-  }
-  out += "</svg></figure>\n";
-  return out;
-}
-
-std::string summary(const audit::Report& report) {
-  std::map<Status, int> by_status;
-  std::map<Severity, int> by_severity;
-  int accepted = 0;
-  // Sections in the order they first appear (the catalogue's): findings and results in each.
-  std::vector<std::string> sections;
-  std::map<std::string, std::pair<int, int>> by_section;
-  for (const auto& r : report.results) {
-    if (r.accepted)
-      ++accepted;
-    else
-      ++by_status[r.finding.status];
-    if (is_finding(r)) ++by_severity[r.severity()];
-    const auto section = section_of(*r.check);
-    if (!by_section.contains(section)) sections.push_back(section);
-    auto& counts = by_section[section];
-    counts.first += is_finding(r) ? 1 : 0;
-    ++counts.second;
-  }
-  std::vector<Bar> status_bars;
-  status_bars.reserve(k_statuses.size() + 1);
-  for (auto s : k_statuses)
-    status_bars.push_back({std::string(core::to_string(s)), by_status[s], "st-" + std::string(core::to_string(s))});
-  status_bars.push_back({"accepted", accepted, "st-accepted"});
-  std::vector<Bar> severity_bars;
-  severity_bars.reserve(k_severities.size());
-  for (auto s : k_severities)
-    severity_bars.push_back({std::string(core::to_string(s)), by_severity[s], "sev-" + std::string(core::to_string(s))});
-  std::vector<Bar> section_bars;
-  for (const auto& s : sections) {
-    const auto& [findings, results] = by_section[s];
-    section_bars.push_back(
-        {section_heading(s), findings, "findings", fmt::format(" of {} result{}", results, results == 1 ? "" : "s")});
-  }
-
-  std::string out = "<section id=\"summary\">\n<h2>Summary</h2>\n";
-  out += fmt::format("<p>{} results: {} findings to act on", report.results.size(),
-                     by_status[Status::fail] + by_status[Status::warn]);
-  if (accepted > 0) out += fmt::format(", {} accepted by the policy", accepted);
-  if (report.baseline_hidden > 0) out += fmt::format(", {} already in the baseline and not shown", report.baseline_hidden);
-  out += ".</p>\n<div class=\"charts\">\n";
-  out += chart("by-status", "Results by status", status_bars);
-  out += chart("by-severity", "Findings by severity (fail and warn, not accepted)", severity_bars);
-  out += chart("by-section", "Findings by section", section_bars);
-  out += "</div>\n</section>\n";
-  return out;
-}
-
-std::string row(const audit::Result& r) {
-  const auto& c = *r.check;
-  const std::string status(core::to_string(r.finding.status));
-  const std::string severity(core::to_string(r.severity()));
-  const std::string subject = r.subject.kind + " " + std::string(audit::subject_label(r.subject));
-  std::string out = fmt::format(
-      "<tr class=\"result st-{}{}\" data-status=\"{}\" data-severity=\"{}\" data-accepted=\"{}\" data-subject=\"{}\">\n", status,
-      r.accepted ? " accepted" : "", status, severity, r.accepted ? "yes" : "no", esc(subject));
-  out += fmt::format("<td class=\"status\"><span class=\"badge st-{}\">{}</span>{}</td>", status, status,
-                     r.accepted ? "<span class=\"badge st-accepted\">accepted</span>" : "");
-  out += fmt::format("<td class=\"severity sev-{}\">{}</td>", severity, severity);
-  out += fmt::format("<td class=\"check\"><b>{}</b><br><code>{}</code>{}</td>", esc(c.title), esc(c.id),
-                     c.cis.empty() ? "" : fmt::format(" CIS {}", esc(c.cis)));
-  out += fmt::format("<td class=\"subject\">{} <b>{}</b>{}</td>\n", esc(r.subject.kind), esc(audit::subject_label(r.subject)),
-                     !r.subject.name.empty() && !r.subject.id.empty() && r.subject.id != r.subject.name
-                         ? fmt::format("<br><code>{}</code>", esc(r.subject.id))
-                         : "");
-  out += fmt::format("<td class=\"details\"><div class=\"evidence\">{}</div>", esc(r.finding.evidence));
-  if (const auto& l = r.finding.location; l && !l->file.empty()) {
-    std::string where = l->file;
-    if (l->line > 0) where += fmt::format(":{}", l->line);
-    if (l->column > 0) where += fmt::format(":{}", l->column);
-    out += fmt::format("<div class=\"location\">at <code>{}</code></div>", esc(where));
-  }
-  if (r.accepted) {
-    out += fmt::format("<div class=\"accepted-reason\">Accepted{}: {}</div>",
-                       r.accepted->expires.empty() ? "" : " until " + esc(r.accepted->expires), esc(r.accepted->reason));
-  }
-  if (r.finding.status != Status::pass && r.finding.status != Status::skip)
-    out += fmt::format("<div class=\"remediation\">Remediation: {}</div>", esc(c.remediation));
-  out += "</td>\n</tr>\n";
-  return out;
-}
-
-constexpr std::string_view k_style = R"(<style>
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#1d2430;background:#fff}
-h1{font-size:1.5em;margin:0 0 .2em}h2{font-size:1.2em;margin:1.2em 0 .5em}
-.charts{display:flex;flex-wrap:wrap;gap:1.5em}.chart{margin:0}figcaption{font-weight:600;margin-bottom:.3em}
-svg text{font:12px system-ui,sans-serif;fill:#1d2430}
-rect.st-fail,rect.sev-critical{fill:#b3261e}rect.st-warn,rect.sev-high{fill:#e07b00}rect.sev-medium{fill:#d9b300}
-rect.sev-low,rect.st-info{fill:#2f6fb3}rect.sev-info,rect.st-skip{fill:#8a8f98}rect.st-pass{fill:#2e7d32}
-rect.st-error{fill:#7b1fa2}rect.st-accepted{fill:#5f9ea0}rect.findings{fill:#b3261e}
-form{display:flex;gap:1em;align-items:end;flex-wrap:wrap;margin:.5em 0}label{display:flex;flex-direction:column;font-size:.9em}
-table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #dde1e6;padding:.35em .5em;text-align:left;vertical-align:top}
-th{background:#f3f5f7}td{overflow-wrap:anywhere}.evidence{white-space:pre-wrap;font-family:ui-monospace,monospace;word-break:break-word}
-.badge{display:inline-block;padding:0 .45em;border-radius:.3em;color:#fff;font-size:.85em;margin-right:.3em}
-.badge.st-fail{background:#b3261e}.badge.st-warn{background:#e07b00}.badge.st-error{background:#7b1fa2}.badge.st-info{background:#2f6fb3}
-.badge.st-skip{background:#8a8f98}.badge.st-pass{background:#2e7d32}.badge.st-accepted{background:#5f9ea0}
-tr.accepted{background:#f2f8f8}.accepted-reason{color:#2f5f60;font-style:italic}.remediation,.location{color:#4a5260;margin-top:.2em}
-.sev-critical,.sev-high{font-weight:600}
-</style>
-)";
-
-/// The filters, initially from the URL fragment. Rows carry their status, severity and subject in data- attributes, so the
-/// script never reads report text as code. It marks #drydock-js with data-state "ok" when it
-/// has run and "error" (with the message) on any uncaught error: a headless browser's DOM dump
-/// shows whether the page worked.
-constexpr std::string_view k_script = R"(<script>
-(function () {
-  'use strict';
-  var mark = document.getElementById('drydock-js');
-  window.onerror = function (message) {
-    mark.setAttribute('data-state', 'error');
-    mark.textContent = 'script error: ' + message;
-    mark.hidden = false;
+/// The data the page's script reads, as compact JSON: the markup-significant '<' and '>' are
+/// written as \u003c and \u003e so that no text can close the script element.
+std::string data_json(const audit::Report& report) {
+  Strings str;
+  Json checks = Json::array();
+  std::map<const checks::Check*, int> check_index;
+  Json subjects = Json::array();
+  std::map<std::tuple<std::string_view, std::string_view, std::string_view>, int> subject_index;
+  auto subject_of = [&](const audit::Subject& s) {
+    auto [it, added] = subject_index.try_emplace(std::make_tuple(std::string_view(s.kind), std::string_view(s.id),
+                                                                 std::string_view(s.name)),
+                                                 static_cast<int>(subjects.size()));
+    if (added) subjects.push_back(Json::array({str(s.kind), str(audit::subject_label(s)), str(s.id)}));
+    return it->second;
   };
-  var rows = Array.prototype.slice.call(document.querySelectorAll('#results tbody tr.result'));
-  var status = document.getElementById('f-status');
-  var severity = document.getElementById('f-severity');
-  var subject = document.getElementById('f-subject');
-  var shown = document.getElementById('shown');
-  function apply() {
-    var s = status.value, v = severity.value, q = subject.value.trim().toLowerCase(), n = 0;
-    rows.forEach(function (row) {
-      var ok = (s === '' || (s === 'accepted' ? row.dataset.accepted === 'yes' : row.dataset.status === s)) &&
-               (v === '' || row.dataset.severity === v) &&
-               (q === '' || row.dataset.subject.toLowerCase().indexOf(q) !== -1);
-      row.hidden = !ok;
-      if (ok) n++;
-    });
-    shown.textContent = n + ' of ' + rows.length + ' results shown';
+  Json results = Json::array();
+  for (const auto& r : report.results) {
+    auto [it, added] = check_index.try_emplace(r.check, static_cast<int>(checks.size()));
+    if (added) {
+      const auto& c = *r.check;
+      checks.push_back(Json::array({std::string(c.id), std::string(c.cis), std::string(c.title),
+                                    static_cast<int>(c.severity), std::string(c.remediation), section_heading(section_of(c))}));
+    }
+    Json row = Json::array({it->second, subject_of(r.subject), static_cast<int>(r.finding.status),
+                            static_cast<int>(r.severity()), str(evidence_text(r))});
+    const bool located = r.finding.location && !r.finding.location->file.empty();
+    if (located || r.accepted) row.push_back(located ? str(location_text(*r.finding.location)) : -1);
+    if (r.accepted) {
+      row.push_back(str(r.accepted->expires.empty() ? "Accepted: " + r.accepted->reason
+                                                    : "Accepted until " + r.accepted->expires + ": " + r.accepted->reason));
+    }
+    results.push_back(std::move(row));
   }
-  // A link can carry the filters: report.html#status=fail&severity=high&subject=web
-  var fields = {status: status, severity: severity, subject: subject};
-  location.hash.replace(/^#/, '').split('&').forEach(function (pair) {
-    var kv = pair.split('=');
-    if (kv.length !== 2 || !Object.prototype.hasOwnProperty.call(fields, kv[0])) return;
-    try { fields[kv[0]].value = decodeURIComponent(kv[1]); } catch (e) { /* a malformed link filters nothing */ }
-  });
-  [status, severity].forEach(function (e) { e.addEventListener('change', apply); });
-  subject.addEventListener('input', apply);
-  document.getElementById('filters').addEventListener('submit', function (e) { e.preventDefault(); });
-  apply();
-  mark.setAttribute('data-rows', String(rows.length));
-  mark.setAttribute('data-state', 'ok');
+  Json facts = Json::object();
+  for (const auto& f : report.facts) {
+    Json list = Json::array();
+    for (const auto& [label, value] : f.facts)
+      list.push_back(Json::array({str(label), str(value)}));
+    facts[std::to_string(subject_of(f.subject))] = std::move(list);
+  }
+  Json doc = {{"command", report.command},
+              {"target", report.target},
+              {"accepted", report.accepted()},
+              {"baseline_hidden", report.baseline_hidden},
+              {"strings", str.list()},
+              {"checks", std::move(checks)},
+              {"subjects", std::move(subjects)},
+              {"results", std::move(results)},
+              {"facts", std::move(facts)}};
+  const std::string text = doc.dump(-1, ' ', false, Json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + text.size() / 64);
+  for (char c : text) {
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else
+      out += c;
+  }
+  return out;
+}
+
+constexpr std::string_view k_style = R"CSS(
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1b1f24;background:#f6f7f9}
+header{background:#14212b;color:#fff;padding:12px 20px}
+header h1{font-size:18px;margin:0}
+header p{margin:2px 0 0;color:#c5d0d8}
+main{padding:8px 20px 40px;max-width:1200px}
+h2{font-size:16px;margin:18px 0 6px}
+.cards{display:flex;gap:8px;flex-wrap:wrap}
+.card{background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:6px 12px;min-width:80px}
+.card b{display:block;font-size:20px}
+table{border-collapse:collapse;width:100%;background:#fff}
+td,th{border-bottom:1px solid #e3e7eb;padding:3px 8px;text-align:left;vertical-align:top}
+.sev{font-weight:600;text-transform:uppercase;font-size:11px;padding:1px 5px;border-radius:3px;color:#fff;background:#6b7785}
+.sev-4{background:#b3001b}.sev-3{background:#d9480f}.sev-2{background:#b08900}.sev-1{background:#5c7cfa}.sev-0{background:#868e96}
+details.check{background:#fff;border:1px solid #d8dde3;border-radius:6px;margin:4px 0}
+details.check>summary{cursor:pointer;padding:6px 10px}
+details.check>div{padding:0 10px 8px}
+.subject{color:#0b5cad;cursor:pointer;text-decoration:underline;background:none;border:0;padding:0;font:inherit}
+.muted{color:#6b7785}
+code{font-size:12px;background:#eef1f4;padding:0 3px;border-radius:3px}
+#filters{display:flex;gap:12px;align-items:center;flex-wrap:wrap;background:#fff;border:1px solid #d8dde3;border-radius:6px;padding:6px 10px}
+#subject-view{background:#fff;border:2px solid #0b5cad;border-radius:6px;padding:8px 12px;margin-top:12px}
+.st{font-size:11px;font-weight:600;text-transform:uppercase}
+button.more{margin:6px 0}
+)CSS";
+
+// The page's script. D is the data; nothing is built before it is needed.
+constexpr std::string_view k_script = R"JS(
+(function(){
+'use strict';
+var mark=document.getElementById('drydock-js');
+window.addEventListener('error',function(){mark.setAttribute('data-state','error');});
+var D=JSON.parse(document.getElementById('drydock-data').textContent);
+var S=D.strings, STATUS=['pass','fail','warn','info','skip','error'], SEV=['info','low','medium','high','critical'];
+var WEIGHT=[0,1,3,10,40];
+function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=cls;if(text!==undefined)e.textContent=text;return e;}
+function res(i){var r=D.results[i];return {i:i,check:D.checks[r[0]],subject:r[1],status:r[2],sev:r[3],evidence:S[r[4]],
+  loc:(r.length>5&&r[5]>=0)?S[r[5]]:'',accepted:r.length>6?S[r[6]]:''};}
+function isFinding(i){var r=D.results[i];return (r[2]===1||r[2]===2)&&r.length<7;}
+function subjectName(k){var s=D.subjects[k];return S[s[0]]+' '+S[s[1]];}
+function sevBadge(s){return el('span','sev sev-'+s,SEV[s]);}
+function subjectLink(k){var b=el('button','subject',subjectName(k));b.setAttribute('data-subject',k);
+  b.addEventListener('click',function(){showSubject(k);});return b;}
+// Findings by check, worst first; scores by subject.
+var byCheck={},order=[],score={},counts=[0,0,0,0,0],status=[0,0,0,0,0,0];
+for(var i=0;i<D.results.length;i++){var r=D.results[i];status[r[2]]++;
+  if(!isFinding(i))continue;counts[r[3]]++;
+  if(!byCheck[r[0]]){byCheck[r[0]]={check:r[0],worst:r[3],items:[]};order.push(byCheck[r[0]]);}
+  var g=byCheck[r[0]];g.items.push(i);if(r[3]>g.worst)g.worst=r[3];
+  score[r[1]]=(score[r[1]]||0)+WEIGHT[r[3]];}
+function cisKey(c){return (c||'~').split('.').map(function(p){return ('0000'+p).slice(-4);}).join('.');}
+order.sort(function(a,b){if(a.worst!==b.worst)return b.worst-a.worst;var x=cisKey(D.checks[a.check][1]),y=cisKey(D.checks[b.check][1]);
+  return x<y?-1:x>y?1:a.check-b.check;});
+order.forEach(function(g){g.items.sort(function(a,b){return D.results[b][3]-D.results[a][3]||a-b;});});
+// Summary: the counts, the critical and high findings, the subjects with the most severe findings.
+var sum=document.getElementById('summary');
+var cards=el('div','cards');
+for(var s=4;s>=0;s--){var c=el('div','card');c.appendChild(el('b','',String(counts[s])));c.appendChild(sevBadge(s));cards.appendChild(c);}
+var ce=el('div','card');ce.appendChild(el('b','',String(status[5])));ce.appendChild(el('span','st','could not evaluate'));cards.appendChild(ce);
+sum.appendChild(cards);
+var total=counts.reduce(function(a,b){return a+b;},0);
+sum.appendChild(el('p','',D.results.length+' results: '+total+' finding'+(total===1?'':'s')+' to act on'+
+  (D.accepted?', '+D.accepted+' accepted by the policy':'')+(D.baseline_hidden?', '+D.baseline_hidden+' already in the baseline':'')+
+  '; '+status[0]+' pass, '+status[4]+' skip, '+status[3]+' manual, '+status[5]+' error.'));
+var worst=[];order.forEach(function(g){g.items.forEach(function(i){if(D.results[i][3]>=3)worst.push(i);});});
+worst.sort(function(a,b){return D.results[b][3]-D.results[a][3];});
+if(worst.length){sum.appendChild(el('h2','','Critical and high findings'));var t=el('table');t.id='worst-findings';
+  worst.slice(0,15).forEach(function(i){var x=res(i),tr=el('tr');var a=el('td');a.appendChild(sevBadge(x.sev));tr.appendChild(a);
+    tr.appendChild(el('td','',x.check[2]));var b=el('td');b.appendChild(subjectLink(x.subject));tr.appendChild(b);
+    tr.appendChild(el('td','',x.evidence));t.appendChild(tr);});
+  sum.appendChild(t);if(worst.length>15)sum.appendChild(el('p','muted','and '+(worst.length-15)+' more below'));}
+var ranked=Object.keys(score).map(Number).filter(function(k){return score[k]>0;}).sort(function(a,b){return score[b]-score[a]||a-b;});
+if(ranked.length){sum.appendChild(el('h2','','Subjects with the most severe findings'));var t2=el('table');t2.id='worst-subjects';
+  var hr=el('tr');['score','subject','findings'].forEach(function(h){hr.appendChild(el('th','',h));});t2.appendChild(hr);
+  ranked.slice(0,10).forEach(function(k){var tr=el('tr');tr.appendChild(el('td','',String(score[k])));var b=el('td');b.appendChild(subjectLink(k));
+    tr.appendChild(b);var n=[0,0,0,0,0];order.forEach(function(g){g.items.forEach(function(i){if(D.results[i][1]===k)n[D.results[i][3]]++;});});
+    var parts=[];for(var s=4;s>=0;s--)if(n[s])parts.push(n[s]+' '+SEV[s]);tr.appendChild(el('td','',parts.join(', ')));t2.appendChild(tr);});
+  sum.appendChild(t2);}
+// Findings grouped by check; subjects folded, built when unfolded; filtered by severity and subject.
+var list=document.getElementById('checks');
+var filt={sev:[true,true,true,true,true],text:''};
+function matches(i){var r=D.results[i];return filt.sev[r[3]]&&(!filt.text||subjectName(r[1]).toLowerCase().indexOf(filt.text)>=0);}
+function fill(det,g){var box=det.querySelector('div');box.textContent='';var c=D.checks[g.check];
+  var t=el('table');g.items.filter(matches).forEach(function(i){var x=res(i),tr=el('tr','finding');tr.appendChild(el('td','',SEV[x.sev]));
+    var a=el('td');a.appendChild(subjectLink(x.subject));tr.appendChild(a);var e=el('td','',(x.status===2?'warn: ':'')+x.evidence);
+    if(x.loc){e.appendChild(document.createTextNode(' '));e.appendChild(el('code','',x.loc));}tr.appendChild(e);t.appendChild(tr);});
+  box.appendChild(t);box.appendChild(el('p','muted','Remediation: '+c[4]));}
+function renderChecks(){list.textContent='';var shown=0;
+  order.forEach(function(g){var n=g.items.filter(matches).length;if(!n)return;shown++;var c=D.checks[g.check];
+    var det=el('details','check');det.setAttribute('data-check',c[0]);var sm=el('summary');sm.appendChild(sevBadge(g.worst));
+    sm.appendChild(document.createTextNode(' '+(c[1]||'-')+' '+c[2]+' '));sm.appendChild(el('span','muted','['+c[0]+'] '+n+' subject'+(n===1?'':'s')));
+    det.appendChild(sm);det.appendChild(el('div'));det.addEventListener('toggle',function(){if(det.open)fill(det,g);});list.appendChild(det);});
+  if(!shown)list.appendChild(el('p','muted',order.length?'No finding matches the filters.':'No findings.'));
+  document.getElementById('shown').textContent=shown+' of '+order.length+' checks with findings';}
+var fs=document.getElementById('filters');
+for(var s2=4;s2>=0;s2--){(function(s){var l=el('label');var cb=el('input');cb.type='checkbox';cb.checked=true;cb.name='sev-'+SEV[s];
+  cb.addEventListener('change',function(){filt.sev[s]=cb.checked;renderChecks();});l.appendChild(cb);l.appendChild(document.createTextNode(' '+SEV[s]));fs.appendChild(l);})(s2);}
+var q=el('input');q.type='search';q.id='subject-filter';q.placeholder='subject contains…';
+q.addEventListener('input',function(){filt.text=q.value.toLowerCase();renderChecks();});fs.appendChild(q);
+fs.appendChild(el('span','muted')).id='shown';
+renderChecks();
+// One subject: its facts and every result, findings first.
+function showSubject(k){var v=document.getElementById('subject-view');v.hidden=false;v.textContent='';
+  v.appendChild(el('h2','',subjectName(k)));var id=S[D.subjects[k][2]];if(id)v.appendChild(el('p','muted',id));
+  var f=D.facts[k];if(f){var ft=el('table','facts');f.forEach(function(p){var tr=el('tr');tr.appendChild(el('th','',S[p[0]]));tr.appendChild(el('td','',S[p[1]]));ft.appendChild(tr);});v.appendChild(ft);}
+  var mine=[];for(var i=0;i<D.results.length;i++)if(D.results[i][1]===k)mine.push(i);
+  var rank=function(i){var r=D.results[i];return isFinding(i)?10+r[3]:r[2]===5?5:r[2]===3?4:0;};
+  mine.sort(function(a,b){return rank(b)-rank(a)||a-b;});
+  var t=el('table','subject-results');mine.forEach(function(i){var x=res(i),tr=el('tr');tr.appendChild(el('td','st',STATUS[x.status]));
+    tr.appendChild(el('td','',isFinding(i)?SEV[x.sev]:''));tr.appendChild(el('td','',x.check[2]));
+    tr.appendChild(el('td','',x.evidence+(x.loc?' ('+x.loc+')':'')+(x.accepted?' — '+x.accepted:'')));t.appendChild(tr);});
+  v.appendChild(t);v.scrollIntoView();}
+// Everything else (passes, skips, manual controls, errors, accepted findings), a page at a time.
+var all=document.getElementById('all-results');var allShown=0;
+function more(){var box=document.getElementById('all-list');var t=box.querySelector('table');
+  var stop=Math.min(D.results.length,allShown+500);for(;allShown<stop;allShown++){var x=res(allShown),tr=el('tr');
+    tr.appendChild(el('td','st',STATUS[x.status]+(x.accepted?' (accepted)':'')));tr.appendChild(el('td','',(x.check[1]||'-')+' '+x.check[2]));
+    var a=el('td');a.appendChild(subjectLink(x.subject));tr.appendChild(a);tr.appendChild(el('td','',x.evidence+(x.loc?' ('+x.loc+')':'')));t.appendChild(tr);}
+  document.getElementById('all-more').hidden=allShown>=D.results.length;}
+all.addEventListener('toggle',function(){if(all.open&&allShown===0)more();});
+document.getElementById('all-more').addEventListener('click',more);
+mark.setAttribute('data-state','ok');
 })();
-</script>
-)";
+)JS";
 
 }  // namespace
 
 std::string html(const audit::Report& report) {
-  const std::string title = "drydock " + report.command + (report.target.empty() ? "" : ": " + report.target);
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  // Nothing is fetched: no network, no external fonts or scripts, even if a result were to hold markup.
-  out +=
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-      "script-src 'unsafe-inline'; img-src data:\">\n";
-  out += fmt::format("<title>{}</title>\n", esc(title));
-  out += k_style;
-  out += "</head>\n<body>\n";
-  out += fmt::format("<header><h1>drydock {}</h1><p>{}</p></header>\n", esc(report.command), esc(report.target));
-  out += "<p id=\"drydock-js\" data-state=\"pending\" hidden></p>\n";
-  out += summary(report);
-  out += "<section id=\"results\">\n<h2>Results</h2>\n<form id=\"filters\">\n";
-  out += "<label>Status<select id=\"f-status\"><option value=\"\">all</option>";
-  for (auto s : k_statuses)
-    out += fmt::format("<option>{}</option>", core::to_string(s));
-  out += "<option>accepted</option></select></label>\n";
-  out += "<label>Severity<select id=\"f-severity\"><option value=\"\">all</option>";
-  for (auto s : k_severities)
-    out += fmt::format("<option>{}</option>", core::to_string(s));
-  out += "</select></label>\n";
-  out += "<label>Subject<input id=\"f-subject\" type=\"search\" placeholder=\"name or kind\"></label>\n";
-  out += fmt::format("<span id=\"shown\">{} results</span>\n</form>\n", report.results.size());
-  out +=
-      "<table>\n<thead><tr><th>Status</th><th>Severity</th><th>Check</th><th>Subject</th><th>Evidence</th></tr></"
-      "thead>\n<tbody>\n";
-  for (const auto& r : report.results)
-    out += row(r);
-  out += "</tbody>\n</table>\n</section>\n";
+  std::string out;
+  const std::string title =
+      report.target.empty() ? std::string("drydock report") : fmt::format("drydock {}: {}", report.command, report.target);
+  auto esc = [](std::string_view s) {
+    std::string o;
+    append_escaped(o, s, "\xEF\xBF\xBD", [](std::string& to, unsigned char c) {
+      switch (c) {
+        case '&':
+          to += "&amp;";
+          break;
+        case '<':
+          to += "&lt;";
+          break;
+        case '>':
+          to += "&gt;";
+          break;
+        case '"':
+          to += "&quot;";
+          break;
+        case '\'':
+          to += "&#39;";
+          break;
+        default:
+          to += (c < 0x20 || c == 0x7F) ? std::string("\xEF\xBF\xBD") : std::string(1, static_cast<char>(c));
+      }
+    });
+    return o;
+  };
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'unsafe-inline'\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(title), k_style);
+  out += fmt::format("<header><h1>{}</h1><p id=\"drydock-js\" data-state=\"pending\">drydock.report/v1 · findings first, "
+                     "worst first (this page needs JavaScript)</p></header>\n<main>\n",
+                     esc(title));
+  out += "<section id=\"summary\"></section>\n";
+  out += "<h2>Findings by check</h2>\n<div id=\"filters\"></div>\n<section id=\"checks\"></section>\n";
+  out += "<section id=\"subject-view\" hidden></section>\n";
+  out += "<h2>Every result</h2>\n<details id=\"all-results\"><summary>Passes, skips, manual controls, errors and accepted "
+         "findings: every result</summary><div id=\"all-list\"><table></table></div>"
+         "<button id=\"all-more\" class=\"more\" hidden>more</button></details>\n";
+  out += "</main>\n<script type=\"application/json\" id=\"drydock-data\">";
+  out += data_json(report);
+  out += "</script>\n<script>";
   out += k_script;
-  out += "</body>\n</html>\n";
+  out += "</script>\n</body>\n</html>\n";
   return out;
 }
 

@@ -40,11 +40,14 @@ std::string sarif(const audit::Report& report);
 /// system-out.
 std::string junit(const audit::Report& report);
 
-/// One self-contained HTML page (inline CSS and script, nothing fetched): a summary with SVG
-/// bars (results by status, findings by severity and by CIS section) and a table of every result,
-/// filterable by status, severity and subject, each with its evidence, location, remediation and,
-/// when accepted by the policy, the reason. All report text is escaped. The script sets
-/// `data-state="ok"` on `#drydock-js` once it has run, "error" on an uncaught error.
+/// One self-contained HTML page (inline CSS and script, nothing fetched; a Content-Security-Policy
+/// forbids it). The report is embedded as JSON (each string once) and the page builds only what is
+/// looked at: a summary of the worst first (counts by severity, the critical and high findings, the
+/// subjects with the most severe findings and their scores), the checks with findings (subjects
+/// folded, built when unfolded, filtered by severity and subject), a subject's view when one is
+/// clicked (its facts: image, mounts, ports; every result), every result on demand. All text goes
+/// into the DOM as text. The script sets `data-state="ok"` on `#drydock-js` once it has run,
+/// "error" on an uncaught error.
 std::string html(const audit::Report& report);
 
 /// One line per finding, worst first: `FILE:LINE:COL: SEVERITY: TITLE: EVIDENCE [ID]`, with
