@@ -301,7 +301,7 @@ int cmd_record(const Common& c, const RecordOptions& o) {
       }
     }
     const bool timed_out = o.duration_s > 0 && std::chrono::steady_clock::now() - start >= std::chrono::duration<double>(o.duration_s);
-    if (!stopping && !cid.empty() && (timed_out || (g_interrupted != 0 && run->detach))) {
+    if (!stopping && !cid.empty() && (timed_out || g_interrupted != 0)) {
       stopping = true;
       if (!c.quiet) std::cerr << "drydock: stopping the container " << cid.substr(0, 12) << "\n";
       auto stop = docker;
