@@ -14,7 +14,11 @@
 // Containers run with `--network none` (httpd and wget talk over the container's loopback) and
 // are named dd-seccomp-<pid>-...; the image is dd-seccomp-busybox:<pid>, removed at the end.
 
+#include <fcntl.h>
 #include <seccomp.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -296,6 +300,59 @@ TEST_F(Seccomp, RecordADetachedServiceForADuration) {
   for (const char* n : {"socket", "bind", "listen", "execve"})
     EXPECT_EQ(names.count(n), 1U) << n << " in " << rec.err;
   EXPECT_EQ(names.count("connect"), 0U) << "nothing connected: wget did not run";
+}
+
+TEST_F(Seccomp, CtrlCEndsTheRecording) {
+  std::string why;
+  const fs::path profile = world().tmp / "interrupted.json";
+  const fs::path err = world().tmp / "interrupted.err";
+  const std::string name = world().prefix + "interrupted";
+  std::vector<std::string> argv{DRYDOCK_BIN, "seccomp", "record", "-o", profile.string(), "--", "docker", "run", "--rm",
+                                "--init", "--network", "none", "--name", name, world().image, "sleep", "3600"};
+  const bool live = ensure_auditd(why);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> args;
+  for (auto& a : argv)
+    args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, args[0], &fa, nullptr, args.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  // Once the container runs, Ctrl-C (SIGINT to drydock).
+  for (int i = 0; i < 100 && trim(run({"docker", "ps", "-q", "--filter", "name=" + name}).out).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kill(pid, SIGINT);
+  int status = 0;
+  bool ended = false;
+  for (int i = 0; i < 600 && !ended; ++i) {
+    ended = waitpid(pid, &status, WNOHANG) == pid;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!ended) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+  ASSERT_TRUE(ended) << "drydock did not end after SIGINT";
+  std::ifstream e(err);
+  const std::string text((std::istreambuf_iterator<char>(e)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(trim(run({"docker", "ps", "-aq", "--filter", "name=" + name}).out).empty()) << "the container was stopped";
+  if (!live) {
+    EXPECT_FALSE(fs::exists(profile)) << text;
+    return;
+  }
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << text;
+  EXPECT_NE(text.find("stopping the container"), std::string::npos) << text;
+  std::ifstream in(profile);
+  const auto j = json::parse(in, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << text;
+  const auto names = names_of(j);
+  EXPECT_EQ(names.count("execve"), 1U) << text;
+  EXPECT_EQ(names.count("socket"), 0U) << "sleep opened no socket";
 }
 
 TEST_F(Seccomp, BuildFromRecordedLinesInThreeFormats) {
