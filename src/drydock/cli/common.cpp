@@ -32,7 +32,15 @@ void Progress::note(std::string_view text) const {
 
 collect::Progress Progress::sink() const {
   if (!m_on) return {};
-  return collect::Progress{[](std::string_view text) { std::cerr << "drydock: " << text << "\n"; }};
+  collect::Progress p{[](std::string_view text) { std::cerr << "drydock: " << text << "\n"; }, {}};
+  // Counters only on a terminal: one line rewritten in place, ended when the work is done.
+  if (::isatty(STDERR_FILENO) != 0) {
+    p.step = [](std::string_view what, std::size_t done, std::size_t total) {
+      if (done != total && done % 16 != 0) return;
+      std::cerr << "\rdrydock: " << what << " " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+    };
+  }
+  return p;
 }
 
 core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {

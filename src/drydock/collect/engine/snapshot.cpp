@@ -114,6 +114,8 @@ class Collector {
     }
   }
 
+  std::size_t m_inspected = 0;  ///< under m_note_mutex
+
   void note(const std::string& text) {
     if (!m_progress.note) return;
     std::lock_guard lock(m_note_mutex);
@@ -200,6 +202,10 @@ class Collector {
   }
 
   void on_inspect(std::size_t i, core::Expected<std::string> r) {
+    if (m_progress.step) {
+      std::lock_guard lock(m_note_mutex);
+      m_progress.step("containers inspected", ++m_inspected, m_slots.size());
+    }
     auto& slot = m_slots[i];
     if (!r) {
       if (r.error().kind == ErrorKind::not_found) {

@@ -16,6 +16,9 @@ namespace drydock::collect {
 /// (possibly from worker threads).
 struct Progress {
   std::function<void(std::string_view)> note;
+  /// A count of long work as it advances ("containers inspected", done, total); may be called
+  /// from several workers, one at a time.
+  std::function<void(std::string_view, std::size_t, std::size_t)> step;
 };
 
 /// How the collector lists a running container's processes.
