@@ -88,6 +88,9 @@ struct Check {
   std::string_view file_role;
   /// True for CIS "Manual" controls, reported as `info` with evidence for a person.
   bool manual = false;
+  /// Where the verdict deliberately differs from a tool its aliases name (hadolint's published
+  /// rule examples, ...), and why; "" when it agrees. Listed in docs/checks.md.
+  std::string_view alias_notes;
 
   [[nodiscard]] Scope scope() const { return static_cast<Scope>(evaluate.index()); }
 };

@@ -1039,6 +1039,7 @@ const std::vector<Check>& table() {
                          "`RUN useradd -r -u 10001 app` then `USER 10001`.",
           .aliases = dockerfile::aliases_of(k_user_root),
           .evaluate = DockerfileEval{user_root},
+          .alias_notes = "a final stage without USER fails (the base image's user, root unless it sets one, applies), and a builder stage that ends as root passes (it is not shipped); hadolint's DL3002 judges the last USER of every stage and is silent without one.",
       },
       Check{
           .id = k_healthcheck.id,
@@ -1073,6 +1074,7 @@ const std::vector<Check>& table() {
                          "`ADD --checksum=sha256:...` for remote sources. Keep ADD for local archives to unpack.",
           .aliases = dockerfile::aliases_of(k_add),
           .evaluate = DockerfileEval{add_instead_of_copy},
+          .alias_notes = "beyond hadolint's DL3020 (local files that are not archives), an ADD of a remote source fails without --checksum and warns with it (CIS 4.9).",
       },
       Check{
           .id = k_secrets.id,
@@ -1095,6 +1097,7 @@ const std::vector<Check>& table() {
           .remediation = "Use an absolute path: `WORKDIR /app`.",
           .aliases = dockerfile::aliases_of(k_workdir_relative),
           .evaluate = DockerfileEval{workdir_relative},
+          .alias_notes = "`WORKDIR \"C:\\\"` (a backslash escaping the closing quote), which hadolint's DL3000 accepts, is refused as BuildKit refuses it: an unterminated quote.",
       },
       Check{
           .id = k_run_cd.id,
@@ -1153,6 +1156,7 @@ const std::vector<Check>& table() {
                          "`--mount=type=cache,target=/var/lib/apt/lists`).",
           .aliases = dockerfile::aliases_of(k_apt_lists),
           .evaluate = DockerfileEval{apt_lists_kept},
+          .alias_notes = "a cache or tmpfs mount on /var/lib/apt alone passes: the lists are below it and never reach the layer (hadolint's DL3009 also wants /var/cache/apt mounted).",
       },
       Check{
           .id = k_port_range.id,
@@ -1257,6 +1261,7 @@ const std::vector<Check>& table() {
           .remediation = "Use `LABEL org.opencontainers.image.authors=\"name <mail>\"`.",
           .aliases = dockerfile::aliases_of(k_maintainer),
           .evaluate = DockerfileEval{maintainer},
+          .alias_notes = "a MAINTAINER before the first FROM is not judged: BuildKit refuses such a file (no build stage in current context), and so does drydock.",
       },
       Check{
           .id = k_multiple_cmd.id,

@@ -453,9 +453,10 @@ class Parser {
       }
       place(std::move(ins));
     }
-    if (!any_instruction) fail_at("no instructions", static_cast<int>(m_lines.size()), 0);
-    if (m_df.stages.empty()) fail_at("no FROM instruction", 1, 0);
+    // BuildKit's messages: parser.Parse, instructions.Parse (CurrentStage), dockerfile2llb.
+    if (!any_instruction) fail_at("file with no instructions", static_cast<int>(m_lines.size()), 0);
     if (m_deferred) throw *m_deferred;
+    if (m_df.stages.empty()) fail_at("dockerfile contains no stages to build (no FROM)", 1, 0);
     if (auto e = first_expansion_error()) throw *e;
   }
 
@@ -1191,7 +1192,8 @@ class Parser {
       if (ins.keyword == "ARG") {
         m_df.global_args.push_back(std::move(ins));
       } else if (!m_deferred) {
-        m_deferred = Failure{ins.keyword + " before the first FROM: only ARG may come before FROM", ins.location.line,
+        m_deferred = Failure{"no build stage in current context (" + ins.keyword + " before the first FROM: only ARG may come before it)",
+                             ins.location.line,
                              ins.location.column, false};
       }
       return;

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -63,6 +64,11 @@ std::string markdown() {
                        core::to_string(c.severity), checks::to_string(c.scope()), markdown_cell(c.title),
                        markdown_cell(c.remediation));
   }
+  std::string notes;
+  for (const auto& c : checks::catalogue()) {
+    if (!c.alias_notes.empty()) notes += fmt::format("- `{}` ({}): {}\n", c.id, fmt::join(c.aliases, ", "), c.alias_notes);
+  }
+  if (!notes.empty()) out += "\n## Deliberate differences from aliased rules\n\n" + notes;
   return out;
 }
 

@@ -408,10 +408,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"binary_nul", std::string("FROM x\0\n", 8), "not a Dockerfile (binary content)", "df:0:0"},
         ErrorCase{"binary_utf8", "FROM \xff\xfe\n", "not a Dockerfile (binary content)", "df:0:0"},
-        ErrorCase{"empty", "", "no instructions", "df:0:0"},
-        ErrorCase{"only_comments", "# hello\n\n# world\n", "no instructions", "df:3:0"},
-        ErrorCase{"no_from", "ARG A=1\n", "no FROM instruction", "df:1:0"},
-        ErrorCase{"run_before_from", "RUN x\nFROM scratch\n", "only ARG may come before FROM", "df:1:1"},
+        ErrorCase{"empty", "", "file with no instructions", "df:0:0"},
+        ErrorCase{"only_comments", "# hello\n\n# world\n", "file with no instructions", "df:3:0"},
+        ErrorCase{"no_from", "ARG A=1\n", "dockerfile contains no stages to build", "df:1:0"},
+        // BuildKit's CurrentStage error, at the first instruction that needs a stage.
+        ErrorCase{"cmd_without_from", "CMD [\"serve\"]\n", "no build stage in current context", "df:1:1"},
+        ErrorCase{"run_before_from", "RUN x\nFROM scratch\n", "no build stage in current context", "df:1:1"},
         ErrorCase{"unknown_instruction", "FROM scratch\n  FOO bar\n", "unknown instruction: FOO", "df:2:3"},
         ErrorCase{"unterminated_heredoc", "FROM scratch\nRUN <<EOF\necho\n", "unterminated heredoc", "df:2:1"},
         ErrorCase{"json_not_strings", "FROM scratch\nCMD [\"a\", 1]\n", "arrays must be comprised of strings only",
@@ -481,7 +483,14 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"from_line", "FROM alpine:${}\n", "syntax error: bad substitution", "df:1:1"},
         // A stage the final one copies from is built: its errors count.
         ErrorCase{"reached_stage", "FROM busybox AS gen\nLABEL v=\"1\nFROM scratch\nCOPY --from=gen /x /x\n",
-                  "looking for matching double-quote", "df:2:1"}));
+                  "looking for matching double-quote", "df:2:1"},
+        // Our equivalents of BuildKit's parser testfiles that BuildKit parses but refuses to build:
+        // inside single quotes a backslash escapes nothing; an escaped quote opens a new one.
+        ErrorCase{"single_quote_backslash", "FROM busybox\nENV DIR='c:\\'x'\n", "matching single-quote", "df:2:1"},
+        ErrorCase{"escaped_then_quote", "FROM busybox\nCOPY \\etc\\\\\" /etc/\n", "matching double-quote", "df:2:1"},
+        // ... and of its negative testfiles.
+        ErrorCase{"env_name_only", "FROM busybox\nENV LONELY\n", "ENV must have two arguments", "df:2:1"},
+        ErrorCase{"nested_json", "FROM busybox\nCMD [\"a\", [\"b\"]]\n", "arrays must be comprised of strings only", "df:2:1"}));
 
 TEST(LintExpansion, UnbuiltStagesArgsAndTriggersAreNotJudged) {
   // BuildKit dispatches only the stages the target reaches, defers ARG values to their use, and
