@@ -36,12 +36,23 @@ struct Policy {
   std::string fail_on;  ///< "" when the file does not set it; else a severity name or "none"
 };
 
-/// One finding (fail or warn) of an earlier JSON report, as `--baseline` remembers it.
+/// One finding (fail or warn) of an earlier JSON report, as `--baseline` remembers it and
+/// `drydock diff` compares it.
 struct BaselineFinding {
   std::string check_id;
   std::string subject_kind;
   std::string subject_label;  ///< subject.name, else subject.id, else subject.kind
   std::string file;           ///< location.file, "" when none
+  // The rest of the result, for `drydock diff` (empty when the report lacks them).
+  std::string cis;
+  std::string title;
+  std::string severity;
+  std::string status;  ///< "fail" or "warn"
+  std::string subject_id;
+  std::string subject_name;
+  std::string evidence;
+  int line = 0;
+  int column = 0;
 };
 
 }  // namespace drydock::model

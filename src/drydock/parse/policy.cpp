@@ -160,15 +160,19 @@ core::Expected<std::vector<model::BaselineFinding>> baseline_findings(std::strin
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded())
     return core::fail(ErrorKind::usage, "not JSON: a baseline is a report written with --format json", where);
-  if (!doc.is_object() || doc.value("schema", "") != "drydock.report/v1" || !doc.contains("results") ||
-      !doc["results"].is_array()) {
-    return core::fail(ErrorKind::usage, "not a drydock JSON report (schema drydock.report/v1): write one with --format json",
-                      where);
-  }
   const auto str = [](const json& obj, const char* key) {
     const auto it = obj.find(key);
     return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
   };
+  const auto num = [](const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_number_integer() && *it >= 0 && *it <= 1000000000 ? it->get<int>() : 0;
+  };
+  // str() and not json::value(): value() throws when the key holds another type ("schema": 1).
+  if (!doc.is_object() || str(doc, "schema") != "drydock.report/v1" || !doc.contains("results") || !doc["results"].is_array()) {
+    return core::fail(ErrorKind::usage, "not a drydock JSON report (schema drydock.report/v1): write one with --format json",
+                      where);
+  }
   std::vector<model::BaselineFinding> out;
   for (const auto& r : doc["results"]) {
     if (!r.is_object()) continue;
@@ -176,13 +180,24 @@ core::Expected<std::vector<model::BaselineFinding>> baseline_findings(std::strin
     if (status != "fail" && status != "warn") continue;
     model::BaselineFinding f;
     f.check_id = str(r, "id");
+    f.status = status;
+    f.cis = str(r, "cis");
+    f.title = str(r, "title");
+    f.severity = str(r, "severity");
+    f.evidence = str(r, "evidence");
     if (const auto s = r.find("subject"); s != r.end() && s->is_object()) {
       f.subject_kind = str(*s, "kind");
-      f.subject_label = str(*s, "name");
-      if (f.subject_label.empty()) f.subject_label = str(*s, "id");
+      f.subject_id = str(*s, "id");
+      f.subject_name = str(*s, "name");
+      f.subject_label = f.subject_name;
+      if (f.subject_label.empty()) f.subject_label = f.subject_id;
       if (f.subject_label.empty()) f.subject_label = f.subject_kind;
     }
-    if (const auto l = r.find("location"); l != r.end() && l->is_object()) f.file = str(*l, "file");
+    if (const auto l = r.find("location"); l != r.end() && l->is_object()) {
+      f.file = str(*l, "file");
+      f.line = num(*l, "line");
+      f.column = num(*l, "column");
+    }
     if (!f.check_id.empty()) out.push_back(std::move(f));
   }
   return out;

@@ -1,6 +1,9 @@
 // .drydock.yaml and --baseline inputs: what they accept, and errors at file:line for the rest.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "drydock/parse/policy.hpp"
 
 namespace drydock::parse {
@@ -99,6 +102,45 @@ TEST(Baseline, NotAReportIsRefused) {
   EXPECT_FALSE(baseline_findings("{", "x.json"));
   EXPECT_FALSE(baseline_findings(R"({"version": "2.1.0", "runs": []})", "x.sarif"));
   EXPECT_NE(baseline_findings("[]", "x.json").error().message.find("--format json"), std::string::npos);
+}
+
+// json::value("schema", "") threw a type_error out of the parser when "schema" held a number or
+// an object: drydock ended on an uncaught exception instead of saying what the file is not.
+// Input kept in tests/data/fuzz-regressions/policy/ (the first byte chooses the baseline parser).
+TEST(Baseline, KeysOfAnotherTypeAreAnErrorNotACrash) {
+  std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/fuzz-regressions/policy/schema-not-a-string", std::ios::binary);
+  const std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(input.empty());
+  const auto b = baseline_findings(std::string_view(input).substr(1), "old.json");
+  ASSERT_FALSE(b);
+  EXPECT_NE(b.error().message.find("drydock.report/v1"), std::string::npos);
+  EXPECT_FALSE(baseline_findings(R"({"schema": {"a": 1}, "results": []})", "old.json"));
+  const auto odd = baseline_findings(R"({"schema": "drydock.report/v1", "results": [
+    {"id": "x", "status": "fail", "subject": {"kind": 3, "id": [], "name": null}, "evidence": 7,
+     "location": {"file": 1, "line": "3", "column": -4}}]})",
+                                     "old.json");
+  ASSERT_TRUE(odd) << odd.error().describe();
+  ASSERT_EQ(odd->size(), 1u);
+  EXPECT_EQ((*odd)[0].line, 0);
+  EXPECT_EQ((*odd)[0].evidence, "");
+}
+
+TEST(Baseline, KeepsWhatDiffCompares) {
+  const auto b = baseline_findings(R"({"schema": "drydock.report/v1", "results": [
+    {"id": "runtime.privileged", "cis": "5.5", "title": "T", "severity": "critical", "status": "fail",
+     "subject": {"kind": "container", "id": "abc", "name": "web"}, "evidence": "HostConfig.Privileged=true",
+     "location": {"file": "compose.yaml", "line": 7, "column": 5}}]})",
+                                   "old.json");
+  ASSERT_TRUE(b) << b.error().describe();
+  ASSERT_EQ(b->size(), 1u);
+  const auto& f = (*b)[0];
+  EXPECT_EQ(f.cis, "5.5");
+  EXPECT_EQ(f.severity, "critical");
+  EXPECT_EQ(f.status, "fail");
+  EXPECT_EQ(f.subject_id, "abc");
+  EXPECT_EQ(f.evidence, "HostConfig.Privileged=true");
+  EXPECT_EQ(f.line, 7);
+  EXPECT_EQ(f.column, 5);
 }
 
 }  // namespace
