@@ -3,15 +3,15 @@
 #   sh tests/fuzz/seeds.sh OUT    -> OUT/<target>/ for each tests/fuzz/<target>_fuzz.cpp
 # Targets that read several inputs take a selector byte first (see each target's comment):
 # packages (0 dpkg, 1 apk, 2 os-release, 3 rpm database, 4 rpm header blob), engine,
-# daemon_config, host_files, policy. secret_files inputs are "path\ncontent", version inputs
-# "a\nb", audit_rules two rules files separated by NUL, seccomp_log a selector byte (even: audit
-# and kernel logs, odd: strace -f output) then the file.
+# daemon_config, host_files, policy; events takes the size of its pieces first. secret_files inputs
+# are "path\ncontent", version inputs "a\nb", audit_rules two rules files separated by NUL,
+# seccomp_log a selector byte (even: audit and kernel logs, odd: strace -f output) then the file.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy seccomp_log; do
+         audit_rules host_files policy seccomp_log events; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -89,6 +89,9 @@ with_selector 005 "$h/mounts" "$h2/mounts"
 with_selector 005 "$h/fstab" "$h2/fstab"
 
 with_selector 000 "$data/policy/drydock.yaml" "$out/policy/drydock.yaml"
+# events: the first byte is the size of the pieces the stream is cut into.
+with_selector 007 "$data/events/stream.ndjson" "$out/events/stream"
+with_selector 000 "$data/events/stream.ndjson" "$out/events/stream-bytewise"
 with_selector 001 "$golden/report.json" "$out/policy/baseline-report.json"
 
 p="$out/packages"

@@ -947,7 +947,10 @@ const std::vector<Check>& table() {
           .evaluate = ContainerEval{[](const ContainerSpec& c, const HostSnapshot&, Results& out) {
             std::vector<std::string> found;
             for (const auto& e : c.execs) {
-              if (e.privileged) found.push_back(fmt::format("exec {} `{}` is privileged", short_id(e.id), e.command));
+              if (e.privileged) {
+                found.push_back(e.observed ? fmt::format("exec {} `{}` is privileged (seen starting)", e.id, e.command)
+                                           : fmt::format("exec {} `{}` is privileged", short_id(e.id), e.command));
+              }
             }
             if (!found.empty()) {
               out.fail(core::join(found, "; "));
@@ -972,14 +975,20 @@ const std::vector<Check>& table() {
           .aliases = {},
           .evaluate = ContainerEval{[](const ContainerSpec& c, const HostSnapshot&, Results& out) {
             std::vector<std::string> found;
+            bool seen = false;  // a root exec seen starting decides the control; a record alone is for a person
             for (const auto& e : c.execs) {
               const std::string& user = e.user.empty() ? c.user : e.user;
               if (!common::user_is_root(user)) continue;
-              found.push_back(e.user.empty() ? fmt::format("exec {} `{}` as the container's user (Config.User={})",
-                                                           short_id(e.id), e.command, shown(c.user))
-                                             : fmt::format("exec {} `{}` as user {}", short_id(e.id), e.command, e.user));
+              seen = seen || e.observed;
+              const std::string id = e.observed ? e.id : short_id(e.id);
+              const std::string how = e.observed ? " (seen starting)" : "";
+              found.push_back(e.user.empty() ? fmt::format("exec {} `{}` as the container's user (Config.User={}){}", id,
+                                                           e.command, shown(c.user), how)
+                                             : fmt::format("exec {} `{}` as user {}{}", id, e.command, e.user, how));
             }
-            if (!found.empty()) {
+            if (!found.empty() && seen) {
+              out.fail(core::join(found, "; "));
+            } else if (!found.empty()) {
               out.info(core::join(found, "; "));
             } else if (const auto missing = uninspected_execs(c); missing > 0) {
               out.info(fmt::format("{} of {} exec sessions in ExecIDs could not be inspected", missing, c.exec_ids.size()));

@@ -64,6 +64,10 @@ core::Expected<bool> load_policy(Common& c) {
     DRYDOCK_TRY(policy, parse::policy(*text, path));
     c.policy = std::move(policy);
   }
+  if (c.fail_on_new && c.baseline.empty()) {
+    return core::fail(core::ErrorKind::usage,
+                      "--fail-on-new compares with an earlier report: give it with --baseline REPORT.json");
+  }
   if (!c.baseline.empty()) {
     auto text = collect::read_input(c.baseline);
     if (!text) return core::fail(core::ErrorKind::usage, "cannot read the baseline: " + text.error().message, c.baseline);
@@ -76,7 +80,14 @@ core::Expected<bool> load_policy(Common& c) {
 int finish(audit::Report& report, const Common& c) {
   for (const auto& note : audit::apply_policy(c.policy, report, audit::today_utc()))
     std::cerr << "drydock: " << note << "\n";
-  if (!c.baseline.empty()) audit::apply_baseline(c.baseline_findings, report);
+  // --fail-on-new keeps every finding in the report and fails only on those the baseline lacks.
+  audit::Report hidden_view;
+  if (c.fail_on_new) {
+    hidden_view.results = report.results;
+    audit::apply_baseline(c.baseline_findings, hidden_view);
+  } else if (!c.baseline.empty()) {
+    audit::apply_baseline(c.baseline_findings, report);
+  }
   std::ofstream file;
   if (!c.output.empty()) file.open(c.output, std::ios::binary | std::ios::trunc);
   std::ostream& out = c.output.empty() ? std::cout : file;
@@ -110,6 +121,20 @@ int finish(audit::Report& report, const Common& c) {
   if (fail_on == "none") return k_exit_ok;
   // A check that could not be evaluated is never a silent pass.
   const bool errors = report.summary().at(static_cast<std::size_t>(core::Status::error)) > 0;
+  if (c.fail_on_new) {
+    const auto threshold = *core::parse_severity(fail_on);
+    std::size_t fresh = 0;
+    for (const auto& r : hidden_view.results) {
+      const auto s = r.finding.status;
+      fresh += (s == core::Status::fail || s == core::Status::warn) && !r.accepted && r.severity() >= threshold ? 1 : 0;
+    }
+    if (!c.quiet) {
+      std::cerr << fmt::format(
+          "drydock: {} finding{} at or above {} not in the baseline{}\n", fresh, fresh == 1 ? "" : "s", fail_on,
+          hidden_view.baseline_hidden > 0 ? fmt::format(" ({} in it, not failing)", hidden_view.baseline_hidden) : std::string());
+    }
+    return errors || fresh > 0 ? k_exit_findings : k_exit_ok;
+  }
   return errors || report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
 }
 
@@ -124,6 +149,8 @@ void add_common(CLI::App& cmd, Common& c, bool engine) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a wrapper's default can be overridden
   cmd.add_option("--config", c.config, "Policy file: accepted findings, severity overrides, fail-on (default ./.drydock.yaml)");
   cmd.add_option("--baseline", c.baseline, "An earlier JSON report: report only the findings it does not have");
+  cmd.add_flag("--fail-on-new", c.fail_on_new,
+               "With --baseline: report every finding, but exit 1 only for those the baseline does not have");
   cmd.add_option("--only", c.only, "Run only these checks (id, CIS number, alias or area)")->delimiter(',');
   cmd.add_option("--skip", c.skip, "Do not run these checks (id, CIS number, alias or area)")->delimiter(',');
   cmd.add_flag("--quiet,-q", c.quiet, "No progress on stderr");

@@ -35,6 +35,7 @@ struct Common {
   std::string baseline;  ///< --baseline FILE: an earlier JSON report
   model::Policy policy;  ///< loaded before the audit (load_policy)
   std::vector<model::BaselineFinding> baseline_findings;
+  bool fail_on_new = false;  ///< --fail-on-new: only findings not in --baseline fail; the report keeps them all
   bool quiet = false;
   bool no_color = false;
   bool verbose = false;
@@ -89,5 +90,8 @@ Command add_image(CLI::App& app, Common& common);
 Command add_checks(CLI::App& app, Common& common);
 Command add_db(CLI::App& app, Common& common);
 Command add_seccomp(CLI::App& app, Common& common);
+Command add_watch(CLI::App& app, Common& common);
+Command add_history(CLI::App& app, Common& common);
+Command add_diff(CLI::App& app, Common& common);
 
 }  // namespace drydock::cli

@@ -60,6 +60,9 @@ struct ExecSession {
   std::string user;  ///< "" = the container's user
   std::string command;
   bool running = false;
+  /// Seen starting, from the engine's event stream (`drydock watch`): a fact about this
+  /// container, not only a record the engine may have dropped since.
+  bool observed = false;
 };
 
 /// Runtime configuration of one container. Absent optional fields mean "not set";

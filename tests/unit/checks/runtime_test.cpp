@@ -472,6 +472,25 @@ TEST(Exec, Root) {
   EXPECT_EQ(run("runtime.exec-root", container("hardened.json")).status, Status::pass);
 }
 
+// `drydock watch` saw these exec sessions start (exec_start events): 5.23 and 5.24 are decided,
+// with the full exec id, while sessions only recorded by the engine stay evidence for a person.
+TEST(Exec, SeenStartingDecides) {
+  auto c = running_with_execs();
+  for (auto& e : c.execs)
+    e.observed = true;
+  const auto root = run("runtime.exec-root", c);
+  EXPECT_EQ(root.status, Status::fail);
+  EXPECT_THAT(root.evidence, HasSubstr("exec " + c.execs[0].id + " `sleep 601` as user 0 (seen starting)"));
+  c.execs[2].privileged = true;
+  EXPECT_RESULT(run("runtime.exec-privileged", c), Status::fail, c.execs[2].id + " `sleep 600` is privileged (seen starting)");
+  // Seen, but as the container's unprivileged user: a pass.
+  model::ContainerSpec u;
+  u.user = "1000";
+  u.exec_ids = {"a"};
+  u.execs = {{.id = "a", .privileged = false, .user = "", .command = "sh", .running = true, .observed = true}};
+  EXPECT_EQ(run("runtime.exec-root", u).status, Status::pass);
+}
+
 // 5.26 ---------------------------------------------------------------------------------
 
 TEST(NoNewPrivileges, Set) {

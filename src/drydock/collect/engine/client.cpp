@@ -94,7 +94,7 @@ struct EngineClient::Handle {
   std::size_t limit = 0;
   bool too_large = false;
   const std::function<bool(std::string_view)>* sink = nullptr;  // streaming a 2xx body
-  bool stopped = false;                                          // the sink asked to stop
+  bool stopped = false;                                         // the sink asked to stop
   char errbuf[CURL_ERROR_SIZE] = {};
 
   Handle() = default;
@@ -164,7 +164,11 @@ EngineClient::~EngineClient() = default;
 
 EngineClient::Handle& EngineClient::worker_handle(std::size_t worker) {
   auto& slot = m_handles[worker];
-  if (slot) return *slot;
+  if (!slot) slot = make_handle();
+  return *slot;
+}
+
+std::unique_ptr<EngineClient::Handle> EngineClient::make_handle() const {
   auto h = std::make_unique<Handle>();
   h->curl = curl_easy_init();
   if (h->curl == nullptr) throw std::bad_alloc();
@@ -204,8 +208,7 @@ EngineClient::Handle& EngineClient::worker_handle(std::size_t worker) {
       curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
     }
   }
-  slot = std::move(h);
-  return *slot;
+  return h;
 }
 
 core::Expected<std::string> EngineClient::request(Handle& h, std::string_view path, bool versioned,
@@ -296,6 +299,35 @@ core::Expected<bool> EngineClient::get_stream(std::string_view path, const std::
   curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
   curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, 0L);
   if (h.stopped) return false;
+  if (!body) return tl::unexpected(body.error());
+  return true;
+}
+
+core::Expected<bool> EngineClient::follow(std::string_view path, const std::function<bool(std::string_view)>& sink,
+                                          const std::atomic<bool>* stop) {
+  // A connection of its own, outside m_mutex: get(), get_each() and run() stay usable while it
+  // streams. No timeout once connected (an engine may say nothing for hours); libcurl waits in
+  // poll() on the socket.
+  auto h = make_handle();
+  curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, 0L);
+  if (!m_endpoint.is_unix()) {
+    curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPINTVL, 15L);
+  }
+  if (stop != nullptr) {
+    // Called by libcurl about once a second while the stream is idle: the way to end it from
+    // another thread.
+    curl_xferinfo_callback on_progress = [](void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
+      return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
+    };
+    curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stop));
+    curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
+  }
+  h->sink = &sink;
+  auto body = request(*h, path, true);
+  if (h->stopped || (stop != nullptr && stop->load())) return false;
   if (!body) return tl::unexpected(body.error());
   return true;
 }

@@ -2,6 +2,7 @@
 /// The Docker Engine API client: HTTP/1.1 GET over a unix socket or TCP(+TLS), with libcurl,
 /// keep-alive connections and a negotiated API version. Read-only by construction.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -70,6 +71,15 @@ class EngineClient {
   /// false to stop. An error status or a failure as in get(); true when the body was complete.
   core::Expected<bool> get_stream(std::string_view path, const std::function<bool(std::string_view)>& sink);
 
+  /// Follows a streaming GET (`/events?since=...`) on a connection of its own: `sink` gets the
+  /// 2xx body chunk by chunk as the engine sends it, for as long as the engine keeps the stream
+  /// open. No timeout once connected and no polling: the thread waits on the socket. Ends when
+  /// the engine closes the stream (true; an error when the connection broke), when `sink` returns
+  /// false or when `*stop` becomes true (checked about once a second; false). May run on one
+  /// thread while others use get(), get_each() and run().
+  core::Expected<bool> follow(std::string_view path, const std::function<bool(std::string_view)>& sink,
+                              const std::atomic<bool>* stop = nullptr);
+
   /// GETs every path, `workers` at a time; each worker owns one keep-alive connection.
   /// fn(index, result) runs on the worker thread as each response arrives, so callers parse
   /// while other requests are in flight. fn must not call this client. Returns when all are done.
@@ -88,6 +98,7 @@ class EngineClient {
   struct Handle;
   EngineClient(Endpoint endpoint, ClientOptions options);
   Handle& worker_handle(std::size_t worker);
+  [[nodiscard]] std::unique_ptr<Handle> make_handle() const;
   core::Expected<std::string> request(Handle& handle, std::string_view path, bool versioned,
                                       std::string* api_version_header = nullptr);
 
