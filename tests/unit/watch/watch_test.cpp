@@ -114,11 +114,11 @@ TEST(WatchTransitions, NdjsonLineIsOneObjectUnder16KiB) {
   const auto line = ndjson(t);
   EXPECT_LE(line.size(), k_max_line);
   EXPECT_EQ(line.find('\n'), std::string::npos);
-  EXPECT_NO_THROW((void)nlohmann::json::parse(line));
+  EXPECT_FALSE(nlohmann::json::parse(line, nullptr, false).is_discarded());
   t.finding.evidence = std::string(30000, '\x01');  // escaping makes it six times longer
   EXPECT_LE(ndjson(t).size(), k_max_line);
   t.finding.evidence = "bad utf-8 \xff\xfe";
-  EXPECT_NO_THROW((void)nlohmann::json::parse(ndjson(t)));
+  EXPECT_FALSE(nlohmann::json::parse(ndjson(t), nullptr, false).is_discarded());
   const auto text = text_line(Transition{"T", Change::open, finding("runtime.privileged", "web", "a\nb"), {}}, false);
   EXPECT_EQ(text.find('\n'), std::string::npos);
   EXPECT_NE(text.find("open"), std::string::npos);
