@@ -2,7 +2,8 @@
 # drydock watch: idle CPU, and the time from `docker run` to the first transition line.
 #   bench/watch.sh [--runs N] [--idle SECONDS]        (defaults: 20 runs, 60 s idle)
 # Starts a dockerd of its own (data root, exec root, pidfile and socket under a temporary
-# directory; no bridge, no iptables), so that other work on the machine's engine neither
+# directory; no bridge, no iptables, in a network namespace of its own: `dockerd --bridge=none`
+# deletes any docker0 it sees, the machine's engine's included), so that other work on the machine's engine neither
 # disturbs the idle measure nor is disturbed; DOCKER_HOST=unix://... uses that engine instead.
 # Needs root, dockerd, docker, busybox-static; DRYDOCK=path/to/drydock (default build/release).
 #
@@ -50,7 +51,7 @@ if [ -n "${DOCKER_HOST:-}" ]; then
 else
   host=unix://$work/docker.sock
   echo '{}' >"$work/daemon.json"
-  dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/docker.pid" -H "$host" \
+  unshare --net dockerd --data-root "$work/data" --exec-root "$work/exec" --pidfile "$work/docker.pid" -H "$host" \
     --config-file "$work/daemon.json" --bridge=none --iptables=false --ip-masq=false >"$work/dockerd.log" 2>&1 &
   dockerd_pid=$!
   for _ in $(seq 1 60); do docker -H "$host" version >/dev/null 2>&1 && break; sleep 0.5; done

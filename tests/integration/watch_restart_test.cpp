@@ -1,7 +1,8 @@
 // `drydock watch` survives a restart of the engine and sees the daemon's files. Both need an
-// engine this test may stop and reconfigure, so it starts its own dockerd (own data root, exec
-// root, pidfile, socket and daemon.json under /tmp; no bridge, no iptables: it never touches the
-// shared engine's networks).
+// engine this test may stop and reconfigure, so it starts its own dockerd: own data root, exec
+// root, pidfile, socket and daemon.json under /tmp, no bridge, no iptables, and in a network
+// namespace of its own (`unshare --net`): a dockerd started with --bridge=none deletes any
+// interface named docker0 it can see, which would take the shared engine's default bridge away.
 
 #include <gtest/gtest.h>
 
@@ -37,7 +38,7 @@ class PrivateDockerd {
 
   /// Starts it and waits until it answers; false (with the log) when it does not within 60 s.
   bool start(std::string* why) {
-    std::vector<std::string> argv{"dockerd",
+    std::vector<std::string> argv{"unshare", "--net", "dockerd",
                                   "--data-root",
                                   (m_dir / "data").string(),
                                   "--exec-root",
@@ -61,7 +62,7 @@ class PrivateDockerd {
     for (auto& a : argv)
       args.push_back(a.data());
     args.push_back(nullptr);
-    const int rc = posix_spawnp(&m_pid, "dockerd", &fa, nullptr, args.data(), environ);
+    const int rc = posix_spawnp(&m_pid, "unshare", &fa, nullptr, args.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
       *why = "cannot start dockerd";
@@ -95,9 +96,9 @@ class WatchRestart : public testing::Test {
  protected:
   void SetUp() override {
     DD_WATCH_REQUIRE_ENGINE();
-    if (::geteuid() != 0 || run({"sh", "-c", "command -v dockerd"}).code != 0) {
-      if (in_ci()) FAIL() << "CI=true but this test cannot start a dockerd of its own (needs root and dockerd)";
-      GTEST_SKIP() << "needs root and dockerd to start an engine of its own";
+    if (::geteuid() != 0 || run({"sh", "-c", "command -v dockerd && command -v unshare"}).code != 0) {
+      if (in_ci()) FAIL() << "CI=true but this test cannot start a dockerd of its own (needs root, dockerd and unshare)";
+      GTEST_SKIP() << "needs root, dockerd and unshare to start an engine of its own";
     }
     // Short: the unix socket path must stay under 108 bytes.
     m_dir = fs::path("/tmp") / (ws::prefix() + "d");
