@@ -10,10 +10,11 @@
 # Prints:
 #   idle CPU: the watch process's user+system time over the idle window, as % of one core
 #             (from /proc/PID/stat), after its first audit, with nothing happening on the engine;
-#   run -> first line: wall time from just before `docker run -d --privileged` to the watch's
+#   run -> first line: wall time from just before `docker run -d --pid host` to the watch's
 #             first line naming the new container (median, min, max of N runs);
-#   engine event -> line: from the engine's own `start` event (its timeNano) to that line: the
-#             part of the above that is drydock's (coalescing, inspect, audit, output).
+#   engine event -> line: from the engine's own `create` event (its timeNano; the finding is there
+#             from creation on) to that line: the part of the above that is drydock's
+#             (coalescing, inspect, audit, output).
 set -euo pipefail
 runs=20
 idle=60
@@ -66,7 +67,7 @@ docker -H "$host" import --change 'CMD ["sleep","3600"]' "$work/root.tar" "dd-wa
 
 # The watch's lines, each stamped with the time it arrived.
 mkfifo "$work/out"
-"$drydock" watch -H "$host" --format ndjson --only runtime.privileged >"$work/out" 2>"$work/watch.err" &
+"$drydock" watch -H "$host" --format ndjson --only runtime.host-pid >"$work/out" 2>"$work/watch.err" &
 watch_pid=$!
 while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done <"$work/out" >"$work/lines" &
 reader_pid=$!
@@ -85,7 +86,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : 
 : >"$work/ours"
 for i in $(seq 1 "$runs"); do
   before=$(date +%s.%N)
-  id=$(docker -H "$host" run -d --privileged --network none --label "drydock.bench=watch-$$" "dd-watch-bench:$$")
+  id=$(docker -H "$host" run -d --pid host --network none --label "drydock.bench=watch-$$" "dd-watch-bench:$$")
   line_at=
   for _ in $(seq 1 1000); do
     line_at=$(awk -v id="$id" 'index($0, id) { print $1; exit }' "$work/lines")
@@ -93,8 +94,8 @@ for i in $(seq 1 "$runs"); do
     sleep 0.005
   done
   [ -n "$line_at" ] || { echo "no line for $id" >&2; cat "$work/watch.err" >&2; exit 1; }
-  start_ns=$(docker -H "$host" events --since "${before%.*}" --until "$(date +%s)" --filter "container=$id" \
-    --filter event=start --format '{{.TimeNano}}' | head -1)
+  start_ns=$(docker -H "$host" events --since "$((${before%.*} - 1))" --until "$(($(date +%s) + 1))" --filter "container=$id" \
+    --filter event=create --format '{{.TimeNano}}' | head -1)
   awk -v a="$before" -v b="$line_at" 'BEGIN { printf "%.6f\n", b - a }' >>"$work/total"
   awk -v a="$start_ns" -v b="$line_at" 'BEGIN { printf "%.6f\n", b - a / 1e9 }' >>"$work/ours"
   docker -H "$host" rm -f "$id" >/dev/null
@@ -104,4 +105,4 @@ done
 echo "drydock watch on $where ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
 echo "idle CPU over ${idle} s: ${idle_pct}% of one core"
 echo "docker run -> first line, $runs runs: median $(median <"$work/total")"
-echo "engine start event -> line, $runs runs: median $(median <"$work/ours")"
+echo "engine create event -> line, $runs runs: median $(median <"$work/ours")"

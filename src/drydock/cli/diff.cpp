@@ -65,7 +65,7 @@ std::string md_cell(std::string text) {
   return out;
 }
 
-/// The new and changed findings as a report, for the report formats (SARIF, JUnit, HTML):
+/// The new and changed findings as a report, for the report formats (SARIF, JUnit, GNU, Code Climate, HTML):
 /// resolved findings are not results of NEW, and are counted on stderr instead.
 audit::Report as_report(const std::vector<watch::Transition>& transitions, const DiffOptions& o) {
   audit::Report report;
@@ -140,7 +140,11 @@ int cmd_diff(const DiffOptions& o) {
     body += fmt::format("{} new, {} resolved, {} changed ({} -> {})\n", counts[0], counts[1], counts[2], o.old_path, o.new_path);
   } else {
     const auto report = as_report(transitions, o);
-    body = o.format == "sarif" ? render::sarif(report) : o.format == "junit" ? render::junit(report) : render::html(report);
+    body = o.format == "sarif"         ? render::sarif(report)
+           : o.format == "junit"       ? render::junit(report)
+           : o.format == "gnu"         ? render::gnu(report)
+           : o.format == "codeclimate" ? render::codeclimate(report)
+                                       : render::html(report);
     if (counts[1] > 0)
       std::cerr << fmt::format("drydock: {} findings of {} are resolved in {}\n", counts[1], o.old_path, o.new_path);
   }
@@ -170,8 +174,8 @@ Command add_diff(CLI::App& app, Common& /*common*/) {
       "diff", "Drift between two JSON reports: new, resolved and changed findings (matched as --baseline matches them)");
   cmd->add_option("old", o->old_path, "The earlier report (--format json)")->required();
   cmd->add_option("new", o->new_path, "The later report (--format json)")->required();
-  cmd->add_option("--format", o->format, "text, json, ndjson, markdown, sarif, junit or html")
-      ->check(CLI::IsMember({"text", "json", "ndjson", "markdown", "sarif", "junit", "html"}))
+  cmd->add_option("--format", o->format, "text, json, ndjson, markdown, sarif, junit, gnu, codeclimate or html")
+      ->check(CLI::IsMember({"text", "json", "ndjson", "markdown", "sarif", "junit", "gnu", "codeclimate", "html"}))
       ->capture_default_str();
   cmd->add_option("--output,-o", o->output, "Write to FILE instead of stdout");
   cmd->add_option("--fail-on", o->fail_on, "Exit 1 when a new or changed finding is at or above this severity")
