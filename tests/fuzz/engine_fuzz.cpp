@@ -1,9 +1,9 @@
 // libFuzzer target for the engine API JSON parsers: any bytes give a model or an error, never a
 // crash. A hostile or broken daemon (or a `docker inspect` file handed to `drydock container`)
-// controls these bytes. The first byte chooses the parser (modulo 10): 0 container inspect,
+// controls these bytes. The first byte chooses the parser (modulo 11): 0 container inspect,
 // 1 `docker inspect` document, 2 image inspect, 3 container list, 4 image list and tags,
 // 5 version and info (the two documents separated by a NUL byte), 6 networks, 7 top,
-// 8 exec inspect, 9 all of them on the same bytes. Seeds: `sh tests/fuzz/seeds.sh OUT`.
+// 8 exec inspect, 9 container stats, 10 all of them on the same bytes. Seeds: `sh tests/fuzz/seeds.sh OUT`.
 
 #include <cstddef>
 #include <cstdint>
@@ -56,8 +56,11 @@ void parse_one(unsigned selector, std::string_view json) {
     case 8:
       check(exec_inspect(json));
       break;
+    case 9:
+      check(container_stats(json));
+      break;
     default:
-      for (unsigned s = 0; s < 9; ++s) parse_one(s, json);
+      for (unsigned s = 0; s < 10; ++s) parse_one(s, json);
       break;
   }
 }
@@ -66,6 +69,6 @@ void parse_one(unsigned selector, std::string_view json) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
-  parse_one(data[0] % 10U, std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
+  parse_one(data[0] % 11U, std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1));
   return 0;
 }

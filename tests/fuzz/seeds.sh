@@ -48,6 +48,7 @@ for f in "$data"/inspect/*.json; do
     networks-*) sel=006 ;;
     top | top-*) sel=007 ;;
     exec-*) sel=010 ;;
+    stats-*) sel=011 ;;
     image-*) sel=002 ;;
     *) sel=000 ;;
   esac
@@ -58,7 +59,7 @@ with_selector 001 "$(cd "$data/../.." && pwd)/examples/insecure-containers.json"
 for info in "$data"/inspect/info*.json; do
   { printf '\005'; cat "$data/inspect/version.json"; printf '\000'; cat "$info"; } >"$e/engine-$(basename "$info" .json)"
 done
-with_selector 011 "$data/inspect/default.json" "$e/all-default"
+with_selector 012 "$data/inspect/default.json" "$e/all-default"
 
 d="$out/daemon_config"
 for f in "$data"/daemon/*.json; do with_selector 000 "$f" "$d/$(basename "$f")"; done

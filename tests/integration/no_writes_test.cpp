@@ -252,6 +252,18 @@ TEST_F(NoWrites, DockerfileAndCompose) {
   EXPECT_TRUE(fs::exists(html));
 }
 
+TEST_F(NoWrites, HardenWritesOnlyItsOverrideFile) {
+  Scratch s;
+  const std::string base = s.at("/compose.yaml");
+  fs::copy_file(std::string(DRYDOCK_TEST_DATA) + "/harden/compose.yaml", base);
+  const std::string override = s.at("/drydock.override.yaml");
+  expect_no_stray_writes({"harden", "compose", base, "-o", override}, {{override}});
+  EXPECT_TRUE(fs::exists(override));
+  ASSERT_EQ(engine().problem, "");
+  const auto t = expect_no_stray_writes({"harden", "container", engine().container}, {{}});
+  EXPECT_NE(t.proc.out.find("docker run"), std::string::npos) << t.proc.err;
+}
+
 TEST_F(NoWrites, DatabaseImportWritesOnlyTheDatabaseAndInfoOnlyReadsIt) {
   ASSERT_EQ(engine().problem, "");
   Scratch s;

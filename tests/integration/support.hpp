@@ -251,6 +251,33 @@ inline void remove_labelled_images(const std::string& label) {
   if (rmi.size() > 3) run(rmi);
 }
 
+/// Imports a root file system of busybox-static (/bin/busybox and links to `applets`) as image
+/// `tag`, labelled `label` (key=value), with the `docker import --change` instructions given.
+/// "" on success, else what failed.
+inline std::string import_busybox(const fs::path& dir, const std::string& tag, const std::string& label,
+                                  const std::vector<std::string>& changes,
+                                  const std::vector<std::string>& applets = {"sh", "sleep", "true", "cat", "echo", "ls", "id"}) {
+  if (!fs::exists("/bin/busybox")) return "/bin/busybox (busybox-static) is missing";
+  const fs::path root = dir / "rootfs";
+  std::error_code ec;
+  fs::create_directories(root / "bin", ec);
+  fs::copy_file("/bin/busybox", root / "bin/busybox", fs::copy_options::overwrite_existing, ec);
+  if (ec) return "cannot copy /bin/busybox: " + ec.message();
+  for (const auto& applet : applets) fs::create_symlink("busybox", root / "bin" / applet, ec);
+  const std::string tar = (dir / "rootfs.tar").string();
+  Proc p = run({"tar", "-C", root.string(), "-cf", tar, "."});
+  if (p.code != 0) return "tar: " + p.err;
+  std::vector<std::string> argv = {"docker", "import", "--change", "LABEL " + label};
+  for (const auto& c : changes) {
+    argv.emplace_back("--change");
+    argv.push_back(c);
+  }
+  argv.push_back(tar);
+  argv.push_back(tag);
+  p = run(argv);
+  return p.code == 0 ? std::string() : "docker import: " + p.err;
+}
+
 inline bool in_ci() {
   const char* ci = std::getenv("CI");
   return ci != nullptr && (std::string(ci) == "true" || std::string(ci) == "1");

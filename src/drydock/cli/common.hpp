@@ -89,6 +89,7 @@ Command add_compose(CLI::App& app, Common& common);
 Command add_image(CLI::App& app, Common& common);
 Command add_checks(CLI::App& app, Common& common);
 Command add_db(CLI::App& app, Common& common);
+Command add_harden(CLI::App& app, Common& common);
 Command add_seccomp(CLI::App& app, Common& common);
 Command add_watch(CLI::App& app, Common& common);
 Command add_history(CLI::App& app, Common& common);

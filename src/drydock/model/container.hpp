@@ -19,6 +19,7 @@ struct Mount {
   std::string destination;  ///< path inside the container
   bool read_write = true;
   std::string propagation;  ///< "", "private", "rprivate", "shared", "rshared", "slave", "rslave"
+  std::string name;         ///< the volume's name (`Mounts[].Name`), "" for other types
 };
 
 /// One host binding of a container port (`HostConfig.PortBindings`).
@@ -51,6 +52,12 @@ struct Process {
   std::string pid;
   std::string user;
   std::string command;  ///< full command line
+};
+
+/// What the engine measured of a running container (`/containers/{id}/stats?stream=false`).
+struct ContainerUsage {
+  std::optional<std::int64_t> memory;  ///< bytes in use, page cache (inactive file pages) excluded
+  std::optional<std::int64_t> pids;    ///< processes and threads
 };
 
 /// An exec session the engine still records for the container (`ExecIDs` -> /exec/{id}/json).
@@ -121,6 +128,16 @@ struct ContainerSpec {
   /// or read from a file), with the reason in processes_unavailable.
   std::optional<std::vector<Process>> processes;
   std::string processes_unavailable;
+
+  // What `docker run` needs to recreate the container (drydock harden container).
+  std::vector<std::string> cmd;                    ///< Config.Cmd (the image's merged in by the engine)
+  std::optional<std::vector<std::string>> entrypoint;  ///< Config.Entrypoint; nullopt = the image's
+  std::string working_dir;                         ///< Config.WorkingDir
+  bool tty = false;                                ///< Config.Tty
+  bool open_stdin = false;                         ///< Config.OpenStdin
+  std::map<std::string, std::string> tmpfs;        ///< HostConfig.Tmpfs: path -> options
+  std::vector<std::string> group_add;              ///< HostConfig.GroupAdd
+  std::vector<std::string> extra_hosts;            ///< HostConfig.ExtraHosts
 
   /// Where the spec came from: "engine" or a file path.
   std::string origin = "engine";

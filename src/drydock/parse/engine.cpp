@@ -265,6 +265,7 @@ void read_mounts(Reader& r, const json& j, model::ContainerSpec& c) {
     r.read(&m, base, "Destination", mount.destination);
     r.read(&m, base, "RW", mount.read_write);
     r.read(&m, base, "Propagation", mount.propagation);
+    if (mount.type == "volume") r.read(&m, base, "Name", mount.name);
     c.mounts.push_back(std::move(mount));
   });
 }
@@ -344,6 +345,9 @@ void read_host_config(Reader& r, const json& j, model::ContainerSpec& c) {
   r.read(h, b, "PidsLimit", c.pids_limit);
   r.read(h, b, "ReadonlyRootfs", c.readonly_rootfs);
   r.read(h, b, "DeviceCgroupRules", c.device_cgroup_rules);
+  r.read(h, b, "Tmpfs", c.tmpfs);
+  r.read(h, b, "GroupAdd", c.group_add);
+  r.read(h, b, "ExtraHosts", c.extra_hosts);
   if (const json* restart = r.object(h, b, "RestartPolicy")) {
     r.read(restart, b + ".RestartPolicy", "Name", c.restart_policy);
     r.read(restart, b + ".RestartPolicy", "MaximumRetryCount", c.restart_max_retries);
@@ -379,6 +383,20 @@ core::Expected<model::ContainerSpec> container_from(const json& j) {
     r.read(config, "Config", "Labels", c.labels);
     r.read(config, "Config", "Env", c.env);
     c.healthcheck = healthcheck(r, config, "Config");
+    // Cmd and Entrypoint: arrays, or a string in what old engines wrote.
+    auto command = [&](std::string_view key) -> std::optional<std::vector<std::string>> {
+      const json* v = Reader::member(config, key);
+      if (v == nullptr) return std::nullopt;
+      if (v->is_string()) return std::vector<std::string>{v->get<std::string>()};
+      std::vector<std::string> out;
+      r.read(config, "Config", key, out);
+      return out;
+    };
+    c.cmd = command("Cmd").value_or(std::vector<std::string>{});
+    c.entrypoint = command("Entrypoint");
+    r.read(config, "Config", "WorkingDir", c.working_dir);
+    r.read(config, "Config", "Tty", c.tty);
+    r.read(config, "Config", "OpenStdin", c.open_stdin);
   }
   read_host_config(r, j, c);
   read_mounts(r, j, c);
@@ -413,6 +431,37 @@ core::Expected<model::ContainerSpec> container_inspect(std::string_view text) {
   return guarded("container inspect", [&]() -> core::Expected<model::ContainerSpec> {
     DRYDOCK_TRY(j, parse_json(text, "container inspect"));
     return container_from(j);
+  });
+}
+
+core::Expected<model::ContainerUsage> container_stats(std::string_view text) {
+  return guarded("container stats", [&]() -> core::Expected<model::ContainerUsage> {
+    DRYDOCK_TRY(j, parse_json(text, "container stats"));
+    if (!j.is_object()) return core::fail(core::ErrorKind::parse, "container stats: expected an object");
+    Reader r;
+    model::ContainerUsage u;
+    if (const json* mem = r.object(&j, "", "memory_stats")) {
+      std::int64_t usage = 0;
+      r.read(mem, "memory_stats", "usage", usage);
+      std::int64_t cache = 0;
+      if (const json* st = r.object(mem, "memory_stats", "stats")) {
+        const std::string b = "memory_stats.stats";
+        // As the docker CLI: cgroup v1 has total_inactive_file, v2 only inactive_file.
+        if (Reader::member(st, "total_inactive_file") != nullptr) {
+          r.read(st, b, "total_inactive_file", cache);
+        } else {
+          r.read(st, b, "inactive_file", cache);
+        }
+      }
+      if (usage > 0) u.memory = cache < usage ? usage - cache : usage;
+    }
+    if (const json* pids = r.object(&j, "", "pids_stats")) {
+      std::int64_t current = 0;
+      r.read(pids, "pids_stats", "current", current);
+      if (current > 0) u.pids = current;
+    }
+    if (!r.ok()) return core::fail(core::ErrorKind::parse, "container stats: " + r.message());
+    return u;
   });
 }
 

@@ -31,6 +31,11 @@ core::Expected<model::ContainerSpec> container_inspect(std::string_view json);
 /// Fails as a whole only when the text is not JSON or not an array/object.
 core::Expected<std::vector<core::Expected<model::ContainerSpec>>> inspect_document(std::string_view json);
 
+/// `/containers/{id}/stats?stream=false`: memory in use without the inactive page cache (cgroup v1
+/// `total_inactive_file`, v2 `inactive_file`, as the docker CLI subtracts it) and the
+/// process count. A stopped container's zeros are "not measured" (nullopt).
+core::Expected<model::ContainerUsage> container_stats(std::string_view json);
+
 /// One image inspect object (`GET /images/{id}/json`).
 core::Expected<model::ImageSpec> image_inspect(std::string_view json);
 
