@@ -133,8 +133,8 @@ Override make_override(const model::ComposeProject& project, const audit::Report
                  fmt::format("twice the {} MiB {} uses now, at least 64 MiB", *usage->memory / (1024 * 1024), usage->source));
       } else {
         b.note(
-            "runtime.memory-limit: mem_limit is not set: no running container of this service was measured; set it to "
-            "the service's peak memory use plus headroom");
+            "runtime.memory-limit: mem_limit is not set: what the service uses is not in its files; set it to its "
+            "peak memory use plus headroom (`drydock harden container` measures a running container)");
       }
     }
     if (fails("runtime.cpu-limit")) {
@@ -200,8 +200,8 @@ std::vector<Edit> remaining_edits(const audit::Report& before, const audit::Repo
 std::string edit_line(const Edit& e) {
   std::string where = e.location.file.empty() ? std::string("-") : e.location.file;
   if (e.location.line > 0) where += fmt::format(":{}:{}", e.location.line, e.location.column);
-  return fmt::format("{}: {}: {}{}: {} ({})", where, e.service, e.check_id, e.status == Status::warn ? " (warn)" : "",
-                     e.remediation, e.evidence);
+  return fmt::format("{}: {}: {}{}: {}", where, e.service, e.check_id, e.status == Status::warn ? " (warn)" : "",
+                     e.remediation);
 }
 
 std::string override_file(const Override& o, const std::vector<Edit>& edits, const std::vector<std::string>& base_files,

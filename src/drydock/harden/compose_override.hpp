@@ -55,7 +55,7 @@ Override make_override(const model::ComposeProject& project, const audit::Report
 /// `override_path`), with what `after` found, located in the base files, in report order.
 std::vector<Edit> remaining_edits(const audit::Report& before, const audit::Report& after, const std::string& override_path);
 
-/// "compose.yaml:12:7: web: runtime.docker-socket-mount: <remediation>".
+/// "compose.yaml:12:7: web: runtime.docker-socket-mount: <remediation>" (the evidence is in `drydock compose`).
 std::string edit_line(const Edit& edit);
 
 /// The whole file: a header (what it is, how to apply it, the edits as comments), then the services.
