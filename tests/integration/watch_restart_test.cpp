@@ -133,7 +133,7 @@ TEST_F(WatchRestart, EngineRestartAndDaemonJson) {
   // The engine goes away; a container is created as soon as it is back, before the watch has
   // necessarily reconnected.
   m_engine->stop();
-  ASSERT_TRUE(w.wait_err("lost the engine", milliseconds(10000))) << w.err();
+  ASSERT_TRUE(w.wait_err("lost the engine", milliseconds(30000))) << w.err();
   std::string why;
   ASSERT_TRUE(m_engine->start(&why)) << why;
   const auto argv = ws::docker(m_engine->host(), {"create", "--name", ws::prefix() + "after", "--label", ws::label(), "--network",

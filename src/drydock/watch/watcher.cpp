@@ -232,8 +232,10 @@ class Watcher {
           &m_stop);
       if (m_stop) break;
       *lost_at = Clock::now();
-      m_queue.push(
-          Item{Item::Kind::disconnected, {}, r ? std::string("the engine closed the event stream") : r.error().describe()});
+      // Said from here, at once: the auditing thread may be in an audit that waits on the engine.
+      note(fmt::format("lost the engine at {} ({}); reconnecting", m_o.endpoint.host,
+                       r ? std::string("the engine closed the event stream") : r.error().describe()));
+      m_queue.push(Item{Item::Kind::disconnected, {}, {}});
     }
   }
 
@@ -516,7 +518,6 @@ class Watcher {
         case Item::Kind::stop:
           return true;
         case Item::Kind::disconnected:
-          if (!m_lost) note(fmt::format("lost the engine at {} ({}); reconnecting", m_o.endpoint.host, item.text));
           m_lost = true;
           break;
         case Item::Kind::reconnected:
