@@ -91,7 +91,9 @@ TEST(RenderHtml, ContainersBringTheirFacts) {
   r.facts.push_back(audit::SubjectFacts{{"container", "c1", "web"}, {{"image", "nginx:1"}, {"mount", "bind /etc -> /host/etc (ro)"}}});
   const auto d = data_of(html(r));
   ASSERT_EQ(d["facts"].size(), 1U);
-  const auto& [subject, facts] = *d["facts"].items().begin();
+  const auto first = d["facts"].begin();
+  const std::string subject = first.key();
+  const auto& facts = first.value();
   EXPECT_EQ(d["strings"][d["subjects"][std::stoi(subject)][1].get<int>()], "web");
   EXPECT_EQ(d["strings"][facts[1][1].get<int>()], "bind /etc -> /host/etc (ro)");
 }
