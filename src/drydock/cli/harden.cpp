@@ -167,6 +167,7 @@ int cmd_harden_container(const Common& c, const HardenContainerOptions& o) {
       if (img.id == spec.image_id) {
         options.image_user = img.user;
         options.image_env = img.env;
+        options.image_labels = img.labels;
       }
     }
     if (spec.running) {

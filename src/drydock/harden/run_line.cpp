@@ -135,6 +135,8 @@ std::vector<std::string> run_argv(const ContainerSpec& c, const std::vector<std:
   if (c.open_stdin) a.emplace_back("--interactive");
   if (!c.user.empty()) flag("--user", c.user);
   if (!c.working_dir.empty()) flag("--workdir", c.working_dir);
+  for (const auto& [key, value] : c.labels)
+    flag("--label", key + "=" + value);
   for (const auto& e : c.env) {
     if (std::find(image_env.begin(), image_env.end(), e) == image_env.end()) flag("--env", e);
   }
@@ -441,7 +443,21 @@ RunLine make_run_line(const ContainerSpec& container, const std::set<std::string
       paths.push_back(d.host_path);
     out.notes.push_back("runtime.host-devices: devices passed one by one are kept: " + core::join(paths, ", "));
   }
-  if (!h.labels.empty()) out.notes.emplace_back("labels are not carried over");
+  // Labels: the container's own (the image's come back with the image); docker compose's
+  // bookkeeping labels would make compose take the new container for one of its own.
+  std::vector<std::string> compose_labels;
+  std::erase_if(h.labels, [&](const auto& label) {
+    const auto& [key, value] = label;
+    if (key.starts_with("com.docker.compose.")) {
+      compose_labels.push_back(key);
+      return true;
+    }
+    const auto it = o.image_labels.find(key);
+    return it != o.image_labels.end() && it->second == value;
+  });
+  if (!compose_labels.empty())
+    out.notes.emplace_back("docker compose's labels (" + core::join(compose_labels, ", ") +
+                           ") are not carried over: a service of a Compose project is better fixed with drydock harden compose");
   if (h.networks.size() > 1) {
     for (const auto& n : h.networks) {
       if (n == h.network_mode) continue;

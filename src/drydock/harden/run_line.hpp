@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <map>
 #include <vector>
 
 #include "drydock/model/container.hpp"
@@ -19,6 +20,7 @@ struct RunLineOptions {
   std::optional<model::ContainerUsage> usage;  ///< what the engine measured, for the limits
   std::optional<std::string> image_user;       ///< the image's USER; nullopt when the image was not read
   std::vector<std::string> image_env;          ///< the image's environment: not repeated on the line
+  std::map<std::string, std::string> image_labels;  ///< the image's labels: not repeated on the line
 };
 
 /// One change with its reason.

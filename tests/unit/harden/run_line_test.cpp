@@ -86,6 +86,30 @@ TEST(HardenRunLine, ArgvRecreatesWhatInspectShows) {
   EXPECT_TRUE(volume);
 }
 
+TEST(HardenRunLine, LabelsOfTheContainerCarryOverNotTheImagesNorComposes) {
+  model::ContainerSpec c;
+  c.name = "web";
+  c.image = "img";
+  c.labels = {{"team", "payments"},
+              {"org.opencontainers.image.version", "1.2"},
+              {"com.docker.compose.project", "shop"},
+              {"com.docker.compose.service", "web"}};
+  harden::RunLineOptions o;
+  o.image_labels = {{"org.opencontainers.image.version", "1.2"}};
+  const auto line = harden::make_run_line(c, {}, o);
+  EXPECT_TRUE(has(line.argv, "--label", "team=payments"));
+  for (const auto& a : line.argv) {
+    EXPECT_FALSE(a.starts_with("org.opencontainers")) << a;
+    EXPECT_FALSE(a.starts_with("com.docker.compose")) << a;
+  }
+  ASSERT_FALSE(line.notes.empty());
+  EXPECT_NE(line.notes.back().find("com.docker.compose.project, com.docker.compose.service"), std::string::npos);
+  EXPECT_NE(line.notes.back().find("drydock harden compose"), std::string::npos);
+  // An image label the container overrides is the container's own.
+  c.labels = {{"org.opencontainers.image.version", "2.0"}};
+  EXPECT_TRUE(has(harden::make_run_line(c, {}, o).argv, "--label", "org.opencontainers.image.version=2.0"));
+}
+
 TEST(HardenRunLine, EntrypointSplitsAroundTheImage) {
   model::ContainerSpec c;
   c.name = "x";
