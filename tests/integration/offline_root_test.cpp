@@ -58,7 +58,7 @@ TEST(OfflineRoot, FlagsEachPlantedProblemAndPassesWhatIsRight) {
       {"files.daemon-json-mode", "3.18", "fail", "", "/etc/docker/daemon.json"},                  // 0606
       {"files.docker-socket-unit-mode", "3.4", "fail", "", "/lib/systemd/system/docker.socket"},  // 0446
       {"files.docker-sock-mode", "3.16", "fail", "critical", "/var/run/docker.sock"},             // 0666
-      {"daemon.tcp-without-tls", "2.7", "fail", "critical", ""},                                  // tcp://0.0.0.0:2375
+      {"daemon.tcp-without-tls", "2.8", "fail", "critical", ""},  // tcp://0.0.0.0:2375; 2.7 before v1.8.0
       {"host.audit-dockerd", "1.1.3", "pass", "", ""},
       {"host.audit-daemon-json", "1.1.11", "pass", "", ""},
       {"host.audit-var-lib-docker", "1.1.5", "fail", "", ""},  // the rule is commented out
@@ -101,6 +101,56 @@ TEST(OfflineRoot, EverySectionOneToThreeResultCarriesItsCisNumber) {
     }
   }
   EXPECT_GE(seen, 60);
+}
+
+// The same audit numbered by v1.6.0 and by v1.8.0 (the default): the same results in the same
+// order, differing only in the control numbers v1.8.0 moved (2.7-2.18 to 2.8-2.19, and the new
+// 2.7, devicemapper) and in the report's `benchmark`. v1.7.0 numbers everything as v1.6.0.
+TEST(OfflineRoot, BenchmarkVersionsDifferOnlyInMovedControlNumbers) {
+  const auto& o = offline();
+  const auto& t = o.tree;
+  json by_version[2];
+  const char* versions[2] = {"cis-1.6", "cis-1.7"};
+  for (int i = 0; i < 2; ++i) {
+    const auto p = run({"env", "DOCKER_HOST=unix:///nonexistent/docker.sock", DRYDOCK_BIN, "host", "--root", t.root(),
+                        "--no-engine", "--format", "json", "--benchmark", versions[i]});
+    ASSERT_EQ(p.code, 1) << p.err;
+    auto j = parse_json(p.out);
+    ASSERT_TRUE(j) << p.out.substr(0, 300);
+    by_version[i] = *j;
+  }
+  EXPECT_EQ(by_version[0]["benchmark"], "cis-docker-1.6.0");
+  EXPECT_EQ(by_version[1]["benchmark"], "cis-docker-1.7.0");
+  EXPECT_EQ(o.report["benchmark"], "cis-docker-1.8.0");
+  const auto& old_results = by_version[0]["results"];
+  const auto& new_results = o.report["results"];
+  ASSERT_EQ(old_results.size(), new_results.size());
+  EXPECT_EQ(by_version[1]["results"], old_results);  // v1.7.0 moved nothing
+  int moved = 0;
+  for (std::size_t i = 0; i < new_results.size(); ++i) {
+    json a = old_results[i];
+    json b = new_results[i];
+    ASSERT_EQ(a["id"], b["id"]);
+    const std::string id = a["id"];
+    if (a["cis"] != b["cis"]) {
+      ++moved;
+      const std::string to = b["cis"];
+      ASSERT_TRUE(to.starts_with("2.")) << id << " moved to " << to;
+      if (id == "daemon.devicemapper-storage") {
+        EXPECT_TRUE(a["cis"].is_null());
+        EXPECT_EQ(to, "2.7");
+      } else {
+        const std::string from = a["cis"];
+        ASSERT_TRUE(from.starts_with("2.")) << id;
+        EXPECT_EQ(std::stoi(to.substr(2)), std::stoi(from.substr(2)) + 1) << id;
+        EXPECT_GE(std::stoi(from.substr(2)), 7) << id;
+      }
+    }
+    a.erase("cis");
+    b.erase("cis");
+    EXPECT_EQ(a, b) << id;
+  }
+  EXPECT_EQ(moved, 13);  // the new 2.7 and the twelve controls after it
 }
 
 TEST(OfflineRoot, MissingRootIsAClearError) {

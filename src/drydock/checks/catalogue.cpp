@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "drydock/checks/benchmark.hpp"
+
 namespace drydock::checks {
 
 std::string_view to_string(Scope scope) {
@@ -22,16 +24,36 @@ std::string_view to_string(Scope scope) {
   return "unknown";
 }
 
-std::span<const Check> catalogue() {
-  static const std::vector<Check> all = [] {
-    std::vector<Check> out;
-    for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(), operations_checks(),
-                      swarm_checks(), dockerfile_checks(), compose_checks()})
-      out.insert(out.end(), area.begin(), area.end());
-    return out;
-  }();
-  return all;
+namespace {
+
+std::vector<Check> numbered(Benchmark b) {
+  std::vector<Check> out;
+  for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), runtime_checks(), operations_checks(),
+                    swarm_checks(), dockerfile_checks(), compose_checks()})
+    out.insert(out.end(), area.begin(), area.end());
+  for (auto& c : out)
+    c.cis = control_in(c.id, c.cis, b);
+  return out;
 }
+
+}  // namespace
+
+std::span<const Check> catalogue(Benchmark b) {
+  static const std::vector<Check> v1_6 = numbered(Benchmark::cis_1_6);
+  static const std::vector<Check> v1_7 = numbered(Benchmark::cis_1_7);
+  static const std::vector<Check> v1_8 = numbered(Benchmark::cis_1_8);
+  switch (b) {
+    case Benchmark::cis_1_6:
+      return v1_6;
+    case Benchmark::cis_1_7:
+      return v1_7;
+    case Benchmark::cis_1_8:
+      return v1_8;
+  }
+  return v1_8;
+}
+
+std::span<const Check> catalogue() { return catalogue(current_benchmark()); }
 
 const Check* find_check(std::string_view id) {
   for (const auto& c : catalogue()) {

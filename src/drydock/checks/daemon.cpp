@@ -171,16 +171,17 @@ void insecure_registries(const HostSnapshot& s, Results& out) {
   out.fail(fmt::format("insecure registries: {} ({})", core::join(names, ", "), core::join(evidence, "; ")));
 }
 
-void aufs(const HostSnapshot& s, Results& out) {
+/// Fails when the engine runs the storage driver `driver`, or the configuration selects it.
+void storage_driver_not(std::string_view driver, std::string_view why, const HostSnapshot& s, Results& out) {
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   const auto* v = effective(*d, "storage-driver");
   const std::string running = s.engine ? s.engine->storage_driver : std::string();
-  if (running == "aufs" || (v != nullptr && v->value == "aufs")) {
+  if (running == driver || (v != nullptr && v->value == driver)) {
     std::vector<std::string> parts;
-    if (running == "aufs") parts.emplace_back("engine /info Driver=aufs");
+    if (running == driver) parts.push_back("engine /info Driver=" + running);
     if (v != nullptr) parts.push_back(cite_effective(*d, "storage-driver"));
-    out.fail(core::join(parts, "; ") + ": aufs is deprecated, unmaintained and removed from current engines");
+    out.fail(fmt::format("{}: {}", core::join(parts, "; "), why));
     return;
   }
   if (!running.empty()) {
@@ -190,6 +191,17 @@ void aufs(const HostSnapshot& s, Results& out) {
   } else {
     out.pass(absent(*d, "storage-driver", "chosen by the engine, overlay2 on current kernels"));
   }
+}
+
+void aufs(const HostSnapshot& s, Results& out) {
+  storage_driver_not("aufs", "aufs is deprecated, unmaintained and removed from current engines", s, out);
+}
+
+void devicemapper(const HostSnapshot& s, Results& out) {
+  storage_driver_not("devicemapper",
+                     "devicemapper is deprecated and removed from current engines; its loop-lvm mode is not for "
+                     "production",
+                     s, out);
 }
 
 /// The host part of a daemon address ("tcp://0.0.0.0:2375" -> "0.0.0.0", "tcp://[::1]:2376" -> "::1").
@@ -492,6 +504,16 @@ const std::vector<Check>& table() {
             .remediation = "Use \"storage-driver\": \"overlay2\" in /etc/docker/daemon.json (or remove the setting) "
                            "and migrate the images.",
             .evaluate = DaemonEval{&aufs}},
+      // No v1.6.0 control: v1.8.0 made it 2.7 (benchmark.cpp).
+      Check{.id = "daemon.devicemapper-storage",
+            .cis = "",
+            .title = "The devicemapper storage driver is not used",
+            .severity = Severity::medium,
+            .rationale = "devicemapper is deprecated and gone from current engines; in its default loop-lvm mode "
+                         "it stores images in sparse loop files with poor performance and known stability problems.",
+            .remediation = "Use \"storage-driver\": \"overlay2\" in /etc/docker/daemon.json (or remove the "
+                           "setting and --storage-driver) and migrate the images.",
+            .evaluate = DaemonEval{&devicemapper}},
       Check{.id = "daemon.tcp-without-tls",
             .cis = "2.7",
             .title = "The daemon's TCP socket requires TLS client authentication",

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "drydock/cli/benchmark_option.hpp"
 #include "drydock/cli/common.hpp"
 #include "drydock/cli/plugin.hpp"
 #include "drydock/render/render.hpp"
@@ -16,6 +17,7 @@ Command add_checks(CLI::App& app, Common& /*common*/) {
   checks_cmd->add_option("--format", *format, "text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
+  add_benchmark_option(*checks_cmd);
   return Command{checks_cmd,
                  [format] {
                    std::cout << render::catalogue(*format);
@@ -43,7 +45,9 @@ int run(int argc, char** argv) {
     argc = static_cast<int>(plugin_argv.size());
     argv = plugin_argv.data();
   }
-  CLI::App app{"drydock: audits the security of Docker hosts, containers and images (CIS Docker Benchmark v1.6.0)", "drydock"};
+  CLI::App app{"drydock: audits the security of Docker hosts, containers and images (CIS Docker Benchmark v1.6.0 to "
+               "v1.8.0)",
+               "drydock"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("drydock ") + DRYDOCK_VERSION);
 
@@ -69,6 +73,7 @@ int run(int argc, char** argv) {
     return k_exit_usage;
   }
 
+  apply_benchmark_option();
   for (const auto& command : commands) {
     if (!command.app->parsed()) continue;
     if (command.audits) {

@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "drydock/audit/policy.hpp"
+#include "drydock/checks/benchmark.hpp"
+#include "drydock/cli/benchmark_option.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/collect/files.hpp"
 #include "drydock/parse/policy.hpp"
@@ -138,7 +140,25 @@ int finish(audit::Report& report, const Common& c) {
   return errors || report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
 }
 
+namespace {
+std::string g_benchmark{checks::option_name(checks::k_newest_benchmark)};
+}  // namespace
+
+void add_benchmark_option(CLI::App& cmd) {
+  std::vector<std::string> names;
+  for (auto b : checks::benchmarks())
+    names.emplace_back(checks::option_name(b));
+  cmd.add_option("--benchmark", g_benchmark, "The CIS Docker Benchmark version whose control numbers the report uses")
+      ->check(CLI::IsMember(names))
+      ->capture_default_str();
+}
+
+void apply_benchmark_option() {
+  if (const auto b = checks::parse_benchmark(g_benchmark)) checks::use_benchmark(*b);
+}
+
 void add_common(CLI::App& cmd, Common& c, bool engine) {
+  add_benchmark_option(cmd);
   cmd.add_option("--format", c.format, "Report format")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "html", "gnu", "codeclimate", "markdown"}))
       ->capture_default_str();

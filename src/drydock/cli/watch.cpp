@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "drydock/audit/selection.hpp"
+#include "drydock/cli/benchmark_option.hpp"
 #include "drydock/cli/common.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/watch/watcher.hpp"
@@ -72,6 +73,7 @@ Command add_watch(CLI::App& app, Common& common) {
   auto w = std::make_shared<WatchCli>();
   auto* cmd = app.add_subcommand(
       "watch", "Audit continuously from the engine's events: one line per finding that opens, changes or is resolved");
+  add_benchmark_option(*cmd);
   cmd->add_option("--format", w->format, "text or ndjson (one JSON object per line)")
       ->check(CLI::IsMember({"text", "ndjson"}))
       ->capture_default_str();

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "drydock/checks/benchmark.hpp"
 #include "drydock/core/parallel.hpp"
 #include "drydock/render/render.hpp"
 #include "drydock/render/utf8.hpp"
@@ -298,7 +299,8 @@ void json(const audit::Report& report, const Writer& write) {
   string(out, DRYDOCK_VERSION);
   out += "\n  },\n";
   key(out, "  ", "benchmark");
-  out += "\"cis-docker-1.6.0\",\n";
+  string(out, checks::report_key(checks::current_benchmark()));
+  out += ",\n";
   key(out, "  ", "command");
   string(out, report.command);
   out += ",\n";

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "drydock/checks/benchmark.hpp"
 #include "drydock/render/render.hpp"
 #include "drydock/render/utf8.hpp"
 
@@ -99,7 +100,7 @@ std::string details(const audit::Result& r) {
     out += "\n";
   }
   out += fmt::format("Severity: {}\n", core::to_string(r.severity()));
-  if (!c.cis.empty()) out += fmt::format("CIS Docker Benchmark v1.6.0: {}\n", c.cis);
+  if (!c.cis.empty()) out += fmt::format("{}: {}\n", checks::display_name(checks::current_benchmark()), c.cis);
   out += fmt::format("Remediation: {}\n", c.remediation);
   return out;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "drydock/checks/benchmark.hpp"
 #include "drydock/render/findings.hpp"
 #include "drydock/render/render.hpp"
 
@@ -132,7 +133,7 @@ std::string markdown(const audit::Report& report) {
   std::string out = "## drydock";
   if (!report.command.empty()) out += " " + md(report.command);
   if (!report.target.empty()) out += ": " + md(report.target);
-  out += "\n\n";
+  out += fmt::format("\n\n{}\n\n", checks::display_name(checks::current_benchmark()));
 
   const auto groups = findings_by_check(report);
   std::map<Severity, std::size_t> by_severity;

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "drydock/checks/benchmark.hpp"
 #include "drydock/render/render.hpp"
 
 namespace drydock::render {
@@ -59,7 +60,7 @@ std::string help_text(const checks::Check& c, bool markdown) {
   if (!out.empty()) out += "\n\n";
   out += markdown ? "**Remediation:** " : "Remediation: ";
   out += c.remediation;
-  if (!c.cis.empty()) out += fmt::format("\n\nCIS Docker Benchmark v1.6.0, control {}{}.", c.cis, c.manual ? " (Manual)" : "");
+  if (!c.cis.empty()) out += fmt::format("\n\n{}, control {}{}.", checks::display_name(checks::current_benchmark()), c.cis, c.manual ? " (Manual)" : "");
   if (!c.aliases.empty()) {
     out += "\n\nAlso known as: ";
     for (std::size_t i = 0; i < c.aliases.size(); ++i) {
@@ -228,7 +229,7 @@ std::string sarif(const audit::Report& report) {
              {"properties",
               {{"command", report.command},
                {"target", report.target},
-               {"benchmark", "cis-docker-1.6.0"},
+               {"benchmark", std::string(checks::report_key(checks::current_benchmark()))},
                {"summary", std::move(summary)}}}}})}};
   // Evidence copied from hostile input may hold bytes that are not UTF-8: replaced, never thrown.
   return log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";

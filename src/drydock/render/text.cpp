@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "drydock/checks/benchmark.hpp"
 #include "drydock/core/strings.hpp"
 
 #include "drydock/render/findings.hpp"
@@ -73,7 +74,8 @@ Status worst(const std::vector<const audit::Result*>& results) {
 
 std::string header(const audit::Report& report, const Painter& p) {
   if (report.target.empty()) return {};
-  return p.bold(fmt::format("drydock {}: {}", report.command, report.target)) + "\n";
+  return p.bold(fmt::format("drydock {}: {}", report.command, report.target)) +
+         fmt::format(" ({})\n", checks::display_name(checks::current_benchmark()));
 }
 
 std::string subject_text(const audit::Result& r, const Painter& p) {

@@ -81,13 +81,13 @@ TEST(DaemonChecks, EveryDaemonCheckSkipsWithoutConfiguration) {
   const model::HostSnapshot none;
   for (const auto& c : daemon_checks()) {
     ASSERT_EQ(c.scope(), Scope::daemon) << c.id;
-    EXPECT_FALSE(c.cis.empty()) << c.id;
+    EXPECT_FALSE(test::check(c.id).cis.empty()) << c.id;  // each a control of v1.8.0
     if (c.id == "daemon.rootless") continue;  // the engine alone can answer it
     const auto f = run(c.id, none);
     EXPECT_EQ(f.status, Status::skip) << c.id;
     EXPECT_EQ(f.evidence, "daemon configuration was not collected") << c.id;
   }
-  EXPECT_EQ(daemon_checks().size(), 18u);
+  EXPECT_EQ(daemon_checks().size(), 19u);
 }
 
 TEST(DaemonChecks, Rootless) {
@@ -155,6 +155,26 @@ TEST(DaemonChecks, AufsStorage) {
   EXPECT_THAT(f.evidence, HasSubstr("engine /info Driver=aufs"));
   e.storage_driver = "overlay2";
   EXPECT_EQ(status_of("daemon.aufs-storage", json_host("{}", e)), Status::pass);
+}
+
+TEST(DaemonChecks, DevicemapperStorage) {
+  auto e = engine();
+  e.storage_driver = "devicemapper";
+  const auto f = run("daemon.devicemapper-storage", json_host("{}", e));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("engine /info Driver=devicemapper"));
+  const auto configured = run("daemon.devicemapper-storage", json_host(R"({"storage-driver": "devicemapper"})"));
+  EXPECT_EQ(configured.status, Status::fail);
+  EXPECT_THAT(configured.evidence, HasSubstr("\"storage-driver\": \"devicemapper\" in /etc/docker/daemon.json:1"));
+  const auto flag = run("daemon.devicemapper-storage", args_host({"--storage-driver=devicemapper"}));
+  EXPECT_EQ(flag.status, Status::fail);
+  e.storage_driver = "overlay2";
+  const auto pass = run("daemon.devicemapper-storage", json_host("{}", e));
+  EXPECT_EQ(pass.status, Status::pass);
+  EXPECT_THAT(pass.evidence, HasSubstr("engine /info Driver=overlay2"));
+  EXPECT_EQ(status_of("daemon.devicemapper-storage", insecure()), Status::pass);  // aufs there, not devicemapper
+  EXPECT_EQ(status_of("daemon.devicemapper-storage", hardened()), Status::pass);
+  EXPECT_EQ(test::check("daemon.devicemapper-storage").cis, "2.7");  // v1.8.0, the default
 }
 
 TEST(DaemonChecks, TcpWithoutTlsOnEveryInterfaceIsCritical) {

@@ -18,7 +18,7 @@ using fixture::sample;
 TEST(RenderJson, FollowsTheReportContract) {
   const auto doc = nlohmann::json::parse(json(sample()));
   EXPECT_EQ(doc["schema"], "drydock.report/v1");
-  EXPECT_EQ(doc["benchmark"], "cis-docker-1.6.0");
+  EXPECT_EQ(doc["benchmark"], "cis-docker-1.8.0");  // the default: the newest
   EXPECT_EQ(doc["tool"]["name"], "drydock");
   ASSERT_EQ(doc["results"].size(), 5u);
   const auto& mount = doc["results"][3];
