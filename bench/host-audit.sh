@@ -2,12 +2,16 @@
 # Benchmark `drydock host` against a lower bound: the same Engine API data, fetched with
 # curl in two parallel stages. See bench/README.md.
 #
-#   bench/host-audit.sh [--created] [--runs K] N [N2 N3 ...]
+#   bench/host-audit.sh [--created] [--keep] [--runs K] N [N2 N3 ...]
 #
 #   N ...      numbers of containers, ascending: the fixture grows to each size in turn
 #              (labelled, removed at exit) and every size is measured; with several sizes a
 #              table of time and peak memory per size ends the output
-#   --created  only `docker create` them (stopped: no /top calls; use for large N)
+#   --created  only create them (stopped: no /top calls; use for large N), through the API
+#   --keep     keep the fixture for the next run (label drydock.bench=kept): a run with --keep
+#              starts from the kept containers and grows them; sizes below it are refused.
+#              Use it on an engine of your own (DOCKER_HOST), where thousands of containers
+#              disturb nobody; remove them with `docker rm` of label drydock.bench=kept
 #   --runs K   measured runs of each contender, interleaved (default 5); medians reported
 #
 # Environment: DRYDOCK (binary; default build/release/drydock, else build/dev/drydock),
@@ -18,11 +22,13 @@ set -euo pipefail
 usage() { echo "usage: $0 [--created] [--runs K] N [N2 N3 ...]" >&2; exit 2; }
 
 created=0
+keep=0
 runs=5
 sizes=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --created) created=1 ;;
+    --keep) keep=1 ;;
     --runs) shift; runs="${1:-}" ;;
     -h|--help) usage ;;
     *) [[ "$1" =~ ^[0-9]+$ ]] || usage; sizes+=("$1") ;;
@@ -66,26 +72,32 @@ curl -sS --fail --unix-socket "$sock" http://docker/_ping >/dev/null ||
 # ----------------------------------------------------------------------------------------
 # Fixture: one imported busybox image, N labelled containers
 
-label="drydock.bench=$$"
-image="drydock-bench/busybox:$$"
+fixture="$$"
+[ "$keep" = 1 ] && fixture=kept
+label="drydock.bench=$fixture"
+image="drydock-bench/busybox:$fixture"
 tmp="$(mktemp -d /tmp/drydock-bench-XXXXXX)"
 
 cleanup() {
   local ids
-  ids="$(docker ps -aq --filter "label=$label" 2>/dev/null || true)"
-  # shellcheck disable=SC2086
-  [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
-  docker rmi -f "$image" >/dev/null 2>&1 || true
+  if [ "$keep" = 0 ]; then
+    ids="$(docker ps -aq --filter "label=$label" 2>/dev/null || true)"
+    # shellcheck disable=SC2086
+    [ -z "$ids" ] || docker rm -f -v $ids >/dev/null 2>&1 || true
+    docker rmi -f "$image" >/dev/null 2>&1 || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$tmp/rootfs/bin"
-cp /bin/busybox "$tmp/rootfs/bin/busybox"
-for a in sh sleep true; do ln -s busybox "$tmp/rootfs/bin/$a"; done
-tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
-docker import --change 'CMD ["sleep","3600"]' --change "LABEL $label" "$tmp/rootfs.tar" "$image" >/dev/null
+if ! docker image inspect "$image" >/dev/null 2>&1; then
+  mkdir -p "$tmp/rootfs/bin"
+  cp /bin/busybox "$tmp/rootfs/bin/busybox"
+  for a in sh sleep true; do ln -s busybox "$tmp/rootfs/bin/$a"; done
+  tar -C "$tmp/rootfs" -cf "$tmp/rootfs.tar" .
+  docker import --change 'CMD ["sleep","3600"]' --change "LABEL $label" "$tmp/rootfs.tar" "$image" >/dev/null
+fi
 
 # ----------------------------------------------------------------------------------------
 # (A) the lower bound: what drydock needs from the engine, fetched with curl
@@ -145,13 +157,32 @@ median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1)
 lower_top() { lower_bound 1; }
 lower_api() { lower_bound 0; }
 
-verb=(run -d)
-[ "$created" = 1 ] && verb=(create)
-have=0
+have="$(docker ps -aq --filter "label=$label" | wc -l)"
+if [ "$have" -gt "${sizes[0]}" ]; then
+  echo "the kept fixture has $have containers already, more than ${sizes[0]}" >&2
+  exit 2
+fi
 grow_to() {  # grow_to N: creates containers have+1 .. N
   [ "$1" -gt "$have" ] || return 0
-  echo "creating containers $((have + 1)) to $1 (docker ${verb[*]}) ..." >&2
-  seq $((have + 1)) "$1" | xargs -P 8 -I{} docker "${verb[@]}" --label "$label" --name "drydock-bench-$$-{}" "$image" >/dev/null
+  if [ "$created" = 1 ]; then
+    # Through the API, 8 at a time: `docker create` costs ~0.1 s of CPU per container in
+    # the CLI alone, which makes a fixture of thousands slow to build.
+    echo "creating containers $((have + 1)) to $1 (POST /containers/create) ..." >&2
+    printf '{"Image":"%s","Labels":{"drydock.bench":"%s"}}' "$image" "$fixture" >"$tmp/create.json"
+    # `next` resets every option: each transfer repeats them.
+    seq $((have + 1)) "$1" | awk -v f="$fixture" -v body="$tmp/create.json" -v sock="$sock" '
+      { printf "%surl = \"http://docker/containers/create?name=drydock-bench-%s-%d\"\n", (NR > 1 ? "next\n" : ""), f, $1
+        printf "unix-socket = \"%s\"\nheader = \"Content-Type: application/json\"\n", sock
+        printf "data = \"@%s\"\noutput = \"/dev/null\"\nfail\n", body }
+    ' >"$tmp/create.curlrc"
+    curl --no-progress-meter --parallel --parallel-max 8 --unix-socket "$sock" -K "$tmp/create.curlrc"
+    local now
+    now="$(docker ps -aq --filter "label=$label" | wc -l)"
+    [ "$now" -ge "$1" ] || { echo "created only $now of $1 containers" >&2; exit 1; }
+  else
+    echo "starting containers $((have + 1)) to $1 (docker run -d) ..." >&2
+    seq $((have + 1)) "$1" | xargs -P 8 -I{} docker run -d --label "$label" --name "drydock-bench-$fixture-{}" "$image" >/dev/null
+  fi
   have="$1"
 }
 

@@ -55,6 +55,12 @@ for f in "$data"/inspect/*.json; do
   with_selector "$sel" "$f" "$e/$name"
 done
 with_selector 001 "$data/inspect/hardened.json" "$e/document-hardened"
+# The container inspect reader's own input is one object; the fixtures are `docker inspect`
+# arrays of one: their brackets dropped. And documents of odd shapes and wrong fields.
+for f in running mounts ports devices healthy; do
+  { printf '\000'; sed '1d;$d' "$data/inspect/$f.json"; } >"$e/object-$f"
+done
+for f in "$data"/inspect-reader/*.json; do with_selector 001 "$f" "$e/reader-$(basename "$f" .json)"; done
 with_selector 001 "$(cd "$data/../.." && pwd)/examples/insecure-containers.json" "$e/document-examples"
 for info in "$data"/inspect/info*.json; do
   { printf '\005'; cat "$data/inspect/version.json"; printf '\000'; cat "$info"; } >"$e/engine-$(basename "$info" .json)"

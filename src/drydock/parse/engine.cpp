@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <optional>
+#include <span>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -257,154 +259,652 @@ std::optional<model::Healthcheck> healthcheck(Reader& r, const json* config, con
   return out;
 }
 
-void read_mounts(Reader& r, const json& j, model::ContainerSpec& c) {
-  r.each_object(&j, "", "Mounts", [&](const json& m, const std::string& base) {
-    model::Mount mount;
-    r.read(&m, base, "Type", mount.type);
-    r.read(&m, base, "Source", mount.source);
-    r.read(&m, base, "Destination", mount.destination);
-    r.read(&m, base, "RW", mount.read_write);
-    r.read(&m, base, "Propagation", mount.propagation);
-    if (mount.type == "volume") r.read(&m, base, "Name", mount.name);
-    c.mounts.push_back(std::move(mount));
-  });
+// ---------------------------------------------------------------------------------------
+// Container inspect: read as the parser goes (SAX), straight into model::ContainerSpec, no
+// document tree. Same rules as Reader: null means absent, every wrong field is a problem
+// naming its path, the problems listed in the order of the fields below (not the order of
+// the text), one per field.
+
+/// The kind of a JSON value, as the parser reports it.
+enum class JsonKind : std::uint8_t { null, boolean, integer, unsigned_integer, floating, string, object, array };
+
+const char* kind_name(JsonKind k) {
+  switch (k) {
+    case JsonKind::null: return "null";
+    case JsonKind::boolean: return "boolean";
+    case JsonKind::integer:
+    case JsonKind::unsigned_integer:
+    case JsonKind::floating: return "number";
+    case JsonKind::string: return "string";
+    case JsonKind::object: return "object";
+    case JsonKind::array: return "array";
+  }
+  return "value";
 }
 
-void read_ports(Reader& r, const json* host, model::ContainerSpec& c) {
-  const std::string base = "HostConfig.PortBindings";
-  const json* bindings = r.object(host, "HostConfig", "PortBindings");
-  if (bindings == nullptr) return;
-  for (const auto& [port, list] : bindings->items()) {
-    std::string port_path = base;
-    port_path += '.';
-    port_path += port;
-    if (list.is_null()) continue;
-    if (!list.is_array()) {
-      r.wrong_type(port_path, "an array", list);
-      continue;
-    }
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      const json& b = list[i];
-      const std::string p = Reader::index(port_path, i);
-      if (!b.is_object()) {
-        r.wrong_type(p, "an object", b);
-        continue;
+/// What an object or array being read is.
+enum class Frame : std::uint8_t {
+  root, state, health, config, healthcheck, host, restart, network_settings,  // objects of known fields
+  mount, port, device, ulimit,                                                   // elements of lists below
+  mounts, port_list, devices, ulimits,                                           // arrays of objects
+  port_bindings,                                                                 // port -> array of bindings
+  strings,                                                                       // array of strings
+  string_map,                                                                    // object of strings
+  key_set,                                                                       // keys of an object, values ignored
+  document,                                                                      // `docker inspect`: array of inspects
+};
+
+/// The known fields of each object, in the order the problems are listed.
+constexpr std::string_view k_root_fields[] = {"Id",    "Name",       "Image",  "AppArmorProfile",
+                                      "ProcessLabel",            "ExecIDs",    "State",  "Config",
+                                      "HostConfig",              "Mounts",     "NetworkSettings"};
+constexpr std::string_view k_state_fields[] = {"Status", "Running", "Pid", "Health"};
+constexpr std::string_view k_health_fields[] = {"Status"};
+constexpr std::string_view k_config_fields[] = {"Image", "User",       "Labels", "Env", "Healthcheck",
+                                        "Cmd",                     "Entrypoint", "WorkingDir", "Tty", "OpenStdin"};
+constexpr std::string_view k_healthcheck_fields[] = {"Test"};
+constexpr std::string_view k_host_fields[] = {
+    "Privileged", "CapAdd",        "CapDrop",         "SecurityOpt",  "PublishAllPorts", "NetworkMode",
+    "PidMode",                      "IpcMode",       "UTSMode",         "UsernsMode",   "CgroupnsMode",    "CgroupParent",
+    "Memory",                       "MemoryReservation", "MemorySwap",  "NanoCpus",     "CpuShares",       "CpuQuota",
+    "CpuPeriod",                    "CpusetCpus",    "PidsLimit",       "ReadonlyRootfs", "DeviceCgroupRules", "Tmpfs",
+    "GroupAdd",                     "ExtraHosts",    "RestartPolicy",   "PortBindings", "Devices",         "Ulimits"};
+constexpr std::string_view k_restart_fields[] = {"Name", "MaximumRetryCount"};
+constexpr std::string_view k_network_settings_fields[] = {"Networks"};
+constexpr std::string_view k_mount_fields[] = {"Type", "Source", "Destination", "RW", "Propagation", "Name"};
+constexpr std::string_view k_port_fields[] = {"HostIp", "HostPort"};
+constexpr std::string_view k_device_fields[] = {"PathOnHost", "PathInContainer", "CgroupPermissions"};
+constexpr std::string_view k_ulimit_fields[] = {"Name", "Soft", "Hard"};
+
+constexpr std::uint32_t k_unknown = std::numeric_limits<std::uint32_t>::max();
+
+std::span<const std::string_view> fields_of(Frame f) {
+  switch (f) {
+    case Frame::root: return k_root_fields;
+    case Frame::state: return k_state_fields;
+    case Frame::health: return k_health_fields;
+    case Frame::config: return k_config_fields;
+    case Frame::healthcheck: return k_healthcheck_fields;
+    case Frame::host: return k_host_fields;
+    case Frame::restart: return k_restart_fields;
+    case Frame::network_settings: return k_network_settings_fields;
+    case Frame::mount: return k_mount_fields;
+    case Frame::port: return k_port_fields;
+    case Frame::device: return k_device_fields;
+    case Frame::ulimit: return k_ulimit_fields;
+    default: return {};
+  }
+}
+
+/// Field names, enumerated for the switch that stores each (positions in the tables above).
+enum RootField : std::uint32_t { r_id, r_name, r_image, r_apparmor, r_label, r_exec_ids, r_state, r_config, r_host, r_mounts, r_network };
+enum HostField : std::uint32_t {
+  h_privileged, h_cap_add, h_cap_drop, h_security_opt, h_publish_all, h_network_mode, h_pid_mode, h_ipc_mode, h_uts_mode,
+  h_userns_mode, h_cgroupns_mode, h_cgroup_parent, h_memory, h_memory_reservation, h_memory_swap, h_nano_cpus, h_cpu_shares,
+  h_cpu_quota, h_cpu_period, h_cpuset_cpus, h_pids_limit, h_readonly_rootfs, h_device_cgroup_rules, h_tmpfs, h_group_add,
+  h_extra_hosts, h_restart, h_port_bindings, h_devices, h_ulimits
+};
+enum ConfigField : std::uint32_t { c_image, c_user, c_labels, c_env, c_healthcheck, c_cmd, c_entrypoint, c_working_dir, c_tty, c_open_stdin };
+
+/// A JSON number as an std::int64_t, or the problem with it.
+struct Integer {
+  std::optional<std::int64_t> value;
+  const char* problem = nullptr;
+};
+Integer integer_of(std::uint64_t u) {
+  if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return {std::nullopt, "number out of range"};
+  return {static_cast<std::int64_t>(u)};
+}
+Integer integer_of(double d) {
+  // 2^63 is exactly representable; anything at or beyond it does not fit.
+  if (std::isfinite(d) && std::trunc(d) == d && d >= -9.2233720368547758e18 && d < 9.2233720368547758e18) {
+    return {static_cast<std::int64_t>(d)};
+  }
+  return {std::nullopt, "expected an integer"};
+}
+
+/// The nlohmann SAX handler for one container inspect, or a `docker inspect` document of them.
+/// Every value is routed by the frame it is in (what the enclosing object or array is) and,
+/// in objects of known fields, by the field's position in that frame's table.
+class InspectReader {
+ public:
+  using json_t = nlohmann::json;
+
+  /// `document`: the text may be an array of inspects (inspect_document) as well as one.
+  explicit InspectReader(bool document) : m_document(document) {}
+
+  // --- the nlohmann SAX interface
+  bool null() { return value(JsonKind::null); }
+  bool boolean(bool b) {
+    m_bool = b;
+    return value(JsonKind::boolean);
+  }
+  bool number_integer(json_t::number_integer_t n) {
+    m_int = n;
+    return value(JsonKind::integer);
+  }
+  bool number_unsigned(json_t::number_unsigned_t n) {
+    m_uint = n;
+    return value(JsonKind::unsigned_integer);
+  }
+  bool number_float(json_t::number_float_t d, const json_t::string_t& /*text*/) {
+    m_float = d;
+    return value(JsonKind::floating);
+  }
+  bool string(json_t::string_t& s) {
+    m_string = &s;
+    return value(JsonKind::string);
+  }
+  bool binary(json_t::binary_t& /*b*/) { return true; }  // never in JSON text
+  bool start_object(std::size_t /*elements*/) { return value(JsonKind::object); }
+  bool start_array(std::size_t /*elements*/) { return value(JsonKind::array); }
+  bool key(json_t::string_t& k) {
+    if (m_skip > 0) return true;
+    Level& l = m_stack.back();
+    const auto fields = fields_of(l.frame);
+    if (!fields.empty()) {
+      l.at = k_unknown;
+      for (std::uint32_t i = 0; i < fields.size(); ++i) {
+        if (fields[i] == k) {
+          l.at = i;
+          break;
+        }
       }
-      model::PortBinding binding{.container_port = port, .host_ip = {}, .host_port = {}};
-      r.read(&b, p, "HostIp", binding.host_ip);
-      r.read(&b, p, "HostPort", binding.host_port);
-      c.ports.push_back(std::move(binding));
+    } else {
+      l.at = l.count++;
+      l.key.assign(k);
+    }
+    return true;
+  }
+  bool end_object() { return end(); }
+  bool end_array() { return end(); }
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/, const nlohmann::detail::exception& e) {
+    m_parse_error = e.what();
+    return false;
+  }
+
+  // --- results
+  [[nodiscard]] const std::string& parse_error_message() const { return m_parse_error; }
+  /// The kind of the top-level value (what an inspect_document that is neither array nor object is).
+  [[nodiscard]] JsonKind top_kind() const { return m_top; }
+  std::vector<core::Expected<model::ContainerSpec>>& results() { return m_results; }
+
+ private:
+  /// One open object or array.
+  struct Level {
+    Frame frame;
+    std::uint32_t at = k_unknown;  ///< the current field (its position in the table) or element (index)
+    std::uint32_t count = 0;       ///< elements (arrays) or members (free-form objects) seen
+    std::string key;               ///< the current member's name, in free-form objects
+    std::vector<std::string>* strings = nullptr;                  ///< Frame::strings, key_set
+    std::map<std::string, std::string>* map = nullptr;            ///< Frame::string_map
+  };
+
+  /// A problem, with where its field comes in the order problems are listed.
+  struct Problem {
+    std::vector<std::uint32_t> order;
+    std::string text;
+  };
+
+  // --- the container being read
+
+  void begin_container() {
+    m_spec = model::ContainerSpec{};
+    m_problems.clear();
+    m_mount_name_problems.clear();
+  }
+
+  void end_container() {
+    auto& c = m_spec;
+    if (c.name.starts_with('/')) c.name.erase(0, 1);
+    c.processes_unavailable = "inspect data carries no process list";
+    if (m_problems.empty()) {
+      m_results.emplace_back(std::move(c));
+    } else {
+      std::stable_sort(m_problems.begin(), m_problems.end(), [](const Problem& a, const Problem& b) { return a.order < b.order; });
+      std::string message;
+      for (const auto& p : m_problems) {
+        if (!message.empty()) message += "; ";
+        message += p.text;
+      }
+      m_results.emplace_back(core::fail(core::ErrorKind::parse, std::move(message), c.name.empty() ? c.id : c.name));
+    }
+    m_spec = model::ContainerSpec{};
+  }
+
+  /// An element of a document that is not an object.
+  void not_an_object(JsonKind k) {
+    m_results.emplace_back(
+        core::fail(core::ErrorKind::parse, std::string("container inspect: expected an object, got ") + kind_name(k)));
+  }
+
+  // --- paths and problems
+
+  /// The path of the current value ("HostConfig.PortBindings.80/tcp[0].HostPort"), from the
+  /// open levels (the document's array aside).
+  [[nodiscard]] std::string path() const {
+    std::string out;
+    for (const auto& l : m_stack) {
+      if (l.frame == Frame::document) continue;
+      const auto fields = fields_of(l.frame);
+      if (!fields.empty()) {
+        if (!out.empty()) out += '.';
+        out += fields[l.at];
+      } else if (l.frame == Frame::port_bindings || l.frame == Frame::string_map || l.frame == Frame::key_set) {
+        if (!out.empty()) out += '.';
+        out += l.key;
+      } else {
+        out += '[' + std::to_string(l.at) + ']';
+      }
+    }
+    return out;
+  }
+
+  void problem(std::string_view what) {
+    Problem p;
+    p.order.reserve(m_stack.size());
+    for (const auto& l : m_stack) {
+      if (l.frame != Frame::document) p.order.push_back(l.at);
+    }
+    p.text = path() + ": " + std::string(what);
+    // A mount's Name counts only for volumes, which its Type (perhaps later) says.
+    const Level& top = m_stack.back();
+    if (top.frame == Frame::mount && top.at == 5) {
+      m_mount_name_problems.push_back(std::move(p));
+    } else {
+      m_problems.push_back(std::move(p));
     }
   }
-}
 
-void read_devices(Reader& r, const json* host, model::ContainerSpec& c) {
-  r.each_object(host, "HostConfig", "Devices", [&](const json& d, const std::string& p) {
-    model::DeviceMapping dev;
-    r.read(&d, p, "PathOnHost", dev.host_path);
-    r.read(&d, p, "PathInContainer", dev.container_path);
-    r.read(&d, p, "CgroupPermissions", dev.permissions);
-    c.devices.push_back(std::move(dev));
-  });
-}
-
-void read_ulimits(Reader& r, const json* host, model::ContainerSpec& c) {
-  r.each_object(host, "HostConfig", "Ulimits", [&](const json& u, const std::string& p) {
-    model::Ulimit limit;
-    r.read(&u, p, "Name", limit.name);
-    r.read(&u, p, "Soft", limit.soft);
-    r.read(&u, p, "Hard", limit.hard);
-    c.ulimits.push_back(std::move(limit));
-  });
-}
-
-void read_host_config(Reader& r, const json& j, model::ContainerSpec& c) {
-  const std::string b = "HostConfig";
-  const json* h = r.object(&j, "", b);
-  if (h == nullptr) return;
-  r.read(h, b, "Privileged", c.privileged);
-  r.read(h, b, "CapAdd", c.cap_add);
-  r.read(h, b, "CapDrop", c.cap_drop);
-  r.read(h, b, "SecurityOpt", c.security_opt);
-  r.read(h, b, "PublishAllPorts", c.publish_all_ports);
-  r.read(h, b, "NetworkMode", c.network_mode);
-  r.read(h, b, "PidMode", c.pid_mode);
-  r.read(h, b, "IpcMode", c.ipc_mode);
-  r.read(h, b, "UTSMode", c.uts_mode);
-  r.read(h, b, "UsernsMode", c.userns_mode);
-  r.read(h, b, "CgroupnsMode", c.cgroupns_mode);
-  r.read(h, b, "CgroupParent", c.cgroup_parent);
-  r.read(h, b, "Memory", c.memory);
-  r.read(h, b, "MemoryReservation", c.memory_reservation);
-  r.read(h, b, "MemorySwap", c.memory_swap);
-  r.read(h, b, "NanoCpus", c.nano_cpus);
-  r.read(h, b, "CpuShares", c.cpu_shares);
-  r.read(h, b, "CpuQuota", c.cpu_quota);
-  r.read(h, b, "CpuPeriod", c.cpu_period);
-  r.read(h, b, "CpusetCpus", c.cpuset_cpus);
-  r.read(h, b, "PidsLimit", c.pids_limit);
-  r.read(h, b, "ReadonlyRootfs", c.readonly_rootfs);
-  r.read(h, b, "DeviceCgroupRules", c.device_cgroup_rules);
-  r.read(h, b, "Tmpfs", c.tmpfs);
-  r.read(h, b, "GroupAdd", c.group_add);
-  r.read(h, b, "ExtraHosts", c.extra_hosts);
-  if (const json* restart = r.object(h, b, "RestartPolicy")) {
-    r.read(restart, b + ".RestartPolicy", "Name", c.restart_policy);
-    r.read(restart, b + ".RestartPolicy", "MaximumRetryCount", c.restart_max_retries);
+  /// "expected <what>, got <kind>"; a container value is skipped.
+  void wrong(std::string_view what, JsonKind k) {
+    problem("expected " + std::string(what) + ", got " + kind_name(k));
+    skip(k);
   }
-  read_ports(r, h, c);
-  read_devices(r, h, c);
-  read_ulimits(r, h, c);
-}
 
-core::Expected<model::ContainerSpec> container_from(const json& j) {
-  if (!j.is_object()) {
-    return core::fail(core::ErrorKind::parse, std::string("container inspect: expected an object, got ") + j.type_name());
+  void skip(JsonKind k) {
+    if (k == JsonKind::object || k == JsonKind::array) m_skip = 1;
   }
-  Reader r;
-  model::ContainerSpec c;
-  r.read(&j, "", "Id", c.id);
-  r.read(&j, "", "Name", c.name);
-  c.name = strip_slash(std::move(c.name));
-  r.read(&j, "", "Image", c.image_id);
-  r.read(&j, "", "AppArmorProfile", c.apparmor_profile);
-  r.read(&j, "", "ProcessLabel", c.process_label);
-  r.read(&j, "", "ExecIDs", c.exec_ids);
 
-  if (const json* state = r.object(&j, "", "State")) {
-    r.read(state, "State", "Status", c.state);
-    r.read(state, "State", "Running", c.running);
-    r.read(state, "State", "Pid", c.pid);
-    if (const json* health = r.object(state, "State", "Health")) r.read(health, "State.Health", "Status", c.health_status);
-  }
-  if (const json* config = r.object(&j, "", "Config")) {
-    r.read(config, "Config", "Image", c.image);
-    r.read(config, "Config", "User", c.user);
-    r.read(config, "Config", "Labels", c.labels);
-    r.read(config, "Config", "Env", c.env);
-    c.healthcheck = healthcheck(r, config, "Config");
-    // Cmd and Entrypoint: arrays, or a string in what old engines wrote.
-    auto command = [&](std::string_view key) -> std::optional<std::vector<std::string>> {
-      const json* v = Reader::member(config, key);
-      if (v == nullptr) return std::nullopt;
-      if (v->is_string()) return std::vector<std::string>{v->get<std::string>()};
-      std::vector<std::string> out;
-      r.read(config, "Config", key, out);
-      return out;
-    };
-    c.cmd = command("Cmd").value_or(std::vector<std::string>{});
-    c.entrypoint = command("Entrypoint");
-    r.read(config, "Config", "WorkingDir", c.working_dir);
-    r.read(config, "Config", "Tty", c.tty);
-    r.read(config, "Config", "OpenStdin", c.open_stdin);
-  }
-  read_host_config(r, j, c);
-  read_mounts(r, j, c);
-  if (const json* net = r.object(&j, "", "NetworkSettings")) r.keys(net, "NetworkSettings", "Networks", c.networks);
+  // --- values
 
-  c.processes_unavailable = "inspect data carries no process list";
-  if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), c.name.empty() ? c.id : c.name);
-  return c;
+  void push(Frame f) { m_stack.push_back(Level{f}); }
+
+  void read(JsonKind k, std::string& out) {
+    if (k == JsonKind::null) return;
+    if (k != JsonKind::string) return wrong("a string", k);
+    out = std::move(*m_string);
+  }
+
+  void read(JsonKind k, bool& out) {
+    if (k == JsonKind::null) return;
+    if (k != JsonKind::boolean) return wrong("a boolean", k);
+    out = m_bool;
+  }
+
+  std::optional<std::int64_t> integer(JsonKind k) {
+    Integer n;
+    switch (k) {
+      case JsonKind::integer: return m_int;
+      case JsonKind::unsigned_integer: n = integer_of(m_uint); break;
+      case JsonKind::floating: n = integer_of(m_float); break;
+      default: wrong("a number", k); return std::nullopt;
+    }
+    if (n.problem != nullptr) problem(n.problem);
+    return n.value;
+  }
+
+  void read(JsonKind k, std::int64_t& out) {
+    if (k == JsonKind::null) return;
+    if (auto n = integer(k)) out = *n;
+  }
+
+  void read(JsonKind k, std::optional<std::int64_t>& out) {
+    if (k == JsonKind::null) return;
+    if (auto n = integer(k)) out = *n;
+  }
+
+  void read(JsonKind k, int& out) {
+    if (k == JsonKind::null) return;
+    if (auto n = integer(k)) {
+      if (*n < std::numeric_limits<int>::min() || *n > std::numeric_limits<int>::max()) {
+        problem("number out of range");
+      } else {
+        out = static_cast<int>(*n);
+      }
+    }
+  }
+
+  /// An array of strings; null means empty (and leaves `out` as it is).
+  void read(JsonKind k, std::vector<std::string>& out) {
+    if (k == JsonKind::null) return;
+    if (k != JsonKind::array) return wrong("an array", k);
+    out.clear();
+    push(Frame::strings);
+    m_stack.back().strings = &out;
+  }
+
+  /// An object of strings; null means empty.
+  void read(JsonKind k, std::map<std::string, std::string>& out) {
+    if (k == JsonKind::null) return;
+    if (k != JsonKind::object) return wrong("an object", k);
+    out.clear();
+    push(Frame::string_map);
+    m_stack.back().map = &out;
+  }
+
+  /// The keys of an object; null means none.
+  void keys(JsonKind k, std::vector<std::string>& out) {
+    if (k == JsonKind::null) return;
+    if (k != JsonKind::object) return wrong("an object", k);
+    out.clear();
+    push(Frame::key_set);
+    m_stack.back().strings = &out;
+  }
+
+  /// An object of known fields (`f`); false when absent or not an object.
+  bool object(JsonKind k, Frame f) {
+    if (k == JsonKind::null) return false;
+    if (k != JsonKind::object) {
+      wrong("an object", k);
+      return false;
+    }
+    push(f);
+    return true;
+  }
+
+  /// An array of objects, each read as `element` frames by element().
+  void object_list(JsonKind k, Frame list) {
+    if (k == JsonKind::null) return;
+    if (k != JsonKind::array) return wrong("an array", k);
+    push(list);
+  }
+
+  /// Cmd and Entrypoint: arrays, or a string in what old engines wrote.
+  void command(JsonKind k, std::vector<std::string>& out) {
+    if (k == JsonKind::string) {
+      out = std::vector<std::string>{std::move(*m_string)};
+      return;
+    }
+    read(k, out);
+  }
+
+  /// Every value of the text comes here: stored, or its object or array opened, or skipped.
+  bool value(JsonKind k) {
+    if (m_skip > 0) {
+      if (k == JsonKind::object || k == JsonKind::array) ++m_skip;
+      return true;
+    }
+    if (m_stack.empty()) {
+      m_top = k;
+      if (k == JsonKind::object) {
+        begin_container();
+        push(Frame::root);
+      } else if (k == JsonKind::array && m_document) {
+        push(Frame::document);
+      } else {
+        skip(k);
+      }
+      return true;
+    }
+    Level& l = m_stack.back();
+    switch (l.frame) {
+      case Frame::document:
+        l.at = l.count++;
+        if (k == JsonKind::object) {
+          begin_container();
+          push(Frame::root);
+        } else {
+          not_an_object(k);
+          skip(k);
+        }
+        return true;
+      case Frame::strings:
+        l.at = l.count++;
+        if (k != JsonKind::string) {
+          wrong("a string", k);
+        } else {
+          l.strings->push_back(std::move(*m_string));
+        }
+        return true;
+      case Frame::string_map:
+        if (k != JsonKind::string) {
+          wrong("a string", k);
+        } else {
+          l.map->emplace(l.key, std::move(*m_string));
+        }
+        return true;
+      case Frame::key_set:
+        l.strings->push_back(l.key);
+        skip(k);
+        return true;
+      case Frame::port_bindings:
+        if (k == JsonKind::null) return true;
+        if (k != JsonKind::array) {
+          wrong("an array", k);
+          return true;
+        }
+        push(Frame::port_list);
+        return true;
+      case Frame::mounts:
+      case Frame::port_list:
+      case Frame::devices:
+      case Frame::ulimits:
+        l.at = l.count++;
+        element(k, l.frame);
+        return true;
+      default:
+        break;
+    }
+    if (l.at == k_unknown) {
+      skip(k);
+      return true;
+    }
+    field(k, l.frame, l.at);
+    return true;
+  }
+
+  /// An element of an array of objects.
+  void element(JsonKind k, Frame list) {
+    if (k != JsonKind::object) return wrong("an object", k);
+    auto& c = m_spec;
+    switch (list) {
+      case Frame::mounts:
+        c.mounts.emplace_back();
+        push(Frame::mount);
+        break;
+      case Frame::port_list: {
+        // The port is the key of the binding list, one level up.
+        const std::string& port = m_stack[m_stack.size() - 2].key;
+        c.ports.push_back(model::PortBinding{.container_port = port, .host_ip = {}, .host_port = {}});
+        push(Frame::port);
+        break;
+      }
+      case Frame::devices:
+        c.devices.emplace_back();
+        push(Frame::device);
+        break;
+      default:
+        c.ulimits.emplace_back();
+        push(Frame::ulimit);
+        break;
+    }
+  }
+
+  /// Field number `at` of an object of known fields.
+  void field(JsonKind k, Frame frame, std::uint32_t at) {
+    auto& c = m_spec;
+    switch (frame) {
+      case Frame::root:
+        switch (at) {
+          case r_id: return read(k, c.id);
+          case r_name: return read(k, c.name);
+          case r_image: return read(k, c.image_id);
+          case r_apparmor: return read(k, c.apparmor_profile);
+          case r_label: return read(k, c.process_label);
+          case r_exec_ids: return read(k, c.exec_ids);
+          case r_state: object(k, Frame::state); return;
+          case r_config: object(k, Frame::config); return;
+          case r_host: object(k, Frame::host); return;
+          case r_mounts: return object_list(k, Frame::mounts);
+          default: object(k, Frame::network_settings); return;
+        }
+      case Frame::state:
+        switch (at) {
+          case 0: return read(k, c.state);
+          case 1: return read(k, c.running);
+          case 2: return read(k, c.pid);
+          default: object(k, Frame::health); return;
+        }
+      case Frame::health: return read(k, c.health_status);
+      case Frame::config:
+        switch (at) {
+          case c_image: return read(k, c.image);
+          case c_user: return read(k, c.user);
+          case c_labels: return read(k, c.labels);
+          case c_env: return read(k, c.env);
+          case c_healthcheck:
+            if (object(k, Frame::healthcheck)) c.healthcheck.emplace();
+            return;
+          case c_cmd:
+            if (k == JsonKind::null) {
+              c.cmd.clear();
+              return;
+            }
+            return command(k, c.cmd);
+          case c_entrypoint:
+            if (k == JsonKind::null) return;
+            return command(k, c.entrypoint.emplace());
+          case c_working_dir: return read(k, c.working_dir);
+          case c_tty: return read(k, c.tty);
+          default: return read(k, c.open_stdin);
+        }
+      case Frame::healthcheck: return read(k, c.healthcheck->test);
+      case Frame::host: return host_field(k, at);
+      case Frame::restart:
+        if (at == 0) return read(k, c.restart_policy);
+        return read(k, c.restart_max_retries);
+      case Frame::network_settings: return keys(k, c.networks);
+      case Frame::mount: {
+        auto& m = c.mounts.back();
+        switch (at) {
+          case 0: return read(k, m.type);
+          case 1: return read(k, m.source);
+          case 2: return read(k, m.destination);
+          case 3: return read(k, m.read_write);
+          case 4: return read(k, m.propagation);
+          default: return read(k, m.name);
+        }
+      }
+      case Frame::port: {
+        auto& p = c.ports.back();
+        return read(k, at == 0 ? p.host_ip : p.host_port);
+      }
+      case Frame::device: {
+        auto& d = c.devices.back();
+        return read(k, at == 0 ? d.host_path : at == 1 ? d.container_path : d.permissions);
+      }
+      case Frame::ulimit: {
+        auto& u = c.ulimits.back();
+        if (at == 0) return read(k, u.name);
+        return read(k, at == 1 ? u.soft : u.hard);
+      }
+      default: skip(k); return;
+    }
+  }
+
+  void host_field(JsonKind k, std::uint32_t at) {
+    auto& c = m_spec;
+    switch (static_cast<HostField>(at)) {
+      case h_privileged: return read(k, c.privileged);
+      case h_cap_add: return read(k, c.cap_add);
+      case h_cap_drop: return read(k, c.cap_drop);
+      case h_security_opt: return read(k, c.security_opt);
+      case h_publish_all: return read(k, c.publish_all_ports);
+      case h_network_mode: return read(k, c.network_mode);
+      case h_pid_mode: return read(k, c.pid_mode);
+      case h_ipc_mode: return read(k, c.ipc_mode);
+      case h_uts_mode: return read(k, c.uts_mode);
+      case h_userns_mode: return read(k, c.userns_mode);
+      case h_cgroupns_mode: return read(k, c.cgroupns_mode);
+      case h_cgroup_parent: return read(k, c.cgroup_parent);
+      case h_memory: return read(k, c.memory);
+      case h_memory_reservation: return read(k, c.memory_reservation);
+      case h_memory_swap: return read(k, c.memory_swap);
+      case h_nano_cpus: return read(k, c.nano_cpus);
+      case h_cpu_shares: return read(k, c.cpu_shares);
+      case h_cpu_quota: return read(k, c.cpu_quota);
+      case h_cpu_period: return read(k, c.cpu_period);
+      case h_cpuset_cpus: return read(k, c.cpuset_cpus);
+      case h_pids_limit: return read(k, c.pids_limit);
+      case h_readonly_rootfs: return read(k, c.readonly_rootfs);
+      case h_device_cgroup_rules: return read(k, c.device_cgroup_rules);
+      case h_tmpfs: return read(k, c.tmpfs);
+      case h_group_add: return read(k, c.group_add);
+      case h_extra_hosts: return read(k, c.extra_hosts);
+      case h_restart: object(k, Frame::restart); return;
+      case h_port_bindings:
+        if (k == JsonKind::null) return;
+        if (k != JsonKind::object) return wrong("an object", k);
+        push(Frame::port_bindings);
+        return;
+      case h_devices: return object_list(k, Frame::devices);
+      case h_ulimits: return object_list(k, Frame::ulimits);
+    }
+  }
+
+  /// The end of an object or array.
+  bool end() {
+    if (m_skip > 0) {
+      --m_skip;
+      return true;
+    }
+    const Frame f = m_stack.back().frame;
+    m_stack.pop_back();
+    if (f == Frame::mount) {
+      auto& m = m_spec.mounts.back();
+      if (m.type == "volume") {
+        std::move(m_mount_name_problems.begin(), m_mount_name_problems.end(), std::back_inserter(m_problems));
+      } else {
+        m.name.clear();
+      }
+      m_mount_name_problems.clear();
+    } else if (f == Frame::root) {
+      end_container();
+    }
+    return true;
+  }
+
+  const bool m_document;
+  std::vector<Level> m_stack;
+  std::size_t m_skip = 0;  ///< depth inside a value being skipped
+  JsonKind m_top = JsonKind::null;
+  std::string m_parse_error;
+
+  // The scalar of the current event.
+  bool m_bool = false;
+  std::int64_t m_int = 0;
+  std::uint64_t m_uint = 0;
+  double m_float = 0;
+  std::string* m_string = nullptr;
+
+  model::ContainerSpec m_spec;
+  std::vector<Problem> m_problems;
+  std::vector<Problem> m_mount_name_problems;  ///< of the mount being read, kept if it is a volume
+  std::vector<core::Expected<model::ContainerSpec>> m_results;
+};
+
+/// Runs the inspect reader over `text`; the error names `what` the text was supposed to be.
+core::Expected<InspectReader> read_inspects(std::string_view text, std::string_view what, bool document) {
+  if (too_deep(text)) {
+    return core::fail(core::ErrorKind::parse,
+                      std::string(what) + ": nested deeper than " + std::to_string(k_max_depth) + " levels");
+  }
+  InspectReader reader(document);
+  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) {
+    return core::fail(core::ErrorKind::parse, std::string(what) + ": not valid JSON: " + reader.parse_error_message());
+  }
+  return reader;
 }
 
 /// Runs `fn` with nlohmann exceptions turned into a parse error naming `what`.
@@ -429,8 +929,12 @@ std::string security_option_name(std::string_view option) {
 
 core::Expected<model::ContainerSpec> container_inspect(std::string_view text) {
   return guarded("container inspect", [&]() -> core::Expected<model::ContainerSpec> {
-    DRYDOCK_TRY(j, parse_json(text, "container inspect"));
-    return container_from(j);
+    DRYDOCK_TRY(reader, read_inspects(text, "container inspect", false));
+    if (reader.top_kind() != JsonKind::object) {
+      return core::fail(core::ErrorKind::parse,
+                        std::string("container inspect: expected an object, got ") + kind_name(reader.top_kind()));
+    }
+    return std::move(reader.results().front());
   });
 }
 
@@ -468,23 +972,17 @@ core::Expected<model::ContainerUsage> container_stats(std::string_view text) {
 core::Expected<std::vector<core::Expected<model::ContainerSpec>>> inspect_document(std::string_view text) {
   using Out = std::vector<core::Expected<model::ContainerSpec>>;
   return guarded("inspect document", [&]() -> core::Expected<Out> {
-    DRYDOCK_TRY(j, parse_json(text, "inspect document"));
-    Out out;
-    if (j.is_object()) {
-      out.push_back(container_from(j));
-      return out;
-    }
-    if (!j.is_array()) {
+    DRYDOCK_TRY(reader, read_inspects(text, "inspect document", true));
+    Out out = std::move(reader.results());
+    if (reader.top_kind() == JsonKind::object) return out;
+    if (reader.top_kind() != JsonKind::array) {
       return core::fail(core::ErrorKind::parse,
-                        std::string("inspect document: expected an array or an object, got ") + j.type_name());
+                        std::string("inspect document: expected an array or an object, got ") + kind_name(reader.top_kind()));
     }
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      auto spec = container_from(j[i]);
-      if (!spec) {
-        auto& err = spec.error();
-        err.where = "[" + std::to_string(i) + "]" + (err.where.empty() ? "" : " " + err.where);
-      }
-      out.push_back(std::move(spec));
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (out[i]) continue;
+      auto& err = out[i].error();
+      err.where = "[" + std::to_string(i) + "]" + (err.where.empty() ? "" : " " + err.where);
     }
     return out;
   });

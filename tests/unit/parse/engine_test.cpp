@@ -240,6 +240,37 @@ TEST(ContainerInspect, CollectsEveryWrongField) {
   }
 }
 
+TEST(ContainerInspect, ProblemsInFieldOrderWhateverTheOrderOfTheText) {
+  // Read as the text goes, listed in the reader's order of fields: the message does not
+  // depend on how the engine ordered its keys.
+  const auto a = error_of(container_inspect(R"({"HostConfig":{"Memory":"x","Privileged":1},"Mounts":[{"RW":1}],"Name":5})"));
+  const auto b = error_of(container_inspect(R"({"Name":5,"Mounts":[{"RW":1}],"HostConfig":{"Privileged":1,"Memory":"x"}})"));
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, "Name: expected a string, got number; HostConfig.Privileged: expected a boolean, got number; "
+               "HostConfig.Memory: expected a number, got string; Mounts[0].RW: expected a boolean, got number");
+}
+
+TEST(ContainerInspect, MountNameCountsForVolumesOnly) {
+  // Name before or after Type: a bind's Name is ignored, a volume's is read.
+  auto bind = container_inspect(R"({"Mounts":[{"Name":5,"Type":"bind"},{"Type":"bind","Name":"x"}]})");
+  ASSERT_TRUE(bind) << bind.error().describe();
+  ASSERT_EQ(bind->mounts.size(), 2u);
+  EXPECT_EQ(bind->mounts[1].name, "");
+  auto volume = container_inspect(R"({"Mounts":[{"Name":"data","Type":"volume"}]})");
+  ASSERT_TRUE(volume);
+  EXPECT_EQ(volume->mounts[0].name, "data");
+  EXPECT_THAT(error_of(container_inspect(R"({"Mounts":[{"Name":5,"Type":"volume"}]})")),
+              HasSubstr("Mounts[0].Name: expected a string, got number"));
+}
+
+TEST(ContainerInspect, UnknownFieldsOfAnyShapeAreSkipped) {
+  auto r = container_inspect(R"({"GraphDriver":{"Data":{"a":[[{"b":[1,{"c":null}]}]]}},"Name":"/x","Args":[[],{}],
+                                "HostConfig":{"LogConfig":{"Type":"json-file","Config":{}},"Privileged":true}})");
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->name, "x");
+  EXPECT_TRUE(r->privileged);
+}
+
 TEST(ContainerInspect, Numbers) {
   auto ok = container_inspect(R"({"HostConfig":{"Memory":1e3,"PidsLimit":-1,"CpuShares":18446744073709551615}})");
   EXPECT_FALSE(ok);
