@@ -9,6 +9,7 @@
 #include "drydock/collect/host/host_side.hpp"
 #include "drydock/collect/image/analyze.hpp"
 #include "drydock/collect/image/engine.hpp"
+#include "drydock/parse/podman.hpp"
 
 namespace drydock::cli {
 namespace {
@@ -37,6 +38,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
   model::HostSnapshot snapshot;
   std::string target = h.root.empty() ? "this host" : h.root;
   collect::HostSideOptions side;
+  std::optional<parse::PodmanEngine> podman;
   if (!h.no_engine) {
     auto client = connect_engine(c, progress);
     if (!client) return report_error(client.error());
@@ -45,7 +47,12 @@ int cmd_host(const Common& c, const HostOptions& h) {
     snapshot = std::move(*collected);
     const auto& endpoint = (*client)->endpoint();
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
-    target += ", engine " + endpoint.host;
+    // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
+    // is not the engine's, so section 2 must not read it.
+    auto version = (*client)->get("/version");
+    auto info = (*client)->get("/info");
+    if (version && info) podman = parse::podman_engine(*version, *info);
+    target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
     if (h.vulns.enabled) {
       // The packages of the images in use: their layers, exported by the engine and streamed.
       for (auto& img : snapshot.images) {
@@ -65,6 +72,11 @@ int cmd_host(const Common& c, const HostOptions& h) {
   collect::collect_host_side(root, side, snapshot);
   for (const auto& d : snapshot.daemon->diagnostics)
     progress.note("daemon configuration: " + d);
+  if (podman) {
+    progress.note("Podman " + podman->version +
+                  ": dockerd's configuration does not apply and Podman's is not read; section 2 checks skip");
+    snapshot.daemon.reset();
+  }
   progress.note(fmt::format("auditing {} containers and {} images", snapshot.containers.size(), snapshot.images.size()));
 
   std::optional<std::vector<model::Vulnerability>> found;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drydock/core/strings.hpp"
+#include "drydock/parse/podman.hpp"
 
 namespace drydock::parse {
 
@@ -1155,6 +1156,13 @@ core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std
       r.read(plugins, "Info.Plugins", "Authorization", e.authorization_plugins);
     }
     if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/version, /info");
+    if (podman_engine(version_text, info_text)) {
+      // Placeholders of Podman's compatible /info, not facts: nothing may be concluded from them.
+      e.id.clear();  // a new random ID on every call
+      e.live_restore_enabled.reset();
+      e.experimental_build.reset();
+      e.logging_driver.clear();
+    }
     return e;
   });
 }

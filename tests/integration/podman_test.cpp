@@ -1,0 +1,183 @@
+// `drydock host` against a real Podman (Debian's podman): `podman system service --time=0` on a
+// socket of the suite's own, with its storage, run root and events under /tmp (vfs storage,
+// cgroupfs, no network), so nothing touches the shared dockerd. The image is a busybox-static
+// root file system made with `podman import`; the container is made with `podman create
+// --cap-add SYS_ADMIN -v /etc:/host/etc`. Podman's compatible /info fills what it does not have
+// with placeholders: no finding may come from them, nor from Docker's daemon.json defaults.
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "support.hpp"
+
+namespace {
+
+using namespace drydock_it;  // NOLINT(google-build-using-namespace): the tests' own support
+
+struct PodmanHost {
+  std::string dir;
+  std::string socket;
+  std::vector<std::string> podman;  ///< "podman" and the global options of our own storage
+  bool ready = false;
+  std::string why;  ///< what failed, when not ready
+  json report;
+  Proc audit;
+
+  PodmanHost() {
+    char templ[] = "/tmp/dd-podman-XXXXXX";
+    if (::mkdtemp(templ) == nullptr) {
+      why = "mkdtemp";
+      return;
+    }
+    dir = templ;
+    socket = dir + ".sock";
+    podman = {"podman",        "--root", dir + "/root", "--runroot", dir + "/run", "--tmpdir", dir + "/tmp",
+              "--storage-driver", "vfs", "--events-backend", "file", "--cgroup-manager", "cgroupfs"};
+    fs::create_directories(dir + "/rootfs/bin");
+    fs::copy_file("/bin/busybox", dir + "/rootfs/bin/busybox");
+    fs::create_symlink("busybox", dir + "/rootfs/bin/sh");
+    if (const auto t = run({"tar", "-C", dir + "/rootfs", "-cf", dir + "/rootfs.tar", "."}); t.code != 0) {
+      why = "tar: " + t.err;
+      return;
+    }
+    if (const auto i = podman_run({"import", dir + "/rootfs.tar", "localhost/dd-podman-busybox:1"}); i.code != 0) {
+      why = "podman import: " + i.err;
+      return;
+    }
+    if (const auto c = podman_run({"create", "--name", "dd-podman-admin", "--network", "none", "--cap-add", "SYS_ADMIN", "-v",
+                                   "/etc:/host/etc", "localhost/dd-podman-busybox:1", "/bin/sh"});
+        c.code != 0) {
+      why = "podman create: " + c.err;
+      return;
+    }
+    std::string cmd;
+    for (const auto& a : podman)
+      cmd += "'" + a + "' ";
+    const auto started = run({"sh", "-c",
+                              "setsid " + cmd + "system service --time=0 \"unix://$0\" >\"$1\" 2>&1 </dev/null & echo $! >\"$2\"",
+                              socket, dir + "/service.log", dir + "/service.pid"});
+    if (started.code != 0) {
+      why = "podman system service: " + started.err;
+      return;
+    }
+    for (int i = 0; i < 60 && !ready; ++i) {
+      ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
+      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+    if (!ready) {
+      why = "the service did not answer on " + socket;
+      return;
+    }
+    // Podman answers /version by running conmon and the OCI runtime: seconds each on a busy machine.
+    audit = run({DRYDOCK_BIN, "host", "--host", "unix://" + socket, "--timeout", "120", "--format", "json", "--only",
+                 "host,daemon,runtime"},
+                std::chrono::seconds(600));
+    if (auto j = parse_json(audit.out)) report = *j;
+  }
+
+  Proc podman_run(std::vector<std::string> args) const {
+    std::vector<std::string> argv = podman;
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  }
+
+  /// Stops the service and removes the container, the image and every file of ours.
+  void stop() {
+    if (dir.empty()) return;
+    std::ifstream pid_file(dir + "/service.pid");
+    int pid = 0;
+    if (pid_file >> pid && pid > 1) {
+      ::kill(pid, SIGTERM);
+      for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    podman_run({"rm", "-f", "dd-podman-admin"});
+    podman_run({"rmi", "-f", "localhost/dd-podman-busybox:1"});
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::remove(socket, ec);
+    dir.clear();
+  }
+};
+
+PodmanHost* g_podman = nullptr;  // made by the first test that needs it, for the whole run
+
+PodmanHost& podman_host() {
+  if (g_podman == nullptr) g_podman = new PodmanHost;  // NOLINT(cppcoreguidelines-owning-memory)
+  return *g_podman;
+}
+
+// Stopped at the end by a test environment, so that the service stops even when a test fails;
+// nothing is started when no Podman test ran.
+class PodmanCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (g_podman != nullptr) g_podman->stop();
+  }
+};
+const auto* const k_cleanup = ::testing::AddGlobalTestEnvironment(new PodmanCleanup);
+
+json result(const std::string& id, const std::string& subject_name = "") {
+  for (const auto& r : podman_host().report["results"]) {
+    if (r["id"] == id && (subject_name.empty() || r["subject"]["name"] == subject_name)) return r;
+  }
+  return json();
+}
+
+TEST(Podman, EngineIsDetectedAndNamedInTheReport) {
+  auto& h = podman_host();
+  ASSERT_TRUE(h.ready) << h.why;
+  ASSERT_TRUE(h.report.is_object()) << h.audit.out.substr(0, 500) << h.audit.err;
+  const std::string target = h.report["target"];
+  EXPECT_NE(target.find(", Podman 4."), std::string::npos) << target;
+}
+
+TEST(Podman, SysAdminIsTheOnlyCapabilityBeyondPodmansDefaults) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  const auto admin = result("runtime.cap-sys-admin", "dd-podman-admin");
+  ASSERT_TRUE(admin.is_object());
+  EXPECT_EQ(admin["status"], "fail") << admin["evidence"];
+  const auto added = result("runtime.capabilities-added", "dd-podman-admin");
+  ASSERT_TRUE(added.is_object());
+  EXPECT_EQ(added["status"], "fail") << added["evidence"];
+  // SYS_ADMIN alone: Podman does not grant NET_RAW, MKNOD or AUDIT_WRITE (its containers.conf
+  // default set has 11 capabilities), and its compatible inspect states CapAdd/CapDrop against
+  // Docker's set: CapDrop AUDIT_WRITE, MKNOD, NET_RAW.
+  const std::string evidence = added["evidence"];
+  EXPECT_TRUE(evidence.starts_with("beyond the default set: CAP_SYS_ADMIN (")) << evidence;
+  EXPECT_NE(evidence.find("NET_RAW"), std::string::npos) << "dropped, as inspect says: " << evidence;
+}
+
+TEST(Podman, HostEtcMountIsAFinding) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  const auto mount = result("runtime.sensitive-host-mount", "dd-podman-admin");
+  EXPECT_EQ(mount["status"], "fail") << mount;
+  EXPECT_NE(mount["evidence"].get<std::string>().find("/etc"), std::string::npos) << mount["evidence"];
+}
+
+TEST(Podman, NoDaemonFindingComesFromAPlaceholderOrDockersDefaults) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  int daemon_results = 0;
+  for (const auto& r : podman_host().report["results"]) {
+    const std::string id = r["id"];
+    if (!id.starts_with("daemon.")) continue;
+    ++daemon_results;
+    EXPECT_NE(r["status"], "fail") << id << ": " << r["evidence"];
+    EXPECT_NE(r["status"], "warn") << id << ": " << r["evidence"];
+  }
+  EXPECT_GE(daemon_results, 18);
+  for (const char* id : {"daemon.live-restore", "daemon.centralized-logging", "daemon.experimental"}) {
+    const auto r = result(id);
+    EXPECT_EQ(r["status"], "skip") << id << ": " << r["evidence"];
+  }
+}
+
+}  // namespace
