@@ -5,13 +5,15 @@
 # packages (0 dpkg, 1 apk, 2 os-release, 3 rpm database, 4 rpm header blob), engine,
 # daemon_config, host_files, policy; events takes the size of its pieces first. secret_files inputs
 # are "path\ncontent", version inputs "a\nb", audit_rules two rules files separated by NUL,
-# seccomp_log a selector byte (even: audit and kernel logs, odd: strace -f output) then the file.
+# seccomp_log a selector byte (even: audit and kernel logs, odd: strace -f output) then the file,
+# package_sources "path\ncontent" like secret_files, cosign a selector byte (0 signatures file,
+# 1 payload, 2 public key, 3 base64) then the input.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy seccomp_log events; do
+         audit_rules host_files policy seccomp_log events package_sources cosign; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -128,3 +130,17 @@ for f in .aws/credentials .docker/config.json .docker/config-credstore.json .npm
   name=$(echo "$f" | tr '/.' '__')
   { printf 'root/%s\n' "$f" | sed 's/config-credstore/config/'; cat "$data/secrets/home/$f"; } >"$s/$name"
 done
+
+ps="$out/package_sources"
+pd="$data/package-sources"
+for pair in sources.list:/etc/apt/sources.list repo.sources:/etc/apt/sources.list.d/repo.sources \
+            apt.conf:/etc/apt/apt.conf.d/99insecure epel.repo:/etc/yum.repos.d/epel.repo pip.conf:/etc/pip.conf \
+            macros.verify:/etc/rpm/macros.verify; do
+  { printf '%s\n' "${pair#*:}"; cat "$pd/${pair%%:*}"; } >"$ps/${pair%%:*}"
+done
+
+co="$out/cosign"
+with_selector 000 "$data/cosign/signatures.json" "$co/signatures.json"
+with_selector 001 "$data/cosign/payload.json" "$co/payload.json"
+with_selector 002 "$data/cosign/cosign.pub" "$co/cosign.pub"
+{ printf '\003'; sed -n 's/.*"Base64Signature":"\([^"]*\)".*/\1/p' "$data/cosign/signatures.json" | tr -d '\n'; } >"$co/base64"

@@ -128,7 +128,8 @@ Report run(const model::ComposeProject& project, const Selection& selection) {
 
 Report run(const model::ComposeProject& project, const Selection& selection, std::span<const checks::Check> table) {
   Report report;
-  const model::HostSnapshot no_host;  // a Compose file says nothing of the engine it will run on
+  model::HostSnapshot no_host;  // a Compose file says nothing of the engine it will run on
+  no_host.trusted_sources = project.trusted_sources;
   auto add = [&](const checks::Check& check, Subject subject, checks::Finding finding) {
     report.results.push_back(Result{&check, std::move(subject), std::move(finding)});
   };

@@ -59,6 +59,7 @@ const std::vector<FieldsOf>& field_table() {
       {"runtime.default-bridge", {"network_mode"}},
       {"runtime.host-userns", {"userns_mode"}},
       {"runtime.docker-socket-mount", {"mounts"}},
+      {"runtime.trusted-image", {"image"}},
   };
   return table;
 }

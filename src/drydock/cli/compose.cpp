@@ -39,6 +39,7 @@ int cmd_compose(const Common& c, const ComposeCliOptions& o) {
   progress.note(fmt::format("project {}: {} service{} from {}", project->name, project->services.size(),
                             project->services.size() == 1 ? "" : "s", core::join(project->files, ", ")));
 
+  project->trusted_sources = c.policy.sources;
   auto report = audit::run(*project, *selection);
   report.command = "compose";
   report.target = core::join(project->files, ", ");

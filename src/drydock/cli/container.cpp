@@ -64,6 +64,7 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     std::move(snapshot->unreadable.begin(), snapshot->unreadable.end(), std::back_inserter(from_files.unreadable));
     targets.push_back(ref);
   }
+  from_files.trusted_sources = c.policy.sources;
   if (!targets.empty()) report = audit::run(from_files, *selection, options);
   if (!names.empty()) {
     auto client = connect_engine(c, progress);
@@ -72,6 +73,7 @@ int cmd_container(const Common& c, const std::vector<std::string>& refs) {
     if (!snapshot) return report_error(snapshot.error());
     for (const auto& u : snapshot->unreadable)
       unread += u.kind == "container" ? 1 : 0;
+    snapshot->trusted_sources = c.policy.sources;
     auto live = audit::run(*snapshot, *selection, options);
     report.results.insert(report.results.end(), live.results.begin(), live.results.end());
     report.facts.insert(report.facts.end(), live.facts.begin(), live.facts.end());

@@ -54,6 +54,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
       unreadable.push_back(model::Unreadable{"dockerfile", name, name, parsed.error().describe()});
       continue;
     }
+    parsed->trusted_sources = c.policy.sources;
     audit.add(*parsed);
   }
   for (const auto& u : unreadable) {

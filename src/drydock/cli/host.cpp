@@ -81,6 +81,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
 
   std::optional<std::vector<model::Vulnerability>> found;
   if (h.vulns.enabled && !h.no_engine) found = scan_vulnerabilities(snapshot.images, h.vulns, progress);
+  snapshot.trusted_sources = c.policy.sources;
   auto report = audit::run(snapshot, *selection, audit::RunOptions{});
   report.vulnerabilities = std::move(found);
   report.command = "host";

@@ -4,6 +4,7 @@
 
 #include "drydock/audit/runner.hpp"
 #include "drydock/cli/common.hpp"
+#include "drydock/cli/signatures.hpp"
 #include "drydock/cli/vulns.hpp"
 #include "drydock/collect/image/analyze.hpp"
 #include "drydock/collect/image/engine.hpp"
@@ -20,6 +21,8 @@ struct ImageCliOptions {
   std::vector<std::string> refs;
   std::string platform;
   VulnCliOptions vulns;
+  std::string verify_key;  ///< --verify-key: a cosign public key (PEM)
+  std::string signatures;  ///< --signatures: `cosign download signature` output, for every image
 };
 
 int cmd_image(const Common& c, const ImageCliOptions& image_options) {
@@ -63,9 +66,14 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
     for (auto& img : *read)
       snapshot.images.push_back(std::move(img));
   }
+  if (!image_options.verify_key.empty()) {
+    if (auto ok = verify_signatures(snapshot.images, image_options.verify_key, image_options.signatures); !ok)
+      return report_error(ok.error());
+  }
   std::optional<std::vector<model::Vulnerability>> found;
   if (image_options.vulns.enabled) found = scan_vulnerabilities(snapshot.images, image_options.vulns, progress);
   const audit::RunOptions run_options{.daemon_checks = false, .image_checks = true, .container_checks = false};
+  snapshot.trusted_sources = c.policy.sources;
   auto report = audit::run(snapshot, *selection, run_options);
   report.vulnerabilities = std::move(found);
   for (const auto& img : snapshot.images) {
@@ -93,6 +101,12 @@ Command add_image(CLI::App& app, Common& common) {
   image->add_option(
       "--platform", options->platform,
       "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
+  image->add_option("--verify-key", options->verify_key,
+                    "Verify each image's cosign signatures (OCI layout: the sha256-<hex>.sig manifest, `cosign save`, OCI "
+                    "referrers) offline with this PEM public key (cosign.pub)");
+  image->add_option("--signatures", options->signatures,
+                    "Signatures as `cosign download signature` writes them, for every image (with --verify-key)")
+      ->needs("--verify-key");
   return Command{image, [&common, options] { return cmd_image(common, *options); }};
 }
 

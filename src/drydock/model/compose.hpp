@@ -3,11 +3,13 @@
 /// created from it would have, with the position in the files of every setting that was read.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "drydock/model/container.hpp"
 #include "drydock/model/location.hpp"
+#include "drydock/model/policy.hpp"
 
 namespace drydock::model {
 
@@ -57,6 +59,8 @@ struct ComposeProject {
   std::vector<std::string> files;
   std::vector<ComposeService> services;  ///< sorted by name, as `docker compose config` lists them
   std::vector<ComposeDiagnostic> diagnostics;
+  /// The policy's trusted registries and images (CIS 4.2); null when there is no such policy.
+  std::shared_ptr<const SourcePolicy> trusted_sources;
 };
 
 }  // namespace drydock::model

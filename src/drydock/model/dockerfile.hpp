@@ -5,12 +5,14 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "drydock/model/location.hpp"
+#include "drydock/model/policy.hpp"
 
 namespace drydock::model {
 
@@ -122,6 +124,9 @@ struct Dockerfile {
   /// `# drydock ignore=ID,ID` comments: the line they apply to (the next instruction's line)
   /// -> the check ids, CIS numbers or aliases named.
   std::map<int, std::vector<std::string>> ignores;
+  /// The policy's trusted registries and images (CIS 4.2), given by the command that lints the
+  /// file; null when there is no such policy.
+  std::shared_ptr<const SourcePolicy> trusted_sources;
 };
 
 }  // namespace drydock::model

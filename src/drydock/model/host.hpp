@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "drydock/model/daemon.hpp"
 #include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
+#include "drydock/model/policy.hpp"
 #include "drydock/model/swarm.hpp"
 
 namespace drydock::model {
@@ -94,6 +96,8 @@ struct HostSnapshot {
   std::optional<std::vector<SwarmListener>> swarm_listeners;
   /// "" for the live host, else the directory given with --root.
   std::string root;
+  /// The policy's trusted registries and images (CIS 4.2); null when there is no such policy.
+  std::shared_ptr<const SourcePolicy> trusted_sources;
 };
 
 }  // namespace drydock::model

@@ -25,6 +25,22 @@ struct HistoryEntry {
   Instruction instruction;
 };
 
+/// A cosign signature of an image (CIS 4.5, 4.12), found beside it in an OCI layout or given
+/// with --signatures: the payload's exact bytes and the base64 signature over them.
+struct ImageSignature {
+  std::string payload;
+  std::string signature_b64;
+  std::string payload_digest;  ///< the digest the signature manifest gives the payload; "" when none
+  std::string source;          ///< where it was found, for evidence
+  bool has_bundle = false;     ///< a transparency-log bundle came with it (not checked offline)
+};
+
+/// What `--verify-key` concluded about an image's signatures.
+struct SignatureCheck {
+  core::Status status = core::Status::skip;
+  std::string evidence;
+};
+
 struct ImageSpec {
   std::string id;                      ///< sha256:...
   std::vector<std::string> repo_tags;  ///< "name:tag"; empty for untagged images
@@ -44,6 +60,13 @@ struct ImageSpec {
   std::string origin;
   /// The vulnerability scan of its packages; nullopt when none was asked for (`--vulns`).
   std::optional<VulnScan> vulns;
+  /// The digest of the manifest it was read from ("sha256:..."): what a signature signs; "" when
+  /// the source keeps no manifest (the engine's export of Docker 20.10).
+  std::string manifest_digest;
+  /// cosign signatures found with it (OCI layout) or given with --signatures.
+  std::vector<ImageSignature> signatures;
+  /// The verdict of --verify-key on them; nullopt when no key was given.
+  std::optional<SignatureCheck> signature_check;
 
   /// The name people know it by: the first tag, else the short id.
   [[nodiscard]] std::string display_name() const {

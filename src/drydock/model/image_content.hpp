@@ -47,6 +47,14 @@ struct LayerSecret {
   bool removed = false;
 };
 
+/// A setting in a package manager's configuration that switches off signature (or TLS)
+/// verification (CIS 4.11): `[trusted=yes]`, `gpgcheck=0`, `trusted-host`, ...
+struct UnverifiedSource {
+  std::string path;
+  int line = 0;
+  std::string detail;
+};
+
 struct ImageContent {
   std::vector<ImageLayer> layers;
   std::vector<ImageFile> files;  ///< the final filesystem, sorted by path
@@ -57,6 +65,11 @@ struct ImageContent {
   /// Digests that do not match what the manifest or config promise; empty when all verified.
   std::vector<std::string> integrity_problems;
   std::size_t digests_verified = 0;  ///< blobs and layers whose digest was checked and matched
+  /// Package-manager configuration files of the final filesystem that were read (apt sources
+  /// and apt.conf, yum/dnf/zypper repositories, rpm macros, pip.conf), and what in them turns
+  /// verification off.
+  std::size_t package_configs = 0;
+  std::vector<UnverifiedSource> unverified_sources;
 };
 
 }  // namespace drydock::model

@@ -2,6 +2,7 @@
 /// A team's policy for its reports, from `.drydock.yaml`: findings accepted on purpose (with a
 /// reason and an optional expiry), severity overrides, and the default `--fail-on`.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,8 +30,26 @@ struct PolicySeverity {
   Location location;
 };
 
+/// One `trusted-images` entry (CIS 4.2): a glob on the normalized reference
+/// ("docker.io/library/debian:12*", "registry.corp.example/base/*"), and the digest the image must
+/// have when one is given ("sha256:...", "" for any).
+struct TrustedImage {
+  std::string pattern;
+  std::string digest;
+  Location location;
+};
+
+/// Where images may come from (CIS 4.2): `trusted-registries` (globs on the registry host,
+/// "docker.io" for Docker Hub) and `trusted-images`.
+struct SourcePolicy {
+  std::vector<std::string> registries;
+  std::vector<TrustedImage> images;
+};
+
 struct Policy {
   std::string path;  ///< the file it was read from
+  /// nullptr when the file names neither trusted-registries nor trusted-images.
+  std::shared_ptr<const SourcePolicy> sources;
   std::vector<PolicyIgnore> ignores;
   std::vector<PolicySeverity> severities;
   std::string fail_on;  ///< "" when the file does not set it; else a severity name or "none"

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <set>
 #include <string>
 
@@ -77,6 +78,54 @@ struct Reader {
     return true;
   }
 
+  /// `trusted-registries`: a list of registry host globs.
+  core::Expected<bool> registries(const YAML::Node& list, model::SourcePolicy& out) const {
+    if (!list.IsSequence()) return error(list, "`trusted-registries` must be a list of registry hosts (globs)");
+    for (const auto& e : list) {
+      DRYDOCK_TRY(host, scalar(e, "trusted-registries"));
+      if (host.empty() || host.find_first_of("/@ \t") != std::string::npos)
+        return error(e, "`" + host + "` is not a registry host (registry.example.com, *.corp.example, docker.io)");
+      out.registries.push_back(host);
+    }
+    return true;
+  }
+
+  static bool is_digest(std::string_view d) {
+    return d.size() == 71 && d.starts_with("sha256:") &&
+           d.find_first_not_of("0123456789abcdef", 7) == std::string_view::npos;
+  }
+
+  /// `trusted-images`: globs on image references, each "name", "name@sha256:..." or {image, digest}.
+  core::Expected<bool> images(const YAML::Node& list, model::SourcePolicy& out) const {
+    if (!list.IsSequence()) return error(list, "`trusted-images` must be a list of image references (globs)");
+    for (const auto& e : list) {
+      model::TrustedImage t;
+      t.location = at(e);
+      if (e.IsMap()) {
+        DRYDOCK_TRY(ok, only_keys(e, {"image", "digest"}));
+        (void)ok;
+        if (!e["image"]) return error(e, "a `trusted-images` entry needs `image`");
+        DRYDOCK_TRY(image, scalar(e["image"], "image"));
+        t.pattern = image;
+        if (e["digest"]) {
+          DRYDOCK_TRY(digest, scalar(e["digest"], "digest"));
+          t.digest = digest;
+        }
+      } else {
+        DRYDOCK_TRY(image, scalar(e, "trusted-images"));
+        const auto at_sign = image.find('@');
+        t.pattern = image.substr(0, at_sign);
+        if (at_sign != std::string::npos) t.digest = image.substr(at_sign + 1);
+      }
+      if (t.pattern.empty() || t.pattern.find_first_of(" \t") != std::string::npos)
+        return error(e, "`" + t.pattern + "` is not an image reference");
+      if (!t.digest.empty() && !is_digest(t.digest))
+        return error(e, "`" + t.digest + "` is not a digest (sha256: and 64 lower-case hex digits)");
+      out.images.push_back(std::move(t));
+    }
+    return true;
+  }
+
   core::Expected<bool> severities(const YAML::Node& list, model::Policy& out) const {
     if (!list.IsSequence()) return error(list, "`severity` must be a list of {check, subject, severity}");
     for (const auto& e : list) {
@@ -129,10 +178,22 @@ core::Expected<model::Policy> policy(std::string_view yaml, std::string_view pat
     return core::fail(ErrorKind::usage, "not valid YAML: " + e.msg, std::string(path) + ":" + std::to_string(e.mark.line + 1));
   }
   if (root.IsNull()) return out;  // an empty file: no policy
-  if (!root.IsMap()) return r.error(root, "the policy must be a mapping with fail-on, ignore and severity");
+  if (!root.IsMap()) return r.error(root, "the policy must be a mapping with fail-on, ignore, severity, trusted-registries and trusted-images");
   try {
-    DRYDOCK_TRY(ok, r.only_keys(root, {"fail-on", "ignore", "severity"}));
+    DRYDOCK_TRY(ok, r.only_keys(root, {"fail-on", "ignore", "severity", "trusted-registries", "trusted-images"}));
     (void)ok;
+    if (root["trusted-registries"] || root["trusted-images"]) {
+      auto sources = std::make_shared<model::SourcePolicy>();
+      if (root["trusted-registries"]) {
+        DRYDOCK_TRY(reg, r.registries(root["trusted-registries"], *sources));
+        (void)reg;
+      }
+      if (root["trusted-images"]) {
+        DRYDOCK_TRY(img, r.images(root["trusted-images"], *sources));
+        (void)img;
+      }
+      out.sources = std::move(sources);
+    }
     if (root["fail-on"]) {
       DRYDOCK_TRY(fail_on, r.scalar(root["fail-on"], "fail-on"));
       if (fail_on != "none" && !core::parse_severity(fail_on)) {

@@ -11,6 +11,13 @@
 ///       - check: runtime.memory-limit
 ///         subject: "*"
 ///         severity: low
+///     trusted-registries:                 # CIS 4.2: registry hosts images may come from (globs)
+///       - registry.corp.example
+///     trusted-images:                     # CIS 4.2: images trusted wherever they are (globs)
+///       - docker.io/library/debian:12*
+///       - alpine:3.19@sha256:...          # with a digest: only that image
+///       - image: gcr.io/distroless/*
+///         digest: sha256:...
 ///
 /// Unknown keys, a missing reason, a bad date or severity are errors at file:line, so a typo
 /// never silently accepts or hides anything.

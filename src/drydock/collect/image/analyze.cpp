@@ -1,5 +1,6 @@
 #include "drydock/collect/image/analyze.hpp"
 
+#include "drydock/parse/package_sources.hpp"
 #include "drydock/parse/packages.hpp"
 #include "drydock/parse/secret_files.hpp"
 
@@ -13,6 +14,12 @@ void read_packages(const CapturedFiles& files, model::ImageContent& content) {
       content.packages.os = parse::parse_os_release(*it->second);
       break;
     }
+  }
+  for (const auto& [path, bytes] : files) {
+    if (!parse::package_config_file(path, bytes->size())) continue;
+    ++content.package_configs;
+    for (auto& s : parse::scan_package_config(path, *bytes))
+      content.unverified_sources.push_back({path, s.line, std::move(s.detail)});
   }
   for (const auto& [path, bytes] : files) {
     core::Expected<std::vector<model::Package>> parsed = std::vector<model::Package>{};
@@ -41,7 +48,9 @@ void read_packages(const CapturedFiles& files, model::ImageContent& content) {
 ReadOptions analyzing_options(std::string platform) {
   ReadOptions options;
   options.platform = std::move(platform);
-  options.policy.capture = [](std::string_view path, std::uint64_t) { return package_file(path); };
+  options.policy.capture = [](std::string_view path, std::uint64_t size) {
+    return package_file(path) || parse::package_config_file(path, size);
+  };
   options.packages = &read_packages;
   options.policy.wants_scan = [](std::string_view path, std::uint64_t size) { return parse::wants_secret_scan(path, size); };
   options.policy.scan = [](std::string_view path, std::string_view content) {

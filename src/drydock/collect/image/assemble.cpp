@@ -90,7 +90,26 @@ struct Candidate {
   std::vector<std::string> layers;
   std::vector<std::string> layer_digests;  ///< what the manifest says each blob is; "" when it does not say
   std::vector<std::string> tags;
+  std::string manifest_digest;  ///< the digest of the top descriptor of index.json: what a signature signs
 };
+
+/// cosign's media and artifact types, and the annotations of its signature layers.
+constexpr std::string_view k_cosign_sig_artifact = "application/vnd.dev.cosign.artifact.sig.v1+json";
+constexpr std::string_view k_cosign_payload = "application/vnd.dev.cosign.simplesigning.v1+json";
+constexpr std::string_view k_cosign_signature = "dev.cosignproject.cosign/signature";
+constexpr std::string_view k_cosign_bundle = "dev.sigstore.cosign/bundle";
+
+/// What a top-level descriptor of index.json is: an image, a cosign signature manifest (the
+/// `sha256-<hex>.sig` tag, `cosign save`'s `kind`, an OCI 1.1 referrer), or something else
+/// beside an image (attestations, SBOMs) that is not one.
+enum class Beside { image, signature, other };
+
+/// The `sha256-<hex>.sig` (or .att, .sbom) tag at the end of a reference name; "" when none.
+std::string_view cosign_tag(std::string_view ref) {
+  const auto at = ref.rfind("sha256-");
+  if (at == std::string_view::npos) return {};
+  return ref.substr(at);
+}
 
 class Assembler {
  public:
@@ -113,8 +132,11 @@ class Assembler {
     std::vector<model::ImageSpec> images;
     for (auto& c : candidates) {
       DRYDOCK_TRY(img, build(c));
+      img.manifest_digest = c.manifest_digest;
       images.push_back(std::move(img));
     }
+    DRYDOCK_TRY(attached, attach_signatures(images));
+    (void)attached;
     return images;
   }
 
@@ -245,6 +267,14 @@ class Assembler {
     std::vector<Candidate> out;
     std::map<std::string, std::size_t> by_manifest;
     for (const auto& top : doc["manifests"]) {
+      std::string target;
+      DRYDOCK_TRY(beside, classify(top, target));
+      if (beside == Beside::signature) {
+        DRYDOCK_TRY(name, blob_name(top, "index.json"));
+        m_signature_manifests.emplace_back(name, target);
+        continue;
+      }
+      if (beside == Beside::other) continue;
       std::vector<Found> found;
       std::vector<std::string> path{"index.json"};
       DRYDOCK_TRY(added, walk_index(top, 1, found, path));
@@ -263,6 +293,7 @@ class Assembler {
       }
       DRYDOCK_TRY(c, candidate_of(chosen.manifest));
       if (!tag.empty()) c.tags.push_back(short_reference(tag));
+      c.manifest_digest = string_at(top, "digest");
       by_manifest[chosen.manifest] = out.size();
       out.push_back(std::move(c));
     }
@@ -408,6 +439,85 @@ class Assembler {
     spec->content = std::move(content);
     return std::move(*spec);
   }
+
+  /// Classifies a top-level descriptor of index.json; `target` gets the digest a signature
+  /// manifest names (its tag or its subject), "" when it names none (`cosign save`).
+  core::Expected<Beside> classify(const json& top, std::string& target) {
+    if (!top.is_object()) return Beside::image;
+    std::string kind;
+    std::string ref;
+    if (top.contains("annotations") && top["annotations"].is_object()) {
+      kind = string_at(top["annotations"], "kind");
+      ref = string_at(top["annotations"], "org.opencontainers.image.ref.name");
+    }
+    const std::string_view tag = cosign_tag(ref);
+    if (tag.size() == 7 + 64 + 4 && is_hex64(tag.substr(7, 64))) {
+      const std::string_view suffix = tag.substr(71);
+      if (suffix == ".sig") {
+        target = "sha256:" + std::string(tag.substr(7, 64));
+        return Beside::signature;
+      }
+      if (suffix == ".att") return Beside::other;
+    }
+    if (tag.ends_with(".sbom")) return Beside::other;
+    if (kind == "dev.cosignproject.cosign/sigs") return Beside::signature;
+    if (kind == "dev.cosignproject.cosign/atts" || kind == "dev.cosignproject.cosign/sboms") return Beside::other;
+    const std::string media = string_at(top, "mediaType");
+    if (media == k_oci_index || media == k_docker_list) return Beside::image;
+    if (string_at(top, "artifactType") == k_cosign_sig_artifact) {
+      DRYDOCK_TRY(name, blob_name(top, "index.json"));
+      DRYDOCK_TRY(doc, parsed(name));
+      if (doc->contains("subject")) target = string_at((*doc)["subject"], "digest");
+      return Beside::signature;
+    }
+    // An OCI 1.1 referrer: a manifest with a subject is about another image, never one itself.
+    if (!top.contains("digest")) return Beside::image;
+    DRYDOCK_TRY(name, blob_name(top, "index.json"));
+    if (!m_store.has(name)) return Beside::image;  // the image's own reading reports it missing
+    DRYDOCK_TRY(doc, parsed(name));
+    if (!doc->is_object() || !doc->contains("subject")) return Beside::image;
+    const bool cosign = string_at(*doc, "artifactType") == k_cosign_sig_artifact ||
+                        (doc->contains("config") && string_at((*doc)["config"], "mediaType") == k_cosign_sig_artifact) ||
+                        (doc->contains("layers") && (*doc)["layers"].is_array() && !(*doc)["layers"].empty() &&
+                         string_at((*doc)["layers"][0], "mediaType") == k_cosign_payload);
+    if (!cosign) return Beside::other;
+    target = string_at((*doc)["subject"], "digest");
+    return Beside::signature;
+  }
+
+  /// The layers of each signature manifest, as signatures of the images they name.
+  core::Expected<bool> attach_signatures(std::vector<model::ImageSpec>& images) {
+    for (const auto& [manifest, target] : m_signature_manifests) {
+      DRYDOCK_TRY(doc, parsed(manifest));
+      if (!doc->is_object() || !doc->contains("layers") || !(*doc)["layers"].is_array())
+        return core::fail(core::ErrorKind::parse, "a signature manifest without layers", manifest);
+      std::vector<model::ImageSignature> found;
+      for (const auto& l : (*doc)["layers"]) {
+        if (!l.is_object() || !l.contains("annotations") || !l["annotations"].is_object()) continue;
+        const std::string sig = string_at(l["annotations"], k_cosign_signature);
+        if (sig.empty()) continue;
+        DRYDOCK_TRY(blob, blob_name(l, manifest));
+        // The payload's own digest is checked by the signature check, which says what changed.
+        DRYDOCK_TRY(payload, m_store.metadata(blob));
+        model::ImageSignature s;
+        s.payload = std::move(payload);
+        s.signature_b64 = sig;
+        s.payload_digest = string_at(l, "digest");
+        s.source = fmt::format("{} (layer of signature manifest {})", blob, manifest);
+        s.has_bundle = !string_at(l["annotations"], k_cosign_bundle).empty();
+        found.push_back(std::move(s));
+      }
+      for (auto& img : images) {
+        if (!target.empty() && img.manifest_digest != target) continue;
+        img.signatures.insert(img.signatures.end(), found.begin(), found.end());
+      }
+    }
+    return true;
+  }
+
+  /// Signature manifests met in index.json: the manifest's blob name and the digest it signs
+  /// ("" when it does not say: it then belongs to every image of the layout).
+  std::vector<std::pair<std::string, std::string>> m_signature_manifests;
 
   Store& m_store;
   const ReadOptions& m_options;

@@ -1,0 +1,555 @@
+/// Provenance of what goes into images: base images and images from trusted registries only
+/// (CIS 4.2, against `.drydock.yaml`'s trusted-registries and trusted-images); package managers
+/// told not to verify signatures (or TLS), in Dockerfiles, build history and files (CIS 4.11).
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "drydock/checks/catalogue.hpp"
+#include "drydock/checks/dockerfile_support.hpp"
+#include "drydock/checks/package_managers.hpp"
+#include "drydock/core/strings.hpp"
+
+namespace drydock::checks {
+namespace {
+
+using model::Dockerfile;
+using model::HostSnapshot;
+using model::ContainerSpec;
+using model::ImageSpec;
+using model::SourcePolicy;
+using model::Instruction;
+using model::RunCommand;
+using sv = std::string_view;
+
+constexpr dockerfile::Rule k_unsigned_packages{"dockerfile.unverified-packages", "4.11", {}};
+constexpr dockerfile::Rule k_trusted_base{"dockerfile.trusted-base-image", "4.2", {}};
+
+// ---------------------------------------------------------------------------------------------
+// CIS 4.2: image references against the trusted sources.
+
+/// `*` any run of characters, `?` one character; everything else literal.
+bool glob(sv pattern, sv text) {
+  std::size_t p = 0, t = 0, star = sv::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != sv::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
+  return p == pattern.size();
+}
+
+/// An image reference the way the engine completes it: "debian:12" is
+/// docker.io/library/debian:12; "registry:5000/team/app@sha256:..." keeps its registry.
+struct Reference {
+  std::string registry, repository, tag, digest;
+  [[nodiscard]] std::string name() const {
+    std::string out = registry + "/" + repository;
+    if (!tag.empty()) out += ":" + tag;
+    if (!digest.empty()) out += "@" + digest;
+    return out;
+  }
+};
+
+/// nullopt for what is no reference: "", an image id, "<none>:<none>", a variable left unexpanded.
+/// `any_tag`: a reference without tag or digest means every tag (a policy's pattern), not latest.
+std::optional<Reference> reference(sv text, bool any_tag = false) {
+  text = core::trim(text);
+  if (text.empty() || text.starts_with("<none>") || text.find('$') != sv::npos || text.find_first_of(" \t") != sv::npos)
+    return std::nullopt;
+  if (text.starts_with("sha256:") || (text.size() == 64 && text.find_first_not_of("0123456789abcdef") == sv::npos))
+    return std::nullopt;
+  Reference r;
+  if (const auto at = text.find('@'); at != sv::npos) {
+    r.digest = std::string(text.substr(at + 1));
+    text = text.substr(0, at);
+  }
+  sv rest = text;
+  if (const auto slash = text.find('/'); slash != sv::npos) {
+    const sv first = text.substr(0, slash);
+    if (first.find_first_of(".:") != sv::npos || first == "localhost") {
+      r.registry = std::string(first);
+      rest = text.substr(slash + 1);
+    }
+  }
+  if (r.registry.empty() || r.registry == "index.docker.io" || r.registry == "registry-1.docker.io") r.registry = "docker.io";
+  const auto last_slash = rest.rfind('/');
+  if (const auto colon = rest.rfind(':'); colon != sv::npos && (last_slash == sv::npos || colon > last_slash)) {
+    r.tag = std::string(rest.substr(colon + 1));
+    rest = rest.substr(0, colon);
+  }
+  if (rest.empty()) return std::nullopt;
+  r.repository = std::string(rest);
+  if (r.registry == "docker.io" && rest.find('/') == sv::npos) r.repository = "library/" + r.repository;
+  if (r.tag.empty() && r.digest.empty()) r.tag = any_tag ? "*" : "latest";
+  return r;
+}
+
+/// Why `r` is trusted ("registry docker.io", "trusted-images debian:12*"), or nullopt; `near`
+/// gets what almost matched (a trusted image with another digest).
+std::optional<std::string> trusted_by(const SourcePolicy& policy, const Reference& r, std::string& near) {
+  for (const auto& reg : policy.registries) {
+    if (glob(core::to_lower(reg), core::to_lower(r.registry))) return fmt::format("trusted registry {}", reg);
+  }
+  for (const auto& img : policy.images) {
+    const auto p = reference(img.pattern, true);
+    if (!p || !glob(p->registry, r.registry) || !glob(p->repository, r.repository)) continue;
+    if (!glob(p->tag, r.tag) && !(p->tag == "*" && r.tag.empty())) continue;
+    if (!img.digest.empty() && img.digest != r.digest) {
+      near = r.digest.empty() ? fmt::format("{} is trusted only at {}, and {} names no digest", img.pattern, img.digest, r.name())
+                              : fmt::format("{} is trusted only at {}, not {}", img.pattern, img.digest, r.digest);
+      continue;
+    }
+    return fmt::format("trusted image {}{}", img.pattern, img.digest.empty() ? "" : "@" + img.digest);
+  }
+  return std::nullopt;
+}
+
+/// One image reference judged: "" when trusted (`why` says by what), else what is wrong.
+std::string untrusted(const SourcePolicy& policy, const Reference& r, std::string& why) {
+  std::string near;
+  if (auto t = trusted_by(policy, r, near)) {
+    why = fmt::format("{} ({})", r.name(), *t);
+    return {};
+  }
+  return near.empty() ? fmt::format("{} is from registry {}, neither a trusted registry nor a trusted image", r.name(), r.registry)
+                      : near;
+}
+
+/// The references an image is known by: its tags, each with the digest the engine recorded for
+/// its repository, and its RepoDigests.
+std::vector<Reference> references_of(const ImageSpec& img) {
+  std::vector<Reference> digests;
+  for (const auto& d : img.repo_digests) {
+    if (auto r = reference(d)) digests.push_back(std::move(*r));
+  }
+  std::vector<Reference> out;
+  for (const auto& t : img.repo_tags) {
+    auto r = reference(t);
+    if (!r) continue;
+    for (const auto& d : digests) {
+      if (d.registry == r->registry && d.repository == r->repository) r->digest = d.digest;
+    }
+    out.push_back(std::move(*r));
+  }
+  for (auto& d : digests) {
+    const bool named = std::any_of(out.begin(), out.end(), [&](const Reference& o) {
+      return o.registry == d.registry && o.repository == d.repository && o.digest == d.digest;
+    });
+    if (!named) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+/// The 4.2 verdict over the names of one image (in use or read): trusted when one of them is.
+void judge_names(const SourcePolicy* policy, const std::vector<Reference>& names, std::string_view what, Results& out) {
+  if (names.empty()) {
+    if (policy == nullptr) {
+      out.info(fmt::format("{} has no registry name (built or loaded locally)", what));
+    } else {
+      out.fail(fmt::format("{} has no registry name (built or loaded locally): its source cannot be checked against "
+                           "trusted-registries or trusted-images", what));
+    }
+    return;
+  }
+  std::vector<std::string> shown;
+  for (const auto& n : names)
+    shown.push_back(n.name());
+  if (policy == nullptr) {
+    out.info(fmt::format("{} comes from {} (no trusted-registries or trusted-images in .drydock.yaml to check against)", what,
+                         core::join(shown, ", ")));
+    return;
+  }
+  std::vector<std::string> problems;
+  for (const auto& n : names) {
+    std::string why;
+    auto problem = untrusted(*policy, n, why);
+    if (problem.empty()) {
+      out.pass(why);
+      return;
+    }
+    problems.push_back(std::move(problem));
+  }
+  out.fail(core::join(problems, "; "));
+}
+
+void dockerfile_trusted_base(const Dockerfile& d, Results& out) {
+  std::vector<dockerfile::Offender> found;
+  std::vector<std::string> seen;
+  std::vector<std::string> trusted;
+  const Instruction* first = nullptr;
+  for (const auto& s : d.stages) {
+    if (s.base_stage >= 0 || s.instructions.empty()) continue;
+    const Instruction& from = s.instructions.front();
+    if (core::to_lower(s.base) == "scratch") continue;
+    auto r = reference(s.base);
+    if (!r) {
+      if (d.trusted_sources) found.push_back({&from, fmt::format("FROM {} cannot be resolved to a registry", s.base)});
+      continue;
+    }
+    if (first == nullptr) first = &from;
+    seen.push_back(fmt::format("line {}: {}", from.location.line, r->name()));
+    if (!d.trusted_sources) continue;
+    std::string why;
+    auto problem = untrusted(*d.trusted_sources, *r, why);
+    if (problem.empty()) {
+      trusted.push_back(why);
+    } else {
+      found.push_back({&from, "FROM " + problem});
+    }
+  }
+  if (!d.trusted_sources) {
+    if (seen.empty()) {
+      out.pass("no base image from a registry (scratch or earlier stages only)");
+      return;
+    }
+    Finding& f = out.info(fmt::format("base images: {} (no trusted-registries or trusted-images in .drydock.yaml to check against)",
+                                      core::join(seen, "; ")));
+    model::Location where = first->location;
+    if (where.file.empty()) where.file = d.path;
+    f.location = std::move(where);
+    return;
+  }
+  dockerfile::report(d, k_trusted_base, std::move(found), out,
+                     trusted.empty() ? std::string("no base image from a registry (scratch or earlier stages only)")
+                                     : "every base image is trusted: " + core::join(trusted, "; "));
+}
+
+void image_trusted_source(const ImageSpec& img, const HostSnapshot& host, Results& out) {
+  judge_names(host.trusted_sources.get(), references_of(img), "the image", out);
+}
+
+void container_trusted_image(const ContainerSpec& c, const HostSnapshot& host, Results& out) {
+  std::vector<Reference> names;
+  auto configured = reference(c.image);
+  if (configured) {
+    // The engine's RepoDigests for the image the container runs pin the configured tag.
+    for (const auto& img : host.images) {
+      if (img.id != c.image_id || c.image_id.empty()) continue;
+      for (const auto& r : references_of(img)) {
+        if (r.registry == configured->registry && r.repository == configured->repository && configured->digest.empty())
+          configured->digest = r.digest;
+      }
+    }
+    names.push_back(std::move(*configured));
+  }
+  if (names.empty() && c.image.empty()) {
+    out.skip("no image named (a Compose service built from `build:` only)");
+    return;
+  }
+  judge_names(host.trusted_sources.get(), names, fmt::format("image {}", c.image), out);
+}
+
+bool yes(sv value) {
+  const std::string v = core::to_lower(core::trim(value));
+  return v == "yes" || v == "true" || v == "1" || v == "on";
+}
+bool no(sv value) {
+  const std::string v = core::to_lower(core::trim(value));
+  return v == "no" || v == "false" || v == "0" || v == "off";
+}
+
+/// An apt `-o Key=Value` that accepts unverified packages or repositories, or skips TLS checks.
+bool apt_option_unverified(sv setting) {
+  const auto eq = setting.find('=');
+  if (eq == sv::npos) return false;
+  const std::string key = core::to_lower(core::trim(setting.substr(0, eq)));
+  const sv value = setting.substr(eq + 1);
+  if (key == "apt::get::allowunauthenticated" || key == "acquire::allowinsecurerepositories" ||
+      key == "acquire::allowdowngradetoinsecurerepositories" || key == "acquire::allowweakrepositories")
+    return yes(value);
+  if (key.starts_with("acquire::https::") && (key.ends_with("::verify-peer") || key.ends_with("::verify-host"))) return no(value);
+  return false;
+}
+
+/// A dnf/yum `--setopt=key=value` that turns off GPG or TLS checks (`gpgcheck=0`, `epel.gpgcheck=0`).
+bool rpm_setopt_unverified(sv setting) {
+  const auto eq = setting.find('=');
+  if (eq == sv::npos) return false;
+  std::string key = core::to_lower(core::trim(setting.substr(0, eq)));
+  if (const auto dot = key.rfind('.'); dot != std::string::npos) key = key.substr(dot + 1);
+  return (key == "gpgcheck" || key == "pkg_gpgcheck" || key == "localpkg_gpgcheck" || key == "sslverify") && no(setting.substr(eq + 1));
+}
+
+/// Text written into a package manager's configuration from a RUN (`echo 'deb [trusted=yes] ...' >`,
+/// `sed -i s/gpgcheck=1/gpgcheck=0/`, a heredoc): the settings it spells.
+void unverified_text(sv text, std::vector<std::string>& found) {
+  const std::string lower = core::to_lower(text);
+  auto add = [&](std::string what) {
+    if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(std::move(what));
+  };
+  for (sv option : {sv("trusted=yes"), sv("allow-insecure=yes"), sv("allow-weak=yes")}) {
+    if (lower.find(option) != std::string::npos) add(fmt::format("writes [{}] into an apt source", option));
+  }
+  if (const auto at = lower.find("allowunauthenticated"); at != std::string::npos) {
+    const sv rest = sv(lower).substr(at);
+    if (rest.find("true") != sv::npos || rest.find("yes") != sv::npos || rest.find("\"1\"") != sv::npos)
+      add("writes APT::Get::AllowUnauthenticated true into apt.conf");
+  }
+  for (std::size_t at = lower.find("gpgcheck"); at != std::string::npos; at = lower.find("gpgcheck", at + 1)) {
+    sv rest = sv(lower).substr(at + 8);
+    while (!rest.empty() && rest.front() == ' ')
+      rest.remove_prefix(1);
+    if (!rest.starts_with('=')) continue;
+    rest.remove_prefix(1);
+    while (!rest.empty() && rest.front() == ' ')
+      rest.remove_prefix(1);
+    if (rest.starts_with('0') || rest.starts_with("false") || rest.starts_with("no") || rest.starts_with("off")) {
+      add("writes gpgcheck=0 into a repository");
+      break;
+    }
+  }
+  if (lower.find("trusted-host") != std::string::npos || lower.find("trusted_host") != std::string::npos)
+    add("writes trusted-host into pip's configuration");
+}
+
+/// What one command does to switch verification off, each as evidence ("apk --allow-untrusted").
+void unverified_in(const RunCommand& c, std::vector<std::string>& found) {
+  if (c.words.empty()) return;
+  auto add = [&](std::string what) {
+    if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(std::move(what));
+  };
+  const auto inv = packages::invocation(c);
+  std::size_t before = found.size();
+  if (inv.manager != nullptr) {
+    for (const auto& o : inv.unsigned_options(c))
+      add(fmt::format("{} {}", inv.manager->name, o));
+    const auto family = inv.manager->family;
+    for (std::size_t i = inv.first; i < c.words.size(); ++i) {
+      const std::string& w = c.words[i];
+      if (w == "--") break;
+      const bool next = i + 1 < c.words.size();
+      if (family == packages::Family::apt || family == packages::Family::aptitude) {
+        std::string_view setting;
+        if ((w == "-o" || w == "--option") && next) {
+          setting = c.words[i + 1];
+        } else if (w.starts_with("--option=")) {
+          setting = sv(w).substr(9);
+        } else if (w.starts_with("-o") && w.size() > 2 && w[2] != '-') {
+          setting = sv(w).substr(2);
+        }
+        if (apt_option_unverified(setting)) add(fmt::format("{} -o {}", inv.manager->name, setting));
+      } else if (family == packages::Family::rpm) {
+        std::string_view setting;
+        if (w == "--setopt" && next) {
+          setting = c.words[i + 1];
+        } else if (w.starts_with("--setopt=")) {
+          setting = sv(w).substr(9);
+        }
+        if (rpm_setopt_unverified(setting)) add(fmt::format("{} --setopt={}", inv.manager->name, setting));
+      }
+    }
+    // `pip config set global.trusted-host HOST`
+    if (family == packages::Family::pip && inv.subcommand == "config") {
+      for (const auto& op : inv.operands(c)) {
+        const std::string lower = core::to_lower(op);
+        if (lower.ends_with(".trusted-host") || lower.ends_with(".trusted_host")) add(fmt::format("pip config set {}", op));
+      }
+    }
+  } else if (c.program == "rpm") {
+    for (std::size_t i = 1; i < c.words.size(); ++i) {
+      const std::string& w = c.words[i];
+      if (w == "--") break;
+      if (w == "--nosignature" || w == "--nodigest" || w == "--nofiledigest") add("rpm " + w);
+    }
+  }
+  if (found.size() != before) return;  // the command itself said it; its words need no second reading
+  for (std::size_t i = 1; i < c.words.size(); ++i)
+    unverified_text(c.words[i], found);
+}
+
+/// What a RUN (its commands and heredoc bodies) does to switch verification off.
+std::vector<std::string> unverified_in_run(const Instruction& run) {
+  std::vector<std::string> found;
+  for (const auto& c : run.commands)
+    unverified_in(c, found);
+  for (const auto& h : run.heredocs)
+    unverified_text(h.content, found);
+  return found;
+}
+
+/// `PIP_TRUSTED_HOST` in an environment entry ("NAME=value" or a separate name and value).
+bool pip_trusted_host_env(sv name, sv value) { return name == "PIP_TRUSTED_HOST" && !core::trim(value).empty(); }
+
+void dockerfile_unverified_packages(const Dockerfile& d, Results& out) {
+  std::vector<dockerfile::Offender> found;
+  std::size_t runs = 0;
+  auto visit = [&](const Instruction& i) {
+    if (i.keyword == "RUN") {
+      ++runs;
+      const auto what = unverified_in_run(i);
+      if (!what.empty()) found.push_back({&i, core::join(what, ", ")});
+    } else if (i.keyword == "ENV") {
+      for (const auto& kv : i.pairs) {
+        if (pip_trusted_host_env(kv.key, kv.expanded.empty() ? kv.value : kv.expanded))
+          found.push_back({&i, fmt::format("ENV {}={} makes pip trust that host without TLS verification", kv.key, kv.value)});
+      }
+    }
+  };
+  for (const auto& s : d.stages) {
+    for (const auto& i : s.instructions) {
+      visit(i);
+      for (const auto& t : i.trigger)
+        visit(t);
+    }
+  }
+  dockerfile::report(d, k_unsigned_packages, std::move(found), out,
+                     fmt::format("no package manager is told to skip signature or TLS checks in {} RUN instructions", runs));
+}
+
+void image_unverified_packages(const ImageSpec& img, const HostSnapshot&, Results& out) {
+  if (!img.history && !img.content) {
+    out.skip("neither the image's history nor its files were read (`drydock image` reads them)");
+    return;
+  }
+  std::vector<std::string> found;
+  std::vector<std::string> read;
+  if (img.history) {
+    for (std::size_t n = 0; n < img.history->size(); ++n) {
+      const auto& i = (*img.history)[n].instruction;
+      if (i.keyword != "RUN") continue;
+      const auto what = unverified_in_run(i);
+      if (!what.empty()) found.push_back(fmt::format("history step {}: {}", n + 1, core::join(what, ", ")));
+    }
+    read.push_back(fmt::format("{} history steps", img.history->size()));
+  }
+  for (const auto& e : img.env) {
+    const auto eq = e.find('=');
+    if (eq != std::string::npos && pip_trusted_host_env(sv(e).substr(0, eq), sv(e).substr(eq + 1)))
+      found.push_back(fmt::format("Config.Env {}", e));
+  }
+  if (img.content) {
+    for (const auto& s : img.content->unverified_sources)
+      found.push_back(fmt::format("{}:{}: {}", s.path, s.line, s.detail));
+    read.push_back(fmt::format("{} package-manager configuration files", img.content->package_configs));
+  } else {
+    read.push_back("the files were not read");
+  }
+  if (found.empty()) {
+    out.pass(fmt::format("no signature or TLS check switched off ({})", core::join(read, ", ")));
+    return;
+  }
+  std::vector<std::string> shown(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(found.size(), 20)));
+  out.fail(core::join(shown, "; ") + (found.size() > shown.size() ? fmt::format("; and {} more", found.size() - shown.size()) : ""));
+}
+
+void image_signature(const ImageSpec& img, const HostSnapshot&, Results& out) {
+  if (!img.signature_check) {
+    out.skip(img.signatures.empty()
+                 ? std::string("no --verify-key given (`drydock image IMAGE --verify-key cosign.pub`)")
+                 : fmt::format("{} cosign signature{} found; give --verify-key to verify", img.signatures.size(),
+                               img.signatures.size() == 1 ? "" : "s"));
+    return;
+  }
+  out.write(img.signature_check->status, img.signature_check->evidence);
+}
+
+const std::vector<Check>& table() {
+  static const std::vector<Check> checks = {
+      Check{
+          .id = k_unsigned_packages.id,
+          .cis = k_unsigned_packages.cis,
+          .title = "Package managers verify signatures during the build",
+          .severity = Severity::high,
+          .rationale = "A package manager told to accept unsigned packages or untrusted repositories (or to skip TLS) "
+                       "installs whatever a mirror or a network attacker serves; CIS 4.11 asks that only verified "
+                       "packages go into images.",
+          .remediation = "Drop `--allow-unauthenticated`, `--allow-untrusted`, `--nogpgcheck`, `rpm --nosignature`, "
+                         "`--trusted-host` and `[trusted=yes]`; import the repository's signing key instead "
+                         "(`signed-by=/usr/share/keyrings/repo.gpg`, `rpm --import KEY`, `apk` keys in /etc/apk/keys).",
+          .evaluate = DockerfileEval{dockerfile_unverified_packages},
+          // CIS rates 4.11 Manual; what switches verification off is decided here.
+          .manual = true,
+      },
+      Check{
+          .id = k_trusted_base.id,
+          .cis = k_trusted_base.cis,
+          .title = "Base images come from trusted registries",
+          .severity = Severity::medium,
+          .rationale = "Whatever a base image holds goes into every image built on it; CIS 4.2 asks that base images "
+                       "come only from registries and images the team trusts.",
+          .remediation = "Build FROM an image of a trusted registry (or mirror the base image there), pinned by digest; "
+                         "list trusted sources in `.drydock.yaml`: `trusted-registries: [registry.corp.example]`, "
+                         "`trusted-images: [docker.io/library/debian:12*]`.",
+          .evaluate = DockerfileEval{dockerfile_trusted_base},
+          // CIS rates 4.2 Manual; with trusted-registries or trusted-images drydock decides it.
+          .manual = true,
+      },
+      Check{
+          .id = "image.trusted-source",
+          .cis = "4.2",
+          .title = "Images come from trusted registries",
+          .severity = Severity::medium,
+          .rationale = "An image pulled from an unvetted registry or repository runs code nobody reviewed; CIS 4.2 asks "
+                       "that only images from trusted sources be used.",
+          .remediation = "Pull the image from a trusted registry (or mirror it there) and pin it by digest; list trusted "
+                         "sources in `.drydock.yaml` (`trusted-registries`, `trusted-images`).",
+          .evaluate = ImageEval{image_trusted_source},
+          // CIS rates 4.2 Manual; with trusted-registries or trusted-images drydock decides it.
+          .manual = true,
+      },
+      Check{
+          .id = "runtime.trusted-image",
+          .cis = "4.2",
+          .title = "Containers run images from trusted registries",
+          .severity = Severity::medium,
+          .rationale = "The image a container or Compose service runs decides all of its code; CIS 4.2 asks that it come "
+                       "from a registry or image the team trusts.",
+          .remediation = "Run an image of a trusted registry, pinned by digest (`image: registry.corp.example/app@sha256:...`); "
+                         "list trusted sources in `.drydock.yaml` (`trusted-registries`, `trusted-images`).",
+          .evaluate = ContainerEval{container_trusted_image},
+          // CIS rates 4.2 Manual; with trusted-registries or trusted-images drydock decides it.
+          .manual = true,
+      },
+      Check{
+          .id = "image.signature",
+          .cis = "4.5",
+          .title = "Images carry a valid cosign signature by the trusted key",
+          .severity = Severity::high,
+          .rationale = "A signature by the team's key over the image's manifest digest proves who published the image and "
+                       "that nothing changed since (CIS 4.5, content trust, and 4.12); Docker Content Trust's Notary "
+                       "service is being retired, cosign signatures replace it.",
+          .remediation = "Sign the image by digest (`cosign sign --key cosign.key IMAGE@sha256:...`) and verify it before "
+                         "use: `drydock image OCI-DIR --verify-key cosign.pub`, or `drydock verify --key cosign.pub --digest "
+                         "sha256:... --signatures sigs.json`.",
+          .evaluate = ImageEval{image_signature},
+      },
+      Check{
+          .id = "image.unverified-packages",
+          .cis = "4.11",
+          .title = "Images were built, and are configured, with package signature checks on",
+          .severity = Severity::high,
+          .rationale = "Build steps that skip signature checks may have installed anything; a repository configured "
+                       "with `[trusted=yes]` or `gpgcheck=0` keeps doing so for every later install in the image or "
+                       "its descendants.",
+          .remediation = "Rebuild without the options the evidence lists; in the image's files remove `[trusted=yes]`, "
+                         "`AllowUnauthenticated`, `gpgcheck=0` and `trusted-host`, and give each repository its key.",
+          .evaluate = ImageEval{image_unverified_packages},
+          // CIS rates 4.11 Manual; what switches verification off is decided here.
+          .manual = true,
+      },
+  };
+  return checks;
+}
+
+}  // namespace
+
+std::span<const Check> provenance_checks() { return table(); }
+
+}  // namespace drydock::checks
