@@ -47,7 +47,8 @@ TEST(DockerfileCli, WhatTheReportSays) {
     EXPECT_EQ(r["subject"]["kind"], "dockerfile");
     const std::string name = r["subject"]["name"];
     if (name == "cli/Dockerfile") {
-      EXPECT_EQ(r["status"], "pass") << r["id"] << ": " << r["evidence"];
+      // Without trusted-registries or trusted-images, CIS 4.2 lists the base images for a person (info).
+      EXPECT_EQ(r["status"], r["id"] == "dockerfile.trusted-base-image" ? "info" : "pass") << r["id"] << ": " << r["evidence"];
     }
     if (name == "cli/services/Containerfile") {
       EXPECT_EQ(r["status"], "error");

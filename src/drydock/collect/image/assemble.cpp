@@ -471,10 +471,13 @@ class Assembler {
       return Beside::signature;
     }
     // An OCI 1.1 referrer: a manifest with a subject is about another image, never one itself.
-    if (!top.contains("digest")) return Beside::image;
-    DRYDOCK_TRY(name, blob_name(top, "index.json"));
-    if (!m_store.has(name)) return Beside::image;  // the image's own reading reports it missing
-    DRYDOCK_TRY(doc, parsed(name));
+    // Anything unreadable here is left to the image's own reading, which reports it.
+    if (!top.contains("digest") || (!media.empty() && media.find("manifest") == std::string::npos)) return Beside::image;
+    auto name = blob_name(top, "index.json");
+    if (!name || !m_store.has(*name)) return Beside::image;
+    auto parsed_doc = parsed(*name);
+    if (!parsed_doc) return Beside::image;
+    const auto& doc = *parsed_doc;
     if (!doc->is_object() || !doc->contains("subject")) return Beside::image;
     const bool cosign = string_at(*doc, "artifactType") == k_cosign_sig_artifact ||
                         (doc->contains("config") && string_at((*doc)["config"], "mediaType") == k_cosign_sig_artifact) ||
