@@ -46,7 +46,7 @@ std::map<std::string, Outcome> outcomes(const json& report) {
 class ImageCommand : public ::testing::Test {
  protected:
   struct Images {
-    std::string label, tmp, dirty, clean;
+    std::string label, tmp, dirty, clean, setuid_shipped, setuid_shell;
     std::string dirty_tar, clean_tar, tampered_tar;
     bool ready = false;
   };
@@ -140,6 +140,28 @@ class ImageCommand : public ::testing::Test {
     w.clean = "drydock-it/image-clean:" + id;
     ASSERT_NO_FATAL_FAILURE(build(c, w.clean));
 
+    // Setuid: a setuid file a package's dpkg file list names (info, naming the package); then
+    // the same with busybox itself made setuid, which no package owns (warn: a root shell).
+    const fs::path su = tmp / "setuid";
+    rootfs(su / "rootfs");
+    fs::create_directories(su / "rootfs/usr/bin");
+    fs::create_directories(su / "rootfs/var/lib/dpkg/info");
+    fs::copy_file("/bin/busybox", su / "rootfs/usr/bin/passwd");
+    write_file(su / "rootfs/var/lib/dpkg/status",
+               "Package: passwd\nStatus: install ok installed\nVersion: 1:4.13+dfsg1-1\nArchitecture: amd64\n");
+    write_file(su / "rootfs/var/lib/dpkg/info/passwd.list", "/.\n/usr\n/usr/bin\n/usr/bin/passwd\n");
+    write_file(su / "Dockerfile",
+               "FROM scratch\n"
+               "COPY rootfs/ /\n"
+               "RUN /bin/busybox chmod 4755 /usr/bin/passwd\n");
+    w.setuid_shipped = "drydock-it/image-setuid-shipped:" + id;
+    ASSERT_NO_FATAL_FAILURE(build(su, w.setuid_shipped));
+    write_file(su / "Dockerfile",
+               "FROM " + w.setuid_shipped + "\n"
+               "RUN /bin/busybox chmod 4755 /bin/busybox\n");
+    w.setuid_shell = "drydock-it/image-setuid-shell:" + id;
+    ASSERT_NO_FATAL_FAILURE(build(su, w.setuid_shell));
+
     w.dirty_tar = (tmp / "dirty.tar").string();
     w.clean_tar = (tmp / "clean.tar").string();
     ASSERT_EQ(run({"docker", "save", "-o", w.dirty_tar, w.dirty}).code, 0);
@@ -179,11 +201,13 @@ TEST_F(ImageCommand, DirtyImageFailsEveryCheckFromBothSources) {
     for (const auto& id : k_image_checks) {
       if (id == "image.layer-integrity" || id == "image.latest-or-untagged") continue;
       ASSERT_TRUE(o.contains(id)) << id;
-      // 4.8 is a Manual control: the list comes as info.
-      EXPECT_EQ(o.at(id).status, id == "image.setuid-files" ? "info" : "fail") << id << ": " << o.at(id).evidence;
+      // 4.8 is a Manual control: a setuid file no package owns (the busybox copied to /bin/su) warns.
+      EXPECT_EQ(o.at(id).status, id == "image.setuid-files" ? "warn" : "fail") << id << ": " << o.at(id).evidence;
     }
     EXPECT_EQ(o.at("image.layer-integrity").status, "pass") << o.at("image.layer-integrity").evidence;
-    EXPECT_NE(o.at("image.setuid-files").evidence.find("/bin/su (setuid 4755"), std::string::npos);
+    EXPECT_NE(o.at("image.setuid-files").evidence.find("/bin/su (setuid 4755 uid 0 gid 0, no package owns it)"),
+              std::string::npos)
+        << o.at("image.setuid-files").evidence;
     EXPECT_NE(o.at("image.world-writable").evidence.find("/srv/drop (directory 0777)"), std::string::npos);
     EXPECT_NE(o.at("image.secret-files").evidence.find("/home/app/.aws/credentials"), std::string::npos);
     EXPECT_NE(o.at("image.deleted-secrets").evidence.find("/root/.ssh/id_ed25519: OpenSSH private key"), std::string::npos);
@@ -209,6 +233,17 @@ TEST_F(ImageCommand, DirtyImageFailsEveryCheckFromBothSources) {
       managers.insert(pkg["manager"].get<std::string>());
     EXPECT_EQ(managers, (std::set<std::string>{"apk", "dpkg"}));
   }
+}
+
+TEST_F(ImageCommand, SetuidFilesAPackageShipsAreInfoAShellIsAWarning) {
+  const auto shipped = outcomes(report(images().setuid_shipped)).at("image.setuid-files");
+  EXPECT_EQ(shipped.status, "info") << shipped.evidence;
+  EXPECT_EQ(shipped.evidence, "1 file: /usr/bin/passwd (setuid 4755 uid 0 gid 0, package passwd)");
+  const auto shell = outcomes(report(images().setuid_shell)).at("image.setuid-files");
+  EXPECT_EQ(shell.status, "warn") << shell.evidence;
+  EXPECT_EQ(shell.evidence,
+            "1 of 2 setuid/setgid files: /bin/busybox (setuid 4755 uid 0 gid 0; a multi-call binary: a root shell for "
+            "anyone); shipped by packages: /usr/bin/passwd (setuid 4755 uid 0 gid 0, package passwd)");
 }
 
 TEST_F(ImageCommand, EngineAndTarballAgree) {

@@ -1,6 +1,7 @@
 /// Image configuration checks: CIS Docker Benchmark section 4 on images.
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string>
 #include <utility>
@@ -21,6 +22,33 @@ using model::HostSnapshot;
 using model::ImageContent;
 using model::ImageFile;
 using model::ImageSpec;
+
+/// What a setuid file named so gives whoever runs it: "a shell", "an interpreter", "a multi-call
+/// binary", ... ; "" for any other name. Any of these running as root is a root shell for anyone.
+std::string_view shell_like(std::string_view path) {
+  const auto slash = path.rfind('/');
+  const auto name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  static constexpr std::array<std::string_view, 13> shells = {"sh",  "bash", "dash", "ash",  "zsh",  "ksh",  "mksh",
+                                                              "csh", "tcsh", "fish", "yash", "rbash", "pdksh"};
+  static constexpr std::array<std::string_view, 3> multi_call = {"busybox", "toybox", "coreutils"};
+  // Names a version may follow: python3.12, perl5.36.0, ruby3.1, lua5.4, php8.2, tclsh8.6.
+  static constexpr std::array<std::string_view, 10> interpreters = {"python", "perl", "ruby", "node", "nodejs",
+                                                                    "php",    "lua",  "tclsh", "wish", "pypy"};
+  static constexpr std::array<std::string_view, 20> escapes = {
+      "env",  "find", "vim",   "vi",   "nvim", "less", "more", "awk", "gawk", "mawk",
+      "nawk", "ed",   "nano",  "emacs", "man", "xargs", "nice", "nohup", "strace", "gdb"};
+  const auto in = [&](const auto& table) { return std::find(table.begin(), table.end(), name) != table.end(); };
+  if (in(shells)) return "a shell";
+  if (in(multi_call)) return "a multi-call binary";
+  for (auto i : interpreters) {
+    if (!name.starts_with(i)) continue;
+    const auto rest = name.substr(i.size());
+    if (std::all_of(rest.begin(), rest.end(), [](char ch) { return (ch >= '0' && ch <= '9') || ch == '.'; }))
+      return "an interpreter";
+  }
+  if (in(escapes)) return "a program that runs commands";
+  return {};
+}
 
 /// Evidence lists stay readable: the first items and how many more.
 std::string listed(const std::vector<std::string>& items, std::size_t shown = 20) {
@@ -195,23 +223,52 @@ const std::vector<Check>& table() {
           .title = "Images hold no unneeded setuid or setgid files",
           .severity = Severity::medium,
           .rationale = "A setuid or setgid binary runs with its owner's privileges whatever the caller: a way to "
-                       "escalate inside the container. Few containers need one.",
+                       "escalate inside the container. Few containers need one. What a distribution's packages ship "
+                       "(su, passwd, mount: named by the dpkg or apk file lists) is listed as info for review; a "
+                       "setuid or setgid file no package owns, or one that is a shell, an interpreter, a multi-call "
+                       "binary (busybox) or a program that runs commands (find, env, vim, less) is a warning: run "
+                       "as root, it is a root shell for anyone. rpm file lists are not read: in an rpm image a file "
+                       "of unknown owner stays info.",
           .remediation = "Remove the bits in the Dockerfile: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`.",
           .aliases = {"CIS-DI-0008"},
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
             const auto* c = content_of(img, out);
             if (c == nullptr) return;
-            std::vector<std::string> found;
+            std::vector<std::string> risky;
+            std::vector<std::string> shipped;
             for (const auto& f : c->files) {
               if (f.type != model::FileType::regular && f.type != model::FileType::hardlink) continue;
               if ((f.mode & 06000U) == 0) continue;
               const char* what = (f.mode & 04000U) != 0 ? ((f.mode & 02000U) != 0 ? "setuid+setgid" : "setuid") : "setgid";
-              found.push_back(fmt::format("{} ({} {} uid {} gid {})", f.path, what, mode_text(f.mode), f.uid, f.gid));
+              std::string line = fmt::format("{} ({} {} uid {} gid {}", f.path, what, mode_text(f.mode), f.uid, f.gid);
+              const auto kind = shell_like(f.path);
+              if (!f.package.empty()) line += fmt::format(", package {}", f.package);
+              if (!kind.empty()) {
+                line += fmt::format("; {}: a root shell for anyone)", kind);
+                risky.push_back(std::move(line));
+              } else if (!f.package.empty()) {
+                line += ")";
+                shipped.push_back(std::move(line));
+              } else if (!c->unread_file_lists.empty()) {
+                // An rpm image: its file lists are not read, so whether a package ships it is not known.
+                line += fmt::format(", owner not known: {} not read)", core::join(c->unread_file_lists, ", "));
+                shipped.push_back(std::move(line));
+              } else {
+                line += ", no package owns it)";
+                risky.push_back(std::move(line));
+              }
             }
-            if (found.empty()) {
+            const std::size_t total = risky.size() + shipped.size();
+            if (total == 0) {
               out.pass(fmt::format("no setuid or setgid file among {} files", c->files.size()));
+            } else if (risky.empty()) {
+              // What a distribution ships (su, passwd, mount...): for a person to review (CIS rates 4.8 Manual).
+              out.info(fmt::format("{} file{}: {}", total, total == 1 ? "" : "s", listed(shipped)));
             } else {
-              out.info(fmt::format("{} file{}: {}", found.size(), found.size() == 1 ? "" : "s", listed(found)));
+              std::string evidence = fmt::format("{} of {} setuid/setgid file{}: {}", risky.size(), total,
+                                                 total == 1 ? "" : "s", listed(risky));
+              if (!shipped.empty()) evidence += fmt::format("; shipped by packages: {}", listed(shipped));
+              out.warn(std::move(evidence));
             }
           }},
           .manual = true,

@@ -144,6 +144,73 @@ Status finish_dpkg(const DpkgStanza& s, std::string_view db_path, std::vector<mo
 
 }  // namespace
 
+std::string_view dpkg_list_package(std::string_view path) {
+  while (path.starts_with('/') || path.starts_with("./"))
+    path.remove_prefix(path.starts_with('/') ? 1 : 2);
+  std::string_view name;
+  if (static constexpr std::string_view info = "var/lib/dpkg/info/"; path.starts_with(info) && path.ends_with(".list")) {
+    name = path.substr(info.size(), path.size() - info.size() - 5);
+  } else if (static constexpr std::string_view status_d = "var/lib/dpkg/status.d/";
+             path.starts_with(status_d) && path.ends_with(".md5sums")) {
+    name = path.substr(status_d.size(), path.size() - status_d.size() - 8);
+  } else {
+    return {};
+  }
+  if (name.find('/') != std::string_view::npos) return {};
+  return name.substr(0, name.find(':'));  // multi-arch: "libc6:amd64"
+}
+
+void for_each_dpkg_listed(std::string_view text, bool is_md5sums, const std::function<void(std::string_view)>& fn) {
+  std::string path;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (is_md5sums) {
+      // "<32 hex>  usr/bin/foo"
+      const auto gap = line.find("  ");
+      if (gap == std::string_view::npos || gap + 2 >= line.size()) continue;
+      path.assign("/");
+      path.append(line.substr(gap + 2));
+      fn(path);
+    } else if (line.starts_with('/')) {
+      fn(line);
+    }
+  }
+}
+
+void for_each_apk_file(std::string_view text, const std::function<void(std::string_view, std::string_view)>& fn) {
+  std::string_view package;
+  std::string_view dir;
+  std::string path;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    if (line.empty()) {  // a record ends
+      package = {};
+      dir = {};
+      continue;
+    }
+    if (line.size() < 2 || line[1] != ':') continue;
+    const auto value = line.substr(2);
+    if (line[0] == 'P') {
+      package = value;
+    } else if (line[0] == 'F') {
+      dir = value;
+    } else if (line[0] == 'R' && !package.empty() && !value.empty()) {
+      path.assign("/");
+      if (!dir.empty()) {
+        path.append(dir);
+        path.push_back('/');
+      }
+      path.append(value);
+      fn(package, path);
+    }
+  }
+}
+
 PackageFile package_file_kind(std::string_view path) {
   while (path.starts_with('/') || path.starts_with("./"))
     path.remove_prefix(path.starts_with('/') ? 1 : 2);
@@ -152,9 +219,10 @@ PackageFile package_file_kind(std::string_view path) {
   if (path.starts_with(status_d)) {
     const auto name = path.substr(status_d.size());
     // distroless keeps each package's file list beside its stanza, as NAME.md5sums.
-    if (!name.empty() && name.find('/') == std::string_view::npos && !name.ends_with(".md5sums")) return PackageFile::dpkg_status;
-    return PackageFile::none;
+    if (name.empty() || name.find('/') != std::string_view::npos) return PackageFile::none;
+    return name.ends_with(".md5sums") ? PackageFile::dpkg_file_list : PackageFile::dpkg_status;
   }
+  if (!dpkg_list_package(path).empty()) return PackageFile::dpkg_file_list;
   if (path == "lib/apk/db/installed") return PackageFile::apk_installed;
   if (path == "var/lib/rpm/rpmdb.sqlite" || path == "usr/lib/sysimage/rpm/rpmdb.sqlite") return PackageFile::rpm_sqlite;
   if (path == "etc/os-release" || path == "usr/lib/os-release") return PackageFile::os_release;

@@ -4,6 +4,7 @@
 /// Every error is ErrorKind::parse with `where` = "db_path:line" (dpkg, apk) or "db_path" (rpm).
 
 #include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -30,11 +31,26 @@ enum class PackageFile {
   apk_installed,  ///< lib/apk/db/installed
   rpm_sqlite,     ///< var/lib/rpm/rpmdb.sqlite, usr/lib/sysimage/rpm/rpmdb.sqlite
   os_release,     ///< etc/os-release, usr/lib/os-release
+  dpkg_file_list, ///< var/lib/dpkg/info/NAME.list, var/lib/dpkg/status.d/NAME.md5sums: one package's files
 };
 
 /// The kind of `path` (with or without a leading '/' or "./"). Cheap: a layer walk may ask it
 /// for every file.
 PackageFile package_file_kind(std::string_view path);
+
+/// The package whose files a dpkg file list holds, by the list's path:
+/// "/var/lib/dpkg/info/login.list" -> "login", ".../libc6:amd64.list" -> "libc6",
+/// "/var/lib/dpkg/status.d/base-files.md5sums" -> "base-files"; "" for any other path.
+std::string_view dpkg_list_package(std::string_view path);
+
+/// The paths of a dpkg file list, absolute ("/usr/bin/su"), each given to `fn`: a NAME.list holds
+/// one absolute path a line; a NAME.md5sums holds `<md5>  <relative path>` lines. `is_md5sums`
+/// says which. Lines of neither shape are skipped (the list is evidence, not a database to refuse).
+void for_each_dpkg_listed(std::string_view text, bool is_md5sums, const std::function<void(std::string_view)>& fn);
+
+/// The files an apk database (/lib/apk/db/installed) records: `fn(package, path)` for each R:
+/// line, the path being "/" + the record's last F: directory + "/" + R. Malformed lines skipped.
+void for_each_apk_file(std::string_view text, const std::function<void(std::string_view, std::string_view)>& fn);
 
 /// The packages of a dpkg status file (/var/lib/dpkg/status) or of one distroless stanza file
 /// (/var/lib/dpkg/status.d/NAME). A package is listed when its files are on disk: its Status's

@@ -63,7 +63,7 @@ model::ImageSpec with_files(std::vector<model::ImageFile> files) {
 }
 
 model::ImageFile file(std::string path, std::uint32_t mode, model::FileType type = model::FileType::regular) {
-  return model::ImageFile{std::move(path), type, mode, 0, 0, 100, "", 0};
+  return model::ImageFile{std::move(path), type, mode, 0, 0, 100, "", 0, ""};
 }
 
 model::ImageSpec with_history(std::vector<std::string> steps) {
@@ -87,17 +87,57 @@ TEST(ImageContentChecks, SkipWhenLayersWereNotRead) {
   }
 }
 
-TEST(ImageSetuidFiles, ListsThemAndPassesWithout) {
-  // CIS 4.8 is a Manual control: the list is evidence for a person (info), not a failure.
-  auto f = run("image.setuid-files", with_files({file("/bin/su", 04755), file("/usr/bin/wall", 02755), file("/bin/ls", 0755)}));
+model::ImageFile owned(std::string path, std::uint32_t mode, std::string package) {
+  auto f = file(std::move(path), mode);
+  f.package = std::move(package);
+  return f;
+}
+
+TEST(ImageSetuidFiles, WhatPackagesShipIsInfoNamingThePackage) {
+  // CIS 4.8 is a Manual control: what the distribution ships is evidence for a person (info).
+  auto f = run("image.setuid-files", with_files({owned("/bin/su", 04755, "login"), owned("/usr/bin/wall", 02755, "bsdutils"),
+                                                 file("/bin/ls", 0755)}));
   EXPECT_EQ(f.status, Status::info);
   EXPECT_THAT(f.evidence, HasSubstr("2 files: "));
-  EXPECT_THAT(f.evidence, HasSubstr("/bin/su (setuid 4755 uid 0 gid 0)"));
-  EXPECT_THAT(f.evidence, HasSubstr("/usr/bin/wall (setgid 2755"));
+  EXPECT_THAT(f.evidence, HasSubstr("/bin/su (setuid 4755 uid 0 gid 0, package login)"));
+  EXPECT_THAT(f.evidence, HasSubstr("/usr/bin/wall (setgid 2755 uid 0 gid 0, package bsdutils)"));
   EXPECT_THAT(f.evidence, Not(HasSubstr("/bin/ls")));
   EXPECT_EQ(
       run("image.setuid-files", with_files({file("/bin/ls", 0755), file("/tmp", 01777, model::FileType::directory)})).status,
       Status::pass);
+}
+
+TEST(ImageSetuidFiles, AFileNoPackageOwnsWarns) {
+  auto f = run("image.setuid-files", with_files({owned("/bin/su", 04755, "login"), file("/usr/local/bin/helper", 04755)}));
+  EXPECT_EQ(f.status, Status::warn);
+  EXPECT_THAT(f.evidence, HasSubstr("1 of 2 setuid/setgid files: /usr/local/bin/helper (setuid 4755 uid 0 gid 0, no package owns it)"));
+  EXPECT_THAT(f.evidence, HasSubstr("shipped by packages: /bin/su (setuid 4755 uid 0 gid 0, package login)"));
+  // setgid alone counts too.
+  EXPECT_EQ(run("image.setuid-files", with_files({file("/opt/tool", 02755)})).status, Status::warn);
+}
+
+TEST(ImageSetuidFiles, AShellInterpreterOrMultiCallBinaryWarnsEvenWhenAPackageShipsIt) {
+  for (const char* path : {"/bin/busybox", "/bin/bash", "/bin/sh", "/usr/bin/python3.11", "/usr/bin/perl", "/usr/bin/find",
+                           "/usr/bin/vim", "/usr/bin/env", "/usr/bin/less", "/usr/bin/node"}) {
+    auto f = run("image.setuid-files", with_files({owned(path, 04755, "somepkg")}));
+    EXPECT_EQ(f.status, Status::warn) << path;
+    EXPECT_THAT(f.evidence, HasSubstr(std::string(path) + " (setuid 4755 uid 0 gid 0, package somepkg; a")) << path;
+    EXPECT_THAT(f.evidence, HasSubstr("a root shell for anyone")) << path;
+  }
+  EXPECT_THAT(run("image.setuid-files", with_files({file("/bin/busybox", 04755)})).evidence,
+              HasSubstr("/bin/busybox (setuid 4755 uid 0 gid 0; a multi-call binary: a root shell for anyone)"));
+  // Names that only start like one are not one.
+  EXPECT_EQ(run("image.setuid-files", with_files({owned("/usr/bin/perlbug", 04755, "perl"), owned("/usr/bin/shadow", 04755, "x")}))
+                .status,
+            Status::info);
+}
+
+TEST(ImageSetuidFiles, UnknownOwnersInAnRpmImageStayInfo) {
+  auto img = with_files({file("/usr/bin/passwd", 04755)});
+  std::const_pointer_cast<model::ImageContent>(img.content)->unread_file_lists = {"/var/lib/rpm/rpmdb.sqlite"};
+  auto f = run("image.setuid-files", img);
+  EXPECT_EQ(f.status, Status::info);
+  EXPECT_THAT(f.evidence, HasSubstr("owner not known: /var/lib/rpm/rpmdb.sqlite not read"));
 }
 
 TEST(ImageWorldWritable, FilesAndUnstickyDirectoriesFail) {

@@ -127,6 +127,40 @@ TEST(ImageReader, PackagesAndOsReleaseComeFromTheFinalFilesystem) {
   EXPECT_TRUE(img.content->package_errors.empty());
 }
 
+TEST(ImageReaderSetuidOwners, DpkgAndApkFileListsNameTheOwningPackage) {
+  // Merged /usr: dpkg lists /bin/su, the layers hold /usr/bin/su under the /bin -> usr/bin symlink.
+  const auto l1 = tar({dir("usr/"), dir("usr/bin/"), symlink("bin", "usr/bin"), file("usr/bin/su", "elf", 04755),
+                       file("usr/bin/passwd", "elf", 04755), file("usr/bin/wall", "elf", 02755),
+                       file("usr/bin/busybox", "elf", 04755), file("usr/bin/ls", "elf", 0755),
+                       file("var/lib/dpkg/status", fixture("packages/dpkg-status")),
+                       file("var/lib/dpkg/info/login.list", "/.\n/bin\n/bin/su\n/usr/bin/newgrp\n"),
+                       file("var/lib/dpkg/info/passwd:amd64.list", "/usr\n/usr/bin\n/usr/bin/passwd\n"),
+                       file("var/lib/dpkg/status.d/bsdutils.md5sums", "0123456789abcdef0123456789abcdef  usr/bin/wall\n")});
+  const auto l2 = tar({file("lib/apk/db/installed", "P:musl\nV:1\nF:lib\nR:ld-musl.so.1\n\nP:pinger\nV:2\nF:bin\nR:ping\nF:sbin\nR:ping6\n"),
+                       file("bin/ping", "elf", 04755), file("sbin/ping6", "elf", 04755), file("sbin/ping", "elf", 04755)});
+  const auto img = read_one(legacy_save({l1, l2}, config({l1, l2})));
+  const auto owner = [&](std::string_view path) {
+    const auto* f = find(img, path);
+    return f == nullptr ? std::string("(absent)") : f->package;
+  };
+  EXPECT_EQ(owner("/usr/bin/su"), "login");
+  EXPECT_EQ(owner("/usr/bin/passwd"), "passwd");
+  EXPECT_EQ(owner("/usr/bin/wall"), "bsdutils");
+  EXPECT_EQ(owner("/usr/bin/busybox"), "");
+  EXPECT_EQ(owner("/usr/bin/ls"), "");  // not setuid: not asked
+  EXPECT_EQ(owner("/bin/ping"), "pinger");
+  EXPECT_EQ(owner("/sbin/ping6"), "pinger");
+  EXPECT_EQ(owner("/sbin/ping"), "");  // the apk record lists bin/ping, not sbin/ping
+  EXPECT_TRUE(img.content->unread_file_lists.empty());
+  EXPECT_TRUE(img.content->package_errors.empty()) << img.content->package_errors.front();
+}
+
+TEST(ImageReaderSetuidOwners, AnRpmDatabaseSaysItsFileListsAreNotRead) {
+  const auto l1 = tar({file("var/lib/rpm/rpmdb.sqlite", fixture("packages/rpm/rpmdb.sqlite")), file("usr/bin/su", "elf", 04755)});
+  const auto img = read_one(legacy_save({l1}, config({l1})));
+  EXPECT_EQ(img.content->unread_file_lists, std::vector<std::string>{"/var/lib/rpm/rpmdb.sqlite"});
+}
+
 TEST(ImageReader, ABrokenPackageDatabaseIsNamedNotFatal) {
   const auto l1 = tar({file("lib/apk/db/installed", "this is not apk\n")});
   const auto img = read_one(legacy_save({l1}, config({l1})));

@@ -58,11 +58,37 @@ std::vector<std::string> describe_all(const std::vector<model::Package>& package
 
 // ---- which file is which ----
 
+TEST(PackageFileLists, DpkgListsNameTheirPackage) {
+  EXPECT_EQ(dpkg_list_package("/var/lib/dpkg/info/login.list"), "login");
+  EXPECT_EQ(dpkg_list_package("var/lib/dpkg/info/libc6:amd64.list"), "libc6");
+  EXPECT_EQ(dpkg_list_package("/var/lib/dpkg/status.d/base-files.md5sums"), "base-files");
+  EXPECT_EQ(dpkg_list_package("/var/lib/dpkg/info/login.conffiles"), "");
+  EXPECT_EQ(dpkg_list_package("/var/lib/dpkg/status"), "");
+  std::vector<std::string> listed;
+  for_each_dpkg_listed("/.\n/bin\r\n/bin/su\nnot a path\n\n/usr/bin/newgrp", false,
+                       [&](std::string_view p) { listed.emplace_back(p); });
+  EXPECT_EQ(listed, (std::vector<std::string>{"/.", "/bin", "/bin/su", "/usr/bin/newgrp"}));
+  listed.clear();
+  for_each_dpkg_listed("0123456789abcdef0123456789abcdef  usr/bin/wall\ngarbage\n", true,
+                       [&](std::string_view p) { listed.emplace_back(p); });
+  EXPECT_EQ(listed, (std::vector<std::string>{"/usr/bin/wall"}));
+}
+
+TEST(PackageFileLists, ApkRecordsGiveEachFileItsPackage) {
+  std::vector<std::string> seen;
+  for_each_apk_file("P:busybox\nV:1\nF:bin\nR:busybox\nF:etc\nR:securetty\n\nP:top\nR:rootfile\nbad\n\nR:orphan\n",
+                    [&](std::string_view pkg, std::string_view path) { seen.push_back(std::string(pkg) + " " + std::string(path)); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"busybox /bin/busybox", "busybox /etc/securetty", "top /rootfile"}));
+}
+
 TEST(PackageFileKind, ByPath) {
   EXPECT_EQ(package_file_kind("var/lib/dpkg/status"), PackageFile::dpkg_status);
   EXPECT_EQ(package_file_kind("/var/lib/dpkg/status"), PackageFile::dpkg_status);
   EXPECT_EQ(package_file_kind("./var/lib/dpkg/status.d/libssl1.1"), PackageFile::dpkg_status);
-  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/libc6.md5sums"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/libc6.md5sums"), PackageFile::dpkg_file_list);
+  EXPECT_EQ(package_file_kind("/var/lib/dpkg/info/login.list"), PackageFile::dpkg_file_list);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/info/login.md5sums"), PackageFile::none);
+  EXPECT_EQ(package_file_kind("var/lib/dpkg/info/x/y.list"), PackageFile::none);
   EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/"), PackageFile::none);
   EXPECT_EQ(package_file_kind("var/lib/dpkg/status.d/x/y"), PackageFile::none);
   EXPECT_EQ(package_file_kind("var/lib/dpkg/status-old"), PackageFile::none);

@@ -589,7 +589,7 @@ void merge_layers(const std::vector<std::shared_ptr<const LayerScan>>& layers, m
   content.files.reserve(view.size());
   for (const auto& [path, node] : view) {
     const auto& r = *node.record;
-    content.files.push_back(model::ImageFile{path, r.type, r.mode, r.uid, r.gid, r.size, r.link, node.layer});
+    content.files.push_back(model::ImageFile{path, r.type, r.mode, r.uid, r.gid, r.size, r.link, node.layer, ""});
   }
   auto final_layer = [&](const std::string& path) -> std::optional<std::size_t> {
     const auto it = view.find(path);
