@@ -4,6 +4,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "drydock/checks/check.hpp"
 
@@ -19,7 +20,7 @@ checks::Finding evaluate(Eval eval, const Args&... args) {
     return checks::Finding{core::Status::error, std::string("check failed: ") + e.what(), std::nullopt, std::nullopt};
   }
   if (!out.finding()) return checks::Finding{core::Status::error, "check produced no result", std::nullopt, std::nullopt};
-  return *out.finding();
+  return std::move(*out.finding());
 }
 
 }  // namespace drydock::audit::detail

@@ -183,33 +183,36 @@ DockerfileAudit::DockerfileAudit(const Selection& selection, std::span<const che
   for (const auto& check : table) {
     if (check.scope() == checks::Scope::dockerfile && selection.selected(check)) m_selected.push_back(&check);
   }
-  m_results.resize(m_selected.size());
 }
 
 DockerfileAudit::DockerfileAudit(const Selection& selection) : DockerfileAudit(selection, checks::catalogue()) {}
 
+void DockerfileAudit::reserve(std::size_t files) {
+  m_files.reserve(files);
+  m_findings.reserve(files * m_selected.size());
+}
+
 void DockerfileAudit::add(const model::Dockerfile& d) {
-  for (std::size_t c = 0; c < m_selected.size(); ++c) {
-    const auto eval = std::get<checks::DockerfileEval>(m_selected[c]->evaluate);
-    m_results[c].push_back(Result{m_selected[c], Subject{"dockerfile", d.path, d.path}, evaluate(eval, d)});
-  }
+  m_files.push_back(File{d.path, d.path});
+  for (const auto* check : m_selected)
+    m_findings.push_back(evaluate(std::get<checks::DockerfileEval>(check->evaluate), d));
 }
 
 void DockerfileAudit::add(const model::Unreadable& u) {
-  for (std::size_t c = 0; c < m_selected.size(); ++c) {
-    m_results[c].push_back(Result{m_selected[c], Subject{"dockerfile", u.id, u.name},
-                                  checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt}});
-  }
+  m_files.push_back(File{u.id, u.name});
+  for (std::size_t c = 0; c < m_selected.size(); ++c)
+    m_findings.push_back(checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
 }
 
 Report DockerfileAudit::finish() && {
   Report report;
-  std::size_t total = 0;
-  for (const auto& r : m_results)
-    total += r.size();
-  report.results.reserve(total);
-  for (auto& r : m_results)
-    std::move(r.begin(), r.end(), std::back_inserter(report.results));
+  const std::size_t n = m_selected.size();
+  report.results.reserve(m_findings.size());
+  for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t f = 0; f < m_files.size(); ++f)
+      report.results.push_back(
+          Result{m_selected[c], Subject{"dockerfile", m_files[f].id, m_files[f].name}, std::move(m_findings[f * n + c]), {}});
+  }
   return report;
 }
 

@@ -2,6 +2,7 @@
 /// Runs the selected checks over a snapshot, turning every exception into an `error` result.
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "drydock/audit/report.hpp"
@@ -37,10 +38,18 @@ class DockerfileAudit {
   /// An `error` result per selected check for a file that could not be read or parsed.
   void add(const model::Unreadable& u);
   [[nodiscard]] Report finish() &&;
+  /// Room for this many files (read or not): no regrowth while they are added.
+  void reserve(std::size_t files);
 
  private:
+  struct File {
+    std::string id, name;
+  };
   std::vector<const checks::Check*> m_selected;
-  std::vector<std::vector<Result>> m_results;  ///< per selected check
+  std::vector<File> m_files;
+  /// File-major: the finding of check c on file f is m_findings[f * m_selected.size() + c]. The
+  /// results are made once, in catalogue order, by finish().
+  std::vector<checks::Finding> m_findings;
 };
 
 /// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),

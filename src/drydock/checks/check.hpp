@@ -46,6 +46,8 @@ class Results {
   Finding& write(Status status, std::string evidence) { return set(status, std::move(evidence)); }
 
   [[nodiscard]] const std::optional<Finding>& finding() const { return m_finding; }
+  /// The finding, moved out (the runner's: no copy of the evidence).
+  [[nodiscard]] std::optional<Finding>& finding() { return m_finding; }
 
  private:
   Finding& set(Status status, std::string evidence) {

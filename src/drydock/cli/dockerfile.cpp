@@ -41,6 +41,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   // Each file is linted as soon as it is parsed and its tree dropped: memory follows the
   // report, not the corpus. Files that could not be read or parsed are reported after the others.
   audit::DockerfileAudit audit(*selection);
+  audit.reserve(files.size());
   std::vector<model::Unreadable> unreadable;
   for (const auto& f : files) {
     const std::string name = f == "-" ? "(stdin)" : f;

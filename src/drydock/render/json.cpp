@@ -219,41 +219,31 @@ CheckText check_text(const checks::Check& c) {
   return t;
 }
 
-/// One element of `"results"`, without the comma that separates it from the next.
+/// One element of `"results"`, without the comma that separates it from the next. The keys
+/// and indentation are literals: this runs once per result (a third of a million for 11,000
+/// Dockerfiles), and the values are most of what is left to escape.
 void result(std::string& out, const audit::Result& r, const CheckText& check) {
-  constexpr std::string_view in = "      ";
   out += check.head;
-  key(out, in, "severity");
-  string(out, core::to_string(r.severity()));
-  out += ",\n";
-  key(out, in, "status");
-  string(out, core::to_string(r.finding.status));
-  out += ",\n";
-  key(out, in, "subject");
-  out += "{\n";
-  key(out, "        ", "kind");
+  out += "      \"severity\": \"";
+  out += core::to_string(r.severity());
+  out += "\",\n      \"status\": \"";
+  out += core::to_string(r.finding.status);
+  out += "\",\n      \"subject\": {\n        \"kind\": ";
   string(out, r.subject.kind);
-  out += ",\n";
-  key(out, "        ", "id");
+  out += ",\n        \"id\": ";
   string(out, r.subject.id);
-  out += ",\n";
-  key(out, "        ", "name");
+  out += ",\n        \"name\": ";
   string(out, r.subject.name);
-  out += "\n      },\n";
-  key(out, in, "evidence");
+  out += "\n      },\n      \"evidence\": ";
   string(out, r.finding.evidence);
-  out += ",\n";
-  key(out, in, "location");
+  out += ",\n      \"location\": ";
   if (const auto& l = r.finding.location) {
-    out += "{\n";
-    key(out, "        ", "file");
+    out += "{\n        \"file\": ";
     string(out, l->file);
-    out += ",\n";
-    key(out, "        ", "line");
+    out += ",\n        \"line\": ";
     out += std::to_string(l->line);
     if (l->column > 0) {
-      out += ",\n";
-      key(out, "        ", "column");
+      out += ",\n        \"column\": ";
       out += std::to_string(l->column);
     }
     out += "\n      }";
@@ -263,6 +253,7 @@ void result(std::string& out, const audit::Result& r, const CheckText& check) {
   out += ",\n";
   out += check.tail;
   if (const auto& acc = r.accepted) {
+    constexpr std::string_view in = "      ";
     // Only on accepted findings: the team's decision, where it was written, and until when.
     out += ",\n";
     key(out, in, "accepted");

@@ -1,0 +1,94 @@
+// In memory, CPU time: Dockerfile parse plus every Dockerfile check, in MB/s of input, and the
+// same with the JSON report rendered. Driven by bench/dockerfile-lint.sh (see bench/README.md).
+//
+//   dockerfile_lint_bench DIR [RUNS]
+//   DIR: Dockerfiles (every regular file under it), read into memory once.
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "drydock/audit/runner.hpp"
+#include "drydock/audit/selection.hpp"
+#include "drydock/parse/dockerfile.hpp"
+#include "drydock/render/render.hpp"
+
+namespace {
+
+/// CPU time of this process in seconds (all its threads: the JSON renderer may use several): on a
+/// shared machine wall time also counts other processes.
+double cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 == 1 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: dockerfile_lint_bench DIR [RUNS]\n");
+    return 2;
+  }
+  const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  struct File {
+    std::string path, text;
+  };
+  std::vector<File> files;
+  std::size_t bytes = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(argv[1])) {
+    if (!e.is_regular_file()) continue;
+    std::ifstream in(e.path(), std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    files.push_back(File{e.path().string(), s.str()});
+    bytes += files.back().text.size();
+  }
+  std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.path < b.path; });
+  auto selection = drydock::audit::Selection::make({}, {});
+  if (!selection) {
+    std::fprintf(stderr, "selection: %s\n", selection.error().describe().c_str());
+    return 2;
+  }
+  std::vector<double> lint_times;
+  std::vector<double> report_times;
+  std::size_t results = 0;
+  std::size_t rendered = 0;
+  for (int r = 0; r < runs; ++r) {
+    // Parse plus every rule: the findings, kept as the report's results.
+    double t0 = cpu_s();
+    drydock::audit::DockerfileAudit audit(*selection);
+    for (const auto& f : files) {
+      auto parsed = drydock::parse::dockerfile(f.text, f.path);
+      if (parsed) audit.add(*parsed);
+    }
+    auto report = std::move(audit).finish();
+    double t1 = cpu_s();
+    lint_times.push_back(t1 - t0);
+    results = report.results.size();
+    // The JSON report of them, written nowhere.
+    std::size_t out = 0;
+    drydock::render::json(report, [&out](std::string_view piece) { out += piece.size(); });
+    report_times.push_back(cpu_s() - t0);
+    rendered = out;
+  }
+  const double lint = median(lint_times);
+  const double all = median(report_times);
+  std::printf("input: %zu Dockerfiles, %zu bytes; %d runs, median CPU time of the process\n", files.size(), bytes, runs);
+  std::printf("%-44s %8.3f s  %7.1f MB/s  (%zu results)\n", "parse + every rule (in memory)", lint,
+              static_cast<double>(bytes) / lint / 1e6, results);
+  std::printf("%-44s %8.3f s  %7.1f MB/s  (%zu bytes of JSON)\n", "parse + every rule + JSON report", all,
+              static_cast<double>(bytes) / all / 1e6, rendered);
+  return 0;
+}
