@@ -102,6 +102,7 @@ with_selector 000 "$data/policy/drydock.yaml" "$out/policy/drydock.yaml"
 with_selector 007 "$data/events/stream.ndjson" "$out/events/stream"
 with_selector 000 "$data/events/stream.ndjson" "$out/events/stream-bytewise"
 with_selector 001 "$golden/report.json" "$out/policy/baseline-report.json"
+with_selector 002 "$golden/report.json" "$out/policy/merge-report.json"
 
 p="$out/packages"
 { printf '\000'; cat "$data/packages/dpkg-status"; } >"$p/dpkg-status"

@@ -140,6 +140,37 @@ TEST_F(ReportsHtml, TheFiltersHideWhatDoesNotMatch) {
   EXPECT_TRUE(b.errors().empty()) << b.errors().front();
 }
 
+TEST_F(ReportsHtml, AMergedReportShowsItsHostsAndFiltersByHost) {
+  // Two reports (the insecure containers, and the hardened one) merged: two hosts.
+  const auto one = (m_dir / "insecure.json").string(), two = (m_dir / "hardened.json").string();
+  for (const auto& [in, out] : {std::pair{k_examples + "/insecure-containers.json", one}, {k_examples + "/hardened-container.json", two}}) {
+    const auto p = run({DRYDOCK_BIN, "container", in, "--format", "json", "--fail-on", "none", "-q", "-o", out});
+    ASSERT_EQ(p.code, 0) << p.err;
+  }
+  const auto page = (m_dir / "merged.html").string();
+  const auto p = run({DRYDOCK_BIN, "merge", one, two, "--format", "html", "--fail-on", "none", "-o", page});
+  ASSERT_EQ(p.code, 0) << p.err;
+  Browser b((m_dir / "profile").string(), 1280, 800);
+  ASSERT_TRUE(b.ok());
+  b.open("file://" + page);
+  EXPECT_EQ(b.eval("document.getElementById('drydock-js').getAttribute('data-state')"), "ok");
+  EXPECT_EQ(b.eval("[...document.querySelectorAll('#hosts tr[data-host]')].map(r => r.getAttribute('data-host')).join(',')"),
+            one + "," + two);
+  // The insecure host has findings, the hardened one fewer.
+  EXPECT_EQ(b.eval("document.querySelector('#hosts tr[data-host]').cells[3].textContent.includes('critical')"), true);
+  const std::string checks = "document.querySelectorAll('details.check').length";
+  const auto all = b.eval(checks).get<int>();
+  b.eval(R"JS((() => { const s = document.getElementById('host-filter'); s.value = '1';
+                       s.dispatchEvent(new Event('change')); })())JS");
+  const auto hardened = b.eval(checks).get<int>();
+  EXPECT_LT(hardened, all);
+  // Every subject listed now is the second host's.
+  b.eval("document.querySelectorAll('details.check summary').forEach(s => s.click())");
+  const auto names = b.eval("[...document.querySelectorAll('tr.finding button.subject')].map(e => e.textContent)");
+  for (const auto& n : names) EXPECT_TRUE(n.get<std::string>().ends_with(" on " + two)) << n;
+  EXPECT_TRUE(b.errors().empty()) << b.errors().front();
+}
+
 TEST_F(ReportsHtml, ASubjectShowsItsFindingsImageMountsAndPorts) {
   Browser b((m_dir / "profile").string(), 1280, 800);
   ASSERT_TRUE(b.ok());

@@ -21,6 +21,29 @@ bool Report::has_findings_at_or_above(core::Severity threshold) const {
   return false;
 }
 
+std::string_view host_name(const Report& report, const Result& result) {
+  return result.host < report.hosts.size() ? std::string_view(report.hosts[result.host].name) : std::string_view();
+}
+
+Host host_of(const model::EngineInfo& engine) {
+  return Host{engine.name, engine.id, engine.server_version, engine.os};
+}
+
+Report of_host(const Report& report, std::size_t index) {
+  Report out;
+  out.command = report.command;
+  out.target = report.target;
+  if (index < report.hosts.size()) out.hosts.push_back(report.hosts[index]);
+  for (const auto& r : report.results) {
+    if (r.host != index) continue;
+    out.results.push_back(r);
+    out.results.back().host = 0;
+  }
+  for (const auto& f : report.facts)
+    out.facts.push_back(f);  // subjects of other hosts are never looked up
+  return out;
+}
+
 std::size_t Report::accepted() const {
   std::size_t n = 0;
   for (const auto& r : results)

@@ -12,6 +12,7 @@
 #include "drydock/checks/check.hpp"
 #include "drydock/model/vulnerability.hpp"
 #include "drydock/model/package.hpp"
+#include "drydock/model/host.hpp"
 
 namespace drydock::audit {
 
@@ -30,11 +31,23 @@ struct Acceptance {
   model::Location source;  ///< the ignore's place in the policy file
 };
 
+/// The machine a result came from: the engine's host name, id, version and operating system
+/// (`/info`), or only the name when no engine was read. A report of several hosts (`drydock
+/// merge`, `drydock fleet`) lists each once and its results refer to them by index.
+struct Host {
+  std::string name;
+  std::string engine_id;
+  std::string engine_version;
+  std::string os;
+  friend bool operator==(const Host&, const Host&) = default;
+};
+
 struct Result {
   const checks::Check* check = nullptr;
   Subject subject;
   checks::Finding finding;
   std::optional<Acceptance> accepted;
+  std::size_t host = 0;  ///< index into Report::hosts (meaningless when it is empty)
 
   /// The finding's own severity when it overrides the check's, else the check's.
   [[nodiscard]] core::Severity severity() const { return finding.severity.value_or(check->severity); }
@@ -61,6 +74,9 @@ struct Report {
   std::string command;  ///< "host", "container", ...
   std::string target;   ///< what was audited: engine endpoint or files
   std::vector<Result> results;
+  /// The hosts audited: none when only files were read (a Dockerfile, a Compose project, an
+  /// image tarball), one for an audit of an engine, several for a merged report.
+  std::vector<Host> hosts;
   /// One entry per image whose layers were read; written as the JSON report's `packages`.
   std::vector<ImagePackages> packages;
   /// The vulnerabilities found (`drydock image --vulns`), written as the JSON report's
@@ -79,6 +95,15 @@ struct Report {
   /// How many fail or warn results were accepted by the policy.
   [[nodiscard]] std::size_t accepted() const;
 };
+
+/// The name of the host a result came from, "" when the report knows no host.
+std::string_view host_name(const Report& report, const Result& result);
+
+/// The host of an engine, from its `/info` and `/version` (the name alone when it gave none).
+Host host_of(const model::EngineInfo& engine);
+
+/// The part of a report that came from host `index` (same command and target).
+Report of_host(const Report& report, std::size_t index);
 
 /// A finding's identity across runs: a hash of the check id, the subject's kind and name (its id
 /// when it has none) and the file of its location, not the line, so that an edit above a

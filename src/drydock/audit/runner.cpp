@@ -171,6 +171,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       report.facts.push_back(std::move(f));
     }
   }
+  if (snapshot.engine && (!snapshot.engine->name.empty() || !snapshot.engine->id.empty()))
+    report.hosts.push_back(host_of(*snapshot.engine));
   return report;
 }
 

@@ -58,7 +58,7 @@ int run(int argc, char** argv) {
   const std::vector<Command> commands{
       add_host(app, common),  add_container(app, common), add_dockerfile(app, common), add_compose(app, common),
       add_image(app, common), add_checks(app, common),    add_db(app, common),         add_harden(app, common),
-      add_seccomp(app, common), add_watch(app, common),   add_history(app, common),    add_diff(app, common), add_verify(app, common),
+      add_seccomp(app, common), add_watch(app, common),   add_history(app, common),    add_diff(app, common), add_verify(app, common), add_merge(app, common),
   };
 
   try {

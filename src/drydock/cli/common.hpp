@@ -94,5 +94,6 @@ Command add_seccomp(CLI::App& app, Common& common);
 Command add_watch(CLI::App& app, Common& common);
 Command add_history(CLI::App& app, Common& common);
 Command add_diff(CLI::App& app, Common& common);
+Command add_merge(CLI::App& app, Common& common);
 
 }  // namespace drydock::cli

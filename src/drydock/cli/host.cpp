@@ -1,4 +1,7 @@
+#include <unistd.h>
+
 #include <fmt/format.h>
+#include <array>
 #include <filesystem>
 #include <memory>
 
@@ -86,6 +89,11 @@ int cmd_host(const Common& c, const HostOptions& h) {
   report.vulnerabilities = std::move(found);
   report.command = "host";
   report.target = target;
+  if (report.hosts.empty() && h.root.empty()) {
+    // No engine read: the host is this machine, known by its name.
+    std::array<char, 256> name{};
+    if (::gethostname(name.data(), name.size() - 1) == 0) report.hosts.push_back(audit::Host{name.data(), "", "", ""});
+  }
   return finish(report, c);
 }
 

@@ -1,5 +1,6 @@
 #include "drydock/parse/policy.hpp"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
@@ -260,6 +261,92 @@ core::Expected<std::vector<model::BaselineFinding>> baseline_findings(std::strin
       f.column = num(*l, "column");
     }
     if (!f.check_id.empty()) out.push_back(std::move(f));
+  }
+  return out;
+}
+
+core::Expected<model::ReportFile> report_file(std::string_view text, std::string_view path) {
+  using nlohmann::json;
+  const std::string where(path);
+  json doc = json::parse(text, nullptr, false);
+  if (doc.is_discarded()) return core::fail(ErrorKind::usage, "not JSON: write the report with --format json", where);
+  const auto str = [](const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  const auto num = [](const json& obj, const char* key) {
+    const auto it = obj.find(key);
+    return it != obj.end() && it->is_number_integer() && *it >= 0 && *it <= 1000000000 ? it->get<int>() : 0;
+  };
+  if (!doc.is_object() || str(doc, "schema") != "drydock.report/v1" || !doc.contains("results") || !doc["results"].is_array()) {
+    return core::fail(ErrorKind::usage, "not a drydock JSON report (schema drydock.report/v1): write one with --format json",
+                      where);
+  }
+  model::ReportFile out;
+  out.path = where;
+  out.command = str(doc, "command");
+  out.target = str(doc, "target");
+  if (const auto t = doc.find("tool"); t != doc.end() && t->is_object()) out.tool_version = str(*t, "version");
+  const auto host_of = [&](const json& h) {
+    return model::ReportHost{str(h, "name"), str(h, "engine_id"), str(h, "engine_version"), str(h, "os")};
+  };
+  if (const auto hs = doc.find("hosts"); hs != doc.end() && hs->is_array() && !hs->empty()) {
+    for (const auto& h : *hs) {
+      if (!h.is_object()) return core::fail(ErrorKind::usage, "a host of \"hosts\" is not an object", where);
+      out.hosts.push_back(host_of(h));
+    }
+  } else if (const auto h = doc.find("host"); h != doc.end() && h->is_object()) {
+    out.hosts.push_back(host_of(*h));
+  }
+  if (const auto s = doc.find("summary"); s != doc.end() && s->is_object())
+    out.baseline_hidden = static_cast<std::size_t>(num(*s, "baseline_hidden"));
+  std::size_t index = 0;
+  for (const auto& r : doc["results"]) {
+    const auto bad = [&](std::string_view why) {
+      return core::fail(ErrorKind::usage, fmt::format("results[{}]: {}", index, why), where);
+    };
+    if (!r.is_object()) return bad("not an object");
+    model::ReportResult f;
+    f.check_id = str(r, "id");
+    if (f.check_id.empty()) return bad("no check id");
+    f.status = str(r, "status");
+    if (!core::parse_status(f.status)) return bad("no valid status");
+    f.severity = str(r, "severity");
+    if (!core::parse_severity(f.severity)) return bad("no valid severity");
+    f.evidence = str(r, "evidence");
+    if (const auto s = r.find("subject"); s != r.end() && s->is_object()) {
+      f.subject_kind = str(*s, "kind");
+      f.subject_id = str(*s, "id");
+      f.subject_name = str(*s, "name");
+    }
+    if (const auto l = r.find("location"); l != r.end() && l->is_object())
+      f.location = model::Location{str(*l, "file"), num(*l, "line"), num(*l, "column")};
+    if (const auto a = r.find("accepted"); a != r.end() && a->is_object()) {
+      f.accepted = true;
+      f.accepted_reason = str(*a, "reason");
+      f.accepted_expires = str(*a, "expires");
+      const auto source = str(*a, "source");  // "file:line"
+      const auto colon = source.rfind(':');
+      f.accepted_source.file = colon == std::string::npos ? source : source.substr(0, colon);
+      if (colon != std::string::npos) {
+        const auto digits = std::string_view(source).substr(colon + 1);
+        int line = 0;
+        for (char c : digits) {
+          if (c < '0' || c > '9' || line > 100000000) break;
+          line = line * 10 + (c - '0');
+        }
+        f.accepted_source.line = line;
+      }
+    }
+    f.host = str(r, "host");
+    if (!f.host.empty()) {
+      bool listed = false;
+      for (const auto& h : out.hosts)
+        listed = listed || h.name == f.host;
+      if (!listed) return bad("host \"" + f.host + "\" is not in the report's hosts");
+    }
+    out.results.push_back(std::move(f));
+    ++index;
   }
   return out;
 }

@@ -27,6 +27,7 @@
 
 #include "drydock/core/error.hpp"
 #include "drydock/model/policy.hpp"
+#include "drydock/model/report_file.hpp"
 
 namespace drydock::parse {
 
@@ -35,6 +36,11 @@ core::Expected<model::Policy> policy(std::string_view yaml, std::string_view pat
 /// The findings (fail and warn results) of a drydock JSON report (`drydock.report/v1`), for
 /// --baseline. Anything else is an error that says what the file is not.
 core::Expected<std::vector<model::BaselineFinding>> baseline_findings(std::string_view json, std::string_view path);
+
+/// A whole drydock JSON report (`drydock.report/v1`): every result, whatever its status, and the
+/// hosts (`hosts`, else `host`; reports of drydock before hosts have none). Results lacking an id
+/// or a valid status, or naming a host the report does not list, are errors at their index.
+core::Expected<model::ReportFile> report_file(std::string_view json, std::string_view path);
 
 /// True when `text` is a real calendar date written YYYY-MM-DD.
 bool is_iso_date(std::string_view text);

@@ -43,12 +43,19 @@ std::string data_json(const audit::Report& report) {
   Json checks = Json::array();
   std::map<const checks::Check*, int> check_index;
   Json subjects = Json::array();
-  std::map<std::tuple<std::string_view, std::string_view, std::string_view>, int> subject_index;
-  auto subject_of = [&](const audit::Subject& s) {
+  // A subject is known by its host too: "web" on two hosts is two subjects.
+  const bool several_hosts = report.hosts.size() > 1;
+  std::map<std::tuple<std::string_view, std::string_view, std::string_view, std::size_t>, int> subject_index;
+  auto subject_of = [&](const audit::Subject& s, std::size_t host) {
+    if (!several_hosts) host = 0;
     auto [it, added] = subject_index.try_emplace(std::make_tuple(std::string_view(s.kind), std::string_view(s.id),
-                                                                 std::string_view(s.name)),
+                                                                 std::string_view(s.name), host),
                                                  static_cast<int>(subjects.size()));
-    if (added) subjects.push_back(Json::array({str(s.kind), str(audit::subject_label(s)), str(s.id)}));
+    if (added) {
+      Json row = Json::array({str(s.kind), str(audit::subject_label(s)), str(s.id)});
+      if (several_hosts) row.push_back(host);
+      subjects.push_back(std::move(row));
+    }
     return it->second;
   };
   Json results = Json::array();
@@ -59,7 +66,7 @@ std::string data_json(const audit::Report& report) {
       checks.push_back(Json::array({std::string(c.id), std::string(c.cis), std::string(c.title),
                                     static_cast<int>(c.severity), std::string(c.remediation), section_heading(section_of(c))}));
     }
-    Json row = Json::array({it->second, subject_of(r.subject), static_cast<int>(r.finding.status),
+    Json row = Json::array({it->second, subject_of(r.subject, r.host), static_cast<int>(r.finding.status),
                             static_cast<int>(r.severity()), str(evidence_text(r))});
     const bool located = r.finding.location && !r.finding.location->file.empty();
     if (located || r.accepted) row.push_back(located ? str(location_text(*r.finding.location)) : -1);
@@ -74,8 +81,11 @@ std::string data_json(const audit::Report& report) {
     Json list = Json::array();
     for (const auto& [label, value] : f.facts)
       list.push_back(Json::array({str(label), str(value)}));
-    facts[std::to_string(subject_of(f.subject))] = std::move(list);
+    facts[std::to_string(subject_of(f.subject, 0))] = std::move(list);
   }
+  Json hosts = Json::array();
+  for (const auto& h : report.hosts)
+    hosts.push_back(Json::array({h.name, h.engine_version, h.os}));
   Json doc = {{"command", report.command},
               {"target", report.target},
               {"accepted", report.accepted()},
@@ -84,7 +94,8 @@ std::string data_json(const audit::Report& report) {
               {"checks", std::move(checks)},
               {"subjects", std::move(subjects)},
               {"results", std::move(results)},
-              {"facts", std::move(facts)}};
+              {"facts", std::move(facts)},
+              {"hosts", std::move(hosts)}};
   const std::string text = doc.dump(-1, ' ', false, Json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size() + text.size() / 64);
@@ -138,7 +149,8 @@ function el(tag,cls,text){var e=document.createElement(tag);if(cls)e.className=c
 function res(i){var r=D.results[i];return {i:i,check:D.checks[r[0]],subject:r[1],status:r[2],sev:r[3],evidence:S[r[4]],
   loc:(r.length>5&&r[5]>=0)?S[r[5]]:'',accepted:r.length>6?S[r[6]]:''};}
 function isFinding(i){var r=D.results[i];return (r[2]===1||r[2]===2)&&r.length<7;}
-function subjectName(k){var s=D.subjects[k];return S[s[0]]+' '+S[s[1]];}
+function subjectName(k){var s=D.subjects[k];return S[s[0]]+' '+S[s[1]]+(s.length>3?' on '+D.hosts[s[3]][0]:'');}
+function hostOf(i){var s=D.subjects[D.results[i][1]];return s.length>3?s[3]:0;}
 function sevBadge(s){return el('span','sev sev-'+s,SEV[s]);}
 function subjectLink(k){var b=el('button','subject',subjectName(k));b.setAttribute('data-subject',k);
   b.addEventListener('click',function(){showSubject(k);});return b;}
@@ -163,6 +175,15 @@ var total=counts.reduce(function(a,b){return a+b;},0);
 sum.appendChild(el('p','',D.results.length+' results: '+total+' finding'+(total===1?'':'s')+' to act on'+
   (D.accepted?', '+D.accepted+' accepted by the policy':'')+(D.baseline_hidden?', '+D.baseline_hidden+' already in the baseline':'')+
   '; '+status[0]+' pass, '+status[4]+' skip, '+status[3]+' manual, '+status[5]+' error.'));
+// Several hosts: one row each, its findings by severity and its errors.
+if(D.hosts.length>1){sum.appendChild(el('h2','','Hosts'));var th=el('table');th.id='hosts';
+  var hh=el('tr');['host','engine','OS','findings','could not evaluate'].forEach(function(h){hh.appendChild(el('th','',h));});th.appendChild(hh);
+  D.hosts.forEach(function(h,k){var n=[0,0,0,0,0],e=0;for(var i=0;i<D.results.length;i++){if(hostOf(i)!==k)continue;
+      if(isFinding(i))n[D.results[i][3]]++;if(D.results[i][2]===5)e++;}
+    var parts=[];for(var s=4;s>=0;s--)if(n[s])parts.push(n[s]+' '+SEV[s]);
+    var tr=el('tr');tr.setAttribute('data-host',h[0]);[h[0],h[1]||'-',h[2]||'-',parts.join(', ')||'none',String(e)].forEach(function(v){tr.appendChild(el('td','',v));});
+    th.appendChild(tr);});
+  sum.appendChild(th);}
 var worst=[];order.forEach(function(g){g.items.forEach(function(i){if(D.results[i][3]>=3)worst.push(i);});});
 worst.sort(function(a,b){return D.results[b][3]-D.results[a][3];});
 if(worst.length){sum.appendChild(el('h2','','Critical and high findings'));var t=el('table');t.id='worst-findings';
@@ -179,8 +200,9 @@ if(ranked.length){sum.appendChild(el('h2','','Subjects with the most severe find
   sum.appendChild(t2);}
 // Findings grouped by check; subjects folded, built when unfolded; filtered by severity and subject.
 var list=document.getElementById('checks');
-var filt={sev:[true,true,true,true,true],text:''};
-function matches(i){var r=D.results[i];return filt.sev[r[3]]&&(!filt.text||subjectName(r[1]).toLowerCase().indexOf(filt.text)>=0);}
+var filt={sev:[true,true,true,true,true],text:'',host:-1};
+function matches(i){var r=D.results[i];return filt.sev[r[3]]&&(filt.host<0||hostOf(i)===filt.host)&&
+  (!filt.text||subjectName(r[1]).toLowerCase().indexOf(filt.text)>=0);}
 function fill(det,g){var box=det.querySelector('div');box.textContent='';var c=D.checks[g.check];
   var t=el('table');g.items.filter(matches).forEach(function(i){var x=res(i),tr=el('tr','finding');tr.appendChild(el('td','',SEV[x.sev]));
     var a=el('td');a.appendChild(subjectLink(x.subject));tr.appendChild(a);var e=el('td','',(x.status===2?'warn: ':'')+x.evidence);
@@ -198,6 +220,9 @@ for(var s2=4;s2>=0;s2--){(function(s){var l=el('label');var cb=el('input');cb.ty
   cb.addEventListener('change',function(){filt.sev[s]=cb.checked;renderChecks();});l.appendChild(cb);l.appendChild(document.createTextNode(' '+SEV[s]));fs.appendChild(l);})(s2);}
 var q=el('input');q.type='search';q.id='subject-filter';q.placeholder='subject contains…';
 q.addEventListener('input',function(){filt.text=q.value.toLowerCase();renderChecks();});fs.appendChild(q);
+if(D.hosts.length>1){var hs=el('select');hs.id='host-filter';hs.appendChild(el('option','','every host')).value='-1';
+  D.hosts.forEach(function(h,k){hs.appendChild(el('option','',h[0])).value=String(k);});
+  hs.addEventListener('change',function(){filt.host=Number(hs.value);renderChecks();});fs.appendChild(hs);}
 fs.appendChild(el('span','muted')).id='shown';
 renderChecks();
 // One subject: its facts and every result, findings first.

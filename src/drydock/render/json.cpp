@@ -219,10 +219,41 @@ CheckText check_text(const checks::Check& c) {
   return t;
 }
 
+/// A host as a JSON object on one line; unknown fields are null.
+void host_object(std::string& out, const audit::Host& h) {
+  out += "{\"name\": ";
+  nullable(out, h.name);
+  out += ", \"engine_id\": ";
+  nullable(out, h.engine_id);
+  out += ", \"engine_version\": ";
+  nullable(out, h.engine_version);
+  out += ", \"os\": ";
+  nullable(out, h.os);
+  out += '}';
+}
+
+/// `"host"` (the one host audited, null when none or several) and `"hosts"` (every host).
+void hosts(std::string& out, const std::vector<audit::Host>& all) {
+  key(out, "  ", "host");
+  if (all.size() == 1)
+    host_object(out, all.front());
+  else
+    out += "null";
+  out += ",\n";
+  key(out, "  ", "hosts");
+  out += all.empty() ? "[" : "[\n";
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    out += "    ";
+    host_object(out, all[i]);
+    out += i + 1 < all.size() ? ",\n" : "\n  ";
+  }
+  out += "],\n";
+}
+
 /// One element of `"results"`, without the comma that separates it from the next. The keys
 /// and indentation are literals: this runs once per result (a third of a million for 11,000
 /// Dockerfiles), and the values are most of what is left to escape.
-void result(std::string& out, const audit::Result& r, const CheckText& check) {
+void result(std::string& out, const audit::Result& r, const CheckText& check, std::string_view host) {
   out += check.head;
   out += "      \"severity\": \"";
   out += core::to_string(r.severity());
@@ -234,7 +265,9 @@ void result(std::string& out, const audit::Result& r, const CheckText& check) {
   string(out, r.subject.id);
   out += ",\n        \"name\": ";
   string(out, r.subject.name);
-  out += "\n      },\n      \"evidence\": ";
+  out += "\n      },\n      \"host\": ";
+  nullable(out, host);
+  out += ",\n      \"evidence\": ";
   string(out, r.finding.evidence);
   out += ",\n      \"location\": ";
   if (const auto& l = r.finding.location) {
@@ -298,6 +331,7 @@ void json(const audit::Report& report, const Writer& write) {
   key(out, "  ", "target");
   string(out, report.target);
   out += ",\n";
+  hosts(out, report.hosts);
   key(out, "  ", "results");
   out += report.results.empty() ? "[" : "[\n";
   // The results, the bulk of the report, are rendered a wave at a time: each wave is split
@@ -317,7 +351,7 @@ void json(const audit::Report& report, const Writer& write) {
       text.clear();
       const std::size_t first = wave + b * k_block;
       for (std::size_t i = first; i < std::min(n, first + k_block); ++i) {
-        result(text, report.results[i], check_texts.at(report.results[i].check));
+        result(text, report.results[i], check_texts.at(report.results[i].check), audit::host_name(report, report.results[i]));
         text += i + 1 < n ? ",\n" : "\n  ";
       }
     });

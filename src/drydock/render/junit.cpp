@@ -153,6 +153,24 @@ std::string junit(const audit::Report& report) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"{}\" {}>\n", xml_attr("drydock " + report.command + ": " + report.target),
                      total.attributes());
+  if (report.hosts.size() > 1) {
+    // Several hosts: a testsuite per host (its hostname), a testcase per (check, subject) in it.
+    for (std::size_t h = 0; h < report.hosts.size(); ++h) {
+      Counts counts;
+      for (const auto& r : report.results)
+        if (r.host == h) counts.add(r.accepted ? Status::skip : r.finding.status);
+      const auto& host = report.hosts[h];
+      out += fmt::format("  <testsuite name=\"{}\" hostname=\"{}\" {}>\n", xml_attr("host " + host.name), xml_attr(host.name),
+                         counts.attributes());
+      for (const auto* check : order) {
+        for (const auto* r : by_check[check])
+          if (r->host == h) testcase(out, *r);
+      }
+      out += "  </testsuite>\n";
+    }
+    out += "</testsuites>\n";
+    return out;
+  }
   for (const auto* check : order) {
     Counts counts;
     for (const auto* r : by_check[check])

@@ -158,9 +158,8 @@ std::string message(const audit::Result& r) {
                      r.finding.evidence);
 }
 
-}  // namespace
-
-std::string sarif(const audit::Report& report) {
+/// One SARIF run: the results of one host (or of a report that knows none).
+Json run_of(const audit::Report& report, const std::string& automation_id) {
   Json rules = Json::array();
   std::map<const checks::Check*, std::size_t> rule_index;
   Json results = Json::array();
@@ -209,28 +208,46 @@ std::string sarif(const audit::Report& report) {
   Json invocation = {{"executionSuccessful", true}};
   if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
 
-  const Json log = {
-      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-      {"version", "2.1.0"},
-      {"runs",
-       Json::array(
-           {{{"tool",
-              {{"driver",
-                {{"name", "drydock"},
-                 {"version", DRYDOCK_VERSION},
-                 {"semanticVersion", DRYDOCK_VERSION},
-                 {"rules", std::move(rules)}}}}},
-             {"automationDetails", {{"id", "drydock/" + report.command + "/"}}},
-             {"originalUriBaseIds",
-              {{k_host_root, {{"uri", "file:///"}, {"description", {{"text", "The root of the audited host"}}}}},
-               {k_engine_objects, {{"description", {{"text", "Objects of the audited Docker engine (KIND/NAME), not files"}}}}}}},
-             {"invocations", Json::array({std::move(invocation)})},
-             {"results", std::move(results)},
-             {"properties",
-              {{"command", report.command},
-               {"target", report.target},
-               {"benchmark", std::string(checks::report_key(checks::current_benchmark()))},
-               {"summary", std::move(summary)}}}}})}};
+  Json properties = {{"command", report.command},
+                     {"target", report.target},
+                     {"benchmark", std::string(checks::report_key(checks::current_benchmark()))},
+                     {"summary", std::move(summary)}};
+  if (report.hosts.size() == 1) {
+    const auto& h = report.hosts.front();
+    properties["host"] = {
+        {"name", h.name}, {"engine_id", h.engine_id}, {"engine_version", h.engine_version}, {"os", h.os}};
+  }
+  return {{"tool",
+           {{"driver",
+             {{"name", "drydock"},
+              {"version", DRYDOCK_VERSION},
+              {"semanticVersion", DRYDOCK_VERSION},
+              {"rules", std::move(rules)}}}}},
+          {"automationDetails", {{"id", automation_id}}},
+          {"originalUriBaseIds",
+           {{k_host_root, {{"uri", "file:///"}, {"description", {{"text", "The root of the audited host"}}}}},
+            {k_engine_objects, {{"description", {{"text", "Objects of the audited Docker engine (KIND/NAME), not files"}}}}}}},
+          {"invocations", Json::array({std::move(invocation)})},
+          {"results", std::move(results)},
+          {"properties", std::move(properties)}};
+}
+
+}  // namespace
+
+std::string sarif(const audit::Report& report) {
+  Json runs = Json::array();
+  const std::string category = "drydock/" + report.command + "/";
+  if (report.hosts.size() <= 1) {
+    runs.push_back(run_of(report, category));
+  } else {
+    // One run per host, each its own code scanning category: a host's alerts are closed only by
+    // a later analysis of that host.
+    for (std::size_t i = 0; i < report.hosts.size(); ++i) {
+      const auto& name = report.hosts[i].name;
+      runs.push_back(run_of(audit::of_host(report, i), fmt::format("{}{}/", category, name.empty() ? std::to_string(i) : name)));
+    }
+  }
+  const Json log = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", std::move(runs)}};
   // Evidence copied from hostile input may hold bytes that are not UTF-8: replaced, never thrown.
   return log.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }

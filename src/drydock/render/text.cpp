@@ -72,10 +72,21 @@ Status worst(const std::vector<const audit::Result*>& results) {
   return Status::skip;
 }
 
+/// "node-1 (engine 20.10.24, Debian GNU/Linux 12)": what is known of a host.
+std::string host_text(const audit::Host& h, const Painter& p) {
+  std::vector<std::string> parts;
+  if (!h.engine_version.empty()) parts.push_back("engine " + h.engine_version);
+  if (!h.os.empty()) parts.push_back(h.os);
+  return p.bold(h.name.empty() ? std::string("(unnamed host)") : h.name) +
+         (parts.empty() ? std::string() : " (" + core::join(parts, ", ") + ")");
+}
+
 std::string header(const audit::Report& report, const Painter& p) {
   if (report.target.empty()) return {};
-  return p.bold(fmt::format("drydock {}: {}", report.command, report.target)) +
-         fmt::format(" ({})\n", checks::display_name(checks::current_benchmark()));
+  std::string out = p.bold(fmt::format("drydock {}: {}", report.command, report.target)) +
+                    fmt::format(" ({})\n", checks::display_name(checks::current_benchmark()));
+  if (report.hosts.size() == 1) out += "host " + host_text(report.hosts.front(), p) + "\n";
+  return out;
 }
 
 std::string subject_text(const audit::Result& r, const Painter& p) {
@@ -264,7 +275,22 @@ std::string listing(const audit::Report& report, const TextOptions& options) {
 }  // namespace
 
 std::string text(const audit::Report& report, const TextOptions& options) {
-  return options.verbose ? listing(report, options) : findings_first(report, options);
+  if (report.hosts.size() <= 1) return options.verbose ? listing(report, options) : findings_first(report, options);
+  // Several hosts: each host's report under its heading, then the summary of them all.
+  const Painter p(options.color);
+  std::string out;
+  if (!report.target.empty()) out += p.bold(fmt::format("drydock {}: {}", report.command, report.target)) + "\n";
+  out += fmt::format("{} hosts\n", report.hosts.size());
+  TextOptions per_host = options;
+  for (std::size_t i = 0; i < report.hosts.size(); ++i) {
+    auto part = audit::of_host(report, i);
+    part.target.clear();  // said once above
+    out += fmt::format("\n{} {}\n", p.bold("== host"), host_text(report.hosts[i], p));
+    out += options.verbose ? listing(part, per_host) : findings_first(part, per_host);
+  }
+  out += fmt::format("\n{}\n", p.bold(fmt::format("== all {} hosts", report.hosts.size())));
+  out += summary_lines(report, options);
+  return out;
 }
 
 }  // namespace drydock::render

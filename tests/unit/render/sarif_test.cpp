@@ -1,12 +1,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/audit/merge.hpp"
+#include "drydock/parse/policy.hpp"
 #include "drydock/render/render.hpp"
 #include "support.hpp"
 
@@ -187,6 +191,37 @@ TEST(RenderSarif, ValidAgainstTheOfficialSchema) {
   EXPECT_EQ(validate({golden, all, none}, output), 0) << output;
   EXPECT_NE(output.find("catalogue.sarif: valid against sarif-schema-2.1.0.json"), std::string::npos) << output;
   EXPECT_NE(output.find("catalogue.sarif: valid against sarif-2.1.0-rtm.5.json"), std::string::npos) << output;
+}
+
+TEST(RenderSarif, AMergedReportOfThreeHostsIsValidWithThreeRuns) {
+  // Three hosts' JSON reports, read back and merged as `drydock merge` does.
+  std::vector<model::ReportFile> files;
+  for (int n = 1; n <= 3; ++n) {
+    auto r = whole_catalogue();
+    r.hosts = {{fmt::format("node-{}", n), fmt::format("ENGINE:{}", n), "20.10.24", "Debian GNU/Linux 12 (bookworm)"}};
+    auto file = parse::report_file(json(r), fmt::format("node-{}.json", n));
+    ASSERT_TRUE(file) << file.error().describe();
+    files.push_back(std::move(*file));
+  }
+  const auto merged = audit::merge(files);
+  ASSERT_TRUE(merged) << merged.error().describe();
+  const auto text = sarif(*merged);
+  const auto doc = nlohmann::json::parse(text);
+  ASSERT_EQ(doc["runs"].size(), 3U);
+  std::set<std::string> ids;
+  for (const auto& run : doc["runs"])
+    ids.insert(run["automationDetails"]["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"drydock/host/node-1/", "drydock/host/node-2/", "drydock/host/node-3/"}));
+  // Each run has the results of one host, as many as the single report's.
+  const auto single = nlohmann::json::parse(sarif(whole_catalogue()));
+  for (const auto& run : doc["runs"])
+    EXPECT_EQ(run["results"].size(), single["runs"][0]["results"].size());
+  TempFiles tmp;
+  const auto path = tmp.write("merged.sarif", text);
+  std::string output;
+  EXPECT_EQ(validate({path}, output), 0) << output;
+  EXPECT_NE(output.find("merged.sarif: valid against sarif-schema-2.1.0.json"), std::string::npos) << output;
+  EXPECT_NE(output.find("merged.sarif: valid against sarif-2.1.0-rtm.5.json"), std::string::npos) << output;
 }
 
 TEST(RenderSarif, AcceptedFindingsAreExternalSuppressions) {

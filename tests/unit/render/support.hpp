@@ -54,6 +54,7 @@ inline audit::Report sample() {
   audit::Report r;
   r.command = "host";
   r.target = "unix:///var/run/docker.sock";
+  r.hosts = {{"node-1", "ABCD:EFGH:IJKL", "20.10.24", "Debian GNU/Linux 12 (bookworm)"}};
   r.results = {
       {&t[2],
        {"image", "sha256:1111", "busybox:1"},
@@ -65,6 +66,18 @@ inline audit::Report sample() {
        Finding{Status::fail, "Mounts[0] /etc -> /host/etc (ro)", Severity::medium, model::Location{"compose.yaml", 7, 5}}},
       {&t[1], {"container", "c2", "db"}, Finding{Status::error, "inspect: malformed JSON", std::nullopt, std::nullopt}},
   };
+  return r;
+}
+
+/// The sample as a report of two hosts: the image and web's privileged finding on node-1, the
+/// rest (db, web's mount) on node-2.
+inline audit::Report two_hosts() {
+  auto r = sample();
+  r.command = "merge";
+  r.target = "node-1.json, node-2.json";
+  r.hosts.push_back({"node-2", "MNOP:QRST:UVWX", "20.10.24", "Alpine Linux v3.18"});
+  for (std::size_t i = 2; i < r.results.size(); ++i)
+    r.results[i].host = 1;
   return r;
 }
 
