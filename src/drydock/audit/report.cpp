@@ -26,7 +26,9 @@ std::string_view host_name(const Report& report, const Result& result) {
 }
 
 Host host_of(const model::EngineInfo& engine) {
-  return Host{engine.name, engine.id, engine.server_version, engine.os};
+  std::string os = engine.os;  // "linux"
+  if (!engine.kernel_version.empty()) os += (os.empty() ? "kernel " : " ") + engine.kernel_version;
+  return Host{engine.name, engine.id, engine.server_version, os};
 }
 
 Report of_host(const Report& report, std::size_t index) {
