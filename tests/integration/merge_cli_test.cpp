@@ -42,7 +42,7 @@ TEST_F(MergeCli, TwoEnginesBecomeTwoHostsInEveryFormat) {
   ASSERT_TRUE(ra["host"].is_object()) << ra["host"];
   ASSERT_FALSE(ra["host"]["engine_id"].get<std::string>().empty());
   ASSERT_NE(ra["host"]["engine_id"], rb["host"]["engine_id"]);
-  EXPECT_EQ(ra["host"]["engine_version"], "20.10.24");
+  EXPECT_TRUE(ra["host"]["engine_version"].get<std::string>().starts_with("20.10.24")) << ra["host"];
 
   const auto merged = run({DRYDOCK_BIN, "merge", a, b, "--format", "json", "--fail-on", "none"});
   ASSERT_EQ(merged.code, 0) << merged.err;

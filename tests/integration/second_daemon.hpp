@@ -41,6 +41,10 @@ class SecondDaemon {
                    "  \"pidfile\": \"" +
                    m_dir +
                    "/dockerd.pid\",\n"
+                   // Its own engine key, so its own engine ID, as another machine's engine.
+                   "  \"deprecated-key-path\": \"" +
+                   m_dir +
+                   "/key.json\",\n"
                    "  \"bridge\": \"none\",\n"
                    "  \"iptables\": false,\n"
                    "  \"live-restore\": true,\n"
