@@ -198,11 +198,20 @@ class Watcher {
     bool connected_before = true;  // the first audit's connection
     std::string since = m_since;
     const auto lost_at = std::make_shared<Clock::time_point>(Clock::now());
+    bool announced = false;  // the loss of the engine said since the last connection
     while (!m_stop) {
       std::unique_ptr<collect::EngineClient> client;
       if (auto c = collect::EngineClient::connect(m_o.endpoint, m_o.client)) {
         client = std::move(*c);
       } else {
+        if (!announced) {
+          // The engine went away before this thread's first connection: as lost as a closed stream.
+          *lost_at = Clock::now();
+          note(fmt::format("lost the engine at {} ({}); reconnecting", m_o.endpoint.host, c.error().describe()));
+          m_queue.push(Item{Item::Kind::disconnected, {}, {}});
+          announced = true;
+          connected_before = false;
+        }
         sleep_for(backoff);
         backoff = std::min(backoff * 2, m_o.max_backoff);
         continue;
@@ -212,6 +221,7 @@ class Watcher {
         m_queue.push(Item{Item::Kind::reconnected, {}, fmt::format("{:.1f}", secs)});
       }
       connected_before = false;
+      announced = false;
       backoff = std::chrono::milliseconds(250);
       parse::EventStream stream;
       const std::string path = "/events?since=" + encode(since);
@@ -236,6 +246,7 @@ class Watcher {
       note(fmt::format("lost the engine at {} ({}); reconnecting", m_o.endpoint.host,
                        r ? std::string("the engine closed the event stream") : r.error().describe()));
       m_queue.push(Item{Item::Kind::disconnected, {}, {}});
+      announced = true;
     }
   }
 
