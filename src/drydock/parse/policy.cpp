@@ -152,6 +152,18 @@ struct Reader {
   }
 };
 
+/// A report's string field, "" when absent or of another type (json::value() would throw).
+std::string str(const nlohmann::json& obj, const char* key) {
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+/// A report's count field, 0 when absent, of another type or out of range.
+int num(const nlohmann::json& obj, const char* key) {
+  const auto it = obj.find(key);
+  return it != obj.end() && it->is_number_integer() && *it >= 0 && *it <= 1000000000 ? it->get<int>() : 0;
+}
+
 }  // namespace
 
 bool is_iso_date(std::string_view t) {
@@ -222,14 +234,6 @@ core::Expected<std::vector<model::BaselineFinding>> baseline_findings(std::strin
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded())
     return core::fail(ErrorKind::usage, "not JSON: a baseline is a report written with --format json", where);
-  const auto str = [](const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  const auto num = [](const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    return it != obj.end() && it->is_number_integer() && *it >= 0 && *it <= 1000000000 ? it->get<int>() : 0;
-  };
   // str() and not json::value(): value() throws when the key holds another type ("schema": 1).
   if (!doc.is_object() || str(doc, "schema") != "drydock.report/v1" || !doc.contains("results") || !doc["results"].is_array()) {
     return core::fail(ErrorKind::usage, "not a drydock JSON report (schema drydock.report/v1): write one with --format json",
@@ -270,14 +274,6 @@ core::Expected<model::ReportFile> report_file(std::string_view text, std::string
   const std::string where(path);
   json doc = json::parse(text, nullptr, false);
   if (doc.is_discarded()) return core::fail(ErrorKind::usage, "not JSON: write the report with --format json", where);
-  const auto str = [](const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  const auto num = [](const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    return it != obj.end() && it->is_number_integer() && *it >= 0 && *it <= 1000000000 ? it->get<int>() : 0;
-  };
   if (!doc.is_object() || str(doc, "schema") != "drydock.report/v1" || !doc.contains("results") || !doc["results"].is_array()) {
     return core::fail(ErrorKind::usage, "not a drydock JSON report (schema drydock.report/v1): write one with --format json",
                       where);
