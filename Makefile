@@ -3,7 +3,7 @@ PRESET ?= release
 BUILD  := build/$(PRESET)
 BIN    := $(BUILD)/drydock
 
-.PHONY: all deps build audit test fuzz unit integration clean docs install
+.PHONY: all deps build audit test fuzz unit integration clean docs install image
 
 all: build
 
@@ -13,6 +13,13 @@ deps:
 build: deps
 	@cmake --preset $(PRESET) >/dev/null
 	@cmake --build --preset $(PRESET)
+
+# The drydock image, drydock:VERSION and drydock:latest, built offline from this build: FROM
+# scratch with the binary and the shared libraries it loads (scripts/build-image). Then:
+#   docker run --rm -v /var/run/docker.sock:/var/run/docker.sock:ro -v /:/host:ro drydock host --root /host
+VERSION := $(shell sed -n 's/^project(drydock VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+image: build
+	@scripts/build-image $(BIN) drydock:$(VERSION) drydock:latest
 
 # Audits this machine's Docker engine; with no engine, the bundled examples instead.
 # Exit status 1 (findings) is the report doing its job, not a failed make.
