@@ -9,7 +9,8 @@
 #              table of time and peak memory per size ends the output
 #   --created  only create them (stopped: no /top calls; use for large N), through the API
 #   --keep     keep the fixture for the next run (label drydock.bench=kept): a run with --keep
-#              starts from the kept containers and grows them; sizes below it are refused.
+#              starts from the kept containers and grows or shrinks them to each size, in
+#              any order (descending saves re-creating a large fixture).
 #              Use it on an engine of your own (DOCKER_HOST), where thousands of containers
 #              disturb nobody; remove them with `docker rm` of label drydock.bench=kept
 #   --runs K   measured runs of each contender, interleaved (default 5); medians reported
@@ -37,7 +38,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#sizes[@]} -gt 0 ] || usage
 for ((i = 1; i < ${#sizes[@]}; i++)); do
-  [ "${sizes[i]}" -gt "${sizes[i - 1]}" ] || { echo "sizes must be ascending" >&2; usage; }
+  [ "$keep" = 1 ] || [ "${sizes[i]}" -gt "${sizes[i - 1]}" ] || { echo "sizes must be ascending (or --keep)" >&2; usage; }
 done
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || usage
 
@@ -158,10 +159,17 @@ lower_top() { lower_bound 1; }
 lower_api() { lower_bound 0; }
 
 have="$(docker ps -aq --filter "label=$label" | wc -l)"
-if [ "$have" -gt "${sizes[0]}" ]; then
-  echo "the kept fixture has $have containers already, more than ${sizes[0]}" >&2
-  exit 2
-fi
+shrink_to() {  # shrink_to N: removes containers N+1 .. have (a kept fixture is numbered from 1)
+  [ "$1" -lt "$have" ] || return 0
+  echo "removing containers $(($1 + 1)) to $have ..." >&2
+  seq $(($1 + 1)) "$have" | awk -v f="$fixture" -v sock="$sock" '
+    { printf "%surl = \"http://docker/containers/drydock-bench-%s-%d?v=1\"\n", (NR > 1 ? "next\n" : ""), f, $1
+      printf "unix-socket = \"%s\"\nrequest = \"DELETE\"\noutput = \"/dev/null\"\n", sock }
+  ' >"$tmp/remove.curlrc"
+  curl --no-progress-meter --parallel --parallel-max 8 -K "$tmp/remove.curlrc"
+  have="$(docker ps -aq --filter "label=$label" | wc -l)"
+  [ "$have" -eq "$1" ] || { echo "the fixture has $have containers, not $1" >&2; exit 1; }
+}
 grow_to() {  # grow_to N: creates containers have+1 .. N
   [ "$1" -gt "$have" ] || return 0
   if [ "$created" = 1 ]; then
@@ -196,6 +204,7 @@ peak_rss() {  # KiB, of one `drydock host --format json`
 measure() {
   local n="$1" total running images urls a a2 b="" c rss=""
   grow_to "$n"
+  [ "$keep" = 0 ] || shrink_to "$n"
   rm -f "$tmp"/*.times
   # Warm-up, not measured: page cache, engine caches, a first failure shows here.
   lower_bound 1
@@ -260,5 +269,5 @@ if [ ${#sizes[@]} -gt 1 ] && [ -n "$DRYDOCK" ]; then
       }
       printf "%8d %10d %9.3fs %9.3fs %7.2f %10d %14s %14s\n", $1, $2, $4, $5, $5 / $4, $6, slope_t, slope_m
       pn = $2; pt = $5; pm = $6
-    }' "$tmp/table"
+    }' <(sort -n "$tmp/table")
 fi

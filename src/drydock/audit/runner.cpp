@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <exception>
 #include <iterator>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -34,12 +36,73 @@ std::string nothing_to_audit(const model::HostSnapshot& s, std::string_view what
 
 Subject subject_of(const model::ContainerSpec& c) { return Subject{"container", c.id, c.name}; }
 
-Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options) {
-  return run(snapshot, selection, options, checks::catalogue());
+namespace {
+
+/// What a person looks at beside a container's findings (Report::facts).
+std::vector<std::pair<std::string, std::string>> facts_of(const model::ContainerSpec& c) {
+  std::vector<std::pair<std::string, std::string>> facts;
+  facts.emplace_back("image", c.image);
+  if (!c.state.empty()) facts.emplace_back("state", c.state);
+  for (const auto& m : c.mounts) {
+    facts.emplace_back("mount", fmt::format("{} {} -> {}{}", m.type, m.source, m.destination, m.read_write ? "" : " (ro)"));
+  }
+  for (const auto& p : c.ports) {
+    facts.emplace_back("port", fmt::format("{}:{} -> {}", p.host_ip.empty() ? "*" : p.host_ip,
+                                           p.host_port.empty() ? "(any)" : p.host_port, p.container_port));
+  }
+  if (!c.network_mode.empty()) facts.emplace_back("network", c.network_mode);
+  return facts;
+}
+
+/// One container check's finding on `c`, located at the container when the check did not say.
+checks::Finding container_finding(const checks::Check& check, const model::ContainerSpec& c, const model::HostSnapshot& s) {
+  auto finding = evaluate(std::get<checks::ContainerEval>(check.evaluate), c, s);
+  if (!finding.location && c.location) finding.location = c.location;
+  return finding;
+}
+
+}  // namespace
+
+ContainerAudit::ContainerAudit(const Selection& selection, std::span<const checks::Check> table) {
+  for (const auto& check : table) {
+    if (check.scope() == checks::Scope::container && selection.selected(check)) m_selected.push_back(&check);
+  }
+}
+
+ContainerAudit::ContainerAudit(const Selection& selection) : ContainerAudit(selection, checks::catalogue()) {}
+
+void ContainerAudit::resize(std::size_t containers) { m_slots.resize(containers); }
+
+void ContainerAudit::add(std::size_t slot, const model::ContainerSpec& c, const model::HostSnapshot& context) {
+  auto& s = m_slots.at(slot);
+  s.findings.reserve(m_selected.size());
+  for (const auto* check : m_selected)
+    s.findings.push_back(container_finding(*check, c, context));
+  s.facts = facts_of(c);
+  s.id = c.id;
+  s.done = true;
+}
+
+void ContainerAudit::reduce(model::ContainerSpec& c) {
+  model::ContainerSpec kept;
+  kept.id = std::move(c.id);
+  kept.name = std::move(c.name);
+  kept.image = std::move(c.image);
+  kept.image_id = std::move(c.image_id);
+  kept.state = std::move(c.state);
+  kept.running = c.running;
+  kept.origin = std::move(c.origin);
+  kept.location = std::move(c.location);
+  c = std::move(kept);
 }
 
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
-           std::span<const checks::Check> table) {
+           ContainerAudit* evaluated) {
+  return run(snapshot, selection, options, checks::catalogue(), evaluated);
+}
+
+Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
+           std::span<const checks::Check> table, ContainerAudit* evaluated) {
   Report report;
   // Sized once: a host of thousands of containers has a hundred thousand results, and growing
   // the vector by doubling would copy them all several times.
@@ -82,15 +145,27 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   for (auto& f : container_findings)
     f.resize(snapshot.containers.size());
   const std::size_t n_containers = snapshot.containers.size();
+  // Containers evaluated as they were collected, found by id (unique on an engine); the
+  // others are evaluated here.
+  std::vector<ContainerAudit::Slot*> done(n_containers, nullptr);
+  if (evaluated != nullptr && options.container_checks && evaluated->m_selected == container_checks) {
+    std::unordered_map<std::string_view, ContainerAudit::Slot*> by_id;
+    by_id.reserve(evaluated->m_slots.size());
+    for (auto& slot : evaluated->m_slots) {
+      if (slot.done) by_id.emplace(slot.id, &slot);
+    }
+    for (std::size_t i = 0; i < n_containers; ++i) {
+      if (const auto it = by_id.find(snapshot.containers[i].id); it != by_id.end()) done[i] = it->second;
+    }
+  }
   const std::size_t workers = core::cpu_workers();
   constexpr std::size_t k_batch = 64;  // containers per work item
   core::parallel_for((n_containers + k_batch - 1) / k_batch, workers, [&](std::size_t, std::size_t batch) {
     for (std::size_t i = batch * k_batch; i < std::min(n_containers, (batch + 1) * k_batch); ++i) {
       const auto& c = snapshot.containers[i];
       for (std::size_t k = 0; k < container_checks.size(); ++k) {
-        auto finding = evaluate(std::get<checks::ContainerEval>(container_checks[k]->evaluate), c, snapshot);
-        if (!finding.location && c.location) finding.location = c.location;
-        container_findings[k][i] = std::move(finding);
+        container_findings[k][i] =
+            done[i] != nullptr ? std::move(done[i]->findings[k]) : container_finding(*container_checks[k], c, snapshot);
       }
     }
   });
@@ -104,6 +179,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         auto& findings = container_findings[next_container_check++];
         for (std::size_t i = 0; i < n_containers; ++i)
           add(check, subject_of(snapshot.containers[i]), std::move(findings[i]));
+        std::vector<checks::Finding>().swap(findings);  // moved into the report: freed as it goes
         add_unreadable(check, "container");
         if (snapshot.containers.empty() && none_of_kind("container")) {
           add(check, host_subject(snapshot, check),
@@ -156,19 +232,9 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   }
   if (options.container_checks) {
     report.facts.reserve(snapshot.containers.size());
-    for (const auto& c : snapshot.containers) {
-      SubjectFacts f{subject_of(c), {}};
-      f.facts.emplace_back("image", c.image);
-      if (!c.state.empty()) f.facts.emplace_back("state", c.state);
-      for (const auto& m : c.mounts) {
-        f.facts.emplace_back("mount", fmt::format("{} {} -> {}{}", m.type, m.source, m.destination, m.read_write ? "" : " (ro)"));
-      }
-      for (const auto& p : c.ports) {
-        f.facts.emplace_back("port", fmt::format("{}:{} -> {}", p.host_ip.empty() ? "*" : p.host_ip,
-                                                 p.host_port.empty() ? "(any)" : p.host_port, p.container_port));
-      }
-      if (!c.network_mode.empty()) f.facts.emplace_back("network", c.network_mode);
-      report.facts.push_back(std::move(f));
+    for (std::size_t i = 0; i < n_containers; ++i) {
+      const auto& c = snapshot.containers[i];
+      report.facts.push_back(SubjectFacts{subject_of(c), done[i] != nullptr ? std::move(done[i]->facts) : facts_of(c)});
     }
   }
   if (snapshot.engine && (!snapshot.engine->name.empty() || !snapshot.engine->id.empty()))

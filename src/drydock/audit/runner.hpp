@@ -19,12 +19,44 @@ struct RunOptions {
   bool container_checks = true;  ///< checks on containers (off for an offline --no-engine audit)
 };
 
+/// The container checks of a host audit run container by container while the others are
+/// still being collected (collect::SnapshotOptions::on_container): each container's findings
+/// and facts are kept, and its spec can then be reduced to what the daemon checks count
+/// (reduce()). run() given one takes the findings and facts out of it (matched by container
+/// id), in catalogue order as ever; containers it lacks are evaluated there.
+class ContainerAudit {
+ public:
+  ContainerAudit(const Selection& selection, std::span<const checks::Check> table);
+  explicit ContainerAudit(const Selection& selection);
+  /// The number of containers to come, before the first add().
+  void resize(std::size_t containers);
+  /// Runs every selected container check on `c` (slot in [0, resize)); `context` holds the
+  /// engine, daemon and tags the checks read. Distinct slots may be added from several threads.
+  void add(std::size_t slot, const model::ContainerSpec& c, const model::HostSnapshot& context);
+  /// `c` reduced to what outlives its checks: id, name, image, image id, state, running.
+  static void reduce(model::ContainerSpec& c);
+
+ private:
+  friend Report run(const model::HostSnapshot&, const Selection&, const RunOptions&, std::span<const checks::Check>,
+                    ContainerAudit*);
+  struct Slot {
+    bool done = false;
+    std::string id;
+    std::vector<checks::Finding> findings;  ///< per selected container check
+    std::vector<std::pair<std::string, std::string>> facts;
+  };
+  std::vector<const checks::Check*> m_selected;
+  std::vector<Slot> m_slots;
+};
+
 /// One result per (selected check, subject). A scope with no subjects yields one `skip`
 /// per check, saying so; an unreadable subject yields `error` for each of its checks.
+/// `evaluated`: the container checks already run (ContainerAudit over the same containers).
 Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
-           std::span<const checks::Check> table);
+           std::span<const checks::Check> table, ContainerAudit* evaluated = nullptr);
 /// The same over the whole catalogue.
-Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options);
+Report run(const model::HostSnapshot& snapshot, const Selection& selection, const RunOptions& options,
+           ContainerAudit* evaluated = nullptr);
 
 /// The Dockerfile checks run file by file, so that a file's tree can be dropped once linted:
 /// `add` each Dockerfile (and each file that could not be read or parsed), then `finish`.

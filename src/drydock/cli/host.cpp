@@ -42,12 +42,13 @@ int cmd_host(const Common& c, const HostOptions& h) {
   std::string target = h.root.empty() ? "this host" : h.root;
   collect::HostSideOptions side;
   std::optional<parse::PodmanEngine> podman;
+  // The container checks run as each container's answers arrive, while other requests are
+  // in flight; each inspect is then reduced to what the daemon checks count.
+  audit::ContainerAudit containers(*selection);
+  bool streamed = false;
   if (!h.no_engine) {
     auto client = connect_engine(c, progress);
     if (!client) return report_error(client.error());
-    auto collected = collect::collect_host(**client, progress.sink());
-    if (!collected) return report_error(collected.error());
-    snapshot = std::move(*collected);
     const auto& endpoint = (*client)->endpoint();
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
     // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
@@ -56,6 +57,26 @@ int cmd_host(const Common& c, const HostOptions& h) {
     auto info = (*client)->get("/info");
     if (version && info) podman = parse::podman_engine(*version, *info);
     target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
+    collect::SnapshotOptions options;
+    // Under Podman the daemon's configuration is dropped after it is read: the containers are
+    // checked after the collection, as the rest.
+    streamed = !podman;
+    if (streamed) {
+      options.on_list = [&containers](std::size_t n) { containers.resize(n); };
+      // The daemon's configuration is read as soon as the engine's facts are in: the container
+      // checks read it.
+      options.on_engine = [&root, &side, &c](model::HostSnapshot& context) {
+        collect::collect_host_side(root, side, context);
+        context.trusted_sources = c.policy.sources;  // CIS 4.2 on each container
+      };
+      options.on_container = [&containers](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
+        containers.add(slot, spec, context);
+        audit::ContainerAudit::reduce(spec);
+      };
+    }
+    auto collected = collect::collect_host(**client, progress.sink(), options);
+    if (!collected) return report_error(collected.error());
+    snapshot = std::move(*collected);
     if (h.vulns.enabled) {
       // The packages of the images in use: their layers, exported by the engine and streamed.
       for (auto& img : snapshot.images) {
@@ -72,7 +93,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
       }
     }
   }
-  collect::collect_host_side(root, side, snapshot);
+  if (!streamed) collect::collect_host_side(root, side, snapshot);
   for (const auto& d : snapshot.daemon->diagnostics)
     progress.note("daemon configuration: " + d);
   if (podman) {
@@ -85,7 +106,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
   std::optional<std::vector<model::Vulnerability>> found;
   if (h.vulns.enabled && !h.no_engine) found = scan_vulnerabilities(snapshot.images, h.vulns, progress);
   snapshot.trusted_sources = c.policy.sources;
-  auto report = audit::run(snapshot, *selection, audit::RunOptions{});
+  auto report = audit::run(snapshot, *selection, audit::RunOptions{}, &containers);
   report.vulnerabilities = std::move(found);
   report.command = "host";
   report.target = target;

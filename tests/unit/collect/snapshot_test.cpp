@@ -4,11 +4,16 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "drydock/audit/runner.hpp"
+#include "drydock/render/render.hpp"
 #include "fake_engine.hpp"
 #include "fake_proc.hpp"
 
@@ -626,6 +631,77 @@ TEST(RealEngine, CollectHost) {
   }
   for (const auto& u : snap->unreadable)
     ADD_FAILURE() << u.kind << " " << u.name << ": " << u.reason;
+}
+
+}  // namespace
+}  // namespace drydock::collect
+
+namespace drydock::collect {
+namespace {
+
+/// The report of a host audit over `docker`'s engine: checks run after the collection, or
+/// container by container as it goes (SnapshotOptions::on_container, as `drydock host` does).
+std::string host_report(FakeDocker& docker, bool streaming, std::atomic<bool>* slow_answered = nullptr,
+                        std::atomic<int>* evaluated_before = nullptr) {
+  auto server = FakeEngine::on_unix_socket([&docker, slow_answered](const std::string& path) {
+    auto r = docker.answer(path);
+    if (slow_answered != nullptr && path == "/v1.41/containers/" + docker.containers.back().id + "/json") {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      *slow_answered = true;
+    }
+    return r;
+  });
+  auto client = connect_to(*server);
+  EXPECT_TRUE(client);
+  if (!client) return "";
+  auto selection = audit::Selection::make({}, {});
+  EXPECT_TRUE(selection);
+  audit::ContainerAudit containers(*selection);
+  SnapshotOptions options{.proc_root = ""};
+  if (streaming) {
+    options.on_list = [&containers](std::size_t n) { containers.resize(n); };
+    options.on_engine = [](model::HostSnapshot& context) { EXPECT_TRUE(context.engine); };
+    options.on_container = [&](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
+      if (evaluated_before != nullptr && slow_answered != nullptr && !*slow_answered) ++*evaluated_before;
+      containers.add(slot, spec, context);
+      audit::ContainerAudit::reduce(spec);
+    };
+  }
+  auto snap = collect_host(*client, {}, options);
+  EXPECT_TRUE(snap) << snap.error().describe();
+  if (!snap) return "";
+  if (streaming) {
+    for (const auto& c : snap->containers) {
+      EXPECT_TRUE(c.exec_ids.empty() && c.execs.empty() && c.labels.empty()) << c.name << ": reduced once evaluated";
+    }
+  }
+  return render::json(audit::run(*snap, *selection, audit::RunOptions{}, streaming ? &containers : nullptr));
+}
+
+TEST(CollectHostStreaming, SameReportAsCheckingAfterTheCollection) {
+  FakeDocker docker;
+  docker.images = {{k_img_a, "app:1"}, {k_img_b, "db:15"}};
+  for (int i = 0; i < 120; ++i) {
+    const std::string id = fmt::format("{:08x}", 0x20000000 + i);
+    docker.containers.push_back({id, "s" + std::to_string(i), i % 3 == 0 ? "exited" : "running", i % 2 ? "app:1" : "db:15",
+                                 i % 2 ? k_img_a : k_img_b,
+                                 i % 10 == 0 ? std::vector<std::string>{"x" + std::to_string(i)} : std::vector<std::string>{},
+                                 ""});
+  }
+  // Failures of every kind keep their place: an unreadable inspect, a gone container, an exec
+  // session and a process list that could not be read.
+  docker.overrides["/v1.41/containers/20000005/json"] = {200, R"({"Id": "20000005", "State": )", {}, {}, false};
+  docker.overrides["/v1.41/containers/20000007/json"] = {404, R"({"message":"No such container"})", {}, {}, false};
+  docker.overrides["/v1.41/exec/x20/json"] = {500, "oops", {}, {}, false};
+  docker.overrides["/v1.41/containers/20000008/top"] = {500, R"({"message":"ps failed"})", {}, {}, false};
+  const std::string after = host_report(docker, false);
+  std::atomic<bool> slow_answered{false};
+  std::atomic<int> evaluated_before{0};
+  const std::string streamed = host_report(docker, true, &slow_answered, &evaluated_before);
+  EXPECT_FALSE(after.empty());
+  EXPECT_EQ(streamed, after);
+  // The last inspect answers late: the others were evaluated while it was in flight.
+  EXPECT_GT(evaluated_before.load(), 0);
 }
 
 }  // namespace

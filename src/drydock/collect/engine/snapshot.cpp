@@ -1,8 +1,10 @@
 #include "drydock/collect/engine/snapshot.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -60,6 +62,9 @@ struct ContainerSlot {
 
   std::vector<std::optional<model::ExecSession>> execs;  ///< by position in spec->exec_ids
   std::vector<std::string> exec_errors;                  ///< "" when read or gone
+
+  bool complete = false;                     ///< processes and exec sessions moved into spec
+  std::vector<model::Unreadable> exec_unreadable;  ///< exec sessions that could not be inspected
 };
 
 struct ImageSlot {
@@ -72,7 +77,8 @@ class Collector {
  public:
   /// `explicit_refs`: the containers were named by the user (collect_containers).
   Collector(EngineClient& client, const Progress& progress, bool explicit_refs, const SnapshotOptions& options)
-      : m_client(client), m_progress(progress), m_explicit(explicit_refs) {
+      : m_client(client), m_progress(progress), m_explicit(explicit_refs), m_options(options),
+        m_streaming(!explicit_refs && options.on_list && options.on_engine && options.on_container) {
     if (client.endpoint().is_unix() && proc_root_readable(options.proc_root)) m_proc_root = options.proc_root;
   }
 
@@ -123,26 +129,110 @@ class Collector {
   }
 
   void add_common() {
-    m_queue.add("/version", [this](core::Expected<std::string> r) { m_version = std::move(r); });
-    m_queue.add("/info", [this](core::Expected<std::string> r) { m_info = std::move(r); });
+    m_queue.add("/version", [this](core::Expected<std::string> r) {
+      m_version = std::move(r);
+      common_in();
+    });
+    m_queue.add("/info", [this](core::Expected<std::string> r) {
+      m_info = std::move(r);
+      common_in();
+    });
     m_queue.add("/images/json", [this](core::Expected<std::string> r) {
-      if (!r) {
-        m_image_list_error = r.error().describe();
-        return;
-      }
-      auto images = parse::image_list(*r);
-      if (!images) {
-        m_image_list_error = images.error().describe();
-        return;
-      }
-      for (const auto& image : *images) {
-        for (const auto& tag : image.repo_tags)
-          m_tags.emplace(tag, image.id);
-      }
-      m_all_images = std::move(*images);
+      on_image_list(std::move(r));
+      common_in();
     });
     // Overlay networks matter only on a swarm manager (7.3); one small request, in parallel.
     m_queue.add("/networks", [this](core::Expected<std::string> r) { m_networks = std::move(r); });
+  }
+
+  void on_image_list(core::Expected<std::string> r) {
+    if (!r) {
+      m_image_list_error = r.error().describe();
+      return;
+    }
+    auto images = parse::image_list(*r);
+    if (!images) {
+      m_image_list_error = images.error().describe();
+      return;
+    }
+    for (const auto& image : *images) {
+      for (const auto& tag : image.repo_tags)
+        m_tags.emplace(tag, image.id);
+    }
+    m_all_images = std::move(*images);
+  }
+
+  /// The engine's facts the container checks read: /version and /info parsed, the tags.
+  core::Expected<model::HostSnapshot> context() {
+    if (!m_version) return tl::unexpected(m_version.error());
+    if (!m_info) return tl::unexpected(m_info.error());
+    auto engine = parse::engine_info(*m_version, *m_info);
+    if (!engine) return tl::unexpected(engine.error());
+    engine->api_version = m_client.api_version();
+    model::HostSnapshot snap;
+    snap.engine = std::move(*engine);
+    snap.tags = std::move(m_tags);
+    snap.all_images = std::move(m_all_images);
+    return snap;
+  }
+
+  /// One of /version, /info, /images/json is in; after the last, when streaming, the
+  /// containers complete so far are evaluated, and the later ones as they complete.
+  void common_in() {
+    if (--m_common_left != 0 || !m_streaming) return;
+    auto ctx = context();
+    if (!ctx) {
+      m_context_error = ctx.error();
+      return;  // the collection fails in assemble(); nothing is evaluated
+    }
+    m_context = std::move(*ctx);
+    m_options.on_engine(*m_context);
+    std::vector<std::size_t> waiting;
+    {
+      std::lock_guard lock(m_gate_mutex);
+      m_gate_open = true;
+      waiting.swap(m_waiting);
+    }
+    for (const auto i : waiting)
+      m_options.on_container(i, *m_slots[i].spec, *m_context);
+  }
+
+  /// One request about container i is done (its handler has written what it learned).
+  void request_done(std::size_t i) {
+    if (!m_streaming || m_pending[i].fetch_sub(1) != 1) return;
+    auto& slot = m_slots[i];
+    if (!slot.spec) return;
+    complete(slot);
+    bool open = false;
+    {
+      std::lock_guard lock(m_gate_mutex);
+      open = m_gate_open;
+      if (!open) m_waiting.push_back(i);
+    }
+    if (open) m_options.on_container(i, *slot.spec, *m_context);
+  }
+
+  /// Moves the processes and exec sessions learned into the spec: it is what the checks see.
+  void complete(ContainerSlot& slot) {
+    slot.complete = true;
+    auto& spec = *slot.spec;
+    if (!spec.running) {
+      spec.processes = std::nullopt;
+      spec.processes_unavailable = fmt::format("container is not running (state {})", spec.state);
+    } else if (slot.processes) {
+      spec.processes = std::move(slot.processes);
+      spec.processes_unavailable.clear();
+    } else {
+      spec.processes_unavailable =
+          slot.processes_error.empty() ? std::string("processes were not listed") : slot.processes_error;
+    }
+    for (std::size_t j = 0; j < slot.execs.size(); ++j) {
+      if (slot.execs[j]) {
+        spec.execs.push_back(std::move(*slot.execs[j]));
+      } else if (!slot.exec_errors[j].empty()) {
+        slot.exec_unreadable.push_back({"exec", spec.exec_ids[j], spec.name, slot.exec_errors[j]});
+      }
+    }
   }
 
   void on_list(core::Expected<std::string> r) {
@@ -157,6 +247,10 @@ class Collector {
     }
     // Sized once, before any request that writes into a slot is queued.
     m_slots.resize(list->size());
+    if (m_streaming) {
+      m_pending = std::make_unique<std::atomic<std::size_t>[]>(list->size());
+      m_options.on_list(list->size());
+    }
     const bool any_processes = std::any_of(list->begin(), list->end(), [](const parse::ContainerSummary& c) {
       return c.state != "created" && c.state != "exited" && c.state != "dead";
     });
@@ -175,6 +269,7 @@ class Collector {
       // Read before the inspect is queued: its handler may run at once on another worker
       // and set top_requested itself.
       const bool top_now = m_slots[i].top_requested;
+      if (m_streaming) m_pending[i] = top_now ? 2 : 1;
       add_inspect(i);
       if (top_now) add_top(i, m_slots[i].ref);
     }
@@ -182,23 +277,31 @@ class Collector {
 
   void add_inspect(std::size_t i) {
     m_queue.add(fmt::format("/containers/{}/json", encode_segment(m_slots[i].ref)),
-                [this, i](core::Expected<std::string> r) { on_inspect(i, std::move(r)); });
+                [this, i](core::Expected<std::string> r) {
+                  on_inspect(i, std::move(r));
+                  request_done(i);
+                });
   }
 
   void add_top(std::size_t i, const std::string& id) {
     m_queue.add(fmt::format("/containers/{}/top", encode_segment(id)), [this, i](core::Expected<std::string> r) {
-      auto& slot = m_slots[i];
-      if (!r) {
-        slot.processes_error = "could not list processes: " + r.error().describe();
-        return;
-      }
-      auto processes = parse::top(*r);
-      if (!processes) {
-        slot.processes_error = "could not list processes: " + processes.error().describe();
-        return;
-      }
-      slot.processes = std::move(*processes);
+      on_top(i, std::move(r));
+      request_done(i);
     });
+  }
+
+  void on_top(std::size_t i, core::Expected<std::string> r) {
+    auto& slot = m_slots[i];
+    if (!r) {
+      slot.processes_error = "could not list processes: " + r.error().describe();
+      return;
+    }
+    auto processes = parse::top(*r);
+    if (!processes) {
+      slot.processes_error = "could not list processes: " + processes.error().describe();
+      return;
+    }
+    slot.processes = std::move(*processes);
   }
 
   void on_inspect(std::size_t i, core::Expected<std::string> r) {
@@ -236,15 +339,21 @@ class Collector {
     if (spec->name.empty()) spec->name = slot.name;
     slot.execs.resize(spec->exec_ids.size());
     slot.exec_errors.resize(spec->exec_ids.size());
+    // The requests about this container still to come: counted before they are queued (their
+    // handlers may run at once); this inspect's own count is released by its caller.
+    if (m_streaming) m_pending[i] += spec->exec_ids.size();
     for (std::size_t j = 0; j < spec->exec_ids.size(); ++j) {
-      m_queue.add(fmt::format("/exec/{}/json", encode_segment(spec->exec_ids[j])),
-                  [this, i, j](core::Expected<std::string> e) { on_exec(i, j, std::move(e)); });
+      m_queue.add(fmt::format("/exec/{}/json", encode_segment(spec->exec_ids[j])), [this, i, j](core::Expected<std::string> e) {
+        on_exec(i, j, std::move(e));
+        request_done(i);
+      });
     }
     if (spec->running && !slot.top_requested) {
       slot.top_requested = true;
       if (auto processes = from_proc(*spec)) {
         slot.processes = std::move(*processes);
       } else {
+        if (m_streaming) ++m_pending[i];
         add_top(i, spec->id.empty() ? slot.ref : spec->id);
       }
     }
@@ -311,16 +420,10 @@ class Collector {
   }
 
   core::Expected<model::HostSnapshot> assemble() {
-    if (!m_version) return tl::unexpected(m_version.error());
-    if (!m_info) return tl::unexpected(m_info.error());
-    auto engine = parse::engine_info(*m_version, *m_info);
-    if (!engine) return tl::unexpected(engine.error());
-    engine->api_version = m_client.api_version();
-
-    model::HostSnapshot snap;
-    snap.engine = std::move(*engine);
-    snap.tags = std::move(m_tags);
-    snap.all_images = std::move(m_all_images);
+    if (m_context_error) return tl::unexpected(*m_context_error);
+    auto ctx = m_context ? core::Expected<model::HostSnapshot>(std::move(*m_context)) : context();
+    if (!ctx) return ctx;
+    model::HostSnapshot snap = std::move(*ctx);
     if (snap.engine->swarm_cluster && m_networks) {
       if (auto overlays = parse::overlay_networks(*m_networks))
         snap.engine->swarm_cluster->overlay_networks = std::move(*overlays);
@@ -351,24 +454,10 @@ class Collector {
       }
       auto& spec = *slot.spec;
       if (!ids.insert(spec.id).second) continue;  // two refs naming one container
-      if (!spec.running) {
-        spec.processes = std::nullopt;
-        spec.processes_unavailable = fmt::format("container is not running (state {})", spec.state);
-      } else if (slot.processes) {
-        spec.processes = std::move(slot.processes);
-        spec.processes_unavailable.clear();
-      } else {
-        spec.processes_unavailable =
-            slot.processes_error.empty() ? std::string("processes were not listed") : slot.processes_error;
-      }
-      for (std::size_t j = 0; j < slot.execs.size(); ++j) {
-        if (slot.execs[j]) {
-          spec.execs.push_back(std::move(*slot.execs[j]));
-        } else if (!slot.exec_errors[j].empty()) {
-          note(fmt::format("exec session {} of container {} could not be inspected: {}", short_id(spec.exec_ids[j]), spec.name,
-                           slot.exec_errors[j]));
-          exec_unreadable.push_back({"exec", spec.exec_ids[j], spec.name, slot.exec_errors[j]});
-        }
+      if (!slot.complete) complete(slot);
+      for (auto& u : slot.exec_unreadable) {
+        note(fmt::format("exec session {} of container {} could not be inspected: {}", short_id(u.id), u.name, u.reason));
+        exec_unreadable.push_back(std::move(u));
       }
       snap.containers.push_back(std::move(spec));
     }
@@ -409,6 +498,15 @@ class Collector {
   EngineClient& m_client;
   const Progress& m_progress;
   const bool m_explicit;
+  const SnapshotOptions& m_options;
+  const bool m_streaming;  ///< containers handed to on_container as they complete
+  std::unique_ptr<std::atomic<std::size_t>[]> m_pending;  ///< per slot: requests not yet handled
+  std::atomic<int> m_common_left{3};                       ///< of /version, /info, /images/json
+  std::optional<model::HostSnapshot> m_context;            ///< set once, when the last of them is in
+  std::optional<core::Error> m_context_error;
+  std::mutex m_gate_mutex;
+  bool m_gate_open = false;            ///< under m_gate_mutex
+  std::vector<std::size_t> m_waiting;  ///< complete before the gate opened; under m_gate_mutex
   RequestQueue m_queue;
   std::mutex m_note_mutex;
   std::string m_proc_root;                   ///< the /proc to read processes from; "" when the engine is not local

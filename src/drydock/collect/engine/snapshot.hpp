@@ -1,6 +1,7 @@
 #pragma once
 /// Collecting a host's runtime state from the Engine API into a model::HostSnapshot.
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,21 @@ struct SnapshotOptions {
   /// dockerd run `ps` per container. A container whose State.Pid is not its own there (another
   /// PID namespace, a race) is still asked of the engine. "" = always ask the engine.
   std::string proc_root = "/proc";
+
+  // A host audit that evaluates each container as soon as it is complete, while the other
+  // requests are in flight (collect_host only; all three set, or none). Each is called on a
+  // worker thread.
+  /// Once, with the number of containers listed, before any other call.
+  std::function<void(std::size_t containers)> on_list;
+  /// Once, when /version, /info and /images/json are in: `context` holds the engine and the
+  /// tags, and the caller adds what else the container checks read (the daemon's
+  /// configuration). The collected snapshot starts from it.
+  std::function<void(model::HostSnapshot& context)> on_engine;
+  /// For each container whose inspect, processes and exec sessions are all in, after
+  /// on_engine (containers complete before it wait for it); `slot` is its place in the list.
+  /// Several at a time, for different slots. The callee may reduce `spec`: what it leaves is
+  /// what the snapshot's entry holds.
+  std::function<void(std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context)> on_container;
 };
 
 /// Everything a whole-host audit needs: /version and /info, every container (running and
