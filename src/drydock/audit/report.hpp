@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,11 +43,26 @@ struct Host {
   friend bool operator==(const Host&, const Host&) = default;
 };
 
+/// A result's acceptance, if any, behind a pointer: a host of thousands of containers has
+/// hundreds of thousands of results, and few or none are accepted. Reads like an optional.
+class Accepted {
+ public:
+  Accepted() = default;
+  Accepted(Acceptance a) : m_acceptance(std::make_shared<const Acceptance>(std::move(a))) {}  // NOLINT: as optional's
+  explicit operator bool() const { return m_acceptance != nullptr; }
+  [[nodiscard]] bool has_value() const { return m_acceptance != nullptr; }
+  const Acceptance& operator*() const { return *m_acceptance; }
+  const Acceptance* operator->() const { return m_acceptance.get(); }
+
+ private:
+  std::shared_ptr<const Acceptance> m_acceptance;
+};
+
 struct Result {
   const checks::Check* check = nullptr;
   Subject subject;
   checks::Finding finding;
-  std::optional<Acceptance> accepted;
+  Accepted accepted;
   std::size_t host = 0;  ///< index into Report::hosts (meaningless when it is empty)
 
   /// The finding's own severity when it overrides the check's, else the check's.

@@ -65,7 +65,9 @@ checks::Finding container_finding(const checks::Check& check, const model::Conta
 
 ContainerAudit::ContainerAudit(const Selection& selection, std::span<const checks::Check> table) {
   for (const auto& check : table) {
-    if (check.scope() == checks::Scope::container && selection.selected(check)) m_selected.push_back(&check);
+    // A check that reads the images in use waits for the end of the collection: run() evaluates it.
+    if (check.scope() == checks::Scope::container && selection.selected(check) && !check.reads_images)
+      m_selected.push_back(&check);
   }
 }
 
@@ -148,7 +150,19 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   // Containers evaluated as they were collected, found by id (unique on an engine); the
   // others are evaluated here.
   std::vector<ContainerAudit::Slot*> done(n_containers, nullptr);
-  if (evaluated != nullptr && options.container_checks && evaluated->m_selected == container_checks) {
+  // For each container check, its findings' place in an evaluated slot; none (evaluated here)
+  // for the checks that read the images in use.
+  constexpr std::size_t k_here = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> evaluated_as(container_checks.size(), k_here);
+  bool usable = evaluated != nullptr && options.container_checks;
+  if (usable) {
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < container_checks.size(); ++k) {
+      if (next < evaluated->m_selected.size() && evaluated->m_selected[next] == container_checks[k]) evaluated_as[k] = next++;
+    }
+    usable = next == evaluated->m_selected.size();  // the same selection and table
+  }
+  if (usable) {
     std::unordered_map<std::string_view, ContainerAudit::Slot*> by_id;
     by_id.reserve(evaluated->m_slots.size());
     for (auto& slot : evaluated->m_slots) {
@@ -164,8 +178,9 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     for (std::size_t i = batch * k_batch; i < std::min(n_containers, (batch + 1) * k_batch); ++i) {
       const auto& c = snapshot.containers[i];
       for (std::size_t k = 0; k < container_checks.size(); ++k) {
-        container_findings[k][i] =
-            done[i] != nullptr ? std::move(done[i]->findings[k]) : container_finding(*container_checks[k], c, snapshot);
+        container_findings[k][i] = done[i] != nullptr && evaluated_as[k] != k_here
+                                       ? std::move(done[i]->findings[evaluated_as[k]])
+                                       : container_finding(*container_checks[k], c, snapshot);
       }
     }
   });

@@ -23,7 +23,8 @@ struct RunOptions {
 /// still being collected (collect::SnapshotOptions::on_container): each container's findings
 /// and facts are kept, and its spec can then be reduced to what the daemon checks count
 /// (reduce()). run() given one takes the findings and facts out of it (matched by container
-/// id), in catalogue order as ever; containers it lacks are evaluated there.
+/// id), in catalogue order as ever; containers it lacks, and the checks that read the images
+/// in use (Check::reads_images), are evaluated there.
 class ContainerAudit {
  public:
   ContainerAudit(const Selection& selection, std::span<const checks::Check> table);
@@ -33,7 +34,8 @@ class ContainerAudit {
   /// Runs every selected container check on `c` (slot in [0, resize)); `context` holds the
   /// engine, daemon and tags the checks read. Distinct slots may be added from several threads.
   void add(std::size_t slot, const model::ContainerSpec& c, const model::HostSnapshot& context);
-  /// `c` reduced to what outlives its checks: id, name, image, image id, state, running.
+  /// `c` reduced to what outlives its checks: id, name, image, image id, state, running (what
+  /// the daemon checks count, and what the container checks that read the images see).
   static void reduce(model::ContainerSpec& c);
 
  private:

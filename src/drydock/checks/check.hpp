@@ -93,6 +93,10 @@ struct Check {
   /// Where the verdict deliberately differs from a tool its aliases name (hadolint's published
   /// rule examples, ...), and why; "" when it agrees. Listed in docs/checks.md.
   std::string_view alias_notes;
+  /// A container check that reads HostSnapshot::images (the engine's inspect of the images in
+  /// use, which may come after the container's own answers): a host audit runs it once the
+  /// collection is over, not as each container's answers arrive (audit::ContainerAudit).
+  bool reads_images = false;
 
   [[nodiscard]] Scope scope() const { return static_cast<Scope>(evaluate.index()); }
 };

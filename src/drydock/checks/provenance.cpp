@@ -516,6 +516,7 @@ const std::vector<Check>& table() {
           .evaluate = ContainerEval{container_trusted_image},
           // CIS rates 4.2 Manual; with trusted-registries or trusted-images drydock decides it.
           .manual = true,
+          .reads_images = true,  // the RepoDigests of the container's image
       },
       Check{
           .id = "image.signature",

@@ -9,10 +9,12 @@
 #include <thread>
 #include <cstdlib>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "drydock/audit/runner.hpp"
+#include "drydock/model/policy.hpp"
 #include "drydock/render/render.hpp"
 #include "fake_engine.hpp"
 #include "fake_proc.hpp"
@@ -38,6 +40,7 @@ class FakeDocker {
  public:
   std::vector<FakeContainer> containers;
   std::map<std::string, std::string> images;      // id -> tag
+  std::map<std::string, std::string> digests;     // id -> RepoDigest, for the images that have one
   std::map<std::string, FakeResponse> overrides;  // versioned path -> answer
 
   FakeEngine::Handler handler() {
@@ -100,7 +103,9 @@ class FakeDocker {
       const std::string id = p.substr(8, p.size() - 8 - 5);
       auto it = images.find(id);
       if (it == images.end()) return not_found("No such image: " + id);
-      r.body = json{{"Id", id}, {"RepoTags", {it->second}}, {"Config", {{"User", "app"}}}, {"Size", 1982284}}.dump();
+      json img{{"Id", id}, {"RepoTags", {it->second}}, {"Config", {{"User", "app"}}}, {"Size", 1982284}};
+      if (auto d = digests.find(id); d != digests.end()) img["RepoDigests"] = {d->second};
+      r.body = img.dump();
     } else {
       return not_found("page not found");
     }
@@ -642,7 +647,8 @@ namespace {
 /// The report of a host audit over `docker`'s engine: checks run after the collection, or
 /// container by container as it goes (SnapshotOptions::on_container, as `drydock host` does).
 std::string host_report(FakeDocker& docker, bool streaming, std::atomic<bool>* slow_answered = nullptr,
-                        std::atomic<int>* evaluated_before = nullptr) {
+                        std::atomic<int>* evaluated_before = nullptr,
+                        const std::shared_ptr<const model::SourcePolicy>& trusted = nullptr) {
   auto server = FakeEngine::on_unix_socket([&docker, slow_answered](const std::string& path) {
     auto r = docker.answer(path);
     if (slow_answered != nullptr && path == "/v1.41/containers/" + docker.containers.back().id + "/json") {
@@ -660,7 +666,10 @@ std::string host_report(FakeDocker& docker, bool streaming, std::atomic<bool>* s
   SnapshotOptions options{.proc_root = ""};
   if (streaming) {
     options.on_list = [&containers](std::size_t n) { containers.resize(n); };
-    options.on_engine = [](model::HostSnapshot& context) { EXPECT_TRUE(context.engine); };
+    options.on_engine = [&trusted](model::HostSnapshot& context) {
+      EXPECT_TRUE(context.engine);
+      context.trusted_sources = trusted;
+    };
     options.on_container = [&](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
       if (evaluated_before != nullptr && slow_answered != nullptr && !*slow_answered) ++*evaluated_before;
       containers.add(slot, spec, context);
@@ -670,6 +679,7 @@ std::string host_report(FakeDocker& docker, bool streaming, std::atomic<bool>* s
   auto snap = collect_host(*client, {}, options);
   EXPECT_TRUE(snap) << snap.error().describe();
   if (!snap) return "";
+  snap->trusted_sources = trusted;
   if (streaming) {
     for (const auto& c : snap->containers) {
       EXPECT_TRUE(c.exec_ids.empty() && c.execs.empty() && c.labels.empty()) << c.name << ": reduced once evaluated";
@@ -702,6 +712,27 @@ TEST(CollectHostStreaming, SameReportAsCheckingAfterTheCollection) {
   EXPECT_EQ(streamed, after);
   // The last inspect answers late: the others were evaluated while it was in flight.
   EXPECT_GT(evaluated_before.load(), 0);
+}
+
+// CIS 4.2 on a container reads the engine's RepoDigests of its image (the image's inspect,
+// which may come after the container's): the same verdict and evidence either way.
+TEST(CollectHostStreaming, TrustedImagesSeeTheImagesDigests) {
+  FakeDocker docker;
+  const std::string digest = "sha256:" + std::string(64, 'd');
+  docker.images = {{k_img_a, "registry.corp.example/app:1"}, {k_img_b, "db:15"}};
+  docker.digests = {{k_img_a, "registry.corp.example/app@" + digest}};
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = fmt::format("{:08x}", 0x30000000 + i);
+    docker.containers.push_back({id, "t" + std::to_string(i), "exited", i % 2 ? "registry.corp.example/app:1" : "db:15",
+                                 i % 2 ? k_img_a : k_img_b, {}, ""});
+  }
+  auto trusted = std::make_shared<model::SourcePolicy>();
+  trusted->images.push_back(model::TrustedImage{"registry.corp.example/app", digest, {}});
+  for (const auto& policy : {std::shared_ptr<const model::SourcePolicy>(), std::shared_ptr<const model::SourcePolicy>(trusted)}) {
+    const std::string after = host_report(docker, false, nullptr, nullptr, policy);
+    ASSERT_NE(after.find("@" + digest), std::string::npos) << "the configured tag pinned by the image's RepoDigests";
+    EXPECT_EQ(host_report(docker, true, nullptr, nullptr, policy), after);
+  }
 }
 
 }  // namespace
