@@ -53,9 +53,12 @@ int cmd_host(const Common& c, const HostOptions& h) {
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
     // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
     // is not the engine's, so section 2 must not read it.
+    // Asked before the collection, which needs to know (a failure here is the collection's).
     auto version = (*client)->get("/version");
+    if (!version) return report_error(version.error());
     auto info = (*client)->get("/info");
-    if (version && info) podman = parse::podman_engine(*version, *info);
+    if (!info) return report_error(info.error());
+    podman = parse::podman_engine(*version, *info);
     target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
     collect::SnapshotOptions options;
     // Under Podman the daemon's configuration is dropped after it is read: the containers are
