@@ -17,7 +17,8 @@ build: deps
 # The drydock image, drydock:VERSION and drydock:latest, built offline from this build: FROM
 # scratch with the binary and the shared libraries it loads (scripts/build-image). Then:
 #   docker run --rm -v /var/run/docker.sock:/var/run/docker.sock:ro -v /:/host:ro drydock host --root /host
-VERSION := $(shell sed -n 's/^project(drydock VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+# (awk, not sed: make counts the parentheses inside $(shell ...), and project( has no partner.)
+VERSION := $(shell awk '$$1 ~ /^project.drydock$$/ && $$2 == "VERSION" { print $$3 }' CMakeLists.txt)
 image: build
 	@scripts/build-image $(BIN) drydock:$(VERSION) drydock:latest
 
