@@ -7,13 +7,14 @@
 # are "path\ncontent", version inputs "a\nb", audit_rules two rules files separated by NUL,
 # seccomp_log a selector byte (even: audit and kernel logs, odd: strace -f output) then the file,
 # package_sources "path\ncontent" like secret_files, cosign a selector byte (0 signatures file,
-# 1 payload, 2 public key, 3 base64) then the input.
+# 1 payload, 2 public key, 3 base64) then the input, podman_conf a selector byte (0 containers.conf
+# or storage.conf, 1 registries.conf, 2 policy.json) then the file.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy seccomp_log events package_sources cosign; do
+         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -145,3 +146,6 @@ with_selector 000 "$data/cosign/signatures.json" "$co/signatures.json"
 with_selector 001 "$data/cosign/payload.json" "$co/payload.json"
 with_selector 002 "$data/cosign/cosign.pub" "$co/cosign.pub"
 { printf '\003'; sed -n 's/.*"Base64Signature":"\([^"]*\)".*/\1/p' "$data/cosign/signatures.json" | tr -d '\n'; } >"$co/base64"
+with_selector 000 "$data/podman/containers.conf" "$out/podman_conf/containers.conf"
+with_selector 001 "$data/podman/registries.conf" "$out/podman_conf/registries.conf"
+with_selector 002 "$data/podman/policy.json" "$out/podman_conf/policy.json"

@@ -58,6 +58,13 @@ struct PodmanHost {
       why = "podman create: " + c.err;
       return;
     }
+    // --cap-add NET_RAW: Docker grants it by default, Podman does not; inspect shows no CapAdd.
+    if (const auto c = podman_run({"create", "--name", "dd-podman-netraw", "--network", "none", "--cap-add", "NET_RAW",
+                                   "localhost/dd-podman-busybox:1", "/bin/sh"});
+        c.code != 0) {
+      why = "podman create: " + c.err;
+      return;
+    }
     std::string cmd;
     for (const auto& a : podman)
       cmd += "'" + a + "' ";
@@ -78,7 +85,7 @@ struct PodmanHost {
     }
     // Podman answers /version by running conmon and the OCI runtime: seconds each on a busy machine.
     audit = run({DRYDOCK_BIN, "host", "--host", "unix://" + socket, "--timeout", "120", "--format", "json", "--only",
-                 "host,daemon,runtime"},
+                 "host,daemon,runtime,files"},
                 std::chrono::seconds(600));
     if (auto j = parse_json(audit.out)) report = *j;
   }
@@ -99,7 +106,7 @@ struct PodmanHost {
       for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    podman_run({"rm", "-f", "dd-podman-admin"});
+    podman_run({"rm", "-f", "dd-podman-admin", "dd-podman-netraw"});
     podman_run({"rmi", "-f", "localhost/dd-podman-busybox:1"});
     std::error_code ec;
     fs::remove_all(dir, ec);
@@ -152,8 +159,19 @@ TEST(Podman, SysAdminIsTheOnlyCapabilityBeyondPodmansDefaults) {
   // default set has 11 capabilities), and its compatible inspect states CapAdd/CapDrop against
   // Docker's set: CapDrop AUDIT_WRITE, MKNOD, NET_RAW.
   const std::string evidence = added["evidence"];
-  EXPECT_TRUE(evidence.starts_with("beyond the default set: CAP_SYS_ADMIN (")) << evidence;
-  EXPECT_NE(evidence.find("NET_RAW"), std::string::npos) << "dropped, as inspect says: " << evidence;
+  EXPECT_TRUE(evidence.starts_with("beyond Podman's default set: CAP_SYS_ADMIN (")) << evidence;
+  EXPECT_NE(evidence.find("CapDrop=[\"AUDIT_WRITE\""), std::string::npos) << "dropped, as inspect says: " << evidence;
+}
+
+TEST(Podman, NetRawIsBeyondPodmansDefaultsThoughDockerGrantsIt) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  const auto added = result("runtime.capabilities-added", "dd-podman-netraw");
+  ASSERT_TRUE(added.is_object());
+  EXPECT_EQ(added["status"], "fail") << added["evidence"];
+  const std::string evidence = added["evidence"];
+  EXPECT_TRUE(evidence.starts_with("beyond Podman's default set: CAP_NET_RAW (")) << evidence;
+  const auto admin = result("runtime.cap-sys-admin", "dd-podman-netraw");
+  EXPECT_EQ(admin["status"], "pass") << admin["evidence"];
 }
 
 TEST(Podman, HostEtcMountIsAFinding) {
@@ -170,14 +188,94 @@ TEST(Podman, NoDaemonFindingComesFromAPlaceholderOrDockersDefaults) {
     const std::string id = r["id"];
     if (!id.starts_with("daemon.")) continue;
     ++daemon_results;
-    EXPECT_NE(r["status"], "fail") << id << ": " << r["evidence"];
-    EXPECT_NE(r["status"], "warn") << id << ": " << r["evidence"];
+    const std::string evidence = r["evidence"];
+    // Never dockerd's configuration or defaults: Podman's files, the engine's real facts, or a
+    // skip that says why.
+    EXPECT_EQ(evidence.find("daemon.json"), std::string::npos) << id << ": " << evidence;
+    EXPECT_EQ(evidence.find("dockerd"), std::string::npos) << id << ": " << evidence;
+    if (r["status"] == "fail" || r["status"] == "warn") {
+      const bool podmans = evidence.find("containers.conf") != std::string::npos ||
+                           evidence.find("registries.conf") != std::string::npos ||
+                           evidence.find("/etc/containers/policy.json") != std::string::npos;
+      EXPECT_TRUE(podmans) << id << ": " << evidence;
+    }
   }
-  EXPECT_GE(daemon_results, 18);
-  for (const char* id : {"daemon.live-restore", "daemon.centralized-logging", "daemon.experimental"}) {
+  EXPECT_GE(daemon_results, 19);
+  for (const char* id : {"daemon.live-restore", "daemon.experimental", "daemon.icc-enabled", "daemon.authorization-plugin"}) {
     const auto r = result(id);
     EXPECT_EQ(r["status"], "skip") << id << ": " << r["evidence"];
+    EXPECT_TRUE(r["evidence"].get<std::string>().starts_with("Podman 4.")) << id << ": " << r["evidence"];
   }
+}
+
+// Section 2 from Podman's own files: Debian's /usr/share/containers/containers.conf sets no
+// userns (Podman's default: host), and /etc/containers/policy.json accepts anything.
+TEST(Podman, Section2IsReadFromContainersConf) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  const auto userns = result("daemon.userns-remap");
+  EXPECT_EQ(userns["status"], "fail") << userns["evidence"];
+  EXPECT_NE(userns["evidence"].get<std::string>().find("userns not set in containers.conf (/usr/share/containers/containers.conf"),
+            std::string::npos)
+      << userns["evidence"];
+  const auto seccomp = result("daemon.seccomp-profile");
+  EXPECT_EQ(seccomp["status"], "info") << seccomp["evidence"];
+  EXPECT_NE(seccomp["evidence"].get<std::string>().find("Podman's default profile"), std::string::npos) << seccomp["evidence"];
+  const auto storage = result("daemon.aufs-storage");
+  EXPECT_EQ(storage["status"], "pass") << storage["evidence"];
+  EXPECT_NE(storage["evidence"].get<std::string>().find("engine /info Driver=vfs"), std::string::npos) << storage["evidence"];
+  const auto policy = result("daemon.podman-signature-policy");
+  EXPECT_EQ(policy["status"], "fail") << policy["evidence"];
+  EXPECT_NE(policy["evidence"].get<std::string>().find("insecureAcceptAnything\" for default"), std::string::npos)
+      << policy["evidence"];
+  // The default capability set came from the same file.
+  const auto added = result("runtime.capabilities-added", "dd-podman-admin");
+  EXPECT_NE(added["evidence"].get<std::string>().find("from /usr/share/containers/containers.conf:"), std::string::npos)
+      << added["evidence"];
+}
+
+TEST(Podman, PodmansFilesAndSocketHaveTheirOwnersAndModesChecked) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  auto& h = podman_host();
+  int config = 0;
+  bool socket_owner = false;
+  bool socket_mode = false;
+  for (const auto& r : h.report["results"]) {
+    const std::string id = r["id"];
+    const std::string name = r["subject"]["name"].is_string() ? r["subject"]["name"].get<std::string>() : "";
+    if (id == "files.podman-config-owner" || id == "files.podman-config-mode") {
+      ++config;
+      EXPECT_EQ(r["status"], "pass") << id << ": " << r["evidence"];  // Debian's files: root:root 644, 755
+    }
+    if (id == "files.podman-sock-owner" && name.find(h.socket) != std::string::npos) socket_owner = r["status"] == "pass";
+    if (id == "files.podman-sock-mode" && name.find(h.socket) != std::string::npos) socket_mode = r["status"] == "pass";
+  }
+  EXPECT_GE(config, 6);  // /etc/containers, containers.conf, seccomp.json, registries.conf, policy.json: owner and mode
+  EXPECT_TRUE(socket_owner);
+  EXPECT_TRUE(socket_mode);  // srw------- root:root
+}
+
+// No --host, no DOCKER_HOST, no context, and no engine on /var/run/docker.sock (a mount
+// namespace of the test's own with an empty /run): drydock finds rootless Podman's socket in
+// $XDG_RUNTIME_DIR and says so.
+TEST(Podman, FoundInTheRuntimeDirectoryWhenNoDockerSocketAnswers) {
+  auto& h = podman_host();
+  ASSERT_TRUE(h.ready) << h.why;
+  const std::string xdg = h.dir + "/xdg";
+  fs::create_directories(xdg + "/podman");
+  std::error_code ec;
+  fs::create_symlink(h.socket, xdg + "/podman/podman.sock", ec);
+  const std::string config = h.dir + "/docker-config";
+  fs::create_directories(config);
+  const auto found = run({"unshare", "-m", "sh", "-c",
+                          "mount -t tmpfs tmpfs /run && exec env -u DOCKER_HOST -u DOCKER_CONTEXT DOCKER_CONFIG=\"$1\" "
+                          "XDG_RUNTIME_DIR=\"$2\" \"$3\" host --timeout 120 --format json --only daemon.experimental -v",
+                          "sh", config, xdg, DRYDOCK_BIN},
+                         std::chrono::seconds(600));
+  const auto report = parse_json(found.out);
+  ASSERT_TRUE(report) << found.out.substr(0, 300) << found.err;
+  const std::string target = (*report)["target"];
+  EXPECT_NE(target.find(", Podman 4."), std::string::npos) << target;
+  EXPECT_NE(target.find("engine unix://" + xdg + "/podman/podman.sock"), std::string::npos) << target;
 }
 
 }  // namespace

@@ -106,6 +106,154 @@ std::string engine_options(const model::EngineInfo& e) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Podman behind Docker's API. dockerd's daemon.json, unit and flags are not its configuration,
+// and its compatible /info fills with placeholders what Podman does not have: each check is
+// answered from Podman's own files where a real equivalent exists, else skipped with the reason.
+
+using model::PodmanConfig;
+using model::PodmanSetting;
+using PodmanAnswer = void (*)(const HostSnapshot&, const PodmanConfig&, Results&);
+
+bool is_podman(const HostSnapshot& s) { return s.engine && s.engine->podman; }
+
+/// On a Podman engine: answered by `answer` from Podman's configuration, or skipped with `why`
+/// (also when Podman's files were not read). True when the check is done.
+bool on_podman(const HostSnapshot& s, Results& out, std::string_view why, PodmanAnswer answer = nullptr) {
+  if (!is_podman(s)) return false;
+  const std::string engine = "Podman " + s.engine->podman_version;
+  if (answer == nullptr) {
+    out.skip(fmt::format("{}: {}", engine, why));
+  } else if (!s.podman) {
+    out.skip(engine + ": Podman's configuration (containers.conf) was not read");
+  } else {
+    answer(s, *s.podman, out);
+  }
+  return true;
+}
+
+/// `log_driver = "journald"` in /etc/containers/containers.conf:12.
+std::string cite(std::string_view key, const PodmanSetting& v) {
+  std::vector<std::string> quoted;
+  for (const auto& value : v.values)
+    quoted.push_back(json_literal(value) ? value : "\"" + value + "\"");
+  const std::string shown = v.list ? "[" + core::join(quoted, ", ") + "]" : core::join(quoted, ", ");
+  return fmt::format("{} = {} in {}:{}", key, shown, v.location.file, v.location.line);
+}
+
+/// "log_driver not set in containers.conf (/usr/share/containers/containers.conf, ...; default: k8s-file)".
+std::string absent(const PodmanConfig& p, std::string_view key, std::string_view default_value) {
+  std::vector<std::string> read;
+  for (const auto& f : p.sources) {
+    if (f.ends_with(".conf") && f.find("containers.conf") != std::string::npos) read.push_back(f);
+  }
+  return fmt::format("{} not set in containers.conf ({}; Podman's default: {})", key,
+                     read.empty() ? std::string("no containers.conf was found") : core::join(read, ", "), default_value);
+}
+
+std::string scalar(const PodmanSetting* v) {
+  return v == nullptr || v->list || v->values.empty() ? std::string() : std::string(core::trim(v->values.front()));
+}
+
+void podman_insecure_registries(const HostSnapshot&, const PodmanConfig& p, Results& out) {
+  if (!p.registries_conf_read) {
+    out.pass("no registries.conf on this host: Podman reaches every registry with TLS verified");
+    return;
+  }
+  if (p.insecure_registries.empty()) {
+    out.pass("no registry with insecure = true in registries.conf");
+    return;
+  }
+  std::vector<std::string> parts;
+  for (const auto& r : p.insecure_registries)
+    parts.push_back(fmt::format("{} (insecure = true in {}:{})", r.location, r.where.file, r.where.line));
+  out.fail("insecure registries: " + core::join(parts, "; "));
+}
+
+void podman_default_ulimits(const HostSnapshot&, const PodmanConfig& p, Results& out) {
+  const auto* v = p.containers("containers.default_ulimits");
+  if (v != nullptr && !v->values.empty()) {
+    out.info(cite("default_ulimits", *v));
+  } else {
+    out.info(absent(p, "default_ulimits", "none") + ": containers inherit the limits of the process that starts them");
+  }
+}
+
+void podman_userns(const HostSnapshot& s, const PodmanConfig& p, Results& out) {
+  if (s.engine->has_security_option("rootless")) {
+    out.skip("not applicable: " + engine_options(*s.engine) +
+             ": a rootless Podman already maps container root to the unprivileged user it runs as");
+    return;
+  }
+  const auto* v = p.containers("containers.userns");
+  const std::string mode = scalar(v);
+  if (!mode.empty() && mode != "host" && mode != "\"\"") {
+    out.pass(cite("userns", *v) + ": containers get a user namespace by default");
+  } else {
+    out.fail((v != nullptr ? cite("userns", *v) : absent(p, "userns", "host")) +
+             ": root in a container is root on the host; set userns = \"auto\" in /etc/containers/containers.conf");
+  }
+}
+
+void podman_logging(const HostSnapshot&, const PodmanConfig& p, Results& out) {
+  const auto* v = p.containers("containers.log_driver");
+  const std::string driver = scalar(v);
+  if (driver.empty()) {
+    out.warn(absent(p, "log_driver", "journald where the journal is available, else k8s-file") +
+             ": container logs stay on this host unless the journal is forwarded: confirm it");
+  } else if (driver == "journald") {
+    out.warn(cite("log_driver", *v) +
+             ": the journal is local; logging is central only if the journal is forwarded "
+             "(systemd-journal-upload, rsyslog): confirm it");
+  } else if (driver == "none" || driver == "passthrough") {
+    out.fail(cite("log_driver", *v) + ": Podman keeps no container logs");
+  } else {
+    out.fail(cite("log_driver", *v) + ": container logs stay in files on this host only");
+  }
+}
+
+void podman_seccomp(const HostSnapshot&, const PodmanConfig& p, Results& out) {
+  const auto* v = p.containers("containers.seccomp_profile");
+  const std::string profile = scalar(v);
+  if (profile.empty()) {
+    out.info(absent(p, "seccomp_profile", "/usr/share/containers/seccomp.json") + ": Podman's default profile applies");
+  } else if (profile == "unconfined") {
+    out.fail(cite("seccomp_profile", *v) + ": containers run without any seccomp filter by default");
+  } else if (profile == "/usr/share/containers/seccomp.json") {
+    out.info(cite("seccomp_profile", *v) + ": Podman's default profile applies");
+  } else {
+    out.info(cite("seccomp_profile", *v) + ": a custom profile; review that it is at least as strict as Podman's default");
+  }
+}
+
+void podman_no_new_privileges(const HostSnapshot& s, const PodmanConfig& p, Results& out) {
+  const auto* v = p.containers("containers.no_new_privileges");
+  if (v == nullptr) {
+    out.skip("Podman " + s.engine->podman_version +
+             ": containers.conf sets no no_new_privileges (Podman 4.3 has no host-wide switch; set it per container "
+             "with --security-opt no-new-privileges)");
+  } else if (scalar(v) == "true") {
+    out.pass(cite("no_new_privileges", *v));
+  } else {
+    out.fail(cite("no_new_privileges", *v) + ": setuid binaries in containers can raise privileges");
+  }
+}
+
+void podman_storage_driver(std::string_view driver, const HostSnapshot& s, const PodmanConfig& p, Results& out) {
+  // /info Driver is Podman's real graph driver.
+  const std::string running = s.engine->storage_driver;
+  std::string configured;
+  if (const auto it = p.storage_conf.find("storage.driver"); it != p.storage_conf.end()) configured = cite("driver", it->second);
+  const std::string evidence =
+      (running.empty() ? std::string("engine /info Driver not given") : "engine /info Driver=" + running) +
+      (configured.empty() ? std::string() : " (" + configured + ")");
+  if (running == driver) {
+    out.fail(evidence + ": " + std::string(driver) + " is not a supported Podman storage driver");
+  } else {
+    out.pass(evidence);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
 // Checks with more than a few lines of logic.
 
 void rootless(const HostSnapshot& s, Results& out) {
@@ -118,12 +266,18 @@ void rootless(const HostSnapshot& s, Results& out) {
     return;
   }
   const std::string seen = s.engine ? engine_options(*s.engine) + " (no rootless)" : std::string("engine not consulted");
+  if (is_podman(s)) {
+    out.info(seen + ": Podman runs as root. Where the workloads allow it, run it rootless (as an unprivileged user: "
+                    "systemctl --user start podman.socket, $XDG_RUNTIME_DIR/podman/podman.sock)");
+    return;
+  }
   out.info(seen +
            ": the daemon runs as root. Where the workloads allow it, run it rootless "
            "(dockerd-rootless-setuptool.sh install, as an unprivileged user)");
 }
 
 void log_level(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "Podman's log level is the --log-level flag of `podman system service`, not a setting of its configuration files")) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   if (is_true(effective(*d, "debug"))) {
@@ -145,6 +299,7 @@ void log_level(const HostSnapshot& s, Results& out) {
 bool implicit_insecure(std::string_view r) { return r == "127.0.0.0/8" || r == "::1/128"; }
 
 void insecure_registries(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "", &podman_insecure_registries)) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   std::vector<std::string> names;
@@ -194,10 +349,12 @@ void storage_driver_not(std::string_view driver, std::string_view why, const Hos
 }
 
 void aufs(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "", [](const HostSnapshot& h, const PodmanConfig& p, Results& r) { podman_storage_driver("aufs", h, p, r); })) return;
   storage_driver_not("aufs", "aufs is deprecated, unmaintained and removed from current engines", s, out);
 }
 
 void devicemapper(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "", [](const HostSnapshot& h, const PodmanConfig& p, Results& r) { podman_storage_driver("devicemapper", h, p, r); })) return;
   storage_driver_not("devicemapper",
                      "devicemapper is deprecated and removed from current engines; its loop-lvm mode is not for "
                      "production",
@@ -228,6 +385,7 @@ bool is_loopback(const std::string& host) {
 }
 
 void tcp_without_tls(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "Podman's API listens where `podman system service` (or its socket unit) is told, not in its configuration files; it serves TCP without any TLS: never give it a tcp:// address")) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   std::vector<std::string> listeners;
@@ -280,6 +438,7 @@ void tcp_without_tls(const HostSnapshot& s, Results& out) {
 }
 
 void userns_remap(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "", &podman_userns)) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   const auto* v = effective(*d, "userns-remap");
@@ -288,7 +447,8 @@ void userns_remap(const HostSnapshot& s, Results& out) {
   } else if (s.engine && s.engine->has_security_option("userns")) {
     out.pass(engine_options(*s.engine));
   } else if (s.engine && s.engine->has_security_option("rootless")) {
-    out.pass(engine_options(*s.engine) + ": a rootless daemon maps container root to an unprivileged user");
+    out.skip("not applicable: " + engine_options(*s.engine) +
+             ": a rootless daemon already maps container root to the unprivileged user it runs as");
   } else {
     out.fail((v != nullptr ? cite_effective(*d, "userns-remap") : absent(*d, "userns-remap", "no remapping")) +
              (s.engine ? "; " + engine_options(*s.engine) + " (no userns)" : std::string()) +
@@ -297,6 +457,7 @@ void userns_remap(const HostSnapshot& s, Results& out) {
 }
 
 void authorization_plugin(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "Podman has no authorization plugins: whoever reaches its socket controls it (the socket's owner and mode: files.podman-sock-owner and -mode)")) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   const bool engine_has = s.engine && !s.engine->authorization_plugins.empty();
@@ -320,6 +481,7 @@ std::string log_opt(const DaemonConfig& d, std::string_view name) {
 }
 
 void centralized_logging(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "", &podman_logging)) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   const auto* v = effective(*d, "log-driver");
@@ -362,6 +524,7 @@ void centralized_logging(const HostSnapshot& s, Results& out) {
 }
 
 void live_restore(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "not applicable: Podman has no daemon; containers run under conmon and keep running when the API service stops")) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   if (s.engine && (s.engine->swarm_state == "active" || s.engine->swarm_state == "locked")) {
@@ -389,6 +552,7 @@ void live_restore(const HostSnapshot& s, Results& out) {
 }
 
 void seccomp_profile(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "", &podman_seccomp)) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   const auto* v = effective(*d, "seccomp-profile");
@@ -406,6 +570,7 @@ void seccomp_profile(const HostSnapshot& s, Results& out) {
 }
 
 void experimental(const HostSnapshot& s, Results& out) {
+  if (on_podman(s, out, "Podman has no experimental mode; its /info ExperimentalBuild is a placeholder")) return;
   const auto* d = config_or_skip(s, out);
   if (d == nullptr) return;
   const auto* v = effective(*d, "experimental");
@@ -422,6 +587,7 @@ void experimental(const HostSnapshot& s, Results& out) {
              (s.engine && s.engine->experimental_build ? " (engine /info ExperimentalBuild=false)" : ""));
   }
 }
+
 
 // ---------------------------------------------------------------------------------------
 
@@ -446,6 +612,7 @@ const std::vector<Check>& table() {
             .remediation = "Set \"icc\": false in /etc/docker/daemon.json (or --icc=false) and connect the "
                            "containers that must talk through user-defined networks.",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "Podman has no icc setting: containers on one network reach each other; keep apart those that must not talk with separate networks (podman network create --internal)")) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               const auto* v = effective(*d, "icc");
@@ -474,6 +641,7 @@ const std::vector<Check>& table() {
             .remediation = "Remove \"iptables\": false from /etc/docker/daemon.json (and --iptables=false from the "
                            "command line); the default is true.",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "Podman's network backend (netavark or CNI) writes the firewall rules of its networks; there is no setting to turn that off")) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               const auto* v = effective(*d, "iptables");
@@ -532,6 +700,7 @@ const std::vector<Check>& table() {
             .remediation = "Set \"default-ulimits\" in /etc/docker/daemon.json (e.g. "
                            "{\"nofile\": {\"Name\": \"nofile\", \"Soft\": 1024, \"Hard\": 2048}}) where needed.",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "", &podman_default_ulimits)) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               if (d->has("default-ulimits")) {
@@ -559,6 +728,7 @@ const std::vector<Check>& table() {
             .remediation = "Remove \"cgroup-parent\" from /etc/docker/daemon.json (and --cgroup-parent) unless the "
                            "cgroup it names is the intended one.",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "Podman has no engine-wide cgroup parent setting; a container's is set per container (--cgroup-parent)")) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               if (d->has("cgroup-parent")) {
@@ -575,6 +745,7 @@ const std::vector<Check>& table() {
             .remediation = "Remove dm.basesize from \"storage-opts\" in /etc/docker/daemon.json (and --storage-opt) "
                            "unless it is needed.",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "devicemapper is not a Podman storage driver: there is no base device size")) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               std::vector<std::string> set;
@@ -615,6 +786,7 @@ const std::vector<Check>& table() {
                          "process's privileges.",
             .remediation = "Set \"no-new-privileges\": true in /etc/docker/daemon.json (or --no-new-privileges).",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "", &podman_no_new_privileges)) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               const auto* v = effective(*d, "no-new-privileges");
@@ -641,6 +813,7 @@ const std::vector<Check>& table() {
                          "with less attack surface.",
             .remediation = "Set \"userland-proxy\": false in /etc/docker/daemon.json (or --userland-proxy=false).",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
+              if (on_podman(s, out, "Podman has no userland proxy setting: rootful Podman publishes ports with firewall rules, rootless Podman through rootlessport")) return;
               const auto* d = config_or_skip(s, out);
               if (d == nullptr) return;
               const auto* v = effective(*d, "userland-proxy");

@@ -63,6 +63,26 @@ void owner_is(const FileFact& f, std::string_view want_user, std::string_view wa
   }
 }
 
+/// The owner check of the engine's own files (its unit, daemon.json, socket): `want_user`:
+/// `want_group` for a rootful engine; for rootless Docker the user it runs as (the group is
+/// shown, not judged: a rootless engine has no docker group).
+void engine_owner_is(const FileFact& f, const HostSnapshot& s, std::string_view want_user, std::string_view want_group,
+                     Results& out) {
+  if (!s.host || s.host->rootless_user.empty()) {
+    owner_is(f, want_user, want_group, out);
+    return;
+  }
+  if (!judgeable(f, out)) return;
+  const std::string& user = s.host->rootless_user;
+  const std::string evidence = fmt::format("{} owned by {}:{} (uid {}, gid {}), expected {}, the user rootless Docker runs as",
+                                           f.path, f.owner, f.group, f.uid, f.gid, user);
+  if (f.owner == user) {
+    out.pass(evidence);
+  } else {
+    out.fail(fmt::format("{}; fix: chown {}{} {}", evidence, f.type == "symlink" ? "-h " : "", user, f.path));
+  }
+}
+
 /// The shared mode check: "`allowed` or more restrictive" = no permission bit outside
 /// `allowed` (0446 and 0606 fail against 0644; 0600 and 0640 pass).
 void mode_at_most(const FileFact& f, unsigned allowed, Results& out, bool world_writable_is_critical = false) {
@@ -96,7 +116,7 @@ std::span<const Check> daemon_file_checks() {
             .rationale = "Whoever can change the unit file chooses the daemon's command line, which runs as root.",
             .remediation = "chown root:root /lib/systemd/system/docker.service (the unit's path: `systemctl show -p "
                            "FragmentPath docker.service`)",
-            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { owner_is(f, "root", "root", out); }},
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) { engine_owner_is(f, s, "root", "root", out); }},
             .file_role = "docker.service"},
       Check{.id = "files.docker-service-mode",
             .cis = "3.2",
@@ -212,7 +232,7 @@ std::span<const Check> daemon_file_checks() {
           .severity = Severity::high,
           .rationale = "Access to the Docker socket is root on the host; only root and the docker group may have it.",
           .remediation = "chown root:docker /var/run/docker.sock",
-          .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { owner_is(f, "root", "docker", out); }},
+          .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) { engine_owner_is(f, s, "root", "docker", out); }},
           .file_role = "docker.sock"},
       Check{.id = "files.docker-sock-mode",
             .cis = "3.16",
@@ -221,7 +241,11 @@ std::span<const Check> daemon_file_checks() {
             .rationale = "Access to the Docker socket is root on the host; a world-writable socket gives root to every "
                          "local user and process.",
             .remediation = "chmod 660 /var/run/docker.sock (and `SocketMode=0660` in docker.socket)",
-            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { mode_at_most(f, 0660, out, true); }},
+            // Rootless Docker marks what it keeps in $XDG_RUNTIME_DIR sticky, so that the runtime
+            // directory's cleanup leaves it: the sticky bit gives nobody access.
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) {
+              mode_at_most(f, s.host && !s.host->rootless_user.empty() ? 01660 : 0660, out, true);
+            }},
             .file_role = "docker.sock"},
       Check{.id = "files.daemon-json-owner",
             .cis = "3.17",
@@ -229,7 +253,7 @@ std::span<const Check> daemon_file_checks() {
             .severity = Severity::medium,
             .rationale = "daemon.json configures the daemon, which runs as root; its owner decides how the daemon runs.",
             .remediation = "chown root:root /etc/docker/daemon.json",
-            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { owner_is(f, "root", "root", out); }},
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) { engine_owner_is(f, s, "root", "root", out); }},
             .file_role = "daemon.json"},
       Check{.id = "files.daemon-json-mode",
             .cis = "3.18",
@@ -287,6 +311,53 @@ std::span<const Check> daemon_file_checks() {
             .remediation = "chmod 660 /run/containerd/containerd.sock",
             .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { mode_at_most(f, 0660, out); }},
             .file_role = "containerd.sock"},
+      // Podman's files (collect/host/podman_config.cpp, on a Podman engine). No CIS control names
+      // them: section 3's controls are about Docker's own files.
+      Check{.id = "files.podman-config-owner",
+            .cis = "",
+            .title = "Podman's configuration is owned by root:root",
+            .severity = Severity::medium,
+            .rationale = "containers.conf, registries.conf, policy.json, storage.conf and seccomp.json decide how a rootful "
+                         "Podman runs every container, which registries it trusts and which signatures it requires; "
+                         "their owner decides that.",
+            .remediation = "chown root:root <the file> (/etc/containers and the files in it and in /usr/share/containers)",
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { owner_is(f, "root", "root", out); }},
+            .file_role = "podman-config"},
+      Check{.id = "files.podman-config-mode",
+            .cis = "",
+            .title = "Podman's configuration is mode 644 (a directory 755) or stricter",
+            .severity = Severity::medium,
+            .rationale = "Whoever can write Podman's configuration can turn off its seccomp profile, signature policy "
+                         "or registry verification for every container.",
+            .remediation = "chmod 644 <the file> (chmod 755 /etc/containers)",
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) {
+              mode_at_most(f, f.type == "directory" ? 0755 : 0644, out);
+            }},
+            .file_role = "podman-config"},
+      Check{.id = "files.podman-sock-owner",
+            .cis = "",
+            .title = "Podman's API socket is owned by root:root",
+            .severity = Severity::high,
+            .rationale = "Access to a rootful Podman's socket is root on the host; Podman has no docker group, so only "
+                         "root may have it.",
+            .remediation = "chown root:root /run/podman/podman.sock (`SocketUser=`/`SocketGroup=` in podman.socket)",
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) {
+              if (s.engine && s.engine->has_security_option("rootless")) {
+                out.skip(f.path + ": a rootless Podman's socket belongs to the user who runs it (owner " + f.owner + ")");
+                return;
+              }
+              owner_is(f, "root", "root", out);
+            }},
+            .file_role = "podman.sock"},
+      Check{.id = "files.podman-sock-mode",
+            .cis = "",
+            .title = "Podman's API socket is mode 660 or stricter",
+            .severity = Severity::high,
+            .rationale = "Whoever can connect to Podman's socket controls every container, and with a rootful Podman the "
+                         "host.",
+            .remediation = "chmod 660 /run/podman/podman.sock (`SocketMode=0660` in podman.socket)",
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) { mode_at_most(f, 0660, out, true); }},
+            .file_role = "podman.sock"},
   };
   return table;
 }

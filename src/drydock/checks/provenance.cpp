@@ -460,6 +460,32 @@ void image_signature(const ImageSpec& img, const HostSnapshot&, Results& out) {
   out.write(img.signature_check->status, img.signature_check->evidence);
 }
 
+void podman_signature_policy(const HostSnapshot& s, Results& out) {
+  if (!s.engine || !s.engine->podman) {
+    out.skip("not a Podman engine: Docker's content trust is judged per image (image.signature)");
+    return;
+  }
+  if (!s.podman || !s.podman->policy_read) {
+    out.skip("Podman " + s.engine->podman_version + ": no policy.json was read (/etc/containers/policy.json)");
+    return;
+  }
+  const auto& p = *s.podman;
+  std::vector<std::string> accepting;
+  std::string default_type;
+  for (const auto& e : p.policy) {
+    if (e.scope == "default" && default_type.empty()) default_type = e.type;
+    if (e.type == "insecureAcceptAnything") accepting.push_back(e.scope);
+  }
+  if (accepting.empty()) {
+    out.pass(fmt::format("{}: default requirement {}; no scope accepts unsigned images", p.policy_file,
+                         default_type.empty() ? std::string("(none)") : "\"" + default_type + "\""));
+    return;
+  }
+  out.fail(fmt::format("{}: \"type\": \"insecureAcceptAnything\" for {}: Podman pulls and runs images there without "
+                       "checking any signature",
+                       p.policy_file, core::join(accepting, ", ")));
+}
+
 const std::vector<Check>& table() {
   static const std::vector<Check> checks = {
       Check{
@@ -545,6 +571,17 @@ const std::vector<Check>& table() {
           // CIS rates 4.11 Manual; what switches verification off is decided here.
           .manual = true,
       },
+      // Podman's counterpart of content trust: the signature policy of containers/image.
+      Check{.id = "daemon.podman-signature-policy",
+            .cis = "4.5",
+            .title = "Podman's signature policy does not accept unsigned images",
+            .severity = Severity::medium,
+            .rationale = "policy.json decides which signatures Podman requires before it pulls an image; "
+                         "insecureAcceptAnything (the packaged default) accepts any image from anyone who can answer "
+                         "for the registry.",
+            .remediation = "In /etc/containers/policy.json make the default \"reject\" and require \"signedBy\" or "
+                           "\"sigstoreSigned\" with the publishers' keys for the registries in use (containers-policy.json(5)).",
+            .evaluate = DaemonEval{&podman_signature_policy}},
   };
   return checks;
 }

@@ -429,14 +429,21 @@ const std::vector<Check>& table() {
           .remediation = "Drop everything and add back only what is needed: `docker run --cap-drop ALL --cap-add "
                          "NET_BIND_SERVICE` (Compose: `cap_drop: [ALL]`, `cap_add: [...]`).",
           .aliases = {},
-          .evaluate = ContainerEval{[](const ContainerSpec& c, const HostSnapshot&, Results& out) {
+          .evaluate = ContainerEval{[](const ContainerSpec& c, const HostSnapshot& host, Results& out) {
             if (c.privileged) {
               out.fail("HostConfig.Privileged=true grants every capability");
               return;
             }
+            // Podman grants fewer than Docker by default (its containers.conf): what a Podman
+            // container has beyond Podman's set is beyond the default set, even where Docker would
+            // grant it (--cap-add NET_RAW). Its inspect states CapAdd/CapDrop against Docker's set,
+            // so the effective set is computed the same way on both engines.
+            const bool engine_set = host.engine && !host.engine->default_capabilities.empty();
+            const std::set<std::string> engine_defaults =
+                engine_set ? normalized(host.engine->default_capabilities) : std::set<std::string>{};
             std::set<std::string> extra;
             for (const auto& cap : effective_caps(c)) {
-              if (!is_default_cap(cap)) extra.insert(cap);
+              if (engine_set ? !engine_defaults.contains(cap) : !is_default_cap(cap)) extra.insert(cap);
             }
             const auto drops = normalized(c.cap_drop);
             const auto adds = normalized(c.cap_add);
@@ -446,11 +453,17 @@ const std::vector<Check>& table() {
               summary +=
                   (summary.empty() ? "adds " : ", adds ") + core::join(std::vector<std::string>(adds.begin(), adds.end()), ", ");
             if (summary.empty()) summary = "default set";
-            const std::string evidence = cap_fields(c) + "; " + summary;
+            std::string evidence = cap_fields(c) + "; " + summary;
+            std::string set_name = "the default set";
+            if (engine_set) {
+              set_name = host.engine->podman ? "Podman's default set" : "the engine's default set";
+              evidence += "; " + set_name + ": " + cap_list(engine_defaults) + ", from " +
+                          host.engine->default_capabilities_source;
+            }
             if (!extra.empty()) {
-              out.fail("beyond the default set: " + cap_list(extra) + " (" + evidence + ")");
+              out.fail("beyond " + set_name + ": " + cap_list(extra) + " (" + evidence + ")");
             } else {
-              out.pass("nothing beyond the default set (" + evidence + ")");
+              out.pass("nothing beyond " + set_name + " (" + evidence + ")");
             }
           }},
       },

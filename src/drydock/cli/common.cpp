@@ -51,9 +51,23 @@ core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Comm
                                                              collect::docker_config_dir(collect::process_env())));
   collect::ClientOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout_s * 1000));
-  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, options));
-  progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
-  return client;
+  auto client = collect::EngineClient::connect(endpoint, options);
+  if (!client && endpoint.source == "default") {
+    // Nothing chose an engine and none answers on the default socket: rootless Docker's or
+    // Podman's socket, where one is there.
+    for (const auto& other : collect::fallback_endpoints(collect::process_env())) {
+      std::error_code ec;
+      if (!std::filesystem::is_socket(other.unix_path(), ec)) continue;
+      auto found = collect::EngineClient::connect(other, options);
+      if (!found) continue;
+      endpoint = other;
+      client = std::move(found);
+      break;
+    }
+  }
+  if (!client) return tl::unexpected(client.error());
+  progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, (*client)->api_version()));
+  return std::move(*client);
 }
 
 core::Expected<bool> load_policy(Common& c) {

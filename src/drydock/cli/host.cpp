@@ -12,6 +12,7 @@
 #include "drydock/collect/host/host_side.hpp"
 #include "drydock/collect/image/analyze.hpp"
 #include "drydock/collect/image/engine.hpp"
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/podman.hpp"
 
 namespace drydock::cli {
@@ -100,8 +101,14 @@ int cmd_host(const Common& c, const HostOptions& h) {
   for (const auto& d : snapshot.daemon->diagnostics)
     progress.note("daemon configuration: " + d);
   if (podman) {
-    progress.note("Podman " + podman->version +
-                  ": dockerd's configuration does not apply and Podman's is not read; section 2 checks skip");
+    progress.note("Podman " + podman->version + ": section 2 reads Podman's configuration (" +
+                  (snapshot.podman && !snapshot.podman->sources.empty() ? core::join(snapshot.podman->sources, ", ")
+                                                                        : std::string("no file found")) +
+                  "), not dockerd's");
+    if (snapshot.podman) {
+      for (const auto& d : snapshot.podman->diagnostics)
+        progress.note("Podman configuration: " + d);
+    }
     snapshot.daemon.reset();
   }
   progress.note(fmt::format("auditing {} containers and {} images", snapshot.containers.size(), snapshot.images.size()));

@@ -12,6 +12,7 @@
 #include "drydock/model/daemon.hpp"
 #include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
+#include "drydock/model/podman.hpp"
 #include "drydock/model/policy.hpp"
 #include "drydock/model/swarm.hpp"
 
@@ -45,6 +46,15 @@ struct EngineInfo {
   /// names of RegistryConfig.IndexConfigs with Secure=false.
   std::vector<std::string> insecure_registries;
   std::vector<std::string> authorization_plugins;  ///< Plugins.Authorization
+
+  /// Podman behind Docker's API (/version's "Podman Engine" component, /info BuildahVersion).
+  bool podman = false;
+  std::string podman_version;  ///< the "Podman Engine" component's version
+  /// The capabilities the engine grants a container that neither adds nor drops any, without
+  /// "CAP_": empty for dockerd (Docker's 14); Podman's own set (its containers.conf
+  /// `default_capabilities`, else Podman's built-in 11) on Podman.
+  std::vector<std::string> default_capabilities;
+  std::string default_capabilities_source;  ///< where `default_capabilities` was read ("containers.conf:55")
 
   [[nodiscard]] bool has_security_option(std::string_view name) const {
     for (const auto& o : security_options) {
@@ -90,6 +100,9 @@ struct HostSnapshot {
 
   /// The daemon's configuration (daemon.json, command line, unit files); nullopt when not collected.
   std::optional<DaemonConfig> daemon;
+  /// Podman's configuration (containers.conf, registries.conf, policy.json, storage.conf) when
+  /// the engine is Podman and the host's files were read; nullopt otherwise.
+  std::optional<PodmanConfig> podman;
   /// The host's files; nullopt when not collected (auditing containers only).
   std::optional<HostFacts> host;
   /// Listening swarm sockets (2377, 7946) of the live host; nullopt when not read.

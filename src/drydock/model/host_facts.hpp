@@ -44,6 +44,11 @@ struct HostFacts {
   /// Members of the `docker` group (/etc/group); nullopt when there is no docker group.
   std::optional<std::vector<std::string>> docker_group_members;
 
+  /// The user a rootless Docker engine runs as (name=rootless in its SecurityOptions; the owner
+  /// of its socket): section 3 expects that user as the owner of the engine's files. "" for a
+  /// rootful engine.
+  std::string rootless_user;
+
   std::string data_root = "/var/lib/docker";  ///< the daemon's data root (data-root setting or /info)
   std::string data_root_mount;                ///< mount point that holds the data root ("/" = not separate); "" unknown
 

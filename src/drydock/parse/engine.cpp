@@ -1156,7 +1156,11 @@ core::Expected<model::EngineInfo> engine_info(std::string_view version_text, std
       r.read(plugins, "Info.Plugins", "Authorization", e.authorization_plugins);
     }
     if (!r.ok()) return core::fail(core::ErrorKind::parse, r.message(), "/version, /info");
-    if (podman_engine(version_text, info_text)) {
+    if (const auto podman = podman_engine(version_text, info_text)) {
+      e.podman = true;
+      e.podman_version = podman->version;
+      e.default_capabilities = podman_default_capabilities();
+      e.default_capabilities_source = "Podman's built-in default_capabilities";
       // Placeholders of Podman's compatible /info, not facts: nothing may be concluded from them.
       e.id.clear();  // a new random ID on every call
       e.live_restore_enabled.reset();

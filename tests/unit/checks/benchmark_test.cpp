@@ -77,7 +77,7 @@ TEST(Benchmark, NumbersAreUniquePerVersionInSectionTwo) {
   for (auto b : benchmarks()) {
     std::vector<std::string_view> seen;
     for (const auto& c : catalogue(b)) {
-      if (!c.id.starts_with("daemon.") || c.cis.empty()) continue;
+      if (!c.id.starts_with("daemon.") || !c.cis.starts_with("2.")) continue;  // daemon.podman-signature-policy is 4.5
       EXPECT_EQ(std::find(seen.begin(), seen.end(), c.cis), seen.end()) << option_name(b) << " " << c.cis;
       seen.push_back(c.cis);
     }

@@ -96,7 +96,7 @@ TEST(DaemonFileChecks, EveryControlOfSection3) {
     numbers.insert(c.mode_cis);
   }
   EXPECT_EQ(numbers.size(), 24U);
-  EXPECT_EQ(daemon_file_checks().size(), 24U);
+  EXPECT_EQ(daemon_file_checks().size(), 28U);  // and Podman's four, without a CIS number
 }
 
 TEST(DaemonFileChecks, OwnerPassAndFail) {
@@ -230,8 +230,76 @@ TEST(DaemonFileChecks, AcceptanceTree) {
     EXPECT_EQ(status("files.docker-sock-owner"), Status::pass);
     EXPECT_EQ(status("files.containerd-sock-owner"), Status::pass);
   }
-  for (const auto& r : report.results)
+  for (const auto& r : report.results) {
+    if (r.check->id.starts_with("files.podman-")) continue;  // Podman's files: no CIS control names them
     EXPECT_FALSE(r.check->cis.empty()) << r.check->id;
+  }
+}
+
+Finding run_file_on(std::string_view id, const model::FileFact& f, const model::HostSnapshot& host) {
+  Results out;
+  std::get<FileEval>(check(id).evaluate)(f, host, out);
+  EXPECT_TRUE(out.finding()) << id << " wrote no result";
+  return out.finding().value_or(Finding{});
+}
+
+// Podman's files: no CIS control names them, so no number.
+TEST(DaemonFilesPodman, ConfigurationAndSocket) {
+  for (const char* id : {"files.podman-config-owner", "files.podman-config-mode", "files.podman-sock-owner", "files.podman-sock-mode"}) {
+    EXPECT_TRUE(check(id).cis.empty()) << id;
+  }
+  EXPECT_EQ(run_file("files.podman-config-owner", fact("podman-config", "/etc/containers/policy.json", 0644)).status, Status::pass);
+  EXPECT_EQ(run_file("files.podman-config-owner", fact("podman-config", "/etc/containers/policy.json", 0644, "alice")).status,
+            Status::fail);
+  EXPECT_EQ(run_file("files.podman-config-mode", fact("podman-config", "/etc/containers/containers.conf", 0644)).status,
+            Status::pass);
+  const auto writable = run_file("files.podman-config-mode", fact("podman-config", "/etc/containers/containers.conf", 0664));
+  EXPECT_EQ(writable.status, Status::fail);
+  EXPECT_NE(writable.evidence.find("allowed 0644: extra bits 0020"), std::string::npos) << writable.evidence;
+  EXPECT_EQ(run_file("files.podman-config-mode", fact("podman-config", "/etc/containers", 0755, "root", "root", "directory")).status,
+            Status::pass);
+  EXPECT_EQ(run_file("files.podman-sock-mode", fact("podman.sock", "/run/podman/podman.sock", 0660, "root", "root", "socket")).status,
+            Status::pass);
+  const auto open = run_file("files.podman-sock-mode", fact("podman.sock", "/run/podman/podman.sock", 0666, "root", "root", "socket"));
+  EXPECT_EQ(open.status, Status::fail);
+  EXPECT_EQ(open.severity, Severity::critical);
+  EXPECT_EQ(run_file("files.podman-sock-owner", fact("podman.sock", "/run/podman/podman.sock", 0660, "root", "root", "socket")).status,
+            Status::pass);
+  // A rootless Podman's socket is its user's.
+  auto rootless = test::engine_host({"rootless"});
+  const auto user_sock = fact("podman.sock", "/run/user/1000/podman/podman.sock", 0600, "alice", "alice", "socket");
+  EXPECT_EQ(run_file_on("files.podman-sock-owner", user_sock, rootless).status, Status::skip);
+}
+
+// Rootless Docker: the engine's unit, daemon.json and socket belong to the user it runs as.
+TEST(DaemonFilesRootless, TheEnginesFilesBelongToItsUser) {
+  model::HostSnapshot h = test::engine_host({"seccomp", "rootless"});
+  h.host = model::HostFacts{};
+  h.host->rootless_user = "alice";
+  const auto json = fact("daemon.json", "/home/alice/.config/docker/daemon.json", 0644, "alice", "alice");
+  auto f = run_file_on("files.daemon-json-owner", json, h);
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_NE(f.evidence.find("expected alice, the user rootless Docker runs as"), std::string::npos) << f.evidence;
+  f = run_file_on("files.daemon-json-owner", fact("daemon.json", "/home/alice/.config/docker/daemon.json", 0644), h);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+  EXPECT_NE(f.evidence.find("fix: chown alice /home/alice/.config/docker/daemon.json"), std::string::npos) << f.evidence;
+  // The socket's group is shown, not judged.
+  EXPECT_EQ(run_file_on("files.docker-sock-owner", fact("docker.sock", "/run/user/1000/docker.sock", 0660, "alice", "100104", "socket"), h)
+                .status,
+            Status::pass);
+  EXPECT_EQ(run_file_on("files.docker-service-owner",
+                        fact("docker.service", "/home/alice/.config/systemd/user/docker.service", 0644, "alice", "alice"), h)
+                .status,
+            Status::pass);
+  // dockerd-rootless marks its socket sticky (srw-rw---T): no access in that.
+  EXPECT_EQ(run_file_on("files.docker-sock-mode", fact("docker.sock", "/run/user/1000/docker.sock", 01660, "alice", "100104", "socket"), h)
+                .status,
+            Status::pass);
+  EXPECT_EQ(run_file("files.docker-sock-mode", fact("docker.sock", "/var/run/docker.sock", 01660, "root", "docker", "socket")).status,
+            Status::fail);
+  // Files that are not the engine's own keep their rootful owner.
+  EXPECT_EQ(run_file_on("files.etc-docker-owner", fact("/etc/docker", "/etc/docker", 0755, "alice", "alice", "directory"), h).status,
+            Status::fail);
 }
 
 }  // namespace

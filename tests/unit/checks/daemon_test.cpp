@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "drydock/parse/daemon_config.hpp"
+#include "drydock/parse/podman.hpp"
 #include "support.hpp"
 
 namespace drydock::checks {
@@ -347,6 +349,116 @@ TEST(DaemonChecks, NothingFoundIsSaid) {
   model::HostSnapshot h;
   h.daemon = model::DaemonConfig{};
   EXPECT_THAT(run("daemon.icc-enabled", h).evidence, HasSubstr("no configuration source was found"));
+}
+
+#define EXPECT_RESULT(finding, expected_status, text)     \
+  do {                                                    \
+    const Finding f_ = (finding);                         \
+    EXPECT_EQ(f_.status, expected_status) << f_.evidence; \
+    EXPECT_THAT(f_.evidence, HasSubstr(text));            \
+  } while (0)
+
+// Podman behind Docker's API: answered from Podman's files, or skipped with the reason; never
+// from dockerd's defaults.
+model::HostSnapshot podman_host(std::string_view containers_conf, std::vector<std::string> security_options = {"seccomp"}) {
+  auto h = test::engine_host(std::move(security_options));
+  h.engine->podman = true;
+  h.engine->podman_version = "4.3.1";
+  h.engine->storage_driver = "overlay";
+  h.podman = model::PodmanConfig{};
+  h.podman->sources.emplace_back("/etc/containers/containers.conf");
+  std::vector<std::string> diagnostics;
+  parse::toml_settings(containers_conf, "/etc/containers/containers.conf", h.podman->containers_conf, diagnostics);
+  EXPECT_TRUE(diagnostics.empty());
+  return h;
+}
+
+TEST(DaemonPodman, EveryCheckAnswersFromPodmansFilesOrSkipsWithTheReason) {
+  const auto h = podman_host("[containers]\n");
+  const std::set<std::string_view> answered = {"daemon.rootless",          "daemon.insecure-registries", "daemon.aufs-storage",
+                                               "daemon.devicemapper-storage", "daemon.default-ulimits",  "daemon.userns-remap",
+                                               "daemon.centralized-logging", "daemon.seccomp-profile"};
+  for (const auto& c : daemon_checks()) {
+    const auto f = run(c.id, h);
+    EXPECT_THAT(f.evidence, Not(HasSubstr("daemon.json"))) << c.id;
+    EXPECT_THAT(f.evidence, Not(HasSubstr("dockerd"))) << c.id;
+    if (answered.contains(c.id)) {
+      EXPECT_NE(f.status, Status::skip) << c.id << ": " << f.evidence;
+    } else {
+      EXPECT_EQ(f.status, Status::skip) << c.id;
+      EXPECT_THAT(f.evidence, HasSubstr("Podman 4.3.1: ")) << c.id;
+    }
+  }
+  // Without Podman's files read, nothing is answered but the engine's own facts.
+  auto unread = h;
+  unread.podman.reset();
+  EXPECT_EQ(run("daemon.userns-remap", unread).status, Status::skip);
+  EXPECT_THAT(run("daemon.userns-remap", unread).evidence, HasSubstr("containers.conf) was not read"));
+}
+
+TEST(DaemonPodman, UsernsFromContainersConf) {
+  EXPECT_RESULT(run("daemon.userns-remap", podman_host("[containers]\n")), Status::fail,
+                "userns not set in containers.conf (/etc/containers/containers.conf; Podman's default: host)");
+  EXPECT_RESULT(run("daemon.userns-remap", podman_host("[containers]\nuserns = \"auto\"\n")), Status::pass,
+                "userns = \"auto\" in /etc/containers/containers.conf:2");
+  EXPECT_RESULT(run("daemon.userns-remap", podman_host("[containers]\nuserns = \"host\"\n")), Status::fail,
+                "userns = \"host\" in /etc/containers/containers.conf:2");
+  EXPECT_RESULT(run("daemon.userns-remap", podman_host("[containers]\n", {"rootless", "seccomp"})), Status::skip,
+                "not applicable: engine SecurityOptions: rootless, seccomp");
+}
+
+TEST(DaemonPodman, LoggingSeccompUlimitsNoNewPrivileges) {
+  EXPECT_RESULT(run("daemon.centralized-logging", podman_host("[containers]\nlog_driver = \"k8s-file\"\n")), Status::fail,
+                "log_driver = \"k8s-file\" in /etc/containers/containers.conf:2: container logs stay in files");
+  EXPECT_EQ(run("daemon.centralized-logging", podman_host("[containers]\nlog_driver = \"journald\"\n")).status, Status::warn);
+  EXPECT_EQ(run("daemon.centralized-logging", podman_host("[containers]\nlog_driver = \"none\"\n")).status, Status::fail);
+  EXPECT_RESULT(run("daemon.seccomp-profile", podman_host("[containers]\nseccomp_profile = \"unconfined\"\n")), Status::fail,
+                "without any seccomp filter");
+  EXPECT_RESULT(run("daemon.seccomp-profile", podman_host("[containers]\n")), Status::info,
+                "Podman's default: /usr/share/containers/seccomp.json");
+  EXPECT_RESULT(run("daemon.default-ulimits", podman_host("[containers]\ndefault_ulimits = [\"nofile=1280:2560\"]\n")),
+                Status::info, "default_ulimits = [\"nofile=1280:2560\"] in /etc/containers/containers.conf:2");
+  EXPECT_EQ(run("daemon.no-new-privileges", podman_host("[containers]\n")).status, Status::skip);
+  EXPECT_EQ(run("daemon.no-new-privileges", podman_host("[containers]\nno_new_privileges = true\n")).status, Status::pass);
+  EXPECT_EQ(run("daemon.no-new-privileges", podman_host("[containers]\nno_new_privileges = false\n")).status, Status::fail);
+}
+
+TEST(DaemonPodman, InsecureRegistriesAndStorageDriver) {
+  auto h = podman_host("[containers]\n");
+  parse::registries_conf("[[registry]]\nlocation = \"plain.example\"\ninsecure = true\n", "/etc/containers/registries.conf",
+                         *h.podman);
+  EXPECT_RESULT(run("daemon.insecure-registries", h), Status::fail,
+                "plain.example (insecure = true in /etc/containers/registries.conf:3)");
+  auto clean = podman_host("[containers]\n");
+  parse::registries_conf("[[registry]]\nlocation = \"tls.example\"\n", "/etc/containers/registries.conf", *clean.podman);
+  EXPECT_EQ(run("daemon.insecure-registries", clean).status, Status::pass);
+  EXPECT_RESULT(run("daemon.aufs-storage", clean), Status::pass, "engine /info Driver=overlay");
+  clean.engine->storage_driver = "devicemapper";
+  EXPECT_EQ(run("daemon.devicemapper-storage", clean).status, Status::fail);
+}
+
+TEST(DaemonPodman, SignaturePolicy) {
+  auto h = podman_host("[containers]\n");
+  ASSERT_TRUE(parse::signature_policy(R"({"default": [{"type": "insecureAcceptAnything"}], "transports": {}})",
+                                      "/etc/containers/policy.json", *h.podman));
+  EXPECT_RESULT(run("daemon.podman-signature-policy", h), Status::fail,
+                "/etc/containers/policy.json: \"type\": \"insecureAcceptAnything\" for default");
+  auto strict = podman_host("[containers]\n");
+  ASSERT_TRUE(parse::signature_policy(R"({"default": [{"type": "reject"}], "transports": {"docker": {"r.example": [{"type": "signedBy"}]}}})",
+                                      "/etc/containers/policy.json", *strict.podman));
+  EXPECT_RESULT(run("daemon.podman-signature-policy", strict), Status::pass, "default requirement \"reject\"");
+  EXPECT_EQ(run("daemon.podman-signature-policy", fixture_host("hardened.json")).status, Status::skip);
+  EXPECT_EQ(test::check("daemon.podman-signature-policy").cis, "4.5");
+}
+
+// Rootless Docker (name=rootless): 2.1 passes, userns remapping does not apply, and the engine's
+// own files belong to the user it runs as.
+TEST(DaemonRootless, RootlessPassesAndUsernsRemapIsNotApplicable) {
+  const auto h = json_host("{}", test::engine_host({"seccomp", "rootless"}).engine);
+  EXPECT_EQ(run("daemon.rootless", h).status, Status::pass);
+  EXPECT_RESULT(run("daemon.userns-remap", h), Status::skip, "not applicable: engine SecurityOptions: seccomp, rootless");
+  // Configured remapping still passes; a rootful engine without it fails.
+  EXPECT_EQ(run("daemon.userns-remap", json_host("{}", test::engine_host({"seccomp"}).engine)).status, Status::fail);
 }
 
 }  // namespace

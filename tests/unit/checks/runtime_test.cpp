@@ -147,6 +147,47 @@ TEST(Capabilities, NothingBeyondDefault) {
   EXPECT_EQ(run("runtime.capabilities-added", with_caps({"chown"}, {})).status, Status::pass);
 }
 
+// Podman's compatible inspect states CapAdd/CapDrop against Docker's set (Podman 4.3.1: a plain
+// `podman create` has CapDrop AUDIT_WRITE, MKNOD, NET_RAW; --cap-add NET_RAW removes NET_RAW from
+// CapDrop and adds nothing to CapAdd); what is beyond is judged against Podman's own set.
+model::HostSnapshot podman_host(std::vector<std::string> defaults) {
+  auto h = test::engine_host({"seccomp"});
+  h.engine->podman = true;
+  h.engine->podman_version = "4.3.1";
+  h.engine->default_capabilities = std::move(defaults);
+  h.engine->default_capabilities_source = "containers.conf:55";
+  return h;
+}
+
+const std::vector<std::string> k_podman_caps = {"CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",      "NET_BIND_SERVICE",
+                                                "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT"};
+
+TEST(CapabilitiesPodman, SysAdminAloneBeyondPodmansSet) {
+  const auto f = run("runtime.capabilities-added", with_caps({"SYS_ADMIN"}, {"AUDIT_WRITE", "MKNOD", "NET_RAW"}),
+                     podman_host(k_podman_caps));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, ::testing::StartsWith("beyond Podman's default set: CAP_SYS_ADMIN ("));
+  EXPECT_THAT(f.evidence, HasSubstr("from containers.conf:55"));
+}
+
+TEST(CapabilitiesPodman, DockerDefaultsPodmanDoesNotGrantAreBeyond) {
+  // podman create --cap-add NET_RAW: CapAdd [], CapDrop [AUDIT_WRITE, MKNOD].
+  EXPECT_RESULT(run("runtime.capabilities-added", with_caps({}, {"AUDIT_WRITE", "MKNOD"}), podman_host(k_podman_caps)),
+                Status::fail, "beyond Podman's default set: CAP_NET_RAW (");
+  // The same container on dockerd is within Docker's set.
+  EXPECT_EQ(run("runtime.capabilities-added", with_caps({}, {"AUDIT_WRITE", "MKNOD"})).status, Status::pass);
+  // A containers.conf that grants NET_RAW makes it Podman's default.
+  auto with_net_raw = k_podman_caps;
+  with_net_raw.emplace_back("CAP_NET_RAW");
+  EXPECT_RESULT(run("runtime.capabilities-added", with_caps({}, {"AUDIT_WRITE", "MKNOD"}), podman_host(with_net_raw)),
+                Status::pass, "nothing beyond Podman's default set");
+}
+
+TEST(CapabilitiesPodman, PlainPodmanContainerIsWithinItsSet) {
+  EXPECT_RESULT(run("runtime.capabilities-added", with_caps({}, {"AUDIT_WRITE", "MKNOD", "NET_RAW"}), podman_host(k_podman_caps)),
+                Status::pass, "nothing beyond Podman's default set");
+}
+
 TEST(Capabilities, Spellings) {
   for (const char* spelling : {"SYS_ADMIN", "CAP_SYS_ADMIN", "sys_admin", "cap_sys_admin", " Cap_Sys_Admin "}) {
     EXPECT_EQ(run("runtime.cap-sys-admin", with_caps({spelling}, {})).status, Status::fail) << spelling;

@@ -279,5 +279,22 @@ TEST(DockerConfigDir, EnvThenHome) {
   EXPECT_EQ(docker_config_dir(env_of({{"HOME", "/home/u"}})), "/home/u/.docker");
 }
 
+TEST(FallbackEndpoints, RootlessDockerThenPodmanThenRootlessPodman) {
+  const auto all = fallback_endpoints(env_of({{"XDG_RUNTIME_DIR", "/run/user/1000"}}));
+  ASSERT_EQ(all.size(), 3U);
+  EXPECT_EQ(all[0].host, "unix:///run/user/1000/docker.sock");
+  EXPECT_EQ(all[1].host, "unix:///run/podman/podman.sock");
+  EXPECT_EQ(all[2].host, "unix:///run/user/1000/podman/podman.sock");
+  EXPECT_EQ(all[0].source,
+            "rootless Docker's socket $XDG_RUNTIME_DIR/docker.sock (found: no engine answered on /var/run/docker.sock)");
+  EXPECT_EQ(all[2].source.rfind("rootless Podman's socket", 0), 0U);
+  // Without a runtime directory (or a relative one), only the system-wide Podman socket.
+  for (const auto& env : {env_of({}), env_of({{"XDG_RUNTIME_DIR", ""}}), env_of({{"XDG_RUNTIME_DIR", "run/user"}})}) {
+    const auto some = fallback_endpoints(env);
+    ASSERT_EQ(some.size(), 1U);
+    EXPECT_EQ(some[0].unix_path(), "/run/podman/podman.sock");
+  }
+}
+
 }  // namespace
 }  // namespace drydock::collect

@@ -283,4 +283,20 @@ core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvL
   return from_context(current, shown, docker_config_dir);
 }
 
+std::vector<Endpoint> fallback_endpoints(const EnvLookup& env) {
+  std::vector<Endpoint> out;
+  auto add = [&](const std::string& path, const std::string& what) {
+    Endpoint ep;
+    ep.host = "unix://" + path;
+    ep.source = fmt::format("{} (found: no engine answered on {})", what, k_default_host.substr(7));
+    out.push_back(std::move(ep));
+  };
+  const auto runtime = env("XDG_RUNTIME_DIR");
+  const bool user = non_empty(runtime) && runtime->starts_with('/');
+  if (user) add(*runtime + "/docker.sock", "rootless Docker's socket $XDG_RUNTIME_DIR/docker.sock");
+  add("/run/podman/podman.sock", "Podman's socket /run/podman/podman.sock");
+  if (user) add(*runtime + "/podman/podman.sock", "rootless Podman's socket $XDG_RUNTIME_DIR/podman/podman.sock");
+  return out;
+}
+
 }  // namespace drydock::collect

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "drydock/core/error.hpp"
 
@@ -50,6 +51,13 @@ std::string docker_config_dir(const EnvLookup& env);
 /// Errors (all ErrorKind::usage): a context that does not exist, unreadable context metadata
 /// or config.json, ssh://, npipe://, fd:// and malformed addresses.
 core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvLookup& env, const std::string& docker_config_dir);
+
+/// Where else an engine may listen when nothing chose one (the endpoint's source is "default")
+/// and the default socket does not answer, in the order to try: rootless Docker
+/// ($XDG_RUNTIME_DIR/docker.sock), rootful Podman (/run/podman/podman.sock), rootless Podman
+/// ($XDG_RUNTIME_DIR/podman/podman.sock). Each one's source says what it is; whether a socket
+/// is there is for the caller to find out.
+std::vector<Endpoint> fallback_endpoints(const EnvLookup& env);
 
 /// Parses and normalizes one address as `docker -H` accepts it: unix://PATH, tcp://HOST[:PORT][/PATH],
 /// or a bare HOST:PORT (tcp). A tcp address without a port gets 2375, TLS or not, as with the docker CLI.

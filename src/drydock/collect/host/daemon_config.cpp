@@ -255,7 +255,7 @@ model::DaemonConfig collect_daemon_config(const HostRoot& root, const DaemonConf
   add_all(cfg, command_line);
 
   // daemon.json: the --config-file in use, else the default path.
-  std::string json_path(k_default_daemon_json);
+  std::string json_path = options.default_config_file.empty() ? std::string(k_default_daemon_json) : options.default_config_file;
   bool explicit_path = false;
   for (const auto& [k, v] : command_line) {
     if (k == "config-file") {

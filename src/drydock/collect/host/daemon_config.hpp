@@ -18,6 +18,9 @@ struct DaemonConfigOptions {
   /// the command line of record and the unit's ExecStart is only compared with it.
   std::optional<std::vector<std::string>> live_argv;
   int live_pid = 0;  ///< the pid live_argv was read from, for evidence
+  /// daemon.json when the command line names no --config-file: a rootless dockerd reads
+  /// ~/.config/docker/daemon.json.
+  std::string default_config_file = "/etc/docker/daemon.json";
 };
 
 /// The daemon's configuration, from these sources in this order (a command line first, so
