@@ -8,13 +8,14 @@
 # seccomp_log a selector byte (even: audit and kernel logs, odd: strace -f output) then the file,
 # package_sources "path\ncontent" like secret_files, cosign a selector byte (0 signatures file,
 # 1 payload, 2 public key, 3 base64) then the input, podman_conf a selector byte (0 containers.conf
-# or storage.conf, 1 registries.conf, 2 policy.json) then the file.
+# or storage.conf, 1 registries.conf, 2 policy.json) then the file; fleet_log takes the size of its
+# pieces first.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf; do
+         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf fleet_log; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -102,6 +103,8 @@ with_selector 000 "$data/policy/drydock.yaml" "$out/policy/drydock.yaml"
 # events: the first byte is the size of the pieces the stream is cut into.
 with_selector 007 "$data/events/stream.ndjson" "$out/events/stream"
 with_selector 000 "$data/events/stream.ndjson" "$out/events/stream-bytewise"
+# fleet_log: the first byte is the size of the pieces; the task lines as raw text (a TTY's logs).
+with_selector 011 "$data/fleet/task-lines.ndjson" "$out/fleet_log/task-lines"
 with_selector 001 "$golden/report.json" "$out/policy/baseline-report.json"
 with_selector 002 "$golden/report.json" "$out/policy/merge-report.json"
 

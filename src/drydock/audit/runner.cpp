@@ -221,7 +221,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       }
       case checks::Scope::dockerfile:
       case checks::Scope::compose:
-        break;  // run over Dockerfiles and Compose projects, not hosts
+      case checks::Scope::node:
+        break;  // run over Dockerfiles, Compose projects and the nodes of drydock fleet, not hosts
       case checks::Scope::file: {
         if (!options.daemon_checks) break;
         if (!snapshot.host) {

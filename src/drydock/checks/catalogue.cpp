@@ -20,6 +20,8 @@ std::string_view to_string(Scope scope) {
       return "dockerfile";
     case Scope::compose:
       return "compose";
+    case Scope::node:
+      return "node";
   }
   return "unknown";
 }
@@ -29,7 +31,7 @@ namespace {
 std::vector<Check> numbered(Benchmark b) {
   std::vector<Check> out;
   for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), provenance_checks(), runtime_checks(), operations_checks(),
-                    swarm_checks(), dockerfile_checks(), compose_checks()})
+                    swarm_checks(), fleet_checks(), dockerfile_checks(), compose_checks()})
     out.insert(out.end(), area.begin(), area.end());
   for (auto& c : out)
     c.cis = control_in(c.id, c.cis, b);

@@ -17,6 +17,7 @@ std::span<const Check> daemon_checks();       // daemon.cpp: CIS section 2 (daem
 std::span<const Check> daemon_file_checks();  // daemon_files.cpp: CIS section 3 (owners and modes)
 std::span<const Check> operations_checks();   // operations.cpp: CIS section 6 (image and container sprawl)
 std::span<const Check> swarm_checks();        // swarm.cpp: CIS section 7
+std::span<const Check> fleet_checks();        // fleet.cpp: each node of a Swarm audited by drydock fleet
 std::span<const Check> dockerfile_checks();   // dockerfile.cpp: Dockerfile lint (CIS 4.x, hadolint, Trivy)
 std::span<const Check> compose_checks();      // compose.cpp: what only a Compose file shows
 

@@ -12,6 +12,7 @@
 #include "drydock/model/compose.hpp"
 #include "drydock/model/container.hpp"
 #include "drydock/model/dockerfile.hpp"
+#include "drydock/model/fleet.hpp"
 #include "drydock/model/host.hpp"
 #include "drydock/model/host_facts.hpp"
 #include "drydock/model/image.hpp"
@@ -74,8 +75,11 @@ using DockerfileEval = void (*)(const model::Dockerfile&, Results&);
 /// shows (literal values, where each was written); it sets the finding's location itself.
 using ComposeEval = void (*)(const model::ComposeService&, Results&);
 
+/// A fleet check runs once per node of a Swarm audited by `drydock fleet`, on how its task went.
+using NodeEval = void (*)(const model::FleetNode&, Results&);
+
 /// What a check runs on; follows the order of the alternatives of Check::evaluate.
-enum class Scope { container, image, daemon, file, dockerfile, compose };
+enum class Scope { container, image, daemon, file, dockerfile, compose, node };
 
 struct Check {
   std::string_view id;   ///< stable slug "area.kebab-name"; never renumbered
@@ -85,7 +89,7 @@ struct Check {
   std::string_view rationale;
   std::string_view remediation;           ///< the exact flag or setting to use
   std::vector<std::string_view> aliases;  ///< equivalent ids of hadolint, Dockle, Trivy, ...
-  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval, DockerfileEval, ComposeEval> evaluate;
+  std::variant<ContainerEval, ImageEval, DaemonEval, FileEval, DockerfileEval, ComposeEval, NodeEval> evaluate;
   /// For file checks: the FileFact::role the check applies to ("docker.service", "tls-key", ...).
   std::string_view file_role;
   /// True for CIS "Manual" controls, reported as `info` with evidence for a person.

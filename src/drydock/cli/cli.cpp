@@ -59,6 +59,7 @@ int run(int argc, char** argv) {
       add_host(app, common),  add_container(app, common), add_dockerfile(app, common), add_compose(app, common),
       add_image(app, common), add_checks(app, common),    add_db(app, common),         add_harden(app, common),
       add_seccomp(app, common), add_watch(app, common),   add_history(app, common),    add_diff(app, common), add_verify(app, common), add_merge(app, common),
+      add_fleet(app, common), add_fleet_task(app, common),
   };
 
   try {

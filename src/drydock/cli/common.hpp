@@ -95,5 +95,7 @@ Command add_watch(CLI::App& app, Common& common);
 Command add_history(CLI::App& app, Common& common);
 Command add_diff(CLI::App& app, Common& common);
 Command add_merge(CLI::App& app, Common& common);
+Command add_fleet(CLI::App& app, Common& common);
+Command add_fleet_task(CLI::App& app, Common& common);
 
 }  // namespace drydock::cli

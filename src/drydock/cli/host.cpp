@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <array>
 #include <filesystem>
+#include <cstdlib>
+#include <iostream>
 #include <memory>
+
+#include <nlohmann/json.hpp>
 
 #include "drydock/audit/runner.hpp"
 #include "drydock/cli/common.hpp"
@@ -14,6 +18,7 @@
 #include "drydock/collect/image/engine.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/podman.hpp"
+#include "drydock/render/render.hpp"
 
 namespace drydock::cli {
 namespace {
@@ -25,18 +30,17 @@ struct HostOptions {
   VulnCliOptions vulns;  ///< for the images in use, whose layers are then read from the engine
 };
 
-int cmd_host(const Common& c, const HostOptions& h) {
-  const Progress progress(c);
-  auto selection = audit::Selection::make(c.only, c.skip);
-  if (!selection) return report_error(selection.error());
+/// The host audit, up to the report (before the policy and the rendering).
+core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h, const Progress& progress) {
+  DRYDOCK_TRY(selection, audit::Selection::make(c.only, c.skip));
   std::error_code ec;
   if (!h.root.empty() && !std::filesystem::is_directory(h.root, ec)) {
-    return report_error(core::Error{core::ErrorKind::io, "--root must be a directory holding a host's files", h.root});
+    return core::fail(core::ErrorKind::io, "--root must be a directory holding a host's files", h.root);
   }
   if (h.vulns.enabled && h.no_engine) {
-    return report_error(core::Error{core::ErrorKind::usage, "--vulns reads the images in use from the engine: drop --no-engine"});
+    return core::fail(core::ErrorKind::usage, "--vulns reads the images in use from the engine: drop --no-engine");
   }
-  if (auto db = require_vuln_db(h.vulns); !db) return report_error(db.error());
+  if (auto db = require_vuln_db(h.vulns); !db) return tl::unexpected(db.error());
   const collect::HostRoot root(h.root);
 
   model::HostSnapshot snapshot;
@@ -45,20 +49,20 @@ int cmd_host(const Common& c, const HostOptions& h) {
   std::optional<parse::PodmanEngine> podman;
   // The container checks run as each container's answers arrive, while other requests are
   // in flight; each inspect is then reduced to what the daemon checks count.
-  audit::ContainerAudit containers(*selection);
+  audit::ContainerAudit containers(selection);
   bool streamed = false;
   if (!h.no_engine) {
     auto client = connect_engine(c, progress);
-    if (!client) return report_error(client.error());
+    if (!client) return tl::unexpected(client.error());
     const auto& endpoint = (*client)->endpoint();
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
     // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
     // is not the engine's, so section 2 must not read it.
     // Asked before the collection, which needs to know (a failure here is the collection's).
     auto version = (*client)->get("/version");
-    if (!version) return report_error(version.error());
+    if (!version) return tl::unexpected(version.error());
     auto info = (*client)->get("/info");
-    if (!info) return report_error(info.error());
+    if (!info) return tl::unexpected(info.error());
     podman = parse::podman_engine(*version, *info);
     target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
     collect::SnapshotOptions options;
@@ -79,7 +83,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
       };
     }
     auto collected = collect::collect_host(**client, progress.sink(), options);
-    if (!collected) return report_error(collected.error());
+    if (!collected) return tl::unexpected(collected.error());
     snapshot = std::move(*collected);
     if (h.vulns.enabled) {
       // The packages of the images in use: their layers, exported by the engine and streamed.
@@ -116,7 +120,7 @@ int cmd_host(const Common& c, const HostOptions& h) {
   std::optional<std::vector<model::Vulnerability>> found;
   if (h.vulns.enabled && !h.no_engine) found = scan_vulnerabilities(snapshot.images, h.vulns, progress);
   snapshot.trusted_sources = c.policy.sources;
-  auto report = audit::run(snapshot, *selection, audit::RunOptions{}, &containers);
+  auto report = audit::run(snapshot, selection, audit::RunOptions{}, &containers);
   report.vulnerabilities = std::move(found);
   report.command = "host";
   report.target = target;
@@ -125,10 +129,72 @@ int cmd_host(const Common& c, const HostOptions& h) {
     std::array<char, 256> name{};
     if (::gethostname(name.data(), name.size() - 1) == 0) report.hosts.push_back(audit::Host{name.data(), "", "", ""});
   }
-  return finish(report, c);
+  return report;
+}
+
+int cmd_host(const Common& c, const HostOptions& h) {
+  const Progress progress(c);
+  auto report = host_report(c, h, progress);
+  if (!report) return report_error(report.error());
+  return finish(*report, c);
+}
+
+/// One fleet line: {"drydock-fleet":1,"node":NODE,KEY:VALUE}, on one line of stdout.
+void fleet_line(const std::string& node, const char* key, const nlohmann::json& value) {
+  nlohmann::json line = {{"drydock-fleet", 1}, {"node", node}, {key, value}};
+  std::cout << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+/// `drydock fleet-task`: the host audit of one Swarm node, run in the task `drydock fleet`
+/// creates, written to stdout (the service's logs) as short NDJSON lines that carry the node:
+/// the report's header, one line per result, the count (parse/fleet_log.hpp). Each line stays
+/// under Docker's 16 KiB log-line split: a longer evidence is cut, and says so.
+int cmd_fleet_task(const Common& c, const HostOptions& h) {
+  const char* env = std::getenv("DRYDOCK_FLEET_NODE");
+  const std::string node = env != nullptr && *env != '\0' ? env : "unknown";
+  const Progress progress(c);
+  auto report = host_report(c, h, progress);
+  if (!report) {
+    fleet_line(node, "error", report.error().describe());
+    return exit_code_for(report.error());
+  }
+  auto doc = nlohmann::json::parse(render::json(*report));
+  auto results = std::move(doc["results"]);
+  doc["results"] = nlohmann::json::array();
+  fleet_line(node, "header", doc);
+  constexpr std::size_t k_line_limit = 15 * 1024;  // Docker splits log lines at 16 KiB
+  std::size_t n = 0;
+  for (auto& r : results) {
+    nlohmann::json line = {{"drydock-fleet", 1}, {"node", node}, {"result", r}};
+    auto text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (text.size() > k_line_limit && r.contains("evidence") && r["evidence"].is_string()) {
+      auto evidence = r["evidence"].get<std::string>();
+      const std::size_t over = text.size() - k_line_limit + 200;
+      evidence.resize(evidence.size() > over ? evidence.size() - over : 0);
+      while (!evidence.empty() && (static_cast<unsigned char>(evidence.back()) & 0xC0) == 0x80) evidence.pop_back();
+      if (!evidence.empty() && static_cast<unsigned char>(evidence.back()) >= 0xC0) evidence.pop_back();
+      r["evidence"] = evidence + " ... (cut to fit a line of the service's logs; drydock host on the node shows it all)";
+      line["result"] = r;
+      text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    std::cout << text << '\n';
+    ++n;
+  }
+  fleet_line(node, "end", n);
+  std::cout.flush();
+  return std::cout ? k_exit_ok : k_exit_unreachable;
 }
 
 }  // namespace
+
+Command add_fleet_task(CLI::App& app, Common& common) {
+  auto options = std::make_shared<HostOptions>();
+  auto* task = app.add_subcommand("fleet-task", "The audit of one node in a task of drydock fleet (NDJSON lines on stdout)");
+  task->group("");  // not listed: drydock fleet runs it
+  add_common(*task, common, true);
+  task->add_option("--root", options->root, "Read the host's files under DIR (a mounted host tree) instead of /");
+  return Command{task, [&common, options] { return cmd_fleet_task(common, *options); }, false};
+}
 
 Command add_host(CLI::App& app, Common& common) {
   auto options = std::make_shared<HostOptions>();

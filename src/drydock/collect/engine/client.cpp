@@ -212,9 +212,9 @@ std::unique_ptr<EngineClient::Handle> EngineClient::make_handle() const {
 }
 
 core::Expected<std::string> EngineClient::request(Handle& h, std::string_view path, bool versioned,
-                                                  std::string* api_version_header) {
+                                                  std::string* api_version_header, std::string_view method) {
   const std::string target = versioned ? fmt::format("/v{}{}", m_api_version, path) : std::string(path);
-  const std::string what = "GET " + target;
+  const std::string what = std::string(method) + " " + target;
   const std::string url = m_base_url + target;
   h.body.clear();
   h.api_version.clear();
@@ -330,6 +330,25 @@ core::Expected<bool> EngineClient::follow(std::string_view path, const std::func
   if (h->stopped || (stop != nullptr && stop->load())) return false;
   if (!body) return tl::unexpected(body.error());
   return true;
+}
+
+core::Expected<std::string> EngineClient::post(std::string_view path, std::string_view json_body) {
+  auto h = make_handle();
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
+  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, json_body.data());
+  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
+  curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers);
+  auto out = request(*h, path, true, nullptr, "POST");
+  curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_slist_free_all(headers);
+  return out;
+}
+
+core::Expected<std::string> EngineClient::remove(std::string_view path) {
+  auto h = make_handle();
+  curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+  return request(*h, path, true, nullptr, "DELETE");
 }
 
 core::Expected<std::string> EngineClient::get(std::string_view path) {

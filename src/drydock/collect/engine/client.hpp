@@ -1,6 +1,7 @@
 #pragma once
-/// The Docker Engine API client: HTTP/1.1 GET over a unix socket or TCP(+TLS), with libcurl,
-/// keep-alive connections and a negotiated API version. Read-only by construction.
+/// The Docker Engine API client: HTTP/1.1 over a unix socket or TCP(+TLS), with libcurl,
+/// keep-alive connections and a negotiated API version. The audits only GET; `post` and
+/// `remove` exist for the one command that acts (`drydock fleet` creates and removes a service).
 
 #include <atomic>
 #include <chrono>
@@ -66,6 +67,13 @@ class EngineClient {
   /// engine's {"message": ...} text and the status; transport failures as in connect().
   core::Expected<std::string> get(std::string_view path);
 
+  /// POST of a JSON body to a versioned path ("/services/create"), on a connection of its own.
+  /// 2xx -> the response body; errors as in get().
+  core::Expected<std::string> post(std::string_view path, std::string_view json_body);
+
+  /// DELETE of a versioned path ("/services/ID"), on a connection of its own; errors as in get().
+  core::Expected<std::string> remove(std::string_view path);
+
   /// GET of a versioned path whose 2xx body goes to `sink` chunk by chunk as it arrives, with
   /// no size limit and no overall timeout (a stall of `timeout` still ends it); `sink` returns
   /// false to stop. An error status or a failure as in get(); true when the body was complete.
@@ -100,7 +108,7 @@ class EngineClient {
   Handle& worker_handle(std::size_t worker);
   [[nodiscard]] std::unique_ptr<Handle> make_handle() const;
   core::Expected<std::string> request(Handle& handle, std::string_view path, bool versioned,
-                                      std::string* api_version_header = nullptr);
+                                      std::string* api_version_header = nullptr, std::string_view method = "GET");
 
   Endpoint m_endpoint;
   ClientOptions m_options;
