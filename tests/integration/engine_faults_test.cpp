@@ -398,6 +398,17 @@ TEST_F(EngineFaults, WithoutFaultsTheProxyChangesNothingAndConnectionsAreReused)
   }
 }
 
+TEST_F(EngineFaults, TheHostAuditAsksVersionAndInfoOnce) {
+  // drydock host reads /version and /info before the collection (to recognise Podman); the
+  // collection takes those answers instead of asking the engine again.
+  const auto version = proxy->add({.path_regex = "/version$"});
+  const auto info = proxy->add({.path_regex = "/info$"});
+  const Outcome o = drydock_host(proxy->url());
+  expect_finished_normally(o, 0);
+  EXPECT_EQ(proxy->hits(version), 1U);
+  EXPECT_EQ(proxy->hits(info), 1U);
+}
+
 TEST_F(EngineFaults, ASlowAnswerWithinTheTimeoutIsNoFault) {
   const auto rule = proxy->add({.path_regex = "/containers/[0-9a-f]+/json$", .delay = milliseconds(300)});
   const Outcome o = drydock_host(proxy->url());

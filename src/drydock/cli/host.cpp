@@ -66,6 +66,8 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
     podman = parse::podman_engine(*version, *info);
     target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
     collect::SnapshotOptions options;
+    options.version = std::move(*version);  // not asked twice
+    options.info = std::move(*info);
     // Under Podman the daemon's configuration is dropped after it is read: the containers are
     // checked after the collection, as the rest.
     streamed = !podman;

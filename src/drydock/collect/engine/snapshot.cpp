@@ -129,14 +129,24 @@ class Collector {
   }
 
   void add_common() {
-    m_queue.add("/version", [this](core::Expected<std::string> r) {
-      m_version = std::move(r);
+    if (m_options.version) {
+      m_version = *m_options.version;
       common_in();
-    });
-    m_queue.add("/info", [this](core::Expected<std::string> r) {
-      m_info = std::move(r);
+    } else {
+      m_queue.add("/version", [this](core::Expected<std::string> r) {
+        m_version = std::move(r);
+        common_in();
+      });
+    }
+    if (m_options.info) {
+      m_info = *m_options.info;
       common_in();
-    });
+    } else {
+      m_queue.add("/info", [this](core::Expected<std::string> r) {
+        m_info = std::move(r);
+        common_in();
+      });
+    }
     m_queue.add("/images/json", [this](core::Expected<std::string> r) {
       on_image_list(std::move(r));
       common_in();

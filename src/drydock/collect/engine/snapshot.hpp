@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,12 @@ struct SnapshotOptions {
   /// dockerd run `ps` per container. A container whose State.Pid is not its own there (another
   /// PID namespace, a race) is still asked of the engine. "" = always ask the engine.
   std::string proc_root = "/proc";
+
+  /// The answers to /version and /info when the caller has already read them (drydock host
+  /// asks them first, to recognise Podman): the collection uses them instead of asking again.
+  /// On an engine of thousands of containers /info is one of the slowest answers.
+  std::optional<std::string> version;
+  std::optional<std::string> info;
 
   // A host audit that evaluates each container as soon as it is complete, while the other
   // requests are in flight (collect_host only; all three set, or none). Each is called on a
