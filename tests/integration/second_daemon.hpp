@@ -96,6 +96,13 @@ class SecondDaemon {
   [[nodiscard]] const std::string& config() const { return m_config; }
   [[nodiscard]] std::string host() const { return "unix://" + m_socket; }
   [[nodiscard]] int port() const { return m_port; }
+  /// The dockerd's pid (0 when unknown): its network namespace, where tcp://127.0.0.1:port()
+  /// answers, is /proc/PID/ns/net.
+  [[nodiscard]] int pid() const {
+    std::ifstream pid_file(m_dir + "/dockerd.pid");
+    int pid = 0;
+    return pid_file >> pid ? pid : 0;
+  }
 
   [[nodiscard]] json audit(const std::string& only) const {
     const auto p = run({DRYDOCK_BIN, "host", "--host", host(), "--format", "json", "--only", only});

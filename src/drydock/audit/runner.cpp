@@ -227,7 +227,12 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         if (!options.daemon_checks) break;
         if (!snapshot.host) {
           add(check, Subject{"file", "", std::string(check.file_role)},
-              checks::Finding{core::Status::skip, "the host's files were not read", std::nullopt, std::nullopt});
+              checks::Finding{core::Status::skip,
+                              snapshot.remote.empty()
+                                  ? std::string("the host's files were not read")
+                                  : "the host's files cannot be read remotely: the engine is reached at " + snapshot.remote +
+                                        ", on another machine (run drydock host on that machine to check it)",
+                              std::nullopt, std::nullopt});
           break;
         }
         const auto eval = std::get<checks::FileEval>(check.evaluate);

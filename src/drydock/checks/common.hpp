@@ -9,8 +9,18 @@
 
 #include "drydock/core/strings.hpp"
 #include "drydock/model/container.hpp"
+#include "drydock/model/host.hpp"
 
 namespace drydock::checks::common {
+
+/// Why `what` (the host's files, the daemon's configuration, ...) is missing from the snapshot:
+/// on an engine of another machine (HostSnapshot::remote), that it cannot be read remotely;
+/// else `otherwise`.
+inline std::string not_read(const model::HostSnapshot& s, std::string_view what, std::string_view otherwise) {
+  if (s.remote.empty()) return std::string(otherwise);
+  return std::string(what) + " cannot be read remotely: the engine is reached at " + s.remote +
+         ", on another machine (run drydock host on that machine to check it)";
+}
 
 /// True when a `User` value ("user", "user:group", "uid:gid") makes the process run as
 /// root: empty (the default), "root", or uid 0 in any spelling ("0", "00"), whatever the group.

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/checks/common.hpp"
 #include "drydock/core/strings.hpp"
 
 namespace drydock::checks {
@@ -26,7 +27,8 @@ using model::SettingValue;
 /// The configuration to judge, or nullptr after writing the reason to skip.
 const DaemonConfig* config_or_skip(const HostSnapshot& s, Results& out) {
   if (!s.daemon) {
-    out.skip("daemon configuration was not collected");
+    out.skip(common::not_read(s, "the daemon's configuration (its command line, daemon.json, unit files)",
+                              "daemon configuration was not collected"));
     return nullptr;
   }
   return &*s.daemon;
@@ -124,7 +126,8 @@ bool on_podman(const HostSnapshot& s, Results& out, std::string_view why, Podman
   if (answer == nullptr) {
     out.skip(fmt::format("{}: {}", engine, why));
   } else if (!s.podman) {
-    out.skip(engine + ": Podman's configuration (containers.conf) was not read");
+    out.skip(engine + ": " + common::not_read(s, "Podman's configuration (containers.conf)",
+                                              "Podman's configuration (containers.conf) was not read"));
   } else {
     answer(s, *s.podman, out);
   }

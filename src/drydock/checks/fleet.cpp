@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/core/strings.hpp"
 
 namespace drydock::checks {
 namespace {
@@ -37,6 +38,23 @@ void node_audited(const model::FleetNode& n, Results& out) {
   out.pass(fmt::format("{} completed; {} results in the service's logs", task, *n.results));
 }
 
+void context_audited(const model::FleetNode& n, Results& out) {
+  const auto context = fmt::format("context \"{}\"{}", n.id, n.endpoint.empty() ? "" : " (" + n.endpoint + ")");
+  if (!n.report_error.empty()) {
+    out.error(fmt::format("{}: {}: its engine was not audited", context, n.report_error));
+    return;
+  }
+  const auto audited = fmt::format("{}: engine {} audited, {} results", context, n.hostname.empty() ? "(unnamed)" : n.hostname,
+                                   n.results.value_or(0));
+  if (n.not_read_remotely.empty()) {
+    out.pass(audited + "; the engine is on this machine: its files and daemon were read too");
+    return;
+  }
+  out.info(fmt::format("{}; the engine is on another machine, so these could not be read remotely and their checks are "
+                       "skipped: {} (run drydock host on that machine for them)",
+                       audited, core::join(n.not_read_remotely, "; ")));
+}
+
 const std::vector<Check> k_checks = {
     Check{.id = "fleet.node-audited",
           .cis = "",
@@ -47,6 +65,17 @@ const std::vector<Check> k_checks = {
           .remediation = "Load the drydock image on the node (docker load), make it Ready and Active, and raise "
                          "--wait when its audit takes longer; or run drydock host on it.",
           .evaluate = &node_audited},
+    Check{.id = "fleet.context-audited",
+          .cis = "",
+          .title = "Each docker context of drydock host --context was audited",
+          .severity = Severity::high,
+          .rationale = "drydock host --context audits several engines through the docker CLI's contexts; a context whose "
+                       "engine could not be reached has unknown findings, and an engine on another machine is audited "
+                       "without that machine's files, which a report must say.",
+          .remediation = "Check the context (`docker context inspect NAME`) and that its engine answers; use a unix:// or "
+                         "tcp:// endpoint with TLS (ssh:// is not supported). For an engine on another machine, run "
+                         "drydock host on that machine to check its files and daemon configuration.",
+          .evaluate = &context_audited},
 };
 
 }  // namespace

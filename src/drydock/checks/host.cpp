@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/checks/common.hpp"
 #include "drydock/core/strings.hpp"
 
 namespace drydock::checks {
@@ -16,7 +17,10 @@ namespace {
 using model::HostFacts;
 using model::HostSnapshot;
 
-constexpr std::string_view k_no_host = "host files were not read";
+/// Why a host check is skipped when the host's files were not read.
+std::string no_host(const HostSnapshot& s) {
+  return common::not_read(s, "the host's files (mounts, /etc/group, audit rules)", "host files were not read");
+}
 
 // ---------------------------------------------------------------------------------------
 // 1.1.3 - 1.1.18: one audit rule per path, all evaluated by audit_rule_check().
@@ -125,7 +129,7 @@ std::string describe(const model::AuditRule& r) {
 /// where X is on this host (a rule on a file inside a directory does not audit the directory).
 void audit_rule_check(const HostSnapshot& s, AuditId id, Results& out) {
   if (!s.host) {
-    out.skip(std::string(k_no_host));
+    out.skip(no_host(s));
     return;
   }
   const HostFacts& h = *s.host;
@@ -170,7 +174,7 @@ std::span<const Check> host_checks() {
                          "`data-root`) and mount it there in /etc/fstab.",
           .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
             if (!s.host) {
-              out.skip(std::string(k_no_host));
+              out.skip(no_host(s));
               return;
             }
             const auto& h = *s.host;
@@ -193,7 +197,7 @@ std::span<const Check> host_checks() {
           .remediation = "Remove users who do not need the daemon: `gpasswd -d <user> docker`.",
           .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) {
             if (!s.host) {
-              out.skip(std::string(k_no_host));
+              out.skip(no_host(s));
             } else if (!s.host->docker_group_members) {
               out.pass("no docker group in /etc/group");
             } else if (s.host->docker_group_members->empty()) {

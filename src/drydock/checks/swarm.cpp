@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/checks/common.hpp"
 
 namespace drydock::checks {
 namespace {
@@ -43,7 +44,8 @@ bool all_interfaces(std::string_view address) { return address == "0.0.0.0" || a
 void listen_interfaces(const model::HostSnapshot& s, Results& out) {
   if (!cluster_or_skip(s, out)) return;
   if (!s.swarm_listeners) {
-    out.info("the host's listening sockets were not read (not the live host); check with `ss -ltnp | grep -E ':(2377|7946)'`");
+    out.info(common::not_read(s, "the host's listening sockets", "the host's listening sockets were not read (not the live host)") +
+             "; check with `ss -ltnp | grep -E ':(2377|7946)'`");
     return;
   }
   std::string wide;

@@ -45,6 +45,15 @@ collect::Progress Progress::sink() const {
   return p;
 }
 
+core::Expected<std::unique_ptr<collect::EngineClient>> connect_endpoint(const collect::Endpoint& endpoint, const Common& c,
+                                                                         const Progress& progress) {
+  collect::ClientOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout_s * 1000));
+  DRYDOCK_TRY(client, collect::EngineClient::connect(endpoint, options));
+  progress.note(fmt::format("engine {} ({}), API {}", endpoint.host, endpoint.source, client->api_version()));
+  return client;
+}
+
 core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress) {
   DRYDOCK_TRY(endpoint, c.docker ? plugin_endpoint(*c.docker, c.host, collect::process_env())
                                  : collect::resolve_endpoint(c.host, collect::process_env(),

@@ -71,6 +71,10 @@ class Progress {
 /// Finds the engine like the docker CLI (or from the plugin's globals) and connects to it.
 core::Expected<std::unique_ptr<collect::EngineClient>> connect_engine(const Common& c, const Progress& progress);
 
+/// Connects to the engine at `endpoint` (a docker context's), with the request timeout of `c`.
+core::Expected<std::unique_ptr<collect::EngineClient>> connect_endpoint(const collect::Endpoint& endpoint, const Common& c,
+                                                                         const Progress& progress);
+
 /// Reads --config (or ./.drydock.yaml) and --baseline before anything is audited.
 core::Expected<bool> load_policy(Common& c);
 

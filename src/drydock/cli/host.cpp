@@ -6,17 +6,22 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "drydock/audit/runner.hpp"
+#include "drydock/checks/catalogue.hpp"
 #include "drydock/cli/common.hpp"
+#include "drydock/cli/contexts.hpp"
 #include "drydock/cli/vulns.hpp"
+#include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/collect/engine/snapshot.hpp"
 #include "drydock/collect/host/host_side.hpp"
 #include "drydock/collect/image/analyze.hpp"
 #include "drydock/collect/image/engine.hpp"
 #include "drydock/core/strings.hpp"
+#include "drydock/model/fleet.hpp"
 #include "drydock/parse/podman.hpp"
 #include "drydock/render/render.hpp"
 
@@ -28,10 +33,25 @@ struct HostOptions {
   std::string root;
   bool no_engine = false;
   VulnCliOptions vulns;  ///< for the images in use, whose layers are then read from the engine
+  std::vector<std::string> contexts;  ///< --context NAME, repeatable
+  bool all_contexts = false;
 };
 
-/// The host audit, up to the report (before the policy and the rendering).
-core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h, const Progress& progress) {
+/// What cannot be read of a machine whose engine is reached over TCP (HostSnapshot::remote).
+const std::vector<std::string>& not_read_remotely() {
+  static const std::vector<std::string> k_sections = {
+      "the host's files (owners and modes of Docker's files, the data root's mount, the docker group)",
+      "the daemon's command line and configuration files (daemon.json, unit files)",
+      "the audit rules",
+      "the host's listening sockets (Swarm ports)",
+  };
+  return k_sections;
+}
+
+/// The host audit, up to the report (before the policy and the rendering), of the engine
+/// `chosen` (a docker context's) or, when null, of the engine found like the docker CLI.
+core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h, const Progress& progress,
+                                          const collect::Endpoint* chosen = nullptr) {
   DRYDOCK_TRY(selection, audit::Selection::make(c.only, c.skip));
   std::error_code ec;
   if (!h.root.empty() && !std::filesystem::is_directory(h.root, ec)) {
@@ -51,11 +71,15 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
   // in flight; each inspect is then reduced to what the daemon checks count.
   audit::ContainerAudit containers(selection);
   bool streamed = false;
+  // An engine reached over TCP is on another machine (unless --root holds that machine's
+  // files): this machine's files and dockerd are not its own, so they are not read.
+  std::string remote;
   if (!h.no_engine) {
-    auto client = connect_engine(c, progress);
+    auto client = chosen != nullptr ? connect_endpoint(*chosen, c, progress) : connect_engine(c, progress);
     if (!client) return tl::unexpected(client.error());
     const auto& endpoint = (*client)->endpoint();
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
+    if (!endpoint.is_unix() && h.root.empty()) remote = endpoint.host;
     // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
     // is not the engine's, so section 2 must not read it.
     // Asked before the collection, which needs to know (a failure here is the collection's).
@@ -75,8 +99,9 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
       options.on_list = [&containers](std::size_t n) { containers.resize(n); };
       // The daemon's configuration is read as soon as the engine's facts are in: the container
       // checks read it.
-      options.on_engine = [&root, &side, &c](model::HostSnapshot& context) {
-        collect::collect_host_side(root, side, context);
+      options.on_engine = [&root, &side, &c, &remote](model::HostSnapshot& context) {
+        context.remote = remote;
+        if (remote.empty()) collect::collect_host_side(root, side, context);
         context.trusted_sources = c.policy.sources;  // CIS 4.2 on each container
       };
       options.on_container = [&containers](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
@@ -103,9 +128,16 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
       }
     }
   }
-  if (!streamed) collect::collect_host_side(root, side, snapshot);
-  for (const auto& d : snapshot.daemon->diagnostics)
-    progress.note("daemon configuration: " + d);
+  snapshot.remote = remote;
+  if (!streamed && remote.empty()) collect::collect_host_side(root, side, snapshot);
+  if (!remote.empty()) {
+    progress.note("the engine at " + remote + " is on another machine: not read remotely, their checks skipped: " +
+                  core::join(not_read_remotely(), "; "));
+  }
+  if (snapshot.daemon) {
+    for (const auto& d : snapshot.daemon->diagnostics)
+      progress.note("daemon configuration: " + d);
+  }
   if (podman) {
     progress.note("Podman " + podman->version + ": section 2 reads Podman's configuration (" +
                   (snapshot.podman && !snapshot.podman->sources.empty() ? core::join(snapshot.podman->sources, ", ")
@@ -126,7 +158,7 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
   report.vulnerabilities = std::move(found);
   report.command = "host";
   report.target = target;
-  if (report.hosts.empty() && h.root.empty()) {
+  if (report.hosts.empty() && h.root.empty() && remote.empty()) {
     // No engine read: the host is this machine, known by its name.
     std::array<char, 256> name{};
     if (::gethostname(name.data(), name.size() - 1) == 0) report.hosts.push_back(audit::Host{name.data(), "", "", ""});
@@ -134,11 +166,109 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
   return report;
 }
 
+/// One report of several docker contexts: each context's report becomes a host named after
+/// the context (its engine's id, version and OS kept), with a fleet.context-audited result
+/// saying whether it was audited and what could not be read remotely; a context that could not
+/// be audited is that result alone, an error with the reason.
+audit::Report combine_contexts(const std::vector<ContextTarget>& targets, std::vector<core::Expected<audit::Report>>& parts) {
+  audit::Report out;
+  out.command = "host";
+  std::vector<std::string> names;
+  const auto* context_check = checks::find_check("fleet.context-audited");
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& t = targets[i];
+    names.push_back(t.name);
+    model::FleetNode node;
+    node.id = t.name;
+    if (t.endpoint) node.endpoint = t.endpoint->host;
+    const std::size_t host = out.hosts.size();
+    audit::Host h{t.name, "", "", ""};
+    if (!t.endpoint) {
+      node.report_error = t.endpoint.error().describe();
+    } else if (!parts[i]) {
+      node.report_error = parts[i].error().describe();
+    } else {
+      auto& part = *parts[i];
+      if (!part.hosts.empty()) {
+        h.engine_id = part.hosts.front().engine_id;
+        h.engine_version = part.hosts.front().engine_version;
+        h.os = part.hosts.front().os;
+        node.hostname = part.hosts.front().name;
+      }
+      node.results = part.results.size();
+      if (!t.endpoint->is_unix()) node.not_read_remotely = not_read_remotely();
+      for (auto& r : part.results) {
+        r.host = host;
+        out.results.push_back(std::move(r));
+      }
+      for (auto& p : part.packages)
+        out.packages.push_back(std::move(p));
+      for (auto& f : part.facts)
+        out.facts.push_back(std::move(f));
+      if (part.vulnerabilities) {
+        if (!out.vulnerabilities) out.vulnerabilities.emplace();
+        for (auto& v : *part.vulnerabilities)
+          out.vulnerabilities->push_back(std::move(v));
+      }
+    }
+    out.hosts.push_back(std::move(h));
+    checks::Results found;
+    std::get<checks::NodeEval>(context_check->evaluate)(node, found);
+    audit::Result r;
+    r.check = context_check;
+    r.subject = audit::Subject{"host", t.name, t.name};
+    r.finding = std::move(*found.finding());
+    r.host = host;
+    out.results.push_back(std::move(r));
+  }
+  out.target = "docker contexts " + core::join(names, ", ");
+  // One group per check in catalogue order (the table is contiguous), hosts in the order given.
+  std::stable_sort(out.results.begin(), out.results.end(),
+                   [](const audit::Result& a, const audit::Result& b) { return a.check < b.check; });
+  return out;
+}
+
 int cmd_host(const Common& c, const HostOptions& h) {
   const Progress progress(c);
-  auto report = host_report(c, h, progress);
-  if (!report) return report_error(report.error());
-  return finish(*report, c);
+  const auto env = collect::process_env();
+  auto targets = context_targets(ContextRequest{h.contexts, h.all_contexts, c.host, h.root, h.no_engine},
+                                 collect::docker_config_dir(env));
+  if (!targets) return report_error(targets.error());
+  if (targets->empty() || (targets->size() == 1 && !h.all_contexts)) {
+    // No context, or one: the audit of one engine, as with DOCKER_CONTEXT=NAME.
+    if (!targets->empty() && !targets->front().endpoint) return report_error(targets->front().endpoint.error());
+    auto report = host_report(c, h, progress, targets->empty() ? nullptr : &*targets->front().endpoint);
+    if (!report) return report_error(report.error());
+    return finish(*report, c);
+  }
+  // Several engines at once, each on a thread of its own; their progress would interleave, so
+  // each context's outcome is one note.
+  Common quiet = c;
+  quiet.quiet = true;
+  const Progress silent(quiet);
+  std::vector<core::Expected<audit::Report>> parts(targets->size(), core::fail(core::ErrorKind::usage, "not audited"));
+  {
+    std::vector<std::thread> threads;
+    threads.reserve(targets->size());
+    for (std::size_t i = 0; i < targets->size(); ++i) {
+      if (!(*targets)[i].endpoint) continue;
+      threads.emplace_back([&, i] { parts[i] = host_report(c, h, silent, &*(*targets)[i].endpoint); });
+    }
+    for (auto& t : threads)
+      t.join();
+  }
+  for (std::size_t i = 0; i < targets->size(); ++i) {
+    const auto& t = (*targets)[i];
+    if (!t.endpoint) {
+      progress.note(fmt::format("context {}: {}", t.name, t.endpoint.error().describe()));
+    } else if (!parts[i]) {
+      progress.note(fmt::format("context {} ({}): {}", t.name, t.endpoint->host, parts[i].error().describe()));
+    } else {
+      progress.note(fmt::format("context {} ({}): {} results", t.name, t.endpoint->host, parts[i]->results.size()));
+    }
+  }
+  auto report = combine_contexts(*targets, parts);
+  return finish(report, c);
 }
 
 /// One fleet line: {"drydock-fleet":1,"node":NODE,KEY:VALUE}, on one line of stdout.
@@ -207,6 +337,16 @@ Command add_host(CLI::App& app, Common& common) {
   options->vulns.add_to(*host);
   host->add_flag("--no-engine", options->no_engine,
                  "Do not contact a Docker engine: audit the daemon's configuration and the host's files only");
+  host->add_option("--context", options->contexts,
+                   "Audit the engine of this docker CLI context (repeatable: several engines in parallel, one report "
+                   "grouped by host, each host named after its context). An engine reached over tcp:// is on another "
+                   "machine: its host's files, the daemon's command line and configuration files and the audit rules "
+                   "cannot be read remotely, and their checks are skipped saying so")
+      ->delimiter(',')
+      ->type_name("NAME");
+  host->add_flag("--all-contexts", options->all_contexts,
+                 "Audit every context of the docker CLI's contexts store ($DOCKER_CONFIG, else ~/.docker) and `default`, "
+                 "in parallel, in one report");
   return Command{host, [&common, options] { return cmd_host(common, *options); }};
 }
 

@@ -109,6 +109,11 @@ struct HostSnapshot {
   std::optional<std::vector<SwarmListener>> swarm_listeners;
   /// "" for the live host, else the directory given with --root.
   std::string root;
+  /// The engine's address when it is on another machine (a tcp:// endpoint): that machine's
+  /// files, the daemon's command line and configuration files and its audit rules cannot be
+  /// read from here, so `daemon`, `host` and `swarm_listeners` stay empty and the checks that
+  /// need them say so. "" for an engine on this machine (or its files under --root).
+  std::string remote;
   /// The policy's trusted registries and images (CIS 4.2); null when there is no such policy.
   std::shared_ptr<const SourcePolicy> trusted_sources;
 };

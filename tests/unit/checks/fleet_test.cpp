@@ -60,5 +60,47 @@ TEST(FleetNodeAudited, ErrorsOnATimeoutNoTaskOrAnIncompleteReport) {
   EXPECT_NE(node_audited(said).evidence.find("cannot connect"), std::string::npos);
 }
 
+Finding context_audited(const model::FleetNode& n) {
+  Results out;
+  std::get<NodeEval>(test::check("fleet.context-audited").evaluate)(n, out);
+  EXPECT_TRUE(out.finding());
+  return out.finding().value_or(Finding{});
+}
+
+TEST(FleetContextAudited, PassesForAnEngineOnThisMachine) {
+  model::FleetNode n;
+  n.id = "dd-ctx-local";
+  n.endpoint = "unix:///var/run/docker.sock";
+  n.hostname = "box";
+  n.results = 120;
+  const auto f = context_audited(n);
+  EXPECT_EQ(f.status, Status::pass);
+  EXPECT_NE(f.evidence.find("context \"dd-ctx-local\" (unix:///var/run/docker.sock): engine box audited, 120 results"),
+            std::string::npos)
+      << f.evidence;
+}
+
+TEST(FleetContextAudited, SaysPlainlyWhatARemoteEngineLeftUnread) {
+  model::FleetNode n;
+  n.id = "dd-ctx-tcp";
+  n.endpoint = "tcp://10.0.0.5:2376";
+  n.hostname = "far";
+  n.results = 90;
+  n.not_read_remotely = {"the host's files", "the audit rules"};
+  const auto f = context_audited(n);
+  EXPECT_EQ(f.status, Status::info);
+  EXPECT_NE(f.evidence.find("could not be read remotely"), std::string::npos) << f.evidence;
+  EXPECT_NE(f.evidence.find("the host's files; the audit rules"), std::string::npos) << f.evidence;
+}
+
+TEST(FleetContextAudited, ErrorsWithTheReasonWhenTheContextFailed) {
+  model::FleetNode n;
+  n.id = "dd-ctx-missing";
+  n.report_error = "context \"dd-ctx-missing\" not found";
+  const auto f = context_audited(n);
+  EXPECT_EQ(f.status, Status::error);
+  EXPECT_NE(f.evidence.find("not found: its engine was not audited"), std::string::npos) << f.evidence;
+}
+
 }  // namespace
 }  // namespace drydock::checks

@@ -135,8 +135,10 @@ Endpoint default_endpoint(std::string source) {
   return ep;
 }
 
+}  // namespace
+
 /// A named context; `origin` says what selected it ("DOCKER_CONTEXT" or the config.json path).
-core::Expected<Endpoint> from_context(const std::string& name, const std::string& origin, const std::string& config_dir) {
+core::Expected<Endpoint> context_endpoint(const std::string& name, const std::string& origin, const std::string& config_dir) {
   const std::string source = fmt::format("context \"{}\" ({})", name, origin);
   if (name == "default") return default_endpoint(source);
   const std::string digest = sha256_hex(name);
@@ -186,7 +188,34 @@ core::Expected<Endpoint> from_context(const std::string& name, const std::string
   return ep;
 }
 
-}  // namespace
+std::vector<StoredContext> list_contexts(const std::string& config_dir) {
+  std::vector<StoredContext> out;
+  const fs::path store = fs::path(config_dir) / "contexts" / "meta";
+  std::error_code ec;
+  if (config_dir.empty() || !fs::is_directory(store, ec)) return out;
+  for (fs::directory_iterator it(store, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code dir_ec;
+    if (!it->is_directory(dir_ec)) continue;
+    const fs::path meta = it->path() / "meta.json";
+    auto text = read_optional(meta);
+    if (!text || !*text) continue;  // not a context (the docker CLI ignores it too)
+    auto j = nlohmann::json::parse(**text, nullptr, false);
+    std::string name;
+    if (j.is_object()) {
+      if (auto n = j.find("Name"); n != j.end() && n->is_string()) name = n->get<std::string>();
+    }
+    if (name.empty()) {
+      out.push_back(StoredContext{it->path().filename().string(), fmt::format("{} holds no context name", meta.string())});
+    } else if (sha256_hex(name) != it->path().filename().string()) {
+      out.push_back(StoredContext{name, fmt::format("{} names context \"{}\", whose directory would be {}", meta.string(), name,
+                                                    sha256_hex(name))});
+    } else {
+      out.push_back(StoredContext{name, ""});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const StoredContext& a, const StoredContext& b) { return a.name < b.name; });
+  return out;
+}
 
 std::string sha256_hex(std::string_view text) {
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -262,7 +291,7 @@ core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvL
   if (!host_flag.empty()) return from_address(host_flag, "--host", env, docker_config_dir);
   if (auto h = env("DOCKER_HOST"); non_empty(h)) return from_address(*h, "DOCKER_HOST", env, docker_config_dir);
   if (auto c = env("DOCKER_CONTEXT"); non_empty(c)) {
-    return from_context(*c, "DOCKER_CONTEXT", docker_config_dir);
+    return context_endpoint(*c, "DOCKER_CONTEXT", docker_config_dir);
   }
   if (docker_config_dir.empty()) return default_endpoint("default");
   const fs::path config = fs::path(docker_config_dir) / "config.json";
@@ -280,7 +309,7 @@ core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvL
   if (auto home = env("HOME"); non_empty(home) && fs::path(docker_config_dir) == fs::path(*home + "/.docker")) {
     shown = "~/.docker/config.json";
   }
-  return from_context(current, shown, docker_config_dir);
+  return context_endpoint(current, shown, docker_config_dir);
 }
 
 std::vector<Endpoint> fallback_endpoints(const EnvLookup& env) {

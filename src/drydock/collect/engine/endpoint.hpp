@@ -52,6 +52,24 @@ std::string docker_config_dir(const EnvLookup& env);
 /// or config.json, ssh://, npipe://, fd:// and malformed addresses.
 core::Expected<Endpoint> resolve_endpoint(std::string_view host_flag, const EnvLookup& env, const std::string& docker_config_dir);
 
+/// The endpoint of the docker CLI context `name` ("default": the default socket), read from
+/// <dir>/contexts/meta/<sha256(name)>/meta.json and its TLS material from
+/// <dir>/contexts/tls/<sha256(name)>/docker/; `origin` says what chose it (shown in the
+/// endpoint's source and in errors). Errors (ErrorKind::usage): a context that does not exist,
+/// unreadable metadata, no docker endpoint, an address drydock does not support (ssh://).
+core::Expected<Endpoint> context_endpoint(const std::string& name, const std::string& origin, const std::string& docker_config_dir);
+
+/// One context of the docker CLI's contexts store.
+struct StoredContext {
+  std::string name;   ///< its name; the directory's name when its meta.json names none
+  std::string error;  ///< why it cannot be used ("" when its metadata is sound)
+};
+
+/// Every context in <dir>/contexts/meta/*/meta.json, sorted by name (without "default", which
+/// is not stored). A directory without meta.json is not a context; one whose meta.json names no
+/// context, or another context than its directory, is listed with the error.
+std::vector<StoredContext> list_contexts(const std::string& docker_config_dir);
+
 /// Where else an engine may listen when nothing chose one (the endpoint's source is "default")
 /// and the default socket does not answer, in the order to try: rootless Docker
 /// ($XDG_RUNTIME_DIR/docker.sock), rootful Podman (/run/podman/podman.sock), rootless Podman
