@@ -3,9 +3,15 @@
 // node without the image. Each node's findings come under that node and no other, the third is an
 // error with the engine's reason, nothing is left behind, and the fleet report has the results
 // that each node's own audit (the image run there, as cron would) gives, merged.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <set>
 
@@ -187,6 +193,104 @@ TEST(FleetSwarm, EachNodeUnderItsOwnNameAndTheNodeWithoutTheImageAnError) {
 
   std::cerr << "[fleet] drydock fleet, 3 nodes: " << fleet_s << " s; slowest single-node audit (docker run of the image): "
             << slowest_s << " s\n";
+}
+
+/// Starts DRYDOCK_BIN with `args`, stdout and stderr to files under `dir`; its pid.
+pid_t spawn_drydock(const std::vector<std::string>& args, const std::string& dir) {
+  // Everything the child needs is made before fork (only async-signal-safe calls after it).
+  std::vector<std::string> argv = {DRYDOCK_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> c_argv;
+  for (auto& a : argv)
+    c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  const std::string out_path = dir + "/stdout", err_path = dir + "/stderr";
+  const pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (out < 0 || err < 0) ::_exit(127);
+  ::dup2(out, STDOUT_FILENO);
+  ::dup2(err, STDERR_FILENO);
+  ::execv(c_argv[0], c_argv.data());
+  ::_exit(127);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Ctrl-C while drydock fleet waits for the nodes: the service it created and the task container
+// it started are gone afterwards. A Swarm of one private dockerd; the "drydock image" here is a
+// busybox whose task sleeps (its command ignores drydock's arguments), so the task is certainly
+// still running when SIGINT comes.
+TEST(FleetSwarm, CtrlCWhileWaitingLeavesNoServiceAndNoTaskContainer) {
+  if (run({"docker", "version"}).code != 0) {
+    if (in_ci()) FAIL() << "no engine";
+    GTEST_SKIP() << "no engine";
+  }
+  SwarmNodes swarm(1);
+  ASSERT_TRUE(swarm.ready()) << swarm.error() << "\n" << swarm.logs();
+  const std::string image = "dd-fleet-sleeper:sigint";
+  const std::string label = "dd-fleet-sigint=" + std::to_string(::getpid());
+  struct Cleanup {
+    std::string label;
+    ~Cleanup() { remove_labelled_images(label); }
+  } cleanup{label};
+  // Built on the machine's engine (import), saved and loaded on the node.
+  const auto problem = import_busybox(swarm.dir() + "/sleeper", image, label, {R"(ENTRYPOINT ["sh", "-c", "sleep 3600"])"});
+  ASSERT_EQ(problem, "");
+  const auto tar = swarm.dir() + "/sleeper.tar";
+  ASSERT_EQ(run({"docker", "save", "-o", tar, image}).code, 0);
+  const auto loaded = swarm.docker(0, {"load", "-i", tar});
+  ASSERT_EQ(loaded.code, 0) << loaded.err;
+
+  const pid_t pid = spawn_drydock({"fleet", "--host", swarm.nodes()[0].host(), "--image", image, "--wait", "240", "--verbose"},
+                                  swarm.dir());
+  ASSERT_GT(pid, 0);
+  // Until the node runs the task's container (labelled by drydock).
+  std::string task;
+  for (int k = 0; k < 240 && task.empty(); ++k) {
+    task = trim(swarm.docker(0, {"ps", "-q", "--filter", "label=org.drydock.fleet=1", "--filter", "status=running"}).out);
+    if (task.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  if (task.empty()) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    FAIL() << "no task container started:\n" << read_text(swarm.dir() + "/stderr") << "\n" << swarm.logs();
+  }
+  ASSERT_NE(trim(swarm.docker(0, {"service", "ls", "-q", "--filter", "label=org.drydock.fleet=1"}).out), "");
+
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  bool exited = false;
+  for (int k = 0; k < 240 && !exited; ++k) {
+    exited = ::waitpid(pid, &status, WNOHANG) == pid;
+    if (!exited) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+  }
+  const auto err = read_text(swarm.dir() + "/stderr");
+  ASSERT_TRUE(exited) << "drydock fleet did not end within 60 s of SIGINT:\n" << err;
+  ASSERT_TRUE(WIFEXITED(status)) << err;
+  EXPECT_EQ(WEXITSTATUS(status), 130) << err;
+  EXPECT_NE(err.find("interrupted: removing the service"), std::string::npos) << err;
+  EXPECT_EQ(read_text(swarm.dir() + "/stdout"), "") << "no report after Ctrl-C";
+
+  // Nothing behind: no service at once; the task's container once the engine has stopped it.
+  EXPECT_EQ(trim(swarm.docker(0, {"service", "ls", "-q"}).out), "");
+  std::string left;
+  for (int k = 0; k < 240; ++k) {
+    left = trim(swarm.docker(0, {"ps", "-aq", "--filter", "label=org.drydock.fleet"}).out);
+    if (left.empty()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  EXPECT_EQ(left, "") << "the task container " << task << " is still there";
 }
 
 }  // namespace
