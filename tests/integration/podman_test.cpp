@@ -278,4 +278,81 @@ TEST(Podman, FoundInTheRuntimeDirectoryWhenNoDockerSocketAnswers) {
   EXPECT_NE(target.find("engine unix://" + xdg + "/podman/podman.sock"), std::string::npos) << target;
 }
 
+// Section 1's audit rules on a Podman host name Podman's files (no CIS number); Docker's own
+// files are not this engine's and skip with the reason.
+TEST(Podman, AuditRulesNamePodmansFiles) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  const auto podman = result("host.audit-podman");
+  ASSERT_TRUE(podman.is_object());
+  EXPECT_TRUE(podman["cis"].is_null() || podman["cis"] == "") << podman;
+  EXPECT_NE(podman["status"], "skip") << podman["evidence"];
+  EXPECT_NE(podman["evidence"].get<std::string>().find("/usr/bin/podman"), std::string::npos) << podman["evidence"];
+  const auto etc = result("host.audit-etc-containers");
+  EXPECT_NE(etc["status"], "skip") << etc["evidence"];
+  EXPECT_NE(etc["evidence"].get<std::string>().find("/etc/containers"), std::string::npos) << etc["evidence"];
+  // The service's own storage root (--root), as its /info DockerRootDir says.
+  const auto storage = result("host.audit-podman-storage");
+  EXPECT_NE(storage["evidence"].get<std::string>().find(podman_host().dir + "/root"), std::string::npos) << storage["evidence"];
+  for (const char* id : {"host.audit-dockerd", "host.audit-etc-docker", "host.audit-daemon-json", "host.audit-containerd"}) {
+    const auto r = result(id);
+    EXPECT_EQ(r["status"], "skip") << id << ": " << r["evidence"];
+    EXPECT_TRUE(r["evidence"].get<std::string>().starts_with("not applicable: the engine is Podman 4.")) << id << ": " << r["evidence"];
+  }
+}
+
+// CONTAINERS_CONF and CONTAINERS_REGISTRIES_CONF in the environment of the podman serving the
+// socket move its configuration, and drydock follows them: a second service on the same storage.
+TEST(Podman, TheServicesEnvironmentMovesItsConfiguration) {
+  auto& h = podman_host();
+  ASSERT_TRUE(h.ready) << h.why;
+  const std::string conf = h.dir + "/env-containers.conf";
+  const std::string registries = h.dir + "/env-registries.conf";
+  write_file(conf, "[containers]\ndefault_capabilities = [\"CHOWN\", \"KILL\"]\n");
+  write_file(registries, "[[registry]]\nlocation = \"dd-podman-env.example:5000\"\ninsecure = true\n");
+  const std::string socket = h.dir + "-env.sock";
+  std::string cmd;
+  for (const auto& a : h.podman)
+    cmd += "'" + a + "' ";
+  const auto started = run({"sh", "-c",
+                            "CONTAINERS_CONF=\"$3\" CONTAINERS_REGISTRIES_CONF=\"$4\" setsid " + cmd +
+                                "system service --time=0 \"unix://$0\" >\"$1\" 2>&1 </dev/null & echo $!",
+                            socket, h.dir + "/service-env.log", "", conf, registries});
+  const int pid = std::atoi(trim(started.out).c_str());
+  ASSERT_GT(pid, 1) << started.err;
+  bool ready = false;
+  for (int i = 0; i < 60 && !ready; ++i) {
+    ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
+    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  Proc audit;
+  if (ready) {
+    audit = run({DRYDOCK_BIN, "host", "--host", "unix://" + socket, "--timeout", "120", "--format", "json", "-v", "--only",
+                 "daemon.insecure-registries,runtime.capabilities-added"},
+                std::chrono::seconds(600));
+  }
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  std::error_code ec;
+  fs::remove(socket, ec);
+  ASSERT_TRUE(ready) << "the second service did not answer";
+  const auto report = parse_json(audit.out);
+  ASSERT_TRUE(report) << audit.out.substr(0, 300) << audit.err;
+  EXPECT_NE(audit.err.find("CONTAINERS_CONF=" + conf + " (podman, pid " + std::to_string(pid) + ")"), std::string::npos)
+      << audit.err;
+  json insecure;
+  json added;
+  for (const auto& r : (*report)["results"]) {
+    if (r["id"] == "daemon.insecure-registries") insecure = r;
+    if (r["id"] == "runtime.capabilities-added" && r["subject"]["name"] == "dd-podman-netraw") added = r;
+  }
+  EXPECT_EQ(insecure["status"], "fail") << insecure;
+  EXPECT_NE(insecure["evidence"].get<std::string>().find("dd-podman-env.example:5000 (insecure = true in " + registries + ":"),
+            std::string::npos)
+      << insecure["evidence"];
+  // NET_RAW judged against CHOWN and KILL, the set CONTAINERS_CONF gives.
+  EXPECT_EQ(added["status"], "fail") << added;
+  EXPECT_NE(added["evidence"].get<std::string>().find("from " + conf + ":2"), std::string::npos) << added["evidence"];
+}
+
 }  // namespace

@@ -83,6 +83,24 @@ void engine_owner_is(const FileFact& f, const HostSnapshot& s, std::string_view 
   }
 }
 
+/// A rootless Podman's file: owned by the user it runs as (the owner of its socket).
+void podman_user_owns(const FileFact& f, const HostSnapshot& s, Results& out) {
+  if (!judgeable(f, out)) return;
+  const std::string user = s.host ? s.host->podman_user : std::string();
+  if (user.empty()) {
+    out.skip(f.path + ": a rootless Podman's file belongs to the user who runs it, and that user is not known here (owner " +
+             f.owner + ")");
+    return;
+  }
+  const std::string evidence = fmt::format("{} owned by {}:{} (uid {}, gid {}), expected {}, the user rootless Podman runs as",
+                                           f.path, f.owner, f.group, f.uid, f.gid, user);
+  if (f.owner == user) {
+    out.pass(evidence);
+  } else {
+    out.fail(fmt::format("{}; fix: chown {}{} {}", evidence, f.type == "symlink" ? "-h " : "", user, f.path));
+  }
+}
+
 /// The shared mode check: "`allowed` or more restrictive" = no permission bit outside
 /// `allowed` (0446 and 0606 fail against 0644; 0600 and 0640 pass).
 void mode_at_most(const FileFact& f, unsigned allowed, Results& out, bool world_writable_is_critical = false) {
@@ -334,6 +352,27 @@ std::span<const Check> daemon_file_checks() {
               mode_at_most(f, f.type == "directory" ? 0755 : 0644, out);
             }},
             .file_role = "podman-config"},
+      Check{.id = "files.podman-user-config-owner",
+            .cis = "",
+            .title = "A rootless Podman's own configuration is owned by its user",
+            .severity = Severity::medium,
+            .rationale = "A rootless Podman reads ~/.config/containers (containers.conf, registries.conf, storage.conf, "
+                         "policy.json and their drop-ins) and the files its environment names (CONTAINERS_CONF and the "
+                         "like) after the system's; another owner of those files decides how its containers run.",
+            .remediation = "chown <the user> <the file> (the files under ~/.config/containers)",
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) { podman_user_owns(f, s, out); }},
+            .file_role = "podman-user-config"},
+      Check{.id = "files.podman-user-config-mode",
+            .cis = "",
+            .title = "A rootless Podman's own configuration is mode 644 (a directory 755) or stricter",
+            .severity = Severity::medium,
+            .rationale = "Whoever can write a rootless Podman's configuration can turn off its seccomp profile, signature "
+                         "policy or registry verification for its containers.",
+            .remediation = "chmod 644 <the file> (chmod 755 ~/.config/containers)",
+            .evaluate = FileEval{[](const FileFact& f, const HostSnapshot&, Results& out) {
+              mode_at_most(f, f.type == "directory" ? 0755 : 0644, out);
+            }},
+            .file_role = "podman-user-config"},
       Check{.id = "files.podman-sock-owner",
             .cis = "",
             .title = "Podman's API socket is owned by root:root",
@@ -343,7 +382,7 @@ std::span<const Check> daemon_file_checks() {
             .remediation = "chown root:root /run/podman/podman.sock (`SocketUser=`/`SocketGroup=` in podman.socket)",
             .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) {
               if (s.engine && s.engine->has_security_option("rootless")) {
-                out.skip(f.path + ": a rootless Podman's socket belongs to the user who runs it (owner " + f.owner + ")");
+                podman_user_owns(f, s, out);
                 return;
               }
               owner_is(f, "root", "root", out);

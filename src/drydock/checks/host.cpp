@@ -2,6 +2,7 @@
 /// rules for Docker's files and binaries, host hardening and version).
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,35 +28,48 @@ std::string no_host(const HostSnapshot& s) {
 
 /// How the audited path is found in HostFacts.
 enum class Locate {
-  binary,     ///< HostFacts::binaries[key], else absent
-  file_role,  ///< the first existing FileFact with role `key`
-  data_root,  ///< HostFacts::data_root (existence from the "data-root" FileFact)
+  binary,          ///< HostFacts::binaries[key], else absent
+  file_role,       ///< the first existing FileFact with role `key`
+  data_root,       ///< HostFacts::data_root (existence from the "data-root" FileFact)
+  file_path,       ///< the FileFact at path `key` (Podman's files: listed when present), else absent
+  podman_storage,  ///< Podman's graphroot: storage.conf's, else the engine's /info DockerRootDir
 };
+
+/// Whose the audited path is: the engine's kind decides which controls apply.
+enum class Engine { docker, podman };
 
 struct AuditTarget {
   Locate locate;
   std::string_view key;           ///< binary name or FileFact role (see collect/host/host_facts.hpp)
   std::string_view default_path;  ///< the CIS path, used when the host does not say where it is
+  /// Whose file it is: Docker's are not a Podman engine's (skipped there), Podman's only a
+  /// Podman engine's; empty: either's (runc, the OCI runtime both may use).
+  std::optional<Engine> engine;
 };
 
-/// Indexed by the AuditId below, in CIS order 1.1.3 to 1.1.18.
-constexpr std::array<AuditTarget, 16> k_audit_targets = {{
-    {Locate::binary, "dockerd", "/usr/bin/dockerd"},
-    {Locate::file_role, "/run/containerd", "/run/containerd"},
-    {Locate::data_root, "data-root", "/var/lib/docker"},
-    {Locate::file_role, "/etc/docker", "/etc/docker"},
-    {Locate::file_role, "docker.service", "/lib/systemd/system/docker.service"},
-    {Locate::file_role, "containerd.sock", "/run/containerd/containerd.sock"},
-    {Locate::file_role, "docker.socket", "/lib/systemd/system/docker.socket"},
-    {Locate::file_role, "/etc/default/docker", "/etc/default/docker"},
-    {Locate::file_role, "daemon.json", "/etc/docker/daemon.json"},
-    {Locate::file_role, "containerd-config", "/etc/containerd/config.toml"},
-    {Locate::file_role, "/etc/sysconfig/docker", "/etc/sysconfig/docker"},
-    {Locate::binary, "containerd", "/usr/bin/containerd"},
-    {Locate::binary, "containerd-shim", "/usr/bin/containerd-shim"},
-    {Locate::binary, "containerd-shim-runc-v1", "/usr/bin/containerd-shim-runc-v1"},
-    {Locate::binary, "containerd-shim-runc-v2", "/usr/bin/containerd-shim-runc-v2"},
-    {Locate::binary, "runc", "/usr/bin/runc"},
+/// Indexed by the AuditId below: CIS order 1.1.3 to 1.1.18, then Podman's (no CIS control).
+const std::array<AuditTarget, 21> k_audit_targets = {{
+    {Locate::binary, "dockerd", "/usr/bin/dockerd", Engine::docker},
+    {Locate::file_role, "/run/containerd", "/run/containerd", Engine::docker},
+    {Locate::data_root, "data-root", "/var/lib/docker", Engine::docker},
+    {Locate::file_role, "/etc/docker", "/etc/docker", Engine::docker},
+    {Locate::file_role, "docker.service", "/lib/systemd/system/docker.service", Engine::docker},
+    {Locate::file_role, "containerd.sock", "/run/containerd/containerd.sock", Engine::docker},
+    {Locate::file_role, "docker.socket", "/lib/systemd/system/docker.socket", Engine::docker},
+    {Locate::file_role, "/etc/default/docker", "/etc/default/docker", Engine::docker},
+    {Locate::file_role, "daemon.json", "/etc/docker/daemon.json", Engine::docker},
+    {Locate::file_role, "containerd-config", "/etc/containerd/config.toml", Engine::docker},
+    {Locate::file_role, "/etc/sysconfig/docker", "/etc/sysconfig/docker", Engine::docker},
+    {Locate::binary, "containerd", "/usr/bin/containerd", Engine::docker},
+    {Locate::binary, "containerd-shim", "/usr/bin/containerd-shim", Engine::docker},
+    {Locate::binary, "containerd-shim-runc-v1", "/usr/bin/containerd-shim-runc-v1", Engine::docker},
+    {Locate::binary, "containerd-shim-runc-v2", "/usr/bin/containerd-shim-runc-v2", Engine::docker},
+    {Locate::binary, "runc", "/usr/bin/runc", std::nullopt},
+    {Locate::binary, "podman", "/usr/bin/podman", Engine::podman},
+    {Locate::binary, "conmon", "/usr/bin/conmon", Engine::podman},
+    {Locate::binary, "crun", "/usr/bin/crun", Engine::podman},
+    {Locate::file_path, "/etc/containers", "/etc/containers", Engine::podman},
+    {Locate::podman_storage, "storage.graphroot", "/var/lib/containers/storage", Engine::podman},
 }};
 
 enum AuditId : std::size_t {
@@ -75,6 +89,11 @@ enum AuditId : std::size_t {
   k_shim_runc_v1,
   k_shim_runc_v2,
   k_runc,
+  k_podman,
+  k_conmon,
+  k_crun,
+  k_etc_containers,
+  k_podman_storage,
 };
 
 enum class Presence { present, absent, unknown };
@@ -99,7 +118,8 @@ Located locate_by_role(const HostFacts& h, std::string_view role, std::string_vi
   return {std::string(fallback), Presence::unknown, ""};
 }
 
-Located locate(const HostFacts& h, const AuditTarget& t) {
+Located locate(const HostSnapshot& s, const AuditTarget& t) {
+  const HostFacts& h = *s.host;
   switch (t.locate) {
     case Locate::binary: {
       const auto it = h.binaries.find(std::string(t.key));
@@ -113,6 +133,24 @@ Located locate(const HostFacts& h, const AuditTarget& t) {
       Located l = locate_by_role(h, t.key, h.data_root.empty() ? t.default_path : std::string_view(h.data_root));
       if (!h.data_root.empty()) l.path = h.data_root;
       return l;
+    }
+    case Locate::file_path: {
+      for (const auto& f : h.files) {
+        if (f.path != t.key) continue;
+        return {f.path, f.exists ? Presence::present : (f.error.empty() ? Presence::absent : Presence::unknown), ""};
+      }
+      return {std::string(t.default_path), Presence::absent, ""};
+    }
+    case Locate::podman_storage: {
+      // Watched whether it exists or not: Podman makes it with its first image.
+      if (s.podman) {
+        const auto it = s.podman->storage_conf.find(std::string(t.key));
+        if (it != s.podman->storage_conf.end() && !it->second.values.empty() && it->second.values.front().starts_with('/')) {
+          return {it->second.values.front(), Presence::unknown, ""};
+        }
+      }
+      if (s.engine && s.engine->docker_root_dir.starts_with('/')) return {s.engine->docker_root_dir, Presence::unknown, ""};
+      return {std::string(t.default_path), Presence::unknown, ""};
     }
   }
   return {std::string(t.default_path), Presence::unknown, ""};
@@ -133,7 +171,20 @@ void audit_rule_check(const HostSnapshot& s, AuditId id, Results& out) {
     return;
   }
   const HostFacts& h = *s.host;
-  const Located target = locate(h, k_audit_targets.at(id));
+  const AuditTarget& wanted = k_audit_targets.at(id);
+  const bool podman = s.engine && s.engine->podman;
+  if (wanted.engine == Engine::docker && podman) {
+    out.skip(fmt::format("not applicable: the engine is Podman {}, which does not use {} (host.audit-podman and the "
+                         "other Podman audit checks name its files)",
+                         s.engine->podman_version, wanted.default_path));
+    return;
+  }
+  if (wanted.engine == Engine::podman && !podman) {
+    out.skip(s.engine ? fmt::format("not a Podman engine: {} is Podman's", wanted.default_path)
+                      : fmt::format("no engine consulted: {} is audited when the engine is Podman", wanted.default_path));
+    return;
+  }
+  const Located target = locate(s, wanted);
   if (target.presence == Presence::absent) {
     out.skip(fmt::format("{} is not present on this host{}", target.path,
                          target.why_absent.empty() ? "" : " (" + target.why_absent + ")"));
@@ -151,9 +202,14 @@ void audit_rule_check(const HostSnapshot& s, AuditId id, Results& out) {
     out.pass(describe(r)).location = r.location;
     return;
   }
-  out.fail(fmt::format("no audit rule watches {} ({} path rules read from {}); add: -w {} -p rwxa -k docker", want,
-                       h.audit_rules.size(), core::join(h.audit_sources, ", "), want));
+  out.fail(fmt::format("no audit rule watches {} ({} path rules read from {}); add: -w {} -p rwxa -k {}", want,
+                       h.audit_rules.size(), core::join(h.audit_sources, ", "), want, podman ? "podman" : "docker"));
 }
+
+constexpr std::string_view k_podman_audit_rationale =
+    "Auditing this Podman file or binary records who changed or ran it, which an investigation of a compromised host "
+    "needs; a rootful Podman runs its containers as root. No CIS control names Podman's files: section 1.1's controls "
+    "name Docker's.";
 
 constexpr std::string_view k_audit_rationale =
     "Auditing this Docker file or binary records who changed or ran it, which an investigation of a compromised "
@@ -340,6 +396,47 @@ std::span<const Check> host_checks() {
             .remediation = "Add `-w /usr/bin/runc -p rwxa -k docker` (runc's path on this host, see the evidence) to "
                            "/etc/audit/rules.d/docker.rules and run `augenrules --load`.",
             .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_runc, out); }}},
+      // Podman's files and binaries (no CIS number), in place of Docker's on a Podman engine.
+      Check{.id = "host.audit-podman",
+            .cis = "",
+            .title = "The podman binary is audited",
+            .severity = Severity::medium,
+            .rationale = k_podman_audit_rationale,
+            .remediation = "Add `-w /usr/bin/podman -p rwxa -k podman` (podman's path on this host, see the evidence) to "
+                           "/etc/audit/rules.d/podman.rules and run `augenrules --load`.",
+            .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_podman, out); }}},
+      Check{.id = "host.audit-conmon",
+            .cis = "",
+            .title = "The conmon binary is audited",
+            .severity = Severity::low,
+            .rationale = k_podman_audit_rationale,
+            .remediation = "Add `-w /usr/bin/conmon -p rwxa -k podman` (its path on this host) to "
+                           "/etc/audit/rules.d/podman.rules and run `augenrules --load`.",
+            .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_conmon, out); }}},
+      Check{.id = "host.audit-crun",
+            .cis = "",
+            .title = "The crun binary is audited",
+            .severity = Severity::low,
+            .rationale = k_podman_audit_rationale,
+            .remediation = "Add `-w /usr/bin/crun -p rwxa -k podman` (its path on this host) to "
+                           "/etc/audit/rules.d/podman.rules and run `augenrules --load`.",
+            .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_crun, out); }}},
+      Check{.id = "host.audit-etc-containers",
+            .cis = "",
+            .title = "/etc/containers is audited",
+            .severity = Severity::medium,
+            .rationale = k_podman_audit_rationale,
+            .remediation = "Add `-w /etc/containers -p rwxa -k podman` to /etc/audit/rules.d/podman.rules and run "
+                           "`augenrules --load`.",
+            .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_etc_containers, out); }}},
+      Check{.id = "host.audit-podman-storage",
+            .cis = "",
+            .title = "Podman's storage is audited",
+            .severity = Severity::medium,
+            .rationale = k_podman_audit_rationale,
+            .remediation = "Add `-w /var/lib/containers/storage -p rwxa -k podman` (storage.conf's graphroot) to "
+                           "/etc/audit/rules.d/podman.rules and run `augenrules --load`.",
+            .evaluate = DaemonEval{[](const HostSnapshot& s, Results& out) { audit_rule_check(s, k_podman_storage, out); }}},
       Check{
           .id = "host.hardened",
           .cis = "1.2.1",

@@ -144,6 +144,8 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
                                                                         : std::string("no file found")) +
                   "), not dockerd's");
     if (snapshot.podman) {
+      for (const auto& e : snapshot.podman->environment)
+        progress.note("Podman configuration moved by the service's environment: " + e);
       for (const auto& d : snapshot.podman->diagnostics)
         progress.note("Podman configuration: " + d);
     }

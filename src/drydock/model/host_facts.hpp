@@ -16,7 +16,8 @@ namespace drydock::model {
 struct FileFact {
   std::string role;  ///< what it is: "docker.service", "docker.socket", "/etc/docker", "registry-certificate",
                      ///< "tls-ca", "tls-cert", "tls-key", "docker.sock", "daemon.json", "/etc/default/docker",
-                     ///< "/etc/sysconfig/docker", "containerd.sock"
+                     ///< "/etc/sysconfig/docker", "containerd.sock"; on Podman "podman-config",
+                     ///< "podman-user-config", "podman.sock"
   std::string path;  ///< the path on the host (without the --root prefix)
   bool exists = false;
   std::string type;   ///< "file", "directory", "socket", "symlink", "other"; "" when missing
@@ -48,6 +49,9 @@ struct HostFacts {
   /// of its socket): section 3 expects that user as the owner of the engine's files. "" for a
   /// rootful engine.
   std::string rootless_user;
+  /// The user a rootless Podman runs as (the owner of its socket): section 3 expects that user as
+  /// the owner of its files (role "podman-user-config") and socket. "" for a rootful Podman.
+  std::string podman_user;
 
   std::string data_root = "/var/lib/docker";  ///< the daemon's data root (data-root setting or /info)
   std::string data_root_mount;                ///< mount point that holds the data root ("/" = not separate); "" unknown

@@ -45,6 +45,9 @@ struct PodmanConfig {
   std::vector<PodmanPolicyEntry> policy;  ///< "default" first, then every transport scope
   /// Files read, in order.
   std::vector<std::string> sources;
+  /// The variables of the Podman service's environment that moved its files
+  /// ("CONTAINERS_CONF=/srv/c.conf (podman, pid 12)").
+  std::vector<std::string> environment;
   /// Files that could not be read or parsed, and what was wrong.
   std::vector<std::string> diagnostics;
 

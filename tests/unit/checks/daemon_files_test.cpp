@@ -96,7 +96,7 @@ TEST(DaemonFileChecks, EveryControlOfSection3) {
     numbers.insert(c.mode_cis);
   }
   EXPECT_EQ(numbers.size(), 24U);
-  EXPECT_EQ(daemon_file_checks().size(), 28U);  // and Podman's four, without a CIS number
+  EXPECT_EQ(daemon_file_checks().size(), 30U);  // and Podman's six, without a CIS number
 }
 
 TEST(DaemonFileChecks, OwnerPassAndFail) {
@@ -265,10 +265,51 @@ TEST(DaemonFilesPodman, ConfigurationAndSocket) {
   EXPECT_EQ(open.severity, Severity::critical);
   EXPECT_EQ(run_file("files.podman-sock-owner", fact("podman.sock", "/run/podman/podman.sock", 0660, "root", "root", "socket")).status,
             Status::pass);
-  // A rootless Podman's socket is its user's.
+  // A rootless Podman's socket is its user's; without the user known, nothing to judge by.
   auto rootless = test::engine_host({"rootless"});
   const auto user_sock = fact("podman.sock", "/run/user/1000/podman/podman.sock", 0600, "alice", "alice", "socket");
   EXPECT_EQ(run_file_on("files.podman-sock-owner", user_sock, rootless).status, Status::skip);
+  rootless.host = model::HostFacts{};
+  rootless.host->podman_user = "alice";
+  auto f = run_file_on("files.podman-sock-owner", user_sock, rootless);
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_NE(f.evidence.find("expected alice, the user rootless Podman runs as"), std::string::npos) << f.evidence;
+  f = run_file_on("files.podman-sock-owner", fact("podman.sock", "/run/user/1000/podman/podman.sock", 0600, "bob", "bob", "socket"),
+                  rootless);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+}
+
+// A rootless Podman's own files (~/.config/containers, the files its environment names): its
+// user's, mode 644 (a directory 755) or stricter.
+TEST(DaemonFilesPodman, ARootlessPodmansFilesBelongToItsUser) {
+  for (const char* id : {"files.podman-user-config-owner", "files.podman-user-config-mode"}) {
+    EXPECT_TRUE(check(id).cis.empty()) << id;
+    EXPECT_EQ(check(id).file_role, "podman-user-config") << id;
+  }
+  auto h = test::engine_host({"rootless"});
+  h.host = model::HostFacts{};
+  h.host->podman_user = "alice";
+  const auto mine = fact("podman-user-config", "/home/alice/.config/containers/containers.conf", 0644, "alice", "alice");
+  auto f = run_file_on("files.podman-user-config-owner", mine, h);
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_EQ(f.evidence,
+            "/home/alice/.config/containers/containers.conf owned by alice:alice (uid 1000, gid 998), expected alice, the user "
+            "rootless Podman runs as");
+  f = run_file_on("files.podman-user-config-owner",
+                  fact("podman-user-config", "/home/alice/.config/containers/policy.json", 0644, "bob", "bob"), h);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+  EXPECT_NE(f.evidence.find("fix: chown alice /home/alice/.config/containers/policy.json"), std::string::npos) << f.evidence;
+  f = run_file_on("files.podman-user-config-owner", mine, test::engine_host({"rootless"}));  // the user unknown
+  EXPECT_EQ(f.status, Status::skip) << f.evidence;
+  EXPECT_EQ(run_file_on("files.podman-user-config-mode", mine, h).status, Status::pass);
+  f = run_file_on("files.podman-user-config-mode",
+                  fact("podman-user-config", "/home/alice/.config/containers/registries.conf", 0666, "alice", "alice"), h);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+  EXPECT_NE(f.evidence.find("extra bits 0022"), std::string::npos) << f.evidence;
+  EXPECT_EQ(run_file_on("files.podman-user-config-mode",
+                        fact("podman-user-config", "/home/alice/.config/containers", 0755, "alice", "alice", "directory"), h)
+                .status,
+            Status::pass);
 }
 
 // Rootless Docker: the engine's unit, daemon.json and socket belong to the user it runs as.

@@ -240,3 +240,88 @@ TEST(HostChecks, AcceptanceTree) {
 
 }  // namespace
 }  // namespace drydock::checks
+
+namespace drydock::checks {
+namespace {
+
+model::HostSnapshot podman_host(model::HostFacts facts) {
+  model::HostSnapshot s;
+  s.engine = model::EngineInfo{};
+  s.engine->podman = true;
+  s.engine->podman_version = "4.3.1";
+  s.host = std::move(facts);
+  s.host->audit_rules_readable = true;
+  s.host->audit_sources = {"/etc/audit/rules.d/podman.rules"};
+  return s;
+}
+
+// On a Podman engine section 1's audit rules name Podman's files (no CIS number: the controls
+// name Docker's); Docker's own files are not this engine's and skip, runc applies to both.
+TEST(HostChecksPodman, AuditRulesNamePodmansFiles) {
+  model::HostFacts h;
+  h.binaries = {{"podman", "/usr/bin/podman"}, {"conmon", "/usr/bin/conmon"}, {"crun", "/usr/bin/crun"},
+                {"runc", "/usr/sbin/runc"},    {"dockerd", "/usr/sbin/dockerd"}};
+  model::FileFact etc = present("podman-config", "/etc/containers");
+  etc.type = "directory";
+  h.files.push_back(etc);
+  h.files.push_back(present("daemon.json", "/etc/docker/daemon.json"));
+  h.audit_rules = {watch("/usr/bin/podman", 3), watch("/etc/containers", 4), watch("/var/lib/containers/storage", 5)};
+  auto s = podman_host(h);
+  for (const char* id : {"host.audit-podman", "host.audit-conmon", "host.audit-crun", "host.audit-etc-containers",
+                         "host.audit-podman-storage"}) {
+    EXPECT_TRUE(check(id).cis.empty()) << id;
+  }
+  auto f = run("host.audit-podman", s);
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_EQ(f.evidence, "/etc/audit/rules.d/docker.rules:3: watch on /usr/bin/podman -p rwxa -k docker");
+  EXPECT_EQ(run("host.audit-etc-containers", s).status, Status::pass);
+  f = run("host.audit-podman-storage", s);  // Podman's default graphroot
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  f = run("host.audit-conmon", s);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+  EXPECT_NE(f.evidence.find("no audit rule watches /usr/bin/conmon"), std::string::npos) << f.evidence;
+  EXPECT_NE(f.evidence.find("add: -w /usr/bin/conmon -p rwxa -k podman"), std::string::npos) << f.evidence;
+  EXPECT_EQ(run("host.audit-crun", s).status, Status::fail);
+  EXPECT_EQ(run("host.audit-runc", s).status, Status::fail);  // the OCI runtime of either engine: CIS 1.1.18
+  for (const char* id : {"host.audit-dockerd", "host.audit-daemon-json", "host.audit-var-lib-docker", "host.audit-containerd",
+                         "host.audit-run-containerd", "host.audit-docker-service"}) {
+    f = run(id, s);
+    EXPECT_EQ(f.status, Status::skip) << id;
+    EXPECT_TRUE(f.evidence.starts_with("not applicable: the engine is Podman 4.3.1, which does not use ")) << id << ": "
+                                                                                                         << f.evidence;
+  }
+
+  // The graphroot storage.conf sets, else the engine's DockerRootDir.
+  s.engine->docker_root_dir = "/srv/podman-root";
+  f = run("host.audit-podman-storage", s);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+  EXPECT_NE(f.evidence.find("no audit rule watches /srv/podman-root"), std::string::npos) << f.evidence;
+  s.podman = model::PodmanConfig{};
+  s.podman->storage_conf["storage.graphroot"] = model::PodmanSetting{{"/var/lib/containers/storage"}, false, {}};
+  EXPECT_EQ(run("host.audit-podman-storage", s).status, Status::pass);
+
+  // Not installed: skipped as absent.
+  s.host->binaries.erase("crun");
+  f = run("host.audit-crun", s);
+  EXPECT_EQ(f.status, Status::skip) << f.evidence;
+}
+
+TEST(HostChecksPodman, PodmansAuditChecksSkipOnDocker) {
+  model::HostFacts h;
+  h.binaries = {{"podman", "/usr/bin/podman"}};
+  h.audit_rules_readable = true;
+  for (const char* id : {"host.audit-podman", "host.audit-conmon", "host.audit-crun", "host.audit-etc-containers",
+                         "host.audit-podman-storage"}) {
+    auto f = run(id, with_host(h));
+    EXPECT_EQ(f.status, Status::skip) << id;
+    EXPECT_TRUE(f.evidence.starts_with("no engine consulted: ")) << id << ": " << f.evidence;
+    auto docker = with_host(h);
+    docker.engine = model::EngineInfo{};
+    f = run(id, docker);
+    EXPECT_EQ(f.status, Status::skip) << id;
+    EXPECT_TRUE(f.evidence.starts_with("not a Podman engine: ")) << id << ": " << f.evidence;
+  }
+}
+
+}  // namespace
+}  // namespace drydock::checks

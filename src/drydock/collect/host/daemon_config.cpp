@@ -368,22 +368,48 @@ std::optional<std::pair<int, std::vector<std::string>>> socket_owner(const std::
   return std::nullopt;
 }
 
-}  // namespace
-
-std::optional<std::pair<int, std::vector<std::string>>> find_dockerd(const std::string& proc_root, std::string_view socket_path) {
-  std::map<int, std::vector<std::string>> candidates;  // by pid
+/// The processes of `proc_root` whose argv[0] has the basename `program`, by pid.
+std::map<int, std::vector<std::string>> processes_named(const std::string& proc_root, std::string_view program) {
+  std::map<int, std::vector<std::string>> found;
   std::error_code ec;
   std::filesystem::directory_iterator it(proc_root, ec);
-  if (ec) return std::nullopt;
+  if (ec) return found;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
     if (ec) break;
     const std::string name = it->path().filename().string();
     if (name.empty() || name.size() > 9 || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
       continue;
     auto argv = read_cmdline(it->path() / "cmdline");
-    if (!argv || argv->empty() || basename((*argv)[0]) != "dockerd") continue;
-    candidates.emplace(std::stoi(name), std::move(*argv));
+    if (!argv || argv->empty() || basename((*argv)[0]) != program) continue;
+    found.emplace(std::stoi(name), std::move(*argv));
   }
+  return found;
+}
+
+}  // namespace
+
+std::optional<std::pair<int, std::vector<std::string>>> find_socket_server(const std::string& proc_root,
+                                                                           std::string_view socket_path, std::string_view name) {
+  const auto candidates = processes_named(proc_root, name);
+  if (candidates.empty()) return std::nullopt;
+  return socket_owner(proc_root, socket_key(socket_path), candidates);
+}
+
+std::optional<std::string> environ_value(std::string_view env_text, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < env_text.size()) {
+    const auto end = std::min(env_text.find('\0', pos), env_text.size());
+    const auto entry = env_text.substr(pos, end - pos);
+    if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=') {
+      return std::string(entry.substr(name.size() + 1));
+    }
+    pos = end + 1;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::pair<int, std::vector<std::string>>> find_dockerd(const std::string& proc_root, std::string_view socket_path) {
+  const auto candidates = processes_named(proc_root, "dockerd");
   if (candidates.empty()) return std::nullopt;
 
   const std::string wanted = socket_key(socket_path);

@@ -51,4 +51,14 @@ model::DaemonConfig collect_daemon_config(const HostRoot& root, const DaemonConf
 std::optional<std::pair<int, std::vector<std::string>>> find_dockerd(const std::string& proc_root = "/proc",
                                                                      std::string_view socket_path = "/var/run/docker.sock");
 
+/// The process whose argv[0] has the basename `name` ("podman") and that holds the listening
+/// unix socket at `socket_path` open (a service that listens itself, or one systemd's socket
+/// activation handed the socket to), from `proc_root` (the live host only). nullopt when none
+/// does or /proc cannot be read. Returns the pid and the argv.
+std::optional<std::pair<int, std::vector<std::string>>> find_socket_server(const std::string& proc_root,
+                                                                           std::string_view socket_path, std::string_view name);
+
+/// One variable of a NUL-separated environment (/proc/PID/environ); nullopt when it is not set.
+std::optional<std::string> environ_value(std::string_view env_text, std::string_view name);
+
 }  // namespace drydock::collect

@@ -25,8 +25,16 @@ namespace {
 
 constexpr std::array<const char*, 4> k_unit_dirs = {"/etc/systemd/system", "/run/systemd/system", "/lib/systemd/system",
                                                     "/usr/lib/systemd/system"};
-constexpr std::array<const char*, 6> k_binaries = {
-    "dockerd", "containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc"};
+constexpr std::array<const char*, 9> k_binaries = {"dockerd",
+                                                   "containerd",
+                                                   "containerd-shim",
+                                                   "containerd-shim-runc-v1",
+                                                   "containerd-shim-runc-v2",
+                                                   "runc",
+                                                   // Podman's: the engine, its container monitor, its default OCI runtime
+                                                   "podman",
+                                                   "conmon",
+                                                   "crun"};
 
 /// The first value of a daemon setting, or "".
 std::string setting(const model::DaemonConfig* daemon, const std::string& key) {

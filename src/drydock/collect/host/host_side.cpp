@@ -1,7 +1,6 @@
 #include "drydock/collect/host/host_side.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -35,20 +34,6 @@ struct Rootless {
   std::string config_dir;  ///< the engine's configuration directory ("/home/u/.config/docker")
 };
 
-/// One variable of a NUL-separated environment (/proc/PID/environ), or "".
-std::string environ_value(std::string_view env_text, std::string_view name) {
-  std::size_t pos = 0;
-  while (pos < env_text.size()) {
-    const auto end = std::min(env_text.find('\0', pos), env_text.size());
-    const auto entry = env_text.substr(pos, end - pos);
-    if (entry.size() > name.size() && entry.starts_with(name) && entry[name.size()] == '=') {
-      return std::string(entry.substr(name.size() + 1));
-    }
-    pos = end + 1;
-  }
-  return {};
-}
-
 Rootless find_rootless(const HostRoot& root, const HostSideOptions& options, int dockerd_pid) {
   Rootless r;
   const auto socket = root.stat(options.socket_path, "docker.sock");
@@ -57,8 +42,8 @@ Rootless find_rootless(const HostRoot& root, const HostSideOptions& options, int
   std::string home;
   if (dockerd_pid > 0) {
     if (const auto env = HostRoot().read(options.proc_root + "/" + std::to_string(dockerd_pid) + "/environ")) {
-      if (const auto xdg = environ_value(*env, "XDG_CONFIG_HOME"); xdg.starts_with('/')) r.config_dir = xdg + "/docker";
-      home = environ_value(*env, "HOME");
+      if (const auto xdg = environ_value(*env, "XDG_CONFIG_HOME"); xdg && xdg->starts_with('/')) r.config_dir = *xdg + "/docker";
+      home = environ_value(*env, "HOME").value_or("");
     }
   }
   if (home.empty()) {
@@ -120,19 +105,21 @@ void collect_host_side(const HostRoot& root, const HostSideOptions& options, mod
   snapshot.daemon = std::move(daemon);
 
   if (snapshot.engine && snapshot.engine->podman) {
-    // Podman's configuration where Podman keeps it; a rootless Podman's user files are this
-    // user's (the live host only: under --root the user is not known).
-    std::string home;
-    if (root.live() && snapshot.engine->has_security_option("rootless")) {
-      if (const char* h = std::getenv("HOME")) home = h;  // NOLINT(concurrency-mt-unsafe): read before any thread
+    // Podman's configuration where Podman keeps it, moved as the serving podman's environment
+    // moves it; a rootless Podman's own files are its user's (the live host only: under --root
+    // neither the environment nor the user is known).
+    PodmanEnvironment env;
+    if (root.live()) {
+      env = podman_environment(root, options.proc_root, options.socket_path, snapshot.engine->has_security_option("rootless"));
     }
-    auto podman = collect_podman_config(root, home);
+    auto podman = collect_podman_config(root, env);
     if (const auto* caps = podman.containers("containers.default_capabilities"); caps != nullptr && caps->list) {
       snapshot.engine->default_capabilities = caps->values;
       snapshot.engine->default_capabilities_source = fmt::format("{}:{}", caps->location.file, caps->location.line);
     }
-    auto files = podman_files(root, home, options.socket_path);
+    auto files = podman_files(root, env, options.socket_path);
     snapshot.host->files.insert(snapshot.host->files.end(), files.begin(), files.end());
+    snapshot.host->podman_user = env.user;
     snapshot.podman = std::move(podman);
   }
 
