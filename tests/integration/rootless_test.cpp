@@ -7,6 +7,7 @@
 // rootless dockerd can change nothing in the host's network namespace anyway (its user
 // namespace does not own it). The image is a busybox-static root file system made with
 // `docker import`; the container is made with `docker create --cap-add SYS_ADMIN -v /etc:/host/etc`.
+// The same user also runs a rootless `podman system service` (RootlessPodman, below).
 
 #include <pwd.h>
 #include <signal.h>
@@ -326,6 +327,169 @@ TEST(RootlessDocker, ContainerFindingsAreReported) {
   EXPECT_NE(evidence(mount).find("/etc -> /host/etc"), std::string::npos) << evidence(mount);
   const auto net = result("runtime.host-network", "dd-rootless-admin");
   EXPECT_EQ(net["status"], "pass") << net;
+}
+
+// ---------------------------------------------------------------------------------------
+// Rootless Podman: `podman system service` run by the same user, with a HOME and an
+// XDG_RUNTIME_DIR of its own (vfs storage under that HOME, cgroupfs, file events). Podman 4.3's
+// compatible /info says Rootless=true but no name=rootless among its SecurityOptions.
+
+struct RootlessPodman {
+  std::string dir, home, socket;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  int pid = 0;
+  bool ready = false;
+  std::string why;
+  json report;
+  Proc audit;
+
+  RootlessPodman() {
+    if (::geteuid() != 0) {
+      why = "the suite runs as root (it makes the user and runs Podman as that user)";
+      return;
+    }
+    if (why = ensure_user(uid, gid); !why.empty()) return;
+    char templ[] = "/tmp/dd-rootless-podman-XXXXXX";
+    if (::mkdtemp(templ) == nullptr) {
+      why = "mkdtemp";
+      return;
+    }
+    dir = templ;
+    home = dir + "/home";
+    socket = dir + "/run/podman/podman.sock";
+    const std::string conf = home + "/.config/containers";
+    fs::create_directories(conf);
+    fs::create_directories(dir + "/run/podman");
+    write_file(conf + "/containers.conf", "[containers]\nlog_driver = \"k8s-file\"\n");
+    // Owned by root, in the user's own configuration: section 3 expects the user.
+    write_file(conf + "/registries.conf", "unqualified-search-registries = []\n");
+    ::chmod((conf + "/containers.conf").c_str(), 0644);
+    ::chmod((conf + "/registries.conf").c_str(), 0644);
+    for (const std::string& p : {dir, home, home + "/.config", conf, conf + "/containers.conf", dir + "/run", dir + "/run/podman"}) {
+      if (::chown(p.c_str(), uid, gid) != 0) {
+        why = "chown " + p;
+        return;
+      }
+    }
+    ::chmod(dir.c_str(), 0700);
+    ::chmod((dir + "/run").c_str(), 0700);
+    const auto started =
+        run({"sh", "-c",
+             "cd / && setsid setpriv --reuid=\"$0\" --regid=\"$1\" --init-groups env -i "
+             "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=\"$2\" XDG_RUNTIME_DIR=\"$3\" "
+             "podman --storage-driver vfs --events-backend file --cgroup-manager cgroupfs system service --time=0 "
+             "\"unix://$4\" >\"$5\" 2>&1 </dev/null & echo $!",
+             std::to_string(uid), std::to_string(gid), home, dir + "/run", socket, dir + "/service.log"});
+    pid = std::atoi(trim(started.out).c_str());
+    if (started.code != 0 || pid <= 1) {
+      why = "starting podman system service: " + started.err;
+      return;
+    }
+    for (int i = 0; i < 120 && !ready; ++i) {
+      ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
+      if (!ready) {
+        if (::kill(pid, 0) != 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
+    if (!ready) {
+      std::ifstream in(dir + "/service.log");
+      why = "no rootless Podman answered on " + socket + ": " +
+            std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      return;
+    }
+    audit = run({DRYDOCK_BIN, "host", "--host", "unix://" + socket, "--timeout", "120", "--format", "json", "-v", "--only",
+                 "daemon.rootless,daemon.userns-remap,files"},
+                std::chrono::seconds(600));
+    if (auto j = parse_json(audit.out)) report = *j;
+  }
+
+  /// Stops the service and Podman's pause process (which holds its user namespace), then
+  /// removes every file of ours.
+  void stop() {
+    if (dir.empty()) return;
+    std::vector<int> pids;
+    if (pid > 1) pids.push_back(pid);
+    std::ifstream pause(dir + "/run/libpod/tmp/pause.pid");
+    int pause_pid = 0;
+    if (pause >> pause_pid && pause_pid > 1) pids.push_back(pause_pid);
+    for (const int p : pids)
+      ::kill(p, SIGTERM);
+    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (const int p : pids) {
+      if (::kill(p, 0) == 0) ::kill(p, SIGKILL);
+    }
+    const auto left = run({"pgrep", "-u", std::to_string(uid), "-f", dir});
+    for (const auto& line : lines(left.out)) {
+      const int p = std::atoi(line.c_str());
+      if (p > 1) ::kill(p, SIGKILL);
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    dir.clear();
+  }
+};
+
+RootlessPodman* g_podman = nullptr;
+
+RootlessPodman& rootless_podman() {
+  if (g_podman == nullptr) g_podman = new RootlessPodman;  // NOLINT(cppcoreguidelines-owning-memory)
+  return *g_podman;
+}
+
+class RootlessPodmanCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (g_podman != nullptr) g_podman->stop();
+  }
+};
+const auto* const k_podman_cleanup = ::testing::AddGlobalTestEnvironment(new RootlessPodmanCleanup);
+
+TEST(RootlessPodman, SeenAsRootlessThroughItsInfo) {
+  auto& p = rootless_podman();
+  ASSERT_TRUE(p.ready) << p.why;
+  ASSERT_TRUE(p.report.is_object()) << p.audit.out.substr(0, 500) << p.audit.err;
+  const auto info = parse_json(run({"curl", "-s", "--max-time", "10", "--unix-socket", p.socket, "http://d/info"}).out);
+  ASSERT_TRUE(info);
+  EXPECT_EQ((*info)["Rootless"], true);
+  const auto r = result_in(p.report, "daemon.rootless");
+  EXPECT_EQ(r["status"], "pass") << evidence(r);
+  EXPECT_EQ(evidence(r), std::string("Podman's /info Rootless=true, its socket owned by ") + k_user + ": Podman runs rootless, as " +
+                             k_user);
+  const auto userns = result_in(p.report, "daemon.userns-remap");
+  EXPECT_EQ(userns["status"], "skip") << evidence(userns);
+  EXPECT_TRUE(evidence(userns).starts_with("not applicable: Podman's /info Rootless=true")) << evidence(userns);
+  // Section 2 read the user's containers.conf, found through the service's HOME.
+  EXPECT_NE(p.audit.err.find(p.home + "/.config/containers/containers.conf"), std::string::npos) << p.audit.err;
+}
+
+TEST(RootlessPodman, ItsOwnFilesAndSocketAreItsUsers) {
+  auto& p = rootless_podman();
+  ASSERT_TRUE(p.ready) << p.why;
+  const std::string conf = p.home + "/.config/containers";
+  const std::string expected = std::string("expected ") + k_user + ", the user rootless Podman runs as";
+  int seen = 0;
+  for (const auto& r : p.report["results"]) {
+    const std::string name = r["subject"]["name"].is_string() ? r["subject"]["name"].get<std::string>() : "";
+    if (r["id"] == "files.podman-user-config-owner") {
+      ++seen;
+      if (name == conf + "/registries.conf") {
+        EXPECT_EQ(r["status"], "fail") << evidence(r);
+        EXPECT_TRUE(evidence(r).starts_with(conf + "/registries.conf owned by root:root")) << evidence(r);
+      } else {
+        EXPECT_EQ(r["status"], "pass") << name << ": " << evidence(r);
+      }
+      EXPECT_NE(evidence(r).find(expected), std::string::npos) << evidence(r);
+    }
+    if (r["id"] == "files.podman-sock-owner" && name == p.socket) {
+      ++seen;
+      EXPECT_EQ(r["status"], "pass") << evidence(r);
+      EXPECT_NE(evidence(r).find(expected), std::string::npos) << evidence(r);
+    }
+  }
+  EXPECT_EQ(seen, 4);  // ~/.config/containers, containers.conf, registries.conf; the socket
 }
 
 }  // namespace

@@ -181,9 +181,18 @@ void podman_default_ulimits(const HostSnapshot&, const PodmanConfig& p, Results&
   }
 }
 
+/// A rootless Podman's user: its /info said Rootless=true (its SecurityOptions do not say so in
+/// Podman 4.3) and its socket's owner is that user; "" otherwise.
+std::string podman_rootless_user(const HostSnapshot& s) { return s.host ? s.host->podman_user : std::string(); }
+
 void podman_userns(const HostSnapshot& s, const PodmanConfig& p, Results& out) {
   if (s.engine->has_security_option("rootless")) {
     out.skip("not applicable: " + engine_options(*s.engine) +
+             ": a rootless Podman already maps container root to the unprivileged user it runs as");
+    return;
+  }
+  if (const auto user = podman_rootless_user(s); !user.empty()) {
+    out.skip("not applicable: Podman's /info Rootless=true, its socket owned by " + user +
              ": a rootless Podman already maps container root to the unprivileged user it runs as");
     return;
   }
@@ -266,6 +275,10 @@ void rootless(const HostSnapshot& s, Results& out) {
   }
   if (s.daemon && is_true(effective(*s.daemon, "rootless"))) {
     out.pass(cite_effective(*s.daemon, "rootless") + ": the daemon runs rootless");
+    return;
+  }
+  if (const auto user = podman_rootless_user(s); is_podman(s) && !user.empty()) {
+    out.pass("Podman's /info Rootless=true, its socket owned by " + user + ": Podman runs rootless, as " + user);
     return;
   }
   const std::string seen = s.engine ? engine_options(*s.engine) + " (no rootless)" : std::string("engine not consulted");

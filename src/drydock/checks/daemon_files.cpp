@@ -381,7 +381,8 @@ std::span<const Check> daemon_file_checks() {
                          "root may have it.",
             .remediation = "chown root:root /run/podman/podman.sock (`SocketUser=`/`SocketGroup=` in podman.socket)",
             .evaluate = FileEval{[](const FileFact& f, const HostSnapshot& s, Results& out) {
-              if (s.engine && s.engine->has_security_option("rootless")) {
+              // A rootless Podman (its user known from its /info Rootless and its socket's owner).
+              if ((s.host && !s.host->podman_user.empty()) || (s.engine && s.engine->has_security_option("rootless"))) {
                 podman_user_owns(f, s, out);
                 return;
               }

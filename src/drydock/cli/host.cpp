@@ -88,6 +88,7 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
     auto info = (*client)->get("/info");
     if (!info) return tl::unexpected(info.error());
     podman = parse::podman_engine(*version, *info);
+    side.podman_rootless = podman && podman->rootless;
     target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
     collect::SnapshotOptions options;
     options.version = std::move(*version);  // not asked twice

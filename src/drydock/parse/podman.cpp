@@ -30,6 +30,9 @@ std::optional<PodmanEngine> podman_engine(std::string_view version_json, std::st
     }
   }
   if (!podman) return std::nullopt;
+  if (info.is_object()) {
+    if (const auto r = info.find("Rootless"); r != info.end() && r->is_boolean()) e.rootless = r->get<bool>();
+  }
   if (e.version.empty() && version.is_object()) {
     if (const auto v = version.find("Version"); v != version.end() && v->is_string()) e.version = v->get<std::string>();
   }

@@ -16,6 +16,8 @@ namespace drydock::parse {
 
 struct PodmanEngine {
   std::string version;  ///< the "Podman Engine" component's Version, else ServerVersion
+  /// /info Rootless, Podman's own field: Podman 4.3's SecurityOptions do not say name=rootless.
+  bool rootless = false;
 };
 
 /// nullopt when the engine is not Podman (or the texts are not JSON objects).

@@ -407,6 +407,18 @@ TEST(DaemonPodman, UsernsFromContainersConf) {
                 "not applicable: engine SecurityOptions: rootless, seccomp");
 }
 
+// Podman 4.3's /info says Rootless=true but not name=rootless: the collection then knows the
+// user (HostFacts::podman_user, the socket's owner), and 2.1 and userns remapping follow it.
+TEST(DaemonPodman, RootlessFromItsInfoAndItsUser) {
+  auto h = podman_host("[containers]\n");
+  EXPECT_EQ(run("daemon.rootless", h).status, Status::info);  // rootful
+  h.host = model::HostFacts{};
+  h.host->podman_user = "alice";
+  EXPECT_RESULT(run("daemon.rootless", h), Status::pass,
+                "Podman's /info Rootless=true, its socket owned by alice: Podman runs rootless, as alice");
+  EXPECT_RESULT(run("daemon.userns-remap", h), Status::skip, "not applicable: Podman's /info Rootless=true, its socket owned by alice");
+}
+
 TEST(DaemonPodman, LoggingSeccompUlimitsNoNewPrivileges) {
   EXPECT_RESULT(run("daemon.centralized-logging", podman_host("[containers]\nlog_driver = \"k8s-file\"\n")), Status::fail,
                 "log_driver = \"k8s-file\" in /etc/containers/containers.conf:2: container logs stay in files");

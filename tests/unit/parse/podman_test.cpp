@@ -30,6 +30,11 @@ TEST(PodmanEngine, RecognisedByItsComponentOrBuildahVersion) {
   const auto b = podman_engine(R"({"Version":"4.9.3"})", R"({"BuildahVersion":"1.33.7"})");
   ASSERT_TRUE(b);
   EXPECT_EQ(b->version, "4.9.3");
+  EXPECT_FALSE(b->rootless);
+  // Podman's own /info field: its SecurityOptions do not say name=rootless.
+  const auto r = podman_engine(R"({"Version":"4.3.1"})", R"({"BuildahVersion":"1.28.2","Rootless":true,"SecurityOptions":["name=seccomp,profile=default"]})");
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->rootless);
   EXPECT_FALSE(podman_engine(inspect_fixture("version.json"), inspect_fixture("info.json")));  // Docker's
   EXPECT_FALSE(podman_engine("not json", "[]"));
   EXPECT_FALSE(podman_engine(R"({"Components":[{"Name":"Engine","Version":"20.10.24"}]})", R"({"BuildahVersion":""})"));

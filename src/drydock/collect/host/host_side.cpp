@@ -110,7 +110,8 @@ void collect_host_side(const HostRoot& root, const HostSideOptions& options, mod
     // neither the environment nor the user is known).
     PodmanEnvironment env;
     if (root.live()) {
-      env = podman_environment(root, options.proc_root, options.socket_path, snapshot.engine->has_security_option("rootless"));
+      env = podman_environment(root, options.proc_root, options.socket_path,
+                               options.podman_rootless || snapshot.engine->has_security_option("rootless"));
     }
     auto podman = collect_podman_config(root, env);
     if (const auto* caps = podman.containers("containers.default_capabilities"); caps != nullptr && caps->list) {

@@ -14,6 +14,8 @@ struct HostSideOptions {
   std::string socket_path;
   /// Where the live host's /proc is (tests point it elsewhere).
   std::string proc_root = "/proc";
+  /// Podman's /info said Rootless=true (Podman 4.3's SecurityOptions omit name=rootless).
+  bool podman_rootless = false;
 };
 
 /// Fills snapshot.daemon, snapshot.host, snapshot.root and, on the live host when swarm is
