@@ -63,6 +63,15 @@ checks::Finding container_finding(const checks::Check& check, const model::Conta
 
 }  // namespace
 
+Result node_result(const checks::Check& check, const model::FleetNode& node, Subject subject, std::size_t host) {
+  Result r;
+  r.check = &check;
+  r.subject = std::move(subject);
+  r.finding = detail::evaluate(std::get<checks::NodeEval>(check.evaluate), node);
+  r.host = host;
+  return r;
+}
+
 ContainerAudit::ContainerAudit(const Selection& selection, std::span<const checks::Check> table) {
   for (const auto& check : table) {
     // A check that reads the images in use waits for the end of the collection: run() evaluates it.

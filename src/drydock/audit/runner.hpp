@@ -9,6 +9,7 @@
 #include "drydock/audit/selection.hpp"
 #include "drydock/model/compose.hpp"
 #include "drydock/model/dockerfile.hpp"
+#include "drydock/model/fleet.hpp"
 #include "drydock/model/host.hpp"
 
 namespace drydock::audit {
@@ -104,5 +105,10 @@ Report run(const model::ComposeProject& project, const Selection& selection);
 
 /// The subject for a container.
 Subject subject_of(const model::ContainerSpec& c);
+
+/// The result of a node check (scope `node`: `drydock fleet`'s nodes, `drydock host --context`'s
+/// engines) on `node`, about `subject`, from host `host` of the report; a check that throws or
+/// writes nothing gives `error`, as every other check does.
+Result node_result(const checks::Check& check, const model::FleetNode& node, Subject subject, std::size_t host);
 
 }  // namespace drydock::audit

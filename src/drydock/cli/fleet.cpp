@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drydock/audit/merge.hpp"
+#include "drydock/audit/runner.hpp"
 #include "drydock/audit/selection.hpp"
 #include "drydock/checks/benchmark.hpp"
 #include "drydock/checks/catalogue.hpp"
@@ -262,14 +263,7 @@ int cmd_fleet(const Common& c, const FleetOptions& f) {
       }
     }
     if (host == report.hosts.size()) report.hosts.push_back(audit::Host{n.hostname, "", "", ""});
-    checks::Results out;
-    std::get<checks::NodeEval>(node_check->evaluate)(n, out);
-    audit::Result r;
-    r.check = node_check;
-    r.subject = audit::Subject{"host", n.id, n.hostname};
-    r.finding = std::move(*out.finding());
-    r.host = host;
-    report.results.push_back(std::move(r));
+    report.results.push_back(audit::node_result(*node_check, n, audit::Subject{"host", n.id, n.hostname}, host));
   }
   std::stable_sort(report.results.begin(), report.results.end(),
                    [](const audit::Result& a, const audit::Result& b) { return a.check < b.check; });

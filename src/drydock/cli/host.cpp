@@ -215,14 +215,7 @@ audit::Report combine_contexts(const std::vector<ContextTarget>& targets, std::v
       }
     }
     out.hosts.push_back(std::move(h));
-    checks::Results found;
-    std::get<checks::NodeEval>(context_check->evaluate)(node, found);
-    audit::Result r;
-    r.check = context_check;
-    r.subject = audit::Subject{"host", t.name, t.name};
-    r.finding = std::move(*found.finding());
-    r.host = host;
-    out.results.push_back(std::move(r));
+    out.results.push_back(audit::node_result(*context_check, node, audit::Subject{"host", t.name, t.name}, host));
   }
   out.target = "docker contexts " + core::join(names, ", ");
   // One group per check in catalogue order (the table is contiguous), hosts in the order given.
