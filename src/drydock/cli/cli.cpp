@@ -12,13 +12,14 @@
 
 namespace drydock::cli {
 
-Command add_checks(CLI::App& app, Common& /*common*/) {
+Command add_checks(CLI::App& app, Common& common) {
   auto format = std::make_shared<std::string>("text");
   auto* checks_cmd = app.add_subcommand("checks", "List every check: id, CIS control, severity, title");
   checks_cmd->add_option("--format", *format, "text, json or markdown")
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
   add_benchmark_option(*checks_cmd);
+  add_now_option(*checks_cmd, common);
   return Command{checks_cmd,
                  [format] {
                    std::cout << render::catalogue(*format);
@@ -76,6 +77,7 @@ int run(int argc, char** argv) {
   }
 
   apply_benchmark_option();
+  if (auto now = resolve_now(common); !now) return report_error(now.error());
   for (const auto& command : commands) {
     if (!command.app->parsed()) continue;
     if (command.audits) {

@@ -14,6 +14,8 @@
 #include "drydock/cli/benchmark_option.hpp"
 #include "drydock/collect/engine/endpoint.hpp"
 #include "drydock/collect/files.hpp"
+#include "drydock/core/strings.hpp"
+#include "drydock/core/time.hpp"
 #include "drydock/parse/policy.hpp"
 #include "drydock/render/render.hpp"
 
@@ -103,7 +105,7 @@ core::Expected<bool> load_policy(Common& c) {
 }
 
 int finish(audit::Report& report, const Common& c) {
-  for (const auto& note : audit::apply_policy(c.policy, report, audit::today_utc()))
+  for (const auto& note : audit::apply_policy(c.policy, report, core::utc_date(c.now)))
     std::cerr << "drydock: " << note << "\n";
   // --fail-on-new keeps every finding in the report and fails only on those the baseline lacks.
   audit::Report hidden_view;
@@ -180,8 +182,26 @@ void apply_benchmark_option() {
   if (const auto b = checks::parse_benchmark(g_benchmark)) checks::use_benchmark(*b);
 }
 
+void add_now_option(CLI::App& cmd, Common& c) {
+  cmd.add_option("--now", c.now_text,
+                 "Decide everything that depends on the time (expiry of ignores, certificates and signed metadata) "
+                 "as at this RFC 3339 time, e.g. 2026-12-03T09:30:00Z, instead of the clock: reproducible results");
+}
+
+core::Expected<bool> resolve_now(Common& c) {
+  if (c.now_text.empty()) {
+    c.now = core::wall_clock_now();
+    return true;
+  }
+  auto t = core::parse_rfc3339(c.now_text);
+  if (!t) return core::fail(core::ErrorKind::usage, "--now: " + t.error().message, t.error().where);
+  c.now = *t;
+  return true;
+}
+
 void add_common(CLI::App& cmd, Common& c, bool engine) {
   add_benchmark_option(cmd);
+  add_now_option(cmd, c);
   cmd.add_option("--format", c.format, "Report format")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "html", "gnu", "codeclimate", "markdown"}))
       ->capture_default_str();

@@ -4,6 +4,7 @@
 /// of its own and registers itself with `run` through an `add_*` function returning a Command.
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -41,6 +42,10 @@ struct Common {
   bool verbose = false;
   std::string host;
   double timeout_s = 10;                ///< --timeout: each request to the engine, connecting included
+  std::string now_text;                 ///< --now as given ("" = the wall clock)
+  /// The instant of every time-dependent decision (expiry of ignores, certificates, signed
+  /// metadata), Unix seconds: --now, else the wall clock when the command line was parsed.
+  std::int64_t now = 0;
   std::optional<DockerGlobals> docker;  ///< the docker CLI's global flags when run as its plugin
 };
 
@@ -84,6 +89,11 @@ int finish(audit::Report& report, const Common& c);
 
 /// The common options; `engine` adds --host and --timeout.
 void add_common(CLI::App& cmd, Common& c, bool engine);
+
+/// --now RFC3339 (every command has it; add_common adds it).
+void add_now_option(CLI::App& cmd, Common& c);
+/// Sets c.now from --now or the wall clock; a usage error when --now is not an RFC 3339 time.
+core::Expected<bool> resolve_now(Common& c);
 
 // The subcommands, one file each.
 Command add_host(CLI::App& app, Common& common);

@@ -1,4 +1,4 @@
-#include <ctime>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 
@@ -9,7 +9,7 @@ namespace drydock::cli {
 namespace {
 
 /// `drydock db import PATH...` and `drydock db info`.
-int cmd_db(bool import, const std::string& db_option, const std::vector<std::string>& paths) {
+int cmd_db(bool import, const std::string& db_option, const std::vector<std::string>& paths, std::int64_t now) {
   auto path = db_option.empty() ? vuln::default_db_path() : core::Expected<std::string>(db_option);
   if (!path) return report_error(path.error());
   auto db = vuln::Database::open(*path, import ? vuln::Database::Mode::write : vuln::Database::Mode::read);
@@ -25,7 +25,7 @@ int cmd_db(bool import, const std::string& db_option, const std::vector<std::str
   }
   auto info = db->info();
   if (!info) return report_error(info.error());
-  std::cout << vuln::describe(*info, static_cast<std::int64_t>(std::time(nullptr)));
+  std::cout << vuln::describe(*info, now);
   return k_exit_ok;
 }
 
@@ -37,7 +37,7 @@ struct DbOptions {
 
 }  // namespace
 
-Command add_db(CLI::App& app, Common& /*common*/) {
+Command add_db(CLI::App& app, Common& common) {
   auto options = std::make_shared<DbOptions>();
   auto* db_cmd = app.add_subcommand("db", "Offline vulnerability database: import OSV and Alpine secdb data, show it");
   db_cmd->require_subcommand(1);
@@ -47,8 +47,10 @@ Command add_db(CLI::App& app, Common& /*common*/) {
   for (auto* sub : {options->import, db_info}) {
     sub->add_option("--db", options->file,
                     "Database file (default $XDG_CACHE_HOME/drydock/vuln.db, else ~/.cache/drydock/vuln.db)");
+    add_now_option(*sub, common);
   }
-  return Command{db_cmd, [options] { return cmd_db(options->import->parsed(), options->file, options->paths); }, false};
+  return Command{
+      db_cmd, [options, &common] { return cmd_db(options->import->parsed(), options->file, options->paths, common.now); }, false};
 }
 
 }  // namespace drydock::cli

@@ -90,12 +90,14 @@ audit::Report as_report(const std::vector<watch::Transition>& transitions, const
   return report;
 }
 
-int cmd_diff(const DiffOptions& o) {
+int cmd_diff(const DiffOptions& o, const Common& c) {
   auto before = read_report(o.old_path);
   if (!before) return report_error(before.error());
   auto after = read_report(o.new_path);
   if (!after) return report_error(after.error());
-  const auto transitions = watch::diff(*before, *after, {}, watch::now_utc());
+  // Stamped with --now when it is given: the same reports give the same lines.
+  const auto transitions =
+      watch::diff(*before, *after, {}, c.now_text.empty() ? watch::now_utc() : watch::utc_time(c.now * 1000LL));
   std::size_t counts[3] = {0, 0, 0};
   for (const auto& t : transitions)
     ++counts[static_cast<int>(t.change)];
@@ -168,7 +170,7 @@ int cmd_diff(const DiffOptions& o) {
 
 }  // namespace
 
-Command add_diff(CLI::App& app, Common& /*common*/) {
+Command add_diff(CLI::App& app, Common& common) {
   auto o = std::make_shared<DiffOptions>();
   auto* cmd = app.add_subcommand(
       "diff", "Drift between two JSON reports: new, resolved and changed findings (matched as --baseline matches them)");
@@ -182,7 +184,8 @@ Command add_diff(CLI::App& app, Common& /*common*/) {
       ->check(CLI::IsMember({"critical", "high", "medium", "low", "info", "none"}))
       ->capture_default_str();
   cmd->add_flag("--no-color", o->no_color, "No colour, even on a terminal");
-  return Command{cmd, [o] { return cmd_diff(*o); }, false};
+  add_now_option(*cmd, common);
+  return Command{cmd, [o, &common] { return cmd_diff(*o, common); }, false};
 }
 
 }  // namespace drydock::cli

@@ -262,6 +262,7 @@ Command add_harden(CLI::App& app, Common& common) {
   compose->add_flag("--strict", compose_options->strict,
                     "Also what commonly breaks workloads: a non-root user (65534), cap_drop: [ALL]");
   compose->add_flag("--quiet,-q", common.quiet, "No summary on stderr");
+  add_now_option(*compose, common);
 
   auto container_options = std::make_shared<HardenContainerOptions>();
   auto* container = harden->add_subcommand(
@@ -283,6 +284,7 @@ Command add_harden(CLI::App& app, Common& common) {
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
   container->add_flag("--verbose,-v", common.verbose, "Progress on stderr");
+  add_now_option(*container, common);
 
   return Command{harden,
                  [&common, compose, compose_options, container, container_options] {

@@ -118,7 +118,7 @@ int cmd_history(const HistoryCli& h) {
 
 }  // namespace
 
-Command add_history(CLI::App& app, Common& /*common*/) {
+Command add_history(CLI::App& app, Common& common) {
   auto h = std::make_shared<HistoryCli>();
   auto* cmd =
       app.add_subcommand("history", "What `drydock watch --state FILE` recorded: transitions, or what was open at a time");
@@ -130,6 +130,7 @@ Command add_history(CLI::App& app, Common& /*common*/) {
       ->check(CLI::IsMember({"text", "json", "ndjson"}))
       ->capture_default_str();
   cmd->add_flag("--no-color", h->no_color, "No colour, even on a terminal");
+  add_now_option(*cmd, common);
   return Command{cmd, [h] { return cmd_history(*h); }, false};
 }
 

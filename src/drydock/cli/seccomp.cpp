@@ -415,6 +415,7 @@ Command add_seccomp(CLI::App& app, Common& common) {
   build->add_flag("--allow-partial", build_options->allow_partial,
                   "Write the profile even when the kernel says it dropped records (`callbacks suppressed`)");
   build->add_flag("--quiet,-q", common.quiet, "No summary on stderr");
+  add_now_option(*build, common);
 
   auto record_options = std::make_shared<RecordOptions>();
   auto* record = seccomp->add_subcommand(
@@ -432,6 +433,7 @@ Command add_seccomp(CLI::App& app, Common& common) {
   record->add_flag("--complain", record_options->complain,
                    "Only write the log-only profile (SCMP_ACT_LOG) to --output, for recording by other means");
   record->add_flag("--quiet,-q", common.quiet, "No summary on stderr");
+  add_now_option(*record, common);
   record->add_option("command", record_options->command, "-- docker run [OPTIONS] IMAGE [COMMAND] [ARG...]");
 
   return Command{seccomp,

@@ -50,6 +50,7 @@ int cmd_watch(const Common& c, const WatchCli& w) {
   o.client.timeout = std::chrono::milliseconds(static_cast<long long>(c.timeout_s * 1000));
   o.selection = *selection;
   o.policy = c.policy;
+  if (!c.now_text.empty()) o.now = c.now;
   o.state_path = w.state;
   o.root = w.root;
   o.emit = [&](const watch::Transition& t) {
@@ -74,6 +75,7 @@ Command add_watch(CLI::App& app, Common& common) {
   auto* cmd = app.add_subcommand(
       "watch", "Audit continuously from the engine's events: one line per finding that opens, changes or is resolved");
   add_benchmark_option(*cmd);
+  add_now_option(*cmd, common);
   cmd->add_option("--format", w->format, "text or ndjson (one JSON object per line)")
       ->check(CLI::IsMember({"text", "ndjson"}))
       ->capture_default_str();

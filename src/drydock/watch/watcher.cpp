@@ -27,6 +27,7 @@
 #include "drydock/audit/runner.hpp"
 #include "drydock/collect/engine/snapshot.hpp"
 #include "drydock/collect/host/host_side.hpp"
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/engine.hpp"
 #include "drydock/parse/events.hpp"
 #include "drydock/watch/state.hpp"
@@ -121,6 +122,9 @@ std::string encode(std::string_view s) {
 class Watcher {
  public:
   explicit Watcher(const WatchOptions& o) : m_o(o) {}
+
+  /// The day ignores are judged on: --now's, else today's.
+  [[nodiscard]] std::string today() const { return m_o.now ? core::utc_date(*m_o.now) : audit::today_utc(); }
 
   core::Expected<bool> run() {
     if (!m_o.state_path.empty()) {
@@ -346,7 +350,7 @@ class Watcher {
     if (m_o.endpoint.is_unix()) side.socket_path = m_o.endpoint.unix_path();
     collect::collect_host_side(collect::HostRoot(m_o.root), side, *snap);
     auto report = audit::run(*snap, m_o.selection, audit::RunOptions{});
-    const auto notes = audit::apply_policy(m_o.policy, report, audit::today_utc());
+    const auto notes = audit::apply_policy(m_o.policy, report, today());
     if (first) {
       for (const auto& n : notes)
         note(n);
@@ -401,7 +405,7 @@ class Watcher {
     FindingMap after;
     if (!snap.containers.empty() || !snap.unreadable.empty()) {
       auto report = audit::run(snap, m_o.selection, audit::RunOptions{.daemon_checks = false});
-      (void)audit::apply_policy(m_o.policy, report, audit::today_utc());
+      (void)audit::apply_policy(m_o.policy, report, today());
       for (auto& [fp, f] : findings_of(report))
         if (in_scope(f)) after.emplace(fp, std::move(f));
     }

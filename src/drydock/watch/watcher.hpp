@@ -11,7 +11,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,9 @@ struct WatchOptions {
   collect::ClientOptions client;
   audit::Selection selection;
   model::Policy policy;
+  /// --now: the instant of every time-dependent decision (the expiry of ignores); nullopt: the
+  /// wall clock at each audit (a watch runs for days).
+  std::optional<std::int64_t> now;
   std::string state_path;  ///< "" = no history, nothing kept between runs
   std::string root;        ///< where the host's files are ("" = /)
   std::chrono::milliseconds settle{25};
