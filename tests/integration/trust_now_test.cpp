@@ -67,7 +67,7 @@ TEST_F(TrustNow, EveryCommandTakesIt) {
       {"host"},           {"container"},        {"dockerfile"},         {"compose"},         {"image"},
       {"checks"},         {"db", "import"},     {"db", "info"},         {"harden", "compose"}, {"harden", "container"},
       {"seccomp", "build"}, {"seccomp", "record"}, {"watch"},            {"history"},         {"diff"},
-      {"verify"},         {"merge"}};
+      {"verify"},         {"merge"},            {"fleet"},              {"fleet-task"}};
   for (const auto& c : commands) {
     std::vector<std::string> argv{DRYDOCK_BIN};
     argv.insert(argv.end(), c.begin(), c.end());

@@ -22,6 +22,7 @@
 #include "drydock/checks/benchmark.hpp"
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/cli/common.hpp"
+#include "drydock/core/time.hpp"
 #include "drydock/parse/fleet_log.hpp"
 #include "drydock/parse/policy.hpp"
 
@@ -56,7 +57,9 @@ std::string url_encode(std::string_view s) {
 /// (the service's logs are read back), the node's ID in the environment (a template).
 std::string service_spec(const std::string& name, const std::string& image, const Common& c) {
   nlohmann::json args = {"fleet-task", "--root", "/host", "--quiet", "--timeout", fmt::format("{}", c.timeout_s),
-                         "--benchmark", std::string(checks::option_name(checks::current_benchmark()))};
+                         "--benchmark", std::string(checks::option_name(checks::current_benchmark())),
+                         // Every node decides what depends on the time at the manager's instant.
+                         "--now", core::rfc3339_utc(c.now)};
   for (const auto& o : c.only)
     args.push_back("--only=" + o);
   for (const auto& s : c.skip)
