@@ -81,8 +81,8 @@ TEST_F(TrustNow, EveryCommandTakesIt) {
 }
 
 TEST_F(TrustNow, DiffStampsItsLinesWithIt) {
-  ASSERT_EQ(run({DRYDOCK_BIN, "dockerfile", (m_dir / "Dockerfile").string(), "--only", "4.1", "--format", "json", "-o",
-                 (m_dir / "new.json").string()})
+  ASSERT_EQ(run({DRYDOCK_BIN, "dockerfile", (m_dir / "Dockerfile").string(), "--only", "4.1", "--fail-on", "low", "--format",
+                 "json", "-o", (m_dir / "new.json").string()})
                 .code,
             1);
   ASSERT_EQ(run({DRYDOCK_BIN, "dockerfile", (m_dir / "Dockerfile").string(), "--only", "dockerfile.healthcheck",
