@@ -9,13 +9,14 @@
 # package_sources "path\ncontent" like secret_files, cosign a selector byte (0 signatures file,
 # 1 payload, 2 public key, 3 base64) then the input, podman_conf a selector byte (0 containers.conf
 # or storage.conf, 1 registries.conf, 2 policy.json) then the file; fleet_log takes the size of its
-# pieces first.
+# pieces first; notary NUL-separated role names and metadata files; content_trust a selector byte
+# (even: a text file, odd: a NUL-separated process environment) then the bytes.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf fleet_log; do
+         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf fleet_log notary content_trust; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -152,3 +153,25 @@ with_selector 002 "$data/cosign/cosign.pub" "$co/cosign.pub"
 with_selector 000 "$data/podman/containers.conf" "$out/podman_conf/containers.conf"
 with_selector 001 "$data/podman/registries.conf" "$out/podman_conf/registries.conf"
 with_selector 002 "$data/podman/policy.json" "$out/podman_conf/policy.json"
+
+# Notary v1 metadata skeletons (unsigned: the signatures do not verify) with a real P-256 key.
+no="$out/notary"
+key=$(sed -n '/BEGIN/,/END/{/-----/d;p}' "$data/cosign/cosign.pub" | tr -d '\n')
+exp='"expires":"2027-01-01T00:00:00Z"'
+sig='"signatures":[{"keyid":"k1","method":"ecdsa","sig":"AAAA"}]'
+role='{"keyids":["k1"],"threshold":1}'
+root="{\"signed\":{\"_type\":\"Root\",$exp,\"keys\":{\"k1\":{\"keytype\":\"ecdsa\",\"keyval\":{\"private\":null,\"public\":\"$key\"}}},\"roles\":{\"root\":$role,\"targets\":$role,\"snapshot\":$role,\"timestamp\":$role},\"version\":1},$sig}"
+targets="{\"signed\":{\"_type\":\"Targets\",$exp,\"delegations\":{\"keys\":{},\"roles\":[{\"name\":\"targets/releases\",\"keyids\":[\"k1\"],\"threshold\":1,\"paths\":[\"\"]}]},\"targets\":{\"1.0\":{\"length\":10,\"hashes\":{\"sha256\":\"ERERERERERERERERERERERERERERERERERERERERERE=\"}}},\"version\":2},$sig}"
+meta='{"length":10,"hashes":{"sha256":"ERERERERERERERERERERERERERERERERERERERERERE="}}'
+snapshot="{\"signed\":{\"_type\":\"Snapshot\",$exp,\"meta\":{\"root\":$meta,\"targets\":$meta},\"version\":3},$sig}"
+timestamp="{\"signed\":{\"_type\":\"Timestamp\",$exp,\"meta\":{\"snapshot\":$meta},\"version\":4},$sig}"
+printf 'root\000%s' "$root" >"$no/root-only"
+printf 'root\000%s\000timestamp\000%s\000snapshot\000%s\000targets\000%s\000targets/releases\000%s' \
+  "$root" "$timestamp" "$snapshot" "$targets" "$targets" >"$no/repository"
+
+# Docker Content Trust switched on in a profile, a unit, a CI file and a process environment.
+ct="$out/content_trust"
+printf '\000export DOCKER_CONTENT_TRUST=1\nset -gx DOCKER_CONTENT_TRUST_SERVER https://notary.example:4443\n' >"$ct/profile"
+printf '\000[Service]\nEnvironment="DOCKER_CONTENT_TRUST=1" "DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE=x"\n' >"$ct/unit"
+printf '\000env:\n  DOCKER_CONTENT_TRUST: "1"\nsteps:\n  - run: docker trust sign app:1.0\n' >"$ct/ci.yml"
+printf '\001PATH=/usr/bin\000DOCKER_CONTENT_TRUST=true\000DOCKER_CONTENT_TRUST_SERVER=https://n\000' >"$ct/environ"

@@ -155,6 +155,14 @@ Report run(const model::ComposeProject& project, const Selection& selection, std
         if (!finding.location) finding.location = s.location;
         add(check, subject_of(project, s), std::move(finding));
       }
+    } else if (check.scope() == checks::Scope::daemon && checks::compose::reads_project_folder(check.id)) {
+      // Once per project, on its folder (CI files), as the host check reads a host.
+      model::HostSnapshot folder;
+      folder.host.emplace();
+      folder.host->content_trust = project.content_trust;
+      if (!project.content_trust) folder.host.reset();
+      const std::string file = project.files.empty() ? project.working_dir : project.files.front();
+      add(check, Subject{"compose-file", file, file}, evaluate(std::get<checks::DaemonEval>(check.evaluate), folder));
     } else {
       continue;
     }

@@ -22,7 +22,7 @@ using detail::evaluate;
 /// (section 7) or the daemon, named as the engine names its host, else the root audited.
 Subject host_subject(const model::HostSnapshot& s, const checks::Check& check) {
   const auto area = check.id.substr(0, check.id.find('.'));
-  const std::string kind = area == "host" || area == "swarm" ? std::string(area) : "daemon";
+  const std::string kind = area == "host" || area == "swarm" ? std::string(area) : area == "trust" ? "host" : "daemon";
   if (s.engine) return Subject{kind, s.engine->id, s.engine->name};
   return Subject{kind, "", s.root.empty() ? "(this host)" : s.root};
 }

@@ -30,7 +30,7 @@ namespace {
 
 std::vector<Check> numbered(Benchmark b) {
   std::vector<Check> out;
-  for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), provenance_checks(), runtime_checks(), operations_checks(),
+  for (auto area : {host_checks(), daemon_checks(), daemon_file_checks(), image_checks(), provenance_checks(), trust_checks(), runtime_checks(), operations_checks(),
                     swarm_checks(), fleet_checks(), dockerfile_checks(), compose_checks()})
     out.insert(out.end(), area.begin(), area.end());
   for (auto& c : out)

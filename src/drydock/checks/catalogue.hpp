@@ -9,6 +9,7 @@
 namespace drydock::checks {
 
 /// Each area's table, defined in its own .cpp file.
+std::span<const Check> trust_checks();        // trust.cpp: CIS 4.5, Docker Content Trust (Notary v1) on hosts
 std::span<const Check> provenance_checks();   // provenance.cpp: CIS 4.11 (and 4.2) on Dockerfiles and images
 std::span<const Check> runtime_checks();      // runtime.cpp: CIS section 5 and 4.1 on containers
 std::span<const Check> image_checks();        // images.cpp: CIS section 4 on images

@@ -78,6 +78,8 @@ bool needs_running_container(std::string_view check_id) {
          check_id == "runtime.image-outdated";
 }
 
+bool reads_project_folder(std::string_view check_id) { return check_id == "trust.docker-content-trust"; }
+
 }  // namespace compose
 
 namespace {

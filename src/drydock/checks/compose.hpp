@@ -15,4 +15,8 @@ std::span<const std::string_view> runtime_fields(std::string_view check_id);
 /// image the container runs): they do not apply to a Compose file.
 bool needs_running_container(std::string_view check_id);
 
+/// True for the host checks that also read a Compose project's folder (its CI files): they
+/// run once per project, on what the folder holds.
+bool reads_project_folder(std::string_view check_id);
+
 }  // namespace drydock::checks::compose

@@ -6,6 +6,7 @@
 #include "drydock/cli/common.hpp"
 #include "drydock/collect/compose.hpp"
 #include "drydock/collect/files.hpp"
+#include "drydock/collect/host/trust.hpp"
 #include "drydock/core/strings.hpp"
 
 namespace drydock::cli {
@@ -40,6 +41,7 @@ int cmd_compose(const Common& c, const ComposeCliOptions& o) {
                             project->services.size() == 1 ? "" : "s", core::join(project->files, ", ")));
 
   project->trusted_sources = c.policy.sources;
+  project->content_trust = collect::collect_project_content_trust(project->working_dir);
   auto report = audit::run(*project, *selection);
   report.command = "compose";
   report.target = core::join(project->files, ", ");

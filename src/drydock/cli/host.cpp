@@ -66,6 +66,7 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
   model::HostSnapshot snapshot;
   std::string target = h.root.empty() ? "this host" : h.root;
   collect::HostSideOptions side;
+  side.now = c.now;
   std::optional<parse::PodmanEngine> podman;
   // The container checks run as each container's answers arrive, while other requests are
   // in flight; each inspect is then reduced to what the daemon checks count.

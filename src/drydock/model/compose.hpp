@@ -4,12 +4,14 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "drydock/model/container.hpp"
 #include "drydock/model/location.hpp"
 #include "drydock/model/policy.hpp"
+#include "drydock/model/trust.hpp"
 
 namespace drydock::model {
 
@@ -61,6 +63,8 @@ struct ComposeProject {
   std::vector<ComposeDiagnostic> diagnostics;
   /// The policy's trusted registries and images (CIS 4.2); null when there is no such policy.
   std::shared_ptr<const SourcePolicy> trusted_sources;
+  /// Docker Content Trust in the project folder's CI files; nullopt when not looked for.
+  std::optional<ContentTrustFacts> content_trust;
 };
 
 }  // namespace drydock::model

@@ -70,6 +70,7 @@ struct ImageSummary {
   std::vector<std::string> repo_tags;  ///< empty for a dangling image
   std::int64_t size = 0;               ///< bytes
   std::int64_t created = 0;            ///< unix time
+  std::vector<std::string> repo_digests;  ///< "name@sha256:...": the manifests it was pulled or pushed as
 
   [[nodiscard]] bool dangling() const {
     for (const auto& t : repo_tags) {

@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "drydock/model/location.hpp"
+#include "drydock/model/trust.hpp"
 
 namespace drydock::model {
 
 /// lstat of one file CIS names, with owner and group resolved through the host's own
 /// /etc/passwd and /etc/group.
 struct FileFact {
-  std::string role;  ///< what it is: "docker.service", "docker.socket", "/etc/docker", "registry-certificate",
+  std::string role;  ///< what it is: "trust-key", "trust-key-dir", "docker.service", "docker.socket", "/etc/docker", "registry-certificate",
                      ///< "tls-ca", "tls-cert", "tls-key", "docker.sock", "daemon.json", "/etc/default/docker",
                      ///< "/etc/sysconfig/docker", "containerd.sock"; on Podman "podman-config",
                      ///< "podman-user-config", "podman.sock"
@@ -59,6 +60,16 @@ struct HostFacts {
   /// Where each Docker binary was found on the host: "dockerd" -> "/usr/sbin/dockerd",
   /// also "containerd", "containerd-shim", "containerd-shim-runc-v1", "containerd-shim-runc-v2", "runc".
   std::map<std::string, std::string> binaries;
+
+  /// Where Docker Content Trust is switched on (the daemon's environment, units, profiles);
+  /// nullopt when not looked for.
+  std::optional<ContentTrustFacts> content_trust;
+  /// The docker CLI's trust keys of root and every user with a home (their files and folders
+  /// are also in `files`, roles "trust-key" and "trust-key-dir"); nullopt when not looked for.
+  std::optional<std::vector<TrustKey>> trust_keys;
+  /// The docker CLI's TUF caches (~/.docker/trust/tuf/<gun>), verified at --now (each GUN's
+  /// folder also in `files`, role "notary-trust-data"); nullopt when not looked for.
+  std::optional<std::vector<NotaryRepo>> notary_repos;
 };
 
 }  // namespace drydock::model

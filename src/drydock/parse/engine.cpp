@@ -1059,6 +1059,7 @@ core::Expected<std::vector<model::ImageSummary>> image_list(std::string_view tex
         model::ImageSummary image;
         r.read(&e, base, "Id", image.id);
         r.read(&e, base, "RepoTags", image.repo_tags);
+        r.read(&e, base, "RepoDigests", image.repo_digests);
         r.read(&e, base, "Size", image.size);
         r.read(&e, base, "Created", image.created);
         std::erase(image.repo_tags, "<none>:<none>");

@@ -347,6 +347,7 @@ class Watcher {
     if (!snap) return tl::unexpected(snap.error());
     add_execs(*snap);
     collect::HostSideOptions side;
+    if (m_o.now) side.now = *m_o.now;
     if (m_o.endpoint.is_unix()) side.socket_path = m_o.endpoint.unix_path();
     collect::collect_host_side(collect::HostRoot(m_o.root), side, *snap);
     auto report = audit::run(*snap, m_o.selection, audit::RunOptions{});

@@ -9,6 +9,8 @@
 #include "drydock/collect/host/host_facts.hpp"
 #include "drydock/collect/host/podman_config.hpp"
 #include "drydock/parse/etc_files.hpp"
+#include "drydock/collect/host/trust.hpp"
+#include "drydock/core/time.hpp"
 #include "drydock/parse/proc_net.hpp"
 
 namespace drydock::collect {
@@ -102,6 +104,9 @@ void collect_host_side(const HostRoot& root, const HostSideOptions& options, mod
     files.push_back(root.stat(options.socket_path, "docker.sock"));
     snapshot.host->rootless_user = rootless.user;
   }
+  snapshot.host->content_trust = collect_content_trust(root, daemon_options.live_pid, options.proc_root);
+  collect_trust_keys(root, *snapshot.host);
+  collect_notary(root, options.now != 0 ? options.now : core::wall_clock_now(), *snapshot.host);
   snapshot.daemon = std::move(daemon);
 
   if (snapshot.engine && snapshot.engine->podman) {

@@ -2,6 +2,7 @@
 /// Everything `drydock host` reads from the host itself (not from the engine): the daemon's
 /// configuration, the host's files and, on the live host, the swarm listeners.
 
+#include <cstdint>
 #include <string>
 
 #include "drydock/collect/host/root.hpp"
@@ -16,6 +17,8 @@ struct HostSideOptions {
   std::string proc_root = "/proc";
   /// Podman's /info said Rootless=true (Podman 4.3's SecurityOptions omit name=rootless).
   bool podman_rootless = false;
+  /// The instant signed metadata and certificates are judged at (--now), Unix seconds; 0: the clock.
+  std::int64_t now = 0;
 };
 
 /// Fills snapshot.daemon, snapshot.host, snapshot.root and, on the live host when swarm is
