@@ -93,7 +93,9 @@ std::map<std::string, std::pair<std::string, std::string>> stable(const json& re
 /// (the data root's partition is unknown, skip); and the auditing container and its image are
 /// on the engine while it runs (counted by the sprawl controls).
 bool evidence_may_differ(const std::string& check) {
-  return check.starts_with("daemon.") || check.starts_with("host.audit-");
+  // trust.docker-content-trust: live, the running dockerd's environment (/proc/PID/environ) is
+  // also read, as the daemon's command line is for daemon.*; under --root it is not the host's.
+  return check.starts_with("daemon.") || check.starts_with("host.audit-") || check == "trust.docker-content-trust";
 }
 const std::set<std::string> k_status_may_differ = {"host.data-root-partition", "operations.container-sprawl",
                                                    "operations.image-sprawl"};
