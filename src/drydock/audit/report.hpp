@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "drydock/checks/check.hpp"
+#include "drydock/core/shared_string.hpp"
 #include "drydock/model/vulnerability.hpp"
 #include "drydock/model/package.hpp"
 #include "drydock/model/host.hpp"
@@ -18,10 +19,12 @@
 namespace drydock::audit {
 
 /// What a result is about (DESIGN.md section 4, `subject`).
+/// `id` and `name` share their bytes between copies: the ~30 results of one file or container
+/// hold one copy of its path or name, not two per result.
 struct Subject {
   std::string kind;  ///< "container", "image", "daemon", ...
-  std::string id;
-  std::string name;
+  core::SharedString id;
+  core::SharedString name;
 };
 
 /// A finding the team accepted on purpose (`.drydock.yaml`): it is reported, marked, and does

@@ -307,9 +307,12 @@ Report DockerfileAudit::finish() && {
   const std::size_t n = m_selected.size();
   report.results.reserve(m_findings.size());
   for (std::size_t c = 0; c < n; ++c) {
-    for (std::size_t f = 0; f < m_files.size(); ++f)
-      report.results.push_back(
-          Result{m_selected[c], Subject{"dockerfile", m_files[f].id, m_files[f].name}, std::move(m_findings[f * n + c]), {}});
+    for (std::size_t f = 0; f < m_files.size(); ++f) {
+      auto& r = report.results.emplace_back();
+      r.check = m_selected[c];
+      r.subject = Subject{"dockerfile", m_files[f].id, m_files[f].name};
+      r.finding = std::move(m_findings[f * n + c]);
+    }
   }
   return report;
 }

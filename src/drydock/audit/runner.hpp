@@ -78,7 +78,7 @@ class DockerfileAudit {
 
  private:
   struct File {
-    std::string id, name;
+    core::SharedString id, name;
   };
   std::vector<const checks::Check*> m_selected;
   std::vector<File> m_files;

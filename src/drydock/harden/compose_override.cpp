@@ -198,7 +198,7 @@ std::vector<Edit> remaining_edits(const audit::Report& before, const audit::Repo
 }
 
 std::string edit_line(const Edit& e) {
-  std::string where = e.location.file.empty() ? std::string("-") : e.location.file;
+  std::string where = e.location.file.empty() ? std::string("-") : e.location.file.str();
   if (e.location.line > 0) where += fmt::format(":{}:{}", e.location.line, e.location.column);
   return fmt::format("{}: {}: {}{}: {}", where, e.service, e.check_id, e.status == Status::warn ? " (warn)" : "",
                      e.remediation);

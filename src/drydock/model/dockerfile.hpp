@@ -115,7 +115,7 @@ struct Stage {
 };
 
 struct Dockerfile {
-  std::string path;  ///< as given ("-" for stdin)
+  core::SharedString path;  ///< as given ("-" for stdin); shared with every location in the file
   /// Parser directives at the top (`# syntax=...`, `# escape=...`, `# check=...`), lower-case keys.
   std::map<std::string, std::string> directives;
   char escape = '\\';

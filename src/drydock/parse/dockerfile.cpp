@@ -639,7 +639,7 @@ class Parser {
 
   // ---- positions ----------------------------------------------------------------------------
 
-  static model::Location locate(const Source& src, const char* at, const std::string& file) {
+  static model::Location locate(const Source& src, const char* at, const core::SharedString& file) {
     const auto offset = static_cast<std::size_t>(at - src.joined.data());
     const Segment* seg = &src.segments->front();
     for (const auto& s : *src.segments) {
@@ -1207,7 +1207,7 @@ class Parser {
   }
 
   std::string_view m_text;
-  std::string m_path;
+  core::SharedString m_path;
   model::Dockerfile m_df;
   char m_escape = '\\';
   bool m_directives_done = false;

@@ -119,7 +119,7 @@ std::string codeclimate(const audit::Report& report) {
           {"fingerprint", audit::fingerprint(*r)},
           {"severity", codeclimate_severity(r->severity())},
           {"location",
-           {{"path", in_file ? l->file : fmt::format("{}/{}", r->subject.kind, audit::subject_label(r->subject))},
+           {{"path", in_file ? l->file.str() : fmt::format("{}/{}", r->subject.kind, audit::subject_label(r->subject))},
             {"lines", {{"begin", in_file && l->line > 0 ? l->line : 1}}}}},
       };
       issues.push_back(std::move(issue));
