@@ -168,6 +168,12 @@ timestamp="{\"signed\":{\"_type\":\"Timestamp\",$exp,\"meta\":{\"snapshot\":$met
 printf 'root\000%s' "$root" >"$no/root-only"
 printf 'root\000%s\000timestamp\000%s\000snapshot\000%s\000targets\000%s\000targets/releases\000%s' \
   "$root" "$timestamp" "$snapshot" "$targets" "$targets" >"$no/repository"
+# Nested delegations (targets/a/b below targets/a) with paths and path_hash_prefixes.
+deleg() { printf '{"signed":{"_type":"Targets",%s,"delegations":{"keys":{"k1":{"keytype":"ecdsa","keyval":{"private":null,"public":"%s"}}},"roles":[%s]},"targets":{"1.0":{"length":10,"hashes":{"sha256":"ERERERERERERERERERERERERERERERERERERERERERE="}}},"version":2},%s}' "$exp" "$key" "$1" "$sig"; }
+top=$(deleg '{"name":"targets/a","keyids":["k1"],"threshold":1,"paths":["1."]}')
+mid=$(deleg '{"name":"targets/a/b","keyids":["k1"],"threshold":1,"path_hash_prefixes":["a3"]}')
+low=$(deleg '{"name":"targets/x/y","keyids":["k1"],"threshold":1,"paths":[""],"path_hash_prefixes":["0"]}')
+printf 'root\000%s\000targets\000%s\000targets/a\000%s\000targets/a/b\000%s' "$root" "$top" "$mid" "$low" >"$no/nested"
 
 # Docker Content Trust switched on in a profile, a unit, a CI file and a process environment.
 ct="$out/content_trust"

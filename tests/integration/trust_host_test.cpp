@@ -168,13 +168,23 @@ TEST(TrustHost, NotaryMetadataVerifiedAtNow) {
   EXPECT_NE(r["evidence"].get<std::string>().find("snapshot: the eddsa signature by key"), std::string::npos) << r;
 
   // A root whose threshold its one signature does not meet.
-  drydock::test::tuf::Repo two;
-  two.gun = "docker.io/team/two";
+  drydock::test::tuf::Repo two("docker.io/team/two");
   two.root_threshold = 2;
   write_repo(t, "/root", two);
   r = find(notary_report(t, "2026-12-03T09:30:00Z"), "trust.notary-metadata", "/root/.docker/trust/tuf/docker.io/team/two");
   EXPECT_EQ(r["status"], "fail") << r;
   EXPECT_NE(r["evidence"].get<std::string>().find("root: 1 valid signature from distinct keys, its threshold is 2"),
+            std::string::npos)
+      << r;
+
+  // Metadata whose root certificate names another repository than the folder it is cached in.
+  drydock::test::tuf::Repo three("docker.io/team/three");
+  three.root_key = drydock::test::tuf::ecdsa_x509("docker.io/team/app", three.issued, three.cert_not_after);
+  write_repo(t, "/root", three);
+  r = find(notary_report(t, "2026-12-03T09:30:00Z"), "trust.notary-metadata", "/root/.docker/trust/tuf/docker.io/team/three");
+  EXPECT_EQ(r["status"], "fail") << r;
+  EXPECT_NE(r["evidence"].get<std::string>().find(
+                "its certificate's Common Name is `docker.io/team/app`, not the repository's GUN `docker.io/team/three`"),
             std::string::npos)
       << r;
 }

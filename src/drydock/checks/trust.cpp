@@ -120,9 +120,14 @@ std::string engine_name(std::string_view gun) {
   return std::string(gun);
 }
 
-/// Signed targets whose tag the engine holds at a digest the repository did not sign.
-std::vector<std::string> engine_mismatches(const model::NotaryRepo& repo, const HostSnapshot& s) {
-  std::vector<std::string> out;
+/// The engine's RepoDigests of the signed tags, against the signed digests.
+struct EngineComparison {
+  std::vector<std::string> mismatches;  ///< tags the engine holds at a digest the repository did not sign
+  std::size_t compared = 0;             ///< signed tags the engine holds with a registry digest
+};
+
+EngineComparison compare_with_engine(const model::NotaryRepo& repo, const HostSnapshot& s) {
+  EngineComparison out;
   if (!s.all_images) return out;
   const std::string name = engine_name(repo.gun);
   std::map<std::string, std::vector<std::string>> signed_digests;  // tag -> digests signed by any role
@@ -136,12 +141,13 @@ std::vector<std::string> engine_mismatches(const model::NotaryRepo& repo, const 
         if (d.starts_with(name + "@")) held.push_back(d.substr(name.size() + 1));
       }
       if (held.empty()) continue;  // built or loaded here: the engine knows no registry digest for it
+      ++out.compared;
       bool match = false;
       for (const auto& d : held)
         match = match || std::find(digests.begin(), digests.end(), d) != digests.end();
       if (!match)
-        out.push_back(fmt::format("the engine's {}:{} is {}, the signed target is {}", name, tag, core::join(held, ", "),
-                                  core::join(digests, ", ")));
+        out.mismatches.push_back(fmt::format("the engine's {}:{} is {}, the signed target is {}", name, tag, core::join(held, ", "),
+                                             core::join(digests, ", ")));
     }
   }
   return out;
@@ -170,8 +176,8 @@ void notary_metadata(const model::FileFact& f, const HostSnapshot& s, Results& o
       }
     }
   }
-  const auto mismatches = engine_mismatches(*repo, s);
-  problems.insert(problems.end(), mismatches.begin(), mismatches.end());
+  const auto engine = compare_with_engine(*repo, s);
+  problems.insert(problems.end(), engine.mismatches.begin(), engine.mismatches.end());
   std::vector<std::string> versions;
   for (const auto& [role, v] : repo->versions)
     versions.push_back(fmt::format("{} v{}", role, v));
@@ -183,7 +189,10 @@ void notary_metadata(const model::FileFact& f, const HostSnapshot& s, Results& o
   out.pass(fmt::format("{}: signatures, thresholds, expiry, root certificates and hashes verify ({} signed target{}{}); "
                        "Notary v1 is being retired: move to cosign or Notation",
                        what, repo->targets.size(), repo->targets.size() == 1 ? "" : "s",
-                       s.all_images ? ", matching the engine's digests" : ""));
+                       !s.all_images          ? ""
+                       : engine.compared == 0 ? "; the engine holds none of its tags with a registry digest to compare"
+                                              : fmt::format("; the engine's RepoDigests of {} of its tags match",
+                                                            engine.compared)));
 }
 
 const std::vector<Check>& table() {

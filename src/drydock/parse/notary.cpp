@@ -8,6 +8,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <array>
 #include <ctime>
 #include <memory>
@@ -79,6 +80,7 @@ struct Key {
   PKey pkey{nullptr, &EVP_PKEY_free};
   bool certificate = false;
   std::int64_t not_before = 0, not_after = 0;
+  std::string common_name;  ///< the certificate's subject CN ("" when none or not a certificate)
   std::string error;  ///< why it cannot be used
 };
 
@@ -106,6 +108,9 @@ Key load_key(const json& k) {
       key.certificate = true;
       key.not_before = asn1_unix(X509_get0_notBefore(cert.get()));
       key.not_after = asn1_unix(X509_get0_notAfter(cert.get()));
+      std::array<char, 256> cn{};
+      const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn.data(), static_cast<int>(cn.size()));
+      if (n > 0) key.common_name.assign(cn.data(), static_cast<std::size_t>(std::min(n, static_cast<int>(cn.size()) - 1)));
       key.pkey.reset(X509_get_pubkey(cert.get()));
     }
   } else {
@@ -300,10 +305,71 @@ void check_meta(std::string_view from, const json& meta, std::string_view name, 
   if (!any) repo.problems.push_back(fmt::format("{} gives no sha256 or sha512 of {}", from, name));
 }
 
-void collect_targets(std::string_view role, const json& signed_part, model::NotaryRepo& repo) {
+/// What a delegation may sign: target names with one of its `paths` as a prefix ("" is every
+/// name), or whose sha256 (hex) starts with one of its `path_hash_prefixes`. A role lists one kind
+/// or none (then it may sign nothing).
+struct Restriction {
+  std::vector<std::string> paths;
+  std::vector<std::string> hash_prefixes;
+
+  [[nodiscard]] bool allows(sv target) const {
+    for (const auto& p : paths) {
+      if (target.starts_with(p)) return true;
+    }
+    if (hash_prefixes.empty()) return false;
+    const std::string h = hex(digest(target, EVP_sha256()));
+    for (const auto& p : hash_prefixes) {
+      if (sv(h).starts_with(p)) return true;
+    }
+    return false;
+  }
+
+  [[nodiscard]] std::string describe() const {
+    std::vector<std::string> shown;
+    for (const auto& p : paths)
+      shown.push_back(fmt::format("path `{}`", p.substr(0, 64)));
+    for (const auto& p : hash_prefixes)
+      shown.push_back(fmt::format("hash prefix `{}`", p.substr(0, 64)));
+    if (shown.empty()) return "no paths";
+    if (shown.size() > 4) shown.resize(4), shown.emplace_back("...");
+    std::string out;
+    for (const auto& x : shown)
+      out += (out.empty() ? "" : ", ") + x;
+    return out;
+  }
+};
+
+std::optional<Restriction> read_restriction(std::string_view name, const json& r, model::NotaryRepo& repo) {
+  Restriction out;
+  const auto* paths = field(r, "paths");
+  const auto* prefixes = field(r, "path_hash_prefixes");
+  const auto strings = [](const json* a, std::vector<std::string>& into) {
+    if (a == nullptr || !a->is_array()) return;
+    for (const auto& x : *a) {
+      if (x.is_string() && into.size() < k_max_keys) into.push_back(x.get<std::string>());
+    }
+  };
+  strings(paths, out.paths);
+  strings(prefixes, out.hash_prefixes);
+  if (!out.paths.empty() && !out.hash_prefixes.empty()) {
+    repo.problems.push_back(fmt::format("{} is delegated both paths and path_hash_prefixes, which Notary refuses", name));
+    return std::nullopt;
+  }
+  return out;
+}
+
+/// The signed targets of a trusted role; in a delegation, only those every delegation above it
+/// (`chain`) allows: another is a problem, and not trusted.
+void collect_targets(std::string_view role, const json& signed_part, const std::vector<Restriction>& chain, model::NotaryRepo& repo) {
   const auto* targets = field(signed_part, "targets");
   if (targets == nullptr || !targets->is_object()) return;
   for (const auto& [name, t] : targets->items()) {
+    const auto refused = std::find_if(chain.begin(), chain.end(), [&](const Restriction& r) { return !r.allows(name); });
+    if (refused != chain.end()) {
+      repo.problems.push_back(fmt::format("{} signs {}, outside what it is delegated ({}): not trusted", role, name.substr(0, 128),
+                                          refused->describe()));
+      continue;
+    }
     const auto* hashes = field(t, "hashes");
     const std::string b64 = hashes != nullptr ? text(*hashes, "sha256") : std::string();
     const auto raw = cosign::base64_decode(b64);
@@ -314,6 +380,57 @@ void collect_targets(std::string_view role, const json& signed_part, model::Nota
     repo.targets.push_back(model::NotaryTarget{std::string(role), name, "sha256:" + hex(*raw)});
   }
 }
+
+constexpr int k_max_depth = 16;
+
+/// Walks the delegations below a targets role, as Notary does: a role delegated by `parent` is
+/// named `parent/NAME`; its keys and threshold are the parent's `delegations`; it is trusted when
+/// its parent is and its signatures meet the threshold; its targets must be within its paths and
+/// every ancestor's; its expiry and the snapshot's hash of it are checked.
+struct Delegations {
+  const std::map<std::string, std::string>& files;
+  const json* snapshot_meta;  ///< nullptr when there is no snapshot
+  std::int64_t now;
+  model::NotaryRepo& repo;
+  std::set<std::string> declared;
+
+  void walk(const std::string& parent, const json& parent_signed, bool parent_trusted, const std::vector<Restriction>& chain,
+            int depth) {
+    const auto* delegations = field(parent_signed, "delegations");
+    if (delegations == nullptr) return;
+    Keys keys;
+    if (field(*delegations, "keys") != nullptr) load_keys(field(*delegations, "keys"), keys, parent + "'s delegations", repo);
+    const auto* roles = field(*delegations, "roles");
+    if (roles == nullptr || !roles->is_array()) return;
+    for (const auto& r : *roles) {
+      const std::string name = text(r, "name");
+      if (name.empty()) continue;
+      const sv below = sv(name).substr(std::min(name.size(), parent.size() + 1));
+      if (!name.starts_with(parent + "/") || below.empty() || below.find('/') != sv::npos) {
+        repo.problems.push_back(
+            fmt::format("{} delegates `{}`, which is not a role directly below it: Notary refuses it", parent, name.substr(0, 128)));
+        continue;
+      }
+      declared.insert(name);
+      const auto bytes = files.find(name);
+      if (bytes == files.end()) continue;  // not cached: the client fetches delegations when needed
+      auto role = read_role(r);
+      auto restriction = read_restriction(name, r, repo);
+      auto doc = parse_doc(name, bytes->second, "Targets", repo);
+      if (!role || !restriction || !doc) continue;
+      if (snapshot_meta != nullptr) check_meta("snapshot", *snapshot_meta, name, files, repo);
+      const bool trusted = check_signatures(name, *doc, keys, *role, repo) && parent_trusted;
+      check_expiry(name, *doc, now, repo);
+      auto below_chain = chain;
+      below_chain.push_back(std::move(*restriction));
+      if (trusted) {
+        repo.verified.push_back(name);
+        collect_targets(name, *doc->signed_part, below_chain, repo);
+      }
+      if (depth + 1 < k_max_depth) walk(name, *doc->signed_part, trusted, below_chain, depth + 1);
+    }
+  }
+};
 
 }  // namespace
 
@@ -349,7 +466,16 @@ model::NotaryRepo verify_repo(std::string_view gun, const std::map<std::string, 
     }
     top.emplace(name, std::move(*role));
   }
-  if (check_signatures("root", *root, keys, top["root"], repo)) repo.verified.emplace_back("root signed by its own keys");
+  // Like Notary: a root certificate must name the repository (its GUN) as its Common Name;
+  // Notary drops any other, so it signs nothing here.
+  for (const auto& id : top["root"].keyids) {
+    const auto k = keys.find(id);
+    if (k == keys.end() || !k->second.certificate || !k->second.error.empty() || k->second.common_name == gun) continue;
+    k->second.error = fmt::format("its certificate's Common Name is `{}`, not the repository's GUN `{}`: Notary rejects this root",
+                                  k->second.common_name.substr(0, 255), gun);
+  }
+  const bool root_ok = check_signatures("root", *root, keys, top["root"], repo);
+  if (root_ok) repo.verified.emplace_back("root signed by its own keys");
   check_expiry("root", *root, now, repo);
   // Like Notary: the root role's certificates must be valid now (not the delegations').
   for (const auto& id : top["root"].keyids) {
@@ -399,40 +525,21 @@ model::NotaryRepo verify_repo(std::string_view gun, const std::map<std::string, 
   }
   auto targets = parse_doc("targets", *targets_bytes, "Targets", repo);
   if (!targets) return repo;
-  const bool targets_ok = check_signatures("targets", *targets, keys, top["targets"], repo);
+  // Nothing is trusted below a root that does not verify.
+  const bool targets_ok = check_signatures("targets", *targets, keys, top["targets"], repo) && root_ok;
   check_expiry("targets", *targets, now, repo);
   if (targets_ok) {
     repo.verified.emplace_back("targets");
-    collect_targets("targets", *targets->signed_part, repo);
+    collect_targets("targets", *targets->signed_part, {}, repo);
   }
 
-  // Delegations: keys and roles in targets; their files under targets/.
-  const auto* delegations = field(*targets->signed_part, "delegations");
-  Keys dkeys;
-  if (delegations != nullptr && field(*delegations, "keys") != nullptr) load_keys(field(*delegations, "keys"), dkeys, "targets' delegations", repo);
-  const auto* droles = delegations != nullptr ? field(*delegations, "roles") : nullptr;
-  std::set<std::string> declared;
-  if (droles != nullptr && droles->is_array()) {
-    for (const auto& r : *droles) {
-      const std::string name = text(r, "name");
-      declared.insert(name);
-      const auto* bytes = get(name);
-      if (name.empty() || bytes == nullptr) continue;  // not cached: the client fetches delegations when needed
-      auto role = read_role(r);
-      auto doc = parse_doc(name, *bytes, "Targets", repo);
-      if (!role || !doc) continue;
-      if (snapshot) check_meta("snapshot", snapshot_meta, name, files, repo);
-      const bool ok = targets_ok && check_signatures(name, *doc, dkeys, *role, repo);
-      check_expiry(name, *doc, now, repo);
-      if (ok) {
-        repo.verified.push_back(name);
-        collect_targets(name, *doc->signed_part, repo);
-      }
-    }
-  }
+  // Delegations, at any depth: each role's keys, thresholds and paths come from its parent's
+  // `delegations`; its file is cached under targets/.
+  Delegations walk{files, snapshot ? &snapshot_meta : nullptr, now, repo, {}};
+  walk.walk("targets", *targets->signed_part, targets_ok, {}, 0);
   for (const auto& [name, bytes] : files) {
-    if (name.starts_with("targets/") && !declared.contains(name))
-      repo.problems.push_back(fmt::format("{}.json is cached but targets delegates no such role", name));
+    if (name.starts_with("targets/") && !walk.declared.contains(name))
+      repo.problems.push_back(fmt::format("{}.json is cached but no role delegates {}", name, name));
   }
   return repo;
 }

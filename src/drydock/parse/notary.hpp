@@ -2,10 +2,14 @@
 /// Notary v1 (Docker Content Trust) TUF metadata, verified offline as Notary's client does:
 /// the canonical JSON of each file's `signed` object, ecdsa / eddsa (ed25519) / rsapss /
 /// rsapkcs1v15 signatures checked with OpenSSL, thresholds counted over distinct key ids, the
-/// root's X.509 certificates (ecdsa-x509, rsa-x509) valid at `now`, every role's expiry at
-/// `now`, and the lengths and hashes from timestamp to snapshot to root, targets and
-/// delegations. Like Notary, delegation certificates' validity is not checked. Pure: bytes in,
-/// verdict out; malformed metadata is a problem that says what is wrong, never a crash.
+/// root's X.509 certificates (ecdsa-x509, rsa-x509) valid at `now` and naming the GUN as their
+/// Common Name, every role's expiry at `now`, and the lengths and hashes from timestamp to
+/// snapshot to root, targets and delegations. Delegations at any depth (targets/a, targets/a/b)
+/// are verified with the keys and threshold their parent delegates, and trusted only for the
+/// targets within their `paths` or `path_hash_prefixes` and every ancestor's. Like Notary,
+/// delegation certificates' validity is not checked. Nothing is trusted below a root that does
+/// not verify. Pure: bytes in, verdict out; malformed metadata is a problem that says what is
+/// wrong, never a crash.
 
 #include <cstdint>
 #include <map>

@@ -4,6 +4,8 @@
 // certificate, a corrupted signature, a threshold not met, altered bytes and malformed input each
 // give their problem.
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "drydock/core/time.hpp"
@@ -132,6 +134,142 @@ TEST(TrustNotary, MalformedInputIsAProblemNotACrash) {
     EXPECT_FALSE(verify_repo(repo.gun, files, k_now).problems.empty()) << bad;
   }
   EXPECT_TRUE(has(verify_repo(repo.gun, {}, k_now), "no root.json"));
+}
+
+TEST(TrustNotary, RootCertificateMustNameTheGun) {
+  tuf::Repo repo;
+  // The same data verifies for the GUN its root certificate names...
+  EXPECT_TRUE(verify_repo("docker.io/team/app", repo.build(), k_now).problems.empty());
+  // ...and not for another: Notary drops a root certificate whose CN is not the GUN.
+  auto r = verify_repo("docker.io/team/other", repo.build(), k_now);
+  EXPECT_TRUE(has(r, "its certificate's Common Name is `docker.io/team/app`, not the repository's GUN `docker.io/team/other`: "
+                     "Notary rejects this root"))
+      << problems(r);
+  EXPECT_TRUE(has(r, "root: 0 valid signatures from distinct keys, its threshold is 1")) << problems(r);
+  EXPECT_TRUE(r.targets.empty());  // nothing is trusted below a root that does not verify
+  EXPECT_TRUE(std::find(r.verified.begin(), r.verified.end(), "targets") == r.verified.end());
+  // A certificate made for another repository, in this one's root.
+  repo.root_key = tuf::ecdsa_x509("docker.io/team/other", 1767225600, 2082758400);
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "Common Name is `docker.io/team/other`, not the repository's GUN `docker.io/team/app`")) << problems(r);
+}
+
+/// targets -> targets/a (paths `1.`, `2.`) -> targets/a/b (paths `1.`), each signing its own tags.
+tuf::Repo nested() {
+  tuf::Repo repo;
+  repo.delegations.push_back(tuf::Delegation{"targets/a", tuf::ecdsa(), 1, nlohmann::json::array({"1.", "2."}), nullptr,
+                                             {{"2.0", std::string(32, '\x44')}}, 0, {}});
+  repo.delegations.push_back(tuf::Delegation{"targets/a/b", tuf::ed25519(), 1, nlohmann::json::array({"1."}), nullptr,
+                                             {{"1.5", std::string(32, '\x55')}}, 0, {}});
+  return repo;
+}
+
+bool signs(const drydock::model::NotaryRepo& r, const std::string& role, const std::string& tag) {
+  return std::any_of(r.targets.begin(), r.targets.end(), [&](const auto& t) { return t.role == role && t.name == tag; });
+}
+
+TEST(TrustNotary, NestedDelegationsVerifyWithTheKeysTheirParentDelegates) {
+  const auto repo = nested();
+  const auto r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(r.problems.empty()) << problems(r);
+  const std::vector<std::string> verified{"root signed by its own keys", "timestamp", "snapshot", "targets", "targets/releases",
+                                          "targets/a", "targets/a/b"};
+  EXPECT_EQ(r.verified, verified);
+  EXPECT_TRUE(signs(r, "targets/a", "2.0"));
+  EXPECT_TRUE(signs(r, "targets/a/b", "1.5"));
+  EXPECT_EQ(r.targets.back().digest, "sha256:" + std::string(64, '5'));
+}
+
+TEST(TrustNotary, NestedDelegationSignedByAKeyItsParentDidNotDelegate) {
+  auto repo = nested();
+  repo.delegations[2].signers = {tuf::ecdsa()};
+  auto r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/a/b: 0 valid signatures from distinct keys, its threshold is 1")) << problems(r);
+  EXPECT_FALSE(signs(r, "targets/a/b", "1.5"));
+  EXPECT_TRUE(signs(r, "targets/a", "2.0"));  // its parent still holds
+  // Its own key, but a threshold of two distinct keys.
+  repo = nested();
+  repo.delegations[2].threshold = 2;
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/a/b: 1 valid signature from distinct keys, its threshold is 2")) << problems(r);
+  EXPECT_FALSE(signs(r, "targets/a/b", "1.5"));
+  // Below a parent that does not verify, nothing is trusted, however well it is signed.
+  repo = nested();
+  repo.delegations[1].signers = {tuf::ecdsa()};
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/a: 0 valid signatures")) << problems(r);
+  EXPECT_FALSE(signs(r, "targets/a/b", "1.5"));
+  EXPECT_TRUE(std::find(r.verified.begin(), r.verified.end(), "targets/a/b") == r.verified.end());
+}
+
+TEST(TrustNotary, DelegationOnlyBelowItsParent) {
+  // targets lists targets/a/b itself: Notary refuses a delegation that is not directly below the role.
+  auto repo = nested();
+  auto files = repo.build();
+  auto doc = nlohmann::json::parse(files["targets"]);
+  auto a = nlohmann::json::parse(files["targets/a"]);
+  for (const auto& role : a["signed"]["delegations"]["roles"])
+    doc["signed"]["delegations"]["roles"].push_back(role);
+  files["targets"] = tuf::sign_doc(doc["signed"], {&repo.targets_key});
+  const auto r = verify_repo(repo.gun, files, k_now);
+  EXPECT_TRUE(has(r, "targets delegates `targets/a/b`, which is not a role directly below it")) << problems(r);
+}
+
+TEST(TrustNotary, DelegationPathsAreHonoured) {
+  // targets/releases may sign 1.x only; it signs 1.0 and 2.0.
+  tuf::Repo repo;
+  repo.delegations[0].paths = nlohmann::json::array({"1."});
+  repo.delegations[0].targets["2.0"] = std::string(32, '\x66');
+  auto r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/releases signs 2.0, outside what it is delegated (path `1.`): not trusted")) << problems(r);
+  EXPECT_EQ(r.problems.size(), 1U) << problems(r);
+  EXPECT_TRUE(signs(r, "targets/releases", "1.0"));
+  EXPECT_FALSE(signs(r, "targets/releases", "2.0"));
+  // A parent's paths bound its children's: targets/a/b may list `` (everything), targets/a allows 1. and 2. only.
+  repo = nested();
+  repo.delegations[2].paths = nlohmann::json::array({""});
+  repo.delegations[2].targets["3.0"] = std::string(32, '\x77');
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/a/b signs 3.0, outside what it is delegated (path `1.`, path `2.`): not trusted")) << problems(r);
+  EXPECT_TRUE(signs(r, "targets/a/b", "1.5"));
+  EXPECT_FALSE(signs(r, "targets/a/b", "3.0"));
+  // No paths at all: it may sign nothing.
+  repo = tuf::Repo();
+  repo.delegations[0].paths = nullptr;
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/releases signs 1.0, outside what it is delegated (no paths)")) << problems(r);
+}
+
+TEST(TrustNotary, DelegationPathHashPrefixesAreHonoured) {
+  const std::string h10 = tuf::hex(tuf::sha("1.0"));
+  tuf::Repo repo;
+  repo.delegations[0].paths = nullptr;
+  repo.delegations[0].path_hash_prefixes = nlohmann::json::array({h10.substr(0, 3)});
+  auto r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(r.problems.empty()) << problems(r);
+  EXPECT_TRUE(signs(r, "targets/releases", "1.0"));
+  // A prefix that the name's hash does not start with.
+  const std::string other = h10[0] == '0' ? "1" : "0";
+  repo.delegations[0].path_hash_prefixes = nlohmann::json::array({other});
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/releases signs 1.0, outside what it is delegated (hash prefix `" + other + "`): not trusted"))
+      << problems(r);
+  EXPECT_FALSE(signs(r, "targets/releases", "1.0"));
+  // Both kinds at once: Notary refuses the role.
+  repo.delegations[0].paths = nlohmann::json::array({""});
+  r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/releases is delegated both paths and path_hash_prefixes")) << problems(r);
+  EXPECT_FALSE(signs(r, "targets/releases", "1.0"));
+}
+
+TEST(TrustNotary, NestedDelegationExpiry) {
+  auto repo = nested();
+  repo.delegations[2].expires = 1793491200;  // 2026-11-01
+  auto r = verify_repo(repo.gun, repo.build(), k_now);
+  EXPECT_TRUE(has(r, "targets/a/b expired at 2026-11-01T00:00:00Z")) << problems(r);
+  EXPECT_EQ(r.problems.size(), 1U) << problems(r);
+  // The day before, it is current.
+  EXPECT_TRUE(verify_repo(repo.gun, repo.build(), 1793404800).problems.empty());
 }
 
 }  // namespace

@@ -152,21 +152,38 @@ inline json meta(const std::string& bytes) {
   return {{"length", bytes.size()}, {"hashes", {{"sha256", b64(sha(bytes))}, {"sha512", b64(sha(bytes, EVP_sha512()))}}}};
 }
 
-/// A whole repository: root (an X.509 root key), targets, snapshot, timestamp and one delegation
-/// targets/releases; tweak the fields, then build().
+/// A delegated targets role: its name (targets/releases, targets/a/b: the folder above it is the
+/// role that delegates it), key, threshold, what it may sign and what it signs.
+struct Delegation {
+  std::string name;
+  Key key;
+  int threshold = 1;
+  json paths = json::array({""});  ///< null: no `paths` field
+  json path_hash_prefixes = nullptr;     ///< null: no `path_hash_prefixes` field
+  std::map<std::string, std::string> targets;
+  std::int64_t expires = 0;  ///< 0: the repository's
+  std::vector<Key> signers;  ///< who signs its file; empty: its key
+};
+
+/// A whole repository: root (an X.509 root key), targets, snapshot, timestamp and the delegations
+/// (by default one, targets/releases); tweak the fields, then build().
 struct Repo {
   std::string gun = "docker.io/team/app";
   std::int64_t issued = 1767225600;           // 2026-01-01
   std::int64_t expires = 1830297600;          // 2028-01-01
   std::int64_t cert_not_after = 2082758400;   // 2036-01-01
-  Key root_key, targets_key, snapshot_key, timestamp_key, releases_key;
+  Key root_key, targets_key, snapshot_key, timestamp_key;
   int root_threshold = 1;
   int targets_version = 3;
   std::map<std::string, std::string> tags{{"1.0", std::string(32, '\x11')}, {"latest", std::string(32, '\x22')}};
-  std::map<std::string, std::string> releases{{"1.0", std::string(32, '\x11')}};
+  std::vector<Delegation> delegations;
 
-  Repo() : root_key(ecdsa_x509("docker.io/team/app", 1767225600, 2082758400)), targets_key(ecdsa()), snapshot_key(ed25519()),
-           timestamp_key(rsa()), releases_key(ecdsa()) {}
+  /// A repository for `name`, its root certificate naming it.
+  explicit Repo(std::string name = "docker.io/team/app")
+      : gun(std::move(name)), root_key(ecdsa_x509(gun, issued, cert_not_after)), targets_key(ecdsa()), snapshot_key(ed25519()),
+        timestamp_key(rsa()) {
+    delegations.push_back(Delegation{"targets/releases", ecdsa(), 1, json::array({""}), nullptr, {{"1.0", std::string(32, '\x11')}}, 0, {}});
+  }
 
   static std::string time(std::int64_t t) {
     const auto tt = static_cast<time_t>(t);
@@ -182,6 +199,22 @@ struct Repo {
     for (const auto& [name, digest] : t)
       out[name] = {{"length", 1234}, {"hashes", {{"sha256", b64(digest)}}}};
     return out;
+  }
+
+  /// The `delegations` object of role `parent`: the keys and roles of the delegations directly
+  /// below it.
+  [[nodiscard]] json delegations_of(const std::string& parent) const {
+    json keys = json::object();
+    json roles = json::array();
+    for (const auto& d : delegations) {
+      if (d.name.substr(0, d.name.rfind('/')) != parent) continue;
+      keys[d.key.id()] = d.key.to_json();
+      json role{{"name", d.name}, {"keyids", json::array({d.key.id()})}, {"threshold", d.threshold}};
+      if (!d.paths.is_null()) role["paths"] = d.paths;
+      if (!d.path_hash_prefixes.is_null()) role["path_hash_prefixes"] = d.path_hash_prefixes;
+      roles.push_back(role);
+    }
+    return {{"keys", keys}, {"roles", roles}};
   }
 
   /// Role name -> file bytes, as the docker CLI caches them under metadata/.
@@ -202,25 +235,26 @@ struct Repo {
                 {"timestamp", role(timestamp_key, 1)}}},
               {"version", 1}};
     files["root"] = sign_doc(root, {&root_key});
-    json releases_doc{{"_type", "Targets"}, {"delegations", {{"keys", json::object()}, {"roles", json::array()}}},
-                      {"expires", time(expires)}, {"targets", target_list(releases)}, {"version", 2}};
-    files["targets/releases"] = sign_doc(releases_doc, {&releases_key});
+    json snapshot_meta = json::object();
+    for (const auto& d : delegations) {
+      json doc{{"_type", "Targets"}, {"delegations", delegations_of(d.name)},
+               {"expires", time(d.expires != 0 ? d.expires : expires)}, {"targets", target_list(d.targets)}, {"version", 2}};
+      std::vector<const Key*> by;
+      for (const auto& k : d.signers)
+        by.push_back(&k);
+      if (by.empty()) by.push_back(&d.key);
+      files[d.name] = sign_doc(doc, by);
+      snapshot_meta[d.name] = meta(files[d.name]);
+    }
     json targets{{"_type", "Targets"},
-                 {"delegations",
-                  {{"keys", {{releases_key.id(), releases_key.to_json()}}},
-                   {"roles", json::array({json{{"name", "targets/releases"},
-                                                {"keyids", json::array({releases_key.id()})},
-                                                {"threshold", 1},
-                                                {"paths", json::array({""})}}})}}},
+                 {"delegations", delegations_of("targets")},
                  {"expires", time(expires)},
                  {"targets", target_list(tags)},
                  {"version", targets_version}};
     files["targets"] = sign_doc(targets, {&targets_key});
-    json snapshot{{"_type", "Snapshot"},
-                  {"expires", time(expires)},
-                  {"meta", {{"root", meta(files["root"])}, {"targets", meta(files["targets"])},
-                            {"targets/releases", meta(files["targets/releases"])}}},
-                  {"version", 4}};
+    snapshot_meta["root"] = meta(files["root"]);
+    snapshot_meta["targets"] = meta(files["targets"]);
+    json snapshot{{"_type", "Snapshot"}, {"expires", time(expires)}, {"meta", snapshot_meta}, {"version", 4}};
     files["snapshot"] = sign_doc(snapshot, {&snapshot_key});
     json timestamp{{"_type", "Timestamp"},
                    {"expires", time(expires)},
