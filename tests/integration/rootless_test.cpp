@@ -269,6 +269,17 @@ TEST(RootlessDocker, SettingsAreReadFromTheUsersDaemonJson) {
   EXPECT_NE(evidence(storage).find(d.daemon_json + ":2"), std::string::npos) << evidence(storage);
 }
 
+// No "hosts" anywhere: the rootless daemon listens on the user's socket, not on
+// /var/run/docker.sock, and 2.7/2.8 says so.
+TEST(RootlessDocker, NoTcpListenerNamesTheUsersSocketAsTheDefault) {
+  auto& d = rootless();
+  ASSERT_TRUE(d.ready) << d.why;
+  const auto r = result("daemon.tcp-without-tls");
+  EXPECT_EQ(r["status"], "pass") << evidence(r);
+  EXPECT_NE(evidence(r).find("default: unix://" + d.socket), std::string::npos) << evidence(r);
+  EXPECT_EQ(evidence(r).find("/var/run/docker.sock"), std::string::npos) << evidence(r);
+}
+
 // Section 3 expects the user as the owner of the engine's files: its daemon.json and its socket
 // pass, its user unit (owned by root) fails; then the other way round.
 TEST(RootlessDocker, Section3ExpectsTheUserAsOwner) {

@@ -400,6 +400,18 @@ bool is_loopback(const std::string& host) {
   return host.empty() || host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
+/// Where dockerd listens when "hosts" is not set: a rootless daemon's socket is its user's
+/// ($XDG_RUNTIME_DIR/docker.sock), whose path the collection recorded as the role docker.sock.
+std::string default_host(const HostSnapshot& s) {
+  if (s.host && !s.host->rootless_user.empty()) {
+    for (const auto& f : s.host->files) {
+      if (f.role == "docker.sock" && !f.path.empty()) return "unix://" + f.path;
+    }
+  }
+  const bool rootless = (s.host && !s.host->rootless_user.empty()) || (s.engine && s.engine->has_security_option("rootless"));
+  return rootless ? "unix://$XDG_RUNTIME_DIR/docker.sock" : "unix:///var/run/docker.sock";
+}
+
 void tcp_without_tls(const HostSnapshot& s, Results& out) {
   if (on_podman(s, out, "Podman's API listens where `podman system service` (or its socket unit) is told, not in its configuration files; it serves TCP without any TLS: never give it a tcp:// address")) return;
   const auto* d = config_or_skip(s, out);
@@ -416,7 +428,7 @@ void tcp_without_tls(const HostSnapshot& s, Results& out) {
     if (d->has("hosts")) {
       out.pass("no TCP listener: " + cite_all(*d, "hosts"));
     } else {
-      out.pass(absent(*d, "hosts", "unix:///var/run/docker.sock") + ": no TCP listener");
+      out.pass(absent(*d, "hosts", default_host(s)) + ": no TCP listener");
     }
     return;
   }

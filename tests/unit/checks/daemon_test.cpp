@@ -204,6 +204,25 @@ TEST(DaemonChecks, TcpWithoutTlsOnLoopbackIsHigh) {
   EXPECT_FALSE(bare.severity);
 }
 
+// "hosts" not set: a rootful dockerd listens on /var/run/docker.sock, a rootless one on its
+// user's socket (the path the collection found), and the evidence says which.
+TEST(DaemonChecks, TcpWithoutTlsNamesTheDefaultSocketOfARootlessDaemon) {
+  const auto rootful = run("daemon.tcp-without-tls", json_host("{}", engine()));
+  EXPECT_EQ(rootful.status, Status::pass);
+  EXPECT_THAT(rootful.evidence, HasSubstr("default: unix:///var/run/docker.sock"));
+  auto h = json_host("{}", engine({"seccomp", "rootless"}));
+  const auto unknown = run("daemon.tcp-without-tls", h);  // the socket's path not collected
+  EXPECT_EQ(unknown.status, Status::pass);
+  EXPECT_THAT(unknown.evidence, HasSubstr("default: unix://$XDG_RUNTIME_DIR/docker.sock"));
+  h.host = model::HostFacts{};
+  h.host->rootless_user = "alice";
+  h.host->files.push_back(model::FileFact{.role = "docker.sock", .path = "/run/user/1001/docker.sock"});
+  const auto f = run("daemon.tcp-without-tls", h);
+  EXPECT_EQ(f.status, Status::pass);
+  EXPECT_THAT(f.evidence, HasSubstr("default: unix:///run/user/1001/docker.sock"));
+  EXPECT_THAT(f.evidence, Not(HasSubstr("/var/run/docker.sock")));
+}
+
 TEST(DaemonChecks, TcpWithTlsButNoVerifyIsHigh) {
   const auto f = run("daemon.tcp-without-tls",
                      args_host({"-H", "tcp://0.0.0.0:2376", "--tls", "--tlscacert=/c", "--tlscert=/s", "--tlskey=/k"}));
