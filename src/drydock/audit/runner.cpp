@@ -11,6 +11,7 @@
 
 #include "drydock/audit/evaluate.hpp"
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/core/memory.hpp"
 #include "drydock/core/parallel.hpp"
 
 namespace drydock::audit {
@@ -286,34 +287,59 @@ DockerfileAudit::DockerfileAudit(const Selection& selection, std::span<const che
 DockerfileAudit::DockerfileAudit(const Selection& selection) : DockerfileAudit(selection, checks::catalogue()) {}
 
 void DockerfileAudit::reserve(std::size_t files) {
-  m_files.reserve(files);
-  m_findings.reserve(files * m_selected.size());
+  if (files > m_stride) grow(files);
+}
+
+void DockerfileAudit::grow(std::size_t files) {
+  const std::size_t n = m_selected.size();
+  std::vector<Result> bigger;
+  bigger.reserve(n * files);
+  // Tens of megabytes for thousands of files: huge pages, before the results are first written.
+  core::advise_huge_pages(bigger.data(), n * files * sizeof(Result));
+  bigger.resize(n * files);
+  for (std::size_t c = 0; c < n; ++c) {
+    for (std::size_t f = 0; f < m_files; ++f)
+      bigger[c * files + f] = std::move(m_results[c * m_stride + f]);
+  }
+  m_results.swap(bigger);
+  m_stride = files;
+}
+
+void DockerfileAudit::place(const Subject& subject, std::size_t check, checks::Finding finding) {
+  auto& r = m_results[check * m_stride + m_files];
+  r.check = m_selected[check];
+  r.subject = subject;
+  r.finding = std::move(finding);
 }
 
 void DockerfileAudit::add(const model::Dockerfile& d) {
-  m_files.push_back(File{d.path, d.path});
-  for (const auto* check : m_selected)
-    m_findings.push_back(evaluate(std::get<checks::DockerfileEval>(check->evaluate), d));
+  if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
+  const Subject subject{"dockerfile", d.path, d.path};
+  for (std::size_t c = 0; c < m_selected.size(); ++c)
+    place(subject, c, evaluate(std::get<checks::DockerfileEval>(m_selected[c]->evaluate), d));
+  ++m_files;
 }
 
 void DockerfileAudit::add(const model::Unreadable& u) {
-  m_files.push_back(File{u.id, u.name});
+  if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
+  const Subject subject{"dockerfile", u.id, u.name};
   for (std::size_t c = 0; c < m_selected.size(); ++c)
-    m_findings.push_back(checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+    place(subject, c, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+  ++m_files;
 }
 
 Report DockerfileAudit::finish() && {
-  Report report;
   const std::size_t n = m_selected.size();
-  report.results.reserve(m_findings.size());
-  for (std::size_t c = 0; c < n; ++c) {
-    for (std::size_t f = 0; f < m_files.size(); ++f) {
-      auto& r = report.results.emplace_back();
-      r.check = m_selected[c];
-      r.subject = Subject{"dockerfile", m_files[f].id, m_files[f].name};
-      r.finding = std::move(m_findings[f * n + c]);
+  if (m_files < m_stride) {
+    // Moved down, check by check: a result's new place is never after its old one.
+    for (std::size_t c = 1; c < n; ++c) {
+      for (std::size_t f = 0; f < m_files; ++f)
+        m_results[c * m_files + f] = std::move(m_results[c * m_stride + f]);
     }
+    m_results.resize(n * m_files);
   }
+  Report report;
+  report.results = std::move(m_results);
   return report;
 }
 

@@ -77,14 +77,17 @@ class DockerfileAudit {
   void reserve(std::size_t files);
 
  private:
-  struct File {
-    core::SharedString id, name;
-  };
+  /// Room for `files` files per check, the results so far moved to their new places.
+  void grow(std::size_t files);
+  void place(const Subject& subject, std::size_t check, checks::Finding finding);
+
   std::vector<const checks::Check*> m_selected;
-  std::vector<File> m_files;
-  /// File-major: the finding of check c on file f is m_findings[f * m_selected.size() + c]. The
-  /// results are made once, in catalogue order, by finish().
-  std::vector<checks::Finding> m_findings;
+  std::size_t m_files = 0;   ///< added so far
+  std::size_t m_stride = 0;  ///< room per check in m_results
+  /// The report's results, made in place as each file is linted: check-major as the report lists
+  /// them, the result of check c on file f at m_results[c * m_stride + f]; finish() closes the
+  /// gaps of the files reserved but not added.
+  std::vector<Result> m_results;
 };
 
 /// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),
