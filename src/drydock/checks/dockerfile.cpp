@@ -305,10 +305,10 @@ bool has_secret_mount(const Instruction& run) {
 
 /// Secrets in one ENV, ARG, LABEL, RUN, COPY or ADD instruction.
 void secrets_in(const Instruction& i, std::vector<Offender>& found) {
-  if (i.keyword == "ENV" || i.keyword == "ARG" || i.keyword == "LABEL") {
+  if (i.is("ENV") || i.is("ARG") || i.is("LABEL")) {
     for (const auto& kv : i.pairs) {
       if (!kv.has_value) continue;
-      if (i.keyword != "LABEL" && secret_name(kv.key) && !harmless_value(kv.value)) {
+      if (!i.is("LABEL") && secret_name(kv.key) && !harmless_value(kv.value)) {
         found.push_back(
             {&i, fmt::format("{} {}={} (a literal value for a secret's name)", i.keyword, kv.key, redacted(kv.value))});
         continue;
@@ -317,10 +317,10 @@ void secrets_in(const Instruction& i, std::vector<Offender>& found) {
     }
     return;
   }
-  if (i.keyword == "RUN" && has_secret_mount(i)) return;
-  if (i.keyword == "RUN" || i.keyword == "COPY" || i.keyword == "ADD") {
+  if (i.is("RUN") && has_secret_mount(i)) return;
+  if (i.is("RUN") || i.is("COPY") || i.is("ADD")) {
     std::optional<std::string> k;
-    if (i.keyword == "RUN") {
+    if (i.is("RUN")) {
       if (i.json_form) {
         for (const auto& a : i.args) {
           if ((k = known_key(a))) break;
@@ -619,10 +619,10 @@ void apt_lists_kept(const Dockerfile& d, Results& out) {
   for (const auto& s : d.stages) {
     for (const auto& i : s.instructions) {
       for (const auto& t : i.trigger) {
-        if (t.keyword == "RUN" && leaves_apt_lists(t))
+        if (t.is("RUN") && leaves_apt_lists(t))
           found.push_back({&t, "ONBUILD RUN keeps apt lists: no `rm -rf /var/lib/apt/lists/*` in the trigger"});
       }
-      if (i.keyword != "RUN" || !shipped.contains(&s) || !leaves_apt_lists(i)) continue;
+      if (!i.is("RUN") || !shipped.contains(&s) || !leaves_apt_lists(i)) continue;
       found.push_back({&i, "apt-get lists kept: no `rm -rf /var/lib/apt/lists/*` in the same RUN"});
     }
   }
@@ -783,7 +783,7 @@ void copy_from_unknown(const Dockerfile& d, Results& out) {
   for (std::size_t si = 0; si < d.stages.size(); ++si) {
     const Stage& s = d.stages[si];
     for (const auto& i : s.instructions) {
-      if (i.keyword != "COPY") continue;
+      if (!i.is("COPY")) continue;
       const auto* from = i.flag("from");
       if (from == nullptr) continue;
       const std::string ref = from->expanded.empty() ? from->value : from->expanded;
@@ -830,9 +830,9 @@ void shell_form_cmd(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& s : d.stages) {
     for (const auto& i : s.instructions) {
-      if ((i.keyword == "CMD" || i.keyword == "ENTRYPOINT") && !i.json_form)
+      if ((i.is("CMD") || i.is("ENTRYPOINT")) && !i.json_form)
         found.push_back({&i, fmt::format("{} in shell form: {}", i.keyword, snippet(i))});
-      if (i.keyword == "HEALTHCHECK" && !i.json_form && !i.args.empty() && core::to_upper(i.args.front()) == "CMD")
+      if (i.is("HEALTHCHECK") && !i.json_form && !i.args.empty() && core::to_upper(i.args.front()) == "CMD")
         found.push_back({&i, fmt::format("HEALTHCHECK CMD in shell form: {}", snippet(i))});
     }
   }
@@ -864,7 +864,7 @@ void consecutive_run(const Dockerfile& d, Results& out) {
       const Instruction& cur = s.instructions[k];
       // As hadolint: only RUNs of one command each; a RUN that already chains commands is a
       // deliberate split (cache boundaries).
-      if (prev.keyword == "RUN" && cur.keyword == "RUN" && flag_key(prev) == flag_key(cur) && single_command(prev) &&
+      if (prev.is("RUN") && cur.is("RUN") && flag_key(prev) == flag_key(cur) && single_command(prev) &&
           single_command(cur))
         found.push_back({&cur, fmt::format("RUN follows the RUN of line {}: consolidate", prev.location.line)});
     }
@@ -938,8 +938,8 @@ void pipefail(const Dockerfile& d, Results& out) {
     if (s.base_stage >= 0 && static_cast<std::size_t>(s.base_stage) < si)
       state = end_state[static_cast<std::size_t>(s.base_stage)];
     for (const auto& i : s.instructions) {
-      if (i.keyword == "SHELL") state = shell_state(i.args);
-      if (i.keyword != "RUN" || i.json_form || !state.posix) continue;
+      if (i.is("SHELL")) state = shell_state(i.args);
+      if (!i.is("RUN") || i.json_form || !state.posix) continue;
       for (const auto& script : i.scripts) {
         if (script.exec_form) continue;
         bool safe = script.shell_pipefail || (!script.nested && state.pipefail);

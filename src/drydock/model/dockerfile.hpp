@@ -95,6 +95,9 @@ struct Instruction {
   /// ONBUILD's trigger instruction (0 or 1 element).
   std::vector<Instruction> trigger;
 
+  /// True when the keyword is `upper` (a comparison of views: no strlen, no library call).
+  [[nodiscard]] bool is(std::string_view upper) const { return std::string_view(keyword) == upper; }
+
   /// The flag with this name, or nullptr.
   [[nodiscard]] const InstructionFlag* flag(std::string_view name) const {
     for (const auto& f : flags) {

@@ -445,7 +445,7 @@ class Parser {
       model::Instruction ins = instruction(src, buf, line_no, column, false);
       ins.end_line = last_line;
       read_heredocs(ins, src, i);
-      read_run_scripts((ins.keyword == "ONBUILD" && !ins.trigger.empty()) ? ins.trigger[0] : ins);
+      read_run_scripts((ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins);
       if (!m_pending_ignores.empty()) {
         auto& ids = m_df.ignores[line_no];
         ids.insert(ids.end(), m_pending_ignores.begin(), m_pending_ignores.end());
@@ -514,8 +514,8 @@ class Parser {
       for (const auto& ins : st.instructions) {
         for (const auto& f : ins.flags) {
           std::string ref;
-          if (f.name == "from" && (ins.keyword == "COPY" || ins.keyword == "ADD")) ref = f.value;
-          if (f.name == "mount" && ins.keyword == "RUN") {
+          if (f.name == "from" && (ins.is("COPY") || ins.is("ADD"))) ref = f.value;
+          if (f.name == "mount" && ins.is("RUN")) {
             for (const auto& part : core::split(f.value, ',')) {
               if (part.starts_with("from=")) ref = part.substr(5);
             }
@@ -571,8 +571,8 @@ class Parser {
   }
 
   static bool can_contain_heredoc(const model::Instruction& ins) {
-    const model::Instruction& target = (ins.keyword == "ONBUILD" && !ins.trigger.empty()) ? ins.trigger[0] : ins;
-    if (target.keyword != "RUN" && target.keyword != "COPY" && target.keyword != "ADD") return false;
+    const model::Instruction& target = (ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins;
+    if (!target.is("RUN") && !target.is("COPY") && !target.is("ADD")) return false;
     return !target.json_form;
   }
 
@@ -632,7 +632,7 @@ class Parser {
       ins.end_line = static_cast<int>(next_line);
     }
     if (docs.empty()) return;
-    model::Instruction& target = (ins.keyword == "ONBUILD" && !ins.trigger.empty()) ? ins.trigger[0] : ins;
+    model::Instruction& target = (ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins;
     target.heredocs = std::move(docs);
     if (&target != &ins) target.end_line = ins.end_line;
   }
@@ -843,7 +843,7 @@ class Parser {
     const std::vector<RawFlag> flags = split_flags(flag_words);
     ins.command = std::string(rest);
     // ARG values are expanded when used (BuildKit defers their errors); triggers when a child runs them.
-    const bool judged = !trigger && ins.keyword != "ARG";
+    const bool judged = !trigger && !ins.is("ARG");
     m_expanding_line = judged ? line_no : 0;
     m_expanding_column = column;
     m_pending_expansion.reset();
@@ -880,10 +880,10 @@ class Parser {
     for (auto& f : ins.flags) {
       bool yes = false;
       const Env* env = current_env();
-      if (ins.keyword == "COPY") yes = f.name == "chown" || f.name == "chmod";
-      if (ins.keyword == "ADD") yes = f.name == "chown" || f.name == "chmod" || f.name == "checksum";
-      if (ins.keyword == "RUN") yes = f.name == "mount";
-      if (ins.keyword == "FROM") {
+      if (ins.is("COPY")) yes = f.name == "chown" || f.name == "chmod";
+      if (ins.is("ADD")) yes = f.name == "chown" || f.name == "chmod" || f.name == "checksum";
+      if (ins.is("RUN")) yes = f.name == "mount";
+      if (ins.is("FROM")) {
         yes = f.name == "platform";
         env = &m_global_env;
       }
@@ -1026,8 +1026,8 @@ class Parser {
         }
         model::Instruction t = instruction(src, rest, trig_line, trig_col, true);
         no_flags(flags);
-        if (t.keyword == "ONBUILD") fail("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-        if (t.keyword == "MAINTAINER" || t.keyword == "FROM") fail(t.keyword + " isn't allowed as an ONBUILD trigger");
+        if (t.is("ONBUILD")) fail("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
+        if (t.is("MAINTAINER") || t.is("FROM")) fail(t.keyword + " isn't allowed as an ONBUILD trigger");
         ins.trigger.push_back(std::move(t));
         return;
       }
@@ -1163,13 +1163,13 @@ class Parser {
   void place(model::Instruction ins) {
     std::optional<Failure> expansion = std::move(m_pending_expansion);
     m_pending_expansion.reset();
-    if (expansion && ins.keyword == "FROM") {
+    if (expansion && ins.is("FROM")) {
       if (!m_from_error) m_from_error = expansion;
     } else if (expansion && !m_df.stages.empty()) {
       auto& e = m_stage_errors[m_df.stages.size() - 1];
       if (!e) e = expansion;
     }
-    if (ins.keyword == "FROM") {
+    if (ins.is("FROM")) {
       m_stage_errors.emplace_back();
       model::Stage stage;
       stage.index = static_cast<int>(m_df.stages.size());
@@ -1183,13 +1183,14 @@ class Parser {
         env = m_stage_env[static_cast<std::size_t>(it->second)];
       }
       if (!stage.name.empty()) m_stage_names[stage.name] = stage.index;
+      stage.instructions.reserve(16);  // a stage's usual length: no regrowth moving instructions
       stage.instructions.push_back(std::move(ins));
       m_df.stages.push_back(std::move(stage));
       m_stage_env.push_back(std::move(env));
       return;
     }
     if (m_df.stages.empty()) {
-      if (ins.keyword == "ARG") {
+      if (ins.is("ARG")) {
         m_df.global_args.push_back(std::move(ins));
       } else if (!m_deferred) {
         m_deferred = Failure{"no build stage in current context (" + ins.keyword + " before the first FROM: only ARG may come before it)",
@@ -1198,7 +1199,7 @@ class Parser {
       }
       return;
     }
-    if (ins.keyword == "ENV") {
+    if (ins.is("ENV")) {
       // All values of one ENV are expanded before any is set (`ENV A=1 B=$A` sees the old A).
       for (const auto& kv : ins.pairs)
         m_stage_env.back().set(kv.key, kv.expanded);

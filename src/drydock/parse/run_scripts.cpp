@@ -174,7 +174,7 @@ std::string strip_heredoc_markers(std::string_view text, const std::vector<model
 void read_run_scripts(model::Instruction& run) {
   run.commands.clear();
   run.scripts.clear();
-  if (run.keyword != "RUN") return;
+  if (!run.is("RUN")) return;
   const Sink out{run.commands, run.scripts};
   if (run.json_form) {
     ShellCommand sc;
@@ -235,7 +235,7 @@ model::Instruction history_instruction(std::string_view created_by) {
   const auto space = s.find(' ');
   i.keyword = core::to_upper(s.substr(0, space));
   std::string_view rest = space == std::string_view::npos ? std::string_view() : core::trim(s.substr(space + 1));
-  if (i.keyword == "RUN") {
+  if (i.is("RUN")) {
     // BuildKit writes the build arguments in use first: "|2 A=1 B=2 /bin/sh -c ...".
     if (rest.starts_with('|')) {
       const auto words = core::split_words(rest);
