@@ -159,6 +159,64 @@ TEST(Runner, DaemonChecksOnlyWhenAsked) {
   EXPECT_EQ(with.results.size(), without.results.size() + 1);
 }
 
+const std::vector<Check>& dockerfile_table() {
+  static const std::vector<Check> t{
+      Check{.id = "test.df-path",
+            .title = "path",
+            .rationale = "r",
+            .remediation = "x",
+            .evaluate = [](const model::Dockerfile& d, Results& out) { out.pass("saw " + d.path.str()); }},
+      Check{.id = "test.df-stages",
+            .title = "stages",
+            .rationale = "r",
+            .remediation = "x",
+            .evaluate =
+                [](const model::Dockerfile& d, Results& out) {
+                  if (d.path.str().ends_with("7"))
+                    out.fail("seven");
+                  else
+                    out.pass(std::to_string(d.stages.size()));
+                }},
+  };
+  return t;
+}
+
+/// DockerfileAudit makes results in place, check-major: with room reserved for fewer files than
+/// added (regrowth), for more (gaps closed by finish), or none, the order and the findings are
+/// those of one result per (check, file) in catalogue then file order, unreadable files included.
+TEST(RunnerDockerfileAudit, ResultsInCheckThenFileOrderWhateverTheRoomReserved) {
+  for (const std::size_t reserved : {std::size_t{0}, std::size_t{5}, std::size_t{40}, std::size_t{1000}}) {
+    DockerfileAudit audit(Selection{}, dockerfile_table());
+    if (reserved > 0) audit.reserve(reserved);
+    std::vector<std::string> names;
+    for (int i = 0; i < 37; ++i) {
+      model::Dockerfile d;
+      d.path = "df-" + std::to_string(i);
+      names.push_back(d.path.str());
+      audit.add(d);
+      if (i % 10 == 3) {
+        audit.add(model::Unreadable{"dockerfile", "bad-" + std::to_string(i), "bad-" + std::to_string(i), "unreadable"});
+        names.push_back("bad-" + std::to_string(i));
+      }
+    }
+    const auto report = std::move(audit).finish();
+    ASSERT_EQ(report.results.size(), 2 * names.size()) << reserved;
+    for (std::size_t c = 0; c < 2; ++c) {
+      for (std::size_t f = 0; f < names.size(); ++f) {
+        const auto& r = report.results[c * names.size() + f];
+        EXPECT_EQ(r.check->id, c == 0 ? "test.df-path" : "test.df-stages");
+        EXPECT_EQ(r.subject.kind, "dockerfile");
+        EXPECT_EQ(r.subject.name, names[f]);
+        const bool bad = names[f].starts_with("bad-");
+        EXPECT_EQ(r.finding.status, bad ? Status::error : (c == 1 && names[f].ends_with("7") ? Status::fail : Status::pass));
+        if (c == 0 && !bad) {
+          EXPECT_EQ(r.finding.evidence, "saw " + names[f]);
+        }
+      }
+    }
+  }
+}
+
 TEST(Selection, MatchesIdCisSectionAliasAndArea) {
   const auto& t = table();
   EXPECT_TRUE(matches(t[0], "test.privileged"));
