@@ -114,6 +114,7 @@ void add_commands(std::vector<ShellCommand> commands, Sink out, bool nested, boo
   script.shell_pipefail = pipefail;
   script.exec_form = exec_form;
   std::vector<std::pair<std::string, bool>> inner;  // `sh -c` scripts found, with their pipefail
+  out.commands.reserve(out.commands.size() + commands.size());
   for (auto& sc : commands) {
     RunCommand c;
     c.words = std::move(sc.words);

@@ -164,8 +164,13 @@ Word read_word(std::string_view s, std::size_t& pos) {
       w.text.append(s.substr(pos, end - pos));
       pos = end;
     } else {
-      w.text += c;
-      ++pos;
+      // A run of ordinary characters, appended at once; the loop decides on the next special one.
+      std::size_t end = pos + 1;
+      while (end < n && !ends_word(s[end]) && s[end] != '\\' && s[end] != '\'' && s[end] != '"' && s[end] != '$' &&
+             s[end] != '`')
+        ++end;
+      w.text.append(s.substr(pos, end - pos));
+      pos = end;
     }
   }
   if (plain) w.literal_prefix = w.text.size();
@@ -194,6 +199,8 @@ class Reader {
 
   std::vector<ShellCommand> run() {
     const std::size_t n = m_s.size();
+    m_out.reserve(8);
+    m_cur.words.reserve(8);
     while (m_pos < n) {
       const char c = m_s[m_pos];
       const char next = m_pos + 1 < n ? m_s[m_pos + 1] : '\0';
@@ -268,6 +275,7 @@ class Reader {
       m_out.push_back(std::move(m_cur));
     }
     m_cur = ShellCommand{};
+    m_cur.words.reserve(8);  // one allocation for a command's words, not one per doubling
   }
 
   void op(std::string_view o) {
