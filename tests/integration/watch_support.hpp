@@ -80,7 +80,9 @@ class WatchProc {
     std::string text;
   };
 
-  explicit WatchProc(const std::vector<std::string>& args) {
+  /// `drydock watch ARGS`, run through `wrapper` when given (e.g. nsenter into a private
+  /// dockerd's network namespace; the wrapper must exec, so that the pid is drydock's).
+  explicit WatchProc(const std::vector<std::string>& args, const std::vector<std::string>& wrapper = {}) {
     int out[2];
     int err[2];
     if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
@@ -89,13 +91,15 @@ class WatchProc {
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, out[1], 1);
     posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-    std::vector<std::string> argv{DRYDOCK_BIN, "watch"};
+    std::vector<std::string> argv = wrapper;
+    argv.emplace_back(DRYDOCK_BIN);
+    argv.emplace_back("watch");
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<char*> cargs;
     for (auto& a : argv)
       cargs.push_back(a.data());
     cargs.push_back(nullptr);
-    if (posix_spawn(&m_pid, DRYDOCK_BIN, &fa, nullptr, cargs.data(), environ) != 0) m_pid = -1;
+    if (posix_spawnp(&m_pid, cargs[0], &fa, nullptr, cargs.data(), environ) != 0) m_pid = -1;
     posix_spawn_file_actions_destroy(&fa);
     ::close(out[1]);
     ::close(err[1]);

@@ -80,7 +80,7 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
     if (!client) return tl::unexpected(client.error());
     const auto& endpoint = (*client)->endpoint();
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
-    if (!endpoint.is_unix() && h.root.empty()) remote = endpoint.host;
+    remote = endpoint.remote(h.root);
     // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
     // is not the engine's, so section 2 must not read it.
     // Asked before the collection, which needs to know (a failure here is the collection's).

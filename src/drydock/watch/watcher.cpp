@@ -121,7 +121,7 @@ std::string encode(std::string_view s) {
 
 class Watcher {
  public:
-  explicit Watcher(const WatchOptions& o) : m_o(o) {}
+  explicit Watcher(const WatchOptions& o) : m_o(o), m_remote(o.endpoint.remote(o.root)) {}
 
   /// The day ignores are judged on: --now's, else today's.
   [[nodiscard]] std::string today() const { return m_o.now ? core::utc_date(*m_o.now) : audit::today_utc(); }
@@ -143,6 +143,11 @@ class Watcher {
     }
     DRYDOCK_TRY(client, collect::EngineClient::connect(m_o.endpoint, m_o.client));
     m_client = std::move(client);
+    if (!m_remote.empty()) {
+      note("the engine at " + m_remote +
+           " is on another machine: its host's files, daemon configuration and audit rules are not read from this one, "
+           "and their checks are skipped (run drydock watch on that machine, or give --root a copy of its files)");
+    }
     DRYDOCK_TRY(first, full_audit(true));
     (void)first;
     note(fmt::format("{} finding{} open; following the engine's events", m_known.size(), m_known.size() == 1 ? "" : "s"));
@@ -346,10 +351,13 @@ class Watcher {
     auto snap = collect::collect_host(*m_client, {});
     if (!snap) return tl::unexpected(snap.error());
     add_execs(*snap);
-    collect::HostSideOptions side;
-    if (m_o.now) side.now = *m_o.now;
-    if (m_o.endpoint.is_unix()) side.socket_path = m_o.endpoint.unix_path();
-    collect::collect_host_side(collect::HostRoot(m_o.root), side, *snap);
+    snap->remote = m_remote;
+    if (m_remote.empty()) {
+      collect::HostSideOptions side;
+      if (m_o.now) side.now = *m_o.now;
+      if (m_o.endpoint.is_unix()) side.socket_path = m_o.endpoint.unix_path();
+      collect::collect_host_side(collect::HostRoot(m_o.root), side, *snap);
+    }
     auto report = audit::run(*snap, m_o.selection, audit::RunOptions{});
     const auto notes = audit::apply_policy(m_o.policy, report, today());
     if (first) {
@@ -357,7 +365,7 @@ class Watcher {
         note(n);
     }
     forget_execs_of_gone(*snap);
-    watch_files(*snap);
+    if (m_remote.empty()) watch_files(*snap);
     // What a container audit alone would not read: the daemon's configuration and the host's
     // files, on which some container checks' evidence depends (a daemon-wide no-new-privileges).
     m_daemon = snap->daemon;
@@ -396,6 +404,7 @@ class Watcher {
     snap.host = m_host;
     snap.swarm_listeners = m_swarm_listeners;
     snap.root = m_o.root;
+    snap.remote = m_remote;
     std::set<std::string> images;
     for (const auto& i : snap.images)
       images.insert(i.id);
@@ -603,6 +612,7 @@ class Watcher {
   }
 
   const WatchOptions& m_o;
+  const std::string m_remote;  ///< the engine's address when it is on another machine (Endpoint::remote)
   std::unique_ptr<StateStore> m_store;
   std::unique_ptr<collect::EngineClient> m_client;
   FindingMap m_known;

@@ -30,6 +30,10 @@ struct Endpoint {
   [[nodiscard]] bool is_unix() const { return host.starts_with("unix://"); }
   /// The socket path of a unix endpoint ("" for tcp).
   [[nodiscard]] std::string unix_path() const { return is_unix() ? host.substr(7) : std::string(); }
+  /// The engine's address when it is on another machine: reached over TCP while `root` (--root)
+  /// holds no copy of that machine's files. Its host's files, dockerd and audit rules are then
+  /// not this machine's, and are not read (HostSnapshot::remote). "" otherwise.
+  [[nodiscard]] std::string remote(std::string_view root) const { return !is_unix() && root.empty() ? host : std::string(); }
 };
 
 /// Reads an environment variable; nullopt when unset.
