@@ -1,7 +1,7 @@
 // libFuzzer target for the cosign parsers (untrusted signature data): the first byte selects
 // `cosign download signature` output (0), a simple-signing payload (1), a PEM public key (2) or
 // base64 (3); the rest is the input. Each gives a value or a clear error, never a crash, and a
-// signature that parsed is checked against a fixed key without crashing.
+// signature that parsed is checked against a fixed key, its Rekor bundle too, without crashing.
 // Seeds: `sh tests/fuzz/seeds.sh OUT` (tests/data/cosign).
 
 #include <cstddef>
@@ -36,6 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         img.signatures = *sigs;
         const auto check = cosign::check_image(img, *key);
         if (check.evidence.empty()) __builtin_trap();
+        // The fixed key as a Rekor key too: every Bundle is parsed and checked.
+        const auto logged = cosign::check_image(img, *key, &*key);
+        if (logged.evidence.empty()) __builtin_trap();
+        for (const auto& s : img.signatures)
+          (void)cosign::verify_bundle(s, *key, *key);
       }
       break;
     }

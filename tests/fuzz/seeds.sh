@@ -147,6 +147,10 @@ done
 
 co="$out/cosign"
 with_selector 000 "$data/cosign/signatures.json" "$co/signatures.json"
+# The same with a Rekor bundle (its signed entry timestamp does not verify; a hashedrekord body).
+body=$(printf '{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":"00"}},"signature":{"content":"AA==","publicKey":{"content":"AA=="}}}}' | base64 -w0)
+{ printf '\000'; sed "s|\"Bundle\":null|\"Bundle\":{\"SignedEntryTimestamp\":\"MEUCIQ==\",\"Payload\":{\"body\":\"$body\",\"integratedTime\":1796290200,\"logIndex\":7,\"logID\":\"00\"}}|" \
+    "$data/cosign/signatures.json"; } >"$co/signatures-bundle.json"
 with_selector 001 "$data/cosign/payload.json" "$co/payload.json"
 with_selector 002 "$data/cosign/cosign.pub" "$co/cosign.pub"
 { printf '\003'; sed -n 's/.*"Base64Signature":"\([^"]*\)".*/\1/p' "$data/cosign/signatures.json" | tr -d '\n'; } >"$co/base64"

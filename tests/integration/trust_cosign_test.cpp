@@ -67,11 +67,52 @@ class TrustCosign : public ::testing::Test {
   enum class Where { sig_tag, cosign_save_kind, referrer };
 
   /// A copy of the signed-image layout named `name` holding `payload` signed by `key`, stored `where`.
-  static fs::path signed_layout(const std::string& name, const std::string& payload, const fs::path& key, Where where) {
+  /// The base64 of a file's bytes (openssl base64).
+  static std::string b64_file(const fs::path& file) { return trim(run({"openssl", "base64", "-A", "-in", file.string()}).out); }
+
+  /// A Rekor bundle of `signature_b64` over the payload in `payload_file` by the key whose public
+  /// half is `signer_pub`, logged by the Rekor key `rekor` (.pem, its public half .pub): a
+  /// hashedrekord entry, its time and index, the log ID (sha256 of the log's DER key) and the signed
+  /// entry timestamp over the canonical JSON of the four, made with openssl.
+  static json rekor_bundle(const std::string& rekor, const fs::path& payload_file, const std::string& signature_b64,
+                           const std::string& signer_pub = "key.pub") {
+    const json body = {{"apiVersion", "0.0.1"},
+                       {"kind", "hashedrekord"},
+                       {"spec",
+                        {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", digest_of(payload_file).substr(7)}}}}},
+                         {"signature", {{"content", signature_b64}, {"publicKey", {{"content", b64_file(tmp() / signer_pub)}}}}}}}};
+    write_file(tmp() / "entry.json", body.dump());
+    const std::string body_b64 = b64_file(tmp() / "entry.json");
+    const auto der = run({"openssl", "pkey", "-pubin", "-in", (tmp() / (rekor + ".pub")).string(), "-outform", "DER", "-out",
+                          (tmp() / (rekor + ".der")).string()});
+    EXPECT_EQ(der.code, 0) << der.err;
+    const std::string log_id = digest_of(tmp() / (rekor + ".der")).substr(7);
+    const std::string canonical =
+        R"({"body":")" + body_b64 + R"(","integratedTime":1796290200,"logID":")" + log_id + R"(","logIndex":7})";
+    write_file(tmp() / "set-input", canonical);
+    return {{"SignedEntryTimestamp", sign(tmp() / (rekor + ".pem"), tmp() / "set-input")},
+            {"Payload", {{"body", body_b64}, {"integratedTime", 1796290200}, {"logIndex", 7}, {"logID", log_id}}}};
+  }
+
+  /// A copy of the signed-image layout named `name` holding `payload` signed by `key`, stored
+  /// `where`; with a Rekor key's name, its bundle in the layer's `dev.sigstore.cosign/bundle`
+  /// (`tamper` changes a character of its signed entry timestamp).
+  static fs::path signed_layout(const std::string& name, const std::string& payload, const fs::path& key, Where where,
+                                const std::string& rekor = "", bool tamper = false) {
     const fs::path dir = tmp() / name;
     fs::copy(tmp() / "layout", dir, fs::copy_options::recursive);
     write_file(tmp() / (name + ".payload"), payload);
     const std::string signature = sign(key, tmp() / (name + ".payload"));
+    json annotations = {{"dev.cosignproject.cosign/signature", signature}};
+    if (!rekor.empty()) {
+      json bundle = rekor_bundle(rekor, tmp() / (name + ".payload"), signature);
+      if (tamper) {
+        auto set = bundle["SignedEntryTimestamp"].get<std::string>();
+        set[12] = set[12] == 'Q' ? 'R' : 'Q';
+        bundle["SignedEntryTimestamp"] = set;
+      }
+      annotations["dev.sigstore.cosign/bundle"] = bundle.dump();
+    }
     const std::string payload_digest = put_blob(dir, payload);
     const std::string config = R"({"architecture":"","config":{},"created":"0001-01-01T00:00:00Z","os":"","rootfs":{"type":"layers","diff_ids":[")" +
                                payload_digest + R"("]}})";
@@ -82,7 +123,7 @@ class TrustCosign : public ::testing::Test {
                      {"layers", json::array({{{"mediaType", "application/vnd.dev.cosign.simplesigning.v1+json"},
                                               {"size", payload.size()},
                                               {"digest", payload_digest},
-                                              {"annotations", {{"dev.cosignproject.cosign/signature", signature}}}}})}};
+                                              {"annotations", annotations}}})}};
     if (where == Where::referrer) {
       manifest["artifactType"] = "application/vnd.dev.cosign.artifact.sig.v1+json";
       manifest["subject"] = {{"mediaType", "application/vnd.oci.image.manifest.v1+json"}, {"digest", world().digest}, {"size", 1}};
@@ -124,7 +165,7 @@ class TrustCosign : public ::testing::Test {
     const auto index = json::parse(read(tmp() / "layout" / "index.json"));
     ASSERT_EQ(index["manifests"].size(), 1U);
     w.digest = index["manifests"][0]["digest"].get<std::string>();
-    for (const char* k : {"key", "other"}) {
+    for (const char* k : {"key", "other", "rekor", "other-rekor"}) {
       p = run({"openssl", "ecparam", "-genkey", "-name", "prime256v1", "-noout", "-out", (tmp() / (std::string(k) + ".pem")).string()});
       ASSERT_EQ(p.code, 0) << p.err;
       p = run({"openssl", "pkey", "-in", (tmp() / (std::string(k) + ".pem")).string(), "-pubout", "-out",
@@ -235,6 +276,78 @@ TEST_F(TrustCosign, VerifyByDigestWithDownloadedSignatures) {
   EXPECT_NE(broken.code, 0);
   EXPECT_LT(broken.code, 128) << broken.err;
   EXPECT_NE(broken.err.find("broken.json"), std::string::npos) << broken.err;
+}
+
+TEST_F(TrustCosign, RekorBundleCheckedWithTheRekorKey) {
+  const std::string payload = payload_for(world().digest);
+  const auto logged = signed_layout("logged", payload, tmp() / "key.pem", Where::sig_tag, "rekor");
+  const auto rekor = [](const std::string& k) { return (tmp() / (k + ".pub")).string(); };
+  auto [status, evidence] = signature_result({"image", logged.string(), "--verify-key", rekor("key"), "--rekor-key", rekor("rekor")});
+  EXPECT_EQ(status, "pass") << evidence;
+  EXPECT_NE(evidence.find("its Rekor bundle verifies with the Rekor key"), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("log index 7, integrated at 2026-12-03T09:30:00Z"), std::string::npos) << evidence;
+  // Without --rekor-key the bundle is not checked, and the evidence says so.
+  std::tie(status, evidence) = image_with_key(logged);
+  EXPECT_EQ(status, "pass") << evidence;
+  EXPECT_NE(evidence.find("the transparency log was not checked (no --rekor-key given)"), std::string::npos) << evidence;
+  // Another Rekor key.
+  std::tie(status, evidence) =
+      signature_result({"image", logged.string(), "--verify-key", rekor("key"), "--rekor-key", rekor("other-rekor")});
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("its Rekor bundle names log"), std::string::npos) << evidence;
+  // A tampered signed entry timestamp.
+  const auto tampered = signed_layout("logged-tampered", payload, tmp() / "key.pem", Where::referrer, "rekor", true);
+  std::tie(status, evidence) =
+      signature_result({"image", tampered.string(), "--verify-key", rekor("key"), "--rekor-key", rekor("rekor")});
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("signed entry timestamp does not verify with the Rekor key"), std::string::npos) << evidence;
+  // No bundle at all.
+  const auto unlogged = signed_layout("unlogged", payload, tmp() / "key.pem", Where::cosign_save_kind);
+  std::tie(status, evidence) =
+      signature_result({"image", unlogged.string(), "--verify-key", rekor("key"), "--rekor-key", rekor("rekor")});
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("it has no Rekor bundle"), std::string::npos) << evidence;
+  // --rekor-key alone is a usage error; a Rekor key that is not a PEM key is an error that names it.
+  auto p = drydock({"image", logged.string(), "--rekor-key", rekor("rekor")});
+  EXPECT_EQ(p.code, 2) << p.err;
+  p = drydock({"image", logged.string(), "--verify-key", rekor("key"), "--rekor-key", (tmp() / "set-input").string()});
+  EXPECT_NE(p.code, 0);
+  EXPECT_LT(p.code, 128) << p.err;
+  EXPECT_NE(p.err.find("set-input"), std::string::npos) << p.err;
+}
+
+TEST_F(TrustCosign, VerifyByDigestChecksTheDownloadedBundle) {
+  const std::string payload = payload_for(world().digest);
+  write_file(tmp() / "download-logged.payload", payload);
+  const std::string signature = sign(tmp() / "key.pem", tmp() / "download-logged.payload");
+  json line = {{"Base64Signature", signature}, {"Payload", b64_file(tmp() / "download-logged.payload")}, {"Cert", nullptr},
+               {"Chain", nullptr}, {"Bundle", rekor_bundle("rekor", tmp() / "download-logged.payload", signature)},
+               {"RFC3161Timestamp", nullptr}};
+  write_file(tmp() / "signatures-logged.json", line.dump() + "\n");
+  const std::vector<std::string> args{"verify", "--key", (tmp() / "key.pub").string(), "--digest", world().digest,
+                                      "--signatures", (tmp() / "signatures-logged.json").string(), "--rekor-key"};
+  auto with = [&](const std::string& k) {
+    auto a = args;
+    a.push_back((tmp() / (k + ".pub")).string());
+    return signature_result(a);
+  };
+  auto [status, evidence] = with("rekor");
+  EXPECT_EQ(status, "pass") << evidence;
+  EXPECT_NE(evidence.find("its Rekor bundle verifies"), std::string::npos) << evidence;
+  std::tie(status, evidence) = with("other-rekor");
+  EXPECT_EQ(status, "fail") << evidence;
+  // The logged time changed after the log signed it.
+  line["Bundle"]["Payload"]["integratedTime"] = 1796290300;
+  write_file(tmp() / "signatures-logged.json", line.dump() + "\n");
+  std::tie(status, evidence) = with("rekor");
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("signed entry timestamp does not verify"), std::string::npos) << evidence;
+  // No Bundle in the downloaded signature.
+  line["Bundle"] = nullptr;
+  write_file(tmp() / "signatures-logged.json", line.dump() + "\n");
+  std::tie(status, evidence) = with("rekor");
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("it has no Rekor bundle"), std::string::npos) << evidence;
 }
 
 }  // namespace

@@ -23,6 +23,7 @@ struct ImageCliOptions {
   VulnCliOptions vulns;
   std::string verify_key;  ///< --verify-key: a cosign public key (PEM)
   std::string signatures;  ///< --signatures: `cosign download signature` output, for every image
+  std::string rekor_key;   ///< --rekor-key: Rekor's public key (PEM), to check the signatures' bundles
 };
 
 int cmd_image(const Common& c, const ImageCliOptions& image_options) {
@@ -67,7 +68,9 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
       snapshot.images.push_back(std::move(img));
   }
   if (!image_options.verify_key.empty()) {
-    if (auto ok = verify_signatures(snapshot.images, image_options.verify_key, image_options.signatures); !ok)
+    if (auto ok = verify_signatures(snapshot.images, image_options.verify_key, image_options.signatures,
+                                    image_options.rekor_key);
+        !ok)
       return report_error(ok.error());
   }
   std::optional<std::vector<model::Vulnerability>> found;
@@ -106,6 +109,10 @@ Command add_image(CLI::App& app, Common& common) {
                     "referrers) offline with this PEM public key (cosign.pub)");
   image->add_option("--signatures", options->signatures,
                     "Signatures as `cosign download signature` writes them, for every image (with --verify-key)")
+      ->needs("--verify-key");
+  image->add_option("--rekor-key", options->rekor_key,
+                    "Rekor's PEM public key: each signature's bundle (its signed entry timestamp) must verify with it "
+                    "(with --verify-key); without it the transparency log is not checked")
       ->needs("--verify-key");
   return Command{image, [&common, options] { return cmd_image(common, *options); }};
 }

@@ -2,6 +2,7 @@
 /// `drydock image --verify-key` for an image known only by its digest (CIS 4.5, 4.12), offline.
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -15,9 +16,15 @@
 namespace drydock::cli {
 
 core::Expected<bool> verify_signatures(std::vector<model::ImageSpec>& images, const std::string& key_path,
-                                       const std::string& signatures_path) {
+                                       const std::string& signatures_path, const std::string& rekor_key_path) {
   DRYDOCK_TRY(pem, collect::read_input(key_path, 1U << 20U));
   DRYDOCK_TRY(key, parse::cosign::PublicKey::from_pem(pem, key_path));
+  std::optional<parse::cosign::PublicKey> rekor;
+  if (!rekor_key_path.empty()) {
+    DRYDOCK_TRY(rekor_pem, collect::read_input(rekor_key_path, 1U << 20U));
+    DRYDOCK_TRY(rekor_key, parse::cosign::PublicKey::from_pem(rekor_pem, rekor_key_path));
+    rekor.emplace(std::move(rekor_key));
+  }
   std::vector<model::ImageSignature> given;
   if (!signatures_path.empty()) {
     DRYDOCK_TRY(text, collect::read_input(signatures_path));
@@ -26,7 +33,7 @@ core::Expected<bool> verify_signatures(std::vector<model::ImageSpec>& images, co
   }
   for (auto& img : images) {
     img.signatures.insert(img.signatures.end(), given.begin(), given.end());
-    img.signature_check = parse::cosign::check_image(img, key);
+    img.signature_check = parse::cosign::check_image(img, key, rekor ? &*rekor : nullptr);
   }
   return true;
 }
@@ -37,6 +44,7 @@ struct VerifyOptions {
   std::string key;
   std::string digest;
   std::string signatures;
+  std::string rekor_key;
 };
 
 int cmd_verify(const Common& c, const VerifyOptions& o) {
@@ -50,7 +58,7 @@ int cmd_verify(const Common& c, const VerifyOptions& o) {
   img.manifest_digest = d;
   img.origin = o.signatures;
   std::vector<model::ImageSpec> images{std::move(img)};
-  if (auto ok = verify_signatures(images, o.key, o.signatures); !ok) return report_error(ok.error());
+  if (auto ok = verify_signatures(images, o.key, o.signatures, o.rekor_key); !ok) return report_error(ok.error());
   model::HostSnapshot snapshot;
   snapshot.images = std::move(images);
   const checks::Check* check = checks::find_check("image.signature");
@@ -72,6 +80,9 @@ Command add_verify(CLI::App& app, Common& common) {
   verify->add_option("--key", options->key, "The PEM public key (cosign.pub)")->required();
   verify->add_option("--digest", options->digest, "The image's manifest digest, sha256:...")->required();
   verify->add_option("--signatures", options->signatures, "The JSON that `cosign download signature` writes")->required();
+  verify->add_option("--rekor-key", options->rekor_key,
+                     "Rekor's PEM public key: each signature's bundle (its signed entry timestamp) must verify with it; "
+                     "without it the transparency log is not checked");
   return Command{verify, [&common, options] { return cmd_verify(common, *options); }};
 }
 

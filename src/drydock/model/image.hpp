@@ -32,7 +32,8 @@ struct ImageSignature {
   std::string signature_b64;
   std::string payload_digest;  ///< the digest the signature manifest gives the payload; "" when none
   std::string source;          ///< where it was found, for evidence
-  bool has_bundle = false;     ///< a transparency-log bundle came with it (not checked offline)
+  bool has_bundle = false;     ///< a transparency-log bundle came with it
+  std::string bundle;          ///< its Rekor bundle, JSON as found ("" when none), checked with --rekor-key
 };
 
 /// What `--verify-key` concluded about an image's signatures.

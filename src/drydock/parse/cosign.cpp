@@ -14,7 +14,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "drydock/core/time.hpp"
 #include "drydock/parse/engine.hpp"
+#include "drydock/parse/notary.hpp"
 
 namespace drydock::parse::cosign {
 namespace {
@@ -126,6 +128,7 @@ core::Expected<std::vector<Signature>> parse_downloaded(std::string_view text, s
     s.source = where;
     const auto bundle = doc->find("Bundle");
     s.has_bundle = bundle != doc->end() && bundle->is_object();
+    if (s.has_bundle) s.bundle = bundle->dump();
     out.push_back(std::move(s));
   }
   if (out.empty()) return core::fail(ErrorKind::parse, "no signature in the file (`cosign download signature` writes one per line)", std::string(path));
@@ -153,11 +156,15 @@ core::Expected<PublicKey> PublicKey::from_pem(std::string_view pem, std::string_
     OPENSSL_free(der);
   }
   k.m_description = fmt::format("{} key {}", kind, fingerprint.substr(0, 19));
+  if (fingerprint.size() > 7) k.m_fingerprint = fingerprint.substr(7);
   core::Expected<PublicKey> out(std::move(k));
   return out;
 }
 
-PublicKey::PublicKey(PublicKey&& o) noexcept : m_key(o.m_key), m_description(std::move(o.m_description)) { o.m_key = nullptr; }
+PublicKey::PublicKey(PublicKey&& o) noexcept
+    : m_key(o.m_key), m_description(std::move(o.m_description)), m_fingerprint(std::move(o.m_fingerprint)) {
+  o.m_key = nullptr;
+}
 
 PublicKey& PublicKey::operator=(PublicKey&& o) noexcept {
   if (this != &o) {
@@ -165,6 +172,7 @@ PublicKey& PublicKey::operator=(PublicKey&& o) noexcept {
     m_key = o.m_key;
     o.m_key = nullptr;
     m_description = std::move(o.m_description);
+    m_fingerprint = std::move(o.m_fingerprint);
   }
   return *this;
 }
@@ -208,7 +216,68 @@ Verdict verify(const Signature& s, const PublicKey& key, std::string_view manife
   return {K::valid, fmt::format("{}: signed by the {} for {}", s.source, key.description(), manifest_digest)};
 }
 
-model::SignatureCheck check_image(const model::ImageSpec& image, const PublicKey& key) {
+BundleVerdict verify_bundle(const Signature& s, const PublicKey& key, const PublicKey& rekor) {
+  const auto no = [](std::string why) { return BundleVerdict{false, std::move(why)}; };
+  if (s.bundle.empty())
+    return no(fmt::format("it has no Rekor bundle (no `{}` annotation, no `Bundle` in `cosign download signature` output): "
+                          "nothing shows that it was logged",
+                          k_bundle_annotation));
+  auto doc = parse_json(s.bundle, "bundle");
+  if (!doc || !doc->is_object()) return no("its Rekor bundle is not a JSON object");
+  const std::string set_b64 = text_at(*doc, "SignedEntryTimestamp");
+  const auto payload = doc->find("Payload");
+  if (set_b64.empty() || payload == doc->end() || !payload->is_object())
+    return no("its Rekor bundle has no SignedEntryTimestamp or no Payload");
+  const std::string body_b64 = text_at(*payload, "body");
+  const std::string log_id = text_at(*payload, "logID");
+  const auto integrated = payload->find("integratedTime");
+  const auto index = payload->find("logIndex");
+  if (body_b64.empty() || log_id.empty() || integrated == payload->end() || !integrated->is_number_integer() ||
+      index == payload->end() || !index->is_number_integer())
+    return no("its Rekor bundle's Payload lacks body, integratedTime, logIndex or logID");
+  if (log_id != rekor.fingerprint())
+    return no(fmt::format("its Rekor bundle names log {}, not the log of the Rekor key {} (another transparency log, or "
+                          "another Rekor key)",
+                          log_id.substr(0, 16), rekor.description()));
+  // What Rekor signs: the canonical JSON (keys sorted, compact) of these four fields alone.
+  const json signed_fields = {{"body", body_b64}, {"integratedTime", *integrated}, {"logID", log_id}, {"logIndex", *index}};
+  const std::string canonical = notary::canonical_json(signed_fields.dump());
+  const auto set = base64_decode(set_b64);
+  if (!set || set->empty() || !rekor.verifies(canonical, *set))
+    return no(fmt::format("its Rekor bundle's signed entry timestamp does not verify with the Rekor key {} (the entry, its "
+                          "time or index was altered, or the timestamp is not that log's)",
+                          rekor.description()));
+  // The entry the log signed must be this signature of this payload by this key.
+  const auto body_text = base64_decode(body_b64);
+  auto body = body_text ? parse_json(*body_text, "bundle body") : core::Expected<json>(json());
+  if (!body || !body->is_object() || !body->contains("spec") || !(*body)["spec"].is_object())
+    return no("the entry its Rekor bundle logs is not JSON with a `spec`");
+  const std::string kind = text_at(*body, "kind");
+  if (kind != "hashedrekord" && kind != "rekord")
+    return no(fmt::format("the entry its Rekor bundle logs is a `{}`, not a signature (hashedrekord)", kind.substr(0, 40)));
+  const json& spec = (*body)["spec"];
+  const json signature = spec.contains("signature") ? spec["signature"] : json();
+  const json hash = spec.contains("data") && spec["data"].is_object() && spec["data"].contains("hash") ? spec["data"]["hash"] : json();
+  const auto logged_sig = base64_decode(text_at(signature, "content"));
+  const auto our_sig = base64_decode(s.signature_b64);
+  if (!logged_sig || !our_sig || *logged_sig != *our_sig) return no("the entry its Rekor bundle logs is another signature");
+  const std::string payload_hash = sha256_hex(s.payload).substr(7);
+  if (text_at(hash, "algorithm") != "sha256" || text_at(hash, "value") != payload_hash)
+    return no("the entry its Rekor bundle logs signs another payload (its sha256 differs)");
+  const json public_key = signature.contains("publicKey") ? signature["publicKey"] : json();
+  const auto logged_pem = base64_decode(text_at(public_key, "content"));
+  bool same_key = false;
+  if (logged_pem) {
+    const auto logged_key = PublicKey::from_pem(*logged_pem, "bundle");
+    same_key = logged_key && logged_key->fingerprint() == key.fingerprint();
+  }
+  if (!same_key)
+    return no("the entry its Rekor bundle logs was made with another public key");
+  return {true, fmt::format("its Rekor bundle verifies with the Rekor key {}: log index {}, integrated at {}", rekor.description(),
+                            index->get<long long>(), core::rfc3339_utc(integrated->get<std::int64_t>()))};
+}
+
+model::SignatureCheck check_image(const model::ImageSpec& image, const PublicKey& key, const PublicKey* rekor) {
   using K = Verdict::Kind;
   std::vector<std::string> digests;
   std::string digest_source;
@@ -239,10 +308,15 @@ model::SignatureCheck check_image(const model::ImageSpec& image, const PublicKey
     Verdict best;
     for (const auto& d : digests) {
       Verdict v = verify(s, key, d);
-      if (v.kind == K::valid) {
+      if (v.kind == K::valid && rekor == nullptr) {
         return {core::Status::pass,
-                fmt::format("{} (digest from {}); the transparency log was not checked (offline: no Rekor key given)", v.detail,
+                fmt::format("{} (digest from {}); the transparency log was not checked (no --rekor-key given)", v.detail,
                             digest_source)};
+      }
+      if (v.kind == K::valid) {
+        const auto logged = verify_bundle(s, key, *rekor);
+        if (logged.ok) return {core::Status::pass, fmt::format("{} (digest from {}); {}", v.detail, digest_source, logged.detail)};
+        v = {K::unlogged, fmt::format("{}: signed by the {}, but {}", s.source, key.description(), logged.detail)};
       }
       if (best.detail.empty() || (best.kind == K::wrong_digest && v.kind != K::wrong_digest)) best = std::move(v);
     }

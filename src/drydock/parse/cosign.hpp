@@ -15,6 +15,8 @@ namespace drydock::parse::cosign {
 
 /// The annotation of a signature layer that holds the base64 signature.
 inline constexpr std::string_view k_signature_annotation = "dev.cosignproject.cosign/signature";
+/// The annotation of a signature layer that holds its Rekor bundle (JSON).
+inline constexpr std::string_view k_bundle_annotation = "dev.sigstore.cosign/bundle";
 /// The media type of a simple-signing payload layer.
 inline constexpr std::string_view k_payload_media_type = "application/vnd.dev.cosign.simplesigning.v1+json";
 
@@ -33,7 +35,7 @@ core::Expected<Payload> parse_payload(std::string_view json);
 using Signature = model::ImageSignature;
 
 /// The output of `cosign download signature`: one JSON object per line with `Payload` (base64
-/// of the payload bytes) and `Base64Signature`; `Bundle` noted. An empty file or a line that
+/// of the payload bytes) and `Base64Signature`; `Bundle` kept for --rekor-key. An empty file or a line that
 /// is not such an object is an error naming the line.
 core::Expected<std::vector<Signature>> parse_downloaded(std::string_view text, std::string_view path);
 
@@ -54,16 +56,20 @@ class PublicKey {
   [[nodiscard]] bool verifies(std::string_view message, std::string_view der_signature) const;
   /// "ECDSA P-256", "RSA 2048", ... and the sha256 of the DER key, for evidence.
   [[nodiscard]] const std::string& description() const { return m_description; }
+  /// The hex sha256 of the DER SubjectPublicKeyInfo (a Rekor log's ID is its key's).
+  [[nodiscard]] const std::string& fingerprint() const { return m_fingerprint; }
 
  private:
   PublicKey() = default;
   void* m_key = nullptr;  ///< EVP_PKEY*
   std::string m_description;
+  std::string m_fingerprint;
 };
 
 /// The verdict on one signature for one image manifest digest.
 struct Verdict {
-  enum class Kind { valid, wrong_digest, bad_signature, tampered_payload, malformed } kind = Kind::malformed;
+  /// unlogged: valid, but its Rekor bundle is missing or does not verify (with --rekor-key).
+  enum class Kind { valid, wrong_digest, bad_signature, tampered_payload, malformed, unlogged } kind = Kind::malformed;
   std::string detail;  ///< what was found, for evidence
 };
 
@@ -72,11 +78,26 @@ struct Verdict {
 /// altered bytes), then the payload's manifest digest and type (wrong_digest, malformed).
 Verdict verify(const Signature& signature, const PublicKey& key, std::string_view manifest_digest);
 
+/// The verdict on a signature's Rekor bundle (the transparency log's promise that it logged the
+/// signature), checked offline with the log's public key.
+struct BundleVerdict {
+  bool ok = false;
+  std::string detail;  ///< what held, or why not
+};
+
+/// Checks the Rekor bundle of a signature that `key` signed, as cosign does offline: the bundle
+/// names the log of `rekor` (its logID is the sha256 of the Rekor key), its signed entry timestamp
+/// (SignedEntryTimestamp: ECDSA / SHA-256, base64 DER) verifies with `rekor` over the canonical
+/// JSON of {body, integratedTime, logIndex, logID}, and the logged entry (a hashedrekord or
+/// rekord) is this signature, over this payload's sha256, by `key`. A missing or malformed
+/// bundle is not ok, with its reason.
+BundleVerdict verify_bundle(const Signature& signature, const PublicKey& key, const PublicKey& rekor);
+
 /// The image's verdict (image.signature): pass when one of its signatures is valid for its
 /// manifest digest (an OCI layout's), else for one of its RepoDigests (a pulled image of the
-/// engine); fail with each signature's reason, or saying that there is no signature or no digest
-/// to verify; error when every signature is malformed. Says that the transparency log was not
-/// checked.
-model::SignatureCheck check_image(const model::ImageSpec& image, const PublicKey& key);
+/// engine) and, with a Rekor key, its bundle verifies; fail with each signature's reason, or
+/// saying that there is no signature or no digest to verify; error when every signature is
+/// malformed. Without a Rekor key it says that the transparency log was not checked.
+model::SignatureCheck check_image(const model::ImageSpec& image, const PublicKey& key, const PublicKey* rekor = nullptr);
 
 }  // namespace drydock::parse::cosign

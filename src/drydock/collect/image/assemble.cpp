@@ -507,7 +507,8 @@ class Assembler {
         s.signature_b64 = sig;
         s.payload_digest = string_at(l, "digest");
         s.source = fmt::format("{} (layer of signature manifest {})", blob, manifest);
-        s.has_bundle = !string_at(l["annotations"], k_cosign_bundle).empty();
+        s.bundle = string_at(l["annotations"], k_cosign_bundle);
+        s.has_bundle = !s.bundle.empty();
         found.push_back(std::move(s));
       }
       for (auto& img : images) {
