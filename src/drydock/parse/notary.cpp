@@ -363,7 +363,10 @@ std::optional<Restriction> read_restriction(std::string_view name, const json& r
 void collect_targets(std::string_view role, const json& signed_part, const std::vector<Restriction>& chain, model::NotaryRepo& repo) {
   const auto* targets = field(signed_part, "targets");
   if (targets == nullptr || !targets->is_object()) return;
-  for (const auto& [name, t] : targets->items()) {
+  for (const auto& item : targets->items()) {
+    // Not a structured binding: clang (C++20) cannot capture one in the lambda below.
+    const std::string& name = item.key();
+    const json& t = item.value();
     const auto refused = std::find_if(chain.begin(), chain.end(), [&](const Restriction& r) { return !r.allows(name); });
     if (refused != chain.end()) {
       repo.problems.push_back(fmt::format("{} signs {}, outside what it is delegated ({}): not trusted", role, name.substr(0, 128),
