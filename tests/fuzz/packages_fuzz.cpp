@@ -1,7 +1,8 @@
 // libFuzzer target for the package database parsers: any bytes must give packages or an error,
 // never a crash, a hang or unbounded memory. The first byte chooses the parser (modulo 5):
 // 0 dpkg status, 1 apk installed, 2 os-release, 3 rpm sqlite database bytes, 4 one rpm header
-// blob, stored in a Packages table of a fresh in-memory database. Seeds: `sh tests/fuzz/seeds.sh OUT`.
+// blob, stored in a Packages table of a fresh in-memory database (3 and 4 also walk the file
+// lists). Seeds: `sh tests/fuzz/seeds.sh OUT`.
 
 #include <sqlite3.h>
 
@@ -44,6 +45,14 @@ void check(const drydock::core::Expected<std::vector<drydock::model::Package>>& 
   }
 }
 
+/// The rpm file lists of the same bytes: every file has its package, no path is longer than two fields.
+void check_files(std::string_view db) {
+  const auto walked = drydock::parse::for_each_rpm_file(db, "rpmdb.sqlite", [&](std::string_view package, std::string_view path) {
+    if (package.empty() || path.size() > 2 * drydock::parse::k_package_field_limit) __builtin_trap();
+  });
+  if (!walked && walked.error().message.empty()) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -64,10 +73,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     case 3:
       check(drydock::parse::parse_rpm_sqlite(bytes, "rpmdb.sqlite"));
+      check_files(bytes);
       break;
-    default:
-      check(drydock::parse::parse_rpm_sqlite(database_with_blob(bytes), "rpmdb.sqlite"));
+    default: {
+      const auto db = database_with_blob(bytes);
+      check(drydock::parse::parse_rpm_sqlite(db, "rpmdb.sqlite"));
+      check_files(db);
       break;
+    }
   }
   return 0;
 }

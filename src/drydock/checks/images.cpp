@@ -224,11 +224,11 @@ const std::vector<Check>& table() {
           .severity = Severity::medium,
           .rationale = "A setuid or setgid binary runs with its owner's privileges whatever the caller: a way to "
                        "escalate inside the container. Few containers need one. What a distribution's packages ship "
-                       "(su, passwd, mount: named by the dpkg or apk file lists) is listed as info for review; a "
+                       "(su, passwd, mount: named by the dpkg, apk or rpm file lists) is listed as info for review; a "
                        "setuid or setgid file no package owns, or one that is a shell, an interpreter, a multi-call "
                        "binary (busybox) or a program that runs commands (find, env, vim, less) is a warning: run "
-                       "as root, it is a root shell for anyone. rpm file lists are not read: in an rpm image a file "
-                       "of unknown owner stays info.",
+                       "as root, it is a root shell for anyone. When an rpm database does not open, a file of "
+                       "unknown owner stays info.",
           .remediation = "Remove the bits in the Dockerfile: `RUN find / -xdev -perm /6000 -type f -exec chmod a-s {} +`.",
           .aliases = {"CIS-DI-0008"},
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
@@ -250,7 +250,7 @@ const std::vector<Check>& table() {
                 line += ")";
                 shipped.push_back(std::move(line));
               } else if (!c->unread_file_lists.empty()) {
-                // An rpm image: its file lists are not read, so whether a package ships it is not known.
+                // An rpm database that does not open: whether a package ships the file is not known.
                 line += fmt::format(", owner not known: {} not read)", core::join(c->unread_file_lists, ", "));
                 shipped.push_back(std::move(line));
               } else {

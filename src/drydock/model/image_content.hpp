@@ -33,7 +33,7 @@ struct ImageFile {
   std::uint64_t size = 0;
   std::string link;       ///< target of a symlink or hard link, as written
   std::size_t layer = 0;  ///< index into ImageContent::layers of the layer that wrote it
-  /// The package whose file list (dpkg, apk) names this file, for setuid and setgid files only
+  /// The package whose file list (dpkg, apk, rpm) names this file, for setuid and setgid files only
   /// (the only ones a check asks about); "" when none does.
   std::string package;
 };
@@ -65,8 +65,8 @@ struct ImageContent {
   PackageSet packages;
   /// Package databases found but not understood ("/var/lib/dpkg/status: line 7: ...").
   std::vector<std::string> package_errors;
-  /// Package databases whose file lists drydock does not read (rpm): a file they may own shows
-  /// no ImageFile::package.
+  /// Package databases whose file lists could not be read (an rpm database that does not open):
+  /// a file they may own shows no ImageFile::package.
   std::vector<std::string> unread_file_lists;
   /// Digests that do not match what the manifest or config promise; empty when all verified.
   std::vector<std::string> integrity_problems;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -320,6 +321,10 @@ constexpr std::uint32_t k_tag_release = 1002;
 constexpr std::uint32_t k_tag_epoch = 1003;
 constexpr std::uint32_t k_tag_arch = 1022;
 constexpr std::uint32_t k_tag_sourcerpm = 1044;
+constexpr std::uint32_t k_tag_oldfilenames = 1027;
+constexpr std::uint32_t k_tag_dirindexes = 1116;
+constexpr std::uint32_t k_tag_basenames = 1117;
+constexpr std::uint32_t k_tag_dirnames = 1118;
 constexpr std::uint32_t k_type_int32 = 4;
 constexpr std::uint32_t k_type_string = 6;
 constexpr std::uint32_t k_type_string_array = 8;
@@ -384,6 +389,47 @@ class RpmHeader {
     if (std::uint64_t{offset} + 4 > m_data_size)
       return tl::unexpected("tag " + std::to_string(tag) + " points outside the header");
     return be32(m_data + offset);
+  }
+
+  /// A STRING_ARRAY tag's strings, views into the blob: empty when absent; an error when
+  /// present but malformed.
+  tl::expected<std::vector<std::string_view>, std::string> strings(std::uint32_t tag) const {
+    std::vector<std::string_view> out;
+    const unsigned char* e = find(tag);
+    if (e == nullptr) return out;
+    const std::uint32_t offset = be32(e + 8);
+    const std::uint32_t count = be32(e + 12);
+    if (be32(e + 4) != k_type_string_array) return tl::unexpected("tag " + std::to_string(tag) + " is not a string array");
+    // Every string takes at least its terminator: a count beyond the data left is a lie.
+    if (offset >= m_data_size || count > m_data_size - offset)
+      return tl::unexpected("tag " + std::to_string(tag) + " points outside the header");
+    out.reserve(count);
+    std::size_t at = offset;
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const auto* start = reinterpret_cast<const char*>(m_data + at);
+      const auto* end = static_cast<const char*>(std::memchr(start, '\0', m_data_size - at));
+      if (end == nullptr) return tl::unexpected("tag " + std::to_string(tag) + " is not terminated");
+      if (static_cast<std::size_t>(end - start) > k_package_field_limit)
+        return tl::unexpected("tag " + std::to_string(tag) + " is too long");
+      out.emplace_back(start, static_cast<std::size_t>(end - start));
+      at += out.back().size() + 1;
+    }
+    return out;
+  }
+
+  /// An INT32 tag's values: empty when absent; an error when present but malformed.
+  tl::expected<std::vector<std::uint32_t>, std::string> int32s(std::uint32_t tag) const {
+    std::vector<std::uint32_t> out;
+    const unsigned char* e = find(tag);
+    if (e == nullptr) return out;
+    const std::uint32_t offset = be32(e + 8);
+    const std::uint32_t count = be32(e + 12);
+    if (be32(e + 4) != k_type_int32) return tl::unexpected("tag " + std::to_string(tag) + " is not an INT32");
+    if (std::uint64_t{offset} + std::uint64_t{4} * count > m_data_size)
+      return tl::unexpected("tag " + std::to_string(tag) + " points outside the header");
+    out.reserve(count);
+    for (std::uint32_t i = 0; i < count; ++i) out.push_back(be32(m_data + offset + std::size_t{4} * i));
+    return out;
   }
 
  private:
@@ -463,7 +509,13 @@ tl::expected<SqliteDb, std::string> open_in_memory(std::string_view bytes, std::
 
 }  // namespace
 
-core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db_bytes, std::string_view db_path) {
+namespace {
+
+/// `fn(hnum, header)` for each header blob of an rpm sqlite database's Packages table, in hnum
+/// order; `fn` returns an error message to stop with one. Errors as parse_rpm_sqlite says.
+core::Expected<void> for_each_rpm_header(
+    std::string_view db_bytes, std::string_view db_path,
+    const std::function<std::optional<std::string>(std::int64_t, const RpmHeader&)>& fn) {
   const auto fail = [&](std::string message) {
     return core::fail(core::ErrorKind::parse, std::move(message), std::string(db_path));
   };
@@ -491,7 +543,6 @@ core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db
   if (sqlite3_prepare_v2(db->get(), "SELECT hnum, blob FROM Packages ORDER BY hnum", -1, &raw, nullptr) != SQLITE_OK)
     return sql_error("cannot read the Packages table");
   SqliteStmt rows(raw);
-  std::vector<model::Package> out;
   int rc = SQLITE_ROW;
   while ((rc = sqlite3_step(rows.get())) == SQLITE_ROW) {
     const auto hnum = sqlite3_column_int64(rows.get(), 0);
@@ -502,34 +553,80 @@ core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db
     std::string why;
     const auto header = RpmHeader::open(blob, size, why);
     if (!header) return fail(where + why);
+    if (auto stop = fn(hnum, *header)) return fail(where + *stop);
+  }
+  if (rc != SQLITE_DONE) return sql_error("cannot read the Packages table");
+  return {};
+}
+
+}  // namespace
+
+core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db_bytes, std::string_view db_path) {
+  std::vector<model::Package> out;
+  auto walked = for_each_rpm_header(db_bytes, db_path, [&](std::int64_t, const RpmHeader& header) -> std::optional<std::string> {
     std::array<std::optional<std::string>, 5> text;
     constexpr std::array<std::uint32_t, 5> tags = {k_tag_name, k_tag_version, k_tag_release, k_tag_arch, k_tag_sourcerpm};
     for (std::size_t i = 0; i < tags.size(); ++i) {
-      auto value = header->string(tags[i]);
-      if (!value) return fail(where + value.error());
+      auto value = header.string(tags[i]);
+      if (!value) return value.error();
       text[i] = std::move(*value);
     }
-    auto epoch = header->int32(k_tag_epoch);
-    if (!epoch) return fail(where + epoch.error());
-    auto& [name, version, release, arch, sourcerpm] = text;
-    if (!name || name->empty()) return fail(where + "no NAME");
-    if (!version || version->empty() || !release || release->empty())
-      return fail(where + "'" + *name + "' has no VERSION or RELEASE");
-    if (*name == "gpg-pubkey") continue;
+    auto epoch = header.int32(k_tag_epoch);
+    if (!epoch) return epoch.error();
+    const auto& name = text[0];
+    const auto& version = text[1];
+    const auto& release = text[2];
+    if (!name || name->empty()) return "no NAME";
+    if (!version || version->empty() || !release || release->empty()) return "'" + *name + "' has no VERSION or RELEASE";
+    if (*name == "gpg-pubkey") return std::nullopt;
     model::Package p;
     p.name = *name;
     p.version = (*epoch && **epoch != 0 ? std::to_string(**epoch) + ":" : std::string()) + *version + "-" + *release;
-    p.arch = arch.value_or("");
-    const auto source = sourcerpm ? source_rpm_name(*sourcerpm) : std::nullopt;
+    p.arch = text[3].value_or("");
+    const auto source = text[4] ? source_rpm_name(*text[4]) : std::nullopt;
     p.source_name = source && !source->empty() ? *source : p.name;
     p.source_version = p.version;
     p.manager = "rpm";
-    if (out.size() >= k_package_count_limit) return fail("more than " + std::to_string(k_package_count_limit) + " packages");
+    if (out.size() >= k_package_count_limit) return "more than " + std::to_string(k_package_count_limit) + " packages";
     p.db_path = db_path;
     out.push_back(std::move(p));
-  }
-  if (rc != SQLITE_DONE) return sql_error("cannot read the Packages table");
+    return std::nullopt;
+  });
+  if (!walked) return tl::unexpected(std::move(walked.error()));
   return out;
+}
+
+core::Expected<void> for_each_rpm_file(std::string_view db_bytes, std::string_view db_path,
+                                       const std::function<void(std::string_view, std::string_view)>& fn) {
+  std::string path;
+  return for_each_rpm_header(db_bytes, db_path, [&](std::int64_t, const RpmHeader& header) -> std::optional<std::string> {
+    auto name = header.string(k_tag_name);
+    if (!name) return name.error();
+    if (!*name || (*name)->empty()) return "no NAME";
+    auto bases = header.strings(k_tag_basenames);
+    if (!bases) return bases.error();
+    if (bases->empty()) {
+      // Headers written before rpm 4.0's compressed file names list whole paths.
+      auto old = header.strings(k_tag_oldfilenames);
+      if (!old) return old.error();
+      for (const auto listed : *old) fn(**name, listed);
+      return std::nullopt;
+    }
+    auto dirs = header.strings(k_tag_dirnames);
+    if (!dirs) return dirs.error();
+    auto indexes = header.int32s(k_tag_dirindexes);
+    if (!indexes) return indexes.error();
+    if (indexes->size() != bases->size()) return "'" + **name + "' has " + std::to_string(bases->size()) +
+                                                   " file names but " + std::to_string(indexes->size()) + " directory indexes";
+    for (std::size_t i = 0; i < bases->size(); ++i) {
+      const auto d = (*indexes)[i];
+      if (d >= dirs->size()) return "'" + **name + "' names directory " + std::to_string(d) + " of " + std::to_string(dirs->size());
+      path.assign((*dirs)[d]);
+      path += (*bases)[i];
+      fn(**name, path);
+    }
+    return std::nullopt;
+  });
 }
 
 namespace {

@@ -79,6 +79,12 @@ core::Expected<std::vector<model::Package>> parse_apk_installed(std::string_view
 /// (`Packages`) and NDB (`Packages.db`) formats are not read.
 core::Expected<std::vector<model::Package>> parse_rpm_sqlite(std::string_view db_bytes, std::string_view db_path);
 
+/// The files an rpm sqlite database records: `fn(package, path)` for each file of each package
+/// (NAME; the path from DIRNAMES[DIRINDEXES[i]] + BASENAMES[i], or OLDFILENAMES in headers older
+/// than rpm 4.0). Errors as parse_rpm_sqlite's, and a file list whose arrays disagree.
+core::Expected<void> for_each_rpm_file(std::string_view db_bytes, std::string_view db_path,
+                                       const std::function<void(std::string_view, std::string_view)>& fn);
+
 /// The fields of /etc/os-release (or /usr/lib/os-release): `KEY=value` lines, values bare or
 /// quoted (shell-style `"..."` with `\` escapes, or `'...'`); comments and other lines ignored.
 model::OsRelease parse_os_release(std::string_view text);

@@ -155,10 +155,24 @@ TEST(ImageReaderSetuidOwners, DpkgAndApkFileListsNameTheOwningPackage) {
   EXPECT_TRUE(img.content->package_errors.empty()) << img.content->package_errors.front();
 }
 
-TEST(ImageReaderSetuidOwners, AnRpmDatabaseSaysItsFileListsAreNotRead) {
-  const auto l1 = tar({file("var/lib/rpm/rpmdb.sqlite", fixture("packages/rpm/rpmdb.sqlite")), file("usr/bin/su", "elf", 04755)});
+TEST(ImageReaderSetuidOwners, RpmFileListsNameTheOwningPackage) {
+  // The fixture's drydock-hello owns /usr/bin/drydock-hello-su (see tests/data/packages/README.md).
+  const auto l1 = tar({file("var/lib/rpm/rpmdb.sqlite", fixture("packages/rpm/rpmdb.sqlite")),
+                       file("usr/bin/drydock-hello-su", "elf", 04755), file("usr/bin/su", "elf", 04755)});
+  const auto img = read_one(legacy_save({l1}, config({l1})));
+  const auto* owned = find(img, "/usr/bin/drydock-hello-su");
+  const auto* stray = find(img, "/usr/bin/su");
+  ASSERT_TRUE(owned != nullptr && stray != nullptr);
+  EXPECT_EQ(owned->package, "drydock-hello");
+  EXPECT_EQ(stray->package, "");  // no package of this database lists /usr/bin/su
+  EXPECT_TRUE(img.content->unread_file_lists.empty());
+}
+
+TEST(ImageReaderSetuidOwners, AnRpmDatabaseThatDoesNotOpenLeavesTheOwnersUnknown) {
+  const auto l1 = tar({file("var/lib/rpm/rpmdb.sqlite", "SQLite format 3 but no more"), file("usr/bin/su", "elf", 04755)});
   const auto img = read_one(legacy_save({l1}, config({l1})));
   EXPECT_EQ(img.content->unread_file_lists, std::vector<std::string>{"/var/lib/rpm/rpmdb.sqlite"});
+  EXPECT_EQ(img.content->package_errors.size(), 1U);
 }
 
 TEST(ImageReader, ABrokenPackageDatabaseIsNamedNotFatal) {

@@ -1,5 +1,6 @@
 #include "drydock/parse/packages.hpp"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -18,6 +19,8 @@
 
 namespace drydock::parse {
 namespace {
+
+using ::testing::HasSubstr;
 
 const std::string k_data = std::string(DRYDOCK_TEST_DATA) + "/packages/";
 
@@ -306,6 +309,27 @@ TEST(RpmSqlite, RealDatabaseMatchesRpmItself) {
   EXPECT_EQ(got, expected);
 }
 
+TEST(RpmSqlite, FileListsMatchRpmItself) {
+  const auto bytes = slurp(k_data + "rpm/rpmdb.sqlite");
+  std::set<std::string> got;
+  const auto walked = for_each_rpm_file(bytes, "var/lib/rpm/rpmdb.sqlite", [&](std::string_view package, std::string_view path) {
+    got.insert(std::string(package) + " " + std::string(path));
+  });
+  ASSERT_TRUE(walked) << walked.error().describe();
+  EXPECT_EQ(got, (std::set<std::string>{"drydock-hello /usr/bin/drydock-hello-su", "drydock-hello /usr/share/drydock-hello/README"}));
+
+  const auto dir = std::filesystem::temp_directory_path() / ("drydock-rpmfiles-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "rpmdb.sqlite", std::ios::binary) << bytes;
+  const auto listed = command_output("rpm --dbpath " + dir.string() + " --define '_db_backend sqlite' -qa --qf '[%{=NAME} %{FILENAMES}\\n]'");
+  std::filesystem::remove_all(dir);
+  std::set<std::string> expected;
+  for (const auto& line : core::split(listed, '\n'))
+    if (!line.empty()) expected.emplace(line);
+  EXPECT_EQ(got, expected);
+}
+
 /// An SQLite database built in memory by `sql`, as file bytes.
 std::string sqlite_bytes(const char* sql, const std::string& blob = {}) {
   sqlite3* db = nullptr;
@@ -379,6 +403,41 @@ TEST(RpmSqlite, BrokenInputIsAnError) {
   expect_rpm_error(sqlite_bytes("CREATE TABLE Packages (hnum INTEGER PRIMARY KEY, blob);"
                                 "INSERT INTO Packages VALUES (1, 'text');"),
                    "not a blob");
+}
+
+/// The files for_each_rpm_file lists from one crafted header, as "package path" lines, or its error.
+std::string rpm_files(const std::string& blob) {
+  std::string out;
+  const auto walked = for_each_rpm_file(sqlite_bytes(k_packages_table, blob), "/var/lib/rpm/rpmdb.sqlite",
+                                        [&](std::string_view package, std::string_view path) {
+                                          out += std::string(package) + " " + std::string(path) + "\n";
+                                        });
+  if (!walked) return "error: " + walked.error().message;
+  return out;
+}
+
+TEST(RpmSqlite, CraftedFileLists) {
+  // NAME "p"; BASENAMES "su", "ls"; DIRNAMES "/usr/bin/", "/bin/"; DIRINDEXES 1, 0.
+  const std::string data = std::string("p\0su\0ls\0/usr/bin/\0/bin/\0", 24) + be32(1) + be32(0);
+  EXPECT_EQ(rpm_files(header({{1000, 6, 0, 1}, {1117, 8, 2, 2}, {1118, 8, 8, 2}, {1116, 4, 24, 2}}, data)),
+            "p /bin/su\np /usr/bin/ls\n");
+  // Headers before rpm 4.0 list whole paths (OLDFILENAMES).
+  EXPECT_EQ(rpm_files(header({{1000, 6, 0, 1}, {1027, 8, 2, 1}}, std::string("p\0/bin/su\0", 10))), "p /bin/su\n");
+  // A package without files lists nothing.
+  EXPECT_EQ(rpm_files(header({{1000, 6, 0, 1}}, std::string("p\0", 2))), "");
+  // Arrays that disagree, an index past the directories, counts past the data: errors, never a read out of bounds.
+  EXPECT_THAT(rpm_files(header({{1000, 6, 0, 1}, {1117, 8, 2, 2}, {1118, 8, 8, 2}, {1116, 4, 24, 1}}, data)),
+              HasSubstr("2 file names but 1 directory indexes"));
+  const std::string far = std::string("p\0su\0ls\0/usr/bin/\0/bin/\0", 24) + be32(2) + be32(0);
+  EXPECT_THAT(rpm_files(header({{1000, 6, 0, 1}, {1117, 8, 2, 2}, {1118, 8, 8, 2}, {1116, 4, 24, 2}}, far)),
+              HasSubstr("names directory 2 of 2"));
+  EXPECT_THAT(rpm_files(header({{1000, 6, 0, 1}, {1117, 8, 2, 200}}, data)), HasSubstr("outside"));
+  EXPECT_THAT(rpm_files(header({{1000, 6, 0, 1}, {1117, 8, 2, 2}, {1118, 8, 8, 2}, {1116, 4, 24, 0x40000000}}, data)),
+              HasSubstr("outside"));
+  EXPECT_THAT(rpm_files(header({{1000, 6, 0, 1}, {1117, 8, 2, 8}}, std::string("p\0a\0b\0c\0d\0e\0f\0g\0h", 17))),
+              HasSubstr("not terminated"));
+  EXPECT_THAT(rpm_files(header({{1000, 6, 0, 1}, {1117, 6, 2, 1}}, data)), HasSubstr("not a string array"));
+  EXPECT_THAT(rpm_files(header({{1117, 8, 2, 1}}, data)), HasSubstr("no NAME"));
 }
 
 TEST(RpmSqlite, DamagedRealDatabaseNeverCrashes) {

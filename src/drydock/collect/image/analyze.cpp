@@ -65,7 +65,7 @@ std::string resolve_directories(std::string path, const std::vector<model::Image
   return path;
 }
 
-/// ImageFile::package for the setuid and setgid files: the package whose dpkg or apk file list
+/// ImageFile::package for the setuid and setgid files: the package whose dpkg, apk or rpm file list
 /// names them (through the final filesystem's directory symlinks).
 void find_owners(const CapturedFiles& files, model::ImageContent& content) {
   std::map<std::string, model::ImageFile*, std::less<>> wanted;
@@ -94,7 +94,8 @@ void find_owners(const CapturedFiles& files, model::ImageContent& content) {
         parse::for_each_apk_file(*bytes, claim);
         break;
       case parse::PackageFile::rpm_sqlite:
-        content.unread_file_lists.push_back(path);
+        // A database that does not open is already in package_errors; its owners stay unknown.
+        if (!parse::for_each_rpm_file(*bytes, path, claim)) content.unread_file_lists.push_back(path);
         break;
       default:
         break;

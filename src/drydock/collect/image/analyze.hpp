@@ -12,7 +12,7 @@ namespace drydock::collect::image {
 bool package_file(std::string_view path);
 
 /// content.packages from the final filesystem's package databases and os-release, and the owning
-/// package of each setuid or setgid file (ImageFile::package) from dpkg and apk file lists; databases
+/// package of each setuid or setgid file (ImageFile::package) from dpkg, apk and rpm file lists; databases
 /// that do not parse are named in content.package_errors.
 void read_packages(const CapturedFiles& files, model::ImageContent& content);
 
