@@ -1039,7 +1039,123 @@ core::Expected<std::vector<T>> object_list(std::string_view text, const std::str
   });
 }
 
+namespace {
+
+/// `GET /containers/json?all=1` read as the parser goes: each element's Id, first name and
+/// State, nothing else kept (the list of a host of thousands of containers is megabytes of
+/// labels, ports and mounts). It reads only what it expects: a top-level array of objects whose
+/// Id and State are strings and Names an array of strings, each key once. Anything else (null, a
+/// wrong type, a repeated key, text that is not JSON) stops it, and the list is read again as a
+/// document by object_list, which names every problem.
+class ContainerListReader {
+ public:
+  using Sax = nlohmann::json;
+  bool null() { return other(); }
+  bool boolean(bool /*unused*/) { return other(); }
+  bool number_integer(Sax::number_integer_t /*unused*/) { return other(); }
+  bool number_unsigned(Sax::number_unsigned_t /*unused*/) { return other(); }
+  bool number_float(Sax::number_float_t /*unused*/, const Sax::string_t& /*unused*/) { return other(); }
+  bool binary(Sax::binary_t& /*unused*/) { return other(); }
+
+  bool string(Sax::string_t& s) {
+    if (m_in_names) {
+      if (m_depth != 3) return false;
+      if (!m_named) m_item.name = strip_slash(std::move(s));
+      m_named = true;
+      return true;
+    }
+    if (m_depth != 2) return m_depth > 2;  // a string as the document or as an element: not a list of objects
+    switch (m_field) {
+      case Field::id: m_item.id = std::move(s); return true;
+      case Field::state: m_item.state = std::move(s); return true;
+      case Field::names: return false;
+      case Field::other: return true;
+    }
+    return false;
+  }
+
+  bool start_object(std::size_t /*unused*/) {
+    if (m_depth == 1) {
+      m_item = ContainerSummary{};
+      m_seen = 0;
+      m_named = false;
+    } else if (m_depth != 2 ? m_depth < 1 || m_in_names : m_field != Field::other) {
+      return false;
+    }
+    ++m_depth;
+    return true;
+  }
+
+  bool key(Sax::string_t& k) {
+    if (m_depth != 2) return true;
+    m_field = k == "Id" ? Field::id : k == "Names" ? Field::names : k == "State" ? Field::state : Field::other;
+    if (m_field == Field::other) return true;
+    const unsigned bit = 1U << static_cast<unsigned>(m_field);
+    if ((m_seen & bit) != 0) return false;  // a key twice: the document reader keeps the last
+    m_seen |= bit;
+    return true;
+  }
+
+  bool end_object() {
+    if (--m_depth == 1) m_out.push_back(std::move(m_item));
+    return true;
+  }
+
+  bool start_array(std::size_t /*unused*/) {
+    if (m_depth == 0 || (m_depth > 2 && !m_in_names)) {
+      ++m_depth;
+      return true;
+    }
+    if (m_depth != 2 || m_in_names) return false;  // an array as an element, or inside Names
+    if (m_field == Field::names) m_in_names = true;
+    else if (m_field != Field::other) return false;
+    ++m_depth;
+    return true;
+  }
+
+  bool end_array() {
+    m_in_names = false;
+    --m_depth;
+    return true;
+  }
+
+  bool parse_error(std::size_t /*unused*/, const std::string& /*unused*/, const nlohmann::detail::exception& /*unused*/) {
+    return false;
+  }
+
+  std::vector<ContainerSummary> take() { return std::move(m_out); }
+
+ private:
+  enum class Field : unsigned { id, names, state, other };
+
+  /// A scalar other than a string: fine inside the fields nobody reads, a surprise elsewhere.
+  bool other() const { return !m_in_names && (m_depth > 2 || (m_depth == 2 && m_field == Field::other)); }
+
+  int m_depth = 0;  ///< 1 inside the list, 2 inside an element, more inside its other fields
+  Field m_field = Field::other;
+  unsigned m_seen = 0;
+  bool m_in_names = false;
+  bool m_named = false;
+  ContainerSummary m_item;
+  std::vector<ContainerSummary> m_out;
+};
+
+/// The list as ContainerListReader reads it, or nullopt when it met anything it does not expect.
+std::optional<std::vector<ContainerSummary>> read_container_list(std::string_view text) {
+  if (too_deep(text)) return std::nullopt;
+  try {
+    ContainerListReader reader;
+    if (!nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) return std::nullopt;
+    return reader.take();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 core::Expected<std::vector<ContainerSummary>> container_list(std::string_view text) {
+  if (auto fast = read_container_list(text)) return std::move(*fast);
   return object_list<ContainerSummary>(text, "container list", "/containers/json",
                                        [](Reader& r, const json& e, const std::string& base, std::vector<ContainerSummary>& out) {
                                          ContainerSummary s;

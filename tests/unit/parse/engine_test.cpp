@@ -397,6 +397,40 @@ TEST(ContainerList, Fixture) {
   EXPECT_THAT(bad.error().message, HasSubstr("[0].Names: expected an array"));
 }
 
+/// "id name state" of each element, or the error.
+std::string listed(std::string_view text) {
+  const auto list = container_list(text);
+  if (!list) return "error: " + list.error().message;
+  std::string out;
+  for (const auto& c : *list)
+    out += c.id + " " + c.name + " " + c.state + ";";
+  return out;
+}
+
+TEST(ContainerList, EveryShapeOfElementReadsAsTheDocumentReaderReadsIt) {
+  // What the engine writes: other fields of every type around the three that are read.
+  EXPECT_EQ(listed(R"([{"Id":"a1","Names":["/web","/other"],"Image":"x","Command":"sh","Created":1,"Ports":[{"PrivatePort":80,)"
+                   R"("Type":"tcp"}],"Labels":{"k":"v","n":{"deep":[1,[2,{"x":null}]]}},"State":"running","SizeRw":null,)"
+                   R"("HostConfig":{"NetworkMode":"bridge"},"Mounts":[],"Up":true},{"Id":"b2","Names":[],"State":"created"}])"),
+            "a1 web running;b2  created;");
+  EXPECT_EQ(listed("[]"), "");
+  EXPECT_EQ(listed("[{}]"), "  ;");
+  EXPECT_EQ(listed(R"([{"Names":["no-slash"]}])"), " no-slash ;");
+  // What only the document reader settles: null (absent), a key twice (the last wins).
+  EXPECT_EQ(listed(R"([{"Id":null,"Names":null,"State":null}])"), "  ;");
+  EXPECT_EQ(listed(R"([{"Id":"first","State":"s","Id":"last"}])"), "last  s;");
+  // Problems, named by the document reader, wherever they are.
+  EXPECT_THAT(listed(R"([{"Id":"a","Names":["/x"]},{"Id":"b","Names":["/y",7]}])"), HasSubstr("[1].Names"));
+  EXPECT_THAT(listed(R"([{"Id":"a"},[1]])"), HasSubstr("[1]: expected an object"));
+  EXPECT_THAT(listed(R"([{"Id":{"x":1}}])"), HasSubstr("[0].Id: expected a string"));
+  EXPECT_THAT(listed(R"([{"State":["running"]}])"), HasSubstr("[0].State: expected a string"));
+  EXPECT_THAT(listed(R"([{"Names":[["/x"]]}])"), HasSubstr("[0].Names"));
+  EXPECT_THAT(listed(R"({"Id":"a"})"), HasSubstr("expected an array"));
+  EXPECT_THAT(listed(R"("text")"), HasSubstr("expected an array"));
+  EXPECT_THAT(listed(R"([{"Id":"a"})"), HasSubstr("not valid JSON"));
+  EXPECT_THAT(listed(R"([{"Id":"a"}] [])"), HasSubstr("not valid JSON"));
+}
+
 TEST(ImageTags, Fixture) {
   auto tags = image_tags(fixture("images.json"));
   ASSERT_TRUE(tags) << tags.error().describe();
