@@ -300,6 +300,20 @@ TEST(Podman, AuditRulesNamePodmansFiles) {
   }
 }
 
+// Section 3's checks of Docker's files (its unit, /etc/docker, daemon.json, its socket) skip on a
+// Podman engine, even where Docker is installed beside it (as on the test machine): those files
+// configure another engine. Podman's own files are judged by the files.podman-* checks above.
+TEST(Podman, DockersFilesAreNotThisEnginesFiles) {
+  ASSERT_TRUE(podman_host().ready) << podman_host().why;
+  for (const char* id : {"files.docker-service-owner", "files.etc-docker-mode", "files.daemon-json-owner", "files.docker-sock-owner",
+                         "files.containerd-sock-mode"}) {
+    const auto r = result(id);
+    ASSERT_TRUE(r.is_object()) << id;
+    EXPECT_EQ(r["status"], "skip") << id << ": " << r["evidence"];
+    EXPECT_TRUE(r["evidence"].get<std::string>().starts_with("not applicable: the engine is Podman 4.")) << id << ": " << r["evidence"];
+  }
+}
+
 // CONTAINERS_CONF and CONTAINERS_REGISTRIES_CONF in the environment of the podman serving the
 // socket move its configuration, and drydock follows them: a second service on the same storage.
 TEST(Podman, TheServicesEnvironmentMovesItsConfiguration) {

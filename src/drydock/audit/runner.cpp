@@ -1,6 +1,7 @@
 #include "drydock/audit/runner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <iterator>
 #include <string_view>
@@ -38,6 +39,15 @@ std::string nothing_to_audit(const model::HostSnapshot& s, std::string_view what
 Subject subject_of(const model::ContainerSpec& c) { return Subject{"container", c.id, c.name}; }
 
 namespace {
+
+/// The roles of the files that configure or serve Docker's engine (CIS section 3), as opposed to
+/// Podman's own and to the docker CLI's trust data and keys, which do not depend on the engine.
+bool docker_engine_file(std::string_view role) {
+  static constexpr std::array<std::string_view, 12> k_roles = {
+      "docker.service", "docker.socket", "/etc/docker", "registry-certificate", "tls-ca", "tls-cert",
+      "tls-key", "docker.sock", "daemon.json", "/etc/default/docker", "/etc/sysconfig/docker", "containerd.sock"};
+  return std::find(k_roles.begin(), k_roles.end(), role) != k_roles.end();
+}
 
 /// What a person looks at beside a container's findings (Report::facts).
 std::vector<std::pair<std::string, std::string>> facts_of(const model::ContainerSpec& c) {
@@ -256,6 +266,17 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
                                   ? std::string("the host's files were not read")
                                   : "the host's files cannot be read remotely: the engine is reached at " + snapshot.remote +
                                         ", on another machine (run drydock host on that machine to check it)",
+                              std::nullopt, std::nullopt});
+          break;
+        }
+        if (snapshot.engine && snapshot.engine->podman && docker_engine_file(check.file_role)) {
+          // Docker's files (its unit, /etc/docker, daemon.json, its socket, containerd's) may be on
+          // this host, but they configure another engine than the one audited.
+          add(check, Subject{"file", "", std::string(check.file_role)},
+              checks::Finding{core::Status::skip,
+                              fmt::format("not applicable: the engine is Podman {}, which does not use Docker's {} "
+                                          "(the files.podman-* checks judge Podman's own files)",
+                                          snapshot.engine->podman_version, check.file_role),
                               std::nullopt, std::nullopt});
           break;
         }

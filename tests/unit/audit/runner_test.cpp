@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <stdexcept>
 
 #include "drydock/audit/runner.hpp"
@@ -157,6 +158,45 @@ TEST(Runner, DaemonChecksOnlyWhenAsked) {
   auto with = run(s, Selection{}, RunOptions{}, table());
   auto without = run(s, Selection{}, RunOptions{.daemon_checks = false}, table());
   EXPECT_EQ(with.results.size(), without.results.size() + 1);
+}
+
+/// The catalogue's file checks on a host whose engine is `podman` or not, with a Docker file
+/// and a Podman file present: the status of each check, by id.
+std::map<std::string, Status> file_statuses(bool podman) {
+  model::HostSnapshot s;
+  s.engine = model::EngineInfo{};
+  s.engine->podman = podman;
+  s.engine->podman_version = podman ? "4.3.1" : "";
+  s.host = model::HostFacts{};
+  model::FileFact unit;
+  unit.path = "/lib/systemd/system/docker.service";
+  unit.role = "docker.service";
+  unit.exists = true;
+  unit.mode = 0644;
+  model::FileFact conf = unit;
+  conf.path = "/etc/containers/containers.conf";
+  conf.role = "podman-config";
+  s.host->files = {unit, conf};
+  Selection only;
+  const auto report = run(s, only, RunOptions{.image_checks = false, .container_checks = false}, checks::catalogue());
+  std::map<std::string, Status> out;
+  for (const auto& r : report.results) {
+    if (r.check->id == "files.docker-service-mode" || r.check->id == "files.podman-config-mode") {
+      out[std::string(r.check->id)] = r.finding.status;
+      if (podman && r.check->id == "files.docker-service-mode") {
+        EXPECT_EQ(r.finding.evidence, "not applicable: the engine is Podman 4.3.1, which does not use Docker's docker.service "
+                                      "(the files.podman-* checks judge Podman's own files)");
+      }
+    }
+  }
+  return out;
+}
+
+TEST(Runner, DockersFilesAreNotJudgedForAPodmanEngine) {
+  EXPECT_EQ(file_statuses(false), (std::map<std::string, Status>{{"files.docker-service-mode", Status::pass},
+                                                                 {"files.podman-config-mode", Status::pass}}));
+  EXPECT_EQ(file_statuses(true), (std::map<std::string, Status>{{"files.docker-service-mode", Status::skip},
+                                                                {"files.podman-config-mode", Status::pass}}));
 }
 
 const std::vector<Check>& dockerfile_table() {
