@@ -171,7 +171,7 @@ const std::vector<Check>& table() {
           .rationale = "A cached layer with only `apt-get update` keeps a stale index: later installs in other steps "
                        "get old packages, or fail.",
           .remediation = "Update and install in the same RUN: `RUN apt-get update && apt-get install -y pkg`.",
-          .aliases = {"CIS-DI-0007", "DL3009"},
+          .aliases = {"CIS-DI-0007"},
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
             if (!img.history) {
               out.skip("the image's history was not read (`drydock image` reads it)");
@@ -280,7 +280,7 @@ const std::vector<Check>& table() {
           .severity = Severity::low,
           .rationale = "ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.",
           .remediation = "Use COPY for files and directories; fetch URLs with a checked download in a RUN step.",
-          .aliases = {"CIS-DI-0009", "DL3020"},
+          .aliases = {"CIS-DI-0009"},
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
             if (!img.history) {
               out.skip("the image's history was not read (`drydock image` reads it)");

@@ -1,8 +1,11 @@
 /// The catalogue's contract (DESIGN.md section 3): unique stable ids, complete metadata.
 
+#include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -80,6 +83,24 @@ TEST(Catalogue, ManualControlsAreMarked) {
     if (!c.cis.starts_with("4.") && !c.cis.starts_with("5.")) continue;
     EXPECT_EQ(c.manual, manual.contains(c.cis)) << c.id << " (" << c.cis << ")";
   }
+}
+
+/// A hadolint code (DLnnnn) names a rule of Dockerfiles: `--check DL3009` must select the one
+/// Dockerfile check that means what hadolint's rule means, and no check of another kind that
+/// only resembles it (an image's history has no stages, no archive names, no cache mounts).
+TEST(Catalogue, AHadolintCodeIsTheAliasOfOneDockerfileCheck) {
+  const std::regex hadolint("^DL[0-9]{4}$");
+  std::map<std::string_view, std::vector<std::string_view>> carriers;
+  for (const auto& c : catalogue()) {
+    for (auto alias : c.aliases) {
+      if (!std::regex_match(alias.begin(), alias.end(), hadolint)) continue;
+      carriers[alias].push_back(c.id);
+      EXPECT_EQ(c.scope(), Scope::dockerfile) << c.id << " carries " << alias;
+    }
+  }
+  EXPECT_GE(carriers.size(), 20U);
+  for (const auto& [code, ids] : carriers)
+    EXPECT_EQ(ids.size(), 1U) << code << " is carried by " << ids.size() << " checks";
 }
 
 TEST(Catalogue, EveryCisControlOfSectionFiveIsCovered) {
