@@ -598,15 +598,24 @@ bool removes_apt_lists(const std::vector<Command>& commands) {
   return false;
 }
 
+/// A command that downloads apt lists: `apt-get update` (apt, aptitude), and `add-apt-repository`,
+/// which refreshes them after adding the source unless given `-n`/`--no-update`. An install only
+/// reads the lists an earlier update left: it writes none, and removing them there frees nothing.
+bool fetches_apt_lists(const Command& c) {
+  if (c.program == "add-apt-repository") {
+    return std::none_of(c.words.begin() + 1, c.words.end(), [](const std::string& w) {
+      return w == "--no-update" || (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.find('n') != std::string::npos);
+    });
+  }
+  const auto inv = pm(c);
+  return (family_is(inv, Family::apt) || family_is(inv, Family::aptitude)) && inv.updates() && !inv.dry_run;
+}
+
 /// A RUN (or ONBUILD trigger) that downloads apt lists and leaves them in its layer.
 bool leaves_apt_lists(const Instruction& run) {
   const auto& commands = run.commands;
-  const bool fetches = std::any_of(commands.begin(), commands.end(), [](const Command& c) {
-    const auto inv = pm(c);
-    return (family_is(inv, Family::apt) || family_is(inv, Family::aptitude)) && (inv.updates() || inv.installs()) &&
-           !inv.dry_run;
-  });
-  return fetches && !removes_apt_lists(commands) && !has_cache_mount(run, "/var/lib/apt/lists");
+  return std::any_of(commands.begin(), commands.end(), fetches_apt_lists) && !removes_apt_lists(commands) &&
+         !has_cache_mount(run, "/var/lib/apt/lists");
 }
 
 void apt_lists_kept(const Dockerfile& d, Results& out) {
@@ -729,8 +738,9 @@ bool npm_pinned(std::string_view p) {
     const std::string_view version = p.substr(at + 1);
     return !version.empty() && version != "latest" && version != "next";
   }
-  // user/repo: a GitHub shorthand.
-  return p.find('#') != std::string_view::npos || (p.find('/') != std::string_view::npos && !p.starts_with('@'));
+  // `user/repo` (a GitHub shorthand: npm reads a folder only from `./`, `../`, `/` or `~/`) installs
+  // the default branch as it is that day unless a `#commit-ish` fixes it.
+  return p.find('#') != std::string_view::npos;
 }
 
 void npm_unpinned(const Dockerfile& d, Results& out) {
@@ -1156,7 +1166,7 @@ const std::vector<Check>& table() {
                          "`--mount=type=cache,target=/var/lib/apt/lists`).",
           .aliases = dockerfile::aliases_of(k_apt_lists),
           .evaluate = DockerfileEval{apt_lists_kept},
-          .alias_notes = "a cache or tmpfs mount on /var/lib/apt alone passes: the lists are below it and never reach the layer (hadolint's DL3009 also wants /var/cache/apt mounted).",
+          .alias_notes = "a cache or tmpfs mount on /var/lib/apt alone passes: the lists are below it and never reach the layer (hadolint's DL3009 also wants /var/cache/apt mounted); any removal of the lists counts (`rm -r /var/lib/apt/lists`, `apt-get dist-clean`), not only `rm -rf /var/lib/apt/lists/*`; `add-apt-repository` fetches the lists as `apt-get update` does, unless given `-n`.",
       },
       Check{
           .id = k_port_range.id,
@@ -1195,6 +1205,7 @@ const std::vector<Check>& table() {
           .remediation = "Pin versions (`npm install express@4.18.2`) or use `npm ci` with a lock file.",
           .aliases = dockerfile::aliases_of(k_npm_pins),
           .evaluate = DockerfileEval{npm_unpinned},
+          .alias_notes = "npm's other spellings of install (`npm i`, `npm add`, ...) are judged as `npm install` is (hadolint's DL3016 reads `npm install` only), and a dist-tag (`name@latest`, `name@next`) is no version (hadolint's DL3016 takes any `@`).",
       },
       Check{
           .id = k_apk_pins.id,

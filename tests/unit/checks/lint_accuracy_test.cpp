@@ -104,6 +104,28 @@ TEST(LintAptLists, AptAndAptitudeFetchListsToo) {
   fails(k_lists, "FROM ubuntu:24.04\nRUN apt update && apt install -y htop\n");
 }
 
+TEST(LintAptLists, OnlyTheStepThatFetchesTheListsKeepsThem) {
+  // An install reads the lists; it downloads none, and an rm in its step would free nothing.
+  passes(k_lists, "FROM example.org/team/debian-with-lists:12\nRUN apt-get install -y --no-install-recommends jq=1.6-2.1\n");
+  passes(k_lists, "FROM debian:12\nRUN apt install -y ./vendor/agent_2.4_amd64.deb\n");
+  // The update step is the one named; the install after it is not.
+  const Finding f = [] {
+    auto d = parse::dockerfile("FROM debian:12\nRUN apt-get update\nRUN apt-get install -y jq=1.6-2.1 && rm -rf /var/lib/apt/lists/*\n",
+                               "Dockerfile");
+    Results out;
+    std::get<DockerfileEval>(test::check(k_lists).evaluate)(*d, out);
+    return *out.finding();
+  }();
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, ::testing::HasSubstr("line 2:"));
+  EXPECT_THAT(f.evidence, ::testing::Not(::testing::HasSubstr("line 3:")));
+  // add-apt-repository refreshes the lists after adding the source, unless told not to.
+  fails(k_lists, "FROM ubuntu:24.04\nRUN add-apt-repository -y ppa:git-core/ppa\n");
+  passes(k_lists, "FROM ubuntu:24.04\nRUN add-apt-repository -y ppa:git-core/ppa && rm -rf /var/lib/apt/lists/*\n");
+  passes(k_lists, "FROM ubuntu:24.04\nRUN add-apt-repository --no-update -y ppa:git-core/ppa\n");
+  passes(k_lists, "FROM ubuntu:24.04\nRUN add-apt-repository -yn ppa:git-core/ppa\n");
+}
+
 TEST(LintAptLists, OnbuildTriggersCountInEveryStage) {
   fails(k_lists, "FROM debian:12\nONBUILD RUN apt-get update && apt-get install -y git\n");
   // In a builder stage too: the trigger runs in the image built from it.
@@ -165,6 +187,22 @@ TEST(LintNpm, GitUrlsNeedACommitIsh) {
   fails(k_npm, "FROM node:20\nRUN npm install git://example.org/team/widget.git\n");
   passes(k_npm, "FROM node:20\nRUN npm install git+https://someone@example.org/team/widget.git#v3.4.0\n");
   passes(k_npm, "FROM node:20\nRUN npm install git://example.org/team/widget.git#9b1f0aa\n");
+}
+
+TEST(LintNpm, GithubShorthandNeedsACommitIshToo) {
+  // `owner/repo` is fetched from GitHub's default branch; only `./`, `../`, `/`, `~/` name a folder.
+  fails(k_npm, "FROM node:20\nRUN npm install -g acme-labs/widget-cli\n");
+  passes(k_npm, "FROM node:20\nRUN npm install -g acme-labs/widget-cli#0f3c2d1\n");
+  passes(k_npm, "FROM node:20\nRUN npm install ./packages/widget-cli\n");
+  passes(k_npm, "FROM node:20\nRUN npm install @acme-labs/widget-cli@2.1.0\n");
+  fails(k_npm, "FROM node:20\nRUN npm install @acme-labs/widget-cli\n");
+}
+
+TEST(LintNpm, ADistTagIsNoVersion) {
+  // docs/checks.md: `latest` and `next` move with every publish.
+  fails(k_npm, "FROM node:20\nRUN npm i -g widget-cli@latest\n");
+  fails(k_npm, "FROM node:20\nRUN npm add widget-cli@next\n");
+  passes(k_npm, "FROM node:20\nRUN npm i -g widget-cli@2.1.0\n");
 }
 
 // ---------------------------------------------------------------------------------------
