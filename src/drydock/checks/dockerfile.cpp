@@ -1118,6 +1118,7 @@ const std::vector<Check>& table() {
           .remediation = "Use `WORKDIR /path` instead of `RUN cd /path && ...` (or a subshell `(cd dir && make)`).",
           .aliases = dockerfile::aliases_of(k_run_cd),
           .evaluate = DockerfileEval{run_cd},
+          .alias_notes = "a `cd` inside a subshell, `(cd dir && make)`, passes: it changes the directory of that subshell only (hadolint's DL3003 reports every `cd`).",
       },
       Check{
           .id = k_sudo.id,
@@ -1156,6 +1157,7 @@ const std::vector<Check>& table() {
           .remediation = "Pin versions: `apt-get install -y curl=7.88.1-10+deb12u5`.",
           .aliases = dockerfile::aliases_of(k_apt_pins),
           .evaluate = DockerfileEval{apt_unpinned},
+          .alias_notes = "`apt install` is judged as `apt-get install` is (hadolint's DL3008 reads apt-get only, and reports apt itself as DL3027).",
       },
       Check{
           .id = k_apt_lists.id,
@@ -1196,6 +1198,7 @@ const std::vector<Check>& table() {
           .remediation = "Use `apt-get install -y --no-install-recommends pkg`.",
           .aliases = dockerfile::aliases_of(k_apt_recommends),
           .evaluate = DockerfileEval{apt_install_recommends},
+          .alias_notes = "`apt install` is judged as `apt-get install` is (hadolint's DL3015 reads apt-get only).",
       },
       Check{
           .id = k_npm_pins.id,
@@ -1235,6 +1238,7 @@ const std::vector<Check>& table() {
                          "(`COPY --from=docker.io/library/busybox:1.36 ...`).",
           .aliases = dockerfile::aliases_of(k_copy_from),
           .evaluate = DockerfileEval{copy_from_unknown},
+          .alias_notes = "an image named by its path without a tag (`--from=ghcr.io/acme/tools`) passes: BuildKit pulls it (hadolint's DL3022 takes only names with a `:` for images).",
       },
       Check{
           .id = k_duplicate_stage.id,
@@ -1302,6 +1306,7 @@ const std::vector<Check>& table() {
                          "`set -o pipefail &&`.",
           .aliases = dockerfile::aliases_of(k_pipefail),
           .evaluate = DockerfileEval{pipefail},
+          .alias_notes = "`set -o pipefail` in the RUN before the pipe counts as SHELL's option does (hadolint's DL4006 asks for SHELL), and a stage built FROM an earlier stage keeps that stage's SHELL, as its image does (hadolint's DL4006 forgets SHELL at every FROM).",
       },
       Check{
           .id = k_expose_ssh.id,

@@ -77,7 +77,14 @@ std::string markdown() {
   for (const auto& c : checks::catalogue()) {
     if (!c.alias_notes.empty()) notes += fmt::format("- `{}` ({}): {}\n", c.id, fmt::join(c.aliases, ", "), c.alias_notes);
   }
-  if (!notes.empty()) out += "\n## Deliberate differences from aliased rules\n\n" + notes;
+  if (!notes.empty()) {
+    out += "\n## Deliberate differences from aliased rules\n\n";
+    out += "- Inline ignores: drydock reads `# drydock ignore=ID,ID` on the line before an instruction, where ID is a "
+           "check's id, its CIS number or any of its aliases (`# drydock ignore=DL3008`); hadolint's own `# hadolint "
+           "ignore=` comments (and their `global` and `stage` forms) are not read, so a line hadolint was told to skip "
+           "is still judged. What drydock skips is its own decision, and its evidence counts the findings ignored.\n";
+    out += notes;
+  }
   return out;
 }
 

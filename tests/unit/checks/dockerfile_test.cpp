@@ -325,6 +325,8 @@ TEST(DockerfileCopyFrom, Dl3022) {
   passes("dockerfile.copy-from-unknown-stage",
          "FROM golang:1.22 AS builder\nRUN go build\nFROM debian:12\nCOPY --from=builder /app /app\n"
          "COPY --from=0 /x /x\nCOPY --from=nginx:1.25 /etc/nginx /etc/nginx\n");
+  // An image named by its registry path, without a tag, is pulled (docs/checks.md).
+  passes("dockerfile.copy-from-unknown-stage", "FROM debian:12\nCOPY --from=ghcr.io/acme/tools /bin/tool /usr/local/bin/\n");
 }
 
 TEST(DockerfileDuplicateStage, Dl3024) {
@@ -404,6 +406,13 @@ TEST(DockerfileIgnores, IdCisOrAliasOnTheLineBefore) {
   EXPECT_THAT(f.evidence, HasSubstr("1 finding ignored inline"));
   // An ignore for another rule changes nothing.
   fails("dockerfile.from-latest", "# drydock ignore=DL3006\nFROM debian:latest\n");
+}
+
+TEST(DockerfileIgnores, AnotherLintersCommentIsNotOurs) {
+  // docs/checks.md: only drydock's own comments skip a line; hadolint's name its codes too.
+  fails("dockerfile.apt-unpinned", "FROM debian:12\n# hadolint ignore=DL3008\nRUN apt-get install -y curl\n");
+  fails("dockerfile.expose-invalid-port", "# hadolint global ignore=DL3011\nFROM debian:12\nEXPOSE 70000\n");
+  passes("dockerfile.apt-unpinned", "FROM debian:12\n# drydock ignore=DL3008\nRUN apt-get install -y curl\n");
 }
 
 TEST(DockerfileEvidence, EveryOffendingLineAndTheFirstLocation) {
