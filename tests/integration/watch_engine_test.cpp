@@ -55,6 +55,17 @@ bool is(const json& j, const std::string& transition, const std::string& check, 
          j["subject"].value("id", "") == subject_id;
 }
 
+// SIGTERM (as docker stop and systemd send it) as soon as the watch says it started, while its
+// first audit is running: a clean stop, exit 0, never the default action's 143. It used to be
+// taken only from the end of the first audit on, and only by the threads started after it.
+TEST_F(WatchEngine, ATermDuringTheFirstAuditStopsItCleanly) {
+  for (int round = 0; round < 3; ++round) {
+    ws::WatchProc w(watch_args());
+    ASSERT_TRUE(w.wait_err("watching the engine at", milliseconds(30000))) << w.err();
+    EXPECT_EQ(w.stop(), 0) << "round " << round << "\n" << w.err();
+  }
+}
+
 TEST_F(WatchEngine, RunExecRemoveAndResumeFromTheStateFile) {
   std::string id;
   std::string exec_id;

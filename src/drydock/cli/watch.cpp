@@ -62,7 +62,6 @@ int cmd_watch(const Common& c, const WatchCli& w) {
     std::lock_guard lock(err_mutex);
     std::cerr << "drydock: " << text << std::endl;
   };
-  if (!c.quiet) std::cerr << "drydock: watching the engine at " << endpoint->host << std::endl;
   auto done = watch::run_watch(o);
   if (!done) return report_error(done.error());
   return k_exit_ok;

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -119,6 +120,37 @@ std::string encode(std::string_view s) {
   return out;
 }
 
+/// While it lives: SIGINT, SIGTERM and SIGUSR1 blocked in the thread that made it (and so in
+/// every thread started from it), and a thread that waits for the first of them and calls
+/// `on_signal` (SIGUSR1 is how the destructor wakes it). The mask is restored at the end.
+class SignalThread {
+ public:
+  explicit SignalThread(std::function<void()> on_signal) {
+    sigemptyset(&m_set);
+    sigaddset(&m_set, SIGINT);
+    sigaddset(&m_set, SIGTERM);
+    sigaddset(&m_set, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &m_set, &m_old);
+    m_thread = std::thread([this, on_signal = std::move(on_signal)] {
+      int sig = 0;
+      sigwait(&m_set, &sig);
+      if (sig != SIGUSR1) on_signal();
+    });
+  }
+  ~SignalThread() {
+    pthread_kill(m_thread.native_handle(), SIGUSR1);  // a no-op once the thread has taken a signal
+    m_thread.join();
+    pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
+  }
+  SignalThread(const SignalThread&) = delete;
+  SignalThread& operator=(const SignalThread&) = delete;
+
+ private:
+  sigset_t m_set{};
+  sigset_t m_old{};
+  std::thread m_thread;
+};
+
 class Watcher {
  public:
   explicit Watcher(const WatchOptions& o) : m_o(o), m_remote(o.endpoint.remote(o.root)) {}
@@ -127,6 +159,14 @@ class Watcher {
   [[nodiscard]] std::string today() const { return m_o.now ? core::utc_date(*m_o.now) : audit::today_utc(); }
 
   core::Expected<bool> run() {
+    // SIGINT and SIGTERM are taken by a thread of their own from the start, before any other
+    // thread exists: every thread started later (the first audit's workers, the follower, the
+    // file watcher) inherits the mask, so neither signal can land on one of them and end the
+    // watch with the default action (exit 143) instead of a clean stop. One that comes during
+    // the first audit stops the watch when that audit is done.
+    if (::pipe2(m_wake, O_CLOEXEC) != 0) m_wake[0] = m_wake[1] = -1;
+    const SignalThread signals([this] { stop(); });
+    note("watching the engine at " + m_o.endpoint.host);
     if (!m_o.state_path.empty()) {
       DRYDOCK_TRY(store, StateStore::open(m_o.state_path, true));
       m_store = std::move(store);
@@ -152,20 +192,6 @@ class Watcher {
     (void)first;
     note(fmt::format("{} finding{} open; following the engine's events", m_known.size(), m_known.size() == 1 ? "" : "s"));
 
-    // Signals are taken by a thread of their own: every thread started here inherits the mask.
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGUSR1);
-    sigset_t old;
-    pthread_sigmask(SIG_BLOCK, &set, &old);
-    if (::pipe2(m_wake, O_CLOEXEC) != 0) m_wake[0] = m_wake[1] = -1;
-    std::thread signals([&] {
-      int sig = 0;
-      sigwait(&set, &sig);
-      stop();
-    });
     std::thread follower([this] { follow_loop(); });
     std::thread files([this] { files_loop(); });
 
@@ -175,16 +201,18 @@ class Watcher {
       retry.reset();
       if (!handle(items)) retry = Clock::now() + std::chrono::seconds(2);
     }
-    pthread_kill(signals.native_handle(), SIGUSR1);
-    signals.join();
     follower.join();
     files.join();
-    pthread_sigmask(SIG_SETMASK, &old, nullptr);
+    return true;
+  }
+
+  ~Watcher() {
     for (int fd : m_wake)
       if (fd >= 0) ::close(fd);
     if (m_inotify >= 0) ::close(m_inotify);
-    return true;
   }
+  Watcher(const Watcher&) = delete;
+  Watcher& operator=(const Watcher&) = delete;
 
  private:
   void stop() {
