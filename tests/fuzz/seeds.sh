@@ -10,13 +10,14 @@
 # 1 payload, 2 public key, 3 base64) then the input, podman_conf a selector byte (0 containers.conf
 # or storage.conf, 1 registries.conf, 2 policy.json) then the file; fleet_log takes the size of its
 # pieces first; notary NUL-separated role names and metadata files; content_trust a selector byte
-# (even: a text file, odd: a NUL-separated process environment) then the bytes.
+# (even: a text file, odd: a NUL-separated process environment) then the bytes; notation a selector
+# byte (0 JWS envelope, 1 payload, 2 trust store certificate file, 3 base64url) then the input.
 set -eu
 data=$(cd "$(dirname "$0")/../data" && pwd)
 golden=$(cd "$(dirname "$0")/../golden" && pwd)
 out=${1:?usage: seeds.sh OUT}
 for t in dockerfile packages secret_files compose image_archive osv secdb version engine daemon_config \
-         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf fleet_log notary content_trust; do
+         audit_rules host_files policy seccomp_log events package_sources cosign podman_conf fleet_log notary content_trust notation; do
   mkdir -p "$out/$t"
 done
 # with_selector BYTE FILE OUT: OUT is FILE's bytes after the selector byte (octal escape).
@@ -185,3 +186,10 @@ printf '\000export DOCKER_CONTENT_TRUST=1\nset -gx DOCKER_CONTENT_TRUST_SERVER h
 printf '\000[Service]\nEnvironment="DOCKER_CONTENT_TRUST=1" "DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE=x"\n' >"$ct/unit"
 printf '\000env:\n  DOCKER_CONTENT_TRUST: "1"\nsteps:\n  - run: docker trust sign app:1.0\n' >"$ct/ci.yml"
 printf '\001PATH=/usr/bin\000DOCKER_CONTENT_TRUST=true\000DOCKER_CONTENT_TRUST_SERVER=https://n\000' >"$ct/environ"
+
+# Notation: the fixture envelope (openssl-made chain and PS256 signature), its payload, its root.
+nt="$out/notation"
+with_selector 000 "$data/notation/envelope.jws" "$nt/envelope.jws"
+with_selector 001 "$data/notation/payload.json" "$nt/payload.json"
+with_selector 002 "$data/notation/root.pem" "$nt/root.pem"
+{ printf '\003'; sed -n 's/.*"signature":"\([^"]*\)".*/\1/p' "$data/notation/envelope.jws" | tr -d '\n'; } >"$nt/base64url"

@@ -36,7 +36,17 @@ struct ImageSignature {
   std::string bundle;          ///< its Rekor bundle, JSON as found ("" when none), checked with --rekor-key
 };
 
-/// What `--verify-key` concluded about an image's signatures.
+/// A Notation (Notary Project) signature of an image, found as an OCI 1.1 referrer in an OCI
+/// layout (artifactType or config mediaType `application/vnd.cncf.notary.signature`) or given
+/// as an envelope file: the envelope's exact bytes and its media type.
+struct NotationSignature {
+  std::string envelope;
+  std::string media_type;       ///< "application/jose+json" (JWS) or "application/cose"
+  std::string envelope_digest;  ///< the digest the signature manifest gives the envelope; "" when none
+  std::string source;           ///< where it was found, for evidence
+};
+
+/// What `--verify-key` and `--trust-store` concluded about an image's signatures.
 struct SignatureCheck {
   core::Status status = core::Status::skip;
   std::string evidence;
@@ -64,9 +74,15 @@ struct ImageSpec {
   /// The digest of the manifest it was read from ("sha256:..."): what a signature signs; "" when
   /// the source keeps no manifest (the engine's export of Docker 20.10).
   std::string manifest_digest;
+  /// The media type and size of the descriptor whose digest is manifest_digest ("" and -1 when
+  /// unknown): a Notation signature names all three.
+  std::string manifest_media_type;
+  std::int64_t manifest_size = -1;
   /// cosign signatures found with it (OCI layout) or given with --signatures.
   std::vector<ImageSignature> signatures;
-  /// The verdict of --verify-key on them; nullopt when no key was given.
+  /// Notation signatures found with it (OCI referrers) or given with --signatures.
+  std::vector<NotationSignature> notation_signatures;
+  /// The verdict of --verify-key and --trust-store on them; nullopt when neither was given.
   std::optional<SignatureCheck> signature_check;
 
   /// The name people know it by: the first tag, else the short id.
