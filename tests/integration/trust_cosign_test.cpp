@@ -3,9 +3,15 @@
 // an ECDSA P-256 key made by openssl, the base64 DER signature in the layer's annotation) and
 // stored where cosign stores it: the `sha256-<hex>.sig` manifest, `cosign save`'s `kind`, an OCI
 // 1.1 referrer. A changed byte, another digest and another key each fail with their reason.
+// TrustNotation: the same image signed the way Notation signs it (a JWS envelope, PS256, by a
+// code-signing leaf under an intermediate and a root made by openssl) and stored as Notation
+// stores it, an OCI 1.1 referrer of artifactType application/vnd.cncf.notary.signature; a
+// changed payload byte, another digest, an untrusted root, an expired certificate and a leaf
+// that is not a code-signing certificate each fail with their reason.
 
 #include <unistd.h>
 
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -348,6 +354,259 @@ TEST_F(TrustCosign, VerifyByDigestChecksTheDownloadedBundle) {
   std::tie(status, evidence) = with("rekor");
   EXPECT_EQ(status, "fail") << evidence;
   EXPECT_NE(evidence.find("it has no Rekor bundle"), std::string::npos) << evidence;
+}
+
+
+class TrustNotation : public TrustCosign {
+ protected:
+  static std::string b64(const std::string& bytes, bool url) {
+    static constexpr char k_std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    static constexpr char k_url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char* a = url ? k_url : k_std;
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+      const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16U) | (static_cast<unsigned char>(bytes[i + 1]) << 8U) |
+                         static_cast<unsigned char>(bytes[i + 2]);
+      out += {a[(n >> 18U) & 63U], a[(n >> 12U) & 63U], a[(n >> 6U) & 63U], a[n & 63U]};
+    }
+    if (i + 1 == bytes.size()) {
+      const unsigned n = static_cast<unsigned char>(bytes[i]) << 16U;
+      out += {a[(n >> 18U) & 63U], a[(n >> 12U) & 63U]};
+      if (!url) out += "==";
+    } else if (i + 2 == bytes.size()) {
+      const unsigned n = (static_cast<unsigned char>(bytes[i]) << 16U) | (static_cast<unsigned char>(bytes[i + 1]) << 8U);
+      out += {a[(n >> 18U) & 63U], a[(n >> 12U) & 63U], a[(n >> 6U) & 63U]};
+      if (!url) out += "=";
+    }
+    return out;
+  }
+
+  static std::string rfc3339(std::time_t t) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+  }
+
+  static fs::path pki() { return tmp() / "pki"; }
+
+  static void openssl(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"openssl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto p = run(argv);
+    ASSERT_EQ(p.code, 0) << describe(argv, p);
+  }
+
+  /// A CA named `name`: self-signed, or issued by `issuer` (a name made before).
+  static void make_ca(const std::string& name, const std::string& issuer = "") {
+    const std::string key = (pki() / (name + ".key")).string();
+    const std::string crt = (pki() / (name + ".pem")).string();
+    if (issuer.empty()) {
+      openssl({"req", "-x509", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-subj", "/CN=drydock test " + name, "-days",
+               "3650", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out",
+               crt});
+      return;
+    }
+    issue(name, issuer, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n", "3650");
+  }
+
+  /// A certificate named `name` with the extensions `ext`, issued by `issuer`, valid `days`.
+  static void issue(const std::string& name, const std::string& issuer, const std::string& ext, const std::string& days) {
+    const std::string key = (pki() / (name + ".key")).string();
+    openssl({"req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-subj", "/CN=drydock test " + name, "-out",
+             (pki() / (name + ".csr")).string()});
+    write_file(pki() / (name + ".ext"), ext);
+    openssl({"x509", "-req", "-in", (pki() / (name + ".csr")).string(), "-CA", (pki() / (issuer + ".pem")).string(), "-CAkey",
+             (pki() / (issuer + ".key")).string(), "-CAserial", (pki() / "serial").string(), "-CAcreateserial", "-days", days,
+             "-extfile", (pki() / (name + ".ext")).string(), "-out", (pki() / (name + ".pem")).string()});
+  }
+
+  static std::string der_b64(const std::string& name) {
+    const fs::path out = pki() / (name + ".der");
+    openssl({"x509", "-in", (pki() / (name + ".pem")).string(), "-outform", "DER", "-out", out.string()});
+    return b64(read(out), false);
+  }
+
+  /// The root, an intermediate, a code-signing leaf (30 days), a TLS server leaf, another root.
+  static void SetUpTestSuite() {
+    world() = World{};
+    TrustCosign::SetUpTestSuite();
+    if (world().digest.empty()) return;
+    fs::create_directories(pki());
+    make_ca("root");
+    make_ca("intermediate", "root");
+    issue("signer", "intermediate", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n",
+          "30");
+    issue("tls", "intermediate", "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n", "30");
+    make_ca("other-root");
+    const auto index = json::parse(read(tmp() / "layout" / "index.json"));
+    manifest() = index["manifests"][0];
+  }
+
+  /// The image's manifest descriptor in the layout (what a Notation payload names).
+  static json& manifest() {
+    static json m;
+    return m;
+  }
+
+  /// A JWS envelope signed (PS256) by the leaf `signer` over `payload`; `tamper` re-encodes the
+  /// payload with one byte changed after signing.
+  static std::string envelope(const std::string& signer, const std::string& payload, bool tamper = false) {
+    const json protected_header = {{"alg", "PS256"},
+                                   {"cty", "application/vnd.cncf.notary.payload.v1+json"},
+                                   {"crit", {"io.cncf.notary.signingScheme"}},
+                                   {"io.cncf.notary.signingScheme", "notary.x509"},
+                                   {"io.cncf.notary.signingTime", rfc3339(std::time(nullptr))}};
+    const std::string p = b64(protected_header.dump(), true);
+    const std::string q = b64(payload, true);
+    write_file(pki() / "input", p + "." + q);
+    openssl({"dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest", "-sign",
+             (pki() / (signer + ".key")).string(), "-out", (pki() / "input.sig").string(), (pki() / "input").string()});
+    std::string signed_payload = q;
+    if (tamper) {
+      std::string changed = payload;
+      changed[changed.find("sha256:") + 10] = changed[changed.find("sha256:") + 10] == '0' ? '1' : '0';
+      signed_payload = b64(changed, true);
+    }
+    const json env = {{"payload", signed_payload},
+                      {"protected", p},
+                      {"header", {{"x5c", {der_b64(signer), der_b64("intermediate"), der_b64("root")}},
+                                  {"io.cncf.notary.signingAgent", "drydock-test/1"}}},
+                      {"signature", b64(read(pki() / "input.sig"), true)}};
+    return env.dump();
+  }
+
+  static std::string payload_for(const std::string& digest) {
+    return json{{"targetArtifact",
+                 {{"mediaType", manifest()["mediaType"]}, {"digest", digest}, {"size", manifest()["size"]}}}}
+        .dump();
+  }
+
+  /// A copy of the image's layout with `envelope` stored as Notation stores it: an OCI 1.1
+  /// referrer manifest (artifactType application/vnd.cncf.notary.signature, the empty config,
+  /// the envelope as its `media` layer, the image's manifest as its subject) listed in index.json.
+  static fs::path notation_layout(const std::string& name, const std::string& envelope,
+                                  const std::string& media = "application/jose+json") {
+    const fs::path dir = tmp() / name;
+    fs::copy(tmp() / "layout", dir, fs::copy_options::recursive);
+    const std::string envelope_digest = put_blob(dir, envelope);
+    const std::string empty_digest = put_blob(dir, "{}");
+    const json m = {{"schemaVersion", 2},
+                    {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                    {"artifactType", "application/vnd.cncf.notary.signature"},
+                    {"config", {{"mediaType", "application/vnd.oci.empty.v1+json"}, {"digest", empty_digest}, {"size", 2}}},
+                    {"layers", json::array({{{"mediaType", media}, {"digest", envelope_digest}, {"size", envelope.size()}}})},
+                    {"subject", manifest()},
+                    {"annotations", {{"io.cncf.notary.x509chain.thumbprint#S256", "[]"}}}};
+    const std::string text = m.dump();
+    auto index = json::parse(read(dir / "index.json"));
+    index["manifests"].push_back({{"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                                  {"artifactType", "application/vnd.cncf.notary.signature"},
+                                  {"digest", put_blob(dir, text)},
+                                  {"size", text.size()}});
+    write_file(dir / "index.json", index.dump());
+    return dir;
+  }
+
+  static std::pair<std::string, std::string> with_trust(const fs::path& layout, const std::string& store = "root.pem",
+                                                        const std::vector<std::string>& more = {}) {
+    std::vector<std::string> args{"image", layout.string(), "--trust-store", (pki() / store).string()};
+    args.insert(args.end(), more.begin(), more.end());
+    return signature_result(args);
+  }
+};
+
+TEST_F(TrustNotation, SignedByATrustedChainPasses) {
+  const auto dir = notation_layout("notation-signed", envelope("signer", payload_for(world().digest)));
+  auto [status, evidence] = with_trust(dir);
+  EXPECT_EQ(status, "pass") << evidence;
+  EXPECT_NE(evidence.find("Notation: "), std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("signed by CN=drydock test signer (chain to trusted CN=drydock test root), PS256"), std::string::npos)
+      << evidence;
+  EXPECT_NE(evidence.find("for " + world().digest), std::string::npos) << evidence;
+  // A trust store directory (Notation's truststore/x509/ca/NAME) holding the root.
+  fs::create_directories(pki() / "store");
+  fs::copy_file(pki() / "root.pem", pki() / "store" / "root.crt");
+  std::tie(status, evidence) = with_trust(dir, "store");
+  EXPECT_EQ(status, "pass") << evidence;
+  // With a cosign key as well: the Notation signature is enough, the evidence says which kind passed.
+  std::tie(status, evidence) = with_trust(dir, "root.pem", {"--verify-key", (tmp() / "key.pub").string()});
+  EXPECT_EQ(status, "pass") << evidence;
+  EXPECT_EQ(evidence.find("cosign: "), std::string::npos) << evidence;
+  // Without a trust store the signature is found, and not verified.
+  std::tie(status, evidence) = signature_result({"image", dir.string()});
+  EXPECT_EQ(status, "skip") << evidence;
+  EXPECT_NE(evidence.find("1 Notation signature (give --trust-store)"), std::string::npos) << evidence;
+  std::tie(status, evidence) = image_with_key(dir);
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("1 Notation signature not checked: give --trust-store"), std::string::npos) << evidence;
+}
+
+TEST_F(TrustNotation, EachBrokenSignatureFailsWithItsReason) {
+  const std::string payload = payload_for(world().digest);
+  // One byte of the signed payload changed (the envelope stored with its new digest).
+  auto [status, evidence] = with_trust(notation_layout("notation-tampered", envelope("signer", payload, true)));
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("the signature does not verify with the key of signing certificate CN=drydock test signer"),
+            std::string::npos)
+      << evidence;
+  // A valid signature of another image.
+  std::tie(status, evidence) =
+      with_trust(notation_layout("notation-other-digest", envelope("signer", payload_for("sha256:" + std::string(64, 'e')))));
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("a valid signature of another artifact: it signs sha256:eeee"), std::string::npos) << evidence;
+  // A root the trust store does not hold.
+  const auto signed_dir = notation_layout("notation-untrusted", envelope("signer", payload));
+  std::tie(status, evidence) = with_trust(signed_dir, "other-root.pem");
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("no certificate of its chain (root CN=drydock test root) is in the trust store (1 certificate)"),
+            std::string::npos)
+      << evidence;
+  // The signing certificate (30 days) has expired by --now.
+  std::tie(status, evidence) = with_trust(signed_dir, "root.pem", {"--now", rfc3339(std::time(nullptr) + 60 * 86400)});
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("certificate CN=drydock test signer expired at"), std::string::npos) << evidence;
+  // A TLS server certificate is no code-signing certificate.
+  std::tie(status, evidence) = with_trust(notation_layout("notation-tls", envelope("tls", payload)));
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("signing certificate CN=drydock test tls: its extended key usage is TLS Web Server Authentication, "
+                          "not code signing"),
+            std::string::npos)
+      << evidence;
+  // A malformed envelope, and a COSE one, cannot be verified: error.
+  std::tie(status, evidence) = with_trust(notation_layout("notation-malformed", R"({"payload":"e30"})"));
+  EXPECT_EQ(status, "error") << evidence;
+  EXPECT_NE(evidence.find("malformed JWS envelope"), std::string::npos) << evidence;
+  std::tie(status, evidence) = with_trust(notation_layout("notation-cose", "\xd2\x84", "application/cose"));
+  EXPECT_EQ(status, "error") << evidence;
+  EXPECT_NE(evidence.find("which drydock does not verify"), std::string::npos) << evidence;
+  // A trust store file without a certificate is an error naming it.
+  const auto p = drydock({"image", signed_dir.string(), "--trust-store", (tmp() / "key.pub").string()});
+  EXPECT_NE(p.code, 0);
+  EXPECT_LT(p.code, 128) << p.err;
+  EXPECT_NE(p.err.find("key.pub"), std::string::npos) << p.err;
+}
+
+TEST_F(TrustNotation, VerifyByDigestWithAnEnvelopeFile) {
+  write_file(tmp() / "notation.jws", envelope("signer", payload_for(world().digest)));
+  const std::vector<std::string> args{"verify", "--trust-store", (pki() / "root.pem").string(), "--signatures",
+                                      (tmp() / "notation.jws").string(), "--digest"};
+  auto with_digest = [&](const std::string& d) {
+    auto a = args;
+    a.push_back(d);
+    return signature_result(a);
+  };
+  auto [status, evidence] = with_digest(world().digest);
+  EXPECT_EQ(status, "pass") << evidence;
+  EXPECT_NE(evidence.find("media type and size were not known to compare"), std::string::npos) << evidence;
+  std::tie(status, evidence) = with_digest("sha256:" + std::string(64, 'f'));
+  EXPECT_EQ(status, "fail") << evidence;
+  EXPECT_NE(evidence.find("another artifact"), std::string::npos) << evidence;
+  // Neither --key nor --trust-store: a usage error.
+  const auto p = drydock({"verify", "--digest", world().digest, "--signatures", (tmp() / "notation.jws").string()});
+  EXPECT_EQ(p.code, 2) << p.err;
 }
 
 }  // namespace

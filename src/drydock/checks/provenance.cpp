@@ -451,10 +451,18 @@ void image_unverified_packages(const ImageSpec& img, const HostSnapshot&, Result
 
 void image_signature(const ImageSpec& img, const HostSnapshot&, Results& out) {
   if (!img.signature_check) {
-    out.skip(img.signatures.empty()
-                 ? std::string("no --verify-key given (`drydock image IMAGE --verify-key cosign.pub`)")
-                 : fmt::format("{} cosign signature{} found; give --verify-key to verify", img.signatures.size(),
-                               img.signatures.size() == 1 ? "" : "s"));
+    const std::size_t cosign = img.signatures.size();
+    const std::size_t notation = img.notation_signatures.size();
+    if (cosign == 0 && notation == 0) {
+      out.skip("no --verify-key or --trust-store given (`drydock image IMAGE --verify-key cosign.pub` for cosign, "
+               "`--trust-store CERTS` for Notation)");
+    } else {
+      std::vector<std::string> found;
+      if (cosign > 0) found.push_back(fmt::format("{} cosign signature{} (give --verify-key)", cosign, cosign == 1 ? "" : "s"));
+      if (notation > 0)
+        found.push_back(fmt::format("{} Notation signature{} (give --trust-store)", notation, notation == 1 ? "" : "s"));
+      out.skip(fmt::format("{} found; not verified", core::join(found, " and ")));
+    }
     return;
   }
   out.write(img.signature_check->status, img.signature_check->evidence);
@@ -547,14 +555,15 @@ const std::vector<Check>& table() {
       Check{
           .id = "image.signature",
           .cis = "4.5",
-          .title = "Images carry a valid cosign signature by the trusted key",
+          .title = "Images carry a valid cosign or Notation signature by a trusted key",
           .severity = Severity::high,
           .rationale = "A signature by the team's key over the image's manifest digest proves who published the image and "
                        "that nothing changed since (CIS 4.5, content trust, and 4.12); Docker Content Trust's Notary "
-                       "service is being retired, cosign signatures replace it.",
-          .remediation = "Sign the image by digest (`cosign sign --key cosign.key IMAGE@sha256:...`) and verify it before "
-                         "use: `drydock image OCI-DIR --verify-key cosign.pub`, or `drydock verify --key cosign.pub --digest "
-                         "sha256:... --signatures sigs.json`.",
+                       "service is being retired, cosign or Notation signatures replace it.",
+          .remediation = "Sign the image by digest (`cosign sign --key cosign.key IMAGE@sha256:...`, or `notation sign` with a "
+                         "code-signing certificate) and verify it before use: `drydock image OCI-DIR --verify-key cosign.pub` "
+                         "or `--trust-store ca.pem`, or `drydock verify --key cosign.pub --digest sha256:... --signatures "
+                         "sigs.json`.",
           .evaluate = ImageEval{image_signature},
       },
       Check{

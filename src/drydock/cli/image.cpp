@@ -21,9 +21,8 @@ struct ImageCliOptions {
   std::vector<std::string> refs;
   std::string platform;
   VulnCliOptions vulns;
-  std::string verify_key;  ///< --verify-key: a cosign public key (PEM)
-  std::string signatures;  ///< --signatures: `cosign download signature` output, for every image
-  std::string rekor_key;   ///< --rekor-key: Rekor's public key (PEM), to check the signatures' bundles
+  /// --verify-key, --signatures, --rekor-key, --trust-store
+  SignatureOptions signatures;
 };
 
 int cmd_image(const Common& c, const ImageCliOptions& image_options) {
@@ -33,6 +32,9 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
   auto selection = audit::Selection::make(c.only, c.skip);
   if (!selection) return report_error(selection.error());
   if (auto db = require_vuln_db(image_options.vulns); !db) return report_error(db.error());
+  const SignatureOptions& sig = image_options.signatures;
+  if (!sig.signatures.empty() && sig.key.empty() && sig.trust_store.empty())
+    return report_error(core::Error{core::ErrorKind::usage, "--signatures needs --verify-key or --trust-store to verify them with", ""});
   const auto options = collect::image::analyzing_options(platform);
   model::HostSnapshot snapshot;
   std::unique_ptr<collect::EngineClient> client;
@@ -67,11 +69,8 @@ int cmd_image(const Common& c, const ImageCliOptions& image_options) {
     for (auto& img : *read)
       snapshot.images.push_back(std::move(img));
   }
-  if (!image_options.verify_key.empty()) {
-    if (auto ok = verify_signatures(snapshot.images, image_options.verify_key, image_options.signatures,
-                                    image_options.rekor_key);
-        !ok)
-      return report_error(ok.error());
+  if (!sig.key.empty() || !sig.trust_store.empty()) {
+    if (auto ok = verify_signatures(snapshot.images, sig, c.now); !ok) return report_error(ok.error());
   }
   std::optional<std::vector<model::Vulnerability>> found;
   if (image_options.vulns.enabled) found = scan_vulnerabilities(snapshot.images, image_options.vulns, progress);
@@ -104,13 +103,17 @@ Command add_image(CLI::App& app, Common& common) {
   image->add_option(
       "--platform", options->platform,
       "The platform to read from a multi-platform tarball or OCI directory (os/arch[/variant]); engine images have one");
-  image->add_option("--verify-key", options->verify_key,
+  image->add_option("--verify-key", options->signatures.key,
                     "Verify each image's cosign signatures (OCI layout: the sha256-<hex>.sig manifest, `cosign save`, OCI "
                     "referrers) offline with this PEM public key (cosign.pub)");
-  image->add_option("--signatures", options->signatures,
-                    "Signatures as `cosign download signature` writes them, for every image (with --verify-key)")
-      ->needs("--verify-key");
-  image->add_option("--rekor-key", options->rekor_key,
+  image->add_option("--trust-store", options->signatures.trust_store,
+                    "Verify each image's Notation signatures (OCI referrers of artifactType "
+                    "application/vnd.cncf.notary.signature) offline: the certificates trusted as roots, a PEM (or DER) file "
+                    "or a directory of them (truststore/x509/ca/NAME); times as at --now");
+  image->add_option("--signatures", options->signatures.signatures,
+                    "Signatures as `cosign download signature` writes them, or a Notation JWS envelope, for every image "
+                    "(with --verify-key or --trust-store)");
+  image->add_option("--rekor-key", options->signatures.rekor_key,
                     "Rekor's PEM public key: each signature's bundle (its signed entry timestamp) must verify with it "
                     "(with --verify-key); without it the transparency log is not checked")
       ->needs("--verify-key");

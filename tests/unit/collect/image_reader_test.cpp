@@ -280,6 +280,43 @@ TEST(ImageReader, OciLayoutDirectoryIsReadInPlace) {
   EXPECT_EQ(images->front().content->layers[0].compression, "gzip");
 }
 
+TEST(ImageReader, NotationSignaturesAreAttachedToTheImageTheySign) {
+  const auto u1 = tar({file("etc/x", "1")});
+  Oci oci;
+  const auto image = oci.manifest({u1}, config({u1}));
+  // A referrer as Notation writes it (OCI 1.1 artifactType), one as older Notation wrote it
+  // (config mediaType, a COSE envelope), and one whose subject is another image.
+  int n = 0;  // each referrer's config differs, so that no blob is stored twice in the tarball
+  const auto referrer = [&](const json& subject, const std::string& envelope, const std::string& media, bool artifact_type) {
+    json m = {{"schemaVersion", 2},
+              {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+              {"config", oci.descriptor(artifact_type ? "application/vnd.oci.empty.v1+json" : "application/vnd.cncf.notary.signature",
+                                        json{{"n", ++n}}.dump())},
+              {"layers", json::array({oci.descriptor(media, envelope)})},
+              {"subject", subject}};
+    if (artifact_type) m["artifactType"] = "application/vnd.cncf.notary.signature";
+    auto d = oci.descriptor("application/vnd.oci.image.manifest.v1+json", m.dump());
+    if (artifact_type) d["artifactType"] = "application/vnd.cncf.notary.signature";
+    return d;
+  };
+  json other = image;
+  other["digest"] = "sha256:" + std::string(64, 'e');
+  const auto top = json::array({image, referrer(image, R"({"jws":1})", "application/jose+json", true),
+                                referrer(image, "cose", "application/cose", false),
+                                referrer(other, R"({"jws":2})", "application/jose+json", true)});
+  const auto img = read_one(oci.tarball(top));
+  EXPECT_EQ(img.manifest_digest, image["digest"].get<std::string>());
+  EXPECT_EQ(img.manifest_media_type, "application/vnd.oci.image.manifest.v1+json");
+  EXPECT_EQ(img.manifest_size, image["size"].get<std::int64_t>());
+  ASSERT_EQ(img.notation_signatures.size(), 2U);
+  EXPECT_EQ(img.notation_signatures[0].envelope, R"({"jws":1})");
+  EXPECT_EQ(img.notation_signatures[0].media_type, "application/jose+json");
+  EXPECT_EQ(img.notation_signatures[0].envelope_digest, sha256(R"({"jws":1})"));
+  EXPECT_THAT(img.notation_signatures[0].source, HasSubstr("envelope of Notation signature manifest"));
+  EXPECT_EQ(img.notation_signatures[1].media_type, "application/cose");
+  EXPECT_TRUE(img.signatures.empty());
+}
+
 // ---------------------------------------------------------------------------------------
 // Hostile archives.
 

@@ -91,6 +91,8 @@ struct Candidate {
   std::vector<std::string> layer_digests;  ///< what the manifest says each blob is; "" when it does not say
   std::vector<std::string> tags;
   std::string manifest_digest;  ///< the digest of the top descriptor of index.json: what a signature signs
+  std::string manifest_media_type;  ///< that descriptor's media type ("" when unknown)
+  std::int64_t manifest_size = -1;  ///< and its size (-1 when unknown)
 };
 
 /// cosign's media and artifact types, and the annotations of its signature layers.
@@ -98,11 +100,17 @@ constexpr std::string_view k_cosign_sig_artifact = "application/vnd.dev.cosign.a
 constexpr std::string_view k_cosign_payload = "application/vnd.dev.cosign.simplesigning.v1+json";
 constexpr std::string_view k_cosign_signature = "dev.cosignproject.cosign/signature";
 constexpr std::string_view k_cosign_bundle = "dev.sigstore.cosign/bundle";
+/// A Notation signature manifest's artifactType (or config mediaType before OCI 1.1), and the
+/// media types of its envelope layer (JWS, COSE).
+constexpr std::string_view k_notation_artifact = "application/vnd.cncf.notary.signature";
+constexpr std::string_view k_notation_jws = "application/jose+json";
+constexpr std::string_view k_notation_cose = "application/cose";
 
 /// What a top-level descriptor of index.json is: an image, a cosign signature manifest (the
 /// `sha256-<hex>.sig` tag, `cosign save`'s `kind`, an OCI 1.1 referrer), or something else
-/// beside an image (attestations, SBOMs) that is not one.
-enum class Beside { image, signature, other };
+/// beside an image (attestations, SBOMs) that is not one; or a Notation signature manifest (an
+/// OCI 1.1 referrer of artifactType application/vnd.cncf.notary.signature).
+enum class Beside { image, signature, notation, other };
 
 /// The `sha256-<hex>.sig` (or .att, .sbom) tag at the end of a reference name; "" when none.
 std::string_view cosign_tag(std::string_view ref) {
@@ -133,6 +141,8 @@ class Assembler {
     for (auto& c : candidates) {
       DRYDOCK_TRY(img, build(c));
       img.manifest_digest = c.manifest_digest;
+      img.manifest_media_type = c.manifest_media_type;
+      img.manifest_size = c.manifest_size;
       images.push_back(std::move(img));
     }
     DRYDOCK_TRY(attached, attach_signatures(images));
@@ -269,9 +279,9 @@ class Assembler {
     for (const auto& top : doc["manifests"]) {
       std::string target;
       DRYDOCK_TRY(beside, classify(top, target));
-      if (beside == Beside::signature) {
+      if (beside == Beside::signature || beside == Beside::notation) {
         DRYDOCK_TRY(name, blob_name(top, "index.json"));
-        m_signature_manifests.emplace_back(name, target);
+        (beside == Beside::signature ? m_signature_manifests : m_notation_manifests).emplace_back(name, target);
         continue;
       }
       if (beside == Beside::other) continue;
@@ -294,6 +304,8 @@ class Assembler {
       DRYDOCK_TRY(c, candidate_of(chosen.manifest));
       if (!tag.empty()) c.tags.push_back(short_reference(tag));
       c.manifest_digest = string_at(top, "digest");
+      c.manifest_media_type = string_at(top, "mediaType");
+      if (top.contains("size") && top["size"].is_number_integer()) c.manifest_size = top["size"].get<std::int64_t>();
       by_manifest[chosen.manifest] = out.size();
       out.push_back(std::move(c));
     }
@@ -464,6 +476,12 @@ class Assembler {
     if (kind == "dev.cosignproject.cosign/atts" || kind == "dev.cosignproject.cosign/sboms") return Beside::other;
     const std::string media = string_at(top, "mediaType");
     if (media == k_oci_index || media == k_docker_list) return Beside::image;
+    if (string_at(top, "artifactType") == k_notation_artifact) {
+      DRYDOCK_TRY(name, blob_name(top, "index.json"));
+      DRYDOCK_TRY(doc, parsed(name));
+      if (doc->contains("subject")) target = string_at((*doc)["subject"], "digest");
+      return Beside::notation;
+    }
     if (string_at(top, "artifactType") == k_cosign_sig_artifact) {
       DRYDOCK_TRY(name, blob_name(top, "index.json"));
       DRYDOCK_TRY(doc, parsed(name));
@@ -479,6 +497,11 @@ class Assembler {
     if (!parsed_doc) return Beside::image;
     const auto& doc = *parsed_doc;
     if (!doc->is_object() || !doc->contains("subject")) return Beside::image;
+    if (string_at(*doc, "artifactType") == k_notation_artifact ||
+        (doc->contains("config") && string_at((*doc)["config"], "mediaType") == k_notation_artifact)) {
+      target = string_at((*doc)["subject"], "digest");
+      return Beside::notation;
+    }
     const bool cosign = string_at(*doc, "artifactType") == k_cosign_sig_artifact ||
                         (doc->contains("config") && string_at((*doc)["config"], "mediaType") == k_cosign_sig_artifact) ||
                         (doc->contains("layers") && (*doc)["layers"].is_array() && !(*doc)["layers"].empty() &&
@@ -516,8 +539,45 @@ class Assembler {
         img.signatures.insert(img.signatures.end(), found.begin(), found.end());
       }
     }
+    for (const auto& [manifest, target] : m_notation_manifests) {
+      DRYDOCK_TRY(doc, parsed(manifest));
+      if (!doc->is_object() || !doc->contains("layers") || !(*doc)["layers"].is_array())
+        return core::fail(core::ErrorKind::parse, "a Notation signature manifest without layers", manifest);
+      std::vector<model::NotationSignature> found;
+      for (const auto& l : (*doc)["layers"]) {
+        const std::string media = string_at(l, "mediaType");
+        if (media != k_notation_jws && media != k_notation_cose) continue;
+        DRYDOCK_TRY(blob, blob_name(l, manifest));
+        const std::string source = fmt::format("{} (envelope of Notation signature manifest {})", blob, manifest);
+        if (media == k_notation_cose) {
+          // Not verified (the check says so): its bytes are not needed.
+          found.push_back(model::NotationSignature{"", media, string_at(l, "digest"), source});
+          continue;
+        }
+        // The envelope's own digest is checked by the signature check, which says what changed;
+        // an envelope that cannot be read (not JSON, in a tarball) is a signature without one.
+        auto envelope = m_store.metadata(blob);
+        if (!envelope) {
+          found.push_back(model::NotationSignature{"", "", "", fmt::format("{}: {}", source, envelope.error().message)});
+          continue;
+        }
+        found.push_back(model::NotationSignature{std::move(*envelope), media, string_at(l, "digest"), source});
+      }
+      if (found.empty()) {
+        // A signature manifest without an envelope is still a signature that cannot verify.
+        found.push_back(model::NotationSignature{
+            "", "", "", fmt::format("Notation signature manifest {} (no application/jose+json or application/cose layer)", manifest)});
+      }
+      for (auto& img : images) {
+        if (!target.empty() && img.manifest_digest != target) continue;
+        img.notation_signatures.insert(img.notation_signatures.end(), found.begin(), found.end());
+      }
+    }
     return true;
   }
+
+  /// Notation signature manifests met in index.json: blob name and the subject's digest.
+  std::vector<std::pair<std::string, std::string>> m_notation_manifests;
 
   /// Signature manifests met in index.json: the manifest's blob name and the digest it signs
   /// ("" when it does not say: it then belongs to every image of the layout).
