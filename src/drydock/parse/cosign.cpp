@@ -1,6 +1,8 @@
 #include "drydock/parse/cosign.hpp"
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
@@ -28,16 +30,6 @@ bool is_sha256_digest(std::string_view d) {
   return d.size() == 71 && d.starts_with("sha256:") && d.find_first_not_of("0123456789abcdef", 7) == std::string_view::npos;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i)
-    out += fmt::format("{:02x}", md[i]);
-  return out;
-}
-
 /// The string at a key of an object, "" when absent or not a string.
 std::string text_at(const json& j, const char* key) {
   if (!j.is_object()) return {};
@@ -63,6 +55,38 @@ std::string core_join(const std::vector<std::string>& items) {
 }
 
 }  // namespace
+
+std::string sha256_digest(std::string_view bytes) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
+  std::string out = "sha256:";
+  for (unsigned int i = 0; i < len; ++i)
+    out += fmt::format("{:02x}", md[i]);
+  return out;
+}
+
+std::optional<std::string> ecdsa_raw_to_der(std::string_view raw, std::size_t half) {
+  if (half == 0 || raw.size() != 2 * half) return std::nullopt;
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  if (sig == nullptr) return std::nullopt;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+  BIGNUM* r = BN_bin2bn(bytes, static_cast<int>(half), nullptr);
+  BIGNUM* s = BN_bin2bn(bytes + half, static_cast<int>(half), nullptr);
+  if (r == nullptr || s == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(sig);
+    return std::nullopt;
+  }
+  unsigned char* out = nullptr;
+  const int len = i2d_ECDSA_SIG(sig, &out);
+  ECDSA_SIG_free(sig);
+  if (len <= 0) return std::nullopt;
+  std::string der(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
+  OPENSSL_free(out);
+  return der;
+}
 
 core::Expected<std::string> base64_decode(std::string_view text) {
   static constexpr std::string_view k_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -152,7 +176,7 @@ core::Expected<PublicKey> PublicKey::from_pem(std::string_view pem, std::string_
   const int len = i2d_PUBKEY(key, &der);
   std::string fingerprint;
   if (len > 0) {
-    fingerprint = sha256_hex(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)));
+    fingerprint = sha256_digest(std::string_view(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len)));
     OPENSSL_free(der);
   }
   k.m_description = fmt::format("{} key {}", kind, fingerprint.substr(0, 19));
@@ -192,7 +216,7 @@ bool PublicKey::verifies(std::string_view message, std::string_view der_signatur
 Verdict verify(const Signature& s, const PublicKey& key, std::string_view manifest_digest) {
   using K = Verdict::Kind;
   if (!s.payload_digest.empty()) {
-    const std::string actual = sha256_hex(s.payload);
+    const std::string actual = sha256_digest(s.payload);
     if (actual != s.payload_digest)
       return {K::tampered_payload,
               fmt::format("{}: the payload was altered: its bytes hash to {}, the signature manifest says {}", s.source, actual,
@@ -261,7 +285,7 @@ BundleVerdict verify_bundle(const Signature& s, const PublicKey& key, const Publ
   const auto logged_sig = base64_decode(text_at(signature, "content"));
   const auto our_sig = base64_decode(s.signature_b64);
   if (!logged_sig || !our_sig || *logged_sig != *our_sig) return no("the entry its Rekor bundle logs is another signature");
-  const std::string payload_hash = sha256_hex(s.payload).substr(7);
+  const std::string payload_hash = sha256_digest(s.payload).substr(7);
   if (text_at(hash, "algorithm") != "sha256" || text_at(hash, "value") != payload_hash)
     return no("the entry its Rekor bundle logs signs another payload (its sha256 differs)");
   const json public_key = signature.contains("publicKey") ? signature["publicKey"] : json();

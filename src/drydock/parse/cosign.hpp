@@ -4,6 +4,7 @@
 /// any EC or RSA public key with SHA-256, base64 DER) checked with OpenSSL over the exact payload
 /// bytes. Pure: bytes in, verdicts out; every malformed input is an error that says what is wrong.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,13 @@ core::Expected<std::vector<Signature>> parse_downloaded(std::string_view text, s
 
 /// Standard base64 (padding optional, no whitespace); nullopt-like error when it is not base64.
 core::Expected<std::string> base64_decode(std::string_view text);
+
+/// "sha256:" and the hex sha256 of `bytes` (a digest as OCI and Docker write them).
+std::string sha256_digest(std::string_view bytes);
+
+/// An ECDSA signature written as r||s, each `half` bytes (JWS ES*, Notary's ecdsa), as the DER
+/// ECDSA-Sig-Value OpenSSL verifies; nullopt when it is not 2 * half bytes.
+std::optional<std::string> ecdsa_raw_to_der(std::string_view raw, std::size_t half);
 
 /// A PEM public key (SubjectPublicKeyInfo, as `cosign generate-key-pair` and `openssl pkey
 /// -pubout` write it). Checked once, used for many signatures.

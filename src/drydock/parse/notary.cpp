@@ -130,23 +130,9 @@ bool verifies(const Key& key, sv method, sv sig, sv message) {
     // Notary's ECDSA signatures are r||s, each the size of the curve's order.
     if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_EC) return false;
     const auto half = static_cast<std::size_t>((EVP_PKEY_get_bits(pkey) + 7) / 8);
-    if (sig.size() != 2 * half) return false;
-    ECDSA_SIG* s = ECDSA_SIG_new();
-    if (s == nullptr) return false;
-    BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(sig.data()), static_cast<int>(half), nullptr);
-    BIGNUM* ss = BN_bin2bn(reinterpret_cast<const unsigned char*>(sig.data()) + half, static_cast<int>(half), nullptr);
-    if (r == nullptr || ss == nullptr || ECDSA_SIG_set0(s, r, ss) != 1) {
-      BN_free(r);
-      BN_free(ss);
-      ECDSA_SIG_free(s);
-      return false;
-    }
-    unsigned char* out = nullptr;
-    const int len = i2d_ECDSA_SIG(s, &out);
-    ECDSA_SIG_free(s);
-    if (len <= 0) return false;
-    der.assign(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
-    OPENSSL_free(out);
+    auto converted = cosign::ecdsa_raw_to_der(sig, half);
+    if (!converted) return false;
+    der = std::move(*converted);
     sig = der;
   } else if (method == "eddsa") {
     if (EVP_PKEY_get_base_id(pkey) != EVP_PKEY_ED25519) return false;

@@ -63,16 +63,6 @@ core::Expected<std::optional<std::string>> optional_text(const json& j, const ch
   return std::optional<std::string>(f->get<std::string>());
 }
 
-std::string sha256_digest(sv bytes) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha256(), nullptr);
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i)
-    out += fmt::format("{:02x}", md[i]);
-  return out;
-}
-
 std::int64_t asn1_unix(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
@@ -148,23 +138,9 @@ bool signature_verifies(EVP_PKEY* key, sv alg, sv input, sv signature) {
   std::string der;
   if (alg.starts_with("ES")) {
     const std::size_t half = alg == "ES256" ? 32 : alg == "ES384" ? 48 : 66;
-    if (signature.size() != 2 * half) return false;
-    ECDSA_SIG* sig = ECDSA_SIG_new();
-    if (sig == nullptr) return false;
-    BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()), static_cast<int>(half), nullptr);
-    BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(signature.data()) + half, static_cast<int>(half), nullptr);
-    if (r == nullptr || s == nullptr || ECDSA_SIG_set0(sig, r, s) != 1) {
-      BN_free(r);
-      BN_free(s);
-      ECDSA_SIG_free(sig);
-      return false;
-    }
-    unsigned char* out = nullptr;
-    const int len = i2d_ECDSA_SIG(sig, &out);
-    ECDSA_SIG_free(sig);
-    if (len <= 0) return false;
-    der.assign(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
-    OPENSSL_free(out);
+    auto converted = cosign::ecdsa_raw_to_der(signature, half);
+    if (!converted) return false;
+    der = std::move(*converted);
     signature = der;
   }
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
@@ -523,7 +499,7 @@ Verdict verify(const model::NotationSignature& s, const TrustStore& trust, const
                                         s.media_type.substr(0, 80)),
             ""};
   if (!s.envelope_digest.empty()) {
-    const std::string actual = sha256_digest(s.envelope);
+    const std::string actual = cosign::sha256_digest(s.envelope);
     if (actual != s.envelope_digest)
       return {K::tampered_envelope,
               fmt::format("{}: the envelope was altered: its bytes hash to {}, the signature manifest says {}", s.source, actual,
