@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include <array>
+#include <ctime>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -64,6 +65,14 @@ std::string sha256_digest(std::string_view bytes) {
   for (unsigned int i = 0; i < len; ++i)
     out += fmt::format("{:02x}", md[i]);
   return out;
+}
+
+std::int64_t asn1_unix(const ASN1_TIME* t) {
+  std::tm tm{};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return core::unix_from_civil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday),
+                               static_cast<unsigned>(tm.tm_hour), static_cast<unsigned>(tm.tm_min),
+                               static_cast<unsigned>(tm.tm_sec));
 }
 
 std::optional<std::string> ecdsa_raw_to_der(std::string_view raw, std::size_t half) {

@@ -4,6 +4,9 @@
 /// any EC or RSA public key with SHA-256, base64 DER) checked with OpenSSL over the exact payload
 /// bytes. Pure: bytes in, verdicts out; every malformed input is an error that says what is wrong.
 
+#include <openssl/types.h>
+
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +48,9 @@ core::Expected<std::string> base64_decode(std::string_view text);
 
 /// "sha256:" and the hex sha256 of `bytes` (a digest as OCI and Docker write them).
 std::string sha256_digest(std::string_view bytes);
+
+/// An X.509 time (a certificate's notBefore or notAfter) as Unix seconds; 0 when absent or unreadable.
+std::int64_t asn1_unix(const ASN1_TIME* t);
 
 /// An ECDSA signature written as r||s, each `half` bytes (JWS ES*, Notary's ecdsa), as the DER
 /// ECDSA-Sig-Value OpenSSL verifies; nullopt when it is not 2 * half bytes.

@@ -66,14 +66,6 @@ std::string digest(sv bytes, const EVP_MD* md) {
   return {reinterpret_cast<const char*>(out.data()), len};
 }
 
-std::int64_t asn1_unix(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return core::unix_from_civil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday),
-                               static_cast<unsigned>(tm.tm_hour), static_cast<unsigned>(tm.tm_min),
-                               static_cast<unsigned>(tm.tm_sec));
-}
-
 /// A public key of the metadata, loaded once.
 struct Key {
   std::string type;
@@ -106,8 +98,8 @@ Key load_key(const json& k) {
                                                      &X509_free);
     if (cert) {
       key.certificate = true;
-      key.not_before = asn1_unix(X509_get0_notBefore(cert.get()));
-      key.not_after = asn1_unix(X509_get0_notAfter(cert.get()));
+      key.not_before = cosign::asn1_unix(X509_get0_notBefore(cert.get()));
+      key.not_after = cosign::asn1_unix(X509_get0_notAfter(cert.get()));
       std::array<char, 256> cn{};
       const int n = X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn.data(), static_cast<int>(cn.size()));
       if (n > 0) key.common_name.assign(cn.data(), static_cast<std::size_t>(std::min(n, static_cast<int>(cn.size()) - 1)));

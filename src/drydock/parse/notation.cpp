@@ -63,14 +63,6 @@ core::Expected<std::optional<std::string>> optional_text(const json& j, const ch
   return std::optional<std::string>(f->get<std::string>());
 }
 
-std::int64_t asn1_unix(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return 0;
-  return core::unix_from_civil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1), static_cast<unsigned>(tm.tm_mday),
-                               static_cast<unsigned>(tm.tm_hour), static_cast<unsigned>(tm.tm_min),
-                               static_cast<unsigned>(tm.tm_sec));
-}
-
 /// "CN=leaf,O=Example" (RFC 2253), for evidence.
 std::string subject_of(const X509* cert) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
@@ -271,8 +263,8 @@ std::string chain_problem(const std::vector<Cert>& chain) {
 /// "" when every certificate is valid at `t`, else why not; `expired` tells which.
 std::string validity_problem(const std::vector<Cert>& chain, std::int64_t t, sv when, bool& expired) {
   for (const auto& c : chain) {
-    const std::int64_t before = asn1_unix(X509_get0_notBefore(c.get()));
-    const std::int64_t after = asn1_unix(X509_get0_notAfter(c.get()));
+    const std::int64_t before = cosign::asn1_unix(X509_get0_notBefore(c.get()));
+    const std::int64_t after = cosign::asn1_unix(X509_get0_notAfter(c.get()));
     if (t > after) {
       expired = true;
       return fmt::format("certificate {} expired at {}, before {} ({})", subject_of(c.get()), core::rfc3339_utc(after), when,
