@@ -129,6 +129,16 @@ bool has_cache_mount(const model::Instruction& run, std::string_view dir) {
   return false;
 }
 
+bool is_archive(std::string_view source) {
+  // ADD unpacks by content, not name: a `.gz`, `.bz2`, `.xz` or `.zst` file may be a compressed tar.
+  static constexpr std::array<std::string_view, 12> exts = {".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst",
+                                                            ".gz",  ".bz2", ".xz",   ".zst", ".lz4", ".lzma"};
+  const std::string lower = core::to_lower(source);
+  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return std::string_view(lower).ends_with(e); });
+}
+
+bool is_remote(std::string_view source) { return source.find("://") != std::string_view::npos || source.starts_with("git@"); }
+
 }  // namespace drydock::checks::dockerfile
 
 namespace drydock::checks {
@@ -136,6 +146,8 @@ namespace {
 
 using dockerfile::Command;
 using dockerfile::has_cache_mount;
+using dockerfile::is_archive;
+using dockerfile::is_remote;
 using dockerfile::Offender;
 using dockerfile::report;
 using dockerfile::Rule;
@@ -389,16 +401,6 @@ std::string unquoted(std::string_view s) {
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
   return std::string(s);
 }
-
-bool is_archive(std::string_view source) {
-  // ADD unpacks by content, not name: a `.gz`, `.bz2`, `.xz` or `.zst` file may be a compressed tar.
-  static constexpr std::array<std::string_view, 12> exts = {".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst",
-                                                            ".gz",  ".bz2", ".xz",   ".zst", ".lz4", ".lzma"};
-  const std::string lower = core::to_lower(source);
-  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return std::string_view(lower).ends_with(e); });
-}
-
-bool is_remote(std::string_view source) { return source.find("://") != std::string_view::npos || source.starts_with("git@"); }
 
 // ---------------------------------------------------------------------------------------
 // The evaluators.

@@ -66,4 +66,10 @@ std::string mount_option(const model::InstructionFlag& mount, std::string_view k
 /// (what is written there does not stay in the layer).
 bool has_cache_mount(const model::Instruction& run, std::string_view dir);
 
+/// An ADD source that ADD unpacks (a tar, possibly compressed: ADD decides by content, so any
+/// compressed name counts), which COPY cannot do.
+bool is_archive(std::string_view source);
+/// An ADD source fetched from the network (a URL or a git address).
+bool is_remote(std::string_view source);
+
 }  // namespace drydock::checks::dockerfile

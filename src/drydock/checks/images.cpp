@@ -57,6 +57,80 @@ std::string listed(const std::vector<std::string>& items, std::size_t shown = 20
   return fmt::format("{}; and {} more", core::join(head, "; "), items.size() - shown);
 }
 
+/// What an ADD step of an image's history did, as far as its text and the layer it made tell
+/// (CIS 4.9; the Dockerfile rule judges the same way: unpacking an archive is what only ADD does).
+enum class AddVerdict { accepted, verified_download, copy_would_do };
+struct AddJudgement {
+  AddVerdict verdict;
+  std::string detail;
+};
+
+/// The number of names in an absolute image path ("/usr/local/bin/" has 3).
+std::size_t path_depth(std::string_view path) {
+  std::size_t depth = 0;
+  for (const auto& part : core::split(path, '/'))
+    depth += part.empty() || part == "." ? 0 : 1;
+  return depth;
+}
+
+/// `command` is the step's text after ADD. The classic builder records the source by content
+/// ("file:<sha256> in /dest", "dir:<sha256> in /dest", "multi:<sha256> in /dest"): whether a
+/// `file:` was an archive it unpacked shows in its layer (`made`, when the layers were read),
+/// which then holds more entries than one file copied to the destination could make. BuildKit
+/// records the instruction as written ("--chown=1:1 app.tar.gz /opt/ # buildkit").
+AddJudgement judge_add(std::string_view command, const model::ImageLayer* made) {
+  std::vector<std::string_view> words = core::split_words(command);
+  bool checksum = false;
+  while (!words.empty() && words.front().starts_with("--")) {
+    checksum = checksum || words.front().starts_with("--checksum");
+    words.erase(words.begin());
+  }
+  if (words.empty()) return {AddVerdict::copy_would_do, "no source named"};
+  if (words.size() == 3 && words[1] == "in") {
+    const std::string_view source = words[0];
+    const std::string_view dest = words[2];
+    if (source.starts_with("file:")) {
+      if (made == nullptr) return {AddVerdict::copy_would_do, "whether it unpacked an archive is not known: its layer was not read"};
+      if (made->entries > path_depth(dest) + 1)
+        return {AddVerdict::accepted, fmt::format("unpacked an archive: {} entries in its layer", made->entries)};
+      return {AddVerdict::copy_would_do,
+              fmt::format("one file, not an archive ({} {} in its layer): use COPY", made->entries,
+                          made->entries == 1 ? "entry" : "entries")};
+    }
+    if (source.starts_with("dir:")) return {AddVerdict::copy_would_do, "a directory: use COPY"};
+    if (source.starts_with("multi:")) return {AddVerdict::copy_would_do, "several sources, not known to be archives: use COPY"};
+  }
+  // As written: the last word is the destination (JSON form: ["src", "dest"]).
+  std::vector<std::string> remote;
+  std::vector<std::string> local;
+  std::size_t archives = 0;
+  std::size_t variables = 0;
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    std::string_view src = words[i];
+    while (!src.empty() && (src.front() == '[' || src.front() == '"')) src.remove_prefix(1);
+    while (!src.empty() && (src.back() == ',' || src.back() == '"')) src.remove_suffix(1);
+    if (dockerfile::is_remote(src)) {
+      remote.emplace_back(src);
+    } else if (dockerfile::is_archive(src)) {
+      ++archives;
+    } else if (src.find('$') != std::string_view::npos) {
+      ++variables;
+    } else {
+      local.emplace_back(src);
+    }
+  }
+  if (!local.empty())
+    return {AddVerdict::copy_would_do, fmt::format("local files that are not archives: {}: use COPY", core::join(local, ", "))};
+  if (!remote.empty()) {
+    if (checksum)
+      return {AddVerdict::verified_download, fmt::format("a download verified by --checksum: {}", core::join(remote, ", "))};
+    return {AddVerdict::copy_would_do, fmt::format("a download without --checksum: {}", core::join(remote, ", "))};
+  }
+  if (archives == 0 && variables == 0) return {AddVerdict::copy_would_do, "no source named"};
+  if (variables == 0) return {AddVerdict::accepted, archives == 1 ? "an archive" : "archives"};
+  return {AddVerdict::accepted, fmt::format("{} source{} named by build arguments, not known", variables, variables == 1 ? "" : "s")};
+}
+
 /// Fails listing what was found, else passes with `none`.
 void verdict(const std::vector<std::string>& found, Results& out, std::string none) {
   if (found.empty()) {
@@ -278,7 +352,9 @@ const std::vector<Check>& table() {
           .cis = "4.9",
           .title = "Images are built with COPY, not ADD",
           .severity = Severity::low,
-          .rationale = "ADD fetches URLs and unpacks archives implicitly; COPY does only what it says.",
+          .rationale = "ADD fetches URLs and unpacks archives implicitly; COPY does only what it says. Unpacking an "
+                       "archive, which COPY cannot do (base images' root filesystems are made so), passes: in the "
+                       "history a `file:` source counts as an archive when its layer holds more than one file.",
           .remediation = "Use COPY for files and directories; fetch URLs with a checked download in a RUN step.",
           .aliases = {"CIS-DI-0009"},
           .evaluate = ImageEval{[](const ImageSpec& img, const HostSnapshot&, Results& out) {
@@ -286,12 +362,41 @@ const std::vector<Check>& table() {
               out.skip("the image's history was not read (`drydock image` reads it)");
               return;
             }
-            std::vector<std::string> found;
+            std::vector<std::string> failed;
+            std::vector<std::string> warned;
+            std::vector<std::string> unpacked;
+            std::size_t layer = 0;  // the layer the next step that made one made
             for (std::size_t n = 0; n < img.history->size(); ++n) {
-              const auto& i = (*img.history)[n].instruction;
-              if (i.keyword == "ADD") found.push_back(fmt::format("history step {}: {}", n + 1, i.text));
+              const auto& step = (*img.history)[n];
+              const model::ImageLayer* made = nullptr;
+              if (!step.empty_layer) {
+                if (img.content && layer < img.content->layers.size() &&
+                    img.content->layers[layer].created_by == step.created_by)
+                  made = &img.content->layers[layer];
+                ++layer;
+              }
+              if (step.instruction.keyword != "ADD") continue;
+              switch (const auto a = judge_add(step.instruction.command, made); a.verdict) {
+                case AddVerdict::accepted:
+                  unpacked.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
+                  break;
+                case AddVerdict::verified_download:
+                  warned.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
+                  break;
+                case AddVerdict::copy_would_do:
+                  failed.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
+                  break;
+              }
             }
-            verdict(found, out, fmt::format("no ADD in {} history steps", img.history->size()));
+            if (!failed.empty()) {
+              out.fail(listed(failed));
+            } else if (!warned.empty()) {
+              out.warn(listed(warned));
+            } else if (unpacked.empty()) {
+              out.pass(fmt::format("no ADD in {} history steps", img.history->size()));
+            } else {
+              out.pass(fmt::format("ADD only of archives, which COPY would not unpack: {}", listed(unpacked)));
+            }
           }},
       },
       Check{

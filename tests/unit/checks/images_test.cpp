@@ -256,6 +256,63 @@ TEST(ImageHistory, UpdateAloneAndAdd) {
   EXPECT_EQ(run("image.add-instruction", img).status, Status::pass);
 }
 
+TEST(ImageHistory, AddOfAnArchiveIsWhatOnlyAddDoes) {
+  // The classic builder records a source by its content hash: the layer it made tells whether
+  // ADD unpacked an archive (a base image's root filesystem) or copied one file.
+  const std::string rootfs = "/bin/sh -c #(nop) ADD file:5d0e1a in / ";
+  const std::string one_file = "/bin/sh -c #(nop) ADD file:9b2c44 in /usr/local/bin/ ";
+  auto img = with_history({rootfs, "/bin/sh -c #(nop)  CMD [\"bash\"]", one_file});
+  img.history->at(1).empty_layer = true;
+  auto content = std::make_shared<model::ImageContent>();
+  content->layers.resize(2);
+  content->layers[0].created_by = rootfs;
+  content->layers[0].entries = 3120;
+  content->layers[1].created_by = one_file;
+  content->layers[1].entries = 4;  // usr/, usr/local/, usr/local/bin/ and the file
+  img.content = content;
+  auto f = run("image.add-instruction", img);
+  EXPECT_EQ(f.status, Status::fail) << f.evidence;
+  EXPECT_THAT(f.evidence, HasSubstr("history step 3: ADD file:9b2c44 in /usr/local/bin/ (one file, not an archive (4 entries"));
+  EXPECT_THAT(f.evidence, Not(HasSubstr("history step 1")));
+
+  // Five entries under /usr/local/bin/ are more than one file makes: an archive unpacked there.
+  content->layers[1].entries = 5;
+  f = run("image.add-instruction", img);
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD file:5d0e1a in / (unpacked an archive: 3120 entries in its layer)"));
+
+  // A layer that is not the step's (history and layers disagree): not known, so not accepted.
+  content->layers[0].created_by = "something else";
+  f = run("image.add-instruction", img);
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD file:5d0e1a in / (whether it unpacked an archive is not known"));
+
+  // `dir:` is a directory, which COPY copies as well.
+  f = run("image.add-instruction", with_history({"/bin/sh -c #(nop) ADD dir:77aa in /srv "}));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("a directory: use COPY"));
+}
+
+TEST(ImageHistory, AddAsBuildKitRecordsIt) {
+  // BuildKit keeps the instruction as written: judged as the Dockerfile rule judges it.
+  auto f = run("image.add-instruction", with_history({"ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit",
+                                                      "ADD --chown=1:1 [\"vendor.tgz\", \"/opt/\"] # buildkit"}));
+  EXPECT_EQ(f.status, Status::pass) << f.evidence;
+  EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / (an archive)"));
+  EXPECT_THAT(f.evidence, HasSubstr("history step 2:"));
+
+  f = run("image.add-instruction", with_history({"ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d "
+                                                 "https://example.com/tool.tgz /opt/ # buildkit"}));
+  EXPECT_EQ(f.status, Status::warn) << f.evidence;
+  EXPECT_THAT(f.evidence, HasSubstr("a download verified by --checksum: https://example.com/tool.tgz"));
+
+  f = run("image.add-instruction", with_history({"ADD https://example.com/tool.tgz /opt/ # buildkit",
+                                                 "ADD app.py config.yaml /app/ # buildkit"}));
+  EXPECT_EQ(f.status, Status::fail);
+  EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD https://example.com/tool.tgz /opt/ (a download without --checksum"));
+  EXPECT_THAT(f.evidence, HasSubstr("history step 2: ADD app.py config.yaml /app/ (local files that are not archives: app.py, config.yaml: use COPY)"));
+}
+
 TEST(ImageLatestOrUntagged, OnlyLatestOrNothingFails) {
   model::ImageSpec img;
   EXPECT_EQ(run("image.latest-or-untagged", img).status, Status::fail);
