@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/cosign.hpp"
 
 namespace {
@@ -51,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)cosign::PublicKey::from_pem(input, "fuzz");
       break;
     default:
-      (void)cosign::base64_decode(input);
+      (void)drydock::core::base64_decode(input);
       break;
   }
   return 0;

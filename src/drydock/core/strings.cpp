@@ -96,6 +96,40 @@ bool normalized_path_within(std::string_view path, std::string_view dir) {
   return path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
 }
 
+Expected<std::string> base64_decode(std::string_view text, Base64 alphabet) {
+  const std::string_view last_two = alphabet == Base64::url ? "-_" : "+/";
+  while (!text.empty() && text.back() == '=')
+    text.remove_suffix(1);
+  if (text.size() % 4 == 1) return fail(ErrorKind::parse, "not base64: its length is impossible");
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (const char c : text) {
+    std::uint32_t v = 0;
+    if (c >= 'A' && c <= 'Z') {
+      v = static_cast<std::uint32_t>(c - 'A');
+    } else if (c >= 'a' && c <= 'z') {
+      v = static_cast<std::uint32_t>(c - 'a' + 26);
+    } else if (c >= '0' && c <= '9') {
+      v = static_cast<std::uint32_t>(c - '0' + 52);
+    } else if (c == last_two[0]) {
+      v = 62;
+    } else if (c == last_two[1]) {
+      v = 63;
+    } else {
+      return fail(ErrorKind::parse, "not base64: a character outside its alphabet");
+    }
+    acc = (acc << 6U) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> static_cast<unsigned>(bits)) & 0xFFU);
+    }
+  }
+  return out;
+}
+
 std::string utc_date(std::int64_t unix_seconds) {
   const auto t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};

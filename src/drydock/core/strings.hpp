@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "drydock/core/error.hpp"
+
 namespace drydock::core {
 
 std::vector<std::string> split(std::string_view text, char sep);
@@ -23,6 +25,12 @@ bool path_within(std::string_view path, std::string_view dir);
 bool normalized_path_within(std::string_view path, std::string_view dir);
 /// Removes trailing slashes and collapses repeated ones; "" and "/" stay "/".
 std::string normalize_path(std::string_view path);
+
+/// Which base64 alphabet (RFC 4648): the standard one (`+/`, section 4) or the URL-safe one (`-_`, section 5).
+enum class Base64 { standard, url };
+/// Decodes base64 of `alphabet`, padding optional, no whitespace: an error saying why when `text` is
+/// not base64 (a character outside the alphabet, or a length no encoding has).
+Expected<std::string> base64_decode(std::string_view text, Base64 alphabet = Base64::standard);
 
 /// The UTC calendar day of a Unix time, "YYYY-MM-DD".
 std::string utc_date(std::int64_t unix_seconds);

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/core/time.hpp"
 #include "drydock/parse/engine.hpp"
 #include "drydock/parse/notary.hpp"
@@ -97,28 +98,6 @@ std::optional<std::string> ecdsa_raw_to_der(std::string_view raw, std::size_t ha
   return der;
 }
 
-core::Expected<std::string> base64_decode(std::string_view text) {
-  static constexpr std::string_view k_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  while (!text.empty() && text.back() == '=')
-    text.remove_suffix(1);
-  if (text.size() % 4 == 1) return core::fail(ErrorKind::parse, "not base64: its length is impossible");
-  std::string out;
-  out.reserve(text.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const auto v = k_alphabet.find(c);
-    if (v == std::string_view::npos) return core::fail(ErrorKind::parse, "not base64: a character outside its alphabet");
-    acc = (acc << 6U) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> static_cast<unsigned>(bits)) & 0xFFU);
-    }
-  }
-  return out;
-}
-
 core::Expected<Payload> parse_payload(std::string_view text) {
   auto doc = parse_json(text, "payload");
   if (!doc) return tl::unexpected(doc.error());
@@ -155,7 +134,7 @@ core::Expected<std::vector<Signature>> parse_downloaded(std::string_view text, s
     const std::string payload_b64 = text_at(*doc, "Payload");
     if (s.signature_b64.empty() || payload_b64.empty())
       return core::fail(ErrorKind::parse, "a signature without `Base64Signature` or `Payload`", where);
-    auto payload = base64_decode(payload_b64);
+    auto payload = core::base64_decode(payload_b64);
     if (!payload) return core::fail(ErrorKind::parse, "`Payload` is " + payload.error().message, where);
     s.payload = std::move(*payload);
     s.source = where;
@@ -231,7 +210,7 @@ Verdict verify(const Signature& s, const PublicKey& key, std::string_view manife
               fmt::format("{}: the payload was altered: its bytes hash to {}, the signature manifest says {}", s.source, actual,
                           s.payload_digest)};
   }
-  auto der = base64_decode(s.signature_b64);
+  auto der = core::base64_decode(s.signature_b64);
   if (!der || der->empty()) return {K::malformed, fmt::format("{}: the signature is not base64", s.source)};
   if (!key.verifies(s.payload, *der))
     return {K::bad_signature, fmt::format("{}: the signature does not verify with the {} (signed by another key, or the payload "
@@ -275,13 +254,13 @@ BundleVerdict verify_bundle(const Signature& s, const PublicKey& key, const Publ
   // What Rekor signs: the canonical JSON (keys sorted, compact) of these four fields alone.
   const json signed_fields = {{"body", body_b64}, {"integratedTime", *integrated}, {"logID", log_id}, {"logIndex", *index}};
   const std::string canonical = notary::canonical_json(signed_fields.dump());
-  const auto set = base64_decode(set_b64);
+  const auto set = core::base64_decode(set_b64);
   if (!set || set->empty() || !rekor.verifies(canonical, *set))
     return no(fmt::format("its Rekor bundle's signed entry timestamp does not verify with the Rekor key {} (the entry, its "
                           "time or index was altered, or the timestamp is not that log's)",
                           rekor.description()));
   // The entry the log signed must be this signature of this payload by this key.
-  const auto body_text = base64_decode(body_b64);
+  const auto body_text = core::base64_decode(body_b64);
   auto body = body_text ? parse_json(*body_text, "bundle body") : core::Expected<json>(json());
   if (!body || !body->is_object() || !body->contains("spec") || !(*body)["spec"].is_object())
     return no("the entry its Rekor bundle logs is not JSON with a `spec`");
@@ -291,14 +270,14 @@ BundleVerdict verify_bundle(const Signature& s, const PublicKey& key, const Publ
   const json& spec = (*body)["spec"];
   const json signature = spec.contains("signature") ? spec["signature"] : json();
   const json hash = spec.contains("data") && spec["data"].is_object() && spec["data"].contains("hash") ? spec["data"]["hash"] : json();
-  const auto logged_sig = base64_decode(text_at(signature, "content"));
-  const auto our_sig = base64_decode(s.signature_b64);
+  const auto logged_sig = core::base64_decode(text_at(signature, "content"));
+  const auto our_sig = core::base64_decode(s.signature_b64);
   if (!logged_sig || !our_sig || *logged_sig != *our_sig) return no("the entry its Rekor bundle logs is another signature");
   const std::string payload_hash = sha256_digest(s.payload).substr(7);
   if (text_at(hash, "algorithm") != "sha256" || text_at(hash, "value") != payload_hash)
     return no("the entry its Rekor bundle logs signs another payload (its sha256 differs)");
   const json public_key = signature.contains("publicKey") ? signature["publicKey"] : json();
-  const auto logged_pem = base64_decode(text_at(public_key, "content"));
+  const auto logged_pem = core::base64_decode(text_at(public_key, "content"));
   bool same_key = false;
   if (logged_pem) {
     const auto logged_key = PublicKey::from_pem(*logged_pem, "bundle");

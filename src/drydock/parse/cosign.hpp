@@ -43,8 +43,6 @@ using Signature = model::ImageSignature;
 /// is not such an object is an error naming the line.
 core::Expected<std::vector<Signature>> parse_downloaded(std::string_view text, std::string_view path);
 
-/// Standard base64 (padding optional, no whitespace); nullopt-like error when it is not base64.
-core::Expected<std::string> base64_decode(std::string_view text);
 
 /// "sha256:" and the hex sha256 of `bytes` (a digest as OCI and Docker write them).
 std::string sha256_digest(std::string_view bytes);

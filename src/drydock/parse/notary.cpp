@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/core/time.hpp"
 #include "drydock/parse/cosign.hpp"
 
@@ -81,7 +82,7 @@ Key load_key(const json& k) {
   key.type = text(k, "keytype");
   const auto* val = field(k, "keyval");
   const std::string pub_b64 = val != nullptr ? text(*val, "public") : std::string();
-  auto pub = cosign::base64_decode(pub_b64);
+  auto pub = core::base64_decode(pub_b64);
   if (pub_b64.empty() || !pub) {
     key.error = "its public key is not base64";
     return key;
@@ -228,7 +229,7 @@ bool check_signatures(std::string_view name, const Doc& d, const Keys& keys, con
         repo.problems.push_back(fmt::format("{}: key {}: {}", name, short_id(id), k->second.error));
         continue;
       }
-      auto sig = cosign::base64_decode(text(s, "sig"));
+      auto sig = core::base64_decode(text(s, "sig"));
       if (sig && verifies(k->second, text(s, "method"), *sig, message)) {
         good.insert(id);
       } else {
@@ -276,7 +277,7 @@ void check_meta(std::string_view from, const json& meta, std::string_view name, 
     const auto* h = hashes != nullptr ? field(*hashes, alg) : nullptr;
     if (h == nullptr || !h->is_string()) continue;
     any = true;
-    const auto want = cosign::base64_decode(h->get<std::string>());
+    const auto want = core::base64_decode(h->get<std::string>());
     if (!want || *want != digest(file->second, md))
       repo.problems.push_back(fmt::format("the {} of {}.json is not the one {} signed", alg, name, from));
   }
@@ -353,7 +354,7 @@ void collect_targets(std::string_view role, const json& signed_part, const std::
     }
     const auto* hashes = field(t, "hashes");
     const std::string b64 = hashes != nullptr ? text(*hashes, "sha256") : std::string();
-    const auto raw = cosign::base64_decode(b64);
+    const auto raw = core::base64_decode(b64);
     if (b64.empty() || !raw || raw->size() != 32) {
       repo.problems.push_back(fmt::format("{}: target {} has no sha256", role, name));
       continue;

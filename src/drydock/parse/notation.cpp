@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/core/time.hpp"
 #include "drydock/parse/cosign.hpp"
 #include "drydock/parse/engine.hpp"
@@ -298,10 +299,7 @@ core::Expected<std::int64_t> header_time(const json& header, const char* key) {
 
 core::Expected<std::string> base64url_decode(std::string_view text) {
   if (text.find_first_of("+/=") != sv::npos) return core::fail(ErrorKind::parse, "not base64url: it has `+`, `/` or padding");
-  std::string standard(text);
-  std::replace(standard.begin(), standard.end(), '-', '+');
-  std::replace(standard.begin(), standard.end(), '_', '/');
-  auto out = cosign::base64_decode(standard);
+  auto out = core::base64_decode(text, core::Base64::url);
   if (!out) return core::fail(ErrorKind::parse, "not base64url");
   return out;
 }
@@ -337,7 +335,7 @@ core::Expected<Envelope> parse_jws(std::string_view bytes) {
   if (x5c->size() > k_max_certificates)
     return core::fail(ErrorKind::parse, fmt::format("`x5c` has {} certificates, more than the limit ({})", x5c->size(), k_max_certificates));
   for (const auto& c : *x5c) {
-    auto der = c.is_string() ? cosign::base64_decode(c.get<std::string>()) : core::Expected<std::string>(std::string());
+    auto der = c.is_string() ? core::base64_decode(c.get<std::string>()) : core::Expected<std::string>(std::string());
     if (!der || der->empty()) return core::fail(ErrorKind::parse, fmt::format("`x5c` entry {} is not base64 DER", e.certificates.size() + 1));
     e.certificates.push_back(std::move(*der));
   }

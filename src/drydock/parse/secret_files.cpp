@@ -76,31 +76,13 @@ bool base64_char(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
 }
 
-int base64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-/// Decodes base64 up to the first '=' or invalid character.
-std::string base64_decode(std::string_view text) {
-  std::string out;
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    const int v = base64_value(c);
-    if (v < 0) break;
-    acc = (acc << 6U) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> static_cast<unsigned>(bits)) & 0xFFU);
-    }
-  }
-  return out;
+/// Decodes the longest base64 prefix of `text` (a PEM body's first line, up to its '=' or line end).
+std::string base64_prefix(std::string_view text) {
+  std::size_t n = 0;
+  while (n < text.size() && base64_char(text[n]) && text[n] != '=')
+    ++n;
+  if (n % 4 == 1) --n;
+  return core::base64_decode(text.substr(0, n)).value_or(std::string());
 }
 
 /// Reads the length-prefixed strings of the SSH wire format.
@@ -140,7 +122,7 @@ bool printable_name(std::string_view s, bool spaces = false) {
 /// "OpenSSH private key (ssh-ed25519), no passphrase" or "..., encrypted with aes256-ctr".
 std::string openssh_detail(std::string_view body_base64) {
   // The header (cipher, kdf, first public key) lies in the first few hundred bytes.
-  const std::string blob = base64_decode(body_base64.substr(0, 2048));
+  const std::string blob = base64_prefix(body_base64.substr(0, 2048));
   static constexpr std::string_view magic("openssh-key-v1\0", 15);
   if (!std::string_view(blob).starts_with(magic)) return "OpenSSH private key (unreadable header)";
   SshReader r(std::string_view(blob).substr(magic.size()));

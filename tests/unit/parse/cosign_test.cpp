@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/cosign.hpp"
 
 namespace drydock::parse::cosign {
@@ -126,8 +127,8 @@ TEST(TrustCosign, MalformedInputsAreErrors) {
   EXPECT_FALSE(parse_payload("{}"));
   EXPECT_FALSE(parse_payload(R"({"critical":{"type":"x","image":{"docker-manifest-digest":"md5:1"}}})"));
   EXPECT_FALSE(PublicKey::from_pem("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "k"));
-  EXPECT_FALSE(base64_decode("A"));
-  EXPECT_EQ(base64_decode("aGk=").value_or(""), "hi");
+  EXPECT_FALSE(drydock::core::base64_decode("A"));
+  EXPECT_EQ(drydock::core::base64_decode("aGk=").value_or(""), "hi");
   const Key k;
   const std::string p = payload_for(k_image);
   EXPECT_EQ(verify(Signature{p, "***", "", "s", false}, key_of(k), k_image).kind, Verdict::Kind::malformed);
