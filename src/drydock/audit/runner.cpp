@@ -93,13 +93,17 @@ ContainerAudit::ContainerAudit(const Selection& selection, std::span<const check
 
 ContainerAudit::ContainerAudit(const Selection& selection) : ContainerAudit(selection, checks::catalogue()) {}
 
-void ContainerAudit::resize(std::size_t containers) { m_slots.resize(containers); }
+void ContainerAudit::resize(std::size_t containers) {
+  m_slots.resize(containers);
+  m_findings.resize(m_selected.size());
+  for (auto& findings : m_findings)
+    findings.resize(containers);
+}
 
 void ContainerAudit::add(std::size_t slot, const model::ContainerSpec& c, const model::HostSnapshot& context) {
   auto& s = m_slots.at(slot);
-  s.findings.reserve(m_selected.size());
-  for (const auto* check : m_selected)
-    s.findings.push_back(container_finding(*check, c, context));
+  for (std::size_t k = 0; k < m_selected.size(); ++k)
+    m_findings[k][slot] = container_finding(*m_selected[k], c, context);
   s.facts = facts_of(c);
   s.id = c.id;
   s.done = true;
@@ -139,6 +143,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       ++expected;
   }
   report.results.reserve(expected + snapshot.unreadable.size());
+  // Tens of megabytes on a host of thousands of containers: huge pages, before the first write.
+  core::advise_huge_pages(report.results.data(), report.results.capacity() * sizeof(Result));
   auto add = [&](const checks::Check& check, Subject subject, checks::Finding finding) {
     report.results.push_back(Result{&check, std::move(subject), std::move(finding)});
   };
@@ -163,9 +169,6 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       if (selection.selected(check) && check.scope() == checks::Scope::container) container_checks.push_back(&check);
     }
   }
-  std::vector<std::vector<checks::Finding>> container_findings(container_checks.size());
-  for (auto& f : container_findings)
-    f.resize(snapshot.containers.size());
   const std::size_t n_containers = snapshot.containers.size();
   // Each subject made once: its results share its id and name (SharedString) instead of copying
   // them, which on a host of thousands of containers was a tenth of the CPU and ~100 bytes a result.
@@ -181,12 +184,12 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     for (const auto& i : snapshot.images)
       image_subjects.push_back(Subject{"image", i.id, i.display_name()});
   }
-  // Containers evaluated as they were collected, found by id (unique on an engine); the
-  // others are evaluated here.
-  std::vector<ContainerAudit::Slot*> done(n_containers, nullptr);
-  // For each container check, its findings' place in an evaluated slot; none (evaluated here)
-  // for the checks that read the images in use.
+  // Containers evaluated as they were collected, found by id (unique on an engine): their slot
+  // in `evaluated`; the others (k_here) are evaluated here.
   constexpr std::size_t k_here = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> done(n_containers, k_here);
+  // For each container check, its findings' place in `evaluated`; none (evaluated here) for the
+  // checks that read the images in use.
   std::vector<std::size_t> evaluated_as(container_checks.size(), k_here);
   bool usable = evaluated != nullptr && options.container_checks;
   if (usable) {
@@ -194,17 +197,25 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     for (std::size_t k = 0; k < container_checks.size(); ++k) {
       if (next < evaluated->m_selected.size() && evaluated->m_selected[next] == container_checks[k]) evaluated_as[k] = next++;
     }
-    usable = next == evaluated->m_selected.size();  // the same selection and table
+    usable = next == evaluated->m_selected.size() && evaluated->m_findings.size() == next;  // the same selection and table
   }
+  if (!usable) std::fill(evaluated_as.begin(), evaluated_as.end(), k_here);
   if (usable) {
-    std::unordered_map<std::string_view, ContainerAudit::Slot*> by_id;
+    std::unordered_map<std::string_view, std::size_t> by_id;
     by_id.reserve(evaluated->m_slots.size());
-    for (auto& slot : evaluated->m_slots) {
-      if (slot.done) by_id.emplace(slot.id, &slot);
+    for (std::size_t s = 0; s < evaluated->m_slots.size(); ++s) {
+      if (evaluated->m_slots[s].done) by_id.emplace(evaluated->m_slots[s].id, s);
     }
     for (std::size_t i = 0; i < n_containers; ++i) {
       if (const auto it = by_id.find(snapshot.containers[i].id); it != by_id.end()) done[i] = it->second;
     }
+  }
+  const bool all_done = std::find(done.begin(), done.end(), k_here) == done.end();
+  // What was not evaluated as it was collected is evaluated here, on all cores (checks are pure
+  // functions of the snapshot): container_findings[k][i] for check k on container i.
+  std::vector<std::vector<checks::Finding>> container_findings(container_checks.size());
+  for (std::size_t k = 0; k < container_checks.size(); ++k) {
+    if (evaluated_as[k] == k_here || !all_done) container_findings[k].resize(n_containers);
   }
   const std::size_t workers = core::cpu_workers();
   constexpr std::size_t k_batch = 64;  // containers per work item
@@ -212,9 +223,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     for (std::size_t i = batch * k_batch; i < std::min(n_containers, (batch + 1) * k_batch); ++i) {
       const auto& c = snapshot.containers[i];
       for (std::size_t k = 0; k < container_checks.size(); ++k) {
-        container_findings[k][i] = done[i] != nullptr && evaluated_as[k] != k_here
-                                       ? std::move(done[i]->findings[evaluated_as[k]])
-                                       : container_finding(*container_checks[k], c, snapshot);
+        if (evaluated_as[k] == k_here || done[i] == k_here)
+          container_findings[k][i] = container_finding(*container_checks[k], c, snapshot);
       }
     }
   });
@@ -225,10 +235,16 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     switch (check.scope()) {
       case checks::Scope::container: {
         if (!options.container_checks) break;
-        auto& findings = container_findings[next_container_check++];
-        for (std::size_t i = 0; i < n_containers; ++i)
-          add(check, container_subjects[i], std::move(findings[i]));
-        std::vector<checks::Finding>().swap(findings);  // moved into the report: freed as it goes
+        const std::size_t k = next_container_check++;
+        auto& findings = container_findings[k];
+        auto* collected = evaluated_as[k] != k_here ? &evaluated->m_findings[evaluated_as[k]] : nullptr;
+        for (std::size_t i = 0; i < n_containers; ++i) {
+          add(check, container_subjects[i],
+              collected != nullptr && done[i] != k_here ? std::move((*collected)[done[i]]) : std::move(findings[i]));
+        }
+        // Moved into the report: freed as it goes.
+        std::vector<checks::Finding>().swap(findings);
+        if (collected != nullptr) std::vector<checks::Finding>().swap(*collected);
         add_unreadable(check, "container");
         if (snapshot.containers.empty() && none_of_kind("container")) {
           add(check, host_subject(snapshot, check),
@@ -300,7 +316,8 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
     report.facts.reserve(snapshot.containers.size());
     for (std::size_t i = 0; i < n_containers; ++i) {
       const auto& c = snapshot.containers[i];
-      report.facts.push_back(SubjectFacts{container_subjects[i], done[i] != nullptr ? std::move(done[i]->facts) : facts_of(c)});
+      report.facts.push_back(
+          SubjectFacts{container_subjects[i], done[i] != k_here ? std::move(evaluated->m_slots[done[i]].facts) : facts_of(c)});
     }
   }
   if (snapshot.engine && (!snapshot.engine->name.empty() || !snapshot.engine->id.empty()))

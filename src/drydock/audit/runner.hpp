@@ -45,11 +45,13 @@ class ContainerAudit {
   struct Slot {
     bool done = false;
     std::string id;
-    std::vector<checks::Finding> findings;  ///< per selected container check
     std::vector<std::pair<std::string, std::string>> facts;
   };
   std::vector<const checks::Check*> m_selected;
   std::vector<Slot> m_slots;
+  /// The findings check by check, as the report lists them: m_findings[k][slot] is that of
+  /// m_selected[k] on the container of `slot`. run() reads each check's in order and frees it.
+  std::vector<std::vector<checks::Finding>> m_findings;
 };
 
 /// One result per (selected check, subject). A scope with no subjects yields one `skip`

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "drydock/collect/host/procfs.hpp"
+#include "drydock/core/memory.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/engine.hpp"
 
@@ -452,6 +453,9 @@ class Collector {
     std::set<std::string> ids;
     std::vector<model::Unreadable> exec_unreadable;
     std::vector<std::string> unread_containers;
+    // Thousands of specs of over a kilobyte each: room made once, in huge pages.
+    snap.containers.reserve(m_slots.size());
+    core::advise_huge_pages(snap.containers.data(), snap.containers.capacity() * sizeof(model::ContainerSpec));
     for (auto& slot : m_slots) {
       if (slot.missing) {
         if (m_explicit) not_found.push_back(slot.ref);
