@@ -24,6 +24,8 @@
 
 namespace drydock::checks::dockerfile {
 
+using sv = std::string_view;
+
 // ---------------------------------------------------------------------------------------
 // Identities, ignores, results.
 
@@ -108,22 +110,41 @@ void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> 
   f.location = std::move(where);
 }
 
-std::string mount_option(const model::InstructionFlag& mount, std::string_view key) {
-  for (const auto& part : core::split(mount.expanded.empty() ? mount.value : mount.expanded, ',')) {
+namespace {
+
+/// The value of a key of a `--mount=` flag as a view into the flag (read in place: a flag is
+/// read by several rules for every RUN); nullopt when the key is absent.
+std::optional<sv> mount_value(const model::InstructionFlag& mount, sv key) {
+  const sv text = mount.expanded.empty() ? sv(mount.value) : sv(mount.expanded);
+  // Keys are compared without case, as written lower case by the callers.
+  const auto is = [](sv k, sv name) { return k.size() == name.size() && core::starts_with_ci(k, name); };
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    const sv part = text.substr(start, comma == sv::npos ? sv::npos : comma - start);
     const auto eq = part.find('=');
-    const std::string k = core::to_lower(core::trim(std::string_view(part).substr(0, eq)));
-    if (k == key || (key == "target" && (k == "dst" || k == "destination")))
-      return eq == std::string::npos ? std::string() : std::string(core::trim(std::string_view(part).substr(eq + 1)));
+    const sv k = core::trim(part.substr(0, eq));
+    if (is(k, key) || (key == "target" && (is(k, "dst") || is(k, "destination"))))
+      return eq == sv::npos ? sv() : core::trim(part.substr(eq + 1));
+    if (comma == sv::npos) break;
+    start = comma + 1;
   }
-  return key == "type" ? std::string("bind") : std::string();
+  if (key == "type") return sv("bind");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string mount_option(const model::InstructionFlag& mount, std::string_view key) {
+  return std::string(mount_value(mount, key).value_or(sv()));
 }
 
 bool has_cache_mount(const model::Instruction& run, std::string_view dir) {
   for (const auto& f : run.flags) {
-    if (f.name != "mount") continue;
-    const std::string type = mount_option(f, "type");
+    if (sv(f.name) != "mount") continue;
+    const sv type = mount_value(f, "type").value_or(sv());
     if (type != "cache" && type != "tmpfs") continue;
-    const std::string target = mount_option(f, "target");
+    const sv target = mount_value(f, "target").value_or(sv());
     if (!target.empty() && (core::path_within(target, dir) || core::path_within(dir, target))) return true;
   }
   return false;
@@ -143,6 +164,8 @@ bool is_remote(std::string_view source) { return source.find("://") != std::stri
 
 namespace drydock::checks {
 namespace {
+
+using sv = std::string_view;
 
 using dockerfile::Command;
 using dockerfile::has_cache_mount;
@@ -311,7 +334,7 @@ bool has_word(const Command& c, std::string_view word) {
 
 bool has_secret_mount(const Instruction& run) {
   return std::any_of(run.flags.begin(), run.flags.end(), [](const model::InstructionFlag& f) {
-    return f.name == "mount" && dockerfile::mount_option(f, "type") == "secret";
+    return sv(f.name) == "mount" && dockerfile::mount_option(f, "type") == "secret";
   });
 }
 
@@ -518,7 +541,7 @@ void run_cd(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
     for (const auto& c : r.commands) {
-      if (c.program == "cd" && c.subshell_depth == 0) {
+      if (sv(c.program) == "cd" && c.subshell_depth == 0) {
         found.push_back({r.run, fmt::format("`{}` in RUN: use WORKDIR", core::join(c.words, " "))});
         break;
       }
@@ -588,7 +611,7 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
 /// `rm` of /var/lib/apt/lists (or a file under it), or `apt-get dist-clean`.
 bool removes_apt_lists(const std::vector<Command>& commands) {
   for (const auto& c : commands) {
-    if (c.program == "rm") {
+    if (sv(c.program) == "rm") {
       for (std::size_t i = 1; i < c.words.size(); ++i) {
         if (core::path_within(c.words[i], "/var/lib/apt/lists")) return true;
       }
@@ -604,7 +627,7 @@ bool removes_apt_lists(const std::vector<Command>& commands) {
 /// which refreshes them after adding the source unless given `-n`/`--no-update`. An install only
 /// reads the lists an earlier update left: it writes none, and removing them there frees nothing.
 bool fetches_apt_lists(const Command& c) {
-  if (c.program == "add-apt-repository") {
+  if (sv(c.program) == "add-apt-repository") {
     return std::none_of(c.words.begin() + 1, c.words.end(), [](const std::string& w) {
       return w == "--no-update" || (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.find('n') != std::string::npos);
     });
@@ -912,10 +935,10 @@ void multiple_entrypoint(const Dockerfile& d, Results& out) { repeated_in_stage(
 
 /// `set -o pipefail`, `set -eo pipefail`, `set -euxo pipefail`.
 bool sets_pipefail(const Command& c) {
-  if (c.program != "set") return false;
+  if (sv(c.program) != "set") return false;
   for (std::size_t i = 1; i + 1 < c.words.size(); ++i) {
-    const std::string& w = c.words[i];
-    if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && c.words[i + 1] == "pipefail") return true;
+    const sv w = c.words[i];
+    if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && sv(c.words[i + 1]) == "pipefail") return true;
   }
   return false;
 }
@@ -935,7 +958,7 @@ ShellState shell_state(const std::vector<std::string>& args) {
   // Plain sh (dash on Debian and Ubuntu) has no pipefail option: only bash, zsh, ksh, ash do.
   if (program == "sh") return s;
   for (std::size_t i = 1; i + 1 < args.size(); ++i) {
-    const std::string& w = args[i];
+    const sv w = args[i];
     if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && args[i + 1] == "pipefail") s.pipefail = true;
   }
   return s;
@@ -958,7 +981,7 @@ void pipefail(const Dockerfile& d, Results& out) {
         bool piped = false;
         for (const auto& c : dockerfile::commands_in(i, script)) {
           if (sets_pipefail(c)) safe = true;
-          if (c.next_operator == "|" && !safe) piped = true;
+          if (sv(c.next_operator) == "|" && !safe) piped = true;
         }
         if (piped) {
           found.push_back({&i, "RUN pipes without `set -o pipefail` (a failing first command goes unnoticed)"});
@@ -983,7 +1006,7 @@ void expose_ssh(const Dockerfile& d, Results& out) {
   report(d, k_expose_ssh, std::move(found), out, "port 22 is not exposed");
 }
 
-bool is_fetcher(const Command& c) { return c.program == "curl" || c.program == "wget"; }
+bool is_fetcher(const Command& c) { return sv(c.program) == "curl" || sv(c.program) == "wget"; }
 
 bool substitutes_fetch(std::string_view script) {
   return script.find("$(curl") != std::string_view::npos || script.find("$(wget") != std::string_view::npos ||
@@ -998,8 +1021,8 @@ void curl_pipe_shell(const Dockerfile& d, Results& out) {
       std::vector<const Command*> pipeline;
       for (const auto& c : dockerfile::commands_in(*r, script)) {
         if (!c.after_pipe) pipeline.clear();
-        const bool interpreter = model::is_shell(c.program) || c.program.starts_with("python") || c.program == "perl" ||
-                                 c.program == "ruby" || c.program == "node";
+        const bool interpreter = model::is_shell(c.program) || c.program.starts_with("python") || sv(c.program) == "perl" ||
+                                 sv(c.program) == "ruby" || sv(c.program) == "node";
         if (interpreter && std::any_of(pipeline.begin(), pipeline.end(), [](const Command* p) { return is_fetcher(*p); })) {
           hit = true;
         }

@@ -254,7 +254,7 @@ const std::vector<Check>& table() {
             std::vector<std::string> found;
             for (std::size_t n = 0; n < img.history->size(); ++n) {
               const auto& i = (*img.history)[n].instruction;
-              if (i.keyword != "RUN") continue;
+              if (!i.is("RUN")) continue;
               for (const auto& script : i.scripts) {
                 const auto commands = dockerfile::commands_in(i, script);
                 const auto update = std::find_if(commands.begin(), commands.end(), dockerfile::index_update);

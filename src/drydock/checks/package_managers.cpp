@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace drydock::checks::packages {
 namespace {
@@ -132,7 +133,7 @@ bool takes_next(const Manager& m, sv word) { return contains(m.valued, word); }
 
 bool any_option(const Manager& m, std::span<const sv> options, const model::RunCommand& c, std::size_t from) {
   for (std::size_t i = from; i < c.words.size(); ++i) {
-    if (c.words[i] == "--") break;
+    if (sv(c.words[i]) == "--") break;
     for (auto o : options) {
       if (is_option(m, c.words[i], o)) return true;
     }
@@ -146,6 +147,18 @@ std::span<const Manager> managers() { return k_managers; }
 
 const Manager* manager_of(std::string_view program) {
   const sv p = base_program(program);
+  // Most programs of a RUN are no package manager (make, cp, echo): the first letters and lengths
+  // of the table's programs, gathered once from the table, turn them away without a comparison.
+  static const std::array<std::uint32_t, 256> k_lengths_by_first = [] {
+    std::array<std::uint32_t, 256> out{};
+    for (const auto& m : k_managers) {
+      for (auto name : m.programs)
+        out[static_cast<unsigned char>(name[0])] |= std::uint32_t{1} << std::min<std::size_t>(name.size(), 31);
+    }
+    return out;
+  }();
+  if (p.empty() || ((k_lengths_by_first[static_cast<unsigned char>(p[0])] >> std::min<std::size_t>(p.size(), 31)) & 1) == 0)
+    return nullptr;
   for (const auto& m : k_managers) {
     if (contains(m.programs, p)) return &m;
   }
@@ -168,7 +181,7 @@ Invocation invocation(const model::RunCommand& c) {
   if (c.words.empty()) return inv;
   inv.manager = manager_of(c.program);
   inv.first = 1;
-  if (inv.manager == nullptr && c.program.starts_with("python") && c.words.size() > 2 && c.words[1] == "-m") {
+  if (inv.manager == nullptr && c.program.starts_with("python") && c.words.size() > 2 && sv(c.words[1]) == "-m") {
     inv.manager = manager_of(c.words[2]);
     if (inv.manager != nullptr && inv.manager->family != Family::pip) inv.manager = nullptr;
     inv.first = 3;
@@ -177,7 +190,7 @@ Invocation invocation(const model::RunCommand& c) {
   const Manager& m = *inv.manager;
   std::size_t i = inv.first;
   while (i < c.words.size()) {
-    const std::string& w = c.words[i];
+    const sv w = c.words[i];
     if (w == "--") {
       ++i;
       break;
@@ -204,7 +217,7 @@ std::vector<std::string> Invocation::operands(const model::RunCommand& c) const 
   if (manager == nullptr) return out;
   bool rest = false;
   for (std::size_t i = sub_index + 1; i < c.words.size(); ++i) {
-    const std::string& w = c.words[i];
+    const sv w = c.words[i];
     if (!rest && w == "--") {
       rest = true;
       continue;
@@ -213,7 +226,7 @@ std::vector<std::string> Invocation::operands(const model::RunCommand& c) const 
       if (takes_next(*manager, w)) ++i;
       continue;
     }
-    out.push_back(w);
+    out.emplace_back(w);
   }
   return out;
 }

@@ -332,7 +332,7 @@ void unverified_in(const RunCommand& c, std::vector<std::string>& found) {
       add(fmt::format("{} {}", inv.manager->name, o));
     const auto family = inv.manager->family;
     for (std::size_t i = inv.first; i < c.words.size(); ++i) {
-      const std::string& w = c.words[i];
+      const sv w = c.words[i];
       if (w == "--") break;
       const bool next = i + 1 < c.words.size();
       if (family == packages::Family::apt || family == packages::Family::aptitude) {
@@ -362,11 +362,11 @@ void unverified_in(const RunCommand& c, std::vector<std::string>& found) {
         if (lower.ends_with(".trusted-host") || lower.ends_with(".trusted_host")) add(fmt::format("pip config set {}", op));
       }
     }
-  } else if (c.program == "rpm") {
+  } else if (sv(c.program) == "rpm") {
     for (std::size_t i = 1; i < c.words.size(); ++i) {
-      const std::string& w = c.words[i];
+      const sv w = c.words[i];
       if (w == "--") break;
-      if (w == "--nosignature" || w == "--nodigest" || w == "--nofiledigest") add("rpm " + w);
+      if (w == "--nosignature" || w == "--nodigest" || w == "--nofiledigest") add("rpm " + std::string(w));
     }
   }
   if (found.size() != before) return;  // the command itself said it; its words need no second reading
@@ -391,11 +391,11 @@ void dockerfile_unverified_packages(const Dockerfile& d, Results& out) {
   std::vector<dockerfile::Offender> found;
   std::size_t runs = 0;
   auto visit = [&](const Instruction& i) {
-    if (i.keyword == "RUN") {
+    if (i.is("RUN")) {
       ++runs;
       const auto what = unverified_in_run(i);
       if (!what.empty()) found.push_back({&i, core::join(what, ", ")});
-    } else if (i.keyword == "ENV") {
+    } else if (i.is("ENV")) {
       for (const auto& kv : i.pairs) {
         if (pip_trusted_host_env(kv.key, kv.expanded.empty() ? kv.value : kv.expanded))
           found.push_back({&i, fmt::format("ENV {}={} makes pip trust that host without TLS verification", kv.key, kv.value)});
@@ -423,7 +423,7 @@ void image_unverified_packages(const ImageSpec& img, const HostSnapshot&, Result
   if (img.history) {
     for (std::size_t n = 0; n < img.history->size(); ++n) {
       const auto& i = (*img.history)[n].instruction;
-      if (i.keyword != "RUN") continue;
+      if (!i.is("RUN")) continue;
       const auto what = unverified_in_run(i);
       if (!what.empty()) found.push_back(fmt::format("history step {}: {}", n + 1, core::join(what, ", ")));
     }

@@ -714,7 +714,7 @@ class Parser {
         phase = in_word;
       }
       if (pos == n) {
-        if (buf != "--" && (blank_ok || !buf.empty())) words.push_back(buf);
+        if (buf != "--" && (blank_ok || !buf.empty())) words.push_back(std::move(buf));
         break;
       }
       char c = ch;
@@ -722,8 +722,8 @@ class Parser {
         if (is_space(c)) {
           phase = in_spaces;
           if (buf == "--") return line.substr(pos);
-          if (blank_ok || !buf.empty()) words.push_back(buf);
-          buf.clear();
+          if (blank_ok || !buf.empty()) words.push_back(std::move(buf));
+          buf.clear();  // valid after the move: empty again
           blank_ok = false;
           continue;
         }
@@ -766,6 +766,7 @@ class Parser {
 
   static std::vector<RawFlag> split_flags(const std::vector<std::string>& words) {
     std::vector<RawFlag> out;
+    out.reserve(words.size());
     for (const auto& w : words) {
       RawFlag f;
       const std::size_t eq = w.find('=');
@@ -840,7 +841,7 @@ class Parser {
     ins.end_line = line_no;
     std::vector<std::string> flag_words;
     const std::string_view rest = trim_space(extract_flags(after, flag_words));
-    const std::vector<RawFlag> flags = split_flags(flag_words);
+    std::vector<RawFlag> flags = split_flags(flag_words);
     ins.command = std::string(rest);
     // ARG values are expanded when used (BuildKit defers their errors); triggers when a child runs them.
     const bool judged = !trigger && !ins.is("ARG");
@@ -862,11 +863,12 @@ class Parser {
         throw;
       }
     }
-    for (const auto& f : flags) {
+    ins.flags.reserve(flags.size());
+    for (auto& f : flags) {
       model::InstructionFlag out;
       out.name = core::to_lower(f.name);
-      out.value = f.value;
       out.expanded = f.value;
+      out.value = std::move(f.value);
       ins.flags.push_back(std::move(out));
     }
     if (!trigger) expand_flags(ins);
@@ -1057,12 +1059,12 @@ class Parser {
     for (const auto& w : words) {
       const std::size_t eq = w.text.find('=');
       if (eq == std::string::npos) {
-        fail("Syntax error - can't find = in \"" + w.text + "\". Must be of the form: name=value", true);
+        fail("Syntax error - can't find = in \"" + std::string(w.text) + "\". Must be of the form: name=value", true);
       }
       if (eq == 0) fail(ins.keyword + " names can not be blank");
       model::KeyValue kv;
-      const std::string_view raw_key = std::string_view(w.text).substr(0, eq);
-      const std::string_view raw_value = std::string_view(w.text).substr(eq + 1);
+      const std::string_view raw_key = w.text.substr(0, eq);
+      const std::string_view raw_value = w.text.substr(eq + 1);
       kv.key = expand(raw_key, env);
       kv.value = unquote(raw_value);
       kv.expanded = expand(raw_value, env);
@@ -1080,11 +1082,11 @@ class Parser {
       if (eq == 0) fail("ARG names can not be blank");
       kv.location = locate(src, rest.data() + w.offset, m_path);
       if (eq == std::string::npos) {
-        kv.key = w.text;
+        kv.key = std::string(w.text);
         kv.has_value = false;
       } else {
-        kv.key = w.text.substr(0, eq);
-        const std::string_view raw_value = std::string_view(w.text).substr(eq + 1);
+        kv.key = std::string(w.text.substr(0, eq));
+        const std::string_view raw_value = w.text.substr(eq + 1);
         kv.value = unquote(raw_value);
         kv.expanded = expand(raw_value, env);
       }

@@ -693,14 +693,20 @@ bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
 }
 
 std::vector<RawWord> parse_words(std::string_view rest, char escape) {
+  // Quotes and escapes are kept, so a word is the input's bytes from its start to the space
+  // that ends it; only an escape that is the input's last byte is dropped.
   enum Phase { in_spaces, in_word, in_quote };
   std::vector<RawWord> words;
   Phase phase = in_spaces;
   char quote = 0;
   bool blank_ok = false;
-  std::string buf;
   std::size_t start = 0;
+  bool dropped_last = false;  // the input's last byte, an escape, is not part of the word
   const std::size_t n = rest.size();
+  const auto push = [&](std::size_t end) {
+    const std::size_t stop = dropped_last ? end - 1 : end;
+    if (blank_ok || stop > start) words.push_back({rest.substr(start, stop - start), start});
+  };
   for (std::size_t pos = 0; pos <= n; ++pos) {
     const char ch = pos < n ? rest[pos] : '\0';
     if (phase == in_spaces) {
@@ -710,43 +716,40 @@ std::vector<RawWord> parse_words(std::string_view rest, char escape) {
       start = pos;
     }
     if (pos == n) {
-      if (blank_ok || !buf.empty()) words.push_back({std::move(buf), start});
+      push(n);
       break;
     }
     if (phase == in_word) {
       if (is_space(ch)) {
         phase = in_spaces;
-        if (blank_ok || !buf.empty()) words.push_back({std::move(buf), start});
-        buf.clear();
+        push(pos);
         blank_ok = false;
         continue;
       }
-      char c = ch;
-      if (c == '\'' || c == '"') {
-        quote = c;
+      if (ch == '\'' || ch == '"') {
+        quote = ch;
         blank_ok = true;
         phase = in_quote;
       }
-      if (c == escape) {
-        if (pos + 1 == n) continue;
-        buf.push_back(c);
-        c = rest[++pos];
+      if (ch == escape) {
+        if (pos + 1 == n) {
+          dropped_last = true;
+          continue;
+        }
+        ++pos;
       }
-      buf.push_back(c);
       continue;
     }
     // in_quote
-    char c = ch;
-    if (c == quote) phase = in_word;
-    if (c == escape && quote != '\'') {
+    if (ch == quote) phase = in_word;
+    if (ch == escape && quote != '\'') {
       if (pos + 1 == n) {
+        dropped_last = true;
         phase = in_word;
         continue;
       }
-      buf.push_back(c);
-      c = rest[++pos];
+      ++pos;
     }
-    buf.push_back(c);
   }
   return words;
 }

@@ -55,9 +55,10 @@ bool lex_word(std::string_view word, const Env* env, const LexOptions& options, 
 bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
                std::vector<std::string>& out, std::string& error, std::size_t budget);
 
-/// A word of BuildKit's parseWords (quotes and escapes kept) and its byte offset in the input.
+/// A word of BuildKit's parseWords (quotes and escapes kept): a view into the input, and its byte
+/// offset there.
 struct RawWord {
-  std::string text;
+  std::string_view text;
   std::size_t offset = 0;
 };
 std::vector<RawWord> parse_words(std::string_view rest, char escape);

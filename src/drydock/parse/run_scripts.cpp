@@ -22,10 +22,11 @@ struct Sink {
   std::vector<model::RunScript>& scripts;
 };
 
-std::string base_name(std::string_view word) {
+std::string_view base_view(std::string_view word) {
   const auto slash = word.rfind('/');
-  return std::string(slash == std::string_view::npos ? word : word.substr(slash + 1));
+  return slash == std::string_view::npos ? word : word.substr(slash + 1);
 }
+std::string base_name(std::string_view word) { return std::string(base_view(word)); }
 
 bool is_assignment(std::string_view word) {
   const auto eq = word.find('=');
@@ -42,12 +43,12 @@ void unwrap(RunCommand& c) {
   static const std::set<std::string_view> sudo_valued = {"-u", "-g", "-h", "-p", "-U", "-C", "-D", "-r", "-t", "-T"};
   static const std::set<std::string_view> env_valued = {"-u", "-C", "-S", "--unset", "--chdir", "--split-string"};
   for (int guard = 0; guard < 8 && !c.words.empty(); ++guard) {
-    const std::string program = base_name(c.words.front());
+    const std::string_view program = base_view(c.words.front());
     std::size_t i = 1;
     if (program == "sudo") {
       c.sudo = true;
       while (i < c.words.size() && c.words[i].starts_with('-')) {
-        if (c.words[i] == "--") {
+        if (std::string_view(c.words[i]) == "--") {
           ++i;
           break;
         }
@@ -55,7 +56,7 @@ void unwrap(RunCommand& c) {
       }
     } else if (program == "env") {
       while (i < c.words.size() && (c.words[i].starts_with('-') || is_assignment(c.words[i]))) {
-        if (c.words[i] == "--") {
+        if (std::string_view(c.words[i]) == "--") {
           ++i;
           break;
         }
@@ -75,20 +76,20 @@ std::optional<std::string> dash_c_script(const RunCommand& c, bool& pipefail) {
   bool seen_c = false;
   std::size_t i = 1;
   while (i < c.words.size()) {
-    const std::string& w = c.words[i];
+    const std::string_view w = c.words[i];
     if (w == "--") {
       ++i;
       break;
     }
     if (w == "-o" || w == "+o") {
-      if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w == "-o") pipefail = true;
+      if (i + 1 < c.words.size() && std::string_view(c.words[i + 1]) == "pipefail" && w == "-o") pipefail = true;
       i += 2;
       continue;
     }
     if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w[1] != '-') {
       if (w.find('c') != std::string::npos) seen_c = true;
       if (w.back() == 'o') {  // -eo pipefail
-        if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w[0] == '-') pipefail = true;
+        if (i + 1 < c.words.size() && std::string_view(c.words[i + 1]) == "pipefail" && w[0] == '-') pipefail = true;
         ++i;
       }
       ++i;

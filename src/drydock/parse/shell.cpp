@@ -255,7 +255,7 @@ class Reader {
       }
     }
     finish("");
-    if (!m_out.empty() && m_out.back().next_operator != "&") m_out.back().next_operator.clear();
+    if (!m_out.empty() && std::string_view(m_out.back().next_operator) != "&") m_out.back().next_operator.clear();
     return std::move(m_out);
   }
 
@@ -309,7 +309,7 @@ class Reader {
         m_skip = Skip::none;
         return;
       case Skip::case_word:
-        if (!w.quoted && w.text == "in") {
+        if (!w.quoted && std::string_view(w.text) == "in") {
           m_skip = Skip::none;
           m_expect_pattern = true;
           ++m_case_nesting;
@@ -319,7 +319,7 @@ class Reader {
         break;
     }
     if (m_expect_pattern) {
-      if (!w.quoted && w.text == "esac") close_case();
+      if (!w.quoted && std::string_view(w.text) == "esac") close_case();
       return;
     }
     if (cur_empty() && !w.quoted && keyword(w.text)) return;
@@ -336,7 +336,7 @@ class Reader {
   }
 
   /// Handles a reserved word at the start of a command; false when `w` is an ordinary word.
-  bool keyword(const std::string& w) {
+  bool keyword(std::string_view w) {
     if (is_prefix_keyword(w)) return true;
     if (w == "fi" || w == "done") {
       m_attach = true;
