@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <unordered_map>
 #include <utility>
@@ -19,11 +21,28 @@ namespace {
 /// True for the ASCII characters a JSON string holds as they are.
 constexpr bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
+/// True when one of the 8 bytes of `x` is not plain: a control character, a byte of 0x80 or
+/// more, '"' or '\\' (each test is exact for "some byte", the classic has-zero-byte trick).
+constexpr bool any_special(std::uint64_t x) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) { return ((v - ones) & ~v & highs) != 0; };
+  const bool below_space = ((x - ones * 0x20) & ~x & highs) != 0;
+  return (x & highs) != 0 || below_space || has_zero(x ^ (ones * '"')) || has_zero(x ^ (ones * '\\'));
+}
+
 void string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
-    // Runs of plain characters are copied at once: most text needs no escaping.
+    // Runs of plain characters are copied at once: most text needs no escaping. Eight bytes
+    // are tested at a time while none of them needs escaping.
     std::size_t run = i;
+    while (run + 8 <= s.size()) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, s.data() + run, 8);
+      if (any_special(word)) break;
+      run += 8;
+    }
     while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
       ++run;
     if (run != i) {

@@ -84,7 +84,10 @@ class Collector {
   }
 
   core::Expected<model::HostSnapshot> host() {
-    m_queue.add("/containers/json?all=1", [this](core::Expected<std::string> r) { on_list(std::move(r)); });
+    m_queue.add("/containers/json?all=1", [this](core::Expected<std::string> r) {
+      on_list(std::move(r));
+      common_in();
+    });
     add_common();
     m_client.run(m_queue);
     return assemble();
@@ -187,8 +190,9 @@ class Collector {
     return snap;
   }
 
-  /// One of /version, /info, /images/json is in; after the last, when streaming, the
-  /// containers complete so far are evaluated, and the later ones as they complete.
+  /// One of /version, /info, /images/json and the container list is in (the list's handler
+  /// done, on_list called); after the last, when streaming, the containers complete so far are
+  /// evaluated, and the later ones as they complete.
   void common_in() {
     if (--m_common_left != 0 || !m_streaming) return;
     auto ctx = context();
@@ -256,12 +260,12 @@ class Collector {
       m_container_list_error = list.error().describe();
       return;
     }
-    // Sized once, before any request that writes into a slot is queued.
+    // Sized once, before any request that writes into a slot is queued: megabytes on a host of
+    // thousands of containers, in huge pages.
+    m_slots.reserve(list->size());
+    core::advise_huge_pages(m_slots.data(), m_slots.capacity() * sizeof(ContainerSlot));
     m_slots.resize(list->size());
-    if (m_streaming) {
-      m_pending = std::make_unique<std::atomic<std::size_t>[]>(list->size());
-      m_options.on_list(list->size());
-    }
+    if (m_streaming) m_pending = std::make_unique<std::atomic<std::size_t>[]>(list->size());
     const bool any_processes = std::any_of(list->begin(), list->end(), [](const parse::ContainerSummary& c) {
       return c.state != "created" && c.state != "exited" && c.state != "dead";
     });
@@ -284,6 +288,9 @@ class Collector {
       add_inspect(i);
       if (top_now) add_top(i, m_slots[i].ref);
     }
+    // After the inspects are queued, so that they do not wait for it: no container is handed
+    // to on_container before this handler is done (common_in).
+    if (m_streaming) m_options.on_list(list->size());
   }
 
   void add_inspect(std::size_t i) {
@@ -515,7 +522,7 @@ class Collector {
   const SnapshotOptions& m_options;
   const bool m_streaming;  ///< containers handed to on_container as they complete
   std::unique_ptr<std::atomic<std::size_t>[]> m_pending;  ///< per slot: requests not yet handled
-  std::atomic<int> m_common_left{3};                       ///< of /version, /info, /images/json
+  std::atomic<int> m_common_left{4};  ///< of /version, /info, /images/json, the container list
   std::optional<model::HostSnapshot> m_context;            ///< set once, when the last of them is in
   std::optional<core::Error> m_context_error;
   std::mutex m_gate_mutex;
