@@ -225,9 +225,9 @@ std::vector<const Instruction*> all_of(const Dockerfile& d, std::string_view key
   std::vector<const Instruction*> out;
   for (const auto& s : d.stages) {
     for (const auto& i : s.instructions) {
-      if (i.keyword == keyword) out.push_back(&i);
+      if (i.is(keyword)) out.push_back(&i);
       for (const auto& t : i.trigger) {
-        if (t.keyword == keyword) out.push_back(&t);
+        if (t.is(keyword)) out.push_back(&t);
       }
     }
   }
@@ -253,7 +253,7 @@ std::vector<const Stage*> final_chain(const Dockerfile& d) {
 const Instruction* last_in_final_image(const Dockerfile& d, std::string_view keyword) {
   for (const Stage* s : final_chain(d)) {
     for (auto it = s->instructions.rbegin(); it != s->instructions.rend(); ++it) {
-      if (it->keyword == keyword) return &*it;
+      if (it->is(keyword)) return &*it;
     }
   }
   return nullptr;

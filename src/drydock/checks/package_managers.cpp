@@ -1,5 +1,7 @@
 #include "drydock/checks/package_managers.hpp"
 
+#include "drydock/core/strings.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -117,7 +119,9 @@ const std::array<Manager, 10> k_managers = {{
      k_zypper_update, k_zypper_clean},
 }};
 
-bool contains(std::span<const sv> list, sv word) { return std::find(list.begin(), list.end(), word) != list.end(); }
+bool contains(std::span<const sv> list, sv word) {
+  return std::any_of(list.begin(), list.end(), [word](sv item) { return core::same(item, word); });
+}
 
 /// `pip3.11` -> `pip3`: versioned pip programs.
 sv base_program(sv program) {
@@ -167,7 +171,7 @@ const Manager* manager_of(std::string_view program) {
 
 bool is_option(const Manager& m, std::string_view word, std::string_view option) {
   (void)m;
-  if (word == option) return true;
+  if (core::same(word, option)) return true;
   if (option.starts_with("--")) return word.size() > option.size() && word.starts_with(option) && word[option.size()] == '=';
   // A short option inside a cluster of short flags: `-sy`, `-qqs`.
   if (option.size() == 2 && option[0] == '-' && word.size() > 2 && word[0] == '-' && word[1] != '-')

@@ -18,6 +18,16 @@ std::string to_upper(std::string_view text);
 std::string to_lower(std::string_view text);
 std::string_view trim(std::string_view text);
 bool starts_with_ci(std::string_view text, std::string_view prefix);
+/// `a == b` compared in line, byte by byte: for the short words the Dockerfile rules compare by the
+/// million (keywords, options, program names), where g++ 12's operator== calls memcmp whenever
+/// the sizes are equal ("RUN" against "ENV", "-y" against "-o").
+constexpr bool same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
 /// True when `path` is `dir` or lies below it ("/etc" covers "/etc/passwd", not "/etcd").
 bool path_within(std::string_view path, std::string_view dir);
 /// path_within for paths already normalized (as normalize_path gives them): no allocation,

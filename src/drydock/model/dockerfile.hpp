@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drydock/core/strings.hpp"
 #include "drydock/model/location.hpp"
 #include "drydock/model/policy.hpp"
 
@@ -45,8 +46,9 @@ struct RunCommand {
 
 /// True for the programs that run shell scripts: sh, bash, ash, dash, zsh, ksh, mksh.
 inline bool is_shell(std::string_view program) {
-  return program == "sh" || program == "bash" || program == "ash" || program == "dash" || program == "zsh" || program == "ksh" ||
-         program == "mksh";
+  using core::same;
+  return same(program, "sh") || same(program, "bash") || same(program, "ash") || same(program, "dash") || same(program, "zsh") ||
+         same(program, "ksh") || same(program, "mksh");
 }
 
 /// One shell script of a RUN: the command line, a heredoc body run as a script, or the string
@@ -95,13 +97,13 @@ struct Instruction {
   /// ONBUILD's trigger instruction (0 or 1 element).
   std::vector<Instruction> trigger;
 
-  /// True when the keyword is `upper` (a comparison of views: no strlen, no library call).
-  [[nodiscard]] bool is(std::string_view upper) const { return std::string_view(keyword) == upper; }
+  /// True when the keyword is `upper` (compared in line: no strlen, no library call).
+  [[nodiscard]] bool is(std::string_view upper) const { return core::same(keyword, upper); }
 
   /// The flag with this name, or nullptr.
   [[nodiscard]] const InstructionFlag* flag(std::string_view name) const {
     for (const auto& f : flags) {
-      if (f.name == name) return &f;
+      if (core::same(f.name, name)) return &f;
     }
     return nullptr;
   }

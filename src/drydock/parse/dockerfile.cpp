@@ -108,7 +108,7 @@ Kw keyword_of(std::string_view upper) {
       {"SHELL", Kw::shell},
   };
   for (const auto& e : k_table) {
-    if (e.name == upper) return e.kw;
+    if (core::same(e.name, upper)) return e.kw;
   }
   return Kw::unknown;
 }

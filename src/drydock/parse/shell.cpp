@@ -4,6 +4,8 @@
 #include <cctype>
 #include <utility>
 
+#include "drydock/core/strings.hpp"
+
 namespace drydock::parse {
 namespace {
 
@@ -190,7 +192,9 @@ bool all_digits(const std::string& text) {
 
 /// Reserved words dropped when they open a command: what follows them is the command.
 bool is_prefix_keyword(std::string_view w) {
-  return w == "if" || w == "then" || w == "else" || w == "elif" || w == "do" || w == "while" || w == "until" || w == "!";
+  using core::same;
+  return same(w, "if") || same(w, "then") || same(w, "else") || same(w, "elif") || same(w, "do") || same(w, "while") ||
+         same(w, "until") || same(w, "!");
 }
 
 class Reader {
@@ -200,7 +204,6 @@ class Reader {
   std::vector<ShellCommand> run() {
     const std::size_t n = m_s.size();
     m_out.reserve(8);
-    m_cur.words.reserve(8);
     while (m_pos < n) {
       const char c = m_s[m_pos];
       const char next = m_pos + 1 < n ? m_s[m_pos + 1] : '\0';
@@ -275,7 +278,6 @@ class Reader {
       m_out.push_back(std::move(m_cur));
     }
     m_cur = ShellCommand{};
-    m_cur.words.reserve(8);  // one allocation for a command's words, not one per doubling
   }
 
   void op(std::string_view o) {
@@ -331,6 +333,7 @@ class Reader {
     if (m_cur.words.empty() && is_assignment(w)) {
       m_cur.assignments.push_back(std::move(w.text));
     } else {
+      if (m_cur.words.capacity() == 0) m_cur.words.reserve(8);  // one allocation for a command's words, not one per doubling
       m_cur.words.push_back(std::move(w.text));
     }
   }
@@ -338,19 +341,20 @@ class Reader {
   /// Handles a reserved word at the start of a command; false when `w` is an ordinary word.
   bool keyword(std::string_view w) {
     if (is_prefix_keyword(w)) return true;
-    if (w == "fi" || w == "done") {
+    using core::same;
+    if (same(w, "fi") || same(w, "done")) {
       m_attach = true;
-    } else if (w == "esac") {
+    } else if (same(w, "esac")) {
       close_case();
-    } else if (w == "for" || w == "select") {
+    } else if (same(w, "for") || same(w, "select")) {
       m_skip = Skip::clause;
-    } else if (w == "case") {
+    } else if (same(w, "case")) {
       m_skip = Skip::case_word;
-    } else if (w == "function") {
+    } else if (same(w, "function")) {
       m_skip = Skip::function_name;
-    } else if (w == "{") {
+    } else if (same(w, "{")) {
       if (m_depth < k_max_depth) ++m_depth;
-    } else if (w == "}") {
+    } else if (same(w, "}")) {
       if (m_depth > 0) --m_depth;
       m_attach = true;
     } else {
