@@ -75,10 +75,7 @@ struct PodmanHost {
       why = "podman system service: " + started.err;
       return;
     }
-    for (int i = 0; i < 60 && !ready; ++i) {
-      ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
-      if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
+    ready = await_ping(socket, 60);
     if (!ready) {
       why = "the service did not answer on " + socket;
       return;
@@ -333,11 +330,7 @@ TEST(Podman, TheServicesEnvironmentMovesItsConfiguration) {
                             socket, h.dir + "/service-env.log", "", conf, registries});
   const int pid = std::atoi(trim(started.out).c_str());
   ASSERT_GT(pid, 1) << started.err;
-  bool ready = false;
-  for (int i = 0; i < 60 && !ready; ++i) {
-    ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
-    if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  }
+  const bool ready = await_ping(socket, 60);
   Proc audit;
   if (ready) {
     audit = run({DRYDOCK_BIN, "host", "--host", "unix://" + socket, "--timeout", "120", "--format", "json", "-v", "--only",

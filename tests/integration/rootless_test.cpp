@@ -134,13 +134,7 @@ struct RootlessDocker {
       why = "starting " + script + ": " + started.err;
       return;
     }
-    for (int i = 0; i < 120 && !ready; ++i) {
-      ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
-      if (!ready) {
-        if (::kill(pid, 0) != 0) break;  // it gave up: its log says why
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      }
-    }
+    ready = await_ping(socket, 120, pid);  // when it gives up, its log says why
     if (!ready) {
       why = "no rootless dockerd answered on " + socket + "; its log:\n" + log();
       return;
@@ -397,13 +391,7 @@ struct RootlessPodman {
       why = "starting podman system service: " + started.err;
       return;
     }
-    for (int i = 0; i < 120 && !ready; ++i) {
-      ready = run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://d/_ping"}).out == "OK";
-      if (!ready) {
-        if (::kill(pid, 0) != 0) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      }
-    }
+    ready = await_ping(socket, 120, pid);
     if (!ready) {
       std::ifstream in(dir + "/service.log");
       why = "no rootless Podman answered on " + socket + ": " +

@@ -62,13 +62,7 @@ class SecondDaemon {
                      "</dev/null &",
                      m_config, m_dir + "/dockerd.log"})
                     .code == 0;
-    for (int i = 0; m_started && i < 60; ++i) {
-      if (run({"curl", "-s", "--max-time", "2", "--unix-socket", m_socket, "http://localhost/_ping"}).out == "OK") {
-        m_ready = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
+    m_ready = m_started && await_ping(m_socket, 60);
   }
   ~SecondDaemon() {
     if (m_dir.empty()) return;

@@ -183,6 +183,18 @@ inline std::string engine_socket() {
   return {};
 }
 
+/// Waits for an engine (dockerd, a Podman service) that the test started to answer GET /_ping on
+/// the unix socket `socket`: true once it answers OK, false after `tries` half-second tries, or
+/// as soon as the process `pid` (when given) has exited, since its log then says why.
+inline bool await_ping(const std::string& socket, int tries, pid_t pid = 0) {
+  for (int i = 0; i < tries; ++i) {
+    if (run({"curl", "-s", "--max-time", "2", "--unix-socket", socket, "http://localhost/_ping"}).out == "OK") return true;
+    if (pid > 0 && ::kill(pid, 0) != 0) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  return false;
+}
+
 /// One HTTP/1.0 POST of a JSON body to the engine's unix socket; the response body.
 /// Used only to create (not start) exec instances, which the docker CLI cannot do.
 inline std::optional<std::string> engine_post(const std::string& path, const std::string& body) {

@@ -116,12 +116,9 @@ class SwarmNodes {
     if (p.code != 0) return fail(describe({"unshare"}, p));
     n.pid = std::atoi(trim(p.out).c_str());
     m_nodes.push_back(n);
-    for (int k = 0; k < 120; ++k) {
-      if (fs::exists(n.dir + "/ns-ready") &&
-          run({"curl", "-s", "--max-time", "2", "--unix-socket", n.socket, "http://localhost/_ping"}).out == "OK")
-        return true;
+    for (int k = 0; k < 120 && !fs::exists(n.dir + "/ns-ready"); ++k)
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    }
+    if (await_ping(n.socket, 120)) return true;
     return fail(n.name + " did not start");
   }
 

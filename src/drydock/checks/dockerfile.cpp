@@ -160,6 +160,18 @@ bool is_archive(std::string_view source) {
 
 bool is_remote(std::string_view source) { return source.find("://") != std::string_view::npos || source.starts_with("git@"); }
 
+void AddSources::add(std::string_view source) {
+  if (is_remote(source)) {
+    remote.emplace_back(source);
+  } else if (is_archive(source)) {
+    ++archives;
+  } else if (source.find('$') != std::string_view::npos) {
+    ++variables;
+  } else {
+    local.emplace_back(source);
+  }
+}
+
 }  // namespace drydock::checks::dockerfile
 
 namespace drydock::checks {
@@ -169,8 +181,6 @@ using sv = std::string_view;
 
 using dockerfile::Command;
 using dockerfile::has_cache_mount;
-using dockerfile::is_archive;
-using dockerfile::is_remote;
 using dockerfile::Offender;
 using dockerfile::report;
 using dockerfile::Rule;
@@ -486,25 +496,18 @@ void add_instead_of_copy(const Dockerfile& d, Results& out) {
   for (const Instruction* add : all_of(d, "ADD")) {
     if (add->args.empty()) continue;
     const bool checksum = add->flag("checksum") != nullptr;
-    std::vector<std::string> local;
-    std::vector<std::string> remote;
-    const std::size_t sources = add->args.size() - 1;
-    for (std::size_t i = 0; i < sources; ++i) {
-      const std::string& src = add->args[i];
-      if (is_remote(src)) {
-        remote.push_back(src);
-      } else if (!is_archive(src) && !has_variable(src)) {
-        local.push_back(src);
-      }
-    }
-    if (sources == 0 && !add->heredocs.empty()) local.emplace_back("<<" + add->heredocs.front().delimiter);
-    if (!local.empty())
-      found.push_back({add, fmt::format("ADD of local files that are not archives ({}): use COPY", joined(local))});
-    if (!remote.empty()) {
+    dockerfile::AddSources sources;
+    for (std::size_t i = 0; i + 1 < add->args.size(); ++i)
+      sources.add(add->args[i]);
+    if (add->args.size() == 1 && !add->heredocs.empty()) sources.local.emplace_back("<<" + add->heredocs.front().delimiter);
+    if (!sources.local.empty())
+      found.push_back({add, fmt::format("ADD of local files that are not archives ({}): use COPY", joined(sources.local))});
+    if (!sources.remote.empty()) {
       if (checksum) {
-        found.push_back({add, fmt::format("ADD of a remote source ({}) verified by --checksum", joined(remote)), Status::warn});
+        found.push_back(
+            {add, fmt::format("ADD of a remote source ({}) verified by --checksum", joined(sources.remote)), Status::warn});
       } else {
-        found.push_back({add, fmt::format("ADD of a remote source without --checksum ({})", joined(remote))});
+        found.push_back({add, fmt::format("ADD of a remote source without --checksum ({})", joined(sources.remote))});
       }
     }
   }

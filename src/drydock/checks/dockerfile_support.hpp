@@ -72,4 +72,14 @@ bool is_archive(std::string_view source);
 /// An ADD source fetched from the network (a URL or a git address).
 bool is_remote(std::string_view source);
 
+/// The sources of an ADD, sorted by what ADD does with them: the one reading of CIS 4.9 that the
+/// Dockerfile rule and the image-history check share.
+struct AddSources {
+  std::vector<std::string> remote;  ///< fetched from the network
+  std::vector<std::string> local;   ///< files or directories that are not archives: COPY would do
+  std::size_t archives = 0;         ///< unpacked by ADD, which COPY cannot do
+  std::size_t variables = 0;        ///< named by build arguments: what they are is not known
+  void add(std::string_view source);
+};
+
 }  // namespace drydock::checks::dockerfile

@@ -101,34 +101,26 @@ AddJudgement judge_add(std::string_view command, const model::ImageLayer* made) 
     if (source.starts_with("multi:")) return {AddVerdict::copy_would_do, "several sources, not known to be archives: use COPY"};
   }
   // As written: the last word is the destination (JSON form: ["src", "dest"]).
-  std::vector<std::string> remote;
-  std::vector<std::string> local;
-  std::size_t archives = 0;
-  std::size_t variables = 0;
+  dockerfile::AddSources sources;
   for (std::size_t i = 0; i + 1 < words.size(); ++i) {
     std::string_view src = words[i];
     while (!src.empty() && (src.front() == '[' || src.front() == '"')) src.remove_prefix(1);
     while (!src.empty() && (src.back() == ',' || src.back() == '"')) src.remove_suffix(1);
-    if (dockerfile::is_remote(src)) {
-      remote.emplace_back(src);
-    } else if (dockerfile::is_archive(src)) {
-      ++archives;
-    } else if (src.find('$') != std::string_view::npos) {
-      ++variables;
-    } else {
-      local.emplace_back(src);
-    }
+    sources.add(src);
   }
-  if (!local.empty())
-    return {AddVerdict::copy_would_do, fmt::format("local files that are not archives: {}: use COPY", core::join(local, ", "))};
-  if (!remote.empty()) {
+  if (!sources.local.empty())
+    return {AddVerdict::copy_would_do,
+            fmt::format("local files that are not archives: {}: use COPY", core::join(sources.local, ", "))};
+  if (!sources.remote.empty()) {
     if (checksum)
-      return {AddVerdict::verified_download, fmt::format("a download verified by --checksum: {}", core::join(remote, ", "))};
-    return {AddVerdict::copy_would_do, fmt::format("a download without --checksum: {}", core::join(remote, ", "))};
+      return {AddVerdict::verified_download,
+              fmt::format("a download verified by --checksum: {}", core::join(sources.remote, ", "))};
+    return {AddVerdict::copy_would_do, fmt::format("a download without --checksum: {}", core::join(sources.remote, ", "))};
   }
-  if (archives == 0 && variables == 0) return {AddVerdict::copy_would_do, "no source named"};
-  if (variables == 0) return {AddVerdict::accepted, archives == 1 ? "an archive" : "archives"};
-  return {AddVerdict::accepted, fmt::format("{} source{} named by build arguments, not known", variables, variables == 1 ? "" : "s")};
+  if (sources.archives == 0 && sources.variables == 0) return {AddVerdict::copy_would_do, "no source named"};
+  if (sources.variables == 0) return {AddVerdict::accepted, sources.archives == 1 ? "an archive" : "archives"};
+  return {AddVerdict::accepted, fmt::format("{} source{} named by build arguments, not known", sources.variables,
+                                            sources.variables == 1 ? "" : "s")};
 }
 
 /// Fails listing what was found, else passes with `none`.
@@ -375,18 +367,12 @@ const std::vector<Check>& table() {
                   made = &img.content->layers[layer];
                 ++layer;
               }
-              if (step.instruction.keyword != "ADD") continue;
-              switch (const auto a = judge_add(step.instruction.command, made); a.verdict) {
-                case AddVerdict::accepted:
-                  unpacked.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
-                  break;
-                case AddVerdict::verified_download:
-                  warned.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
-                  break;
-                case AddVerdict::copy_would_do:
-                  failed.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
-                  break;
-              }
+              if (!step.instruction.is("ADD")) continue;
+              const auto a = judge_add(step.instruction.command, made);
+              auto& list = a.verdict == AddVerdict::accepted            ? unpacked
+                           : a.verdict == AddVerdict::verified_download ? warned
+                                                                        : failed;
+              list.push_back(fmt::format("history step {}: {} ({})", n + 1, step.instruction.text, a.detail));
             }
             if (!failed.empty()) {
               out.fail(listed(failed));
