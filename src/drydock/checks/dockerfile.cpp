@@ -230,19 +230,69 @@ constexpr Rule k_workdir_system{"dockerfile.workdir-system-dir", "", {"AVD-DS-00
 // ---------------------------------------------------------------------------------------
 // Walking the file.
 
-/// Instructions with this keyword in every stage, ONBUILD triggers included, in file order.
-std::vector<const Instruction*> all_of(const Dockerfile& d, std::string_view keyword) {
-  std::vector<const Instruction*> out;
-  for (const auto& s : d.stages) {
-    for (const auto& i : s.instructions) {
-      if (i.is(keyword)) out.push_back(&i);
-      for (const auto& t : i.trigger) {
-        if (t.is(keyword)) out.push_back(&t);
+/// Instructions with this keyword in every stage, ONBUILD triggers included, in file order: a
+/// range walked in place (every rule walks it for every file; a vector of them was two
+/// allocations per rule and file).
+class InstructionsOf {
+ public:
+  InstructionsOf(const Dockerfile& d, std::string_view keyword) : m_d(&d), m_keyword(keyword) {}
+
+  class Iterator {
+   public:
+    using value_type = const Instruction*;
+    Iterator(const Dockerfile* d, std::string_view keyword, std::size_t stage) : m_d(d), m_keyword(keyword), m_stage(stage) {
+      skip_empty_stages();
+      settle();
+    }
+    const Instruction* operator*() const { return current(); }
+    Iterator& operator++() {
+      step();
+      settle();
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return m_stage != o.m_stage || m_index != o.m_index || m_trigger != o.m_trigger; }
+
+   private:
+    /// m_trigger 0: the instruction itself; k > 0: its trigger k - 1.
+    [[nodiscard]] const Instruction* current() const {
+      const Instruction& i = m_d->stages[m_stage].instructions[m_index];
+      return m_trigger == 0 ? &i : &i.trigger[m_trigger - 1];
+    }
+    void skip_empty_stages() {
+      while (m_stage < m_d->stages.size() && m_index >= m_d->stages[m_stage].instructions.size()) {
+        ++m_stage;
+        m_index = 0;
       }
     }
-  }
-  return out;
-}
+    void step() {
+      if (m_trigger < m_d->stages[m_stage].instructions[m_index].trigger.size()) {
+        ++m_trigger;
+        return;
+      }
+      m_trigger = 0;
+      ++m_index;
+      skip_empty_stages();
+    }
+    void settle() {
+      while (m_stage < m_d->stages.size() && !current()->is(m_keyword))
+        step();
+    }
+    const Dockerfile* m_d;
+    std::string_view m_keyword;
+    std::size_t m_stage;
+    std::size_t m_index = 0;
+    std::size_t m_trigger = 0;
+  };
+
+  [[nodiscard]] Iterator begin() const { return {m_d, m_keyword, 0}; }
+  [[nodiscard]] Iterator end() const { return {m_d, m_keyword, m_d->stages.size()}; }
+
+ private:
+  const Dockerfile* m_d;
+  std::string_view m_keyword;
+};
+
+InstructionsOf all_of(const Dockerfile& d, std::string_view keyword) { return {d, keyword}; }
 
 /// The final stage and the earlier stages it is built FROM, final first.
 std::vector<const Stage*> final_chain(const Dockerfile& d) {
@@ -275,12 +325,31 @@ struct RunCommands {
   const std::vector<Command>& commands;
 };
 
-std::vector<RunCommands> runs(const Dockerfile& d) {
-  std::vector<RunCommands> out;
-  for (const Instruction* r : all_of(d, "RUN"))
-    out.push_back({r, r->commands});
-  return out;
-}
+/// The RUN instructions of the file as RunCommands, walked in place like all_of.
+class Runs {
+ public:
+  explicit Runs(const Dockerfile& d) : m_all(d, "RUN") {}
+  class Iterator {
+   public:
+    explicit Iterator(InstructionsOf::Iterator at) : m_at(at) {}
+    RunCommands operator*() const { return {*m_at, (*m_at)->commands}; }
+    Iterator& operator++() {
+      ++m_at;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return m_at != o.m_at; }
+
+   private:
+    InstructionsOf::Iterator m_at;
+  };
+  [[nodiscard]] Iterator begin() const { return Iterator(m_all.begin()); }
+  [[nodiscard]] Iterator end() const { return Iterator(m_all.end()); }
+
+ private:
+  InstructionsOf m_all;
+};
+
+Runs runs(const Dockerfile& d) { return Runs(d); }
 
 std::string joined(const std::vector<std::string>& items, std::size_t max = 5) {
   std::string out;
@@ -344,7 +413,7 @@ bool has_word(const Command& c, std::string_view word) {
 
 bool has_secret_mount(const Instruction& run) {
   return std::any_of(run.flags.begin(), run.flags.end(), [](const model::InstructionFlag& f) {
-    return sv(f.name) == "mount" && dockerfile::mount_option(f, "type") == "secret";
+    return sv(f.name) == "mount" && dockerfile::mount_value(f, "type").value_or(sv()) == "secret";
   });
 }
 
@@ -805,13 +874,11 @@ void apk_unpinned(const Dockerfile& d, Results& out) {
 void apk_cache(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
-    if (has_cache_mount(*r.run, "/var/cache/apk") || has_cache_mount(*r.run, "/etc/apk/cache")) continue;
-    for (const auto& c : r.commands) {
-      if (is_apk_add(c) && !has_word(c, "--no-cache")) {
-        found.push_back({r.run, "apk add without --no-cache"});
-        break;
-      }
-    }
+    const bool keeps = std::any_of(r.commands.begin(), r.commands.end(),
+                                   [](const Command& c) { return is_apk_add(c) && !has_word(c, "--no-cache"); });
+    // The mounts (normalised paths) are read only for a RUN that would be reported.
+    if (keeps && !has_cache_mount(*r.run, "/var/cache/apk") && !has_cache_mount(*r.run, "/etc/apk/cache"))
+      found.push_back({r.run, "apk add without --no-cache"});
   }
   report(d, k_apk_cache, std::move(found), out, "every apk add uses --no-cache");
 }
@@ -1055,7 +1122,7 @@ void workdir_system_dir(const Dockerfile& d, Results& out) {
     const std::string raw = unquoted(w->args.front());
     if (!raw.starts_with('/')) continue;
     const std::string path = core::normalize_path(raw);
-    const bool tree = std::any_of(trees.begin(), trees.end(), [&](std::string_view t) { return core::path_within(path, t); });
+    const bool tree = std::any_of(trees.begin(), trees.end(), [&](std::string_view t) { return core::normalized_path_within(path, t); });
     if (tree || folders.contains(path)) found.push_back({w, fmt::format("WORKDIR {} is a system directory", path)});
   }
   report(d, k_workdir_system, std::move(found), out, "no WORKDIR in a system directory");

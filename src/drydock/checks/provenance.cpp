@@ -287,10 +287,17 @@ bool rpm_setopt_unverified(sv setting) {
   return (key == "gpgcheck" || key == "pkg_gpgcheck" || key == "localpkg_gpgcheck" || key == "sslverify") && no(setting.substr(eq + 1));
 }
 
+/// The length of the shortest setting unverified_text looks for ("gpgcheck").
+constexpr std::size_t k_shortest_setting = 8;
+
 /// Text written into a package manager's configuration from a RUN (`echo 'deb [trusted=yes] ...' >`,
 /// `sed -i s/gpgcheck=1/gpgcheck=0/`, a heredoc): the settings it spells.
 void unverified_text(sv text, std::vector<std::string>& found) {
-  const std::string lower = core::to_lower(text);
+  // Every setting below is spelled in 8 bytes or more ("gpgcheck"): most words of a RUN are
+  // shorter, and are not copied for nothing (this runs for every word of every command).
+  if (text.size() < k_shortest_setting) return;
+  thread_local std::string buffer;  // lower-cased into it: no allocation per word
+  const std::string_view lower = core::lower_into(text, buffer);
   auto add = [&](std::string what) {
     if (std::find(found.begin(), found.end(), what) == found.end()) found.push_back(std::move(what));
   };

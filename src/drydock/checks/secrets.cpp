@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <cctype>
 #include <cstring>
 #include <set>
@@ -12,7 +14,9 @@ namespace drydock::checks::secrets {
 
 /// Case-insensitive: the name has PASSWORD, SECRET, TOKEN, API_KEY, ... as a word part.
 bool secret_name(std::string_view name) {
-  const std::string n = core::to_upper(name);
+  // Upper-cased into a buffer kept by the thread: this runs for every ENV, ARG and LABEL key.
+  thread_local std::string buffer;
+  const std::string_view n = core::upper_into(name, buffer);
   // Names of a secret's file, location or properties, not of the secret itself.
   static constexpr std::array<std::string_view, 20> not_a_value = {
       "_FILE",   "_FILES",   "_FILENAME", "_PATH",   "_DIR",  "_URL",    "_URI",  "_ENDPOINT", "_HOST",    "_TTL",
@@ -25,7 +29,7 @@ bool secret_name(std::string_view name) {
                                                          "CREDENTIAL", "AUTH_TOKEN", "SECRET_KEY"};
   const auto boundary = [&](std::size_t i) { return i >= n.size() || !std::isalnum(static_cast<unsigned char>(n[i])); };
   for (auto p : parts) {
-    for (auto pos = n.find(p); pos != std::string::npos; pos = n.find(p, pos + 1)) {
+    for (auto pos = n.find(p); pos != std::string_view::npos; pos = n.find(p, pos + 1)) {
       if (pos != 0 && !boundary(pos - 1)) continue;
       std::size_t end = pos + p.size();
       if (end < n.size() && n[end] == 'S') ++end;  // TOKENS, SECRETS, CREDENTIALS
@@ -176,7 +180,28 @@ std::optional<std::string> known_key(std::string_view text) {
       {"xox", "a Slack token", 0, false, false},
       {"-----BEGIN ", "a private key", 0, false, false},
   }};
-  for (const auto& f : formats) {
+  // One pass over the text finds which prefixes occur at all: the scan of a format below (a
+  // memchr and a compare at every 's', 'r', '-' of a RUN line) runs only for those, and a text
+  // with none of them (nearly every RUN, ENV or LABEL value) is done after this pass.
+  static const std::array<std::uint16_t, 256> k_formats_by_first = [] {
+    std::array<std::uint16_t, 256> out{};
+    for (std::size_t f = 0; f < formats.size(); ++f)
+      out[static_cast<unsigned char>(formats[f].prefix[0])] |= static_cast<std::uint16_t>(1U << f);
+    return out;
+  }();
+  std::uint16_t present = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    std::uint16_t candidates = k_formats_by_first[static_cast<unsigned char>(text[pos])];
+    while (candidates != 0) {
+      const auto f = static_cast<std::size_t>(std::countr_zero(candidates));
+      candidates = static_cast<std::uint16_t>(candidates & (candidates - 1));
+      if (core::same(text.substr(pos, formats[f].prefix.size()), formats[f].prefix)) present |= static_cast<std::uint16_t>(1U << f);
+    }
+  }
+  if (present == 0) return std::nullopt;
+  for (std::size_t fi = 0; fi < formats.size(); ++fi) {
+    if ((present >> fi & 1U) == 0) continue;
+    const Format& f = formats[fi];
     for (auto pos = find_prefix(text, f.prefix, 0); pos != std::string_view::npos; pos = find_prefix(text, f.prefix, pos + 1)) {
       const std::size_t after = pos + f.prefix.size();
       if (f.prefix == "-----BEGIN ") {

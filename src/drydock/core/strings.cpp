@@ -44,19 +44,33 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
 
 // ASCII only, inline: what std::toupper/std::tolower do in the "C" locale drydock runs in (it
 // never calls setlocale), without a library call per byte.
-std::string to_upper(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+namespace {
+
+/// `text` with the ASCII letters `first`..`last` moved by `shift`, written into `buffer`.
+std::string_view map_ascii_case(std::string_view text, std::string& buffer, char first, char last, int shift) {
+  buffer.resize(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    buffer[i] = c >= first && c <= last ? static_cast<char>(c + shift) : c;
   }
+  return buffer;
+}
+
+}  // namespace
+
+std::string_view upper_into(std::string_view text, std::string& buffer) { return map_ascii_case(text, buffer, 'a', 'z', 'A' - 'a'); }
+
+std::string_view lower_into(std::string_view text, std::string& buffer) { return map_ascii_case(text, buffer, 'A', 'Z', 'a' - 'A'); }
+
+std::string to_upper(std::string_view text) {
+  std::string out;
+  upper_into(text, out);
   return out;
 }
 
 std::string to_lower(std::string_view text) {
-  std::string out(text);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
+  std::string out;
+  lower_into(text, out);
   return out;
 }
 

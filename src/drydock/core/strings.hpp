@@ -16,6 +16,10 @@ std::vector<std::string_view> split_words(std::string_view line);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 std::string to_upper(std::string_view text);
 std::string to_lower(std::string_view text);
+/// `text` in ASCII upper (lower) case, written into `buffer`, which the caller keeps from call to
+/// call (a `thread_local` one in a hot path): no allocation once it is as large as the longest text.
+std::string_view upper_into(std::string_view text, std::string& buffer);
+std::string_view lower_into(std::string_view text, std::string& buffer);
 std::string_view trim(std::string_view text);
 bool starts_with_ci(std::string_view text, std::string_view prefix);
 /// `a == b` compared in line, byte by byte: for the short words the Dockerfile rules compare by the

@@ -3,10 +3,13 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "drydock/checks/secrets.hpp"
 #include "drydock/parse/dockerfile.hpp"
 #include "support.hpp"
 
@@ -213,6 +216,44 @@ TEST(DockerfileSecrets, KnownKeyFormatsAnywhere) {
   fails("dockerfile.secrets", "FROM debian:12\nRUN git clone https://" + gh + "@github.com/x/y.git\n");
   fails("dockerfile.secrets", "FROM debian:12\nRUN <<EOF\ncat > /k <<K\n-----BEGIN RSA PRIVATE KEY-----\nK\nEOF\n");
   fails("dockerfile.secrets", "FROM debian:12\nCOPY <<EOF /root/.ssh/id_ed25519\n-----BEGIN OPENSSH PRIVATE KEY-----\nEOF\n");
+}
+
+TEST(DockerfileSecrets, EveryKeyFormatIsFoundAfterDecoysOfItsFirstLetters) {
+  // known_key first looks for the formats' first letters in one pass, then reads only the formats
+  // whose prefix is there: each format, at the end of a text full of its own first letter and of
+  // the other formats' near misses, at its start, and alone.
+  const std::string decoys = "sssrrr---AAAggg xxx ::: sk_ rk_ ghx_ AKI AIz github_pa ----BEGIN xo ";
+  const std::vector<std::pair<std::string, std::string>> keys = {
+      {"AKIAIOSFODNN7EXAMPLE", "an AWS access key id"},
+      {"ghp_" + std::string(36, 'a'), "a GitHub token"},
+      {"gho_" + std::string(36, 'b'), "a GitHub token"},
+      {"ghu_" + std::string(36, 'c'), "a GitHub token"},
+      {"ghs_" + std::string(36, 'd'), "a GitHub token"},
+      {"github_pat_" + std::string(22, 'e'), "a GitHub token"},
+      {"AIza" + std::string(35, 'f'), "a Google API key"},
+      {"sk_live_" + std::string(16, 'g'), "a Stripe secret key"},
+      {"rk_live_" + std::string(16, 'h'), "a Stripe restricted key"},
+      {"xoxb-" + std::string(12, '1'), "a Slack token"},
+      {"-----BEGIN RSA PRIVATE KEY-----", "a private key"},
+      {"https://user:pa55word@example.com", "a password in a URL"},
+  };
+  for (const auto& [key, kind] : keys) {
+    for (const std::string& text : {decoys + key, key + " " + decoys, key}) {
+      const auto found = secrets::known_key(text);
+      ASSERT_TRUE(found.has_value()) << text;
+      EXPECT_THAT(*found, HasSubstr(kind)) << text;
+    }
+  }
+  EXPECT_FALSE(secrets::known_key(decoys).has_value());
+  // The table's order decides, not the text's: an AWS key id after a GitHub token is reported.
+  const auto both = secrets::known_key("ghp_" + std::string(36, 'a') + " AKIAIOSFODNN7EXAMPLE");
+  ASSERT_TRUE(both.has_value());
+  EXPECT_THAT(*both, HasSubstr("AWS"));
+  // A secret's name in any case, and a long one (longer than the names seen before).
+  EXPECT_TRUE(secrets::secret_name("db_Password"));
+  EXPECT_TRUE(secrets::secret_name(std::string(70, 'X') + "_TOKEN"));
+  EXPECT_FALSE(secrets::secret_name("TOKEN_TTL"));
+  EXPECT_FALSE(secrets::secret_name("TOKENIZER"));
 }
 
 TEST(DockerfileSecrets, PathsReferencesFilesAndSecretMountsPass) {

@@ -39,4 +39,15 @@ TEST(CoreBase64, ImpossibleLengthsAndStrayCharactersAreErrors) {
   EXPECT_FALSE(base64_decode("a=Gk"));
 }
 
+TEST(CoreStrings, CaseIntoABufferKeptFromCallToCall) {
+  std::string buffer;
+  EXPECT_EQ(drydock::core::upper_into("api_Token-9\xc3\xa9", buffer), "API_TOKEN-9\xc3\xa9");  // bytes above 0x7f kept
+  // A shorter text after a longer one: nothing of the longer one is left behind.
+  EXPECT_EQ(drydock::core::lower_into("APT TRUSTED=YES", buffer), "apt trusted=yes");
+  EXPECT_EQ(drydock::core::lower_into("GPG", buffer), "gpg");
+  EXPECT_EQ(drydock::core::upper_into("", buffer), "");
+  EXPECT_EQ(drydock::core::lower_into("@[`{", buffer), "@[`{");  // the neighbours of A-Z and a-z
+  EXPECT_EQ(drydock::core::upper_into("@[`{", buffer), "@[`{");
+}
+
 }  // namespace
