@@ -82,37 +82,33 @@ core::Expected<audit::Report> host_report(const Common& c, const HostOptions& h,
     if (endpoint.is_unix()) side.socket_path = endpoint.unix_path();
     remote = endpoint.remote(h.root);
     // Podman behind Docker's API: dockerd's configuration on this host (daemon.json, the unit)
-    // is not the engine's, so section 2 must not read it.
-    // Asked before the collection, which needs to know (a failure here is the collection's).
-    auto version = (*client)->get("/version");
-    if (!version) return tl::unexpected(version.error());
-    auto info = (*client)->get("/info");
-    if (!info) return tl::unexpected(info.error());
-    podman = parse::podman_engine(*version, *info);
-    side.podman_rootless = podman && podman->rootless;
-    target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
+    // is not the engine's, so section 2 must not read it. Known from /version and /info, which
+    // the collection asks at the same time as the container list (the longest answer, which
+    // gates every inspect); a failure of either is the collection's.
     collect::SnapshotOptions options;
-    options.version = std::move(*version);  // not asked twice
-    options.info = std::move(*info);
-    // Under Podman the daemon's configuration is dropped after it is read: the containers are
-    // checked after the collection, as the rest.
-    streamed = !podman;
-    if (streamed) {
-      options.on_list = [&containers](std::size_t n) { containers.resize(n); };
-      // The daemon's configuration is read as soon as the engine's facts are in: the container
-      // checks read it.
-      options.on_engine = [&root, &side, &c, &remote](model::HostSnapshot& context) {
-        context.remote = remote;
-        if (remote.empty()) collect::collect_host_side(root, side, context);
-        context.trusted_sources = c.policy.sources;  // CIS 4.2 on each container
-      };
-      options.on_container = [&containers](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
-        containers.add(slot, spec, context);
-        audit::ContainerAudit::reduce(spec);
-      };
-    }
+    options.on_answers = [&podman, &side, &streamed](const std::string& version, const std::string& info) {
+      podman = parse::podman_engine(version, info);
+      side.podman_rootless = podman && podman->rootless;
+      // Under Podman the daemon's configuration is dropped after it is read: the containers
+      // are checked after the collection, as the rest.
+      streamed = !podman;
+      return streamed;
+    };
+    options.on_list = [&containers](std::size_t n) { containers.resize(n); };
+    // The daemon's configuration is read as soon as the engine's facts are in: the container
+    // checks read it.
+    options.on_engine = [&root, &side, &c, &remote](model::HostSnapshot& context) {
+      context.remote = remote;
+      if (remote.empty()) collect::collect_host_side(root, side, context);
+      context.trusted_sources = c.policy.sources;  // CIS 4.2 on each container
+    };
+    options.on_container = [&containers](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
+      containers.add(slot, spec, context);
+      audit::ContainerAudit::reduce(spec);
+    };
     auto collected = collect::collect_host(**client, progress.sink(), options);
     if (!collected) return tl::unexpected(collected.error());
+    target += podman ? ", Podman " + podman->version + " engine " + endpoint.host : ", engine " + endpoint.host;
     snapshot = std::move(*collected);
     if (h.vulns.enabled) {
       // The packages of the images in use: their layers, exported by the engine and streamed.

@@ -735,5 +735,64 @@ TEST(CollectHostStreaming, TrustedImagesSeeTheImagesDigests) {
   }
 }
 
+// drydock host asks /version and /info with the container list, not before it, and decides
+// from their bodies (Podman) whether containers are evaluated as they come: when it says no,
+// nothing is, and the snapshot is the whole collection, as without the callbacks. The list is
+// asked while /version is still unanswered.
+TEST(CollectHostStreaming, AnswersDecideWhetherContainersAreEvaluatedAsTheyCome) {
+  FakeDocker docker;
+  docker.images = {{k_img_a, "app:1"}};
+  for (int i = 0; i < 20; ++i) {
+    docker.containers.push_back(
+        {fmt::format("{:08x}", 0x40000000 + i), "u" + std::to_string(i), "exited", "app:1", k_img_a, {"x" + std::to_string(i)}, ""});
+  }
+  const std::string after = host_report(docker, false);
+  for (const bool go_on : {false, true}) {
+    std::atomic<bool> version_answered{false};
+    std::atomic<bool> list_before_version{false};
+    auto server = FakeEngine::on_unix_socket([&](const std::string& path) {
+      if (path == "/v1.41/version") {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        version_answered = true;
+      } else if (path.starts_with("/v1.41/containers/json") && !version_answered) {
+        list_before_version = true;
+      }
+      return docker.answer(path);
+    });
+    auto client = connect_to(*server);
+    ASSERT_TRUE(client);
+    auto selection = audit::Selection::make({}, {});
+    ASSERT_TRUE(selection);
+    audit::ContainerAudit containers(*selection);
+    std::string version;
+    std::string info;
+    std::atomic<int> engines{0};
+    std::atomic<int> evaluated{0};
+    SnapshotOptions options{.proc_root = ""};
+    options.on_answers = [&](const std::string& v, const std::string& i) {
+      version = v;
+      info = i;
+      return go_on;
+    };
+    options.on_list = [&containers](std::size_t n) { containers.resize(n); };
+    options.on_engine = [&engines](model::HostSnapshot&) { ++engines; };
+    options.on_container = [&](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
+      ++evaluated;
+      containers.add(slot, spec, context);
+      audit::ContainerAudit::reduce(spec);
+    };
+    auto snap = collect_host(*client, {}, options);
+    ASSERT_TRUE(snap) << snap.error().describe();
+    EXPECT_TRUE(list_before_version.load());
+    EXPECT_NE(version.find("20.10.24+dfsg1"), std::string::npos);
+    EXPECT_FALSE(info.empty());
+    EXPECT_EQ(engines.load(), go_on ? 1 : 0);
+    EXPECT_EQ(evaluated.load(), go_on ? 20 : 0);
+    ASSERT_EQ(snap->containers.size(), 20U);
+    EXPECT_EQ(snap->containers.front().exec_ids.empty(), go_on) << "reduced only when evaluated as it came";
+    EXPECT_EQ(render::json(audit::run(*snap, *selection, audit::RunOptions{}, &containers)), after);
+  }
+}
+
 }  // namespace
 }  // namespace drydock::collect

@@ -201,6 +201,8 @@ class Collector {
       return;  // the collection fails in assemble(); nothing is evaluated
     }
     m_context = std::move(*ctx);
+    // Refused: the gate stays shut, the containers are evaluated after the collection.
+    if (m_options.on_answers && !m_options.on_answers(*m_version, *m_info)) return;
     m_options.on_engine(*m_context);
     std::vector<std::size_t> waiting;
     {

@@ -43,6 +43,12 @@ struct SnapshotOptions {
   // worker thread.
   /// Once, with the number of containers listed, before any other call.
   std::function<void(std::size_t containers)> on_list;
+  /// Optional, with the three others: once, when /version, /info, /images/json and the list
+  /// are in and the engine's facts read, before on_engine: the bodies of /version and /info
+  /// (drydock host recognises Podman by them; they are asked with the list, not before it).
+  /// false = no container is evaluated as it completes: on_engine and on_container are not
+  /// called, and the snapshot is the whole collection, as without the callbacks.
+  std::function<bool(const std::string& version, const std::string& info)> on_answers;
   /// Once, when /version, /info and /images/json are in: `context` holds the engine and the
   /// tags, and the caller adds what else the container checks read (the daemon's
   /// configuration). The collected snapshot starts from it.
