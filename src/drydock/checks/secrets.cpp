@@ -183,6 +183,7 @@ std::optional<std::string> known_key(std::string_view text) {
   // One pass over the text finds which prefixes occur at all: the scan of a format below (a
   // memchr and a compare at every 's', 'r', '-' of a RUN line) runs only for those, and a text
   // with none of them (nearly every RUN, ENV or LABEL value) is done after this pass.
+  static_assert(formats.size() <= 16, "one bit per format in a std::uint16_t: widen the sets below");
   static const std::array<std::uint16_t, 256> k_formats_by_first = [] {
     std::array<std::uint16_t, 256> out{};
     for (std::size_t f = 0; f < formats.size(); ++f)
