@@ -4,6 +4,8 @@
 #include <set>
 #include <iostream>
 #include <memory>
+#include <span>
+#include <utility>
 
 #include "drydock/audit/runner.hpp"
 #include "drydock/cli/common.hpp"
@@ -21,6 +23,9 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
 
   std::vector<std::string> files;
   std::set<std::string> named;  // given on the command line, not found in a directory
+  // [first, last) of files: found by one directory walk (regular files, read in
+  // batches); the others were named and are read one by one.
+  std::vector<std::pair<std::size_t, std::size_t>> walked;
   for (const auto& p : paths) {
     std::error_code ec;
     if (p != "-" && std::filesystem::is_directory(p, ec)) {
@@ -29,6 +34,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
         std::cerr << "drydock: no Dockerfile under " << p
                   << " (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)\n";
       }
+      walked.emplace_back(files.size(), files.size() + found.size());
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.push_back(p);
@@ -43,21 +49,35 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   audit::DockerfileAudit audit(*selection);
   audit.reserve(files.size());
   std::vector<model::Unreadable> unreadable;
-  for (const auto& f : files) {
-    const std::string name = f == "-" ? "(stdin)" : f;
-    auto text = collect::read_input(f);
+  const auto lint = [&](std::size_t i, const core::Expected<std::string_view>& text) {
+    const std::string name = files[i] == "-" ? "(stdin)" : files[i];
     if (!text) {
       unreadable.push_back(model::Unreadable{"dockerfile", name, name, text.error().describe()});
-      continue;
+      return;
     }
     auto parsed = parse::dockerfile(*text, name);
     if (!parsed) {
       unreadable.push_back(model::Unreadable{"dockerfile", name, name, parsed.error().describe()});
-      continue;
+      return;
     }
     parsed->trusted_sources = c.policy.sources;
     audit.add(*parsed);
+  };
+  const auto lint_named = [&](std::size_t i) {
+    const auto text = collect::read_input(files[i]);
+    lint(i, text ? core::Expected<std::string_view>(*text) : tl::unexpected(text.error()));
+  };
+  std::size_t i = 0;
+  for (const auto& range : walked) {
+    for (; i < range.first; ++i)
+      lint_named(i);
+    const std::size_t first = range.first;
+    collect::read_files(std::span(files).subspan(first, range.second - first), collect::k_max_input,
+                        [&](std::size_t k, const core::Expected<std::string_view>& text) { lint(first + k, text); });
+    i = range.second;
   }
+  for (; i < files.size(); ++i)
+    lint_named(i);
   for (const auto& u : unreadable) {
     std::cerr << "drydock: " << u.reason << "\n";
     audit.add(u);
