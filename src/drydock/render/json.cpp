@@ -5,6 +5,10 @@
 #include <unordered_map>
 #include <utility>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 #include "drydock/checks/benchmark.hpp"
@@ -16,8 +20,6 @@ namespace drydock::render {
 
 namespace {
 
-/// Appends `s` as a JSON string; bytes that are not UTF-8 become U+FFFD, so evidence
-/// copied from hostile input never makes the report invalid.
 /// True for the ASCII characters a JSON string holds as they are.
 constexpr bool plain(unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; }
 
@@ -31,20 +33,40 @@ constexpr bool any_special(std::uint64_t x) {
   return (x & highs) != 0 || below_space || has_zero(x ^ (ones * '"')) || has_zero(x ^ (ones * '\\'));
 }
 
+/// The end of the run of plain characters that starts at `i`: most text needs no escaping, so
+/// it is tested 16 bytes at a time (SSE2, in every x86-64), then 8, then one by one.
+std::size_t plain_run(std::string_view s, std::size_t i) {
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  while (i + 16 <= s.size()) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));  // NOLINT: unaligned load
+    // As signed bytes, "less than 0x20" is a control character or a byte of 0x80 or more.
+    const __m128i special =
+        _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    i += 16;
+  }
+#endif
+  while (i + 8 <= s.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, s.data() + i, 8);
+    if (any_special(word)) break;
+    i += 8;
+  }
+  while (i < s.size() && plain(static_cast<unsigned char>(s[i])))
+    ++i;
+  return i;
+}
+
+/// Appends `s` as a JSON string; bytes that are not UTF-8 become U+FFFD, so evidence
+/// copied from hostile input never makes the report invalid.
 void string(std::string& out, std::string_view s) {
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
-    // Runs of plain characters are copied at once: most text needs no escaping. Eight bytes
-    // are tested at a time while none of them needs escaping.
-    std::size_t run = i;
-    while (run + 8 <= s.size()) {
-      std::uint64_t word = 0;
-      std::memcpy(&word, s.data() + run, 8);
-      if (any_special(word)) break;
-      run += 8;
-    }
-    while (run < s.size() && plain(static_cast<unsigned char>(s[run])))
-      ++run;
+    const std::size_t run = plain_run(s, i);
     if (run != i) {
       out.append(s.data() + i, run - i);
       i = run;

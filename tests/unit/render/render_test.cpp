@@ -55,20 +55,21 @@ TEST(RenderJson, HostileEvidenceStaysValidJson) {
             std::string("quote \" backslash \\ tab \t nul ") + '\0' + " bell \x07 caf\xc3\xa9 \xf0\x9f\x90\xb3");
 }
 
-// Plain text is copied eight bytes at a time: a byte that needs escaping (or replacing) is
-// found at every offset of a word and of the tail after the last whole word.
+// Plain text is tested sixteen bytes at a time, then eight, then one: a byte that needs escaping
+// (or replacing) is found at every offset of two 16-byte blocks, of an 8-byte word after them
+// and of the tail.
 TEST(RenderJson, EveryByteThatNeedsEscapingIsFoundAtEveryOffset) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"\"", "\""}, {"\\", "\\"}, {"\n", "\n"}, {std::string(1, '\0'), std::string(1, '\0')}, {"\x1f", "\x1f"},
       {"\x7f", "\x7f"}, {"\xc3\xa9", "\xc3\xa9"}, {"\xff", "\xef\xbf\xbd"}, {"\x80", "\xef\xbf\xbd"}, {" ", " "}};
   for (const auto& [byte, decoded] : cases) {
-    for (std::size_t at = 0; at < 20; ++at) {
+    for (std::size_t at = 0; at < 44; ++at) {
       auto r = sample();
-      const std::string plain = "abcdefghijklmnopqrstuvwxyz";
-      r.results[0].finding.evidence = plain.substr(0, at) + byte + plain.substr(at, 20 - at);
+      const std::string plain = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+      r.results[0].finding.evidence = plain.substr(0, at) + byte + plain.substr(at, 44 - at);
       const std::string rendered = json(r);
       const auto doc = nlohmann::json::parse(rendered);  // throws on invalid JSON or UTF-8
-      EXPECT_EQ(doc["results"][0]["evidence"], plain.substr(0, at) + decoded + plain.substr(at, 20 - at))
+      EXPECT_EQ(doc["results"][0]["evidence"], plain.substr(0, at) + decoded + plain.substr(at, 44 - at))
           << "byte " << static_cast<int>(static_cast<unsigned char>(byte[0])) << " at " << at;
     }
   }
