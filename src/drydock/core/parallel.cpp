@@ -1,5 +1,7 @@
 #include "drydock/core/parallel.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
 #include <system_error>
@@ -8,7 +10,15 @@
 
 namespace drydock::core {
 
-std::size_t cpu_workers() { return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8); }
+std::size_t cpu_workers() {
+  // hardware_concurrency counts the machine's cores, also those this process may not use: a
+  // second thread on one allowed core only takes turns with the first.
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  const auto cores = ::sched_getaffinity(0, sizeof allowed, &allowed) == 0 ? static_cast<std::size_t>(CPU_COUNT(&allowed))
+                                                                          : std::size_t{std::thread::hardware_concurrency()};
+  return std::clamp<std::size_t>(cores, 1, 8);
+}
 
 void parallel_for(std::size_t items, std::size_t workers, const std::function<void(std::size_t, std::size_t)>& fn) {
   workers = std::max<std::size_t>(1, std::min(workers, items));

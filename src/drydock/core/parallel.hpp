@@ -6,7 +6,8 @@
 
 namespace drydock::core {
 
-/// Workers for CPU-bound work: one per core, at least 1 and at most 8.
+/// Workers for CPU-bound work: one per core this process may run on (its affinity mask: `taskset`,
+/// a container's cpuset), at least 1 and at most 8.
 std::size_t cpu_workers();
 
 /// Calls fn(worker, item) for every item in [0, items) on at most `workers` threads
