@@ -520,7 +520,7 @@ void user_root(const Dockerfile& d, Results& out) {
            out, "");
     return;
   }
-  const std::string value = user->args.empty() ? std::string() : user->args.front();
+  const std::string value(user->args.empty() ? std::string_view() : user->args.front());
   if (common::user_is_root(value)) {
     report(d, k_user_root, {{user, fmt::format("USER {} is the final user", common::shown(value))}}, out, "");
     return;
@@ -568,7 +568,7 @@ void add_instead_of_copy(const Dockerfile& d, Results& out) {
     dockerfile::AddSources sources;
     for (std::size_t i = 0; i + 1 < add->args.size(); ++i)
       sources.add(add->args[i]);
-    if (add->args.size() == 1 && !add->heredocs.empty()) sources.local.emplace_back("<<" + add->heredocs.front().delimiter);
+    if (add->args.size() == 1 && !add->heredocs.empty()) sources.local.emplace_back("<<" + std::string(add->heredocs.front().delimiter));
     if (!sources.local.empty())
       found.push_back({add, fmt::format("ADD of local files that are not archives ({}): use COPY", joined(sources.local))});
     if (!sources.remote.empty()) {
@@ -700,7 +700,7 @@ bool removes_apt_lists(const std::vector<Command>& commands) {
 /// reads the lists an earlier update left: it writes none, and removing them there frees nothing.
 bool fetches_apt_lists(const Command& c) {
   if (sv(c.program) == "add-apt-repository") {
-    return std::none_of(c.words.begin() + 1, c.words.end(), [](const std::string& w) {
+    return std::none_of(c.words.begin() + 1, c.words.end(), [](std::string_view w) {
       return w == "--no-update" || (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.find('n') != std::string::npos);
     });
   }
@@ -742,13 +742,15 @@ void expose_invalid_port(const Dockerfile& d, Results& out) {
     // (`EXPOSE 40000-${MAX}` expands to `40000-` when MAX is set at build time only).
     std::vector<std::string> written;
     if (has_variable(e->command)) {
-      std::string line = e->command;
+      std::string line(e->command);
       std::replace_if(line.begin(), line.end(), [](char ch) { return ch == '\n' || ch == '\r'; }, ' ');
       for (const auto w : core::split_words(line)) {
         if (!has_variable(w)) written.push_back(unquoted(w));
       }
     }
-    for (const auto& spec : has_variable(e->command) ? written : e->args) {
+    std::vector<std::string_view> specs(e->args.begin(), e->args.end());
+    if (has_variable(e->command)) specs.assign(written.begin(), written.end());
+    for (const auto& spec : specs) {
       if (has_variable(spec)) continue;
       const PortRange p = port_range(spec);
       const bool proto_ok = p.protocol.empty() || p.protocol == "tcp" || p.protocol == "udp" || p.protocol == "sctp";
@@ -804,7 +806,7 @@ void apt_install_recommends(const Dockerfile& d, Results& out) {
   for (const auto& r : runs(d)) {
     for (const auto& c : r.commands) {
       if (!is_apt_install(c)) continue;
-      const bool off = std::any_of(c.words.begin(), c.words.end(), [](const std::string& w) {
+      const bool off = std::any_of(c.words.begin(), c.words.end(), [](std::string_view w) {
         const std::string l = core::to_lower(w);
         return l == "--no-install-recommends" || l.ends_with("apt::install-recommends=false") ||
                l.ends_with("apt::install-recommends=0") || l.ends_with("apt::install-recommends=no");
@@ -891,7 +893,7 @@ void copy_from_unknown(const Dockerfile& d, Results& out) {
       if (!i.is("COPY")) continue;
       const auto* from = i.flag("from");
       if (from == nullptr) continue;
-      const std::string ref = from->expanded.empty() ? from->value : from->expanded;
+      const std::string ref(from->expanded.empty() ? from->value : from->expanded);
       if (ref.empty() || has_variable(ref)) continue;
       if (auto n = number(ref)) {
         if (*n < 0 || static_cast<std::size_t>(*n) >= si)
@@ -947,7 +949,7 @@ void shell_form_cmd(const Dockerfile& d, Results& out) {
 std::string flag_key(const Instruction& i) {
   std::vector<std::string> parts;
   for (const auto& f : i.flags)
-    parts.push_back(f.name + "=" + f.value);
+    parts.push_back(std::string(f.name) + "=" + std::string(f.value));
   std::sort(parts.begin(), parts.end());
   return core::join(parts, ",");
 }
@@ -1020,7 +1022,7 @@ struct ShellState {
   bool posix = true;
 };
 
-ShellState shell_state(const std::vector<std::string>& args) {
+ShellState shell_state(const std::vector<std::string_view>& args) {
   ShellState s;
   if (args.empty()) return s;
   const std::string program = core::to_lower(args.front().substr(args.front().find_last_of("/\\") + 1));

@@ -245,7 +245,7 @@ std::vector<std::string> Invocation::unsigned_options(const model::RunCommand& c
   for (std::size_t i = first; i < c.words.size(); ++i) {
     for (auto o : manager->unsigned_) {
       if (is_option(*manager, c.words[i], o)) {
-        out.push_back(c.words[i]);
+        out.emplace_back(c.words[i]);
         break;
       }
     }

@@ -33,7 +33,9 @@ std::vector<std::string_view> split_words(std::string_view line) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& parts, std::string_view sep) {
+namespace {
+template <typename Parts>
+std::string join_parts(const Parts& parts, std::string_view sep) {
   std::string out;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (i != 0) out += sep;
@@ -41,6 +43,10 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   }
   return out;
 }
+}  // namespace
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep) { return join_parts(parts, sep); }
+std::string join(const std::vector<std::string_view>& parts, std::string_view sep) { return join_parts(parts, sep); }
 
 // ASCII only, inline: what std::toupper/std::tolower do in the "C" locale drydock runs in (it
 // never calls setlocale), without a library call per byte.

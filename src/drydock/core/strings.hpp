@@ -14,6 +14,7 @@ std::vector<std::string> split(std::string_view text, char sep);
 /// The words of a line separated by spaces and tabs (no quoting), as views into `line`.
 std::vector<std::string_view> split_words(std::string_view line);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
+std::string join(const std::vector<std::string_view>& parts, std::string_view sep);
 std::string to_upper(std::string_view text);
 std::string to_lower(std::string_view text);
 /// `text` in ASCII upper (lower) case, written into `buffer`, which the caller keeps from call to

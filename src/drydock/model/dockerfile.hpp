@@ -2,6 +2,11 @@
 /// A Dockerfile as BuildKit reads it: directives, stages, instructions with their flags,
 /// forms, heredocs, and values expanded where BuildKit expands them. Every node has a
 /// location (1-based line and column).
+///
+/// The text of every node is a view: into the file's own bytes where it is written in one piece,
+/// else into text the parser made (joined continuation lines, words unquoted or expanded); both
+/// kept by the Dockerfile's arena (`Dockerfile::text`), which copies of the Dockerfile share. An
+/// instruction standing alone (an image's history step) keeps its own (`Instruction::owner`).
 
 #include <cstddef>
 #include <map>
@@ -11,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "drydock/core/arena.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/model/location.hpp"
 #include "drydock/model/policy.hpp"
@@ -20,15 +26,15 @@ namespace drydock::model {
 /// `--name=value` before an instruction's arguments (`--from=build`, `--mount=type=secret,id=x`,
 /// `--chown=1000:1000`, `--platform=$BUILDPLATFORM`, `--link`, `--network=none`, ...).
 struct InstructionFlag {
-  std::string name;      ///< without the dashes, lower case: "from", "mount", "chown"
-  std::string value;     ///< "" for a flag without a value (`--link`)
-  std::string expanded;  ///< value after ARG/ENV expansion where BuildKit expands it, else = value
+  std::string_view name;      ///< without the dashes, lower case: "from", "mount", "chown"
+  std::string_view value;     ///< "" for a flag without a value (`--link`)
+  std::string_view expanded;  ///< value after ARG/ENV expansion where BuildKit expands it, else = value
 };
 
 /// `<<EOF ... EOF` attached to an instruction (RUN, COPY, ADD).
 struct Heredoc {
-  std::string delimiter;    ///< "EOF"
-  std::string content;      ///< the body, with tabs stripped for `<<-`
+  std::string_view delimiter;  ///< "EOF"
+  std::string_view content;    ///< the body, with tabs stripped for `<<-`
   bool expand = true;       ///< false when the delimiter was quoted (`<<"EOF"`, `<<'EOF'`)
   bool strip_tabs = false;  ///< `<<-`
   int first_line = 0;       ///< line of the first body line
@@ -36,10 +42,10 @@ struct Heredoc {
 
 /// A simple command a RUN executes, after `sudo`, `env` and leading assignments are looked through.
 struct RunCommand {
-  std::vector<std::string> words;  ///< words[0] is the program as written; quotes removed, variables as written
-  std::string program;             ///< words[0] without its directory ("" when there are no words)
+  std::vector<std::string_view> words;  ///< words[0] is the program as written; quotes removed, variables as written
+  std::string_view program;             ///< words[0] without its directory ("" when there are no words)
   bool sudo = false;               ///< was run through sudo
-  std::string next_operator;       ///< how it is joined to the next command: "&&", "||", ";", "|", "&" or ""
+  std::string_view next_operator;  ///< how it is joined to the next command: "&&", "||", ";", "|", "&" or ""
   bool after_pipe = false;         ///< the previous command of the script pipes into this one
   int subshell_depth = 0;          ///< nesting inside ( ... ) or { ...; }
 };
@@ -63,16 +69,16 @@ struct RunScript {
 
 /// A `KEY=value` of ENV, LABEL or ARG (ARG: `has_value` false for `ARG NAME`).
 struct KeyValue {
-  std::string key;
-  std::string value;     ///< as written, quotes removed
-  std::string expanded;  ///< after ARG/ENV expansion (ENV, LABEL and ARG defaults are expanded)
+  std::string_view key;
+  std::string_view value;     ///< as written, quotes removed
+  std::string_view expanded;  ///< after ARG/ENV expansion (ENV, LABEL and ARG defaults are expanded)
   bool has_value = true;
   Location location;
 };
 
 struct Instruction {
-  std::string keyword;  ///< upper case: "FROM", "RUN", "COPY", ...
-  std::string text;     ///< the whole instruction as written, continuations joined (for evidence)
+  std::string_view keyword;  ///< upper case: "FROM", "RUN", "COPY", ...
+  std::string_view text;     ///< the whole instruction as written, continuations joined (for evidence)
   Location location;    ///< line and column of the keyword
   int end_line = 0;     ///< last line (continuations, heredoc bodies)
   std::vector<InstructionFlag> flags;
@@ -82,12 +88,12 @@ struct Instruction {
   bool json_form = false;
   /// Shell form: the command text after the flags, continuations joined (RUN, CMD, ENTRYPOINT,
   /// HEALTHCHECK CMD); for other instructions, the raw argument text.
-  std::string command;
+  std::string_view command;
   /// The arguments, split as BuildKit splits them for this instruction (FROM: image [AS name];
   /// COPY/ADD: sources..., destination; EXPOSE: ports; USER: one; WORKDIR: one; VOLUME: paths;
   /// HEALTHCHECK: "NONE" or "CMD" followed by the command in `command`/`args`), after
   /// expansion where BuildKit expands them.
-  std::vector<std::string> args;
+  std::vector<std::string_view> args;
   std::vector<KeyValue> pairs;  ///< ENV, LABEL, ARG
   std::vector<Heredoc> heredocs;
   /// RUN: what it executes, read once by the parser: every command of every script, in order,
@@ -96,6 +102,9 @@ struct Instruction {
   std::vector<RunScript> scripts;
   /// ONBUILD's trigger instruction (0 or 1 element).
   std::vector<Instruction> trigger;
+  /// The arena holding this instruction's text when it stands alone (parse::history_instruction);
+  /// null in a Dockerfile, whose `text` holds it.
+  std::shared_ptr<const core::TextArena> owner;
 
   /// True when the keyword is `upper` (compared in line: no strlen, no library call).
   [[nodiscard]] bool is(std::string_view upper) const { return core::same(keyword, upper); }
@@ -110,9 +119,9 @@ struct Instruction {
 };
 
 struct Stage {
-  std::string base;      ///< FROM's image reference, expanded ("ubuntu:22.04", "scratch", "builder")
-  std::string name;      ///< `AS name`, lower case; "" when unnamed
-  std::string platform;  ///< --platform, expanded
+  std::string_view base;      ///< FROM's image reference, expanded ("ubuntu:22.04", "scratch", "builder")
+  std::string_view name;      ///< `AS name`, lower case; "" when unnamed
+  std::string_view platform;  ///< --platform, expanded
   int base_stage = -1;   ///< index of the earlier stage FROM refers to, -1 for an image
   int index = 0;
   /// The stage's instructions, FROM first.
@@ -121,6 +130,9 @@ struct Stage {
 
 struct Dockerfile {
   core::SharedString path;  ///< as given ("-" for stdin); shared with every location in the file
+  /// The bytes every view of the tree points into (the file's, and the text the parser made);
+  /// shared by copies of the Dockerfile.
+  std::shared_ptr<const core::TextArena> text;
   /// Parser directives at the top (`# syntax=...`, `# escape=...`, `# check=...`), lower-case keys.
   std::map<std::string, std::string> directives;
   char escape = '\\';

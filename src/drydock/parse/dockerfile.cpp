@@ -301,9 +301,14 @@ struct Source {
 
 class Parser {
  public:
-  Parser(std::string_view text, std::string_view path) : m_text(text), m_path(path) {
+  Parser(std::string_view text, std::string_view path)
+      : m_arena(std::make_shared<core::TextArena>(text.size() + text.size() / 2 + 256)), m_path(path) {
+    // The file's bytes are the arena's first block: every view of the tree points into it or
+    // into text made later in the same arena.
+    m_text = text.size() > k_max_size ? text : m_arena->keep(text);
     m_budget = std::max(k_min_expansion_budget, text.size() * 8);
     m_global_env.set_fallback(&automatic_arg);
+    m_df.text = m_arena;
   }
 
   core::Expected<model::Dockerfile> run() {
@@ -441,11 +446,13 @@ class Parser {
         buf.append(t2);
       }
       any_instruction = true;
-      Source src{buf, &segments};
-      model::Instruction ins = instruction(src, buf, line_no, column, false);
+      // One line: its bytes in the file; continuations: joined once, in the arena.
+      const std::string_view joined = segments.size() == 1 ? t : keep(buf);
+      Source src{joined, &segments};
+      model::Instruction ins = instruction(src, joined, line_no, column, false);
       ins.end_line = last_line;
       read_heredocs(ins, src, i);
-      read_run_scripts((ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins);
+      read_run_scripts((ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins, *m_arena);
       if (!m_pending_ignores.empty()) {
         auto& ids = m_df.ignores[line_no];
         ids.insert(ids.end(), m_pending_ignores.begin(), m_pending_ignores.end());
@@ -516,7 +523,7 @@ class Parser {
           std::string ref;
           if (f.name == "from" && (ins.is("COPY") || ins.is("ADD"))) ref = f.value;
           if (f.name == "mount" && ins.is("RUN")) {
-            for (const auto& part : core::split(f.value, ',')) {
+            for (const auto& part : core::split(std::string(f.value), ',')) {
               if (part.starts_with("from=")) ref = part.substr(5);
             }
           }
@@ -536,7 +543,7 @@ class Parser {
   // ---- heredocs -----------------------------------------------------------------------------
 
   /// BuildKit's ParseHeredoc on one word: `[n]<<[-]WORD`.
-  static bool heredoc_word(std::string_view word, model::Heredoc& doc) {
+  bool heredoc_word(std::string_view word, model::Heredoc& doc) {
     std::size_t i = 0;
     while (i < word.size() && word[i] >= '0' && word[i] <= '9')
       ++i;
@@ -564,7 +571,7 @@ class Parser {
     const auto quotes = [](const std::string& s) {
       return std::count(s.begin(), s.end(), '\'') + std::count(s.begin(), s.end(), '"');
     };
-    doc.delimiter = words[0];
+    doc.delimiter = keep(words[0]);
     doc.expand = quotes(words[0]) == quotes(raw_words[0]);
     doc.strip_tabs = chomp;
     return true;
@@ -601,11 +608,14 @@ class Parser {
         fail_at("too many heredocs on one instruction (limit " + std::to_string(k_max_heredocs) + ")", ins.location.line,
                 ins.location.column);
       }
-      docs.push_back(std::move(doc));
+      docs.push_back(doc);
     }
     for (auto& doc : docs) {
       doc.first_line = static_cast<int>(next_line) + 1;
       bool terminated = false;
+      // Without `<<-` the body is the file's bytes from its first line to its last.
+      const std::size_t first_body_line = next_line;
+      std::string stripped;
       while (next_line < m_lines.size()) {
         const std::string_view raw = m_lines[next_line++];
         std::string_view candidate = trim_newline(raw);
@@ -621,13 +631,19 @@ class Parser {
           std::string_view body = raw;
           while (!body.empty() && body[0] == '\t')
             body.remove_prefix(1);
-          doc.content.append(body);
-        } else {
-          doc.content.append(raw);
+          stripped.append(body);
         }
       }
+      const std::size_t body_end = terminated ? next_line - 1 : next_line;
+      if (doc.strip_tabs) {
+        doc.content = keep(stripped);
+      } else if (body_end > first_body_line) {
+        const char* b = m_lines[first_body_line].data();
+        const std::string_view last = m_lines[body_end - 1];
+        doc.content = std::string_view(b, static_cast<std::size_t>(last.data() + last.size() - b));
+      }
       if (!terminated) {
-        fail_at("unterminated heredoc " + doc.delimiter, ins.location.line, ins.location.column);
+        fail_at("unterminated heredoc " + std::string(doc.delimiter), ins.location.line, ins.location.column);
       }
       ins.end_line = static_cast<int>(next_line);
     }
@@ -651,45 +667,74 @@ class Parser {
   // ---- expansion ----------------------------------------------------------------------------
 
   /// Quotes removed and escapes applied, variables left as written.
-  std::string unquote(std::string_view raw) const {
+  std::string_view unquote(std::string_view raw) {
     LexOptions opt;
     opt.escape = m_escape;
     opt.skip_unset = true;
-    std::string out;
+    std::string& out = m_word;
     std::string error;
-    if (!lex_word(raw, nullptr, opt, out, error, raw.size() * 4 + 64)) return std::string(raw);
-    return out;
+    if (!lex_word(raw, nullptr, opt, out, error, raw.size() * 4 + 64)) return raw;
+    return same_or_kept(raw, out);
+  }
+
+  /// `raw` itself when `made` is the same text (no copy), else `made` kept in the arena.
+  std::string_view same_or_kept(std::string_view raw, const std::string& made) {
+    return std::string_view(made) == raw ? raw : keep(made);
+  }
+
+  std::string_view keep(std::string_view s) { return m_arena->keep(s); }
+
+  /// `word` in upper case: itself when it is already, else a copy in the arena.
+  std::string_view upper_keyword(std::string_view word) {
+    for (char c : word) {
+      if (c >= 'a' && c <= 'z') return keep(core::to_upper(word));
+    }
+    return word;
+  }
+
+  /// `word` in lower case: itself when it is already, else a copy in the arena.
+  std::string_view lower_kept(std::string_view word) {
+    for (char c : word) {
+      if (c >= 'A' && c <= 'Z') return keep(core::to_lower(word));
+    }
+    return word;
   }
 
   /// BuildKit's ProcessWord with `env`; on an expansion error (which BuildKit reports only when
   /// the stage is built) the value stays as written.
-  std::string expand(std::string_view raw, const Env* env) {
+  std::string_view expand(std::string_view raw, const Env* env) {
     if (env == nullptr) return unquote(raw);
     LexOptions opt;
     opt.escape = m_escape;
-    std::string out;
+    std::string& out = m_word;
     std::string error;
     if (!lex_word(raw, env, opt, out, error, m_budget)) {
       expansion_failed(raw, error);
-      return std::string(raw);
+      return raw;
     }
     m_budget -= std::min(m_budget, out.size());
-    return out;
+    return same_or_kept(raw, out);
   }
 
-  std::vector<std::string> expand_words(std::string_view raw, const Env* env) {
-    if (env == nullptr) return {unquote(raw)};
+  /// The words of `raw` expanded, appended to `into`.
+  void expand_words(std::string_view raw, const Env* env, std::vector<std::string_view>& into) {
+    if (env == nullptr) {
+      into.push_back(unquote(raw));
+      return;
+    }
     LexOptions opt;
     opt.escape = m_escape;
     std::vector<std::string> out;
     std::string error;
     if (!lex_words(raw, env, opt, out, error, m_budget)) {
       expansion_failed(raw, error);
-      return {std::string(raw)};
+      into.push_back(raw);
+      return;
     }
-    for (const auto& w : out)
+    for (const auto& w : out) {
       m_budget -= std::min(m_budget, w.size());
-    return out;
+      into.push_back(keep(w));
+    }
   }
 
   /// The variables of the instruction being parsed: the current stage's, or the global scope's.
@@ -811,11 +856,13 @@ class Parser {
   }
 
   /// parseMaybeJSON: exec form when `rest` is a JSON array of strings.
-  static bool maybe_json(std::string_view rest, std::vector<std::string>& out) {
+  bool maybe_json(std::string_view rest, std::vector<std::string_view>& out) {
     const std::string_view t = trim_left_space(rest);
     if (t.empty() || t[0] != '[') return false;
-    switch (json_string_array(t, out)) {
+    switch (json_string_array(t, m_json)) {
       case JsonResult::ok:
+        for (const auto& e : m_json)
+          out.push_back(keep(e));
         return true;
       case JsonResult::not_strings:
         fail("when using JSON array syntax, arrays must be comprised of strings only", true);
@@ -835,14 +882,14 @@ class Parser {
     std::string_view after = trimmed.substr(k);
     while (!after.empty() && is_ws_sep(after[0]))
       after.remove_prefix(1);
-    ins.keyword = core::to_upper(word);
-    ins.text = std::string(trimmed);
+    ins.keyword = upper_keyword(word);
+    ins.text = trimmed;
     ins.location = model::Location{m_path, line_no, column};
     ins.end_line = line_no;
     std::vector<std::string> flag_words;
     const std::string_view rest = trim_space(extract_flags(after, flag_words));
     std::vector<RawFlag> flags = split_flags(flag_words);
-    ins.command = std::string(rest);
+    ins.command = rest;
     // ARG values are expanded when used (BuildKit defers their errors); triggers when a child runs them.
     const bool judged = !trigger && !ins.is("ARG");
     m_expanding_line = judged ? line_no : 0;
@@ -866,10 +913,10 @@ class Parser {
     ins.flags.reserve(flags.size());
     for (auto& f : flags) {
       model::InstructionFlag out;
-      out.name = core::to_lower(f.name);
-      out.expanded = f.value;
-      out.value = std::move(f.value);
-      ins.flags.push_back(std::move(out));
+      out.name = lower_kept(keep(f.name));
+      out.value = keep(f.value);
+      out.expanded = out.value;
+      ins.flags.push_back(out);
     }
     if (!trigger) expand_flags(ins);
     m_expanding_line = 0;
@@ -899,7 +946,7 @@ class Parser {
     switch (keyword_of(ins.keyword)) {
       case Kw::unknown:
         if (trigger) return;
-        fail("unknown instruction: " + ins.keyword);
+        fail("unknown instruction: " + std::string(ins.keyword));
       case Kw::from: {
         const auto words = split_ws(rest);
         validate_flags(flags, k_from_flags);
@@ -916,8 +963,7 @@ class Parser {
         } else if (words.size() != 1) {
           fail("FROM requires either one or three arguments");
         }
-        for (auto w : words)
-          ins.args.emplace_back(w);
+        ins.args.assign(words.begin(), words.end());
         if (!trigger) ins.args[0] = expand(words[0], &m_global_env);
         return;
       }
@@ -949,19 +995,18 @@ class Parser {
       case Kw::copy:
       case Kw::volume: {
         const Kw kw = keyword_of(ins.keyword);
-        std::vector<std::string> raw;
+        std::vector<std::string_view> raw;
         if (maybe_json(rest, raw)) {
           ins.json_form = true;
         } else {
-          for (auto w : split_ws(rest))
-            raw.emplace_back(w);
+          raw = split_ws(rest);
         }
         if (kw == Kw::volume) {
           if (raw.empty()) fail("VOLUME requires at least one argument");
           no_flags(flags);
           for (const auto& v : raw) {
             if (trim_space(v).empty()) fail("VOLUME specified can not be an empty string");
-            ins.args.push_back(std::string(trim_space(expand(v, env))));
+            ins.args.push_back(trim_space(expand(v, env)));
           }
           return;
         }
@@ -989,10 +1034,8 @@ class Parser {
         no_flags(flags);
         const auto words = split_ws(rest);
         if (words.empty()) fail("EXPOSE requires at least one argument");
-        for (auto w : words) {
-          for (auto& e : expand_words(w, env))
-            ins.args.push_back(std::move(e));
-        }
+        for (auto w : words)
+          expand_words(w, env, ins.args);
         return;
       }
       case Kw::user:
@@ -1000,9 +1043,9 @@ class Parser {
       case Kw::stopsignal:
       case Kw::maintainer: {
         const Kw kw = keyword_of(ins.keyword);
-        if (rest.empty()) fail(ins.keyword + " requires exactly one argument");
+        if (rest.empty()) fail(std::string(ins.keyword) + " requires exactly one argument");
         if (kw != Kw::stopsignal) no_flags(flags);
-        ins.args.push_back(kw == Kw::maintainer ? std::string(rest) : expand(rest, env));
+        ins.args.push_back(kw == Kw::maintainer ? rest : expand(rest, env));
         return;
       }
       case Kw::env:
@@ -1029,7 +1072,7 @@ class Parser {
         model::Instruction t = instruction(src, rest, trig_line, trig_col, true);
         no_flags(flags);
         if (t.is("ONBUILD")) fail("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
-        if (t.is("MAINTAINER") || t.is("FROM")) fail(t.keyword + " isn't allowed as an ONBUILD trigger");
+        if (t.is("MAINTAINER") || t.is("FROM")) fail(std::string(t.keyword) + " isn't allowed as an ONBUILD trigger");
         ins.trigger.push_back(std::move(t));
         return;
       }
@@ -1038,7 +1081,7 @@ class Parser {
 
   void name_values(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
     const auto words = parse_words(rest, m_escape);
-    if (words.empty()) fail(ins.keyword + " requires at least one argument");
+    if (words.empty()) fail(std::string(ins.keyword) + " requires at least one argument");
     if (words[0].text.find('=') == std::string::npos) {
       // Legacy `ENV name value...`
       std::size_t k = 0;
@@ -1047,9 +1090,9 @@ class Parser {
       std::size_t v = k;
       while (v < rest.size() && is_ws_sep(rest[v]))
         ++v;
-      if (k == rest.size()) fail(ins.keyword + " must have two arguments", true);
+      if (k == rest.size()) fail(std::string(ins.keyword) + " must have two arguments", true);
       model::KeyValue kv;
-      kv.key = std::string(rest.substr(0, k));
+      kv.key = rest.substr(0, k);
       kv.value = unquote(rest.substr(v));
       kv.expanded = expand(rest.substr(v), env);
       kv.location = locate(src, rest.data(), m_path);
@@ -1061,7 +1104,7 @@ class Parser {
       if (eq == std::string::npos) {
         fail("Syntax error - can't find = in \"" + std::string(w.text) + "\". Must be of the form: name=value", true);
       }
-      if (eq == 0) fail(ins.keyword + " names can not be blank");
+      if (eq == 0) fail(std::string(ins.keyword) + " names can not be blank");
       model::KeyValue kv;
       const std::string_view raw_key = w.text.substr(0, eq);
       const std::string_view raw_value = w.text.substr(eq + 1);
@@ -1082,10 +1125,10 @@ class Parser {
       if (eq == 0) fail("ARG names can not be blank");
       kv.location = locate(src, rest.data() + w.offset, m_path);
       if (eq == std::string::npos) {
-        kv.key = std::string(w.text);
+        kv.key = w.text;
         kv.has_value = false;
       } else {
-        kv.key = std::string(w.text.substr(0, eq));
+        kv.key = w.text.substr(0, eq);
         const std::string_view raw_value = w.text.substr(eq + 1);
         kv.value = unquote(raw_value);
         kv.expanded = expand(raw_value, env);
@@ -1096,7 +1139,7 @@ class Parser {
       Env* scope = current_env();
       const model::KeyValue& d = ins.pairs.back();
       if (d.has_value) {
-        scope->set(d.key, d.expanded);
+        scope->set(d.key, std::string(d.expanded));
       } else if (scope != &m_global_env) {
         if (const std::string* g = m_global_env.get(d.key)) scope->set(d.key, *g);
       }
@@ -1114,12 +1157,12 @@ class Parser {
     if (sep == 0) fail("HEALTHCHECK requires at least one argument");
     const std::string type = core::to_upper(rest.substr(0, sep));
     const std::string_view cmd = rest.substr(next);
-    std::vector<std::string> elements;
+    std::vector<std::string_view> elements;
     const bool json = !cmd.empty() && maybe_json(cmd, elements);
-    ins.args.push_back(type);
+    ins.args.push_back(type == "NONE" ? std::string_view("NONE") : type == "CMD" ? std::string_view("CMD") : keep(type));
     if (type == "NONE") {
       if (!cmd.empty()) fail("HEALTHCHECK NONE takes no arguments");
-      ins.command.clear();
+      ins.command = {};
       return;
     }
     validate_flags(flags, k_health_flags);
@@ -1132,7 +1175,7 @@ class Parser {
       if (cmd.empty()) fail("Missing command after HEALTHCHECK CMD");
       ins.args.emplace_back(cmd);
     }
-    ins.command = std::string(cmd);
+    ins.command = cmd;
     for (const auto& f : flags) {
       if (f.name == "retries") {
         std::string_view v = f.value;
@@ -1175,8 +1218,8 @@ class Parser {
       m_stage_errors.emplace_back();
       model::Stage stage;
       stage.index = static_cast<int>(m_df.stages.size());
-      stage.base = ins.args.empty() ? std::string() : ins.args[0];
-      if (ins.args.size() == 3) stage.name = core::to_lower(ins.args[2]);
+      stage.base = ins.args.empty() ? std::string_view() : ins.args[0];
+      if (ins.args.size() == 3) stage.name = lower_kept(ins.args[2]);
       if (const auto* p = ins.flag("platform")) stage.platform = p->expanded;
       const std::string base_lower = core::to_lower(stage.base);
       Env env;
@@ -1184,7 +1227,7 @@ class Parser {
         stage.base_stage = it->second;
         env = m_stage_env[static_cast<std::size_t>(it->second)];
       }
-      if (!stage.name.empty()) m_stage_names[stage.name] = stage.index;
+      if (!stage.name.empty()) m_stage_names[std::string(stage.name)] = stage.index;
       stage.instructions.reserve(16);  // a stage's usual length: no regrowth moving instructions
       stage.instructions.push_back(std::move(ins));
       m_df.stages.push_back(std::move(stage));
@@ -1195,7 +1238,7 @@ class Parser {
       if (ins.is("ARG")) {
         m_df.global_args.push_back(std::move(ins));
       } else if (!m_deferred) {
-        m_deferred = Failure{"no build stage in current context (" + ins.keyword + " before the first FROM: only ARG may come before it)",
+        m_deferred = Failure{"no build stage in current context (" + std::string(ins.keyword) + " before the first FROM: only ARG may come before it)",
                              ins.location.line,
                              ins.location.column, false};
       }
@@ -1204,13 +1247,16 @@ class Parser {
     if (ins.is("ENV")) {
       // All values of one ENV are expanded before any is set (`ENV A=1 B=$A` sees the old A).
       for (const auto& kv : ins.pairs)
-        m_stage_env.back().set(kv.key, kv.expanded);
+        m_stage_env.back().set(kv.key, std::string(kv.expanded));
     }
     m_df.stages.back().instructions.push_back(std::move(ins));
   }
 
+  std::shared_ptr<core::TextArena> m_arena;
   std::string_view m_text;
   core::SharedString m_path;
+  std::string m_word;               // the word being unquoted or expanded
+  std::vector<std::string> m_json;  // the elements of an exec form being read
   model::Dockerfile m_df;
   char m_escape = '\\';
   bool m_directives_done = false;

@@ -20,13 +20,13 @@ using model::RunCommand;
 struct Sink {
   std::vector<RunCommand>& commands;
   std::vector<model::RunScript>& scripts;
+  core::TextArena& arena;  ///< keeps the words
 };
 
 std::string_view base_view(std::string_view word) {
   const auto slash = word.rfind('/');
   return slash == std::string_view::npos ? word : word.substr(slash + 1);
 }
-std::string base_name(std::string_view word) { return std::string(base_view(word)); }
 
 bool is_assignment(std::string_view word) {
   const auto eq = word.find('=');
@@ -48,7 +48,7 @@ void unwrap(RunCommand& c) {
     if (program == "sudo") {
       c.sudo = true;
       while (i < c.words.size() && c.words[i].starts_with('-')) {
-        if (std::string_view(c.words[i]) == "--") {
+        if (c.words[i] == "--") {
           ++i;
           break;
         }
@@ -56,7 +56,7 @@ void unwrap(RunCommand& c) {
       }
     } else if (program == "env") {
       while (i < c.words.size() && (c.words[i].starts_with('-') || is_assignment(c.words[i]))) {
-        if (std::string_view(c.words[i]) == "--") {
+        if (c.words[i] == "--") {
           ++i;
           break;
         }
@@ -67,11 +67,11 @@ void unwrap(RunCommand& c) {
     }
     c.words.erase(c.words.begin(), c.words.begin() + static_cast<std::ptrdiff_t>(std::min(i, c.words.size())));
   }
-  c.program = c.words.empty() ? std::string() : base_name(c.words.front());
+  c.program = c.words.empty() ? std::string_view() : base_view(c.words.front());
 }
 
 /// For `sh [options] -c SCRIPT ...`: the script and whether `-o pipefail` was among the options.
-std::optional<std::string> dash_c_script(const RunCommand& c, bool& pipefail) {
+std::optional<std::string_view> dash_c_script(const RunCommand& c, bool& pipefail) {
   pipefail = false;
   bool seen_c = false;
   std::size_t i = 1;
@@ -82,14 +82,14 @@ std::optional<std::string> dash_c_script(const RunCommand& c, bool& pipefail) {
       break;
     }
     if (w == "-o" || w == "+o") {
-      if (i + 1 < c.words.size() && std::string_view(c.words[i + 1]) == "pipefail" && w == "-o") pipefail = true;
+      if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w == "-o") pipefail = true;
       i += 2;
       continue;
     }
     if (w.size() > 1 && (w[0] == '-' || w[0] == '+') && w[1] != '-') {
       if (w.find('c') != std::string::npos) seen_c = true;
       if (w.back() == 'o') {  // -eo pipefail
-        if (i + 1 < c.words.size() && std::string_view(c.words[i + 1]) == "pipefail" && w[0] == '-') pipefail = true;
+        if (i + 1 < c.words.size() && c.words[i + 1] == "pipefail" && w[0] == '-') pipefail = true;
         ++i;
       }
       ++i;
@@ -107,25 +107,30 @@ std::optional<std::string> dash_c_script(const RunCommand& c, bool& pipefail) {
 
 void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth);
 
-void add_commands(std::vector<ShellCommand> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
+/// A shell command as a RunCommand (before unwrap): its words are already views.
+RunCommand command_of(ShellWords& sc) {
+  RunCommand c;
+  c.words = std::move(sc.words);
+  c.next_operator = sc.next_operator;  // a literal of the reader
+  c.after_pipe = sc.in_pipeline_after_pipe;
+  c.subshell_depth = sc.subshell_depth;
+  return c;
+}
+
+void add_commands(std::vector<RunCommand> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
   model::RunScript script;
   script.first = out.commands.size();
   script.count = commands.size();
   script.nested = nested;
   script.shell_pipefail = pipefail;
   script.exec_form = exec_form;
-  std::vector<std::pair<std::string, bool>> inner;  // `sh -c` scripts found, with their pipefail
+  std::vector<std::pair<std::string_view, bool>> inner;  // `sh -c` scripts found, with their pipefail
   out.commands.reserve(out.commands.size() + commands.size());
-  for (auto& sc : commands) {
-    RunCommand c;
-    c.words = std::move(sc.words);
-    c.next_operator = std::move(sc.next_operator);
-    c.after_pipe = sc.in_pipeline_after_pipe;
-    c.subshell_depth = sc.subshell_depth;
+  for (auto& c : commands) {
     unwrap(c);
     if (model::is_shell(c.program) && depth < 4) {
       bool inner_pipefail = false;
-      if (auto s = dash_c_script(c, inner_pipefail)) inner.emplace_back(std::move(*s), inner_pipefail);
+      if (auto s = dash_c_script(c, inner_pipefail)) inner.emplace_back(*s, inner_pipefail);
     }
     out.commands.push_back(std::move(c));
   }
@@ -134,8 +139,17 @@ void add_commands(std::vector<ShellCommand> commands, Sink out, bool nested, boo
     add_script(text, out, true, inner_pipefail, depth + 1);
 }
 
+std::vector<RunCommand> commands_of(std::vector<ShellWords> commands) {
+  std::vector<RunCommand> out;
+  out.reserve(commands.size());
+  for (auto& sc : commands)
+    out.push_back(command_of(sc));
+  return out;
+}
+
+/// `text` must outlive the commands (the file's bytes or the arena's).
 void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth) {
-  add_commands(shell_commands(text), out, nested, pipefail, false, depth);
+  add_commands(commands_of(shell_words(text, out.arena)), out, nested, pipefail, false, depth);
 }
 
 /// The command line of a heredoc RUN without its `<<EOF` markers.
@@ -173,16 +187,16 @@ std::string strip_heredoc_markers(std::string_view text, const std::vector<model
 
 }  // namespace
 
-void read_run_scripts(model::Instruction& run) {
+void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
   run.commands.clear();
   run.scripts.clear();
   if (!run.is("RUN")) return;
-  const Sink out{run.commands, run.scripts};
+  const Sink out{run.commands, run.scripts, arena};
   if (run.json_form) {
-    ShellCommand sc;
-    sc.words = run.args;
-    std::vector<ShellCommand> one;
-    one.push_back(std::move(sc));
+    RunCommand c;
+    c.words = run.args;
+    std::vector<RunCommand> one;
+    one.push_back(std::move(c));
     add_commands(std::move(one), out, false, false, true, 0);
     return;
   }
@@ -192,12 +206,12 @@ void read_run_scripts(model::Instruction& run) {
   }
   // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN python3 <<EOF` feeds it to
   // another program, and `RUN cat <<EOF > file` writes a file: then only the command line is shell.
-  const std::string rest = strip_heredoc_markers(run.command, run.heredocs);
-  auto rest_commands = shell_commands(rest);
+  const std::string_view rest = arena.keep(strip_heredoc_markers(run.command, run.heredocs));
+  auto rest_commands = shell_words(rest, arena);
   bool bodies_are_scripts = rest_commands.empty();
   if (rest_commands.size() == 1 && !rest_commands.front().words.empty()) {
     RunCommand probe;
-    probe.words = rest_commands.front().words;
+    probe.words.assign(rest_commands.front().words.begin(), rest_commands.front().words.end());
     unwrap(probe);
     bool unused = false;
     bodies_are_scripts = model::is_shell(probe.program) && !dash_c_script(probe, unused);
@@ -206,14 +220,16 @@ void read_run_scripts(model::Instruction& run) {
     for (const auto& h : run.heredocs)
       add_script(h.content, out, false, false, 0);
   } else {
-    add_commands(std::move(rest_commands), out, false, false, false, 0);
+    add_commands(commands_of(std::move(rest_commands)), out, false, false, false, 0);
   }
 }
 
 model::Instruction history_instruction(std::string_view created_by) {
-  std::string_view s = core::trim(created_by);
+  auto arena = std::make_shared<core::TextArena>(created_by.size() * 2 + 64);
+  std::string_view s = core::trim(arena->keep(created_by));
   if (s.ends_with("# buildkit")) s = core::trim(s.substr(0, s.size() - 10));
   model::Instruction i;
+  i.owner = arena;
   auto strip_shell = [](std::string_view& text) {
     for (std::string_view shell : {"/bin/sh -c ", "/bin/bash -c ", "sh -c "}) {
       if (text.starts_with(shell)) {
@@ -228,14 +244,14 @@ model::Instruction history_instruction(std::string_view created_by) {
       s = core::trim(s.substr(6));
     } else {
       i.keyword = "RUN";
-      i.command = std::string(s);
-      i.text = "RUN " + i.command;
-      read_run_scripts(i);
+      i.command = s;
+      i.text = arena->keep("RUN " + std::string(i.command));
+      read_run_scripts(i, *arena);
       return i;
     }
   }
   const auto space = s.find(' ');
-  i.keyword = core::to_upper(s.substr(0, space));
+  i.keyword = arena->keep(core::to_upper(s.substr(0, space)));
   std::string_view rest = space == std::string_view::npos ? std::string_view() : core::trim(s.substr(space + 1));
   if (i.is("RUN")) {
     // BuildKit writes the build arguments in use first: "|2 A=1 B=2 /bin/sh -c ...".
@@ -251,9 +267,9 @@ model::Instruction history_instruction(std::string_view created_by) {
     }
     strip_shell(rest);
   }
-  i.command = std::string(rest);
-  i.text = i.keyword + " " + i.command;
-  read_run_scripts(i);
+  i.command = rest;
+  i.text = arena->keep(std::string(i.keyword) + " " + std::string(i.command));
+  read_run_scripts(i, *arena);
   return i;
 }
 

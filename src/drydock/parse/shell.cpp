@@ -82,10 +82,14 @@ std::size_t skip_nested(std::string_view s, std::size_t pos) {
   return std::min(pos, n);
 }
 
+/// A word as read: its text is built in a buffer, then viewed where it lies in the script when it
+/// is written there in one piece (nothing removed: the common case), else in the buffer.
 struct Word {
-  std::string text;
+  std::string& text;               ///< the buffer (the reader's, reused from word to word)
   bool quoted = false;             ///< some part was quoted, escaped or an expansion
   std::size_t literal_prefix = 0;  ///< length of the leading plain (unquoted, unescaped) part of text
+  bool in_script = false;          ///< `view` is the script's own bytes (it outlives the buffer)
+  std::string_view view;           ///< the word
 };
 
 /// The inside of a double-quoted string; `pos` is just past the opening quote.
@@ -119,9 +123,11 @@ void read_double_quoted(std::string_view s, std::size_t& pos, std::string& out) 
   }
 }
 
-Word read_word(std::string_view s, std::size_t& pos) {
+Word read_word(std::string_view s, std::size_t& pos, std::string& buffer) {
   const std::size_t n = s.size();
-  Word w;
+  const std::size_t start = pos;
+  buffer.clear();
+  Word w{buffer};
   bool plain = true;
   const auto mark = [&] {
     if (plain) w.literal_prefix = w.text.size();
@@ -176,17 +182,22 @@ Word read_word(std::string_view s, std::size_t& pos) {
     }
   }
   if (plain) w.literal_prefix = w.text.size();
+  // Every construct copies the script's bytes less some (quotes, escapes, continuations): a text
+  // as long as the span read is that span.
+  w.in_script = w.text.size() == pos - start;
+  w.view = w.in_script ? s.substr(start, pos - start) : std::string_view(w.text);
   return w;
 }
 
 bool is_assignment(const Word& w) {
-  const auto eq = w.text.find('=');
-  if (eq == std::string::npos || eq == 0 || eq >= w.literal_prefix || !name_start(w.text[0])) return false;
-  const auto name_end = w.text[eq - 1] == '+' ? eq - 1 : eq;  // bash FOO+=bar
-  return name_end > 0 && std::all_of(w.text.begin(), w.text.begin() + static_cast<std::ptrdiff_t>(name_end), name_char);
+  const std::string_view t = w.view;
+  const auto eq = t.find('=');
+  if (eq == std::string::npos || eq == 0 || eq >= w.literal_prefix || !name_start(t[0])) return false;
+  const auto name_end = t[eq - 1] == '+' ? eq - 1 : eq;  // bash FOO+=bar
+  return name_end > 0 && std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(name_end), name_char);
 }
 
-bool all_digits(const std::string& text) {
+bool all_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
@@ -199,9 +210,9 @@ bool is_prefix_keyword(std::string_view w) {
 
 class Reader {
  public:
-  explicit Reader(std::string_view text) : m_s(text) {}
+  Reader(std::string_view text, core::TextArena& arena) : m_s(text), m_arena(arena) {}
 
-  std::vector<ShellCommand> run() {
+  std::vector<ShellWords> run() {
     const std::size_t n = m_s.size();
     m_out.reserve(8);
     while (m_pos < n) {
@@ -258,7 +269,7 @@ class Reader {
       }
     }
     finish("");
-    if (!m_out.empty() && std::string_view(m_out.back().next_operator) != "&") m_out.back().next_operator.clear();
+    if (!m_out.empty() && m_out.back().next_operator != "&") m_out.back().next_operator = {};
     return std::move(m_out);
   }
 
@@ -277,7 +288,7 @@ class Reader {
       m_cur.next_operator = next_operator;
       m_out.push_back(std::move(m_cur));
     }
-    m_cur = ShellCommand{};
+    m_cur = ShellWords{};
   }
 
   void op(std::string_view o) {
@@ -299,11 +310,11 @@ class Reader {
 
   void word() {
     const auto start = m_pos;
-    Word w = read_word(m_s, m_pos);
+    Word w = read_word(m_s, m_pos, m_buffer);
     if (m_pos == start) ++m_pos;  // never loop on a character no rule takes
-    if (w.text.empty() && !w.quoted) return;
+    if (w.view.empty() && !w.quoted) return;
     const bool before_redirect = m_pos < m_s.size() && (m_s[m_pos] == '<' || m_s[m_pos] == '>');
-    if (before_redirect && !w.quoted && all_digits(w.text)) return;  // file descriptor of 2>&1
+    if (before_redirect && !w.quoted && all_digits(w.view)) return;  // file descriptor of 2>&1
     switch (m_skip) {
       case Skip::clause:
         return;
@@ -311,7 +322,7 @@ class Reader {
         m_skip = Skip::none;
         return;
       case Skip::case_word:
-        if (!w.quoted && std::string_view(w.text) == "in") {
+        if (!w.quoted && w.view == "in") {
           m_skip = Skip::none;
           m_expect_pattern = true;
           ++m_case_nesting;
@@ -321,20 +332,21 @@ class Reader {
         break;
     }
     if (m_expect_pattern) {
-      if (!w.quoted && std::string_view(w.text) == "esac") close_case();
+      if (!w.quoted && w.view == "esac") close_case();
       return;
     }
-    if (cur_empty() && !w.quoted && keyword(w.text)) return;
+    if (cur_empty() && !w.quoted && keyword(w.view)) return;
     if (cur_empty()) {
       m_cur.subshell_depth = m_depth;
       m_cur.in_pipeline_after_pipe = m_after_pipe;
       m_attach = false;
     }
+    const std::string_view kept = w.in_script ? w.view : m_arena.keep(w.view);
     if (m_cur.words.empty() && is_assignment(w)) {
-      m_cur.assignments.push_back(std::move(w.text));
+      m_cur.assignments.push_back(kept);
     } else {
       if (m_cur.words.capacity() == 0) m_cur.words.reserve(8);  // one allocation for a command's words, not one per doubling
-      m_cur.words.push_back(std::move(w.text));
+      m_cur.words.push_back(kept);
     }
   }
 
@@ -381,7 +393,7 @@ class Reader {
       ++p;
     if (p < m_s.size() && m_s[p] == ')') {  // name() { ...; }: a function definition
       m_pos = p + 1;
-      if (m_cur.words.size() == 1 && m_cur.assignments.empty()) m_cur = ShellCommand{};
+      if (m_cur.words.size() == 1 && m_cur.assignments.empty()) m_cur = ShellWords{};
       return;
     }
     finish("");
@@ -411,7 +423,7 @@ class Reader {
       const bool strip_tabs = m_pos < m_s.size() && m_s[m_pos] == '-';
       if (strip_tabs) ++m_pos;
       auto delimiter = redirect_target();
-      if (!delimiter.empty()) m_heredocs.push_back(Heredoc{std::move(delimiter), strip_tabs});
+      if (!delimiter.empty()) m_heredocs.push_back(Heredoc{std::string(delimiter), strip_tabs});
     } else {
       ++m_pos;
       if (m_pos < m_s.size() && (m_s[m_pos] == '>' || m_s[m_pos] == '|' || m_s[m_pos] == '&')) ++m_pos;
@@ -419,7 +431,8 @@ class Reader {
     }
   }
 
-  std::string redirect_target() {
+  /// The target's word (a view valid until the next word is read).
+  std::string_view redirect_target() {
     while (m_pos < m_s.size()) {
       if (is_blank(m_s[m_pos])) {
         ++m_pos;
@@ -430,7 +443,7 @@ class Reader {
       }
     }
     if (m_pos >= m_s.size() || ends_word(m_s[m_pos])) return {};
-    return read_word(m_s, m_pos).text;
+    return read_word(m_s, m_pos, m_buffer).view;
   }
 
   /// After a newline: the bodies of the here-documents started on the line just read.
@@ -450,9 +463,11 @@ class Reader {
   }
 
   std::string_view m_s;
+  core::TextArena& m_arena;
+  std::string m_buffer;  // the word being read
   std::size_t m_pos = 0;
-  std::vector<ShellCommand> m_out;
-  ShellCommand m_cur;
+  std::vector<ShellWords> m_out;
+  ShellWords m_cur;
   std::vector<Heredoc> m_heredocs;
   int m_depth = 0;
   int m_case_nesting = 0;
@@ -464,7 +479,22 @@ class Reader {
 
 }  // namespace
 
-std::vector<ShellCommand> shell_commands(std::string_view script) { return Reader(script).run(); }
+std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena) { return Reader(script, arena).run(); }
+
+std::vector<ShellCommand> shell_commands(std::string_view script) {
+  core::TextArena arena;
+  std::vector<ShellCommand> out;
+  for (auto& c : shell_words(script, arena)) {
+    ShellCommand sc;
+    sc.words.assign(c.words.begin(), c.words.end());
+    sc.assignments.assign(c.assignments.begin(), c.assignments.end());
+    sc.next_operator = c.next_operator;
+    sc.in_pipeline_after_pipe = c.in_pipeline_after_pipe;
+    sc.subshell_depth = c.subshell_depth;
+    out.push_back(std::move(sc));
+  }
+  return out;
+}
 
 std::string program_name(const ShellCommand& command) {
   if (command.words.empty()) return {};

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "drydock/core/arena.hpp"
+
 namespace drydock::parse {
 
 /// One simple command: its words with quotes removed (variables left as written: "$HOME").
@@ -25,6 +27,19 @@ struct ShellCommand {
 /// `&`, newlines, subshells and brace groups, and `sh -c '...'` is NOT expanded (callers may
 /// split the inner string again). Never fails: unbalanced quotes end at the end of the text.
 std::vector<ShellCommand> shell_commands(std::string_view script);
+
+/// One simple command as views: each word the script's own bytes where it is written in one
+/// piece there, else text kept in the arena; the operator a literal.
+struct ShellWords {
+  std::vector<std::string_view> words;
+  std::vector<std::string_view> assignments;
+  std::string_view next_operator;
+  bool in_pipeline_after_pipe = false;
+  int subshell_depth = 0;
+};
+
+/// shell_commands without a string per word: `script` and `arena` must outlive the views.
+std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena);
 
 /// The program name of a command without its directory ("/usr/bin/apt-get" -> "apt-get").
 std::string program_name(const ShellCommand& command);

@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <optional>
+
 namespace drydock::parse {
 namespace {
 
@@ -39,7 +42,7 @@ std::string read(const std::string& name) {
   return ss.str();
 }
 
-using Strings = std::vector<std::string>;
+using Strings = std::vector<std::string_view>;
 
 // ---- table: argument splitting and forms --------------------------------------------------------
 
@@ -363,7 +366,7 @@ TEST(DockerfileParse, RepeatedFlagsInOrderAndQuotedFlagValues) {
 TEST(DockerfileParse, Ignores) {
   const auto df = parse_ok("FROM scratch\n# drydock ignore=DL3008, cis-4.1\nRUN apt-get install x\nUSER root\n");
   ASSERT_EQ(df.ignores.size(), 1U);
-  EXPECT_EQ(df.ignores.at(3), (Strings{"DL3008", "cis-4.1"}));
+  EXPECT_EQ(df.ignores.at(3), (std::vector<std::string>{"DL3008", "cis-4.1"}));
 }
 
 TEST(DockerfileParse, LegacyLowercaseFile) {
@@ -501,6 +504,47 @@ TEST(LintExpansion, UnbuiltStagesArgsAndTriggersAreNotJudged) {
   EXPECT_TRUE(dockerfile("FROM busybox\nENV SRC=/src\nCOPY ${SRC:?set-SRC} /app/\n", "df"));
   // RUN, CMD are left to the shell.
   EXPECT_TRUE(dockerfile("FROM busybox\nRUN echo ${}\nCMD echo \"x\n", "df"));
+}
+
+// The tree views its text: the file's bytes (copied once, so the caller's may go) and what the
+// parser made (joined lines, unquoted and expanded words), kept as long as any copy of the tree.
+TEST(DockerfileText, TheTreeKeepsItsTextAfterTheInputAndTheFirstCopyAreGone) {
+  std::string text =
+      "ARG V=1.2\nFROM debian:${V} AS Build\nENV A=\"x y\"\nENV B=${A}-z\nRUN apt-get update \\\n  && echo \"hi there\" | tee /o\n"
+      "RUN <<EOF\nset -e\nmake\nEOF\nCOPY --chown=1:1 a b /dst/\n";
+  std::optional<Dockerfile> copy;
+  {
+    auto parsed = dockerfile(text, "Dockerfile");
+    ASSERT_TRUE(parsed) << parsed.error().describe();
+    copy = *parsed;  // a copy shares the text
+  }
+  std::fill(text.begin(), text.end(), '#');
+  text.clear();
+  text.shrink_to_fit();
+  const auto& st = copy->stages.at(0);
+  EXPECT_EQ(st.base, "debian:1.2");
+  EXPECT_EQ(st.name, "build");
+  const auto& env = st.instructions.at(1);
+  ASSERT_EQ(env.pairs.size(), 1U);
+  EXPECT_EQ(env.pairs[0].value, "x y");
+  const auto& env2 = st.instructions.at(2);
+  ASSERT_EQ(env2.pairs.size(), 1U);
+  EXPECT_EQ(env2.pairs[0].value, "${A}-z");
+  EXPECT_EQ(env2.pairs[0].expanded, "x y-z");
+  const auto& run = st.instructions.at(3);
+  EXPECT_EQ(run.text, "RUN apt-get update   && echo \"hi there\" | tee /o");
+  ASSERT_EQ(run.commands.size(), 3U);
+  EXPECT_EQ(run.commands[1].words, (Strings{"echo", "hi there"}));
+  EXPECT_EQ(run.commands[2].words, (Strings{"tee", "/o"}));
+  const auto& doc = st.instructions.at(4);
+  ASSERT_EQ(doc.heredocs.size(), 1U);
+  EXPECT_EQ(doc.heredocs[0].content, "set -e\nmake\n");
+  ASSERT_EQ(doc.commands.size(), 2U);
+  EXPECT_EQ(doc.commands[1].program, "make");
+  const auto& cp = st.instructions.at(5);
+  EXPECT_EQ(cp.args, (Strings{"a", "b", "/dst/"}));
+  ASSERT_NE(cp.flag("chown"), nullptr);
+  EXPECT_EQ(cp.flag("chown")->value, "1:1");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "drydock/parse/dockerfile.hpp"
+#include "drydock/parse/run_scripts.hpp"
 
 namespace drydock::parse {
 namespace {
@@ -11,13 +12,15 @@ using model::Instruction;
 Instruction run_of(const std::string& text, std::size_t index = 1) {
   auto df = dockerfile(text, "Dockerfile");
   EXPECT_TRUE(df) << df.error().describe();
-  return df->stages.at(0).instructions.at(index);
+  Instruction ins = df->stages.at(0).instructions.at(index);
+  ins.owner = df->text;  // its text outlives the Dockerfile
+  return ins;
 }
 
 std::vector<std::string> programs(const Instruction& run) {
   std::vector<std::string> out;
   for (const auto& c : run.commands)
-    out.push_back(c.program);
+    out.emplace_back(c.program);
   return out;
 }
 
@@ -27,7 +30,7 @@ TEST(RunScripts, CommandLineSplitWithOperatorsSudoAndEnvLookedThrough) {
   EXPECT_EQ(programs(run), (std::vector<std::string>{"apt-get", "echo", "tee"}));
   EXPECT_TRUE(run.commands[0].sudo);
   EXPECT_EQ(run.commands[0].next_operator, "&&");
-  EXPECT_EQ(run.commands[1].words, (std::vector<std::string>{"echo", "apt-get install x"}));
+  EXPECT_EQ(run.commands[1].words, (std::vector<std::string_view>{"echo", "apt-get install x"}));
   EXPECT_TRUE(run.commands[2].after_pipe);
   EXPECT_FALSE(run.scripts[0].exec_form);
 }
@@ -46,7 +49,7 @@ TEST(RunScripts, ExecFormIsOneCommandWithoutAShell) {
   const auto run = run_of("FROM debian\nRUN [\"apt-get\", \"update\"]\n");
   ASSERT_EQ(run.scripts.size(), 1u);
   EXPECT_TRUE(run.scripts[0].exec_form);
-  EXPECT_EQ(run.commands[0].words, (std::vector<std::string>{"apt-get", "update"}));
+  EXPECT_EQ(run.commands[0].words, (std::vector<std::string_view>{"apt-get", "update"}));
 }
 
 TEST(RunScripts, HeredocBodyRunsAsAScriptUnlessFedToAnotherProgram) {
@@ -63,6 +66,21 @@ TEST(RunScripts, OnbuildTriggerIsReadOtherInstructionsAreNot) {
   const auto cmd = run_of("FROM debian\nCMD apt-get update\n");
   EXPECT_TRUE(cmd.commands.empty());
   EXPECT_TRUE(cmd.scripts.empty());
+}
+
+TEST(RunScripts, HistoryStepKeepsItsOwnText) {
+  std::string created_by = "/bin/sh -c apt-get update && apt-get install -y 'curl' # buildkit";
+  const Instruction run = history_instruction(created_by);
+  std::fill(created_by.begin(), created_by.end(), '#');
+  created_by.clear();
+  created_by.shrink_to_fit();
+  EXPECT_EQ(run.keyword, "RUN");
+  EXPECT_EQ(run.command, "apt-get update && apt-get install -y 'curl'");
+  EXPECT_EQ(programs(run), (std::vector<std::string>{"apt-get", "apt-get"}));
+  EXPECT_EQ(run.commands[1].words, (std::vector<std::string_view>{"apt-get", "install", "-y", "curl"}));
+  const Instruction add = history_instruction("/bin/sh -c #(nop) ADD file:abc in / ");
+  EXPECT_EQ(add.keyword, "ADD");
+  EXPECT_EQ(add.text, "ADD file:abc in /");
 }
 
 }  // namespace
