@@ -36,13 +36,10 @@ constexpr std::string_view k_automatic_args[] = {"BUILDPLATFORM",  "BUILDOS",  "
                                                  "TARGETPLATFORM", "TARGETOS", "TARGETARCH", "TARGETVARIANT"};
 
 /// The value of an automatic platform ARG ("$TARGETARCH"), or nullptr.
-const std::string* automatic_arg(std::string_view name) {
-  static const std::vector<std::string> k_values = [] {
-    std::vector<std::string> v;
-    for (auto n : k_automatic_args)
-      v.push_back("$" + std::string(n));
-    return v;
-  }();
+const std::string_view* automatic_arg(std::string_view name) {
+  static constexpr std::string_view k_values[] = {"$BUILDPLATFORM",  "$BUILDOS",  "$BUILDARCH",  "$BUILDVARIANT",
+                                                  "$TARGETPLATFORM", "$TARGETOS", "$TARGETARCH", "$TARGETVARIANT"};
+  static_assert(std::size(k_values) == std::size(k_automatic_args));
   for (std::size_t i = 0; i < std::size(k_automatic_args); ++i) {
     if (k_automatic_args[i] == name) return &k_values[i];
   }
@@ -1139,9 +1136,9 @@ class Parser {
       Env* scope = current_env();
       const model::KeyValue& d = ins.pairs.back();
       if (d.has_value) {
-        scope->set(d.key, std::string(d.expanded));
+        scope->set(d.key, d.expanded);
       } else if (scope != &m_global_env) {
-        if (const std::string* g = m_global_env.get(d.key)) scope->set(d.key, *g);
+        if (const std::string_view* g = m_global_env.get(d.key)) scope->set(d.key, *g);
       }
       env = scope;
     }
@@ -1247,7 +1244,7 @@ class Parser {
     if (ins.is("ENV")) {
       // All values of one ENV are expanded before any is set (`ENV A=1 B=$A` sees the old A).
       for (const auto& kv : ins.pairs)
-        m_stage_env.back().set(kv.key, std::string(kv.expanded));
+        m_stage_env.back().set(kv.key, kv.expanded);
     }
     m_df.stages.back().instructions.push_back(std::move(ins));
   }

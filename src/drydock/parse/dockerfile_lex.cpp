@@ -225,7 +225,7 @@ class Lexer {
     return n;
   }
 
-  const std::string* lookup(const std::string& n) const { return m_env == nullptr ? nullptr : m_env->get(n); }
+  const std::string_view* lookup(const std::string& n) const { return m_env == nullptr ? nullptr : m_env->get(n); }
 
   bool dollar(std::string& out) {
     next();  // '$'
@@ -235,7 +235,7 @@ class Lexer {
         out = "$";
         return true;
       }
-      const std::string* v = lookup(n);
+      const std::string_view* v = lookup(n);
       if (v == nullptr) {
         if (m_opt.skip_unset) out = "$" + n;
         return true;
@@ -254,7 +254,7 @@ class Lexer {
     bool null_is_unset = false;
     switch (ch) {
       case '}': {
-        const std::string* v = lookup(n);
+        const std::string_view* v = lookup(n);
         if (v == nullptr) {
           if (m_opt.skip_unset) out = "${" + n + "}";
           return true;
@@ -276,13 +276,13 @@ class Lexer {
         if (null_is_unset && raw) return fail("unsupported modifier (" + chs + ") in substitution");
         std::string word;
         if (!read_to('}', raw, word, "syntax error: missing '}'")) return false;
-        const std::string* v = lookup(n);
+        const std::string_view* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
           out = "${" + n + chs + word + "}";
           return true;
         }
         const bool set = v != nullptr;
-        const std::string value = set ? *v : std::string();
+        const std::string value = set ? std::string(*v) : std::string();
         switch (ch) {
           case '-':
             out = (!set || (null_is_unset && value.empty())) ? word : value;
@@ -319,12 +319,12 @@ class Lexer {
         if (!read_to('/', true, pattern, "syntax error: missing '/' in ${}")) return false;
         std::string replacement;
         if (!read_to('}', true, replacement, "syntax error: missing '}'")) return false;
-        const std::string* v = lookup(n);
+        const std::string_view* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
           out = "${" + n + "/" + pattern + "/" + replacement + "}";
           return true;
         }
-        out = replace(clean_pattern(pattern), v == nullptr ? std::string() : *v, replacement, all);
+        out = replace(clean_pattern(pattern), v == nullptr ? std::string() : std::string(*v), replacement, all);
         return true;
       }
       default:

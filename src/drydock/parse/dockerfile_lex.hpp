@@ -11,30 +11,31 @@
 
 namespace drydock::parse::dockerfile_detail {
 
-/// Variables visible to an expansion, in definition order (a handful per stage).
+/// Variables visible to an expansion, in definition order (a handful per stage): views of names
+/// and values kept by the Dockerfile being parsed (its bytes or its arena).
 class Env {
  public:
-  [[nodiscard]] const std::string* get(std::string_view name) const {
+  [[nodiscard]] const std::string_view* get(std::string_view name) const {
     for (const auto& [k, v] : m_vars) {
       if (k == name) return &v;
     }
     return m_fallback == nullptr ? nullptr : m_fallback(name);
   }
   /// Consulted for names not set here (BuildKit's automatic global ARGs).
-  void set_fallback(const std::string* (*fallback)(std::string_view)) { m_fallback = fallback; }
-  void set(std::string_view name, std::string value) {
+  void set_fallback(const std::string_view* (*fallback)(std::string_view)) { m_fallback = fallback; }
+  void set(std::string_view name, std::string_view value) {
     for (auto& [k, v] : m_vars) {
       if (k == name) {
-        v = std::move(value);
+        v = value;
         return;
       }
     }
-    m_vars.emplace_back(std::string(name), std::move(value));
+    m_vars.emplace_back(name, value);
   }
 
  private:
-  std::vector<std::pair<std::string, std::string>> m_vars;
-  const std::string* (*m_fallback)(std::string_view) = nullptr;
+  std::vector<std::pair<std::string_view, std::string_view>> m_vars;
+  const std::string_view* (*m_fallback)(std::string_view) = nullptr;
 };
 
 struct LexOptions {

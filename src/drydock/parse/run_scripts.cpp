@@ -117,7 +117,7 @@ RunCommand command_of(ShellWords& sc) {
   return c;
 }
 
-void add_commands(std::vector<RunCommand> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
+void add_commands(std::vector<ShellWords> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
   model::RunScript script;
   script.first = out.commands.size();
   script.count = commands.size();
@@ -126,7 +126,8 @@ void add_commands(std::vector<RunCommand> commands, Sink out, bool nested, bool 
   script.exec_form = exec_form;
   std::vector<std::pair<std::string_view, bool>> inner;  // `sh -c` scripts found, with their pipefail
   out.commands.reserve(out.commands.size() + commands.size());
-  for (auto& c : commands) {
+  for (auto& sc : commands) {
+    RunCommand c = command_of(sc);
     unwrap(c);
     if (model::is_shell(c.program) && depth < 4) {
       bool inner_pipefail = false;
@@ -139,17 +140,9 @@ void add_commands(std::vector<RunCommand> commands, Sink out, bool nested, bool 
     add_script(text, out, true, inner_pipefail, depth + 1);
 }
 
-std::vector<RunCommand> commands_of(std::vector<ShellWords> commands) {
-  std::vector<RunCommand> out;
-  out.reserve(commands.size());
-  for (auto& sc : commands)
-    out.push_back(command_of(sc));
-  return out;
-}
-
 /// `text` must outlive the commands (the file's bytes or the arena's).
 void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth) {
-  add_commands(commands_of(shell_words(text, out.arena)), out, nested, pipefail, false, depth);
+  add_commands(shell_words(text, out.arena), out, nested, pipefail, false, depth);
 }
 
 /// The command line of a heredoc RUN without its `<<EOF` markers.
@@ -193,9 +186,9 @@ void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
   if (!run.is("RUN")) return;
   const Sink out{run.commands, run.scripts, arena};
   if (run.json_form) {
-    RunCommand c;
+    ShellWords c;
     c.words = run.args;
-    std::vector<RunCommand> one;
+    std::vector<ShellWords> one;
     one.push_back(std::move(c));
     add_commands(std::move(one), out, false, false, true, 0);
     return;
@@ -220,7 +213,7 @@ void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
     for (const auto& h : run.heredocs)
       add_script(h.content, out, false, false, 0);
   } else {
-    add_commands(commands_of(std::move(rest_commands)), out, false, false, false, 0);
+    add_commands(std::move(rest_commands), out, false, false, false, 0);
   }
 }
 
