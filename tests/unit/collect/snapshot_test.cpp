@@ -794,5 +794,60 @@ TEST(CollectHostStreaming, AnswersDecideWhetherContainersAreEvaluatedAsTheyCome)
   }
 }
 
+// The daemon's configuration is read (on_engine) as soon as /version, /info and /images/json
+// are in, while the container list, the longest answer on a large host, is still on its way;
+// no container is evaluated before both on_engine and on_list are done, and the report is the
+// same as checking after the collection.
+TEST(CollectHostStreaming, TheEnginesFactsAreReadWhileTheListIsOnItsWay) {
+  FakeDocker docker;
+  docker.images = {{k_img_a, "app:1"}};
+  for (int i = 0; i < 30; ++i) {
+    docker.containers.push_back(
+        {fmt::format("{:08x}", 0x50000000 + i), "v" + std::to_string(i), "exited", "app:1", k_img_a, {}, ""});
+  }
+  const std::string after = host_report(docker, false);
+  const auto selection = audit::Selection::make({}, {});
+  ASSERT_TRUE(selection);
+  audit::ContainerAudit containers(*selection);
+  std::atomic<bool> list_answered{false};
+  auto server = FakeEngine::on_unix_socket([&](const std::string& path) {
+    if (path.starts_with("/v1.41/containers/json")) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      list_answered = true;
+    }
+    return docker.answer(path);
+  });
+  auto client = connect_to(*server);
+  ASSERT_TRUE(client);
+  std::atomic<bool> engine_before_list{false};
+  std::atomic<bool> engine_done{false};
+  std::atomic<bool> list_done{false};
+  std::atomic<int> evaluated_early{0};
+  std::atomic<int> evaluated{0};
+  SnapshotOptions options{.proc_root = ""};
+  options.on_answers = [](const std::string&, const std::string&) { return true; };
+  options.on_list = [&](std::size_t n) {
+    containers.resize(n);
+    list_done = true;
+  };
+  options.on_engine = [&](model::HostSnapshot& context) {
+    EXPECT_TRUE(context.engine);
+    engine_before_list = !list_answered.load();
+    engine_done = true;
+  };
+  options.on_container = [&](std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context) {
+    if (!engine_done || !list_done) ++evaluated_early;
+    ++evaluated;
+    containers.add(slot, spec, context);
+    audit::ContainerAudit::reduce(spec);
+  };
+  auto snap = collect_host(*client, {}, options);
+  ASSERT_TRUE(snap) << snap.error().describe();
+  EXPECT_TRUE(engine_before_list.load()) << "on_engine waited for the container list";
+  EXPECT_EQ(evaluated_early.load(), 0);
+  EXPECT_EQ(evaluated.load(), 30);
+  EXPECT_EQ(render::json(audit::run(*snap, *selection, audit::RunOptions{}, &containers)), after);
+}
+
 }  // namespace
 }  // namespace drydock::collect

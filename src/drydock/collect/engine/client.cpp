@@ -151,6 +151,16 @@ void RequestQueue::add(std::string path, Handler on_done) {
   m_changed.notify_one();
 }
 
+void RequestQueue::add(std::vector<std::pair<std::string, Handler>>&& requests) {
+  if (requests.empty()) return;
+  {
+    std::lock_guard lock(m_mutex);
+    for (auto& [path, on_done] : requests)
+      m_items.push_back(Item{std::move(path), std::move(on_done)});
+  }
+  m_changed.notify_all();
+}
+
 EngineClient::EngineClient(Endpoint endpoint, ClientOptions options) : m_endpoint(std::move(endpoint)), m_options(options) {
   if (m_options.workers == 0) m_options.workers = 1;
   if (m_endpoint.is_unix()) {

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "drydock/collect/engine/endpoint.hpp"
@@ -38,6 +39,9 @@ class RequestQueue {
   using Handler = std::function<void(core::Expected<std::string>)>;
   /// Adds a GET of a versioned path; callable from handlers while the queue runs.
   void add(std::string path, Handler on_done);
+  /// Adds several, in this order, at once (one lock, one wake-up of the workers): a host's
+  /// thousands of inspects are queued without waking a worker per request.
+  void add(std::vector<std::pair<std::string, Handler>>&& requests);
 
  private:
   friend class EngineClient;

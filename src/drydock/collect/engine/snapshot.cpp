@@ -86,7 +86,7 @@ class Collector {
   core::Expected<model::HostSnapshot> host() {
     m_queue.add("/containers/json?all=1", [this](core::Expected<std::string> r) {
       on_list(std::move(r));
-      common_in();
+      if (m_streaming) gate_part_in();
     });
     add_common();
     m_client.run(m_queue);
@@ -135,25 +135,25 @@ class Collector {
   void add_common() {
     if (m_options.version) {
       m_version = *m_options.version;
-      common_in();
+      engine_answer_in();
     } else {
       m_queue.add("/version", [this](core::Expected<std::string> r) {
         m_version = std::move(r);
-        common_in();
+        engine_answer_in();
       });
     }
     if (m_options.info) {
       m_info = *m_options.info;
-      common_in();
+      engine_answer_in();
     } else {
       m_queue.add("/info", [this](core::Expected<std::string> r) {
         m_info = std::move(r);
-        common_in();
+        engine_answer_in();
       });
     }
     m_queue.add("/images/json", [this](core::Expected<std::string> r) {
       on_image_list(std::move(r));
-      common_in();
+      engine_answer_in();
     });
     // Overlay networks matter only on a swarm manager (7.3); one small request, in parallel.
     m_queue.add("/networks", [this](core::Expected<std::string> r) { m_networks = std::move(r); });
@@ -190,11 +190,11 @@ class Collector {
     return snap;
   }
 
-  /// One of /version, /info, /images/json and the container list is in (the list's handler
-  /// done, on_list called); after the last, when streaming, the containers complete so far are
-  /// evaluated, and the later ones as they complete.
-  void common_in() {
-    if (--m_common_left != 0 || !m_streaming) return;
+  /// One of /version, /info and /images/json is in; after the last, when streaming, the
+  /// engine's facts are read and handed to on_answers and on_engine (the daemon's configuration
+  /// is read there) while the container list, the longest answer, is still on its way.
+  void engine_answer_in() {
+    if (--m_engine_left != 0 || !m_streaming) return;
     auto ctx = context();
     if (!ctx) {
       m_context_error = ctx.error();
@@ -204,14 +204,34 @@ class Collector {
     // Refused: the gate stays shut, the containers are evaluated after the collection.
     if (m_options.on_answers && !m_options.on_answers(*m_version, *m_info)) return;
     m_options.on_engine(*m_context);
-    std::vector<std::size_t> waiting;
+    gate_part_in();
+  }
+
+  /// The engine's facts (on_engine done) or the container list (its handler done, on_list
+  /// called) is in; after both, the containers complete so far are evaluated, and the later
+  /// ones as they complete.
+  void gate_part_in() {
+    if (--m_gate_left != 0) return;
     {
       std::lock_guard lock(m_gate_mutex);
       m_gate_open = true;
-      waiting.swap(m_waiting);
     }
-    for (const auto i : waiting)
-      m_options.on_container(i, *m_slots[i].spec, *m_context);
+    // The backlog is shared with the other workers (request_done takes one at a time).
+    while (evaluate_one_waiting()) {
+    }
+  }
+
+  /// Evaluates one of the containers that were complete before the gate opened, if any is left.
+  bool evaluate_one_waiting() {
+    std::size_t i = 0;
+    {
+      std::lock_guard lock(m_gate_mutex);
+      if (!m_gate_open || m_waiting.empty()) return false;
+      i = m_waiting.back();
+      m_waiting.pop_back();
+    }
+    m_options.on_container(i, *m_slots[i].spec, *m_context);
+    return true;
   }
 
   /// One request about container i is done (its handler has written what it learned).
@@ -226,7 +246,9 @@ class Collector {
       open = m_gate_open;
       if (!open) m_waiting.push_back(i);
     }
-    if (open) m_options.on_container(i, *slot.spec, *m_context);
+    if (!open) return;
+    m_options.on_container(i, *slot.spec, *m_context);
+    evaluate_one_waiting();
   }
 
   /// Moves the processes and exec sessions learned into the spec: it is what the checks see.
@@ -275,39 +297,56 @@ class Collector {
     std::size_t running = 0;
     for (std::size_t i = 0; i < list->size(); ++i) {
       auto& s = (*list)[i];
-      m_slots[i].ref = s.id;
-      m_slots[i].name = s.name;
+      m_slots[i].ref = std::move(s.id);
+      m_slots[i].name = std::move(s.name);
       const bool is_running = s.state == "running";
       m_slots[i].top_requested = is_running && !m_procs.valid();  // else decided at inspect
       running += is_running ? 1 : 0;
     }
     note(fmt::format("{} containers ({} running)", list->size(), running));
+    // Queued a batch at a time (one lock and one wake-up for each), the first batch small so
+    // that the first inspects are in flight while the rest are queued.
+    std::vector<std::pair<std::string, RequestQueue::Handler>> requests;
+    std::size_t batch = 16;
     for (std::size_t i = 0; i < m_slots.size(); ++i) {
-      // Read before the inspect is queued: its handler may run at once on another worker
-      // and set top_requested itself.
       const bool top_now = m_slots[i].top_requested;
       if (m_streaming) m_pending[i] = top_now ? 2 : 1;
-      add_inspect(i);
-      if (top_now) add_top(i, m_slots[i].ref);
+      requests.emplace_back(inspect_request(i));
+      if (top_now) requests.emplace_back(top_request(i, m_slots[i].ref));
+      if (requests.size() >= batch) {
+        m_queue.add(std::move(requests));
+        requests.clear();
+        batch = 256;
+      }
     }
+    m_queue.add(std::move(requests));
     // After the inspects are queued, so that they do not wait for it: no container is handed
-    // to on_container before this handler is done (common_in).
+    // to on_container before this handler is done (gate_part_in).
     if (m_streaming) m_options.on_list(list->size());
   }
 
+  std::pair<std::string, RequestQueue::Handler> inspect_request(std::size_t i) {
+    return {fmt::format("/containers/{}/json", encode_segment(m_slots[i].ref)), [this, i](core::Expected<std::string> r) {
+              on_inspect(i, std::move(r));
+              request_done(i);
+            }};
+  }
+
+  std::pair<std::string, RequestQueue::Handler> top_request(std::size_t i, const std::string& id) {
+    return {fmt::format("/containers/{}/top", encode_segment(id)), [this, i](core::Expected<std::string> r) {
+              on_top(i, std::move(r));
+              request_done(i);
+            }};
+  }
+
   void add_inspect(std::size_t i) {
-    m_queue.add(fmt::format("/containers/{}/json", encode_segment(m_slots[i].ref)),
-                [this, i](core::Expected<std::string> r) {
-                  on_inspect(i, std::move(r));
-                  request_done(i);
-                });
+    auto [path, handler] = inspect_request(i);
+    m_queue.add(std::move(path), std::move(handler));
   }
 
   void add_top(std::size_t i, const std::string& id) {
-    m_queue.add(fmt::format("/containers/{}/top", encode_segment(id)), [this, i](core::Expected<std::string> r) {
-      on_top(i, std::move(r));
-      request_done(i);
-    });
+    auto [path, handler] = top_request(i, id);
+    m_queue.add(std::move(path), std::move(handler));
   }
 
   void on_top(std::size_t i, core::Expected<std::string> r) {
@@ -524,12 +563,13 @@ class Collector {
   const SnapshotOptions& m_options;
   const bool m_streaming;  ///< containers handed to on_container as they complete
   std::unique_ptr<std::atomic<std::size_t>[]> m_pending;  ///< per slot: requests not yet handled
-  std::atomic<int> m_common_left{4};  ///< of /version, /info, /images/json, the container list
-  std::optional<model::HostSnapshot> m_context;            ///< set once, when the last of them is in
+  std::atomic<int> m_engine_left{3};  ///< of /version, /info, /images/json
+  std::atomic<int> m_gate_left{2};    ///< of the engine's facts (on_engine done) and the container list
+  std::optional<model::HostSnapshot> m_context;            ///< set once, when the engine's answers are in
   std::optional<core::Error> m_context_error;
   std::mutex m_gate_mutex;
   bool m_gate_open = false;            ///< under m_gate_mutex
-  std::vector<std::size_t> m_waiting;  ///< complete before the gate opened; under m_gate_mutex
+  std::vector<std::size_t> m_waiting;  ///< complete before the gate opened, not yet evaluated; under m_gate_mutex
   RequestQueue m_queue;
   std::mutex m_note_mutex;
   std::string m_proc_root;                   ///< the /proc to read processes from; "" when the engine is not local

@@ -41,20 +41,23 @@ struct SnapshotOptions {
   // A host audit that evaluates each container as soon as it is complete, while the other
   // requests are in flight (collect_host only; all three set, or none). Each is called on a
   // worker thread.
-  /// Once, with the number of containers listed, before any other call.
+  /// Once, with the number of containers listed, before any on_container (possibly while
+  /// on_answers or on_engine runs on another worker).
   std::function<void(std::size_t containers)> on_list;
-  /// Optional, with the three others: once, when /version, /info, /images/json and the list
-  /// are in and the engine's facts read, before on_engine: the bodies of /version and /info
-  /// (drydock host recognises Podman by them; they are asked with the list, not before it).
+  /// Optional, with the three others: once, when /version, /info and /images/json are in and
+  /// the engine's facts read, before on_engine: the bodies of /version and /info (drydock host
+  /// recognises Podman by them; they are asked with the list, not before it). Usually called
+  /// while the container list, the longest answer, is still on its way.
   /// false = no container is evaluated as it completes: on_engine and on_container are not
   /// called, and the snapshot is the whole collection, as without the callbacks.
   std::function<bool(const std::string& version, const std::string& info)> on_answers;
-  /// Once, when /version, /info and /images/json are in: `context` holds the engine and the
-  /// tags, and the caller adds what else the container checks read (the daemon's
-  /// configuration). The collected snapshot starts from it.
+  /// Once, when /version, /info and /images/json are in (not waiting for the container list):
+  /// `context` holds the engine and the tags, and the caller adds what else the container
+  /// checks read (the daemon's configuration). The collected snapshot starts from it.
   std::function<void(model::HostSnapshot& context)> on_engine;
   /// For each container whose inspect, processes and exec sessions are all in, after
-  /// on_engine (containers complete before it wait for it); `slot` is its place in the list.
+  /// on_engine and on_list (containers complete before both wait for them, and are then
+  /// evaluated by whichever workers are free); `slot` is its place in the list.
   /// Several at a time, for different slots. The callee may reduce `spec`: what it leaves is
   /// what the snapshot's entry holds.
   std::function<void(std::size_t slot, model::ContainerSpec& spec, const model::HostSnapshot& context)> on_container;
