@@ -21,6 +21,7 @@
 #include "drydock/audit/runner.hpp"
 #include "drydock/audit/selection.hpp"
 #include "drydock/checks/catalogue.hpp"
+#include "drydock/core/memory.hpp"
 #include "drydock/parse/dockerfile.hpp"
 #include "drydock/render/render.hpp"
 
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int runs = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+  drydock::core::prefer_merged_frees();  // as `drydock dockerfile` does for more than one file
   const std::string phase = argc > 3 ? argv[3] : "all";
   const bool all_phases = phase == "all";
   struct File {

@@ -10,6 +10,7 @@
 #include "drydock/audit/runner.hpp"
 #include "drydock/cli/common.hpp"
 #include "drydock/collect/files.hpp"
+#include "drydock/core/memory.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/dockerfile.hpp"
 
@@ -44,6 +45,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   if (files.empty()) return k_exit_unreachable;
 
   progress.note(fmt::format("linting {} Dockerfile{}", files.size(), files.size() == 1 ? "" : "s"));
+  if (files.size() > 1) core::prefer_merged_frees();  // a tree parsed and freed per file
   // Each file is linted as soon as it is parsed and its tree dropped: memory follows the
   // report, not the corpus. Files that could not be read or parsed are reported after the others.
   audit::DockerfileAudit audit(*selection);

@@ -5,6 +5,9 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 namespace drydock::core {
 
@@ -19,6 +22,12 @@ void advise_huge_pages(const void* data, std::size_t bytes) {
 #else
   (void)data;
   (void)bytes;
+#endif
+}
+
+void prefer_merged_frees() {
+#if defined(__GLIBC__)
+  (void)mallopt(M_MXFAST, 0);
 #endif
 }
 

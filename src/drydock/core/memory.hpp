@@ -1,5 +1,5 @@
 #pragma once
-/// Hints to the kernel about large blocks of memory.
+/// Hints to the kernel about large blocks of memory, and to the allocator about how memory is used.
 
 #include <cstddef>
 
@@ -11,5 +11,12 @@ namespace drydock::core {
 /// pages inside the block are advised; a no-op on small blocks, elsewhere than Linux, and when the
 /// kernel refuses.
 void advise_huge_pages(const void* data, std::size_t bytes);
+
+/// For work that frees thousands of small blocks between larger allocations (a parsed tree per
+/// file, file after file): turns off glibc's fast bins (mallopt M_MXFAST 0), so that a freed small
+/// block is merged with its neighbours at once (after the thread's cache of 7 per size) instead of
+/// waiting in a fast bin until the next large allocation consolidates every fast bin. Linting
+/// 11,200 Dockerfiles in memory: ~18% faster (bench/README.md). A no-op elsewhere than glibc.
+void prefer_merged_frees();
 
 }  // namespace drydock::core
