@@ -102,9 +102,9 @@ class BatchReader {
     if (m_ready) io_uring_queue_exit(&m_ring);
   }
 
-  /// Reads paths[first, first + n) (n <= k_batch); text(j) is then file first + j's text, or
-  /// nothing when read_input must read it. False when the ring itself failed (or the kernel
-  /// does not know these operations): read the rest one by one.
+  /// Reads `paths` (at most k_batch of them); text(j) is then paths[j]'s text, or nothing when
+  /// read_input must read it. False when the ring itself failed (or the kernel does not know
+  /// these operations): read the rest one by one.
   bool read(std::span<const std::string> paths) {
     const auto n = static_cast<unsigned>(paths.size());
     for (unsigned j = 0; j < n; ++j) {
