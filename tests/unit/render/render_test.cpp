@@ -75,6 +75,46 @@ TEST(RenderJson, EveryByteThatNeedsEscapingIsFoundAtEveryOffset) {
   }
 }
 
+// Each result is written into room reserved for its longest text: every byte of a value may
+// become six ("\u0001", "\ufffd"), in every field, and an accepted finding's part follows.
+TEST(RenderJson, ValuesThatGrowSixfoldAndAcceptedFindingsKeepTheirShape) {
+  auto r = sample();
+  const std::string controls(5000, '\x01');
+  const std::string invalid(5000, '\xff');
+  r.results[0].finding.evidence = controls;
+  r.results[0].subject.kind = invalid;
+  r.results[0].subject.id = controls + invalid;
+  r.results[0].subject.name = invalid + controls;
+  r.results[0].finding.location = model::Location{controls, 2147483647, 2147483647};
+  r.results[2].accepted = audit::Acceptance{"legacy \"db\"", "2999-12-31", model::Location{".drydock.yaml", 4, 3}};
+  r.results[3].accepted = audit::Acceptance{"", "", model::Location{"p.yaml", 9, 0}};
+  const std::string rendered = json(r);
+  const auto doc = nlohmann::json::parse(rendered);  // throws on invalid JSON or UTF-8
+  std::string replaced;
+  for (std::size_t i = 0; i < invalid.size(); ++i)
+    replaced += "\xef\xbf\xbd";
+  EXPECT_EQ(doc["results"][0]["evidence"], controls);
+  EXPECT_EQ(doc["results"][0]["subject"]["kind"], replaced);
+  EXPECT_EQ(doc["results"][0]["subject"]["id"], controls + replaced);
+  EXPECT_EQ(doc["results"][0]["subject"]["name"], replaced + controls);
+  EXPECT_EQ(doc["results"][0]["location"]["file"], controls);
+  EXPECT_EQ(doc["results"][0]["location"]["line"], 2147483647);
+  EXPECT_EQ(doc["results"][0]["location"]["column"], 2147483647);
+  EXPECT_EQ(doc["results"][2]["accepted"]["reason"], "legacy \"db\"");
+  EXPECT_EQ(doc["results"][2]["accepted"]["source"], ".drydock.yaml:4");
+  EXPECT_TRUE(doc["results"][3]["accepted"]["expires"].is_null());
+  EXPECT_FALSE(doc["results"][4].contains("accepted"));
+  EXPECT_NE(rendered.find("\"aliases\": [\"CKV_DOCKER_X\"],\n"
+                          "      \"accepted\": {\n"
+                          "        \"reason\": \"legacy \\\"db\\\"\",\n"
+                          "        \"expires\": \"2999-12-31\",\n"
+                          "        \"source\": \".drydock.yaml:4\"\n"
+                          "      }\n"
+                          "    },\n"
+                          "    {\n"),
+            std::string::npos);
+}
+
 TEST(RenderJson, LargeReportIsStreamedInOrder) {
   // More results than one wave of the parallel rendering holds, even on 8 cores (8 x 4 x 512).
   auto r = sample();
