@@ -85,7 +85,11 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
     audit.add(u);
   }
 
-  auto report = std::move(audit).finish();
+  // Not freed: the process ends with the command, and a third of a million results freed one by
+  // one for 11,000 Dockerfiles were ~5% of the run. The last report stays reachable (leak checkers).
+  static auto* const kept = new std::unique_ptr<audit::Report>();
+  *kept = std::make_unique<audit::Report>(std::move(audit).finish());
+  auto& report = **kept;
   report.command = "dockerfile";
   report.target = core::join(files, ", ");
   const int code = finish(report, c);
