@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
     bytes += files.back().text.size();
   }
   std::sort(files.begin(), files.end(), [](const File& a, const File& b) { return a.path < b.path; });
+  drydock::core::grow_heap_in_huge_pages(std::size_t{16} * 1024 * 1024 + files.size() * 8 * 1024);  // as drydock dockerfile
   auto selection = drydock::audit::Selection::make({}, {});
   if (!selection) {
     std::fprintf(stderr, "selection: %s\n", selection.error().describe().c_str());
