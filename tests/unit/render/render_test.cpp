@@ -115,6 +115,24 @@ TEST(RenderJson, ValuesThatGrowSixfoldAndAcceptedFindingsKeepTheirShape) {
             std::string::npos);
 }
 
+// A file's path is its results' subject id and name and their location's file, one shared
+// string: escaped once, copied to the other two; another string of the same text is escaped alone.
+TEST(RenderJson, ASharedPathIsTheSameInEveryFieldOfAResult) {
+  auto r = sample();
+  const core::SharedString path("dir/\"odd\"\\name\t.Dockerfile");
+  r.results[3].subject = audit::Subject{"dockerfile", path, path};
+  r.results[3].finding.location = model::Location{path, 3, 0};
+  r.results[4].subject = audit::Subject{"dockerfile", path, core::SharedString(std::string(path.str()))};
+  r.results[4].finding.location = model::Location{"other\n", 1, 0};
+  const auto doc = nlohmann::json::parse(json(r));
+  for (const int i : {3, 4}) {
+    EXPECT_EQ(doc["results"][i]["subject"]["id"], path.str());
+    EXPECT_EQ(doc["results"][i]["subject"]["name"], path.str());
+  }
+  EXPECT_EQ(doc["results"][3]["location"]["file"], path.str());
+  EXPECT_EQ(doc["results"][4]["location"]["file"], "other\n");
+}
+
 TEST(RenderJson, LargeReportIsStreamedInOrder) {
   // More results than one wave of the parallel rendering holds, even on 8 cores (8 x 4 x 512).
   auto r = sample();
