@@ -115,6 +115,7 @@ bool is_ws_sep(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' 
 
 std::vector<std::string_view> split_ws(std::string_view s) {
   std::vector<std::string_view> out;
+  out.reserve(4);  // FROM's one or three words, COPY's two or three: one allocation, not three
   std::size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && is_ws_sep(s[i]))
@@ -1020,6 +1021,7 @@ class Parser {
         }
         model::Heredoc probe;
         if (heredoc_word(raw.back(), probe)) fail(std::string(name) + " cannot accept a heredoc as a destination");
+        ins.args.reserve(raw.size());
         for (std::size_t i = 0; i < raw.size(); ++i) {
           model::Heredoc doc;
           const bool is_doc = i + 1 < raw.size() && !ins.json_form && heredoc_word(raw[i], doc);
@@ -1031,6 +1033,7 @@ class Parser {
         no_flags(flags);
         const auto words = split_ws(rest);
         if (words.empty()) fail("EXPOSE requires at least one argument");
+        ins.args.reserve(words.size());
         for (auto w : words)
           expand_words(w, env, ins.args);
         return;
