@@ -104,6 +104,12 @@ core::Expected<bool> load_policy(Common& c) {
   return true;
 }
 
+void keep_until_exit(audit::Report&& report) {
+  // Behind a static pointer: reachable to the end. A second call frees the previous report.
+  static auto* const kept = new std::optional<audit::Report>();  // NOLINT(cppcoreguidelines-owning-memory): never freed
+  kept->emplace(std::move(report));
+}
+
 int finish(audit::Report& report, const Common& c) {
   for (const auto& note : audit::apply_policy(c.policy, report, core::utc_date(c.now)))
     std::cerr << "drydock: " << note << "\n";

@@ -243,7 +243,9 @@ int cmd_host(const Common& c, const HostOptions& h) {
     if (!targets->empty() && !targets->front().endpoint) return report_error(targets->front().endpoint.error());
     auto report = host_report(c, h, progress, targets->empty() ? nullptr : &*targets->front().endpoint);
     if (!report) return report_error(report.error());
-    return finish(*report, c);
+    const int code = finish(*report, c);
+    keep_until_exit(std::move(*report));
+    return code;
   }
   // Several engines at once, each on a thread of its own; their progress would interleave, so
   // each context's outcome is one note.
