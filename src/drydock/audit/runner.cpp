@@ -5,6 +5,7 @@
 #include <exception>
 #include <iterator>
 #include <string_view>
+#include <system_error>
 #include <unordered_map>
 #include <vector>
 
@@ -85,19 +86,46 @@ Result node_result(const checks::Check& check, const model::FleetNode& node, Sub
 
 ContainerAudit::ContainerAudit(const Selection& selection, std::span<const checks::Check> table) {
   for (const auto& check : table) {
+    if (!selection.selected(check)) continue;
+    if (check.scope() != checks::Scope::container) {
+      ++m_results_but_containers;
+      continue;
+    }
+    ++m_container_checks;
+    ++m_results_but_containers;  // its skip when there are no containers
     // A check that reads the images in use waits for the end of the collection: run() evaluates it.
-    if (check.scope() == checks::Scope::container && selection.selected(check) && !check.reads_images)
-      m_selected.push_back(&check);
+    if (!check.reads_images) m_selected.push_back(&check);
   }
 }
 
 ContainerAudit::ContainerAudit(const Selection& selection) : ContainerAudit(selection, checks::catalogue()) {}
 
 void ContainerAudit::resize(std::size_t containers) {
+  // Room for every result but those of images, files and unreadable subjects, not known yet: a
+  // margin for them (run() reserves anew if it falls short).
+  constexpr std::size_t k_margin = 8192;
+  const std::size_t room = containers * m_container_checks + m_results_but_containers + k_margin;
+  try {
+    m_room_maker = std::jthread([this, room] {
+      std::vector<Result> results;
+      results.reserve(room);
+      core::advise_huge_pages(results.data(), results.capacity() * sizeof(Result));
+      results.resize(room);  // each page written once: faulted in here, not by run()
+      results.clear();
+      m_room = std::move(results);
+    });
+  } catch (const std::system_error&) {
+    // No thread: run() makes the room.
+  }
   m_slots.resize(containers);
   m_findings.resize(m_selected.size());
   for (auto& findings : m_findings)
     findings.resize(containers);
+}
+
+std::vector<Result> ContainerAudit::take_room() {
+  if (m_room_maker.joinable()) m_room_maker.join();
+  return std::move(m_room);
 }
 
 void ContainerAudit::add(std::size_t slot, const model::ContainerSpec& c, const model::HostSnapshot& context) {
@@ -141,6 +169,10 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
       expected += snapshot.images.size() + 1;
     else
       ++expected;
+  }
+  if (evaluated != nullptr) {
+    auto room = evaluated->take_room();
+    if (room.capacity() >= expected + snapshot.unreadable.size()) report.results = std::move(room);
   }
   report.results.reserve(expected + snapshot.unreadable.size());
   // Tens of megabytes on a host of thousands of containers: huge pages, before the first write.

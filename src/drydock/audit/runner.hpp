@@ -3,6 +3,7 @@
 
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "drydock/audit/report.hpp"
@@ -30,7 +31,13 @@ class ContainerAudit {
  public:
   ContainerAudit(const Selection& selection, std::span<const checks::Check> table);
   explicit ContainerAudit(const Selection& selection);
-  /// The number of containers to come, before the first add().
+  ContainerAudit(const ContainerAudit&) = delete;  // the room's maker writes into this one
+  ContainerAudit& operator=(const ContainerAudit&) = delete;
+  ~ContainerAudit() = default;
+  /// The number of containers to come, before the first add(). Also starts making, on a thread
+  /// of its own while the collection runs, the room for the report's results (run() takes it):
+  /// on a host of thousands of containers, faulting in its tens of megabytes after the last answer
+  /// was most of run()'s time.
   void resize(std::size_t containers);
   /// Runs every selected container check on `c` (slot in [0, resize)); `context` holds the
   /// engine, daemon and tags the checks read. Distinct slots may be added from several threads.
@@ -47,7 +54,15 @@ class ContainerAudit {
     std::string id;
     std::vector<std::pair<std::string, std::string>> facts;
   };
+  /// The room for the report's results (empty, its capacity made and faulted in), made by
+  /// m_room_maker; run() uses it when it holds all the results.
+  std::vector<Result> take_room();
+
   std::vector<const checks::Check*> m_selected;
+  std::size_t m_results_but_containers = 0;  ///< the selected checks' results that are not one per container
+  std::size_t m_container_checks = 0;        ///< selected checks of scope container, reads_images included
+  std::vector<Result> m_room;
+  std::jthread m_room_maker;
   std::vector<Slot> m_slots;
   /// The findings check by check, as the report lists them: m_findings[k][slot] is that of
   /// m_selected[k] on the container of `slot`. run() reads each check's in order and frees it.

@@ -130,13 +130,19 @@ TEST(Runner, UnreadableSubjectsAreErrorsNotPasses) {
   EXPECT_EQ(r.finding.evidence, "inspect: malformed JSON");
 }
 
+/// Containers c0 .. c{n-1}, those whose number is `privileged` modulo `every` privileged.
+model::HostSnapshot snapshot_of(std::size_t n, std::size_t every, std::size_t privileged) {
+  model::HostSnapshot s;
+  for (std::size_t i = 0; i < n; ++i)
+    s.containers.push_back(container("c" + std::to_string(i), i % every == privileged));
+  return s;
+}
+
 TEST(Runner, ManyContainersKeepCatalogueThenContainerOrder) {
   // Enough containers for several work items of the parallel evaluation: the report must be
   // the same as one thread would make, check by check, each in the snapshot's container order.
-  model::HostSnapshot s;
   constexpr std::size_t n = 1000;
-  for (std::size_t i = 0; i < n; ++i)
-    s.containers.push_back(container("c" + std::to_string(i), i % 7 == 3));
+  const auto s = snapshot_of(n, 7, 3);
   const auto report = run(s, Selection{}, RunOptions{}, table());
   ASSERT_EQ(report.results.size(), 4 * n + 1);
   const std::vector<std::string_view> order = {"test.privileged", "test.throws", "test.twice", "test.silent"};
@@ -150,6 +156,30 @@ TEST(Runner, ManyContainersKeepCatalogueThenContainerOrder) {
     }
   }
   EXPECT_EQ(report.results.back().check->id, "test.daemon");
+}
+
+TEST(RunnerContainerAudit, TheReportsResultsAreTheRoomMadeWhileCollecting) {
+  // The containers evaluated as they were collected: the report is the same as run() alone
+  // makes, and its results live in the room ContainerAudit::resize made (with its margin for
+  // the subjects not known at the list: images, files, unreadable ones), not in a vector run()
+  // reserved to the exact count.
+  constexpr std::size_t n = 300;
+  const auto s = snapshot_of(n, 5, 1);
+  const auto alone = run(s, Selection{}, RunOptions{}, table());
+  ContainerAudit audit(Selection{}, table());
+  audit.resize(n);
+  for (std::size_t i = n; i-- > 0;)  // in any order, as answers arrive
+    audit.add(i, s.containers[i], s);
+  const auto report = run(s, Selection{}, RunOptions{}, table(), &audit);
+  ASSERT_EQ(report.results.size(), alone.results.size());
+  for (std::size_t i = 0; i < report.results.size(); ++i) {
+    ASSERT_EQ(report.results[i].check, alone.results[i].check) << i;
+    ASSERT_EQ(report.results[i].subject.name, alone.results[i].subject.name) << i;
+    ASSERT_EQ(report.results[i].finding.status, alone.results[i].finding.status) << i;
+    ASSERT_EQ(report.results[i].finding.evidence, alone.results[i].finding.evidence) << i;
+  }
+  EXPECT_LT(alone.results.capacity(), alone.results.size() + 100);
+  EXPECT_GE(report.results.capacity(), report.results.size() + 8000);
 }
 
 TEST(Runner, DaemonChecksOnlyWhenAsked) {
