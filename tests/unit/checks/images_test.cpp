@@ -66,15 +66,6 @@ model::ImageFile file(std::string path, std::uint32_t mode, model::FileType type
   return model::ImageFile{std::move(path), type, mode, 0, 0, 100, "", 0, ""};
 }
 
-model::ImageSpec with_history(std::vector<std::string> steps) {
-  model::ImageSpec img;
-  img.history.emplace();
-  // As the image reader makes them: each step also read as the instruction that made it.
-  for (auto& s : steps)
-    img.history->push_back(model::HistoryEntry{"", s, "", false, parse::history_instruction(s)});
-  return img;
-}
-
 TEST(ImageContentChecks, SkipWhenLayersWereNotRead) {
   for (const char* id : {"image.layer-integrity", "image.setuid-files", "image.world-writable", "image.secret-files",
                          "image.deleted-secrets", "image.git-directory", "image.sshd", "image.package-cache"}) {
@@ -240,7 +231,7 @@ TEST(ImageSecretsInConfig, EnvAndLabels) {
 }
 
 TEST(ImageHistory, UpdateAloneAndAdd) {
-  auto img = with_history({"/bin/sh -c #(nop) ADD file:0123abcd in / ", "/bin/sh -c apt-get update",
+  auto img = test::with_history({"/bin/sh -c #(nop) ADD file:0123abcd in / ", "/bin/sh -c apt-get update",
                            "RUN |1 V=1 /bin/sh -c apk update # buildkit", "/bin/sh -c #(nop)  CMD [\"sh\"]"});
   auto f = run("image.update-alone", img);
   EXPECT_EQ(f.status, Status::fail);
@@ -250,7 +241,7 @@ TEST(ImageHistory, UpdateAloneAndAdd) {
   EXPECT_EQ(f.status, Status::fail);
   EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD file:0123abcd in /"));
 
-  img = with_history({"COPY rootfs/ / # buildkit", "/bin/sh -c apt-get update && apt-get install -y curl",
+  img = test::with_history({"COPY rootfs/ / # buildkit", "/bin/sh -c apt-get update && apt-get install -y curl",
                       "RUN /bin/sh -c echo apt-get update # buildkit"});
   EXPECT_EQ(run("image.update-alone", img).status, Status::pass);
   EXPECT_EQ(run("image.add-instruction", img).status, Status::pass);
@@ -261,7 +252,7 @@ TEST(ImageHistory, AddOfAnArchiveIsWhatOnlyAddDoes) {
   // ADD unpacked an archive (a base image's root filesystem) or copied one file.
   const std::string rootfs = "/bin/sh -c #(nop) ADD file:5d0e1a in / ";
   const std::string one_file = "/bin/sh -c #(nop) ADD file:9b2c44 in /usr/local/bin/ ";
-  auto img = with_history({rootfs, "/bin/sh -c #(nop)  CMD [\"bash\"]", one_file});
+  auto img = test::with_history({rootfs, "/bin/sh -c #(nop)  CMD [\"bash\"]", one_file});
   img.history->at(1).empty_layer = true;
   auto content = std::make_shared<model::ImageContent>();
   content->layers.resize(2);
@@ -288,25 +279,25 @@ TEST(ImageHistory, AddOfAnArchiveIsWhatOnlyAddDoes) {
   EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD file:5d0e1a in / (whether it unpacked an archive is not known"));
 
   // `dir:` is a directory, which COPY copies as well.
-  f = run("image.add-instruction", with_history({"/bin/sh -c #(nop) ADD dir:77aa in /srv "}));
+  f = run("image.add-instruction", test::with_history({"/bin/sh -c #(nop) ADD dir:77aa in /srv "}));
   EXPECT_EQ(f.status, Status::fail);
   EXPECT_THAT(f.evidence, HasSubstr("a directory: use COPY"));
 }
 
 TEST(ImageHistory, AddAsBuildKitRecordsIt) {
   // BuildKit keeps the instruction as written: judged as the Dockerfile rule judges it.
-  auto f = run("image.add-instruction", with_history({"ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit",
+  auto f = run("image.add-instruction", test::with_history({"ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / # buildkit",
                                                       "ADD --chown=1:1 [\"vendor.tgz\", \"/opt/\"] # buildkit"}));
   EXPECT_EQ(f.status, Status::pass) << f.evidence;
   EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD alpine-minirootfs-3.20.3-x86_64.tar.gz / (an archive)"));
   EXPECT_THAT(f.evidence, HasSubstr("history step 2:"));
 
-  f = run("image.add-instruction", with_history({"ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d "
+  f = run("image.add-instruction", test::with_history({"ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d "
                                                  "https://example.com/tool.tgz /opt/ # buildkit"}));
   EXPECT_EQ(f.status, Status::warn) << f.evidence;
   EXPECT_THAT(f.evidence, HasSubstr("a download verified by --checksum: https://example.com/tool.tgz"));
 
-  f = run("image.add-instruction", with_history({"ADD https://example.com/tool.tgz /opt/ # buildkit",
+  f = run("image.add-instruction", test::with_history({"ADD https://example.com/tool.tgz /opt/ # buildkit",
                                                  "ADD app.py config.yaml /app/ # buildkit"}));
   EXPECT_EQ(f.status, Status::fail);
   EXPECT_THAT(f.evidence, HasSubstr("history step 1: ADD https://example.com/tool.tgz /opt/ (a download without --checksum"));

@@ -15,6 +15,8 @@
 
 namespace drydock::checks {
 namespace {
+// Named: dockerfile_test.cpp's fails/passes return the finding (the tests are built several files to a unit).
+namespace accuracy {
 
 using core::Status;
 
@@ -237,5 +239,6 @@ TEST(LintAdd, CompressedFilesMayBeArchives) {
   fails("dockerfile.add-instead-of-copy", "FROM busybox\nADD bundle.zip /\n");
 }
 
+}  // namespace accuracy
 }  // namespace
 }  // namespace drydock::checks

@@ -79,23 +79,15 @@ TEST(TrustDockerfileUnverified, InlineIgnoreByCisNumber) {
   EXPECT_THAT(f.evidence, HasSubstr("1 finding ignored inline"));
 }
 
-model::ImageSpec with_history(std::vector<std::string> steps) {
-  model::ImageSpec img;
-  img.history.emplace();
-  for (auto& s : steps)
-    img.history->push_back(model::HistoryEntry{"", s, "", false, parse::history_instruction(s)});
-  return img;
-}
-
 TEST(TrustImageUnverified, HistoryStepsFail) {
-  auto img = with_history({"/bin/sh -c #(nop) ADD file:0123 in / ", "/bin/sh -c apk add --allow-untrusted /tmp/x.apk",
+  auto img = test::with_history({"/bin/sh -c #(nop) ADD file:0123 in / ", "/bin/sh -c apk add --allow-untrusted /tmp/x.apk",
                            "RUN /bin/sh -c apt-get install -y --allow-unauthenticated curl # buildkit"});
   const auto f = test::run("image.unverified-packages", img);
   EXPECT_EQ(f.status, Status::fail) << f.evidence;
   EXPECT_THAT(f.evidence, HasSubstr("history step 2: apk --allow-untrusted"));
   EXPECT_THAT(f.evidence, HasSubstr("history step 3: apt-get --allow-unauthenticated"));
 
-  img = with_history({"/bin/sh -c apk add --no-cache curl"});
+  img = test::with_history({"/bin/sh -c apk add --no-cache curl"});
   const auto ok = test::run("image.unverified-packages", img);
   EXPECT_EQ(ok.status, Status::pass) << ok.evidence;
 }

@@ -11,6 +11,7 @@
 
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/parse/engine.hpp"
+#include "drydock/parse/run_scripts.hpp"
 
 namespace drydock::checks::test {
 
@@ -83,6 +84,16 @@ inline Finding run(std::string_view id, const model::HostSnapshot& host) {
   std::get<DaemonEval>(check(id).evaluate)(host, out);
   EXPECT_TRUE(out.finding()) << id << " wrote no result";
   return out.finding().value_or(Finding{});
+}
+
+/// An image whose history holds these steps, each also read as the instruction that made it (as
+/// the image reader makes them).
+inline model::ImageSpec with_history(std::vector<std::string> steps) {
+  model::ImageSpec img;
+  img.history.emplace();
+  for (auto& s : steps)
+    img.history->push_back(model::HistoryEntry{"", s, "", false, parse::history_instruction(s)});
+  return img;
 }
 
 }  // namespace drydock::checks::test

@@ -11,13 +11,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct TempDir {
+struct ScratchDir {
   fs::path path;
-  TempDir() {
+  ScratchDir() {
     std::string t = (fs::temp_directory_path() / "dd-seccomp-unit-XXXXXX").string();
     path = ::mkdtemp(t.data());
   }
-  ~TempDir() {
+  ~ScratchDir() {
     std::error_code ec;
     fs::remove_all(path, ec);
   }
@@ -29,7 +29,7 @@ void write(const fs::path& p, const std::string& text, bool append = false) {
 }
 
 TEST(SeccompProcess, LogTailReadsWhatWasAppended) {
-  TempDir d;
+  ScratchDir d;
   const auto log = d.path / "audit.log";
   write(log, "old line\n");
   auto tail = LogTail::open(log.string());
@@ -60,14 +60,14 @@ TEST(SeccompProcess, KernelRateLimitBurst) {
 }
 
 TEST(SeccompProcess, AuditdLogPathFromItsConfiguration) {
-  TempDir d;
+  ScratchDir d;
   write(d.path / "auditd.conf", "# comment\nlocal_events = yes\nlog_file = /srv/audit/a.log\nlog_format = ENRICHED\n");
   EXPECT_EQ(auditd_log_path((d.path / "auditd.conf").string()), "/srv/audit/a.log");
   EXPECT_EQ(auditd_log_path((d.path / "none.conf").string()), "/var/log/audit/audit.log");
 }
 
 TEST(SeccompProcess, ContainerPidsByCgroup) {
-  TempDir d;
+  ScratchDir d;
   const std::string id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
   fs::create_directories(d.path / "10");
   fs::create_directories(d.path / "11");

@@ -15,7 +15,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::string fixture(const std::string& name) {
+std::string daemon_fixture(const std::string& name) {
   std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/daemon/" + name, std::ios::binary);
   EXPECT_TRUE(in) << "missing fixture " << name;
   std::ostringstream s;
@@ -55,7 +55,7 @@ std::string error_of(std::string_view text) {
 // daemon.json
 
 TEST(DaemonJson, InsecureFixtureFlattensEveryKeyWithLines) {
-  const auto s = must_parse(fixture("insecure.json"));
+  const auto s = must_parse(daemon_fixture("insecure.json"));
   EXPECT_THAT(values(s, "hosts"), ElementsAre("unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"));
   EXPECT_THAT(values(s, "icc"), ElementsAre("true"));
   EXPECT_THAT(values(s, "iptables"), ElementsAre("false"));
@@ -240,7 +240,7 @@ TEST(DockerdArgs, DoubleDashEndsFlagsAndTrailingValueFlagIsDropped) {
 // systemd units
 
 TEST(SystemdUnit, DebianUnitWithContinuationAndEnvironmentFile) {
-  const auto u = systemd_exec_start(fixture("docker.service"), "/lib/systemd/system/docker.service");
+  const auto u = systemd_exec_start(daemon_fixture("docker.service"), "/lib/systemd/system/docker.service");
   ASSERT_EQ(u.exec_start.size(), 1u);
   EXPECT_THAT(u.exec_start[0].argv,
               ElementsAre("/usr/sbin/dockerd", "-H", "fd://", "$DOCKER_OPTS", "--containerd=/run/containerd/containerd.sock"));
@@ -281,7 +281,7 @@ TEST(SystemdUnit, VariableExpansionFollowsSystemd) {
 // environment files and shell words
 
 TEST(EnvFile, DefaultDockerFixture) {
-  const auto env = env_file(fixture("default-docker"));
+  const auto env = env_file(daemon_fixture("default-docker"));
   ASSERT_EQ(env.size(), 1u);
   EXPECT_EQ(env.at("DOCKER_OPTS"), "--icc=false --log-level warn -H tcp://127.0.0.1:2375");
 }

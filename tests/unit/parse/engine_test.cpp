@@ -1,4 +1,5 @@
 #include "drydock/parse/engine.hpp"
+#include "inspect_fixture.hpp"
 
 #include <fstream>
 #include <sstream>
@@ -13,17 +14,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/inspect/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << "missing fixture " << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_data::inspect_fixture;
 
 /// The single container of a real `docker inspect` fixture.
 model::ContainerSpec container(const std::string& name) {
-  auto doc = inspect_document(fixture(name));
+  auto doc = inspect_document(inspect_fixture(name));
   EXPECT_TRUE(doc) << (doc ? "" : doc.error().describe());
   if (!doc || doc->size() != 1 || !doc->front()) {
     ADD_FAILURE() << name << " did not parse into one container";
@@ -347,7 +342,7 @@ TEST(InspectDocument, OneBadElementDoesNotHideTheOthers) {
 }
 
 TEST(ImageInspect, Fixtures) {
-  auto img = image_inspect(api_object(fixture("image-hardened.json")));
+  auto img = image_inspect(api_object(inspect_fixture("image-hardened.json")));
   ASSERT_TRUE(img) << img.error().describe();
   EXPECT_TRUE(img->id.starts_with("sha256:"));
   EXPECT_THAT(img->repo_tags, ElementsAre("dd-fx/hardened:1"));
@@ -357,7 +352,7 @@ TEST(ImageInspect, Fixtures) {
   EXPECT_EQ(img->labels.at("drydock.fixture"), "1");
   EXPECT_GT(img->size, 0);
 
-  auto bb = image_inspect(api_object(fixture("image-busybox.json")));
+  auto bb = image_inspect(api_object(inspect_fixture("image-busybox.json")));
   ASSERT_TRUE(bb) << bb.error().describe();
   EXPECT_EQ(bb->user, "");
   EXPECT_FALSE(bb->healthcheck);
@@ -378,7 +373,7 @@ TEST(ImageInspect, HostileInput) {
 }
 
 TEST(ContainerList, Fixture) {
-  auto list = container_list(fixture("containers.json"));
+  auto list = container_list(inspect_fixture("containers.json"));
   ASSERT_TRUE(list) << list.error().describe();
   ASSERT_FALSE(list->empty());
   bool found = false;
@@ -432,7 +427,7 @@ TEST(ContainerList, EveryShapeOfElementReadsAsTheDocumentReaderReadsIt) {
 }
 
 TEST(ImageTags, Fixture) {
-  auto tags = image_tags(fixture("images.json"));
+  auto tags = image_tags(inspect_fixture("images.json"));
   ASSERT_TRUE(tags) << tags.error().describe();
   bool found = false;
   for (const auto& [tag, id] : *tags) {
@@ -456,7 +451,7 @@ TEST(ImageTags, UntaggedAndNull) {
 }
 
 TEST(EngineInfo, Fixture) {
-  auto e = engine_info(fixture("version.json"), fixture("info.json"));
+  auto e = engine_info(inspect_fixture("version.json"), inspect_fixture("info.json"));
   ASSERT_TRUE(e) << e.error().describe();
   EXPECT_FALSE(e->server_version.empty());
   EXPECT_FALSE(e->api_version.empty());
@@ -493,13 +488,13 @@ TEST(EngineInfo, Errors) {
 }
 
 TEST(Top, Fixtures) {
-  auto ps = top(fixture("top.json"));
+  auto ps = top(inspect_fixture("top.json"));
   ASSERT_TRUE(ps) << ps.error().describe();
   ASSERT_EQ(ps->size(), 4u);
   EXPECT_EQ((*ps)[0].command, "/bin/sleep 3600");
   EXPECT_EQ((*ps)[0].user, "root");
   EXPECT_FALSE((*ps)[0].pid.empty());
-  auto aux = top(fixture("top-aux.json"));
+  auto aux = top(inspect_fixture("top-aux.json"));
   ASSERT_TRUE(aux) << aux.error().describe();
   ASSERT_EQ(aux->size(), 4u);
   EXPECT_EQ((*aux)[0].command, "/bin/sleep 3600");
@@ -527,7 +522,7 @@ TEST(Top, Hostile) {
 TEST(ExecInspect, Fixtures) {
   int as_root = 0;
   for (const char* name : {"exec-0.json", "exec-1.json", "exec-2.json"}) {
-    auto e = exec_inspect(fixture(name));
+    auto e = exec_inspect(inspect_fixture(name));
     ASSERT_TRUE(e) << e.error().describe();
     EXPECT_EQ(e->id.size(), 64u);
     EXPECT_TRUE(e->running);

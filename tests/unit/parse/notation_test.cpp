@@ -431,7 +431,7 @@ TEST(TrustNotation, TheImagesVerdict) {
   EXPECT_THAT(check_image(pulled, pki.trust_root(), k_now).evidence, HasSubstr("cannot be verified"));
 }
 
-std::string fixture(const std::string& name) {
+std::string notation_fixture(const std::string& name) {
   std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/notation/" + name, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
@@ -439,15 +439,15 @@ std::string fixture(const std::string& name) {
 TEST(TrustNotation, AnEnvelopeSignedByTheOpensslCliVerifies) {
   // tests/data/notation/make.sh: RSA 2048 keys, PS256 signed by `openssl dgst`, a 10-year chain.
   TrustStore t;
-  ASSERT_TRUE(t.add(fixture("root.pem"), "root.pem"));
-  const std::string env = fixture("envelope.jws");
+  ASSERT_TRUE(t.add(notation_fixture("root.pem"), "root.pem"));
+  const std::string env = notation_fixture("envelope.jws");
   auto parsed = parse_jws(env);
   ASSERT_TRUE(parsed) << parsed.error().describe();
   const std::int64_t at = parsed->signing_time + 60;
   auto v = verify(sig(env), t, k_image, at);
   EXPECT_EQ(v.kind, K::valid) << v.detail;
   EXPECT_EQ(v.subject, "CN=drydock fixture signer");
-  EXPECT_EQ(parse_payload(fixture("payload.json"))->digest, k_digest);
+  EXPECT_EQ(parse_payload(notation_fixture("payload.json"))->digest, k_digest);
   // The same envelope with a character of its signature changed.
   auto doc = json::parse(env);
   std::string s = doc["signature"].get<std::string>();

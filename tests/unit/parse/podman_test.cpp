@@ -11,17 +11,12 @@
 
 #include "drydock/parse/engine.hpp"
 #include "drydock/parse/podman.hpp"
+#include "inspect_fixture.hpp"
 
 namespace drydock::parse {
 namespace {
 
-std::string inspect_fixture(const std::string& name) {
-  std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/inspect/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << "missing fixture " << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test_data::inspect_fixture;
 
 TEST(PodmanEngine, RecognisedByItsComponentOrBuildahVersion) {
   const auto p = podman_engine(inspect_fixture("podman-version.json"), inspect_fixture("podman-info.json"));

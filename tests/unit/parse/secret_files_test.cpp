@@ -10,10 +10,10 @@
 namespace drydock::parse {
 namespace {
 
-const std::string k_data = std::string(DRYDOCK_TEST_DATA) + "/secrets/";
+const std::string k_secrets = std::string(DRYDOCK_TEST_DATA) + "/secrets/";
 
-std::string fixture(const std::string& name) {
-  std::ifstream in(k_data + name, std::ios::binary);
+std::string secret_fixture(const std::string& name) {
+  std::ifstream in(k_secrets + name, std::ios::binary);
   EXPECT_TRUE(in) << "cannot read " << name;
   std::ostringstream s;
   s << in.rdbuf();
@@ -28,7 +28,7 @@ std::vector<std::string> found(std::string_view path, std::string_view content) 
   return out;
 }
 
-using Strings = std::vector<std::string>;
+using Found = std::vector<std::string>;
 
 // ---- wants_secret_scan ----
 
@@ -78,23 +78,23 @@ TEST(WantsSecretScan, SizeLimit) {
 // ---- private keys ----
 
 TEST(ScanSecretFile, RealPrivateKeysAndTheirProtection) {
-  EXPECT_EQ(found("root/.ssh/id_ed25519", fixture("keys/id_ed25519")),
-            Strings{"private-key|OpenSSH private key (ssh-ed25519), no passphrase|1"});
-  EXPECT_EQ(found("/root/.ssh/id_rsa", fixture("keys/id_rsa_encrypted")),
-            Strings{"private-key|OpenSSH private key (ssh-rsa), encrypted with aes256-ctr|1"});
-  EXPECT_EQ(found("etc/ssl/private/server.key", fixture("keys/rsa-pkcs1.key")),
-            Strings{"private-key|RSA private key (PEM), no passphrase|1"});
-  EXPECT_EQ(found("etc/ssl/private/server.key", fixture("keys/rsa-pkcs1-encrypted.key")),
-            Strings{"private-key|RSA private key (PEM), encrypted|1"});
+  EXPECT_EQ(found("root/.ssh/id_ed25519", secret_fixture("keys/id_ed25519")),
+            Found{"private-key|OpenSSH private key (ssh-ed25519), no passphrase|1"});
+  EXPECT_EQ(found("/root/.ssh/id_rsa", secret_fixture("keys/id_rsa_encrypted")),
+            Found{"private-key|OpenSSH private key (ssh-rsa), encrypted with aes256-ctr|1"});
+  EXPECT_EQ(found("etc/ssl/private/server.key", secret_fixture("keys/rsa-pkcs1.key")),
+            Found{"private-key|RSA private key (PEM), no passphrase|1"});
+  EXPECT_EQ(found("etc/ssl/private/server.key", secret_fixture("keys/rsa-pkcs1-encrypted.key")),
+            Found{"private-key|RSA private key (PEM), encrypted|1"});
   // The EC PARAMETERS block before the key is not a secret; the key starts on line 4.
-  EXPECT_EQ(found("ec.pem", fixture("keys/ec-sec1.pem")), Strings{"private-key|EC private key (PEM), no passphrase|4"});
-  EXPECT_EQ(found("k.pem", fixture("keys/pkcs8.pem")), Strings{"private-key|private key (PKCS#8), no passphrase|1"});
-  EXPECT_EQ(found("k.pem", fixture("keys/pkcs8-encrypted.pem")), Strings{"private-key|private key (PKCS#8), encrypted|1"});
+  EXPECT_EQ(found("ec.pem", secret_fixture("keys/ec-sec1.pem")), Found{"private-key|EC private key (PEM), no passphrase|4"});
+  EXPECT_EQ(found("k.pem", secret_fixture("keys/pkcs8.pem")), Found{"private-key|private key (PKCS#8), no passphrase|1"});
+  EXPECT_EQ(found("k.pem", secret_fixture("keys/pkcs8-encrypted.pem")), Found{"private-key|private key (PKCS#8), encrypted|1"});
 }
 
 TEST(ScanSecretFile, AnyFileNameAndSeveralKeys) {
-  const auto cert = fixture("keys/cert.pem");
-  const auto content = "some notes\n" + cert + fixture("keys/pkcs8.pem") + "\n" + fixture("keys/id_ed25519");
+  const auto cert = secret_fixture("keys/cert.pem");
+  const auto content = "some notes\n" + cert + secret_fixture("keys/pkcs8.pem") + "\n" + secret_fixture("keys/id_ed25519");
   const auto got = found("app/README", content);
   ASSERT_EQ(got.size(), 2U);
   const auto key_line = 2 + std::count(cert.begin(), cert.end(), '\n');
@@ -104,22 +104,22 @@ TEST(ScanSecretFile, AnyFileNameAndSeveralKeys) {
 
 TEST(ScanSecretFile, CrlfAndIndentedKeys) {
   std::string crlf;
-  for (char c : fixture("keys/rsa-pkcs1.key")) {
+  for (char c : secret_fixture("keys/rsa-pkcs1.key")) {
     if (c == '\n') crlf += '\r';
     crlf += c;
   }
-  EXPECT_EQ(found("k.key", crlf), Strings{"private-key|RSA private key (PEM), no passphrase|1"});
+  EXPECT_EQ(found("k.key", crlf), Found{"private-key|RSA private key (PEM), no passphrase|1"});
   std::string indented;
-  for (char c : "x:\n" + fixture("keys/pkcs8.pem")) {
+  for (char c : "x:\n" + secret_fixture("keys/pkcs8.pem")) {
     indented += c;
     if (c == '\n') indented += "    ";
   }
-  EXPECT_EQ(found("values.yaml", indented), Strings{"private-key|private key (PKCS#8), no passphrase|2"});
+  EXPECT_EQ(found("values.yaml", indented), Found{"private-key|private key (PKCS#8), no passphrase|2"});
 }
 
 TEST(ScanSecretFile, NoFalseAlarms) {
-  EXPECT_TRUE(found("root/.ssh/id_ed25519.pub", fixture("keys/id_ed25519.pub")).empty());
-  EXPECT_TRUE(found("cert.pem", fixture("keys/cert.pem")).empty());
+  EXPECT_TRUE(found("root/.ssh/id_ed25519.pub", secret_fixture("keys/id_ed25519.pub")).empty());
+  EXPECT_TRUE(found("cert.pem", secret_fixture("keys/cert.pem")).empty());
   // A parser's source that names the markers, documentation with a placeholder body, a key
   // whose END line is missing or does not match, a body that is not base64.
   EXPECT_TRUE(found("paramiko/rsakey.py",
@@ -127,7 +127,7 @@ TEST(ScanSecretFile, NoFalseAlarms) {
                     "END_TAG = \"-----END RSA PRIVATE KEY-----\"\n")
                   .empty());
   EXPECT_TRUE(found("doc.md", "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n").empty());
-  const auto key = fixture("keys/rsa-pkcs1.key");
+  const auto key = secret_fixture("keys/rsa-pkcs1.key");
   EXPECT_TRUE(found("k.key", key.substr(0, key.size() / 2)).empty());
   auto mismatched = key;
   mismatched.replace(mismatched.rfind("RSA PRIVATE KEY"), 15, "EC PRIVATE KEYS");
@@ -145,13 +145,13 @@ TEST(ScanSecretFile, NoFalseAlarms) {
 TEST(ScanSecretFile, OpenSshBodyThatDoesNotDecode) {
   const std::string body = std::string(70, 'Q') + "\n";
   EXPECT_EQ(found("id_rsa", "-----BEGIN OPENSSH PRIVATE KEY-----\n" + body + "-----END OPENSSH PRIVATE KEY-----\n"),
-            Strings{"private-key|OpenSSH private key (unreadable header)|1"});
+            Found{"private-key|OpenSSH private key (unreadable header)|1"});
 }
 
 TEST(ScanSecretFile, NeverTheSecretsValue) {
   for (const char* name : {"keys/id_ed25519", "keys/rsa-pkcs1.key", "home/.aws/credentials", "home/.docker/config.json",
                            "home/.npmrc", "home/.pypirc"}) {
-    const auto content = fixture(name);
+    const auto content = secret_fixture(name);
     std::string path = name;
     if (path.starts_with("home/")) path.replace(0, 4, "root");
     const auto secrets = scan_secret_file(path, content);
@@ -169,25 +169,25 @@ TEST(ScanSecretFile, NeverTheSecretsValue) {
 
 TEST(ScanSecretFile, AwsCredentials) {
   EXPECT_EQ(
-      found("/root/.aws/credentials", fixture("home/.aws/credentials")),
-      (Strings{"aws-credentials|aws_secret_access_key in [default]|3", "aws-credentials|aws_secret_access_key in [ci]|12"}));
+      found("/root/.aws/credentials", secret_fixture("home/.aws/credentials")),
+      (Found{"aws-credentials|aws_secret_access_key in [default]|3", "aws-credentials|aws_secret_access_key in [ci]|12"}));
   EXPECT_EQ(found("home/u/.aws/config", "[profile dev]\nregion = eu-west-1\naws_secret_access_key: abc\n"),
-            Strings{"aws-credentials|aws_secret_access_key in [profile dev]|3"});
+            Found{"aws-credentials|aws_secret_access_key in [profile dev]|3"});
   EXPECT_TRUE(found("home/u/.aws/config", "[default]\nregion = eu-west-1\naws_secret_access_key =\n").empty());
   // The same text in a file of another name is not read as AWS credentials.
-  EXPECT_TRUE(found("app/credentials.ini", fixture("home/.aws/credentials")).empty());
+  EXPECT_TRUE(found("app/credentials.ini", secret_fixture("home/.aws/credentials")).empty());
 }
 
 TEST(ScanSecretFile, DockerConfig) {
-  EXPECT_EQ(found("root/.docker/config.json", fixture("home/.docker/config.json")),
-            (Strings{"docker-auth|credentials for registry https://index.docker.io/v1/ (auth)|3",
+  EXPECT_EQ(found("root/.docker/config.json", secret_fixture("home/.docker/config.json")),
+            (Found{"docker-auth|credentials for registry https://index.docker.io/v1/ (auth)|3",
                      "docker-auth|credentials for registry registry.example.com:5000 (identitytoken)|7"}));
   // A credential store keeps the secrets out of the file.
-  EXPECT_TRUE(found("root/.docker/config.json", fixture("home/.docker/config-credstore.json")).empty());
+  EXPECT_TRUE(found("root/.docker/config.json", secret_fixture("home/.docker/config-credstore.json")).empty());
   EXPECT_EQ(found("/home/u/.dockercfg", R"({"quay.io": {"auth": "eHg6eXk=", "email": "a@b.c"}})"),
-            Strings{"docker-auth|credentials for registry quay.io (auth)|1"});
+            Found{"docker-auth|credentials for registry quay.io (auth)|1"});
   EXPECT_EQ(found("root/.docker/config.json", R"({"auths": {"r.io": {"username": "u", "password": "p"}}})"),
-            Strings{"docker-auth|credentials for registry r.io (password)|1"});
+            Found{"docker-auth|credentials for registry r.io (password)|1"});
   for (const char* broken : {"", "{", "[]", R"({"auths": []})", R"({"auths": {"r": "x"}})", R"({"auths": {"r": {"auth": 3}}})",
                              "{\"auths\": {\"r\": {\"auth\": \"\"}}}", "\xff\xfe{}"}) {
     EXPECT_TRUE(found("root/.docker/config.json", broken).empty()) << broken;
@@ -197,17 +197,17 @@ TEST(ScanSecretFile, DockerConfig) {
 }
 
 TEST(ScanSecretFile, Npmrc) {
-  EXPECT_EQ(found("app/.npmrc", fixture("home/.npmrc")),
-            (Strings{"npm-token|_authToken for //registry.npmjs.org/|3", "npm-token|_auth for //npm.acme.example/|6"}));
+  EXPECT_EQ(found("app/.npmrc", secret_fixture("home/.npmrc")),
+            (Found{"npm-token|_authToken for //registry.npmjs.org/|3", "npm-token|_auth for //npm.acme.example/|6"}));
   EXPECT_EQ(found("usr/local/etc/npmrc", "_authToken = abc\n_password=\"\"\n"),
-            Strings{"npm-token|_authToken (default registry)|1"});
+            Found{"npm-token|_authToken (default registry)|1"});
   EXPECT_TRUE(found("app/.npmrc", "//r/:_authToken=${NPM_TOKEN}\n# _authToken=abc\nalways-auth=true\n").empty());
 }
 
 TEST(ScanSecretFile, Pypirc) {
-  EXPECT_EQ(found("root/.pypirc", fixture("home/.pypirc")), Strings{"pypi-password|password in [pypi]|8"});
+  EXPECT_EQ(found("root/.pypirc", secret_fixture("home/.pypirc")), Found{"pypi-password|password in [pypi]|8"});
   EXPECT_EQ(found("root/.pypirc", "[testpypi]\npassword: s3cret\n[x]\npassword =\n"),
-            Strings{"pypi-password|password in [testpypi]|2"});
+            Found{"pypi-password|password in [testpypi]|2"});
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "drydock/vuln/database.hpp"
+#include "data.hpp"
 #include "temp_dir.hpp"
 
 namespace drydock::vuln {
@@ -23,8 +24,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string k_secdb = std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb";
-const std::string k_debian = std::string(DRYDOCK_TEST_DATA) + "/vuln/debian";
+using testing::k_debian;
+using testing::k_secdb;
 
 using testing::TempDir;
 

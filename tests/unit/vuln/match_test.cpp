@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "drydock/vuln/match.hpp"
+#include "data.hpp"
 #include "temp_dir.hpp"
 
 namespace drydock::vuln {
 namespace {
 
-const std::string k_secdb = std::string(DRYDOCK_TEST_DATA) + "/alpine-secdb";
-const std::string k_debian = std::string(DRYDOCK_TEST_DATA) + "/vuln/debian";
+using testing::k_debian;
+using testing::k_secdb;
 
 using testing::TempDir;
 
