@@ -41,6 +41,15 @@ TEST(PreferMergedFrees, NoSmallBlockWaitsInAFastBin) {
   EXPECT_EQ(fast_bin_bytes_after_small_frees(), 0u);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define DRYDOCK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define DRYDOCK_ASAN 1
+#endif
+#endif
+
+#if !defined(DRYDOCK_ASAN)  // not called there: unused, an error with -Werror
 /// The bytes of the heap (the program break's mappings, up to sbrk(0)) that are advised for
 /// transparent huge pages ("hg" among their VmFlags in /proc/self/smaps).
 std::size_t heap_bytes_advised_huge() {
@@ -64,13 +73,6 @@ std::size_t heap_bytes_advised_huge() {
   }
   return total;
 }
-
-#if defined(__SANITIZE_ADDRESS__)
-#define DRYDOCK_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define DRYDOCK_ASAN 1
-#endif
 #endif
 
 TEST(GrowHeapInHugePages, TheHeapGrowsByTheRoomAskedAndItIsAdvised) {
