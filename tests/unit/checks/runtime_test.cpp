@@ -61,7 +61,7 @@ TEST(UserRoot, PassesForOtherUsers) {
 // 5.1 ----------------------------------------------------------------------------------
 
 TEST(SwarmMode, RealEngineIsInactive) {
-  auto engine = parse::engine_info(test::read_fixture("version.json"), test::read_fixture("info.json"));
+  auto engine = parse::engine_info(test::inspect_fixture("version.json"), test::inspect_fixture("info.json"));
   ASSERT_TRUE(engine);
   model::HostSnapshot host;
   host.engine = *engine;
@@ -281,7 +281,7 @@ TEST(Sshd, SkippedWithoutProcessList) {
 
 TEST(Sshd, RealProcessListPasses) {
   auto c = container("running.json");
-  auto ps = parse::top(test::read_fixture("top.json"));
+  auto ps = parse::top(test::inspect_fixture("top.json"));
   ASSERT_TRUE(ps);
   c.processes = *ps;
   EXPECT_RESULT(run("runtime.sshd", c), Status::pass, "4 processes, none is an SSH server");
@@ -480,7 +480,7 @@ TEST(Seccomp, Confined) {
 model::ContainerSpec running_with_execs() {
   auto c = container("running.json");
   for (const char* name : {"exec-0.json", "exec-1.json", "exec-2.json"}) {
-    auto e = parse::exec_inspect(test::read_fixture(name));
+    auto e = parse::exec_inspect(test::inspect_fixture(name));
     EXPECT_TRUE(e);
     if (e) c.execs.push_back(*e);
   }
@@ -565,7 +565,7 @@ TEST(Healthcheck, Runtime) {
 
 model::HostSnapshot host_with_real_tags() {
   auto host = seccomp_host();
-  auto tags = parse::image_tags(test::read_fixture("images.json"));
+  auto tags = parse::image_tags(test::inspect_fixture("images.json"));
   EXPECT_TRUE(tags);
   if (tags) host.tags.insert(tags->begin(), tags->end());
   return host;

@@ -1,8 +1,6 @@
 #pragma once
 /// Test support for checks: load real `docker inspect` fixtures and run one check by id.
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -12,20 +10,16 @@
 #include "drydock/checks/catalogue.hpp"
 #include "drydock/parse/engine.hpp"
 #include "drydock/parse/run_scripts.hpp"
+#include "../parse/inspect_fixture.hpp"
 
 namespace drydock::checks::test {
 
-inline std::string read_fixture(const std::string& name) {
-  std::ifstream in(std::string(DRYDOCK_TEST_DATA) + "/inspect/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << "missing fixture " << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+/// The text of a capture in tests/data/inspect.
+using parse::test_data::inspect_fixture;
 
 /// The one container of a fixture captured with `docker inspect` (tests/data/inspect).
 inline model::ContainerSpec container(const std::string& name) {
-  auto doc = parse::inspect_document(read_fixture(name));
+  auto doc = parse::inspect_document(inspect_fixture(name));
   if (!doc || doc->size() != 1 || !doc->front()) {
     ADD_FAILURE() << name << " did not parse into one container";
     return {};
@@ -35,7 +29,7 @@ inline model::ContainerSpec container(const std::string& name) {
 
 /// The image of a fixture captured with `docker image inspect`.
 inline model::ImageSpec image(const std::string& name) {
-  const std::string text = read_fixture(name);
+  const std::string text = inspect_fixture(name);
   const auto first = text.find('{');
   auto img = parse::image_inspect(text.substr(first, text.rfind('}') - first + 1));
   if (!img) {

@@ -9,11 +9,11 @@ namespace {
 /// A snapshot of the real engine of this machine after `docker swarm init`, with one
 /// encrypted and one plain overlay network (fixtures captured from the API).
 model::HostSnapshot manager() {
-  auto info = parse::engine_info(test::read_fixture("version.json"), test::read_fixture("info-swarm-manager.json"));
+  auto info = parse::engine_info(test::inspect_fixture("version.json"), test::inspect_fixture("info-swarm-manager.json"));
   EXPECT_TRUE(info) << info.error().message;
   model::HostSnapshot s;
   s.engine = *info;
-  auto networks = parse::overlay_networks(test::read_fixture("networks-swarm.json"));
+  auto networks = parse::overlay_networks(test::inspect_fixture("networks-swarm.json"));
   EXPECT_TRUE(networks) << networks.error().message;
   s.engine->swarm_cluster->overlay_networks = *networks;
   return s;
@@ -32,7 +32,7 @@ TEST(SwarmParse, ClusterFromInfo) {
 }
 
 TEST(Swarm, InactiveSwarmSkipsEverySection7Check) {
-  auto info = parse::engine_info(test::read_fixture("version.json"), test::read_fixture("info.json"));
+  auto info = parse::engine_info(test::inspect_fixture("version.json"), test::inspect_fixture("info.json"));
   ASSERT_TRUE(info);
   model::HostSnapshot s;
   s.engine = *info;
