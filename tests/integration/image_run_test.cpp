@@ -60,11 +60,28 @@ TEST_F(FleetImage, HoldsTheBinaryAndTheLibrariesItLoadsOnly) {
   for (const auto& l : lines(run({"tar", "-tf", tar}).out))
     if (!l.empty() && l.back() != '/') files.insert("/" + (l.rfind("./", 0) == 0 ? l.substr(2) : l));
   std::set<std::string> wanted = {"/usr/local/bin/drydock", "/etc/ssl/certs/ca-certificates.crt", "/etc/passwd", "/etc/group"};
-  for (const auto& l : lines(run({"ldd", DRYDOCK_BIN}).out)) {
-    std::istringstream words(l);
-    for (std::string w; words >> w;)
-      if (w[0] == '/') wanted.insert(w);
+  const auto add_libraries = [&wanted](const std::string& ldd_output) {
+    for (const auto& l : lines(ldd_output)) {
+      std::istringstream words(l);
+      for (std::string w; words >> w;)
+        if (w[0] == '/') wanted.insert(w);
+    }
+  };
+  const auto linked = run({"ldd", DRYDOCK_BIN}).out;
+  add_libraries(linked);
+  // And the libraries drydock opens only when a command needs them (libcurl for the engine,
+  // libarchive for image archives), with theirs: ldd of the binary cannot see those. They are
+  // in the directory where the loader found libc.
+  const auto libc = linked.find("/libc.so.6");
+  ASSERT_NE(libc, std::string::npos) << linked;
+  const auto start = linked.rfind(' ', libc) + 1;
+  const auto libdir = linked.substr(start, libc - start);
+  for (const std::string soname : {"libcurl.so.4", "libarchive.so.13"}) {
+    ASSERT_TRUE(fs::exists(libdir + "/" + soname)) << libdir;
+    wanted.insert(libdir + "/" + soname);
+    add_libraries(run({"ldd", libdir + "/" + soname}).out);
   }
+  EXPECT_FALSE(linked.find("libcurl") != std::string::npos || linked.find("libarchive") != std::string::npos) << linked;
   // docker export adds the files every container has (the engine creates them in the
   // container's layer: /dev/console is the mount point of the console).
   for (const auto* f : {"/.dockerenv", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/etc/mtab", "/dev/console"})

@@ -1,7 +1,5 @@
 #include "drydock/vuln/database.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include <filesystem>
 
 #include "drydock/collect/files.hpp"
+#include "drydock/collect/image/libarchive.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/osv.hpp"
 #include "drydock/parse/secdb.hpp"
@@ -232,31 +231,32 @@ class Importer {
   }
 
   core::Expected<void> zip(const std::string& name) {
-    std::unique_ptr<archive, int (*)(archive*)> ar(archive_read_new(), archive_read_free);
-    archive_read_support_format_zip(ar.get());
-    if (archive_read_open_filename(ar.get(), name.c_str(), 1 << 16) != ARCHIVE_OK) {
-      return core::fail(core::ErrorKind::io, fmt::format("cannot open the zip archive: {}", archive_error_string(ar.get())),
+    DRYDOCK_TRY(lib, collect::load_libarchive());
+    std::unique_ptr<archive, int (*)(archive*)> ar(lib->read_new(), lib->read_free);
+    lib->read_support_format_zip(ar.get());
+    if (lib->read_open_filename(ar.get(), name.c_str(), 1 << 16) != ARCHIVE_OK) {
+      return core::fail(core::ErrorKind::io, fmt::format("cannot open the zip archive: {}", lib->error_string(ar.get())),
                         name);
     }
     archive_entry* entry = nullptr;
     std::string text;
     while (true) {
-      const int rc = archive_read_next_header(ar.get(), &entry);
+      const int rc = lib->read_next_header(ar.get(), &entry);
       if (rc == ARCHIVE_EOF) break;
       if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-        return core::fail(core::ErrorKind::io, fmt::format("cannot read the zip archive: {}", archive_error_string(ar.get())),
+        return core::fail(core::ErrorKind::io, fmt::format("cannot read the zip archive: {}", lib->error_string(ar.get())),
                           name);
       }
-      const std::string entry_name = archive_entry_pathname(entry) != nullptr ? archive_entry_pathname(entry) : "";
-      if (archive_entry_filetype(entry) != AE_IFREG || !importable(entry_name) || entry_name.ends_with(".zip")) continue;
+      const std::string entry_name = lib->entry_pathname(entry) != nullptr ? lib->entry_pathname(entry) : "";
+      if (lib->entry_filetype(entry) != AE_IFREG || !importable(entry_name) || entry_name.ends_with(".zip")) continue;
       const std::string where = fmt::format("{}!{}", name, entry_name);
       text.clear();
       bool too_large = false;
       std::array<char, 1 << 16> chunk{};
       while (true) {
-        const auto n = archive_read_data(ar.get(), chunk.data(), chunk.size());
+        const auto n = lib->read_data(ar.get(), chunk.data(), chunk.size());
         if (n < 0) {
-          return core::fail(core::ErrorKind::io, fmt::format("cannot read the zip entry: {}", archive_error_string(ar.get())),
+          return core::fail(core::ErrorKind::io, fmt::format("cannot read the zip entry: {}", lib->error_string(ar.get())),
                             where);
         }
         if (n == 0) break;

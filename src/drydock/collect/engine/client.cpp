@@ -1,7 +1,5 @@
 #include "drydock/collect/engine/client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -14,17 +12,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "drydock/collect/engine/libcurl.hpp"
 #include "drydock/core/parallel.hpp"
 
 namespace drydock::collect {
 namespace {
 
 using core::ErrorKind;
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 bool istarts_with(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
@@ -101,7 +95,7 @@ struct EngineClient::Handle {
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   ~Handle() {
-    if (curl != nullptr) curl_easy_cleanup(curl);
+    if (curl != nullptr) libcurl().easy_cleanup(curl);
   }
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -109,7 +103,7 @@ struct EngineClient::Handle {
     const std::size_t n = size * count;
     if (h.sink != nullptr) {
       long status = 0;
-      curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
+      libcurl().easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
       if (status >= 200 && status < 300) {
         if ((*h.sink)(std::string_view(data, n))) return n;
         h.stopped = true;
@@ -179,43 +173,44 @@ EngineClient::Handle& EngineClient::worker_handle(std::size_t worker) {
 }
 
 std::unique_ptr<EngineClient::Handle> EngineClient::make_handle() const {
+  const Libcurl& lib = libcurl();
   auto h = std::make_unique<Handle>();
-  h->curl = curl_easy_init();
+  h->curl = lib.easy_init();
   if (h->curl == nullptr) throw std::bad_alloc();
   h->limit = m_options.max_response_bytes;
   CURL* c = h->curl;
   const long timeout_ms = static_cast<long>(m_options.timeout.count());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-  curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 64L * 1024L);
-  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "drydock/" DRYDOCK_VERSION);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &Handle::on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, h.get());
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, &Handle::on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, h.get());
+  lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+  lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  lib.easy_setopt(c, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
+  lib.easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  lib.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  lib.easy_setopt(c, CURLOPT_BUFFERSIZE, 64L * 1024L);
+  lib.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_options.max_response_bytes));
+  lib.easy_setopt(c, CURLOPT_USERAGENT, "drydock/" DRYDOCK_VERSION);
+  lib.easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+  lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, &Handle::on_body);
+  lib.easy_setopt(c, CURLOPT_WRITEDATA, h.get());
+  lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, &Handle::on_header);
+  lib.easy_setopt(c, CURLOPT_HEADERDATA, h.get());
   if (m_endpoint.is_unix()) {
-    curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.unix_path().c_str());
-    curl_easy_setopt(c, CURLOPT_PROXY, "");  // never send a local socket's requests to a proxy
+    lib.easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, m_endpoint.unix_path().c_str());
+    lib.easy_setopt(c, CURLOPT_PROXY, "");  // never send a local socket's requests to a proxy
   } else if (m_endpoint.tls) {
     const long verify = m_endpoint.tls_verify ? 1L : 0L;
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_endpoint.tls_verify ? 2L : 0L);
-    curl_easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-    if (!m_endpoint.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, m_endpoint.ca_file.c_str());
+    lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, verify);
+    lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_endpoint.tls_verify ? 2L : 0L);
+    lib.easy_setopt(c, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
+    if (!m_endpoint.ca_file.empty()) lib.easy_setopt(c, CURLOPT_CAINFO, m_endpoint.ca_file.c_str());
     if (!m_endpoint.cert_file.empty()) {
-      curl_easy_setopt(c, CURLOPT_SSLCERT, m_endpoint.cert_file.c_str());
-      curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+      lib.easy_setopt(c, CURLOPT_SSLCERT, m_endpoint.cert_file.c_str());
+      lib.easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
     }
     if (!m_endpoint.key_file.empty()) {
-      curl_easy_setopt(c, CURLOPT_SSLKEY, m_endpoint.key_file.c_str());
-      curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+      lib.easy_setopt(c, CURLOPT_SSLKEY, m_endpoint.key_file.c_str());
+      lib.easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
     }
   }
   return h;
@@ -223,6 +218,7 @@ std::unique_ptr<EngineClient::Handle> EngineClient::make_handle() const {
 
 core::Expected<std::string> EngineClient::request(Handle& h, std::string_view path, bool versioned,
                                                   std::string* api_version_header, std::string_view method) {
+  const Libcurl& lib = libcurl();
   const std::string target = versioned ? fmt::format("/v{}{}", m_api_version, path) : std::string(path);
   const std::string what = std::string(method) + " " + target;
   const std::string url = m_base_url + target;
@@ -230,14 +226,14 @@ core::Expected<std::string> EngineClient::request(Handle& h, std::string_view pa
   h.api_version.clear();
   h.too_large = false;
   h.errbuf[0] = '\0';
-  curl_easy_setopt(h.curl, CURLOPT_URL, url.c_str());
-  const CURLcode rc = curl_easy_perform(h.curl);
+  lib.easy_setopt(h.curl, CURLOPT_URL, url.c_str());
+  const CURLcode rc = lib.easy_perform(h.curl);
   if (rc != CURLE_OK) {
-    const std::string detail = h.errbuf[0] != '\0' ? std::string(h.errbuf) : std::string(curl_easy_strerror(rc));
+    const std::string detail = h.errbuf[0] != '\0' ? std::string(h.errbuf) : std::string(lib.easy_strerror(rc));
     h.body = std::string();
     if (rc == CURLE_COULDNT_CONNECT) {
       long os_errno = 0;
-      curl_easy_getinfo(h.curl, CURLINFO_OS_ERRNO, &os_errno);
+      lib.easy_getinfo(h.curl, CURLINFO_OS_ERRNO, &os_errno);
       return tl::unexpected(connect_error(m_endpoint, static_cast<int>(os_errno), detail));
     }
     if (rc == CURLE_OPERATION_TIMEDOUT) {
@@ -260,7 +256,7 @@ core::Expected<std::string> EngineClient::request(Handle& h, std::string_view pa
                       fmt::format("lost the connection to the Docker engine at {} during {}: {}", m_endpoint.host, what, detail));
   }
   long status = 0;
-  curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
+  lib.easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
   if (api_version_header != nullptr) *api_version_header = h.api_version;
   if (status >= 200 && status < 300) return std::exchange(h.body, std::string());
   const std::string message = daemon_error_message(h.body);
@@ -271,7 +267,7 @@ core::Expected<std::string> EngineClient::request(Handle& h, std::string_view pa
 }
 
 core::Expected<std::unique_ptr<EngineClient>> EngineClient::connect(const Endpoint& endpoint, const ClientOptions& options) {
-  global_init();
+  if (auto lib = load_libcurl(); !lib) return tl::unexpected(lib.error());
   std::unique_ptr<EngineClient> client(new EngineClient(endpoint, options));
   client->m_handles.resize(1);
   std::string header;
@@ -295,19 +291,20 @@ core::Expected<std::unique_ptr<EngineClient>> EngineClient::connect(const Endpoi
 }
 
 core::Expected<bool> EngineClient::get_stream(std::string_view path, const std::function<bool(std::string_view)>& sink) {
+  const Libcurl& lib = libcurl();
   std::lock_guard lock(m_mutex);
   Handle& h = worker_handle(0);
   const long stall_s = std::max(1L, static_cast<long>(m_options.timeout.count() / 1000));
-  curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, 0L);
-  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, stall_s);
+  lib.easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, 0L);
+  lib.easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  lib.easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, stall_s);
   h.sink = &sink;
   h.stopped = false;
   auto body = request(h, path, true);
   h.sink = nullptr;
-  curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
-  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
-  curl_easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, 0L);
+  lib.easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.timeout.count()));
+  lib.easy_setopt(h.curl, CURLOPT_LOW_SPEED_LIMIT, 0L);
+  lib.easy_setopt(h.curl, CURLOPT_LOW_SPEED_TIME, 0L);
   if (h.stopped) return false;
   if (!body) return tl::unexpected(body.error());
   return true;
@@ -318,12 +315,13 @@ core::Expected<bool> EngineClient::follow(std::string_view path, const std::func
   // A connection of its own, outside m_mutex: get(), get_each() and run() stay usable while it
   // streams. No timeout once connected (an engine may say nothing for hours); libcurl waits in
   // poll() on the socket.
+  const Libcurl& lib = libcurl();
   auto h = make_handle();
-  curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, 0L);
+  lib.easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, 0L);
   if (!m_endpoint.is_unix()) {
-    curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPIDLE, 30L);
-    curl_easy_setopt(h->curl, CURLOPT_TCP_KEEPINTVL, 15L);
+    lib.easy_setopt(h->curl, CURLOPT_TCP_KEEPALIVE, 1L);
+    lib.easy_setopt(h->curl, CURLOPT_TCP_KEEPIDLE, 30L);
+    lib.easy_setopt(h->curl, CURLOPT_TCP_KEEPINTVL, 15L);
   }
   if (stop != nullptr) {
     // Called by libcurl about once a second while the stream is idle: the way to end it from
@@ -331,9 +329,9 @@ core::Expected<bool> EngineClient::follow(std::string_view path, const std::func
     curl_xferinfo_callback on_progress = [](void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
       return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
     };
-    curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stop));
-    curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
+    lib.easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    lib.easy_setopt(h->curl, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(stop));
+    lib.easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
   }
   h->sink = &sink;
   auto body = request(*h, path, true);
@@ -343,21 +341,22 @@ core::Expected<bool> EngineClient::follow(std::string_view path, const std::func
 }
 
 core::Expected<std::string> EngineClient::post(std::string_view path, std::string_view json_body) {
+  const Libcurl& lib = libcurl();
   auto h = make_handle();
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(h->curl, CURLOPT_POST, 1L);
-  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, json_body.data());
-  curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
-  curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers);
+  curl_slist* headers = lib.slist_append(nullptr, "Content-Type: application/json");
+  lib.easy_setopt(h->curl, CURLOPT_POST, 1L);
+  lib.easy_setopt(h->curl, CURLOPT_POSTFIELDS, json_body.data());
+  lib.easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(json_body.size()));
+  lib.easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers);
   auto out = request(*h, path, true, nullptr, "POST");
-  curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, nullptr);
-  curl_slist_free_all(headers);
+  lib.easy_setopt(h->curl, CURLOPT_HTTPHEADER, nullptr);
+  lib.slist_free_all(headers);
   return out;
 }
 
 core::Expected<std::string> EngineClient::remove(std::string_view path) {
   auto h = make_handle();
-  curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+  libcurl().easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, "DELETE");
   return request(*h, path, true, nullptr, "DELETE");
 }
 

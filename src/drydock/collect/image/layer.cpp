@@ -1,7 +1,6 @@
 #include "drydock/collect/image/layer.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "drydock/collect/image/libarchive.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -51,7 +50,7 @@ struct TarStage {
       const void* data = nullptr;
       std::size_t size = 0;
       la_int64_t offset = 0;
-      const int r = archive_read_data_block(raw, &data, &size, &offset);
+      const int r = libarchive().read_data_block(raw, &data, &size, &offset);
       if (r == ARCHIVE_EOF) {
         done = true;
         return true;
@@ -77,7 +76,7 @@ struct TarStage {
     auto& s = *static_cast<TarStage*>(user);
     std::string_view block;
     if (!s.pull(block)) {
-      archive_set_error(a, EIO, "%s", s.error->message.c_str());
+      libarchive().set_error(a, EIO, "%s", s.error->message.c_str());
       return -1;
     }
     *buffer = block.data();
@@ -86,8 +85,8 @@ struct TarStage {
 };
 
 model::FileType file_type(struct archive_entry* e) {
-  if (archive_entry_hardlink(e) != nullptr) return model::FileType::hardlink;
-  switch (archive_entry_filetype(e)) {
+  if (libarchive().entry_hardlink(e) != nullptr) return model::FileType::hardlink;
+  switch (libarchive().entry_filetype(e)) {
     case AE_IFREG:
       return model::FileType::regular;
     case AE_IFDIR:
@@ -104,7 +103,7 @@ core::Expected<std::string> read_content(struct archive* tar, std::uint64_t size
   data.resize(static_cast<std::size_t>(size));
   std::size_t got = 0;
   while (got < data.size()) {
-    const la_ssize_t n = archive_read_data(tar, data.data() + got, data.size() - got);
+    const la_ssize_t n = libarchive().read_data(tar, data.data() + got, data.size() - got);
     if (n < 0) {
       if (stage.error) return tl::unexpected(*stage.error);
       return core::fail(core::ErrorKind::parse, fmt::format("cannot read {}: {}", path, archive_message(tar)), stage.what);
@@ -119,7 +118,7 @@ core::Expected<std::string> read_content(struct archive* tar, std::uint64_t size
 }  // namespace
 
 std::string archive_message(struct archive* a) {
-  const char* m = archive_error_string(a);
+  const char* m = libarchive().error_string(a);
   return m != nullptr ? m : "unreadable data";
 }
 
@@ -133,7 +132,7 @@ long SourceReader::read(struct archive* a, void* user, const void** buffer) {
   auto chunk = s.source->next();
   if (!chunk) {
     s.error = chunk.error();
-    archive_set_error(a, EIO, "%s", s.error->message.c_str());
+    libarchive().set_error(a, EIO, "%s", s.error->message.c_str());
     return -1;
   }
   if (s.on_chunk) s.on_chunk(*chunk);
@@ -172,6 +171,7 @@ core::Expected<std::string> entry_path(std::string_view name) {
 
 core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& policy, Budget& budget, std::string_view what) {
   LayerScan scan;
+  DRYDOCK_TRY(lib, load_libarchive());
   RawStage raw_stage;
   SourceReader reader;
   reader.source = &source;
@@ -182,16 +182,16 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
     raw_stage.hash.update(chunk);
     raw_stage.bytes += chunk.size();
   };
-  ArchivePtr raw(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(raw.get());
-  archive_read_support_format_raw(raw.get());
-  if (archive_read_open(raw.get(), &reader, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
+  ArchivePtr raw(lib->read_new(), lib->read_free);
+  lib->read_support_filter_all(raw.get());
+  lib->read_support_format_raw(raw.get());
+  if (lib->read_open(raw.get(), &reader, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
     if (reader.error) return tl::unexpected(*reader.error);
     return core::fail(core::ErrorKind::parse, fmt::format("cannot read the layer: {}", archive_message(raw.get())),
                       std::string(what));
   }
   struct archive_entry* raw_entry = nullptr;
-  const int hr = archive_read_next_header(raw.get(), &raw_entry);
+  const int hr = lib->read_next_header(raw.get(), &raw_entry);
   if (hr != ARCHIVE_OK && hr != ARCHIVE_WARN) {
     if (reader.error) return tl::unexpected(*reader.error);
     return core::fail(core::ErrorKind::parse, "empty or unreadable layer", std::string(what));
@@ -202,23 +202,23 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
   tar_stage.stored = &raw_stage;
   tar_stage.budget = &budget;
   tar_stage.what = std::string(what);
-  ArchivePtr tar(archive_read_new(), archive_read_free);
-  archive_read_support_format_tar(tar.get());
+  ArchivePtr tar(lib->read_new(), lib->read_free);
+  lib->read_support_format_tar(tar.get());
   auto tar_failure = [&](std::string_view doing) -> core::Error {
     if (reader.error) return *reader.error;
     if (tar_stage.error) return *tar_stage.error;
     return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_message(tar.get())), std::string(what)};
   };
-  if (archive_read_open(tar.get(), &tar_stage, nullptr, &TarStage::read, nullptr) != ARCHIVE_OK) {
+  if (lib->read_open(tar.get(), &tar_stage, nullptr, &TarStage::read, nullptr) != ARCHIVE_OK) {
     return tl::unexpected(tar_failure("not a tar archive"));
   }
   const Limits& limits = *budget.limits;
   for (;;) {
     struct archive_entry* e = nullptr;
-    const int r = archive_read_next_header(tar.get(), &e);
+    const int r = lib->read_next_header(tar.get(), &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) return tl::unexpected(tar_failure("not a valid tar archive"));
-    DRYDOCK_TRY(path, checked_entry(archive_entry_pathname(e), budget, what));
+    DRYDOCK_TRY(path, checked_entry(lib->entry_pathname(e), budget, what));
     if (path == "/") continue;
 
     LayerRecord rec;
@@ -240,20 +240,20 @@ core::Expected<LayerScan> walk_layer(ByteSource& source, const ContentPolicy& po
     }
     rec.path = std::move(path);
     rec.type = file_type(e);
-    rec.mode = static_cast<std::uint32_t>(archive_entry_perm(e)) & 07777U;
-    rec.uid = static_cast<std::uint32_t>(archive_entry_uid(e));
-    rec.gid = static_cast<std::uint32_t>(archive_entry_gid(e));
-    rec.size = archive_entry_size(e) > 0 ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
+    rec.mode = static_cast<std::uint32_t>(lib->entry_perm(e)) & 07777U;
+    rec.uid = static_cast<std::uint32_t>(lib->entry_uid(e));
+    rec.gid = static_cast<std::uint32_t>(lib->entry_gid(e));
+    rec.size = lib->entry_size(e) > 0 ? static_cast<std::uint64_t>(lib->entry_size(e)) : 0;
     if (rec.type == model::FileType::hardlink) {
       // A hard link names another entry of the image; it must stay inside it like any path.
-      auto target = entry_path(archive_entry_hardlink(e));
+      auto target = entry_path(lib->entry_hardlink(e));
       if (!target) {
         return core::fail(core::ErrorKind::parse,
                           fmt::format("hard link {} leaves the image: {}", rec.path, target.error().message), std::string(what));
       }
       rec.link = std::move(*target);
     } else if (rec.type == model::FileType::symlink) {
-      const char* target = archive_entry_symlink(e);
+      const char* target = lib->entry_symlink(e);
       rec.link = target != nullptr ? target : "";
     }
     // A file declared larger than what is left of the budget would exceed it when read: a

@@ -1,7 +1,6 @@
 #include "drydock/collect/image/read.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "drydock/collect/image/libarchive.hpp"
 
 #include <cerrno>
 #include <filesystem>
@@ -46,7 +45,7 @@ class EntrySource final : public ByteSource {
     const void* data = nullptr;
     std::size_t size = 0;
     la_int64_t offset = 0;
-    const int r = archive_read_data_block(m_outer, &data, &size, &offset);
+    const int r = libarchive().read_data_block(m_outer, &data, &size, &offset);
     if (r == ARCHIVE_EOF) return std::string_view();
     if (r < ARCHIVE_WARN)
       return core::fail(core::ErrorKind::parse, fmt::format("cannot read: {}", archive_message(m_outer)), m_what);
@@ -162,17 +161,18 @@ std::optional<std::string> link_target(std::string_view entry, std::string_view 
 
 core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, std::string_view origin,
                                                            const ReadOptions& options) {
+  DRYDOCK_TRY(lib, load_libarchive());
   const std::string where(origin);
   SourceReader stage;
   stage.source = &source;
-  ArchivePtr outer(archive_read_new(), archive_read_free);
-  archive_read_support_filter_all(outer.get());
-  archive_read_support_format_tar(outer.get());
+  ArchivePtr outer(lib->read_new(), lib->read_free);
+  lib->read_support_filter_all(outer.get());
+  lib->read_support_format_tar(outer.get());
   auto failure = [&](std::string_view doing) -> core::Error {
     if (stage.error) return *stage.error;
     return core::Error{core::ErrorKind::parse, fmt::format("{}: {}", doing, archive_message(outer.get())), where};
   };
-  if (archive_read_open(outer.get(), &stage, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
+  if (lib->read_open(outer.get(), &stage, nullptr, &SourceReader::read, nullptr) != ARCHIVE_OK) {
     return tl::unexpected(failure("not a tar archive"));
   }
   Budget budget{&options.limits};
@@ -180,26 +180,26 @@ core::Expected<std::vector<model::ImageSpec>> read_archive(ByteSource& source, s
   std::size_t metadata_total = 0;
   for (;;) {
     struct archive_entry* e = nullptr;
-    const int r = archive_read_next_header(outer.get(), &e);
+    const int r = lib->read_next_header(outer.get(), &e);
     if (r == ARCHIVE_EOF) break;
     if (r < ARCHIVE_WARN) return tl::unexpected(failure("not a valid image tarball"));
-    auto path = checked_entry(archive_entry_pathname(e), budget, where);
+    auto path = checked_entry(lib->entry_pathname(e), budget, where);
     if (!path) return tl::unexpected(path.error());
     if (path->size() <= 1) continue;  // the root
     const std::string name = path->substr(1);
     const std::string what = where + ": " + name;
-    if (const char* hard = archive_entry_hardlink(e); hard != nullptr) {
+    if (const char* hard = lib->entry_hardlink(e); hard != nullptr) {
       if (auto target = link_target(name, hard, true)) store.m_links[name] = *target;
       continue;
     }
-    if (archive_entry_filetype(e) == AE_IFLNK) {
-      const char* target = archive_entry_symlink(e);
+    if (lib->entry_filetype(e) == AE_IFLNK) {
+      const char* target = lib->entry_symlink(e);
       if (target != nullptr) {
         if (auto resolved = link_target(name, target, false)) store.m_links[name] = *resolved;
       }
       continue;
     }
-    if (archive_entry_filetype(e) != AE_IFREG) continue;
+    if (lib->entry_filetype(e) != AE_IFREG) continue;
     EntrySource data(outer.get(), what);
     DRYDOCK_TRY(head, data.peek(512));
     const bool blob = name.starts_with("blobs/");
