@@ -7,6 +7,7 @@
 /// use them: `drydock dockerfile` and `drydock compose` started in ~25 ms instead of ~8 ms.
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -40,5 +41,13 @@ class SharedLibrary {
   void* m_handle = nullptr;
   std::string m_error;  ///< dlerror() of the first open or bind that failed
 };
+
+/// The functions of a library that `loaded` holds, for the code that runs only after its loading
+/// succeeded; throws std::runtime_error with the loading's error otherwise.
+template <typename Functions>
+const Functions& functions_of(const Expected<const Functions*>& loaded) {
+  if (!loaded) throw std::runtime_error(loaded.error().describe());
+  return **loaded;
+}
 
 }  // namespace drydock::core

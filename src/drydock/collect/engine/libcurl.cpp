@@ -1,7 +1,5 @@
 #include "drydock/collect/engine/libcurl.hpp"
 
-#include <stdexcept>
-
 #include "drydock/core/shared_library.hpp"
 
 namespace drydock::collect {
@@ -34,10 +32,6 @@ core::Expected<const Libcurl*> load_libcurl() {
   return loaded;
 }
 
-const Libcurl& libcurl() {
-  const auto lib = load_libcurl();
-  if (!lib) throw std::runtime_error(lib.error().describe());
-  return **lib;
-}
+const Libcurl& libcurl() { return core::functions_of(load_libcurl()); }
 
 }  // namespace drydock::collect

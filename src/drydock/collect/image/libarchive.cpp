@@ -1,7 +1,5 @@
 #include "drydock/collect/image/libarchive.hpp"
 
-#include <stdexcept>
-
 #include "drydock/core/shared_library.hpp"
 
 namespace drydock::collect {
@@ -42,10 +40,6 @@ core::Expected<const Libarchive*> load_libarchive() {
   return loaded;
 }
 
-const Libarchive& libarchive() {
-  const auto lib = load_libarchive();
-  if (!lib) throw std::runtime_error(lib.error().describe());
-  return **lib;
-}
+const Libarchive& libarchive() { return core::functions_of(load_libarchive()); }
 
 }  // namespace drydock::collect
