@@ -9,6 +9,8 @@
 #include <optional>
 #include <set>
 #include <system_error>
+#include <thread>
+#include <unordered_set>
 #include <utility>
 
 #include <fmt/format.h>
@@ -320,9 +322,27 @@ class Collector {
       }
     }
     m_queue.add(std::move(requests));
+    make_room(list->size());
     // After the inspects are queued, so that they do not wait for it: no container is handed
     // to on_container before this handler is done (gate_part_in).
     if (m_streaming) m_options.on_list(list->size());
+  }
+
+  /// Starts making, on a thread of its own while the requests are in flight, the snapshot's room
+  /// for `n` containers (assemble() moves each spec there): thousands of specs of over a kilobyte,
+  /// whose pages faulted in by assemble(), after the last answer, were most of its time.
+  void make_room(std::size_t n) {
+    try {
+      m_room_maker = std::jthread([this, n] {
+        std::vector<model::ContainerSpec> room;
+        room.reserve(n);
+        core::advise_huge_pages(room.data(), room.capacity() * sizeof(model::ContainerSpec));
+        room.resize(n);  // each page written once: faulted in here
+        m_room = std::move(room);
+      });
+    } catch (const std::system_error&) {
+      // No thread: assemble() makes the room.
+    }
   }
 
   std::pair<std::string, RequestQueue::Handler> inspect_request(std::size_t i) {
@@ -498,12 +518,24 @@ class Collector {
     }
 
     std::vector<std::string> not_found;
-    std::set<std::string> ids;
     std::vector<model::Unreadable> exec_unreadable;
     std::vector<std::string> unread_containers;
-    // Thousands of specs of over a kilobyte each: room made once, in huge pages.
-    snap.containers.reserve(m_slots.size());
-    core::advise_huge_pages(snap.containers.data(), snap.containers.capacity() * sizeof(model::ContainerSpec));
+    // Thousands of specs of over a kilobyte each: room made once, in huge pages, by make_room()
+    // when the list was read; each spec is moved to its place, the places left over dropped.
+    if (m_room_maker.joinable()) m_room_maker.join();
+    std::vector<model::ContainerSpec>& room = snap.containers;
+    if (m_room.size() == m_slots.size()) {
+      room = std::move(m_room);
+    } else {
+      room.reserve(m_slots.size());
+      core::advise_huge_pages(room.data(), room.capacity() * sizeof(model::ContainerSpec));
+      room.resize(m_slots.size());
+    }
+    std::size_t placed = 0;
+    // The ids placed so far, views of the specs in `room` (which does not move): two refs may
+    // name one container.
+    std::unordered_set<std::string_view> ids;
+    ids.reserve(m_slots.size());
     for (auto& slot : m_slots) {
       if (slot.missing) {
         if (m_explicit) not_found.push_back(slot.ref);
@@ -515,14 +547,17 @@ class Collector {
         continue;
       }
       auto& spec = *slot.spec;
-      if (!ids.insert(spec.id).second) continue;  // two refs naming one container
+      if (ids.contains(spec.id)) continue;  // two refs naming one container
       if (!slot.complete) complete(slot);
       for (auto& u : slot.exec_unreadable) {
         note(fmt::format("exec session {} of container {} could not be inspected: {}", short_id(u.id), u.name, u.reason));
         exec_unreadable.push_back(std::move(u));
       }
-      snap.containers.push_back(std::move(spec));
+      room[placed] = std::move(spec);
+      ids.insert(room[placed].id);
+      ++placed;
     }
+    room.resize(placed);
     if (!not_found.empty()) {
       std::string names;
       for (const auto& n : not_found)
@@ -584,6 +619,8 @@ class Collector {
   std::string m_container_list_error;
 
   std::vector<ContainerSlot> m_slots;
+  std::vector<model::ContainerSpec> m_room;  ///< made by m_room_maker: as many default specs as slots
+  std::jthread m_room_maker;
   std::mutex m_images_mutex;
   std::map<std::string, ImageSlot> m_images;  ///< image id -> result; guarded by m_images_mutex
 };
