@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "drydock/core/strings.hpp"
+#include "drydock/parse/engine_json.hpp"
 #include "drydock/parse/podman.hpp"
 
 namespace drydock::parse {
@@ -900,6 +901,13 @@ core::Expected<InspectReader> read_inspects(std::string_view text, std::string_v
   if (too_deep(text)) {
     return core::fail(core::ErrorKind::parse,
                       std::string(what) + ": nested deeper than " + std::to_string(k_max_depth) + " levels");
+  }
+  // The quick reader first; whatever it does not read itself (an error, a float, a rare escape)
+  // is read again from the start by nlohmann's parser, with a fresh handler: the same events, or
+  // the same error.
+  {
+    InspectReader quick(document);
+    if (quick_json::read(text, quick)) return quick;
   }
   InspectReader reader(document);
   if (!nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) {
