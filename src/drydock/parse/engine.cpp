@@ -1152,6 +1152,12 @@ class ContainerListReader {
 std::optional<std::vector<ContainerSummary>> read_container_list(std::string_view text) {
   if (too_deep(text)) return std::nullopt;
   try {
+    {
+      // The quick reader first (the list gates every inspect); what it does not read itself, or
+      // the reader refuses, is read again from the start by nlohmann's parser, as before.
+      ContainerListReader quick;
+      if (quick_json::read(text, quick)) return quick.take();
+    }
     ContainerListReader reader;
     if (!nlohmann::json::sax_parse(text.begin(), text.end(), &reader)) return std::nullopt;
     return reader.take();
