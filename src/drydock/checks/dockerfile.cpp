@@ -29,6 +29,19 @@ using sv = std::string_view;
 // ---------------------------------------------------------------------------------------
 // Identities, ignores, results.
 
+std::string join_words(std::span<const std::string_view> words, std::string_view sep) {
+  std::size_t n = 0;
+  for (const auto w : words)
+    n += w.size() + sep.size();
+  std::string out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) out.append(sep);
+    out.append(words[i]);
+  }
+  return out;
+}
+
 std::vector<std::string_view> aliases_of(const Rule& rule) {
   std::vector<std::string_view> out;
   for (auto a : rule.aliases) {
@@ -322,7 +335,7 @@ const Instruction* last_in_final_image(const Dockerfile& d, std::string_view key
 /// The RUN instructions with their commands, in file order.
 struct RunCommands {
   const Instruction* run;
-  const std::vector<Command>& commands;
+  std::span<const Command> commands;
 };
 
 /// The RUN instructions of the file as RunCommands, walked in place like all_of.
@@ -555,7 +568,7 @@ void update_alone(const Dockerfile& d, Results& out) {
       install = install || is_install(c);
     }
     if (update != nullptr && !install)
-      found.push_back({r.run, fmt::format("`{}` without an install in the same RUN", core::join(update->words, " "))});
+      found.push_back({r.run, fmt::format("`{}` without an install in the same RUN", dockerfile::join_words(update->words, " "))});
   }
   report(d, k_update_alone, std::move(found), out, "no package index update stands alone in a RUN");
 }
@@ -614,7 +627,7 @@ void run_cd(const Dockerfile& d, Results& out) {
   for (const auto& r : runs(d)) {
     for (const auto& c : r.commands) {
       if (sv(c.program) == "cd" && c.subshell_depth == 0) {
-        found.push_back({r.run, fmt::format("`{}` in RUN: use WORKDIR", core::join(c.words, " "))});
+        found.push_back({r.run, fmt::format("`{}` in RUN: use WORKDIR", dockerfile::join_words(c.words, " "))});
         break;
       }
     }
@@ -681,7 +694,7 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
 }
 
 /// `rm` of /var/lib/apt/lists (or a file under it), or `apt-get dist-clean`.
-bool removes_apt_lists(const std::vector<Command>& commands) {
+bool removes_apt_lists(std::span<const Command> commands) {
   for (const auto& c : commands) {
     if (sv(c.program) == "rm") {
       for (std::size_t i = 1; i < c.words.size(); ++i) {
@@ -1022,7 +1035,7 @@ struct ShellState {
   bool posix = true;
 };
 
-ShellState shell_state(const std::vector<std::string_view>& args) {
+ShellState shell_state(std::span<const std::string_view> args) {
   ShellState s;
   if (args.empty()) return s;
   const std::string program = core::to_lower(args.front().substr(args.front().find_last_of("/\\") + 1));

@@ -49,6 +49,9 @@ std::string snippet(const model::Instruction& instruction);
 using Command = model::RunCommand;
 using Script = model::RunScript;
 
+/// A command's words joined by `sep`, as evidence quotes them.
+std::string join_words(std::span<const std::string_view> words, std::string_view sep);
+
 /// The commands of one script of a RUN.
 inline std::span<const Command> commands_in(const model::Instruction& run, const Script& script) {
   return std::span<const Command>(run.commands).subspan(script.first, script.count);

@@ -252,7 +252,7 @@ const std::vector<Check>& table() {
                 const auto update = std::find_if(commands.begin(), commands.end(), dockerfile::index_update);
                 const bool install = std::any_of(commands.begin(), commands.end(), dockerfile::installs);
                 if (update != commands.end() && !install) {
-                  found.push_back(fmt::format("history step {}: `{}` without an install", n + 1, core::join(update->words, " ")));
+                  found.push_back(fmt::format("history step {}: `{}` without an install", n + 1, dockerfile::join_words(update->words, " ")));
                 }
               }
             }

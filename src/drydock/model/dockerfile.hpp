@@ -7,10 +7,17 @@
 /// else into text the parser made (joined continuation lines, words unquoted or expanded); both
 /// kept by the Dockerfile's arena (`Dockerfile::text`), which copies of the Dockerfile share. An
 /// instruction standing alone (an image's history step) keeps its own (`Instruction::owner`).
+///
+/// The lists of a parsed tree (each stage's instructions, an instruction's flags, args, pairs,
+/// heredocs, commands and trigger, a command's words) are `std::pmr::vector`s in memory that
+/// lives as long as that arena (one block a file, freed at once, not one allocation a list). A
+/// copy of a list (of an instruction, a stage, the Dockerfile) is on the heap and stands alone;
+/// a list moved out of the tree must not outlive the tree's arena, as its views must not.
 
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,7 +49,11 @@ struct Heredoc {
 
 /// A simple command a RUN executes, after `sudo`, `env` and leading assignments are looked through.
 struct RunCommand {
-  std::vector<std::string_view> words;  ///< words[0] is the program as written; quotes removed, variables as written
+  RunCommand() = default;
+  /// With its words in `lists` (the Dockerfile's memory, see `Dockerfile::text`).
+  explicit RunCommand(std::pmr::memory_resource* lists) : words(lists) {}
+
+  std::pmr::vector<std::string_view> words;  ///< words[0] is the program as written; quotes removed, variables as written
   std::string_view program;             ///< words[0] without its directory ("" when there are no words)
   bool sudo = false;               ///< was run through sudo
   std::string_view next_operator;  ///< how it is joined to the next command: "&&", "||", ";", "|", "&" or ""
@@ -77,11 +88,17 @@ struct KeyValue {
 };
 
 struct Instruction {
+  Instruction() = default;
+  /// With its lists in `lists` (the Dockerfile's memory, see `Dockerfile::text`); a copy's lists
+  /// are on the heap.
+  explicit Instruction(std::pmr::memory_resource* lists)
+      : flags(lists), args(lists), pairs(lists), heredocs(lists), commands(lists), scripts(lists), trigger(lists) {}
+
   std::string_view keyword;  ///< upper case: "FROM", "RUN", "COPY", ...
   std::string_view text;     ///< the whole instruction as written, continuations joined (for evidence)
   Location location;    ///< line and column of the keyword
   int end_line = 0;     ///< last line (continuations, heredoc bodies)
-  std::vector<InstructionFlag> flags;
+  std::pmr::vector<InstructionFlag> flags;
 
   /// Exec (JSON) form: `["executable", "arg"]` for RUN, CMD, ENTRYPOINT, SHELL, COPY, ADD,
   /// VOLUME, HEALTHCHECK CMD; `args` then holds the unescaped elements.
@@ -93,15 +110,15 @@ struct Instruction {
   /// COPY/ADD: sources..., destination; EXPOSE: ports; USER: one; WORKDIR: one; VOLUME: paths;
   /// HEALTHCHECK: "NONE" or "CMD" followed by the command in `command`/`args`), after
   /// expansion where BuildKit expands them.
-  std::vector<std::string_view> args;
-  std::vector<KeyValue> pairs;  ///< ENV, LABEL, ARG
-  std::vector<Heredoc> heredocs;
+  std::pmr::vector<std::string_view> args;
+  std::pmr::vector<KeyValue> pairs;  ///< ENV, LABEL, ARG
+  std::pmr::vector<Heredoc> heredocs;
   /// RUN: what it executes, read once by the parser: every command of every script, in order,
   /// and the scripts as ranges of `commands`. Empty for other instructions.
-  std::vector<RunCommand> commands;
-  std::vector<RunScript> scripts;
+  std::pmr::vector<RunCommand> commands;
+  std::pmr::vector<RunScript> scripts;
   /// ONBUILD's trigger instruction (0 or 1 element).
-  std::vector<Instruction> trigger;
+  std::pmr::vector<Instruction> trigger;
   /// The arena holding this instruction's text when it stands alone (parse::history_instruction);
   /// null in a Dockerfile, whose `text` holds it.
   std::shared_ptr<const core::TextArena> owner;
@@ -119,19 +136,24 @@ struct Instruction {
 };
 
 struct Stage {
+  Stage() = default;
+  /// With its instructions in `lists` (the Dockerfile's memory, see `Dockerfile::text`).
+  explicit Stage(std::pmr::memory_resource* lists) : instructions(lists) {}
+
   std::string_view base;      ///< FROM's image reference, expanded ("ubuntu:22.04", "scratch", "builder")
   std::string_view name;      ///< `AS name`, lower case; "" when unnamed
   std::string_view platform;  ///< --platform, expanded
   int base_stage = -1;   ///< index of the earlier stage FROM refers to, -1 for an image
   int index = 0;
   /// The stage's instructions, FROM first.
-  std::vector<Instruction> instructions;
+  std::pmr::vector<Instruction> instructions;
 };
 
 struct Dockerfile {
   core::SharedString path;  ///< as given ("-" for stdin); shared with every location in the file
   /// The bytes every view of the tree points into (the file's, and the text the parser made);
-  /// shared by copies of the Dockerfile.
+  /// shared by copies of the Dockerfile. It also keeps the memory of the parsed tree's lists
+  /// (declared before `stages`, so it is freed after them).
   std::shared_ptr<const core::TextArena> text;
   /// Parser directives at the top (`# syntax=...`, `# escape=...`, `# check=...`), lower-case keys.
   std::map<std::string, std::string> directives;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -113,8 +114,8 @@ Kw keyword_of(std::string_view upper) {
 /// BuildKit's reWhitespace: `[\t\v\f\r ]+`.
 bool is_ws_sep(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
-std::vector<std::string_view> split_ws(std::string_view s) {
-  std::vector<std::string_view> out;
+std::pmr::vector<std::string_view> split_ws(std::string_view s, std::pmr::memory_resource* lists) {
+  std::pmr::vector<std::string_view> out(lists);
   out.reserve(4);  // FROM's one or three words, COPY's two or three: one allocation, not three
   std::size_t i = 0;
   while (i < s.size()) {
@@ -297,10 +298,32 @@ struct Source {
   const std::vector<Segment>* segments = nullptr;
 };
 
+/// A parsed Dockerfile's memory: the text arena its views point into, and the lists of its tree
+/// (`std::pmr::vector`s) in a block of that arena, then in blocks of their own if they outgrow it.
+/// `Dockerfile::text` points at `text` and keeps both; `lists` is freed first.
+struct TreeMemory {
+  TreeMemory(std::size_t text_bytes, std::size_t list_bytes)
+      : text(text_bytes + list_bytes + alignof(std::max_align_t)),
+        lists(aligned(text.allocate(list_bytes + alignof(std::max_align_t))), list_bytes) {}
+  static void* aligned(char* p) {
+    const auto a = reinterpret_cast<std::uintptr_t>(p);
+    const std::uintptr_t m = alignof(std::max_align_t) - 1;
+    return p + (((a + m) & ~m) - a);
+  }
+  core::TextArena text;
+  std::pmr::monotonic_buffer_resource lists;
+};
+
+/// Bytes of a tree's lists for a file of `n` bytes: room for the usual tree in one block.
+std::size_t list_bytes_for(std::size_t n) { return std::min(n, k_max_size) * 4 + 4096; }
+
 class Parser {
  public:
   Parser(std::string_view text, std::string_view path)
-      : m_arena(std::make_shared<core::TextArena>(text.size() + text.size() / 2 + 256)), m_path(path) {
+      : m_memory(std::make_shared<TreeMemory>(std::min(text.size(), k_max_size) * 3 / 2 + 256, list_bytes_for(text.size()))),
+        m_arena(m_memory, &m_memory->text),
+        m_lists(&m_memory->lists),
+        m_path(path) {
     // The file's bytes are the arena's first block: every view of the tree points into it or
     // into text made later in the same arena.
     m_text = text.size() > k_max_size ? text : m_arena->keep(text);
@@ -592,7 +615,7 @@ class Parser {
     if (!lex_words(src.joined, nullptr, opt, words, error, src.joined.size() * 4 + 64)) {
       words.clear();  // BuildKit ignores the lexing error here: no heredocs
     }
-    std::vector<model::Heredoc> docs;
+    std::pmr::vector<model::Heredoc> docs(m_lists);
     for (const auto& w : words) {
       model::Heredoc doc;
       try {
@@ -715,7 +738,7 @@ class Parser {
   }
 
   /// The words of `raw` expanded, appended to `into`.
-  void expand_words(std::string_view raw, const Env* env, std::vector<std::string_view>& into) {
+  void expand_words(std::string_view raw, const Env* env, std::pmr::vector<std::string_view>& into) {
     if (env == nullptr) {
       into.push_back(unquote(raw));
       return;
@@ -854,7 +877,7 @@ class Parser {
   }
 
   /// parseMaybeJSON: exec form when `rest` is a JSON array of strings.
-  bool maybe_json(std::string_view rest, std::vector<std::string_view>& out) {
+  bool maybe_json(std::string_view rest, std::pmr::vector<std::string_view>& out) {
     const std::string_view t = trim_left_space(rest);
     if (t.empty() || t[0] != '[') return false;
     switch (json_string_array(t, m_json)) {
@@ -871,7 +894,7 @@ class Parser {
   }
 
   model::Instruction instruction(const Source& src, std::string_view line, int line_no, int column, bool trigger) {
-    model::Instruction ins;
+    model::Instruction ins(m_lists);
     const std::string_view trimmed = trim_space(line);
     std::size_t k = 0;
     while (k < trimmed.size() && !is_ws_sep(trimmed[k]))
@@ -946,7 +969,7 @@ class Parser {
         if (trigger) return;
         fail("unknown instruction: " + std::string(ins.keyword));
       case Kw::from: {
-        const auto words = split_ws(rest);
+        const auto words = split_ws(rest, m_lists);
         validate_flags(flags, k_from_flags);
         if (words.size() == 3 && core::to_lower(words[1]) == "as") {
           const std::string name = core::to_lower(words[2]);
@@ -993,11 +1016,11 @@ class Parser {
       case Kw::copy:
       case Kw::volume: {
         const Kw kw = keyword_of(ins.keyword);
-        std::vector<std::string_view> raw;
+        std::pmr::vector<std::string_view> raw(m_lists);
         if (maybe_json(rest, raw)) {
           ins.json_form = true;
         } else {
-          raw = split_ws(rest);
+          raw = split_ws(rest, m_lists);
         }
         if (kw == Kw::volume) {
           if (raw.empty()) fail("VOLUME requires at least one argument");
@@ -1031,7 +1054,7 @@ class Parser {
       }
       case Kw::expose: {
         no_flags(flags);
-        const auto words = split_ws(rest);
+        const auto words = split_ws(rest, m_lists);
         if (words.empty()) fail("EXPOSE requires at least one argument");
         ins.args.reserve(words.size());
         for (auto w : words)
@@ -1157,7 +1180,7 @@ class Parser {
     if (sep == 0) fail("HEALTHCHECK requires at least one argument");
     const std::string type = core::to_upper(rest.substr(0, sep));
     const std::string_view cmd = rest.substr(next);
-    std::vector<std::string_view> elements;
+    std::pmr::vector<std::string_view> elements(m_lists);
     const bool json = !cmd.empty() && maybe_json(cmd, elements);
     ins.args.push_back(type == "NONE" ? std::string_view("NONE") : type == "CMD" ? std::string_view("CMD") : keep(type));
     if (type == "NONE") {
@@ -1216,7 +1239,7 @@ class Parser {
     }
     if (ins.is("FROM")) {
       m_stage_errors.emplace_back();
-      model::Stage stage;
+      model::Stage stage(m_lists);
       stage.index = static_cast<int>(m_df.stages.size());
       stage.base = ins.args.empty() ? std::string_view() : ins.args[0];
       if (ins.args.size() == 3) stage.name = lower_kept(ins.args[2]);
@@ -1252,7 +1275,9 @@ class Parser {
     m_df.stages.back().instructions.push_back(std::move(ins));
   }
 
-  std::shared_ptr<core::TextArena> m_arena;
+  std::shared_ptr<TreeMemory> m_memory;
+  std::shared_ptr<core::TextArena> m_arena;  // m_memory's text
+  std::pmr::memory_resource* m_lists;        // m_memory's lists
   std::string_view m_text;
   core::SharedString m_path;
   std::string m_word;               // the word being unquoted or expanded

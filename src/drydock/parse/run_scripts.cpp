@@ -4,6 +4,7 @@
 #include <cctype>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -18,9 +19,11 @@ using model::RunCommand;
 
 /// Where the scripts of one RUN are written.
 struct Sink {
-  std::vector<RunCommand>& commands;
-  std::vector<model::RunScript>& scripts;
+  std::pmr::vector<RunCommand>& commands;
+  std::pmr::vector<model::RunScript>& scripts;
   core::TextArena& arena;  ///< keeps the words
+  /// The memory of the instruction's lists, where the commands' words go too.
+  [[nodiscard]] std::pmr::memory_resource* lists() const { return commands.get_allocator().resource(); }
 };
 
 std::string_view base_view(std::string_view word) {
@@ -108,9 +111,9 @@ std::optional<std::string_view> dash_c_script(const RunCommand& c, bool& pipefai
 void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth);
 
 /// A shell command as a RunCommand (before unwrap): its words are already views.
-RunCommand command_of(ShellWords& sc) {
-  RunCommand c;
-  c.words = std::move(sc.words);
+RunCommand command_of(ShellWords& sc, std::pmr::memory_resource* lists) {
+  RunCommand c(lists);
+  c.words = std::move(sc.words);  // taken as it is when the reader made it in `lists`
   c.next_operator = sc.next_operator;  // a literal of the reader
   c.after_pipe = sc.in_pipeline_after_pipe;
   c.subshell_depth = sc.subshell_depth;
@@ -127,7 +130,7 @@ void add_commands(std::vector<ShellWords> commands, Sink out, bool nested, bool 
   std::vector<std::pair<std::string_view, bool>> inner;  // `sh -c` scripts found, with their pipefail
   out.commands.reserve(out.commands.size() + commands.size());
   for (auto& sc : commands) {
-    RunCommand c = command_of(sc);
+    RunCommand c = command_of(sc, out.lists());
     unwrap(c);
     if (model::is_shell(c.program) && depth < 4) {
       bool inner_pipefail = false;
@@ -142,11 +145,11 @@ void add_commands(std::vector<ShellWords> commands, Sink out, bool nested, bool 
 
 /// `text` must outlive the commands (the file's bytes or the arena's).
 void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth) {
-  add_commands(shell_words(text, out.arena), out, nested, pipefail, false, depth);
+  add_commands(shell_words(text, out.arena, out.lists()), out, nested, pipefail, false, depth);
 }
 
 /// The command line of a heredoc RUN without its `<<EOF` markers.
-std::string strip_heredoc_markers(std::string_view text, const std::vector<model::Heredoc>& heredocs) {
+std::string strip_heredoc_markers(std::string_view text, std::span<const model::Heredoc> heredocs) {
   std::string out(text);
   std::size_t pos = 0;
   while ((pos = out.find("<<", pos)) != std::string::npos) {
@@ -186,8 +189,8 @@ void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
   if (!run.is("RUN")) return;
   const Sink out{run.commands, run.scripts, arena};
   if (run.json_form) {
-    ShellWords c;
-    c.words = run.args;
+    ShellWords c(out.lists());
+    c.words.assign(run.args.begin(), run.args.end());
     std::vector<ShellWords> one;
     one.push_back(std::move(c));
     add_commands(std::move(one), out, false, false, true, 0);
@@ -200,7 +203,7 @@ void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
   // `RUN <<EOF` (or `RUN bash <<EOF`) runs the body as a script; `RUN python3 <<EOF` feeds it to
   // another program, and `RUN cat <<EOF > file` writes a file: then only the command line is shell.
   const std::string_view rest = arena.keep(strip_heredoc_markers(run.command, run.heredocs));
-  auto rest_commands = shell_words(rest, arena);
+  auto rest_commands = shell_words(rest, arena, out.lists());
   bool bodies_are_scripts = rest_commands.empty();
   if (rest_commands.size() == 1 && !rest_commands.front().words.empty()) {
     RunCommand probe;

@@ -210,7 +210,8 @@ bool is_prefix_keyword(std::string_view w) {
 
 class Reader {
  public:
-  Reader(std::string_view text, core::TextArena& arena) : m_s(text), m_arena(arena) {}
+  Reader(std::string_view text, core::TextArena& arena, std::pmr::memory_resource* lists)
+      : m_s(text), m_arena(arena), m_lists(lists), m_cur(lists) {}
 
   std::vector<ShellWords> run() {
     const std::size_t n = m_s.size();
@@ -288,7 +289,7 @@ class Reader {
       m_cur.next_operator = next_operator;
       m_out.push_back(std::move(m_cur));
     }
-    m_cur = ShellWords{};
+    m_cur = ShellWords(m_lists);
   }
 
   void op(std::string_view o) {
@@ -393,7 +394,7 @@ class Reader {
       ++p;
     if (p < m_s.size() && m_s[p] == ')') {  // name() { ...; }: a function definition
       m_pos = p + 1;
-      if (m_cur.words.size() == 1 && m_cur.assignments.empty()) m_cur = ShellWords{};
+      if (m_cur.words.size() == 1 && m_cur.assignments.empty()) m_cur = ShellWords(m_lists);
       return;
     }
     finish("");
@@ -464,10 +465,11 @@ class Reader {
 
   std::string_view m_s;
   core::TextArena& m_arena;
+  std::pmr::memory_resource* m_lists;  // where the commands' lists of words are made
   std::string m_buffer;  // the word being read
   std::size_t m_pos = 0;
   std::vector<ShellWords> m_out;
-  ShellWords m_cur;
+  ShellWords m_cur;  // in m_lists
   std::vector<Heredoc> m_heredocs;
   int m_depth = 0;
   int m_case_nesting = 0;
@@ -479,7 +481,9 @@ class Reader {
 
 }  // namespace
 
-std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena) { return Reader(script, arena).run(); }
+std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena, std::pmr::memory_resource* lists) {
+  return Reader(script, arena, lists).run();
+}
 
 std::vector<ShellCommand> shell_commands(std::string_view script) {
   core::TextArena arena;

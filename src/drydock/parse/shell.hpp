@@ -3,6 +3,7 @@
 /// rules to see commands and their arguments, not substrings ("echo 'apt-get update'" is an
 /// echo, not an update).
 
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,15 +32,19 @@ std::vector<ShellCommand> shell_commands(std::string_view script);
 /// One simple command as views: each word the script's own bytes where it is written in one
 /// piece there, else text kept in the arena; the operator a literal.
 struct ShellWords {
-  std::vector<std::string_view> words;
-  std::vector<std::string_view> assignments;
+  ShellWords() = default;
+  explicit ShellWords(std::pmr::memory_resource* lists) : words(lists), assignments(lists) {}
+  std::pmr::vector<std::string_view> words;
+  std::pmr::vector<std::string_view> assignments;
   std::string_view next_operator;
   bool in_pipeline_after_pipe = false;
   int subshell_depth = 0;
 };
 
-/// shell_commands without a string per word: `script` and `arena` must outlive the views.
-std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena);
+/// shell_commands without a string per word: `script` and `arena` must outlive the views; the
+/// lists of words are made in `lists` (which must outlive them too).
+std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena,
+                                    std::pmr::memory_resource* lists = std::pmr::get_default_resource());
 
 /// The program name of a command without its directory ("/usr/bin/apt-get" -> "apt-get").
 std::string program_name(const ShellCommand& command);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -42,7 +43,7 @@ std::string read(const std::string& name) {
   return ss.str();
 }
 
-using Strings = std::vector<std::string_view>;
+using Strings = std::pmr::vector<std::string_view>;  // the type of the tree's lists
 
 // ---- table: argument splitting and forms --------------------------------------------------------
 
@@ -462,6 +463,34 @@ TEST(DockerfileErrors, ExponentialExpansionIsBounded) {
   for (int i = 0; i < 40; ++i) text += "ENV A=$A$A\n";
   const auto r = dockerfile(text, "df");
   ASSERT_TRUE(r);
+}
+
+// The tree's lists are in the Dockerfile's own memory: a copy of the Dockerfile (or of one
+// instruction, with the text kept alive) stands alone once the original is gone, and the lists
+// of many instructions, commands and words all fit, whatever their number.
+TEST(DockerfileParse, ListsOutliveTheOriginalInCopies) {
+  std::string text = "FROM alpine AS base\nONBUILD COPY --chown=1:1 a b /dst/\n";
+  for (int i = 0; i < 300; ++i)
+    text += "RUN apk add --no-cache x" + std::to_string(i) + " && sh -c 'echo a b c' | tee /o\n";
+  std::optional<Dockerfile> copy;
+  std::optional<Instruction> one;
+  std::shared_ptr<const drydock::core::TextArena> bytes;
+  {
+    const auto df = parse_ok(text);
+    copy = df;
+    one = at(df, 0, 301);
+    bytes = df.text;
+  }
+  ASSERT_EQ(copy->stages.at(0).instructions.size(), 302U);
+  const auto& trig = copy->stages[0].instructions[1].trigger.at(0);
+  EXPECT_EQ(trig.args, (Strings{"a", "b", "/dst/"}));
+  EXPECT_EQ(trig.flags.at(0).name, "chown");
+  const auto& run = copy->stages[0].instructions[301];
+  ASSERT_EQ(run.commands.size(), 4U);
+  EXPECT_EQ(run.commands[0].words, (Strings{"apk", "add", "--no-cache", "x299"}));
+  EXPECT_EQ(run.commands[3].words, (Strings{"echo", "a", "b", "c"}));
+  ASSERT_EQ(one->commands.size(), 4U);
+  EXPECT_EQ(one->commands[2].words, (Strings{"tee", "/o"}));
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ TEST(RunScripts, CommandLineSplitWithOperatorsSudoAndEnvLookedThrough) {
   EXPECT_EQ(programs(run), (std::vector<std::string>{"apt-get", "echo", "tee"}));
   EXPECT_TRUE(run.commands[0].sudo);
   EXPECT_EQ(run.commands[0].next_operator, "&&");
-  EXPECT_EQ(run.commands[1].words, (std::vector<std::string_view>{"echo", "apt-get install x"}));
+  EXPECT_EQ(run.commands[1].words, (std::pmr::vector<std::string_view>{"echo", "apt-get install x"}));
   EXPECT_TRUE(run.commands[2].after_pipe);
   EXPECT_FALSE(run.scripts[0].exec_form);
 }
@@ -49,7 +49,7 @@ TEST(RunScripts, ExecFormIsOneCommandWithoutAShell) {
   const auto run = run_of("FROM debian\nRUN [\"apt-get\", \"update\"]\n");
   ASSERT_EQ(run.scripts.size(), 1u);
   EXPECT_TRUE(run.scripts[0].exec_form);
-  EXPECT_EQ(run.commands[0].words, (std::vector<std::string_view>{"apt-get", "update"}));
+  EXPECT_EQ(run.commands[0].words, (std::pmr::vector<std::string_view>{"apt-get", "update"}));
 }
 
 TEST(RunScripts, HeredocBodyRunsAsAScriptUnlessFedToAnotherProgram) {
@@ -77,7 +77,7 @@ TEST(RunScripts, HistoryStepKeepsItsOwnText) {
   EXPECT_EQ(run.keyword, "RUN");
   EXPECT_EQ(run.command, "apt-get update && apt-get install -y 'curl'");
   EXPECT_EQ(programs(run), (std::vector<std::string>{"apt-get", "apt-get"}));
-  EXPECT_EQ(run.commands[1].words, (std::vector<std::string_view>{"apt-get", "install", "-y", "curl"}));
+  EXPECT_EQ(run.commands[1].words, (std::pmr::vector<std::string_view>{"apt-get", "install", "-y", "curl"}));
   const Instruction add = history_instruction("/bin/sh -c #(nop) ADD file:abc in / ");
   EXPECT_EQ(add.keyword, "ADD");
   EXPECT_EQ(add.text, "ADD file:abc in /");
