@@ -433,6 +433,10 @@ class Parser {
     if (!is_text(m_text)) fail_at("not a Dockerfile (binary content)", 0, 0);
     m_df.path = m_path;
     m_df.escape = m_escape;
+    // Most files have one to four stages: no regrowth of the per-stage lists.
+    m_df.stages.reserve(4);
+    m_stage_env.reserve(4);
+    m_stage_errors.reserve(4);
     split_lines();
 
     std::string buf;
@@ -1103,7 +1107,7 @@ class Parser {
   }
 
   void name_values(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
-    const auto words = parse_words(rest, m_escape);
+    const auto words = parse_words(rest, m_escape, m_lists);
     if (words.empty()) fail(std::string(ins.keyword) + " requires at least one argument");
     if (words[0].text.find('=') == std::string::npos) {
       // Legacy `ENV name value...`
@@ -1140,7 +1144,7 @@ class Parser {
   }
 
   void args(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
-    const auto words = parse_words(rest, m_escape);
+    const auto words = parse_words(rest, m_escape, m_lists);
     if (words.empty()) fail("ARG requires at least one argument");
     for (const auto& w : words) {
       model::KeyValue kv;

@@ -692,11 +692,12 @@ bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
   return true;
 }
 
-std::vector<RawWord> parse_words(std::string_view rest, char escape) {
+std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::pmr::memory_resource* lists) {
   // Quotes and escapes are kept, so a word is the input's bytes from its start to the space
   // that ends it; only an escape that is the input's last byte is dropped.
   enum Phase { in_spaces, in_word, in_quote };
-  std::vector<RawWord> words;
+  std::pmr::vector<RawWord> words(lists);
+  words.reserve(4);
   Phase phase = in_spaces;
   char quote = 0;
   bool blank_ok = false;

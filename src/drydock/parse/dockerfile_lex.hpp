@@ -4,6 +4,7 @@
 /// string-array reader of the exec form. Not a public interface.
 
 #include <cstddef>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,7 +63,8 @@ struct RawWord {
   std::string_view text;
   std::size_t offset = 0;
 };
-std::vector<RawWord> parse_words(std::string_view rest, char escape);
+/// The list is made in `lists` (a parse's arena: no allocation of its own).
+std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::pmr::memory_resource* lists);
 
 enum class JsonResult { ok, not_json, not_strings };
 /// `["a", "b"]` -> ok with the unescaped strings; invalid JSON -> not_json (the caller falls
