@@ -99,11 +99,11 @@ TEST(FleetSwarm, EachNodeUnderItsOwnNameAndTheNodeWithoutTheImageAnError) {
     return found;
   };
   const auto cap = find("runtime.cap-sys-admin", "dd-fleet-victim-1");
-  ASSERT_EQ(cap.size(), 1U);
+  ASSERT_EQ(cap.size(), 1U) << fleet.err;
   EXPECT_EQ(cap[0]["status"], "fail");
   EXPECT_EQ(cap[0]["host"], nodes[0].name);
   const auto pid = find("runtime.host-pid", "dd-fleet-victim-2");
-  ASSERT_EQ(pid.size(), 1U);
+  ASSERT_EQ(pid.size(), 1U) << fleet.err;
   EXPECT_EQ(pid[0]["status"], "fail");
   EXPECT_EQ(pid[0]["host"], nodes[1].name);
   EXPECT_EQ(find("runtime.host-pid", "dd-fleet-victim-1").at(0)["status"], "pass");
