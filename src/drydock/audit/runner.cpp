@@ -107,10 +107,7 @@ void ContainerAudit::resize(std::size_t containers) {
   const std::size_t room = containers * m_container_checks + m_results_but_containers + k_margin;
   try {
     m_room_maker = std::jthread([this, room] {
-      std::vector<Result> results;
-      results.reserve(room);
-      core::advise_huge_pages(results.data(), results.capacity() * sizeof(Result));
-      results.resize(room);  // each page written once: faulted in here, not by run()
+      auto results = core::vector_in_huge_pages<Result>(room);  // faulted in here, not by run()
       results.clear();
       m_room = std::move(results);
     });
@@ -376,11 +373,8 @@ void DockerfileAudit::reserve(std::size_t files) {
 
 void DockerfileAudit::grow(std::size_t files) {
   const std::size_t n = m_selected.size();
-  std::vector<Result> bigger;
-  bigger.reserve(n * files);
   // Tens of megabytes for thousands of files: huge pages, before the results are first written.
-  core::advise_huge_pages(bigger.data(), n * files * sizeof(Result));
-  bigger.resize(n * files);
+  auto bigger = core::vector_in_huge_pages<Result>(n * files);
   for (std::size_t c = 0; c < n; ++c) {
     for (std::size_t f = 0; f < m_files; ++f)
       bigger[c * files + f] = std::move(m_results[c * m_stride + f]);

@@ -2,6 +2,7 @@
 /// Hints to the kernel about large blocks of memory, and to the allocator about how memory is used.
 
 #include <cstddef>
+#include <vector>
 
 namespace drydock::core {
 
@@ -11,6 +12,17 @@ namespace drydock::core {
 /// pages inside the block are advised; a no-op on small blocks, elsewhere than Linux, and when the
 /// kernel refuses.
 void advise_huge_pages(const void* data, std::size_t bytes);
+
+/// `n` value-initialised T in room advised for huge pages before it is first written (each page
+/// is faulted in by this call, where it runs: a thread of its own while other work goes on).
+template <typename T>
+std::vector<T> vector_in_huge_pages(std::size_t n) {
+  std::vector<T> v;
+  v.reserve(n);
+  advise_huge_pages(v.data(), v.capacity() * sizeof(T));
+  v.resize(n);
+  return v;
+}
 
 /// For work that frees thousands of small blocks between larger allocations (a parsed tree per
 /// file, file after file): turns off glibc's fast bins (mallopt M_MXFAST 0), so that a freed small

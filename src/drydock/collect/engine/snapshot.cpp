@@ -288,9 +288,7 @@ class Collector {
     }
     // Sized once, before any request that writes into a slot is queued: megabytes on a host of
     // thousands of containers, in huge pages.
-    m_slots.reserve(list->size());
-    core::advise_huge_pages(m_slots.data(), m_slots.capacity() * sizeof(ContainerSlot));
-    m_slots.resize(list->size());
+    m_slots = core::vector_in_huge_pages<ContainerSlot>(list->size());
     if (m_streaming) m_pending = std::make_unique<std::atomic<std::size_t>[]>(list->size());
     const bool any_processes = std::any_of(list->begin(), list->end(), [](const parse::ContainerSummary& c) {
       return c.state != "created" && c.state != "exited" && c.state != "dead";
@@ -334,11 +332,7 @@ class Collector {
   void make_room(std::size_t n) {
     try {
       m_room_maker = std::jthread([this, n] {
-        std::vector<model::ContainerSpec> room;
-        room.reserve(n);
-        core::advise_huge_pages(room.data(), room.capacity() * sizeof(model::ContainerSpec));
-        room.resize(n);  // each page written once: faulted in here
-        m_room = std::move(room);
+        m_room = core::vector_in_huge_pages<model::ContainerSpec>(n);  // faulted in here
       });
     } catch (const std::system_error&) {
       // No thread: assemble() makes the room.
@@ -527,9 +521,7 @@ class Collector {
     if (m_room.size() == m_slots.size()) {
       room = std::move(m_room);
     } else {
-      room.reserve(m_slots.size());
-      core::advise_huge_pages(room.data(), room.capacity() * sizeof(model::ContainerSpec));
-      room.resize(m_slots.size());
+      room = core::vector_in_huge_pages<model::ContainerSpec>(m_slots.size());
     }
     std::size_t placed = 0;
     // The ids placed so far, views of the specs in `room` (which does not move): two refs may
