@@ -314,8 +314,51 @@ struct TreeMemory {
   std::pmr::monotonic_buffer_resource lists;
 };
 
-/// Bytes of a tree's lists for a file of `n` bytes: room for the usual tree in one block.
-std::size_t list_bytes_for(std::size_t n) { return std::min(n, k_max_size) * 4 + 4096; }
+/// Bytes of a tree's lists for a file of `n` bytes: room for the usual tree in one block (an
+/// instruction is ~330 bytes for ~40 of text, a stage reserves 16), up to 4 MiB; a larger tree
+/// opens more blocks.
+std::size_t list_bytes_for(std::size_t n) { return std::min(n * 12 + 12288, std::size_t{4} << 20); }
+
+/// ASCII case-insensitive `text == lower` where `lower` is already lower case (core::to_lower's
+/// comparison, without the copy).
+bool equals_lower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+/// Buffers a parse reuses from file to file on its thread: no allocation once they are as large
+/// as a file needs. The parse holds them (`busy`); a parse that finds them held makes its own.
+struct Scratch {
+  std::vector<std::string_view> lines;
+  std::string joined;              // an instruction's continuation lines joined
+  std::vector<Segment> segments;   // where each piece of `joined` came from
+  std::string word;                // the word being unquoted or expanded
+  std::string flag;                // the flag word being read
+  std::vector<std::string> json;   // the elements of an exec form being read
+  std::vector<std::string> words;  // lexed words (heredoc detection, EXPOSE)
+  std::vector<std::string> doc_words;
+  std::vector<std::string> doc_raw_words;
+  std::string error;
+  bool busy = false;
+
+  /// Drops buffers a very large file grew, so a thread does not keep them for good.
+  void release_large() {
+    if (lines.capacity() > (std::size_t{1} << 16)) std::vector<std::string_view>().swap(lines);
+    if (joined.capacity() > (std::size_t{1} << 20)) std::string().swap(joined);
+    if (segments.capacity() > (std::size_t{1} << 16)) std::vector<Segment>().swap(segments);
+    if (word.capacity() > (std::size_t{1} << 20)) std::string().swap(word);
+  }
+};
+
+Scratch& thread_scratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
 
 class Parser {
  public:
@@ -323,13 +366,28 @@ class Parser {
       : m_memory(std::make_shared<TreeMemory>(std::min(text.size(), k_max_size) * 3 / 2 + 256, list_bytes_for(text.size()))),
         m_arena(m_memory, &m_memory->text),
         m_lists(&m_memory->lists),
-        m_path(path) {
+        m_path(path),
+        m_s(take_scratch()),
+        m_global_env(m_lists),
+        m_stage_env(m_lists),
+        m_stage_names(m_lists),
+        m_stage_errors(m_lists) {
     // The file's bytes are the arena's first block: every view of the tree points into it or
     // into text made later in the same arena.
     m_text = text.size() > k_max_size ? text : m_arena->keep(text);
     m_budget = std::max(k_min_expansion_budget, text.size() * 8);
     m_global_env.set_fallback(&automatic_arg);
     m_df.text = m_arena;
+  }
+
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+  Parser(Parser&&) = delete;
+  Parser& operator=(Parser&&) = delete;
+  ~Parser() {
+    if (m_own_scratch) return;
+    m_s.release_large();
+    m_s.busy = false;
   }
 
   core::Expected<model::Dockerfile> run() {
@@ -347,6 +405,7 @@ class Parser {
 
   void split_lines() {
     std::size_t pos = 0;
+    m_lines.clear();
     m_lines.reserve(m_text.size() / 32 + 1);
     while (pos < m_text.size()) {
       const std::size_t nl = m_text.find('\n', pos);
@@ -439,8 +498,8 @@ class Parser {
     m_stage_errors.reserve(4);
     split_lines();
 
-    std::string buf;
-    std::vector<Segment> segments;
+    std::string& buf = m_s.joined;
+    std::vector<Segment>& segments = m_s.segments;
     std::size_t i = 0;
     bool any_instruction = false;
     while (i < m_lines.size()) {
@@ -522,6 +581,10 @@ class Parser {
   /// FROM an earlier stage, COPY --from, RUN --mount from=.
   std::optional<Failure> first_expansion_error() const {
     if (m_from_error) return m_from_error;
+    // Only a stage with an error can give one: most files have none, and no walk is needed.
+    if (std::none_of(m_stage_errors.begin(), m_stage_errors.end(), [](const auto& e) { return e.has_value(); })) {
+      return std::nullopt;
+    }
     const std::size_t n = m_df.stages.size();
     std::vector<bool> reached(n, false);
     std::vector<std::size_t> todo{n - 1};
@@ -585,9 +648,9 @@ class Parser {
     if (rest.empty() || rest.find('<') != std::string_view::npos) return false;
     LexOptions opt;
     opt.skip_unset = true;
-    std::vector<std::string> words;
-    std::vector<std::string> raw_words;
-    std::string error;
+    std::vector<std::string>& words = m_s.doc_words;
+    std::vector<std::string>& raw_words = m_s.doc_raw_words;
+    std::string& error = m_s.error;
     if (!lex_words(rest, nullptr, opt, words, error, rest.size() * 4 + 64)) fail(error, true);
     if (words.size() != 1) return false;
     opt.raw_quotes = true;
@@ -614,8 +677,8 @@ class Parser {
     opt.raw_quotes = true;
     opt.raw_escapes = true;
     opt.skip_unset = true;
-    std::vector<std::string> words;
-    std::string error;
+    std::vector<std::string>& words = m_s.words;
+    std::string& error = m_s.error;
     if (!lex_words(src.joined, nullptr, opt, words, error, src.joined.size() * 4 + 64)) {
       words.clear();  // BuildKit ignores the lexing error here: no heredocs
     }
@@ -693,11 +756,12 @@ class Parser {
 
   /// Quotes removed and escapes applied, variables left as written.
   std::string_view unquote(std::string_view raw) {
+    if (!needs_lexing(raw, m_escape)) return raw;
     LexOptions opt;
     opt.escape = m_escape;
     opt.skip_unset = true;
-    std::string& out = m_word;
-    std::string error;
+    std::string& out = m_s.word;
+    std::string& error = m_s.error;
     if (!lex_word(raw, nullptr, opt, out, error, raw.size() * 4 + 64)) return raw;
     return same_or_kept(raw, out);
   }
@@ -729,10 +793,14 @@ class Parser {
   /// the stage is built) the value stays as written.
   std::string_view expand(std::string_view raw, const Env* env) {
     if (env == nullptr) return unquote(raw);
+    if (!needs_lexing(raw, m_escape)) {
+      m_budget -= std::min(m_budget, raw.size());
+      return raw;
+    }
     LexOptions opt;
     opt.escape = m_escape;
-    std::string& out = m_word;
-    std::string error;
+    std::string& out = m_s.word;
+    std::string& error = m_s.error;
     if (!lex_word(raw, env, opt, out, error, m_budget)) {
       expansion_failed(raw, error);
       return raw;
@@ -749,8 +817,8 @@ class Parser {
     }
     LexOptions opt;
     opt.escape = m_escape;
-    std::vector<std::string> out;
-    std::string error;
+    std::vector<std::string>& out = m_s.words;
+    std::string& error = m_s.error;
     if (!lex_words(raw, env, opt, out, error, m_budget)) {
       expansion_failed(raw, error);
       into.push_back(raw);
@@ -767,11 +835,15 @@ class Parser {
 
   // ---- flags --------------------------------------------------------------------------------
 
-  /// BuildKit's extractBuilderFlags: leading `--words`, quotes and escapes removed.
-  std::string_view extract_flags(std::string_view line, std::vector<std::string>& words) const {
+  /// BuildKit's extractBuilderFlags: leading `--words`, quotes and escapes removed; each word a
+  /// view of `line` when it is written there in one piece, else kept in the arena.
+  std::string_view extract_flags(std::string_view line, std::pmr::vector<std::string_view>& words) {
     enum Phase { in_spaces, in_word, in_quote };
     Phase phase = in_spaces;
-    std::string buf;
+    std::string& buf = m_s.flag;
+    buf.clear();
+    std::size_t start = 0;  // where the word being read begins in `line`
+    const auto push = [&](std::size_t end) { words.push_back(same_or_kept(line.substr(start, end - start), buf)); };
     char quote = 0;
     bool blank_ok = false;
     const std::size_t n = line.size();
@@ -782,9 +854,10 @@ class Parser {
         if (is_space(ch)) continue;
         if (ch != '-' || pos + 1 == n || line[pos + 1] != '-') return line.substr(pos);
         phase = in_word;
+        start = pos;
       }
       if (pos == n) {
-        if (buf != "--" && (blank_ok || !buf.empty())) words.push_back(std::move(buf));
+        if (buf != "--" && (blank_ok || !buf.empty())) push(pos);
         break;
       }
       char c = ch;
@@ -792,8 +865,8 @@ class Parser {
         if (is_space(c)) {
           phase = in_spaces;
           if (buf == "--") return line.substr(pos);
-          if (blank_ok || !buf.empty()) words.push_back(std::move(buf));
-          buf.clear();  // valid after the move: empty again
+          if (blank_ok || !buf.empty()) push(pos);
+          buf.clear();
           blank_ok = false;
           continue;
         }
@@ -828,65 +901,64 @@ class Parser {
 
   // ---- instructions -------------------------------------------------------------------------
 
+  /// A flag as written (`--name=value`), views into the instruction's text or the arena.
   struct RawFlag {
-    std::string name;
-    std::string value;
+    std::string_view name;
+    std::string_view value;
     bool has_value = false;
   };
+  using RawFlags = std::pmr::vector<RawFlag>;
 
-  static std::vector<RawFlag> split_flags(const std::vector<std::string>& words) {
-    std::vector<RawFlag> out;
+  void split_flags(const std::pmr::vector<std::string_view>& words, RawFlags& out) {
     out.reserve(words.size());
-    for (const auto& w : words) {
+    for (const std::string_view w : words) {
       RawFlag f;
       const std::size_t eq = w.find('=');
-      f.name = w.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-      if (eq != std::string::npos) {
+      f.name = w.substr(2, eq == std::string_view::npos ? std::string_view::npos : eq - 2);
+      if (eq != std::string_view::npos) {
         f.value = w.substr(eq + 1);
         f.has_value = true;
       }
-      out.push_back(std::move(f));
+      out.push_back(f);
     }
-    return out;
   }
 
   template <std::size_t N>
-  static void validate_flags(const std::vector<RawFlag>& flags, const FlagSpec (&spec)[N]) {
-    std::vector<std::string_view> used;
+  static void validate_flags(const RawFlags& flags, const FlagSpec (&spec)[N]) {
+    static_assert(N <= 32);
+    std::uint32_t used = 0;  // bit i: spec[i] seen
     for (const auto& f : flags) {
-      const FlagSpec* s = nullptr;
-      for (const auto& candidate : spec) {
-        if (candidate.name == f.name) s = &candidate;
+      std::size_t s = N;
+      for (std::size_t i = 0; i < N; ++i) {
+        if (core::same(spec[i].name, f.name)) s = i;
       }
-      const std::string shown = "--" + f.name;
-      if (s == nullptr) fail("unknown flag: " + shown);
-      if (s->type != FlagSpec::strings && std::find(used.begin(), used.end(), s->name) != used.end()) {
-        fail("duplicate flag specified: " + shown);
-      }
-      used.push_back(s->name);
-      if (s->type == FlagSpec::boolean) {
-        if (f.has_value && f.value.empty()) fail("missing a value on flag: " + shown);
-        const std::string v = core::to_lower(f.value);
-        if (v != "true" && v != "false" && !v.empty()) {
-          fail("expecting boolean value for flag " + shown + ", not: " + f.value);
+      const auto shown = [&f] { return "--" + std::string(f.name); };
+      if (s == N) fail("unknown flag: " + shown());
+      const std::uint32_t bit = std::uint32_t{1} << s;
+      if (spec[s].type != FlagSpec::strings && (used & bit) != 0) fail("duplicate flag specified: " + shown());
+      used |= bit;
+      if (spec[s].type == FlagSpec::boolean) {
+        if (f.has_value && f.value.empty()) fail("missing a value on flag: " + shown());
+        if (!equals_lower(f.value, "true") && !equals_lower(f.value, "false") && !f.value.empty()) {
+          fail("expecting boolean value for flag " + shown() + ", not: " + std::string(f.value));
         }
       } else if (!f.has_value) {
-        fail("missing a value on flag: " + shown);
+        fail("missing a value on flag: " + shown());
       }
     }
   }
 
-  static void no_flags(const std::vector<RawFlag>& flags) {
-    if (!flags.empty()) fail("unknown flag: --" + flags.front().name);
+  static void no_flags(const RawFlags& flags) {
+    if (!flags.empty()) fail("unknown flag: --" + std::string(flags.front().name));
   }
 
   /// parseMaybeJSON: exec form when `rest` is a JSON array of strings.
   bool maybe_json(std::string_view rest, std::pmr::vector<std::string_view>& out) {
     const std::string_view t = trim_left_space(rest);
     if (t.empty() || t[0] != '[') return false;
-    switch (json_string_array(t, m_json)) {
+    switch (json_string_array(t, m_s.json)) {
       case JsonResult::ok:
-        for (const auto& e : m_json)
+        for (const auto& e : m_s.json)
           out.push_back(keep(e));
         return true;
       case JsonResult::not_strings:
@@ -911,9 +983,10 @@ class Parser {
     ins.text = trimmed;
     ins.location = model::Location{m_path, line_no, column};
     ins.end_line = line_no;
-    std::vector<std::string> flag_words;
+    std::pmr::vector<std::string_view> flag_words(m_lists);
     const std::string_view rest = trim_space(extract_flags(after, flag_words));
-    std::vector<RawFlag> flags = split_flags(flag_words);
+    RawFlags flags(m_lists);
+    if (!flag_words.empty()) split_flags(flag_words, flags);
     ins.command = rest;
     // ARG values are expanded when used (BuildKit defers their errors); triggers when a child runs them.
     const bool judged = !trigger && !ins.is("ARG");
@@ -938,8 +1011,8 @@ class Parser {
     ins.flags.reserve(flags.size());
     for (auto& f : flags) {
       model::InstructionFlag out;
-      out.name = lower_kept(keep(f.name));
-      out.value = keep(f.value);
+      out.name = lower_kept(f.name);  // views of the instruction's text or the arena: no copy
+      out.value = f.value;
       out.expanded = out.value;
       ins.flags.push_back(out);
     }
@@ -965,7 +1038,7 @@ class Parser {
     }
   }
 
-  void parse_args(model::Instruction& ins, const Source& src, std::string_view rest, const std::vector<RawFlag>& flags,
+  void parse_args(model::Instruction& ins, const Source& src, std::string_view rest, const RawFlags& flags,
                   bool trigger) {
     const Env* env = trigger ? nullptr : current_env();
     switch (keyword_of(ins.keyword)) {
@@ -1174,7 +1247,7 @@ class Parser {
     }
   }
 
-  void healthcheck(model::Instruction& ins, std::string_view rest, const std::vector<RawFlag>& flags) {
+  void healthcheck(model::Instruction& ins, std::string_view rest, const RawFlags& flags) {
     std::size_t sep = 0;
     while (sep < rest.size() && !is_space(rest[sep]))
       ++sep;
@@ -1218,15 +1291,15 @@ class Parser {
           if (ok) n = n * 10 + (c - '0');
         }
         if (!ok || n > (negative ? 2147483648LL : 2147483647LL)) {
-          fail("strconv.ParseInt: parsing \"" + f.value + "\": invalid syntax");
+          fail("strconv.ParseInt: parsing \"" + std::string(f.value) + "\": invalid syntax");
         }
         if (negative && n > 0) fail("--retries cannot be negative (-" + std::to_string(n) + ")");
         continue;
       }
       double seconds = 0;
       if (f.value.empty()) continue;
-      if (!parse_duration(f.value, seconds)) fail("time: invalid duration \"" + f.value + "\"");
-      if (seconds != 0 && seconds < 1e-3) fail("Interval \"" + f.name + "\" cannot be less than 1ms");
+      if (!parse_duration(f.value, seconds)) fail("time: invalid duration \"" + std::string(f.value) + "\"");
+      if (seconds != 0 && seconds < 1e-3) fail("Interval \"" + std::string(f.name) + "\" cannot be less than 1ms");
     }
   }
 
@@ -1248,13 +1321,16 @@ class Parser {
       stage.base = ins.args.empty() ? std::string_view() : ins.args[0];
       if (ins.args.size() == 3) stage.name = lower_kept(ins.args[2]);
       if (const auto* p = ins.flag("platform")) stage.platform = p->expanded;
-      const std::string base_lower = core::to_lower(stage.base);
-      Env env;
-      if (const auto it = m_stage_names.find(base_lower); it != m_stage_names.end()) {
-        stage.base_stage = it->second;
-        env = m_stage_env[static_cast<std::size_t>(it->second)];
+      Env env(m_lists);
+      // The latest stage of that name (a name given twice: the later one, as a map would keep).
+      for (auto it = m_stage_names.rbegin(); it != m_stage_names.rend(); ++it) {
+        if (equals_lower(stage.base, it->first)) {
+          stage.base_stage = it->second;
+          env = m_stage_env[static_cast<std::size_t>(it->second)];
+          break;
+        }
       }
-      if (!stage.name.empty()) m_stage_names[std::string(stage.name)] = stage.index;
+      if (!stage.name.empty()) m_stage_names.emplace_back(stage.name, stage.index);
       stage.instructions.reserve(16);  // a stage's usual length: no regrowth moving instructions
       stage.instructions.push_back(std::move(ins));
       m_df.stages.push_back(std::move(stage));
@@ -1284,16 +1360,28 @@ class Parser {
   std::pmr::memory_resource* m_lists;        // m_memory's lists
   std::string_view m_text;
   core::SharedString m_path;
-  std::string m_word;               // the word being unquoted or expanded
-  std::vector<std::string> m_json;  // the elements of an exec form being read
+  /// The thread's buffers, or this parse's own when they are held.
+  Scratch& take_scratch() {
+    Scratch& t = thread_scratch();
+    if (!t.busy) {
+      t.busy = true;
+      return t;
+    }
+    m_own_scratch = std::make_unique<Scratch>();
+    return *m_own_scratch;
+  }
+
+  std::unique_ptr<Scratch> m_own_scratch;  // declared before m_s, which may refer to it
+  Scratch& m_s;
+  std::vector<std::string_view>& m_lines = m_s.lines;
   model::Dockerfile m_df;
   char m_escape = '\\';
   bool m_directives_done = false;
-  std::vector<std::string_view> m_lines;
   std::vector<std::string> m_pending_ignores;
   Env m_global_env;
-  std::vector<Env> m_stage_env;
-  std::unordered_map<std::string, int> m_stage_names;
+  std::pmr::vector<Env> m_stage_env;
+  /// `AS name` (lower case) -> stage index, in order.
+  std::pmr::vector<std::pair<std::string_view, int>> m_stage_names;
   std::optional<Failure> m_deferred;
   std::size_t m_budget = 0;
   // Expansion errors: where the instruction being read starts (0: not judged), its first error,
@@ -1302,7 +1390,7 @@ class Parser {
   int m_expanding_column = 0;
   std::optional<Failure> m_pending_expansion;
   std::optional<Failure> m_from_error;
-  std::vector<std::optional<Failure>> m_stage_errors;
+  std::pmr::vector<std::optional<Failure>> m_stage_errors;
 };
 
 }  // namespace

@@ -10,16 +10,28 @@ constexpr int k_eof = -1;
 constexpr int k_max_nesting = 64;
 
 /// BuildKit's wordsStruct: splits on whitespace that came from the source or from a variable.
+/// The words are written over the strings already in `words` (a caller's list reused from call
+/// to call keeps their room), which `finish` then cuts to the words made.
 struct Words {
-  std::string buf;
-  std::vector<std::string> words;
+  Words(std::string& buffer, std::vector<std::string>& into) : buf(buffer), words(into) { buf.clear(); }
+  std::string& buf;
+  std::vector<std::string>& words;
+  std::size_t count = 0;
   bool in_word = false;
 
+  void push() {
+    if (count < words.size()) {
+      words[count].assign(buf);
+    } else {
+      words.push_back(buf);
+    }
+    ++count;
+    buf.clear();
+  }
   void add_char(char c) {
     if (is_space(c) && in_word) {
       if (!buf.empty()) {
-        words.push_back(std::move(buf));
-        buf.clear();
+        push();
         in_word = false;
       }
     } else if (!is_space(c)) {
@@ -40,10 +52,10 @@ struct Words {
   }
   void finish() {
     if (!buf.empty()) {
-      words.push_back(std::move(buf));
-      buf.clear();
+      push();
       in_word = false;
     }
+    words.resize(count);
   }
 };
 
@@ -101,26 +113,33 @@ class Lexer {
         return true;
       }
       if (ch == '$' || ch == '<' || ch == '\'' || ch == '"') {
-        std::string tmp;
-        bool ok = false;
-        if (ch == '$') {
-          ok = dollar(tmp);
-        } else if (ch == '<') {
-          ok = possible_heredoc(tmp);
-        } else if (ch == '\'') {
-          ok = single_quote(tmp);
-        } else {
-          ok = double_quote(tmp);
+        if (words == nullptr) {
+          // Written straight into the result (every construct appends), charged for what it added.
+          const std::size_t before = result.size();
+          if (!construct(ch, result) || !charge(result.size() - before)) return false;
+          continue;
         }
-        if (!ok || !charge(tmp.size())) return false;
+        // Only the outermost level splits words (nested levels read with words == nullptr): one
+        // buffer serves it.
+        std::string& tmp = m_tmp;
+        tmp.clear();
+        if (!construct(ch, tmp) || !charge(tmp.size())) return false;
         result += tmp;
-        if (words != nullptr) {
-          if (ch == '$') {
-            words->add_string(tmp);
-          } else {
-            words->add_raw_string(tmp);
-          }
+        if (ch == '$') {
+          words->add_string(tmp);
+        } else {
+          words->add_raw_string(tmp);
         }
+        continue;
+      }
+      if (words == nullptr && ch != esc) {
+        // A run of ordinary bytes, appended at once.
+        std::size_t end = m_pos + 1;
+        while (end < m_src.size() && !special(static_cast<unsigned char>(m_src[end]), stop, esc))
+          ++end;
+        if (!charge(end - m_pos)) return false;
+        result.append(m_src.substr(m_pos, end - m_pos));
+        m_pos = end;
         continue;
       }
       int c = next();
@@ -142,6 +161,19 @@ class Lexer {
       return fail(std::string("unexpected end of statement while looking for matching ") + static_cast<char>(stop));
     }
     return true;
+  }
+
+  /// A byte stop_on_body handles on its own: the end it looks for, a quote, `$`, `<`, the escape.
+  static bool special(int c, int stop, int esc) { return c == stop || c == '$' || c == '<' || c == '\'' || c == '"' || c == esc; }
+
+  // The constructs below append what they read to `out`.
+
+  /// The construct `ch` opens: `$`, `<`, a single or a double quote.
+  bool construct(int ch, std::string& out) {
+    if (ch == '$') return dollar(out);
+    if (ch == '<') return possible_heredoc(out);
+    if (ch == '\'') return single_quote(out);
+    return double_quote(out);
   }
 
   bool single_quote(std::string& out) {
@@ -171,9 +203,7 @@ class Lexer {
         return true;
       }
       if (p == '$') {
-        std::string value;
-        if (!dollar(value)) return false;
-        out += value;
+        if (!dollar(out)) return false;
         continue;
       }
       int c = next();
@@ -232,15 +262,15 @@ class Lexer {
     if (peek() != '{') {
       const std::string n = name();
       if (n.empty()) {
-        out = "$";
+        out += '$';
         return true;
       }
       const std::string_view* v = lookup(n);
       if (v == nullptr) {
-        if (m_opt.skip_unset) out = "$" + n;
+        if (m_opt.skip_unset) (out += '$') += n;
         return true;
       }
-      out = *v;
+      out += *v;
       return true;
     }
     next();  // '{'
@@ -256,10 +286,10 @@ class Lexer {
       case '}': {
         const std::string_view* v = lookup(n);
         if (v == nullptr) {
-          if (m_opt.skip_unset) out = "${" + n + "}";
+          if (m_opt.skip_unset) ((out += "${") += n) += '}';
           return true;
         }
-        out = *v;
+        out += *v;
         return true;
       }
       case ':':
@@ -278,24 +308,24 @@ class Lexer {
         if (!read_to('}', raw, word, "syntax error: missing '}'")) return false;
         const std::string_view* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
-          out = "${" + n + chs + word + "}";
+          ((((out += "${") += n) += chs) += word) += '}';
           return true;
         }
         const bool set = v != nullptr;
         const std::string value = set ? std::string(*v) : std::string();
         switch (ch) {
           case '-':
-            out = (!set || (null_is_unset && value.empty())) ? word : value;
+            out += (!set || (null_is_unset && value.empty())) ? word : value;
             return true;
           case '+':
-            out = (!set || (null_is_unset && value.empty())) ? std::string() : word;
+            if (!(!set || (null_is_unset && value.empty()))) out += word;
             return true;
           case '?':
             if (!set) return fail(n + ": " + (word.empty() ? std::string("is not allowed to be unset") : word));
             if (null_is_unset && value.empty()) {
               return fail(n + ": " + (word.empty() ? std::string("is not allowed to be empty") : word));
             }
-            out = value;
+            out += value;
             return true;
           case '%':
           case '#': {
@@ -305,7 +335,7 @@ class Lexer {
               greedy = true;
               pat.remove_prefix(1);
             }
-            out = ch == '%' ? trim_suffix(pat, value, greedy) : trim_prefix(pat, value, greedy);
+            out += ch == '%' ? trim_suffix(pat, value, greedy) : trim_prefix(pat, value, greedy);
             return true;
           }
           default:
@@ -321,10 +351,10 @@ class Lexer {
         if (!read_to('}', true, replacement, "syntax error: missing '}'")) return false;
         const std::string_view* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
-          out = "${" + n + "/" + pattern + "/" + replacement + "}";
+          out += "${" + n + "/" + pattern + "/" + replacement + "}";
           return true;
         }
-        out = replace(clean_pattern(pattern), v == nullptr ? std::string() : std::string(*v), replacement, all);
+        out += replace(clean_pattern(pattern), v == nullptr ? std::string() : std::string(*v), replacement, all);
         return true;
       }
       default:
@@ -335,11 +365,11 @@ class Lexer {
   bool possible_heredoc(std::string& out) {
     next();
     if (peek() != '<') {
-      out = "<";
+      out += '<';
       return true;
     }
     next();
-    out = "<<";
+    out += "<<";
     while (peek() == ' ' || peek() == '\t' || peek() == '\r')
       out.push_back(static_cast<char>(next()));
     return true;
@@ -421,14 +451,8 @@ class Lexer {
   std::size_t m_budget;
   int m_depth = 0;
   std::string m_error;
+  std::string m_tmp;  // a construct read at the outermost level of lex_words
 };
-
-bool needs_lexing(std::string_view word, char escape) {
-  for (char c : word) {
-    if (c == '$' || c == '\'' || c == '"' || c == escape) return true;
-  }
-  return false;
-}
 
 /// Skips one JSON value; false when it is not valid JSON. `strings` collects it when it is a
 /// string at the top level of the array (depth 1).
@@ -664,6 +688,13 @@ class JsonReader {
 
 }  // namespace
 
+bool needs_lexing(std::string_view word, char escape) {
+  for (char c : word) {
+    if (c == '$' || c == '\'' || c == '"' || c == escape) return true;
+  }
+  return false;
+}
+
 bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out, std::string& error,
               std::size_t budget) {
   out.clear();
@@ -682,13 +713,15 @@ bool lex_word(std::string_view word, const Env* env, const LexOptions& options, 
 bool lex_words(std::string_view word, const Env* env, const LexOptions& options, std::vector<std::string>& out,
                std::string& error, std::size_t budget) {
   Lexer lexer(word, env, options, budget);
-  std::string joined;
-  Words words;
+  // The buffers of one call: no call runs inside another.
+  thread_local std::string joined;
+  thread_local std::string buffer;
+  joined.clear();
+  Words words(buffer, out);
   if (!lexer.run(joined, &words)) {
     error = lexer.error();
     return false;
   }
-  out = std::move(words.words);
   return true;
 }
 

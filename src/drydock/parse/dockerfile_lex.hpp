@@ -16,6 +16,9 @@ namespace drydock::parse::dockerfile_detail {
 /// and values kept by the Dockerfile being parsed (its bytes or its arena).
 class Env {
  public:
+  /// The list of variables in `lists` (a parse's arena: no allocation of its own).
+  explicit Env(std::pmr::memory_resource* lists = std::pmr::get_default_resource()) : m_vars(lists) {}
+
   [[nodiscard]] const std::string_view* get(std::string_view name) const {
     for (const auto& [k, v] : m_vars) {
       if (k == name) return &v;
@@ -31,11 +34,12 @@ class Env {
         return;
       }
     }
+    if (m_vars.empty()) m_vars.reserve(8);  // a stage's usual count: no regrowth in the arena
     m_vars.emplace_back(name, value);
   }
 
  private:
-  std::vector<std::pair<std::string_view, std::string_view>> m_vars;
+  std::pmr::vector<std::pair<std::string_view, std::string_view>> m_vars;
   const std::string_view* (*m_fallback)(std::string_view) = nullptr;
 };
 
@@ -53,7 +57,12 @@ struct LexOptions {
 bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out,
               std::string& error, std::size_t budget);
 
-/// BuildKit's ProcessWords: like lex_word, then split on unquoted whitespace.
+/// True when lex_word would change `word` (it has a quote, `$` or the escape): else the word is
+/// its own result.
+bool needs_lexing(std::string_view word, char escape);
+
+/// BuildKit's ProcessWords: like lex_word, then split on unquoted whitespace. `out` is
+/// overwritten (its strings' room reused); on an error its contents are unspecified.
 bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
                std::vector<std::string>& out, std::string& error, std::size_t budget);
 

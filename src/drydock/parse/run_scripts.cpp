@@ -120,7 +120,7 @@ RunCommand command_of(ShellWords& sc, std::pmr::memory_resource* lists) {
   return c;
 }
 
-void add_commands(std::vector<ShellWords> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
+void add_commands(std::pmr::vector<ShellWords> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
   model::RunScript script;
   script.first = out.commands.size();
   script.count = commands.size();
@@ -191,7 +191,7 @@ void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
   if (run.json_form) {
     ShellWords c(out.lists());
     c.words.assign(run.args.begin(), run.args.end());
-    std::vector<ShellWords> one;
+    std::pmr::vector<ShellWords> one(out.lists());
     one.push_back(std::move(c));
     add_commands(std::move(one), out, false, false, true, 0);
     return;
@@ -206,7 +206,7 @@ void read_run_scripts(model::Instruction& run, core::TextArena& arena) {
   auto rest_commands = shell_words(rest, arena, out.lists());
   bool bodies_are_scripts = rest_commands.empty();
   if (rest_commands.size() == 1 && !rest_commands.front().words.empty()) {
-    RunCommand probe;
+    RunCommand probe(out.lists());
     probe.words.assign(rest_commands.front().words.begin(), rest_commands.front().words.end());
     unwrap(probe);
     bool unused = false;

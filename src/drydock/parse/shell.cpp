@@ -34,7 +34,7 @@ bool opens_expansion(std::string_view s, std::size_t pos) {
 /// an unclosed construct ends at the end of the text.
 std::size_t skip_nested(std::string_view s, std::size_t pos) {
   const std::size_t n = s.size();
-  std::vector<char> stack;  // the closing character each open construct waits for
+  std::string stack;  // the closing character each open construct waits for (in place up to 15 deep)
   if (s[pos] == '`') {
     stack.push_back('`');
     pos += 1;
@@ -210,10 +210,10 @@ bool is_prefix_keyword(std::string_view w) {
 
 class Reader {
  public:
-  Reader(std::string_view text, core::TextArena& arena, std::pmr::memory_resource* lists)
-      : m_s(text), m_arena(arena), m_lists(lists), m_cur(lists) {}
+  Reader(std::string_view text, core::TextArena& arena, std::pmr::memory_resource* lists, std::string& buffer)
+      : m_s(text), m_arena(arena), m_lists(lists), m_buffer(buffer), m_out(lists), m_cur(lists) {}
 
-  std::vector<ShellWords> run() {
+  std::pmr::vector<ShellWords> run() {
     const std::size_t n = m_s.size();
     m_out.reserve(8);
     while (m_pos < n) {
@@ -466,9 +466,9 @@ class Reader {
   std::string_view m_s;
   core::TextArena& m_arena;
   std::pmr::memory_resource* m_lists;  // where the commands' lists of words are made
-  std::string m_buffer;  // the word being read
+  std::string& m_buffer;  // the word being read
   std::size_t m_pos = 0;
-  std::vector<ShellWords> m_out;
+  std::pmr::vector<ShellWords> m_out;
   ShellWords m_cur;  // in m_lists
   std::vector<Heredoc> m_heredocs;
   int m_depth = 0;
@@ -481,8 +481,12 @@ class Reader {
 
 }  // namespace
 
-std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena, std::pmr::memory_resource* lists) {
-  return Reader(script, arena, lists).run();
+std::pmr::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena, std::pmr::memory_resource* lists) {
+  // The word buffer of one call (no call runs inside another), kept from call to call.
+  thread_local std::string buffer;
+  auto out = Reader(script, arena, lists, buffer).run();
+  if (buffer.capacity() > (std::size_t{1} << 20)) std::string().swap(buffer);
+  return out;
 }
 
 std::vector<ShellCommand> shell_commands(std::string_view script) {

@@ -42,8 +42,8 @@ struct ShellWords {
 };
 
 /// shell_commands without a string per word: `script` and `arena` must outlive the views; the
-/// lists of words are made in `lists` (which must outlive them too).
-std::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena,
+/// list of commands and their lists of words are made in `lists` (which must outlive them too).
+std::pmr::vector<ShellWords> shell_words(std::string_view script, core::TextArena& arena,
                                     std::pmr::memory_resource* lists = std::pmr::get_default_resource());
 
 /// The program name of a command without its directory ("/usr/bin/apt-get" -> "apt-get").
