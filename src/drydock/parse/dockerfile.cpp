@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <memory_resource>
 #include <optional>
@@ -143,7 +144,18 @@ bool is_text(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
   std::size_t i = 0;
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
   while (i < n) {
+    if (i + 8 <= n) {
+      // Eight ASCII bytes, none of them NUL: the common case, taken a word at a time.
+      std::uint64_t v = 0;
+      std::memcpy(&v, p + i, 8);
+      if (((v | ((v - k_ones) & ~v)) & k_highs) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = p[i];
     if (c < 0x80) {
       if (c == 0) return false;
@@ -879,6 +891,14 @@ class Parser {
         if (c == m_escape) {
           if (pos + 1 == n) continue;
           c = line[++pos];
+        } else {
+          // A run of ordinary bytes, appended at once (the loop's next byte ends it).
+          std::size_t end = pos + 1;
+          while (end < n && !is_space(line[end]) && line[end] != '\'' && line[end] != '"' && line[end] != m_escape)
+            ++end;
+          buf.append(line.substr(pos, end - pos));
+          pos = end - 1;
+          continue;
         }
         buf.push_back(c);
         continue;
@@ -1305,7 +1325,7 @@ class Parser {
 
   // ---- stages -------------------------------------------------------------------------------
 
-  void place(model::Instruction ins) {
+  void place(model::Instruction&& ins) {
     std::optional<Failure> expansion = std::move(m_pending_expansion);
     m_pending_expansion.reset();
     if (expansion && ins.is("FROM")) {

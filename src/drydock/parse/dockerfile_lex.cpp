@@ -1,6 +1,7 @@
 #include "drydock/parse/dockerfile_lex.hpp"
 
 #include <cstdint>
+#include <cstring>
 
 namespace drydock::parse::dockerfile_detail {
 namespace {
@@ -137,7 +138,10 @@ class Lexer {
         std::size_t end = m_pos + 1;
         while (end < m_src.size() && !special(static_cast<unsigned char>(m_src[end]), stop, esc))
           ++end;
-        if (!charge(end - m_pos)) return false;
+        if (!charge(end - m_pos)) {
+          m_pos += m_budget + 1;  // where a byte-by-byte read stops: past the byte over budget
+          return false;
+        }
         result.append(m_src.substr(m_pos, end - m_pos));
         m_pos = end;
         continue;
@@ -689,7 +693,25 @@ class JsonReader {
 }  // namespace
 
 bool needs_lexing(std::string_view word, char escape) {
-  for (char c : word) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  // A byte of `v` equal to the byte spread over `pattern`: a zero byte of their xor.
+  const auto has = [](std::uint64_t v, std::uint64_t pattern) {
+    const std::uint64_t x = v ^ pattern;
+    return ((x - k_ones) & ~x & k_highs) != 0;
+  };
+  const std::uint64_t dollar = k_ones * '$';
+  const std::uint64_t single = k_ones * '\'';
+  const std::uint64_t dquote = k_ones * '"';
+  const std::uint64_t esc = k_ones * static_cast<unsigned char>(escape);
+  std::size_t i = 0;
+  for (; i + 8 <= word.size(); i += 8) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, word.data() + i, 8);
+    if (has(v, dollar) || has(v, single) || has(v, dquote) || has(v, esc)) return true;
+  }
+  for (; i < word.size(); ++i) {
+    const char c = word[i];
     if (c == '$' || c == '\'' || c == '"' || c == escape) return true;
   }
   return false;
@@ -727,63 +749,51 @@ bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
 
 std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::pmr::memory_resource* lists) {
   // Quotes and escapes are kept, so a word is the input's bytes from its start to the space
-  // that ends it; only an escape that is the input's last byte is dropped.
-  enum Phase { in_spaces, in_word, in_quote };
+  // that ends it (outside quotes); only an escape that is the input's last byte is dropped.
   std::pmr::vector<RawWord> words(lists);
   words.reserve(4);
-  Phase phase = in_spaces;
-  char quote = 0;
-  bool blank_ok = false;
-  std::size_t start = 0;
-  bool dropped_last = false;  // the input's last byte, an escape, is not part of the word
   const std::size_t n = rest.size();
-  const auto push = [&](std::size_t end) {
-    const std::size_t stop = dropped_last ? end - 1 : end;
-    if (blank_ok || stop > start) words.push_back({rest.substr(start, stop - start), start});
-  };
-  for (std::size_t pos = 0; pos <= n; ++pos) {
-    const char ch = pos < n ? rest[pos] : '\0';
-    if (phase == in_spaces) {
-      if (pos == n) break;
-      if (is_space(ch)) continue;
-      phase = in_word;
-      start = pos;
+  std::size_t pos = 0;
+  while (pos < n) {
+    if (is_space(rest[pos])) {
+      ++pos;
+      continue;
     }
-    if (pos == n) {
-      push(n);
-      break;
-    }
-    if (phase == in_word) {
-      if (is_space(ch)) {
-        phase = in_spaces;
-        push(pos);
-        blank_ok = false;
+    const std::size_t start = pos;
+    bool blank_ok = false;      // a quote was opened: the word counts even when empty
+    bool dropped_last = false;  // the input's last byte, an escape, is not part of the word
+    char quote = 0;             // the quote the word is inside, or 0
+    while (pos < n) {
+      const char ch = rest[pos];
+      if (quote != 0) {
+        if (ch == quote) {
+          quote = 0;
+        } else if (ch == escape && quote != '\'') {
+          if (pos + 1 == n) {
+            dropped_last = true;
+            quote = 0;
+          } else {
+            ++pos;
+          }
+        }
+        ++pos;
         continue;
       }
+      if (is_space(ch)) break;
       if (ch == '\'' || ch == '"') {
         quote = ch;
         blank_ok = true;
-        phase = in_quote;
-      }
-      if (ch == escape) {
+      } else if (ch == escape) {
         if (pos + 1 == n) {
           dropped_last = true;
-          continue;
+        } else {
+          ++pos;
         }
-        ++pos;
-      }
-      continue;
-    }
-    // in_quote
-    if (ch == quote) phase = in_word;
-    if (ch == escape && quote != '\'') {
-      if (pos + 1 == n) {
-        dropped_last = true;
-        phase = in_word;
-        continue;
       }
       ++pos;
     }
+    const std::size_t stop = dropped_last ? pos - 1 : pos;
+    if (blank_ok || stop > start) words.push_back({rest.substr(start, stop - start), start});
   }
   return words;
 }

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "drydock/core/strings.hpp"
+
 namespace drydock::parse::dockerfile_detail {
 
 /// Variables visible to an expansion, in definition order (a handful per stage): views of names
@@ -21,7 +23,7 @@ class Env {
 
   [[nodiscard]] const std::string_view* get(std::string_view name) const {
     for (const auto& [k, v] : m_vars) {
-      if (k == name) return &v;
+      if (core::same(k, name)) return &v;
     }
     return m_fallback == nullptr ? nullptr : m_fallback(name);
   }
@@ -29,7 +31,7 @@ class Env {
   void set_fallback(const std::string_view* (*fallback)(std::string_view)) { m_fallback = fallback; }
   void set(std::string_view name, std::string_view value) {
     for (auto& [k, v] : m_vars) {
-      if (k == name) {
+      if (core::same(k, name)) {
         v = value;
         return;
       }

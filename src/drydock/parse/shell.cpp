@@ -129,63 +129,77 @@ Word read_word(std::string_view s, std::size_t& pos, std::string& buffer) {
   buffer.clear();
   Word w{buffer};
   bool plain = true;
+  // Nothing removed so far: the word is s[start, pos), not copied. The first quote, escape or
+  // continuation copies it into the buffer, where the rest is then appended.
+  bool verbatim = true;
+  const auto text_size = [&] { return verbatim ? pos - start : w.text.size(); };
+  const auto copy = [&] {
+    if (!verbatim) return;
+    w.text.assign(s.substr(start, pos - start));
+    verbatim = false;
+  };
   const auto mark = [&] {
-    if (plain) w.literal_prefix = w.text.size();
+    if (plain) w.literal_prefix = text_size();
     plain = false;
     w.quoted = true;
   };
   while (pos < n) {
     const char c = s[pos];
-    if (c == '(' && plain && !w.text.empty() && w.text.back() == '=') {  // bash array: a=(x y)
+    if (c == '(' && plain && text_size() != 0 && (verbatim ? s[pos - 1] : w.text.back()) == '=') {  // bash array: a=(x y)
       mark();
       const auto end = skip_nested(s, pos);
-      w.text.append(s.substr(pos, end - pos));
+      if (!verbatim) w.text.append(s.substr(pos, end - pos));
       pos = end;
       continue;
     }
     if (ends_word(c)) break;
     if (c == '\\') {
       if (const auto cont = continuation_at(s, pos); cont != 0) {
+        copy();
         pos += cont;
         continue;
       }
       if (pos + 1 >= n) {  // a lone backslash at the end
+        copy();
         ++pos;
         continue;
       }
       mark();
+      copy();
       w.text += s[pos + 1];
       pos += 2;
     } else if (c == '\'') {
       mark();
+      copy();
       const auto close = s.find('\'', pos + 1);
       const auto end = close == std::string_view::npos ? n : close;
       w.text.append(s.substr(pos + 1, end - pos - 1));
       pos = close == std::string_view::npos ? n : close + 1;
     } else if (c == '"') {
       mark();
+      copy();
       ++pos;
       read_double_quoted(s, pos, w.text);
     } else if (opens_expansion(s, pos)) {
       mark();
       const auto end = skip_nested(s, pos);
-      w.text.append(s.substr(pos, end - pos));
+      if (!verbatim) w.text.append(s.substr(pos, end - pos));
       pos = end;
     } else {
-      // A run of ordinary characters, appended at once; the loop decides on the next special one.
+      // A run of ordinary characters; the loop decides on the next special one.
       std::size_t end = pos + 1;
       while (end < n && !ends_word(s[end]) && s[end] != '\\' && s[end] != '\'' && s[end] != '"' && s[end] != '$' &&
              s[end] != '`')
         ++end;
-      w.text.append(s.substr(pos, end - pos));
+      if (!verbatim) w.text.append(s.substr(pos, end - pos));
       pos = end;
     }
   }
-  if (plain) w.literal_prefix = w.text.size();
-  // Every construct copies the script's bytes less some (quotes, escapes, continuations): a text
-  // as long as the span read is that span.
-  w.in_script = w.text.size() == pos - start;
-  w.view = w.in_script ? s.substr(start, pos - start) : std::string_view(w.text);
+  if (plain) w.literal_prefix = text_size();
+  // Every construct copies the script's bytes less some (quotes, escapes, continuations): a word
+  // from which nothing was removed is that span of the script.
+  w.in_script = verbatim;
+  w.view = verbatim ? s.substr(start, pos - start) : std::string_view(w.text);
   return w;
 }
 
