@@ -351,7 +351,7 @@ struct Scratch {
   std::vector<Segment> segments;   // where each piece of `joined` came from
   std::string word;                // the word being unquoted or expanded
   std::string flag;                // the flag word being read
-  std::vector<std::string> json;   // the elements of an exec form being read
+  std::vector<std::string_view> json;  // the elements of an exec form being read
   std::vector<std::string> words;  // lexed words (heredoc detection, EXPOSE)
   std::vector<std::string> doc_words;
   std::vector<std::string> doc_raw_words;
@@ -976,10 +976,9 @@ class Parser {
   bool maybe_json(std::string_view rest, std::pmr::vector<std::string_view>& out) {
     const std::string_view t = trim_left_space(rest);
     if (t.empty() || t[0] != '[') return false;
-    switch (json_string_array(t, m_s.json)) {
+    switch (json_string_array(t, m_s.json, *m_arena)) {
       case JsonResult::ok:
-        for (const auto& e : m_s.json)
-          out.push_back(keep(e));
+        out.insert(out.end(), m_s.json.begin(), m_s.json.end());  // views of the text or the arena
         return true;
       case JsonResult::not_strings:
         fail("when using JSON array syntax, arrays must be comprised of strings only", true);

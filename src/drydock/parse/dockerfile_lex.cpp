@@ -463,8 +463,15 @@ class Lexer {
 class JsonReader {
  public:
   explicit JsonReader(std::string_view s) : m_s(s) {}
+  void reset(std::string_view s) {
+    m_s = s;
+    m_i = 0;
+  }
 
-  JsonResult array(std::vector<std::string>& out) {
+  /// `add(raw, unescaped)` for each string at the top level: `raw` its bytes between the quotes
+  /// in the text, `unescaped` its value (the same text when it has no escape).
+  template <class Add>
+  JsonResult array(Add&& add) {
     ws();
     if (!eat('[')) return JsonResult::not_json;
     bool all_strings = true;
@@ -473,9 +480,11 @@ class JsonReader {
       for (;;) {
         ws();
         if (peek() == '"') {
-          std::string s;
+          std::string& s = m_unescaped;
+          s.clear();
+          const std::size_t begin = m_i + 1;
           if (!string(&s)) return JsonResult::not_json;
-          out.push_back(std::move(s));
+          add(m_s.substr(begin, m_i - 1 - begin), s);
         } else {
           all_strings = false;
           if (!value(1)) return JsonResult::not_json;
@@ -688,6 +697,7 @@ class JsonReader {
 
   std::string_view m_s;
   std::size_t m_i = 0;
+  std::string m_unescaped;  // the string being read
 };
 
 }  // namespace
@@ -798,10 +808,14 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
   return words;
 }
 
-JsonResult json_string_array(std::string_view text, std::vector<std::string>& out) {
+JsonResult json_string_array(std::string_view text, std::vector<std::string_view>& out, core::TextArena& arena) {
   out.clear();
-  JsonReader reader(text);
-  const JsonResult r = reader.array(out);
+  thread_local JsonReader reader{std::string_view()};  // its buffer kept from call to call
+  reader.reset(text);
+  // Every escape is longer than what it stands for: a value as long as its raw bytes is them.
+  const JsonResult r = reader.array([&](std::string_view raw, const std::string& value) {
+    out.push_back(raw.size() == value.size() ? raw : arena.keep(value));
+  });
   if (r != JsonResult::ok) out.clear();
   return r;
 }

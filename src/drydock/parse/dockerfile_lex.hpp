@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "drydock/core/arena.hpp"
 #include "drydock/core/strings.hpp"
 
 namespace drydock::parse::dockerfile_detail {
@@ -79,8 +80,9 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
 
 enum class JsonResult { ok, not_json, not_strings };
 /// `["a", "b"]` -> ok with the unescaped strings; invalid JSON -> not_json (the caller falls
-/// back to shell form); valid JSON that is not an array of strings -> not_strings.
-JsonResult json_string_array(std::string_view text, std::vector<std::string>& out);
+/// back to shell form); valid JSON that is not an array of strings -> not_strings. Each string is
+/// a view of `text` when it has no escape, else its value kept in `arena`.
+JsonResult json_string_array(std::string_view text, std::vector<std::string_view>& out, core::TextArena& arena);
 
 /// Shell-pattern helpers of `${VAR%pat}`, `${VAR#pat}`, `${VAR/pat/repl}` (`*`, `?`, `\x`).
 bool glob_match(std::string_view pattern, std::string_view text);
