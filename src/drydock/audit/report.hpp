@@ -19,10 +19,10 @@
 namespace drydock::audit {
 
 /// What a result is about (DESIGN.md section 4, `subject`).
-/// `id` and `name` share their bytes between copies: the ~30 results of one file or container
-/// hold one copy of its path or name, not two per result.
+/// Its strings share their bytes between copies: the ~30 results of one file or container hold
+/// one copy of its kind, path or name, not three per result.
 struct Subject {
-  std::string kind;  ///< "container", "image", "daemon", ...
+  core::SharedString kind;  ///< "container", "image", "daemon", ...
   core::SharedString id;
   core::SharedString name;
 };
@@ -51,14 +51,14 @@ struct Host {
 class Accepted {
  public:
   Accepted() = default;
-  Accepted(Acceptance a) : m_acceptance(std::make_shared<const Acceptance>(std::move(a))) {}  // NOLINT: as optional's
-  explicit operator bool() const { return m_acceptance != nullptr; }
-  [[nodiscard]] bool has_value() const { return m_acceptance != nullptr; }
+  Accepted(Acceptance a) : m_acceptance(core::Shared<Acceptance>::make(std::move(a))) {}  // NOLINT: as optional's
+  explicit operator bool() const { return static_cast<bool>(m_acceptance); }
+  [[nodiscard]] bool has_value() const { return static_cast<bool>(m_acceptance); }
   const Acceptance& operator*() const { return *m_acceptance; }
   const Acceptance* operator->() const { return m_acceptance.get(); }
 
  private:
-  std::shared_ptr<const Acceptance> m_acceptance;
+  core::Shared<Acceptance> m_acceptance;
 };
 
 struct Result {

@@ -5,7 +5,6 @@
 
 #include <compare>
 #include <cstddef>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -13,12 +12,14 @@
 
 #include <fmt/format.h>
 
+#include "drydock/core/shared.hpp"
+
 namespace drydock::core {
 
 class SharedString {
  public:
   SharedString() = default;
-  SharedString(std::string s) : m_text(s.empty() ? nullptr : std::make_shared<const std::string>(std::move(s))) {}  // NOLINT
+  SharedString(std::string s) : m_text(s.empty() ? Shared<std::string>() : Shared<std::string>::make(std::move(s))) {}  // NOLINT
   SharedString(std::string_view s) : SharedString(std::string(s)) {}                                                // NOLINT
   SharedString(const char* s) : SharedString(std::string(s)) {}                                                     // NOLINT
 
@@ -39,7 +40,7 @@ class SharedString {
   [[nodiscard]] bool starts_with(std::string_view s) const { return str().starts_with(s); }
   [[nodiscard]] bool ends_with(std::string_view s) const { return str().ends_with(s); }
 
-  friend bool operator==(const SharedString& a, const SharedString& b) { return a.m_text == b.m_text || a.str() == b.str(); }
+  friend bool operator==(const SharedString& a, const SharedString& b) { return a.m_text.same(b.m_text) || a.str() == b.str(); }
   friend bool operator==(const SharedString& a, std::string_view b) { return a.str() == b; }
   friend bool operator==(const SharedString& a, const std::string& b) { return a.str() == b; }
   friend bool operator==(const SharedString& a, const char* b) { return a.str() == b; }
@@ -73,7 +74,7 @@ class SharedString {
     static const std::string empty;
     return empty;
   }
-  std::shared_ptr<const std::string> m_text;
+  Shared<std::string> m_text;  ///< empty for the empty string
 };
 
 }  // namespace drydock::core
