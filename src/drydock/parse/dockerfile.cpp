@@ -190,13 +190,6 @@ bool is_text(std::string_view s) {
   return true;
 }
 
-bool is_comment(std::string_view line) {
-  std::size_t i = 0;
-  while (i < line.size() && is_space(line[i]))
-    ++i;
-  return i < line.size() && line[i] == '#';
-}
-
 std::string_view trim_newline(std::string_view s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
@@ -346,7 +339,6 @@ bool equals_lower(std::string_view text, std::string_view lower) {
 /// Buffers a parse reuses from file to file on its thread: no allocation once they are as large
 /// as a file needs. The parse holds them (`busy`); a parse that finds them held makes its own.
 struct Scratch {
-  std::vector<std::string_view> lines;
   std::string joined;              // an instruction's continuation lines joined
   std::vector<Segment> segments;   // where each piece of `joined` came from
   std::string word;                // the word being unquoted or expanded
@@ -360,7 +352,6 @@ struct Scratch {
 
   /// Drops buffers a very large file grew, so a thread does not keep them for good.
   void release_large() {
-    if (lines.capacity() > (std::size_t{1} << 16)) std::vector<std::string_view>().swap(lines);
     if (joined.capacity() > (std::size_t{1} << 20)) std::string().swap(joined);
     if (segments.capacity() > (std::size_t{1} << 16)) std::vector<Segment>().swap(segments);
     if (word.capacity() > (std::size_t{1} << 20)) std::string().swap(word);
@@ -415,19 +406,16 @@ class Parser {
  private:
   // ---- lines --------------------------------------------------------------------------------
 
-  void split_lines() {
-    std::size_t pos = 0;
-    m_lines.clear();
-    m_lines.reserve(m_text.size() / 32 + 1);
-    while (pos < m_text.size()) {
-      const std::size_t nl = m_text.find('\n', pos);
-      if (nl == std::string_view::npos) {
-        m_lines.push_back(m_text.substr(pos));
-        break;
-      }
-      m_lines.push_back(m_text.substr(pos, nl + 1 - pos));  // with its newline, like scanLines
-      pos = nl + 1;
-    }
+  /// The next line of the file into `raw`, with its newline like scanLines (the last line may
+  /// have none); false at the end. m_line_no counts the lines read so far.
+  bool next_line(std::string_view& raw) {
+    if (m_at >= m_text.size()) return false;
+    const auto* nl = static_cast<const char*>(std::memchr(m_text.data() + m_at, '\n', m_text.size() - m_at));
+    const std::size_t end = nl == nullptr ? m_text.size() : static_cast<std::size_t>(nl - m_text.data()) + 1;
+    raw = m_text.substr(m_at, end - m_at);
+    m_at = end;
+    ++m_line_no;
+    return true;
   }
 
   [[noreturn]] void fail_at(std::string message, int line, int column) { throw Failure{std::move(message), line, column, false}; }
@@ -508,35 +496,35 @@ class Parser {
     m_df.stages.reserve(4);
     m_stage_env.reserve(4);
     m_stage_errors.reserve(4);
-    split_lines();
 
     std::string& buf = m_s.joined;
     std::vector<Segment>& segments = m_s.segments;
-    std::size_t i = 0;
     bool any_instruction = false;
-    while (i < m_lines.size()) {
-      const std::string_view raw = m_lines[i];
-      const int line_no = static_cast<int>(++i);
-      std::string_view t = trim_left_space(trim_newline(raw));
-      const bool comment = is_comment(raw);
+    std::string_view raw;
+    while (next_line(raw)) {
+      const int line_no = m_line_no;
+      const std::string_view line = trim_newline(raw);
+      std::string_view t = trim_left_space(line);
+      // A comment: the line's first byte that is not a space is '#' (trim_newline keeps it).
+      const bool comment = !t.empty() && t[0] == '#';
       if (directive(t, line_no)) continue;
       if (comment) {
         ignore_comment(raw);
         continue;
       }
-      const int column = static_cast<int>(trim_newline(raw).size() - t.size()) + 1;
+      const int column = static_cast<int>(line.size() - t.size()) + 1;
       bool end = !trim_continuation(t, m_escape);
       if (end && t.empty()) continue;
       buf.assign(t);
       segments.clear();
       segments.push_back({0, line_no, column});
       int last_line = line_no;
-      while (!end && i < m_lines.size()) {
-        const std::string_view raw2 = m_lines[i];
-        last_line = static_cast<int>(++i);
+      std::string_view raw2;
+      while (!end && next_line(raw2)) {
+        last_line = m_line_no;
         std::string_view t2 = trim_newline(raw2);
-        if (is_comment(raw2)) continue;
-        if (trim_left_space(t2).empty()) continue;
+        const std::string_view left = trim_left_space(t2);
+        if (left.empty() || left[0] == '#') continue;  // blank, or a comment
         end = !trim_continuation(t2, m_escape);
         segments.push_back({buf.size(), last_line, 1});
         buf.append(t2);
@@ -547,7 +535,7 @@ class Parser {
       Source src{joined, &segments};
       model::Instruction ins = instruction(src, joined, line_no, column, false);
       ins.end_line = last_line;
-      read_heredocs(ins, src, i);
+      read_heredocs(ins, src);
       read_run_scripts((ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins, *m_arena);
       if (!m_pending_ignores.empty()) {
         auto& ids = m_df.ignores[line_no];
@@ -557,7 +545,7 @@ class Parser {
       place(std::move(ins));
     }
     // BuildKit's messages: parser.Parse, instructions.Parse (CurrentStage), dockerfile2llb.
-    if (!any_instruction) fail_at("file with no instructions", static_cast<int>(m_lines.size()), 0);
+    if (!any_instruction) fail_at("file with no instructions", m_line_no, 0);
     if (m_deferred) throw *m_deferred;
     if (m_df.stages.empty()) fail_at("dockerfile contains no stages to build (no FROM)", 1, 0);
     if (auto e = first_expansion_error()) throw *e;
@@ -683,7 +671,7 @@ class Parser {
     return !target.json_form;
   }
 
-  void read_heredocs(model::Instruction& ins, const Source& src, std::size_t& next_line) {
+  void read_heredocs(model::Instruction& ins, const Source& src) {
     if (!can_contain_heredoc(ins) || src.joined.find("<<") == std::string_view::npos) return;
     LexOptions opt;
     opt.raw_quotes = true;
@@ -711,13 +699,14 @@ class Parser {
       docs.push_back(doc);
     }
     for (auto& doc : docs) {
-      doc.first_line = static_cast<int>(next_line) + 1;
+      doc.first_line = m_line_no + 1;
       bool terminated = false;
       // Without `<<-` the body is the file's bytes from its first line to its last.
-      const std::size_t first_body_line = next_line;
+      const char* const body_begin = m_text.data() + m_at;
+      const char* body_end = m_text.data() + m_text.size();
       std::string stripped;
-      while (next_line < m_lines.size()) {
-        const std::string_view raw = m_lines[next_line++];
+      std::string_view raw;
+      while (next_line(raw)) {
         std::string_view candidate = trim_newline(raw);
         if (doc.strip_tabs) {
           while (!candidate.empty() && candidate[0] == '\t')
@@ -725,6 +714,7 @@ class Parser {
         }
         if (candidate == doc.delimiter) {
           terminated = true;
+          body_end = raw.data();
           break;
         }
         if (doc.strip_tabs) {
@@ -734,18 +724,15 @@ class Parser {
           stripped.append(body);
         }
       }
-      const std::size_t body_end = terminated ? next_line - 1 : next_line;
       if (doc.strip_tabs) {
         doc.content = keep(stripped);
-      } else if (body_end > first_body_line) {
-        const char* b = m_lines[first_body_line].data();
-        const std::string_view last = m_lines[body_end - 1];
-        doc.content = std::string_view(b, static_cast<std::size_t>(last.data() + last.size() - b));
+      } else if (body_end > body_begin) {
+        doc.content = std::string_view(body_begin, static_cast<std::size_t>(body_end - body_begin));
       }
       if (!terminated) {
         fail_at("unterminated heredoc " + std::string(doc.delimiter), ins.location.line, ins.location.column);
       }
-      ins.end_line = static_cast<int>(next_line);
+      ins.end_line = m_line_no;
     }
     if (docs.empty()) return;
     model::Instruction& target = (ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins;
@@ -1392,7 +1379,8 @@ class Parser {
 
   std::unique_ptr<Scratch> m_own_scratch;  // declared before m_s, which may refer to it
   Scratch& m_s;
-  std::vector<std::string_view>& m_lines = m_s.lines;
+  std::size_t m_at = 0;  // where the next line begins in m_text
+  int m_line_no = 0;     // lines read so far
   model::Dockerfile m_df;
   char m_escape = '\\';
   bool m_directives_done = false;
