@@ -4,6 +4,7 @@
 #include <array>
 #include <exception>
 #include <iterator>
+#include <memory>
 #include <string_view>
 #include <system_error>
 #include <unordered_map>
@@ -383,26 +384,33 @@ void DockerfileAudit::grow(std::size_t files) {
   m_stride = files;
 }
 
-void DockerfileAudit::place(const Subject& subject, std::size_t check, checks::Finding finding) {
-  auto& r = m_results[check * m_stride + m_files];
-  r.check = m_selected[check];
-  r.subject = subject;
-  r.finding = std::move(finding);
+void DockerfileAudit::place(std::size_t check, checks::Finding finding) {
+  // The slot holds a default Result, which owns nothing: it is built over rather than assigned,
+  // so that the old value is not read back from memory (tens of megabytes, long out of cache).
+  std::construct_at(&m_results[check * m_stride + m_files],
+                    Result{m_selected[check], std::move(m_subjects[check]), std::move(finding)});
+}
+
+void DockerfileAudit::copy_subject(const Subject& subject) {
+  // Every copy made here, before the results are written: a copy counts a reference with a
+  // locked instruction, which waits for every store before it, and each result's store is to
+  // memory out of cache (one place per check, megabytes apart).
+  m_subjects.assign(m_selected.size(), subject);
 }
 
 void DockerfileAudit::add(const model::Dockerfile& d) {
   if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
-  const Subject subject{"dockerfile", d.path, d.path};
+  copy_subject(Subject{"dockerfile", d.path, d.path});
   for (std::size_t c = 0; c < m_selected.size(); ++c)
-    place(subject, c, evaluate(std::get<checks::DockerfileEval>(m_selected[c]->evaluate), d));
+    place(c, evaluate(std::get<checks::DockerfileEval>(m_selected[c]->evaluate), d));
   ++m_files;
 }
 
 void DockerfileAudit::add(const model::Unreadable& u) {
   if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
-  const Subject subject{"dockerfile", u.id, u.name};
+  copy_subject(Subject{"dockerfile", u.id, u.name});
   for (std::size_t c = 0; c < m_selected.size(); ++c)
-    place(subject, c, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+    place(c, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
   ++m_files;
 }
 

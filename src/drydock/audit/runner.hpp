@@ -96,7 +96,10 @@ class DockerfileAudit {
  private:
   /// Room for `files` files per check, the results so far moved to their new places.
   void grow(std::size_t files);
-  void place(const Subject& subject, std::size_t check, checks::Finding finding);
+  /// The result of check `check` on the file being added: its subject is m_subjects[check].
+  void place(std::size_t check, checks::Finding finding);
+  /// m_subjects: a copy of `subject` per selected check.
+  void copy_subject(const Subject& subject);
 
   std::vector<const checks::Check*> m_selected;
   std::size_t m_files = 0;   ///< added so far
@@ -105,6 +108,7 @@ class DockerfileAudit {
   /// them, the result of check c on file f at m_results[c * m_stride + f]; finish() closes the
   /// gaps of the files reserved but not added.
   std::vector<Result> m_results;
+  std::vector<Subject> m_subjects;  ///< the file being added: its subject, once per selected check
 };
 
 /// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),
