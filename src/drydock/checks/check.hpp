@@ -53,8 +53,10 @@ class Results {
  private:
   Finding& set(Status status, std::string evidence) {
     if (m_finding) throw std::logic_error("check wrote a second result for the same subject");
-    m_finding = Finding{status, std::move(evidence), std::nullopt, std::nullopt};
-    return *m_finding;
+    Finding& f = m_finding.emplace();  // in place: no Finding moved in
+    f.status = status;
+    f.evidence = std::move(evidence);
+    return f;
   }
   std::optional<Finding> m_finding;
 };

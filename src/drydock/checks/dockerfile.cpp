@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,6 +29,12 @@ using sv = std::string_view;
 
 // ---------------------------------------------------------------------------------------
 // Identities, ignores, results.
+
+void append_number(std::string& out, long long n) {
+  std::array<char, 24> digits{};
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr;
+  out.append(digits.data(), end);
+}
 
 std::string join_words(std::span<const std::string_view> words, std::string_view sep) {
   std::size_t n = 0;
@@ -68,7 +75,10 @@ bool ignored(const model::Dockerfile& d, const Rule& rule, int line) {
 }
 
 std::string snippet(const model::Instruction& instruction) {
+  constexpr std::size_t k_max = 80;
   std::string out;
+  // At most k_max + 2 bytes are written before the cut (a space and a character), then "…".
+  out.reserve(std::min(instruction.text.size(), k_max + 2) + 3);
   bool space = false;
   for (char c : instruction.text) {
     if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
@@ -78,8 +88,8 @@ std::string snippet(const model::Instruction& instruction) {
     if (space) out += ' ';
     space = false;
     out += c;
+    if (out.size() > k_max) break;  // what follows is cut off
   }
-  constexpr std::size_t k_max = 80;
   if (out.size() > k_max) {
     std::size_t cut = k_max;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
@@ -91,13 +101,19 @@ std::string snippet(const model::Instruction& instruction) {
 }
 
 void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> offenders, Results& out,
-            std::string_view pass_evidence) {
-  std::stable_sort(offenders.begin(), offenders.end(),
-                   [](const Offender& a, const Offender& b) { return a.at->location.line < b.at->location.line; });
+            std::string pass_evidence) {
+  // Most rules pass on most files: nothing to sort, no ignore to look up.
+  if (offenders.empty()) {
+    out.pass(std::move(pass_evidence));
+    return;
+  }
+  const auto by_line = [](const Offender& a, const Offender& b) { return a.at->location.line < b.at->location.line; };
+  if (!std::is_sorted(offenders.begin(), offenders.end(), by_line)) std::stable_sort(offenders.begin(), offenders.end(), by_line);
   std::vector<const Offender*> kept;
+  kept.reserve(offenders.size());
   int skipped = 0;
   for (const auto& o : offenders) {
-    if (ignored(d, rule, o.at->location.line)) {
+    if (!d.ignores.empty() && ignored(d, rule, o.at->location.line)) {
       ++skipped;
     } else {
       kept.push_back(&o);
@@ -106,14 +122,21 @@ void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> 
   const std::string ignored_note =
       skipped == 0 ? std::string() : fmt::format(" ({} finding{} ignored inline)", skipped, skipped == 1 ? "" : "s");
   if (kept.empty()) {
-    out.pass(std::string(pass_evidence) + ignored_note);
+    out.pass(std::move(pass_evidence) + ignored_note);
     return;
   }
+  std::size_t size = ignored_note.size();
+  for (const auto* o : kept)
+    size += o->message.size() + 24;
   std::string evidence;
+  evidence.reserve(size);
   bool any_fail = false;
   for (const auto* o : kept) {
     if (!evidence.empty()) evidence += "; ";
-    evidence += fmt::format("line {}: {}", o->at->location.line, o->message);
+    evidence += "line ";
+    append_number(evidence, o->at->location.line);
+    evidence += ": ";
+    evidence += o->message;
     any_fail = any_fail || o->status != Status::warn;
   }
   evidence += ignored_note;
@@ -167,8 +190,7 @@ bool is_archive(std::string_view source) {
   // ADD unpacks by content, not name: a `.gz`, `.bz2`, `.xz` or `.zst` file may be a compressed tar.
   static constexpr std::array<std::string_view, 12> exts = {".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst",
                                                             ".gz",  ".bz2", ".xz",   ".zst", ".lz4", ".lzma"};
-  const std::string lower = core::to_lower(source);
-  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return std::string_view(lower).ends_with(e); });
+  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with_lower(source, e); });
 }
 
 bool is_remote(std::string_view source) { return source.find("://") != std::string_view::npos || source.starts_with("git@"); }
@@ -250,50 +272,70 @@ class InstructionsOf {
  public:
   InstructionsOf(const Dockerfile& d, std::string_view keyword) : m_d(&d), m_keyword(keyword) {}
 
+  /// Walks the instructions of a stage by pointer (`m_at` to `m_end`), a trigger of the
+  /// instruction at `m_at` when `m_trigger` > 0; at the end, `m_stage` is the number of stages and
+  /// `m_at` null.
   class Iterator {
    public:
     using value_type = const Instruction*;
     Iterator(const Dockerfile* d, std::string_view keyword, std::size_t stage) : m_d(d), m_keyword(keyword), m_stage(stage) {
-      skip_empty_stages();
+      enter_stage();
       settle();
     }
-    const Instruction* operator*() const { return current(); }
+    const Instruction* operator*() const { return m_trigger == 0 ? m_at : &m_at->trigger[m_trigger - 1]; }
     Iterator& operator++() {
       step();
       settle();
       return *this;
     }
-    bool operator!=(const Iterator& o) const { return m_stage != o.m_stage || m_index != o.m_index || m_trigger != o.m_trigger; }
+    bool operator!=(const Iterator& o) const { return m_at != o.m_at || m_trigger != o.m_trigger; }
 
    private:
-    /// m_trigger 0: the instruction itself; k > 0: its trigger k - 1.
-    [[nodiscard]] const Instruction* current() const {
-      const Instruction& i = m_d->stages[m_stage].instructions[m_index];
-      return m_trigger == 0 ? &i : &i.trigger[m_trigger - 1];
-    }
-    void skip_empty_stages() {
-      while (m_stage < m_d->stages.size() && m_index >= m_d->stages[m_stage].instructions.size()) {
+    /// From stage `m_stage` on, the first stage with instructions; the end when there is none.
+    void enter_stage() {
+      const auto& stages = m_d->stages;
+      while (m_stage < stages.size() && stages[m_stage].instructions.empty())
         ++m_stage;
-        m_index = 0;
+      if (m_stage < stages.size()) {
+        m_at = stages[m_stage].instructions.data();
+        m_end = m_at + stages[m_stage].instructions.size();
+      } else {
+        m_stage = stages.size();
+        m_at = m_end = nullptr;
       }
     }
     void step() {
-      if (m_trigger < m_d->stages[m_stage].instructions[m_index].trigger.size()) {
+      if (m_trigger < m_at->trigger.size()) {
         ++m_trigger;
         return;
       }
       m_trigger = 0;
-      ++m_index;
-      skip_empty_stages();
+      if (++m_at == m_end) {
+        ++m_stage;
+        enter_stage();
+      }
     }
     void settle() {
-      while (m_stage < m_d->stages.size() && !current()->is(m_keyword))
+      while (m_at != nullptr) {
+        // The instructions of the stage without triggers, compared in a tight loop.
+        if (m_trigger == 0) {
+          while (m_at != m_end && !m_at->is(m_keyword) && m_at->trigger.empty())
+            ++m_at;
+          if (m_at == m_end) {
+            ++m_stage;
+            enter_stage();
+            continue;
+          }
+        }
+        if ((**this)->is(m_keyword)) return;
         step();
+      }
     }
     const Dockerfile* m_d;
     std::string_view m_keyword;
     std::size_t m_stage;
-    std::size_t m_index = 0;
+    const Instruction* m_at = nullptr;
+    const Instruction* m_end = nullptr;
     std::size_t m_trigger = 0;
   };
 
@@ -307,29 +349,59 @@ class InstructionsOf {
 
 InstructionsOf all_of(const Dockerfile& d, std::string_view keyword) { return {d, keyword}; }
 
-/// The final stage and the earlier stages it is built FROM, final first.
-std::vector<const Stage*> final_chain(const Dockerfile& d) {
-  std::vector<const Stage*> out;
-  if (d.stages.empty()) return out;
+/// Calls `f(stage)` for the final stage and the earlier stages it is built FROM, final first,
+/// until `f` returns true; true when it did.
+template <class F>
+bool any_in_final_chain(const Dockerfile& d, F&& f) {
+  if (d.stages.empty()) return false;
   int index = static_cast<int>(d.stages.size()) - 1;
-  while (index >= 0 && index < static_cast<int>(d.stages.size()) && out.size() <= d.stages.size()) {
+  for (std::size_t walked = 0; index >= 0 && index < static_cast<int>(d.stages.size()) && walked <= d.stages.size(); ++walked) {
     const Stage& s = d.stages[static_cast<std::size_t>(index)];
-    out.push_back(&s);
+    if (f(s)) return true;
     if (s.base_stage >= index) break;
     index = s.base_stage;
   }
-  return out;
+  return false;
 }
+
+/// The stages of the final image (any_in_final_chain), by index: no allocation for up to 64 stages.
+class FinalImageStages {
+ public:
+  explicit FinalImageStages(const Dockerfile& d) {
+    if (d.stages.size() > 64) m_large.resize(d.stages.size());
+    any_in_final_chain(d, [&](const Stage& s) {
+      const auto index = static_cast<std::size_t>(&s - d.stages.data());
+      if (m_large.empty()) {
+        m_small |= std::uint64_t{1} << index;
+      } else {
+        m_large[index] = true;
+      }
+      return false;
+    });
+  }
+  [[nodiscard]] bool contains(std::size_t index) const {
+    return m_large.empty() ? ((m_small >> index) & 1U) != 0 : static_cast<bool>(m_large[index]);
+  }
+
+ private:
+  std::uint64_t m_small = 0;
+  std::vector<bool> m_large;
+};
 
 /// The last instruction with this keyword in the final image (final stage, then the stages it
 /// is built from), or nullptr.
 const Instruction* last_in_final_image(const Dockerfile& d, std::string_view keyword) {
-  for (const Stage* s : final_chain(d)) {
-    for (auto it = s->instructions.rbegin(); it != s->instructions.rend(); ++it) {
-      if (it->is(keyword)) return &*it;
+  const Instruction* found = nullptr;
+  any_in_final_chain(d, [&](const Stage& s) {
+    for (auto it = s.instructions.rbegin(); it != s.instructions.rend(); ++it) {
+      if (it->is(keyword)) {
+        found = &*it;
+        return true;
+      }
     }
-  }
-  return nullptr;
+    return false;
+  });
+  return found;
 }
 
 /// The RUN instructions with their commands, in file order.
@@ -364,7 +436,8 @@ class Runs {
 
 Runs runs(const Dockerfile& d) { return Runs(d); }
 
-std::string joined(const std::vector<std::string>& items, std::size_t max = 5) {
+template <class Items>
+std::string joined(const Items& items, std::size_t max = 5) {
   std::string out;
   for (std::size_t i = 0; i < items.size() && i < max; ++i) {
     if (i != 0) out += ", ";
@@ -375,6 +448,18 @@ std::string joined(const std::vector<std::string>& items, std::size_t max = 5) {
 }
 
 bool has_variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
+
+/// "line N: " then `a` and `b`, as `fmt::format("line {}: {}{}", line, a, b)` writes it.
+std::string at_line(int line, sv a, sv b) {
+  std::string out;
+  out.reserve(18 + a.size() + b.size());
+  out += "line ";
+  dockerfile::append_number(out, line);
+  out += ": ";
+  out += a;
+  out += b;
+  return out;
+}
 
 // ---------------------------------------------------------------------------------------
 // Package managers.
@@ -393,29 +478,18 @@ bool system_manager(const packages::Invocation& inv) {
 }
 
 /// `apt-get install` / `apt install` that is not a dry run.
-bool is_apt_install(const Command& c) {
-  const auto inv = pm(c);
+bool is_apt_install(const packages::Invocation& inv) {
   return family_is(inv, Family::apt) && inv.subcommand == "install" && !inv.dry_run;
 }
-bool is_apk_add(const Command& c) {
-  const auto inv = pm(c);
-  return family_is(inv, Family::apk) && inv.subcommand == "add" && !inv.dry_run;
-}
+bool is_apk_add(const packages::Invocation& inv) { return family_is(inv, Family::apk) && inv.subcommand == "add" && !inv.dry_run; }
 
 /// A package index refresh: `apt-get update`, `apk update`, `yum makecache`, `zypper refresh`.
-bool is_index_update(const Command& c) {
-  const auto inv = pm(c);
-  return system_manager(inv) && inv.updates() && !inv.dry_run;
-}
+bool is_index_update(const packages::Invocation& inv) { return system_manager(inv) && inv.updates() && !inv.dry_run; }
+bool is_index_update(const Command& c) { return is_index_update(pm(c)); }
 
 /// Installs or upgrades packages with the distribution's manager (not a dry run).
-bool is_install(const Command& c) {
-  const auto inv = pm(c);
-  return system_manager(inv) && inv.installs() && !inv.dry_run;
-}
-
-/// The package operands of an install command (after the subcommand).
-std::vector<std::string> packages_of(const Command& c) { return pm(c).operands(c); }
+bool is_install(const packages::Invocation& inv) { return system_manager(inv) && inv.installs() && !inv.dry_run; }
+bool is_install(const Command& c) { return is_install(pm(c)); }
 
 bool has_word(const Command& c, std::string_view word) {
   return std::find(c.words.begin(), c.words.end(), word) != c.words.end();
@@ -468,7 +542,7 @@ void secrets_in(const Instruction& i, std::vector<Offender>& found) {
 // Images and ports.
 
 struct ImageRef {
-  std::string tag;  ///< "" when none
+  sv tag;  ///< "" when none
   bool digest = false;
 };
 
@@ -495,14 +569,19 @@ std::optional<long> number(std::string_view s) {
 
 struct PortRange {
   std::optional<long> low, high;
-  std::string protocol;  ///< lower case, "" when not given
+  sv protocol;  ///< as written (any case), "" when not given
+  /// tcp, udp, sctp or none given.
+  [[nodiscard]] bool known_protocol() const {
+    using dockerfile::same_lower;
+    return protocol.empty() || same_lower(protocol, "tcp") || same_lower(protocol, "udp") || same_lower(protocol, "sctp");
+  }
 };
 
 PortRange port_range(std::string_view spec) {
   PortRange out;
   const auto slash = spec.find('/');
   if (slash != std::string_view::npos) {
-    out.protocol = core::to_lower(spec.substr(slash + 1));
+    out.protocol = spec.substr(slash + 1);
     spec = spec.substr(0, slash);
   }
   const auto dash = spec.find('-');
@@ -511,10 +590,10 @@ PortRange port_range(std::string_view spec) {
   return out;
 }
 
-std::string unquoted(std::string_view s) {
+sv unquoted(sv s) {
   s = core::trim(s);
   if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
-  return std::string(s);
+  return s;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -533,12 +612,12 @@ void user_root(const Dockerfile& d, Results& out) {
            out, "");
     return;
   }
-  const std::string value(user->args.empty() ? std::string_view() : user->args.front());
+  const sv value = user->args.empty() ? sv() : user->args.front();
   if (common::user_is_root(value)) {
     report(d, k_user_root, {{user, fmt::format("USER {} is the final user", common::shown(value))}}, out, "");
     return;
   }
-  report(d, k_user_root, {}, out, fmt::format("line {}: USER {}", user->location.line, value));
+  report(d, k_user_root, {}, out, at_line(user->location.line, "USER ", value));
 }
 
 void healthcheck(const Dockerfile& d, Results& out) {
@@ -551,11 +630,11 @@ void healthcheck(const Dockerfile& d, Results& out) {
     report(d, k_healthcheck, {{&d.stages.back().instructions.front(), "no HEALTHCHECK in the final stage"}}, out, "");
     return;
   }
-  if (!hc->args.empty() && core::to_upper(hc->args.front()) == "NONE") {
+  if (!hc->args.empty() && dockerfile::same_lower(hc->args.front(), "none")) {
     report(d, k_healthcheck, {{hc, "HEALTHCHECK NONE disables the image's health check"}}, out, "");
     return;
   }
-  report(d, k_healthcheck, {}, out, fmt::format("line {}: {}", hc->location.line, snippet(*hc)));
+  report(d, k_healthcheck, {}, out, at_line(hc->location.line, "", snippet(*hc)));
 }
 
 void update_alone(const Dockerfile& d, Results& out) {
@@ -564,8 +643,9 @@ void update_alone(const Dockerfile& d, Results& out) {
     const Command* update = nullptr;
     bool install = false;
     for (const auto& c : r.commands) {
-      if (update == nullptr && is_index_update(c)) update = &c;
-      install = install || is_install(c);
+      const auto inv = pm(c);
+      if (update == nullptr && is_index_update(inv)) update = &c;
+      install = install || is_install(inv);
     }
     if (update != nullptr && !install)
       found.push_back({r.run, fmt::format("`{}` without an install in the same RUN", dockerfile::join_words(update->words, " "))});
@@ -614,7 +694,7 @@ void workdir_relative(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const Instruction* w : all_of(d, "WORKDIR")) {
     if (w->args.empty()) continue;
-    const std::string path = unquoted(w->args.front());
+    const sv path = unquoted(w->args.front());
     const bool windows = path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':';
     if (path.empty() || path.starts_with('/') || path.starts_with('\\') || path.starts_with('$') || windows) continue;
     found.push_back({w, fmt::format("WORKDIR {} is relative (depends on the previous WORKDIR)", path)});
@@ -652,7 +732,7 @@ void sudo(const Dockerfile& d, Results& out) {
 template <class F>
 void for_each_image_from(const Dockerfile& d, F&& f) {
   for (const auto& s : d.stages) {
-    if (s.base_stage >= 0 || s.instructions.empty() || core::to_lower(s.base) == "scratch" || s.base.empty() ||
+    if (s.base_stage >= 0 || s.instructions.empty() || dockerfile::same_lower(s.base, "scratch") || s.base.empty() ||
         has_variable(s.base))
       continue;
     f(s, s.instructions.front());
@@ -680,13 +760,13 @@ void from_latest(const Dockerfile& d, Results& out) {
 void apt_unpinned(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
-    std::vector<std::string> loose;
+    std::vector<sv> loose;
     for (const auto& c : r.commands) {
-      if (!is_apt_install(c)) continue;
-      for (const auto& p : packages_of(c)) {
-        if (p.find('=') == std::string::npos && p.find('/') == std::string::npos && !p.ends_with(".deb") && !has_variable(p))
-          loose.push_back(p);
-      }
+      const auto inv = pm(c);
+      if (!is_apt_install(inv)) continue;
+      inv.each_operand(c, [&loose](sv p) {
+        if (p.find('=') == sv::npos && p.find('/') == sv::npos && !p.ends_with(".deb") && !has_variable(p)) loose.push_back(p);
+      });
     }
     if (!loose.empty()) found.push_back({r.run, "apt-get install without versions: " + joined(loose)});
   }
@@ -732,16 +812,16 @@ void apt_lists_kept(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   // Only the layers of the final image matter: lists left in a builder stage are never shipped.
   // ONBUILD triggers run in whatever image is built from the stage: all of them count.
-  std::set<const Stage*> shipped;
-  for (const Stage* s : final_chain(d))
-    shipped.insert(s);
-  for (const auto& s : d.stages) {
+  const FinalImageStages final_image(d);
+  for (std::size_t si = 0; si < d.stages.size(); ++si) {
+    const Stage& s = d.stages[si];
+    const bool shipped = final_image.contains(si);
     for (const auto& i : s.instructions) {
       for (const auto& t : i.trigger) {
         if (t.is("RUN") && leaves_apt_lists(t))
           found.push_back({&t, "ONBUILD RUN keeps apt lists: no `rm -rf /var/lib/apt/lists/*` in the trigger"});
       }
-      if (!i.is("RUN") || !shipped.contains(&s) || !leaves_apt_lists(i)) continue;
+      if (!i.is("RUN") || !shipped || !leaves_apt_lists(i)) continue;
       found.push_back({&i, "apt-get lists kept: no `rm -rf /var/lib/apt/lists/*` in the same RUN"});
     }
   }
@@ -758,17 +838,22 @@ void expose_invalid_port(const Dockerfile& d, Results& out) {
       std::string line(e->command);
       std::replace_if(line.begin(), line.end(), [](char ch) { return ch == '\n' || ch == '\r'; }, ' ');
       for (const auto w : core::split_words(line)) {
-        if (!has_variable(w)) written.push_back(unquoted(w));
+        if (!has_variable(w)) written.emplace_back(unquoted(w));
       }
     }
-    std::vector<std::string_view> specs(e->args.begin(), e->args.end());
-    if (has_variable(e->command)) specs.assign(written.begin(), written.end());
-    for (const auto& spec : specs) {
-      if (has_variable(spec)) continue;
+    const auto judge = [&](sv spec) {
+      if (has_variable(spec)) return;
       const PortRange p = port_range(spec);
-      const bool proto_ok = p.protocol.empty() || p.protocol == "tcp" || p.protocol == "udp" || p.protocol == "sctp";
+      const bool proto_ok = p.known_protocol();
       if (!p.low || !p.high || *p.low < 0 || *p.high > 65535 || *p.low > *p.high || !proto_ok)
         found.push_back({e, fmt::format("EXPOSE {} is not a port in 0-65535", spec)});
+    };
+    if (has_variable(e->command)) {
+      for (const auto& spec : written)
+        judge(spec);
+    } else {
+      for (const auto spec : e->args)
+        judge(spec);
     }
   }
   report(d, k_port_range, std::move(found), out, "every EXPOSE port is in 0-65535");
@@ -797,17 +882,20 @@ bool pip_pinned(std::string_view p) {
 void pip_unpinned(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
-    std::vector<std::string> loose;
+    std::vector<sv> loose;
     for (const auto& c : r.commands) {
       const auto inv = pm(c);
       if (!family_is(inv, Family::pip) || !inv.installs() || inv.dry_run) continue;
       if (has_word(c, "-c") || has_word(c, "--constraint")) continue;
-      auto names = inv.operands(c);
       // `pipx inject VENV pkg...`: the first operand is the environment.
-      if (inv.subcommand == "inject" && !names.empty()) names.erase(names.begin());
-      for (const auto& p : names) {
-        if (!pip_pinned(p)) loose.push_back(p);
-      }
+      bool environment = inv.subcommand == "inject";
+      inv.each_operand(c, [&](sv p) {
+        if (environment) {
+          environment = false;
+        } else if (!pip_pinned(p)) {
+          loose.push_back(p);
+        }
+      });
     }
     if (!loose.empty()) found.push_back({r.run, "pip install without versions: " + joined(loose)});
   }
@@ -818,11 +906,11 @@ void apt_install_recommends(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
     for (const auto& c : r.commands) {
-      if (!is_apt_install(c)) continue;
+      if (!is_apt_install(pm(c))) continue;
       const bool off = std::any_of(c.words.begin(), c.words.end(), [](std::string_view w) {
-        const std::string l = core::to_lower(w);
-        return l == "--no-install-recommends" || l.ends_with("apt::install-recommends=false") ||
-               l.ends_with("apt::install-recommends=0") || l.ends_with("apt::install-recommends=no");
+        using dockerfile::ends_with_lower;
+        return dockerfile::same_lower(w, "--no-install-recommends") || ends_with_lower(w, "apt::install-recommends=false") ||
+               ends_with_lower(w, "apt::install-recommends=0") || ends_with_lower(w, "apt::install-recommends=no");
       });
       if (!off) {
         found.push_back({r.run, "apt-get install without --no-install-recommends"});
@@ -858,13 +946,13 @@ bool npm_pinned(std::string_view p) {
 void npm_unpinned(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
-    std::vector<std::string> loose;
+    std::vector<sv> loose;
     for (const auto& c : r.commands) {
       const auto inv = pm(c);
       if (!family_is(inv, Family::npm) || !inv.installs() || inv.dry_run) continue;
-      for (const auto& p : inv.operands(c)) {
+      inv.each_operand(c, [&loose](sv p) {
         if (!npm_pinned(p)) loose.push_back(p);
-      }
+      });
     }
     if (!loose.empty()) found.push_back({r.run, "npm install without versions: " + joined(loose)});
   }
@@ -874,12 +962,13 @@ void npm_unpinned(const Dockerfile& d, Results& out) {
 void apk_unpinned(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
-    std::vector<std::string> loose;
+    std::vector<sv> loose;
     for (const auto& c : r.commands) {
-      if (!is_apk_add(c)) continue;
-      for (const auto& p : packages_of(c)) {
-        if (p.find_first_of("=~<>/") == std::string::npos && !p.ends_with(".apk") && !has_variable(p)) loose.push_back(p);
-      }
+      const auto inv = pm(c);
+      if (!is_apk_add(inv)) continue;
+      inv.each_operand(c, [&loose](sv p) {
+        if (p.find_first_of("=~<>/") == sv::npos && !p.ends_with(".apk") && !has_variable(p)) loose.push_back(p);
+      });
     }
     if (!loose.empty()) found.push_back({r.run, "apk add without versions: " + joined(loose)});
   }
@@ -890,7 +979,7 @@ void apk_cache(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
     const bool keeps = std::any_of(r.commands.begin(), r.commands.end(),
-                                   [](const Command& c) { return is_apk_add(c) && !has_word(c, "--no-cache"); });
+                                   [](const Command& c) { return is_apk_add(pm(c)) && !has_word(c, "--no-cache"); });
     // The mounts (normalised paths) are read only for a RUN that would be reported.
     if (keeps && !has_cache_mount(*r.run, "/var/cache/apk") && !has_cache_mount(*r.run, "/etc/apk/cache"))
       found.push_back({r.run, "apk add without --no-cache"});
@@ -936,12 +1025,28 @@ void copy_from_unknown(const Dockerfile& d, Results& out) {
 
 void duplicate_stage_name(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  std::map<std::string, int> seen;
-  for (const auto& s : d.stages) {
-    if (s.name.empty() || s.instructions.empty()) continue;
-    const auto [it, fresh] = seen.emplace(s.name, s.instructions.front().location.line);
-    if (!fresh)
-      found.push_back({&s.instructions.front(), fmt::format("stage name {} already used at line {}", s.name, it->second)});
+  const auto named = [](const Stage& s) { return !s.name.empty() && !s.instructions.empty(); };
+  const auto duplicate = [&](const Stage& s, int first_line) {
+    found.push_back({&s.instructions.front(), fmt::format("stage name {} already used at line {}", s.name, first_line)});
+  };
+  if (d.stages.size() <= 32) {
+    // A few stages (every real file): the earlier ones compared in place, nothing allocated.
+    for (std::size_t i = 0; i < d.stages.size(); ++i) {
+      if (!named(d.stages[i])) continue;
+      for (std::size_t j = 0; j < i; ++j) {
+        if (named(d.stages[j]) && d.stages[j].name == d.stages[i].name) {
+          duplicate(d.stages[i], d.stages[j].instructions.front().location.line);
+          break;
+        }
+      }
+    }
+  } else {
+    std::map<sv, int> seen;
+    for (const auto& s : d.stages) {
+      if (!named(s)) continue;
+      const auto [it, fresh] = seen.emplace(s.name, s.instructions.front().location.line);
+      if (!fresh) duplicate(s, it->second);
+    }
   }
   report(d, k_duplicate_stage, std::move(found), out, "stage names are unique");
 }
@@ -952,7 +1057,7 @@ void shell_form_cmd(const Dockerfile& d, Results& out) {
     for (const auto& i : s.instructions) {
       if ((i.is("CMD") || i.is("ENTRYPOINT")) && !i.json_form)
         found.push_back({&i, fmt::format("{} in shell form: {}", i.keyword, snippet(i))});
-      if (i.is("HEALTHCHECK") && !i.json_form && !i.args.empty() && core::to_upper(i.args.front()) == "CMD")
+      if (i.is("HEALTHCHECK") && !i.json_form && !i.args.empty() && dockerfile::same_lower(i.args.front(), "cmd"))
         found.push_back({&i, fmt::format("HEALTHCHECK CMD in shell form: {}", snippet(i))});
     }
   }
@@ -984,8 +1089,7 @@ void consecutive_run(const Dockerfile& d, Results& out) {
       const Instruction& cur = s.instructions[k];
       // As hadolint: only RUNs of one command each; a RUN that already chains commands is a
       // deliberate split (cache boundaries).
-      if (prev.is("RUN") && cur.is("RUN") && flag_key(prev) == flag_key(cur) && single_command(prev) &&
-          single_command(cur))
+      if (prev.is("RUN") && cur.is("RUN") && single_command(prev) && single_command(cur) && flag_key(prev) == flag_key(cur))
         found.push_back({&cur, fmt::format("RUN follows the RUN of line {}: consolidate", prev.location.line)});
     }
   }
@@ -999,12 +1103,13 @@ void maintainer(const Dockerfile& d, Results& out) {
   report(d, k_maintainer, std::move(found), out, "no MAINTAINER");
 }
 
-void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, Results& out) {
+void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, std::string_view pass_evidence,
+                       Results& out) {
   std::vector<Offender> found;
   for (const auto& s : d.stages) {
     int first = 0;
     for (const auto& i : s.instructions) {
-      if (i.keyword != keyword) continue;
+      if (!i.is(keyword)) continue;
       if (first == 0) {
         first = i.location.line;
       } else {
@@ -1012,11 +1117,13 @@ void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view k
       }
     }
   }
-  report(d, rule, std::move(found), out, fmt::format("at most one {} per stage", keyword));
+  report(d, rule, std::move(found), out, std::string(pass_evidence));
 }
 
-void multiple_cmd(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_cmd, "CMD", out); }
-void multiple_entrypoint(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_entrypoint, "ENTRYPOINT", out); }
+void multiple_cmd(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_cmd, "CMD", "at most one CMD per stage", out); }
+void multiple_entrypoint(const Dockerfile& d, Results& out) {
+  repeated_in_stage(d, k_multiple_entrypoint, "ENTRYPOINT", "at most one ENTRYPOINT per stage", out);
+}
 
 /// `set -o pipefail`, `set -eo pipefail`, `set -euxo pipefail`.
 bool sets_pipefail(const Command& c) {
@@ -1084,7 +1191,7 @@ void expose_ssh(const Dockerfile& d, Results& out) {
   for (const Instruction* e : all_of(d, "EXPOSE")) {
     for (const auto& spec : e->args) {
       const PortRange p = port_range(spec);
-      if (p.low && p.high && *p.low <= 22 && 22 <= *p.high && (p.protocol.empty() || p.protocol == "tcp"))
+      if (p.low && p.high && *p.low <= 22 && 22 <= *p.high && (p.protocol.empty() || dockerfile::same_lower(p.protocol, "tcp")))
         found.push_back({e, fmt::format("EXPOSE {} (SSH)", spec)});
     }
   }
@@ -1103,20 +1210,18 @@ void curl_pipe_shell(const Dockerfile& d, Results& out) {
   for (const Instruction* r : all_of(d, "RUN")) {
     bool hit = false;
     for (const auto& script : r->scripts) {
-      std::vector<const Command*> pipeline;
+      bool fetch_piped = false;  // a command before this one in its pipeline downloads
       for (const auto& c : dockerfile::commands_in(*r, script)) {
-        if (!c.after_pipe) pipeline.clear();
+        if (!c.after_pipe) fetch_piped = false;
         const bool interpreter = model::is_shell(c.program) || c.program.starts_with("python") || sv(c.program) == "perl" ||
                                  sv(c.program) == "ruby" || sv(c.program) == "node";
-        if (interpreter && std::any_of(pipeline.begin(), pipeline.end(), [](const Command* p) { return is_fetcher(*p); })) {
-          hit = true;
-        }
+        if (interpreter && fetch_piped) hit = true;
         if (model::is_shell(c.program)) {
           for (std::size_t k = 1; k < c.words.size(); ++k) {
             if (substitutes_fetch(c.words[k])) hit = true;
           }
         }
-        pipeline.push_back(&c);
+        fetch_piped = fetch_piped || is_fetcher(c);
       }
       if (hit) break;
     }
@@ -1134,7 +1239,7 @@ void workdir_system_dir(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const Instruction* w : all_of(d, "WORKDIR")) {
     if (w->args.empty()) continue;
-    const std::string raw = unquoted(w->args.front());
+    const sv raw = unquoted(w->args.front());
     if (!raw.starts_with('/')) continue;
     const std::string path = core::normalize_path(raw);
     const bool tree = std::any_of(trees.begin(), trees.end(), [&](std::string_view t) { return core::normalized_path_within(path, t); });

@@ -180,7 +180,53 @@ bool is_option(const Manager& m, std::string_view word, std::string_view option)
   return false;
 }
 
-Invocation invocation(const model::RunCommand& c) {
+bool takes_value(const Manager& m, std::string_view word) { return takes_next(m, word); }
+
+namespace detail {
+namespace {
+
+// RunCommand::package_reading: bit 0 set once read; bit 1 dry run; bit 2 `first` is 3 (`python -m
+// pip`), else 1; bits 3-6 the manager's index in the table plus one (0: none); bits 7-9 install,
+// update, clean; bits 10-31 sub_index (a command of more words than that is read every time).
+constexpr std::uint32_t k_read = 1U;
+static_assert(k_read == k_read_no_manager);
+constexpr std::uint32_t k_dry = 1U << 1;
+constexpr std::uint32_t k_first3 = 1U << 2;
+constexpr unsigned k_manager_shift = 3;
+constexpr std::uint32_t k_install = 1U << 7;
+constexpr std::uint32_t k_update = 1U << 8;
+constexpr std::uint32_t k_clean = 1U << 9;
+constexpr unsigned k_sub_shift = 10;
+constexpr std::size_t k_max_sub = (std::size_t{1} << (32 - k_sub_shift)) - 1;
+
+std::uint32_t pack(const Invocation& inv) {
+  std::uint32_t p = k_read;
+  if (inv.dry_run) p |= k_dry;
+  if (inv.first == 3) p |= k_first3;
+  if (inv.manager != nullptr) p |= static_cast<std::uint32_t>(inv.manager - k_managers.data() + 1) << k_manager_shift;
+  if (inv.install) p |= k_install;
+  if (inv.update) p |= k_update;
+  if (inv.clean) p |= k_clean;
+  return p | static_cast<std::uint32_t>(inv.sub_index) << k_sub_shift;
+}
+
+}  // namespace
+
+Invocation unpack(std::uint32_t packed, const model::RunCommand& c) {
+  Invocation inv;
+  const std::uint32_t manager = (packed >> k_manager_shift) & 0xFU;
+  inv.manager = manager == 0 ? nullptr : &k_managers[manager - 1];
+  inv.first = (packed & k_first3) != 0 ? 3 : 1;
+  inv.sub_index = packed >> k_sub_shift;
+  if (inv.manager != nullptr && inv.sub_index < c.words.size()) inv.subcommand = c.words[inv.sub_index];
+  inv.dry_run = (packed & k_dry) != 0;
+  inv.install = (packed & k_install) != 0;
+  inv.update = (packed & k_update) != 0;
+  inv.clean = (packed & k_clean) != 0;
+  return inv;
+}
+
+Invocation read(const model::RunCommand& c) {
   Invocation inv;
   if (c.words.empty()) return inv;
   inv.manager = manager_of(c.program);
@@ -190,54 +236,45 @@ Invocation invocation(const model::RunCommand& c) {
     if (inv.manager != nullptr && inv.manager->family != Family::pip) inv.manager = nullptr;
     inv.first = 3;
   }
-  if (inv.manager == nullptr) return inv;
-  const Manager& m = *inv.manager;
-  std::size_t i = inv.first;
-  while (i < c.words.size()) {
-    const sv w = c.words[i];
-    if (w == "--") {
-      ++i;
+  if (inv.manager != nullptr) {
+    const Manager& m = *inv.manager;
+    std::size_t i = inv.first;
+    while (i < c.words.size()) {
+      const sv w = c.words[i];
+      if (w == "--") {
+        ++i;
+        break;
+      }
+      if (w.size() > 1 && w[0] == '-') {
+        i += takes_next(m, w) ? 2 : 1;
+        continue;
+      }
       break;
     }
-    if (w.size() > 1 && w[0] == '-') {
-      i += takes_next(m, w) ? 2 : 1;
-      continue;
+    inv.sub_index = std::min(i, c.words.size());
+    if (inv.sub_index < c.words.size()) inv.subcommand = c.words[inv.sub_index];
+    // `yarn global add x`, `gem` has none.
+    if (m.family == Family::yarn && inv.subcommand == "global" && inv.sub_index + 1 < c.words.size()) {
+      ++inv.sub_index;
+      inv.subcommand = c.words[inv.sub_index];
     }
-    break;
+    inv.dry_run = any_option(m, m.dry_run, c, inv.first);
+    inv.install = contains(m.install, inv.subcommand);
+    inv.update = contains(m.update, inv.subcommand);
+    inv.clean = contains(m.clean, inv.subcommand);
   }
-  inv.sub_index = std::min(i, c.words.size());
-  if (inv.sub_index < c.words.size()) inv.subcommand = c.words[inv.sub_index];
-  // `yarn global add x`, `gem` has none.
-  if (m.family == Family::yarn && inv.subcommand == "global" && inv.sub_index + 1 < c.words.size()) {
-    ++inv.sub_index;
-    inv.subcommand = c.words[inv.sub_index];
-  }
-  inv.dry_run = any_option(m, m.dry_run, c, inv.first);
+  if (inv.sub_index <= k_max_sub)
+    std::atomic_ref<std::uint32_t>(c.package_reading).store(pack(inv), std::memory_order_relaxed);
   return inv;
 }
 
+}  // namespace detail
+
 std::vector<std::string> Invocation::operands(const model::RunCommand& c) const {
   std::vector<std::string> out;
-  if (manager == nullptr) return out;
-  bool rest = false;
-  for (std::size_t i = sub_index + 1; i < c.words.size(); ++i) {
-    const sv w = c.words[i];
-    if (!rest && w == "--") {
-      rest = true;
-      continue;
-    }
-    if (!rest && w.size() > 1 && w[0] == '-') {
-      if (takes_next(*manager, w)) ++i;
-      continue;
-    }
-    out.emplace_back(w);
-  }
+  each_operand(c, [&out](sv w) { out.emplace_back(w); });
   return out;
 }
-
-bool Invocation::installs() const { return manager != nullptr && contains(manager->install, subcommand); }
-bool Invocation::updates() const { return manager != nullptr && contains(manager->update, subcommand); }
-bool Invocation::cleans() const { return manager != nullptr && contains(manager->clean, subcommand); }
 
 std::vector<std::string> Invocation::unsigned_options(const model::RunCommand& c) const {
   std::vector<std::string> out;

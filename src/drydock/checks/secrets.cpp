@@ -8,9 +8,18 @@
 #include <cstring>
 #include <set>
 
+#include "drydock/checks/text_scan.hpp"
+
 #include "drydock/core/strings.hpp"
 
 namespace drydock::checks::secrets {
+
+namespace {
+
+/// std::isalnum in the "C" locale (drydock never sets another), without a library call.
+constexpr bool alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+}  // namespace
 
 /// Case-insensitive: the name has PASSWORD, SECRET, TOKEN, API_KEY, ... as a word part.
 bool secret_name(std::string_view name) {
@@ -21,16 +30,24 @@ bool secret_name(std::string_view name) {
   static constexpr std::array<std::string_view, 20> not_a_value = {
       "_FILE",   "_FILES",   "_FILENAME", "_PATH",   "_DIR",  "_URL",    "_URI",  "_ENDPOINT", "_HOST",    "_TTL",
       "_EXPIRY", "_EXPIRES", "_TIMEOUT",  "_LENGTH", "_SIZE", "_HEADER", "_TYPE", "_NAME",     "_ENABLED", "_VERSION"};
-  for (auto suffix : not_a_value) {
-    if (std::string_view(n).ends_with(suffix)) return false;
+  // Each suffix is `_` and a word without `_`: the name ends with one when what follows its
+  // last `_` is one.
+  if (const auto last = n.rfind('_'); last != std::string_view::npos) {
+    const std::string_view tail = n.substr(last);
+    for (auto suffix : not_a_value) {
+      if (core::same(tail, suffix)) return false;
+    }
   }
   static const std::array<std::string_view, 11> parts = {"PASSWORD",   "PASSWD",     "SECRET",     "TOKEN",
                                                          "API_KEY",    "APIKEY",     "ACCESS_KEY", "PRIVATE_KEY",
                                                          "CREDENTIAL", "AUTH_TOKEN", "SECRET_KEY"};
-  const auto boundary = [&](std::size_t i) { return i >= n.size() || !std::isalnum(static_cast<unsigned char>(n[i])); };
-  for (auto p : parts) {
-    for (auto pos = n.find(p); pos != std::string_view::npos; pos = n.find(p, pos + 1)) {
-      if (pos != 0 && !boundary(pos - 1)) continue;
+  const auto boundary = [&](std::size_t i) { return i >= n.size() || !alnum(n[i]); };
+  // A part counts where a word of the name begins: only those places are tried (a name has a
+  // few), not every place each part occurs.
+  for (std::size_t pos = 0; pos < n.size(); ++pos) {
+    if (pos != 0 && !boundary(pos - 1)) continue;
+    for (auto p : parts) {
+      if (n.size() - pos < p.size() || !core::same(n.substr(pos, p.size()), p)) continue;
       std::size_t end = pos + p.size();
       if (end < n.size() && n[end] == 'S') ++end;  // TOKENS, SECRETS, CREDENTIALS
       if (boundary(end)) return true;
@@ -95,7 +112,7 @@ std::string redacted(std::string_view value) {
 namespace {
 
 bool key_char(char c, bool dash = false, bool underscore = false) {
-  return std::isalnum(static_cast<unsigned char>(c)) || (dash && c == '-') || (underscore && c == '_');
+  return alnum(c) || (dash && c == '-') || (underscore && c == '_');
 }
 
 }  // namespace
@@ -184,12 +201,37 @@ std::optional<std::string> known_key(std::string_view text) {
   // memchr and a compare at every 's', 'r', '-' of a RUN line) runs only for those, and a text
   // with none of them (nearly every RUN, ENV or LABEL value) is done after this pass.
   static_assert(formats.size() <= 16, "one bit per format in a std::uint16_t: widen the sets below");
+  static_assert(std::all_of(formats.begin(), formats.end(), [](const Format& f) { return f.prefix.size() >= 2; }),
+                "a prefix is found by its first two bytes");
   static const std::array<std::uint16_t, 256> k_formats_by_first = [] {
     std::array<std::uint16_t, 256> out{};
     for (std::size_t f = 0; f < formats.size(); ++f)
       out[static_cast<unsigned char>(formats[f].prefix[0])] |= static_cast<std::uint16_t>(1U << f);
     return out;
   }();
+  // A long text (a RUN line, a heredoc) is first looked at sixteen places at a time: a prefix can
+  // begin only where the text holds its first two bytes, and those pairs are rare ('s', 'r', '-'
+  // alone are everywhere in a RUN line). The pairs, each once.
+  static constexpr std::size_t k_pair_count = [] {
+    std::size_t n = 0;
+    for (std::size_t f = 0; f < formats.size(); ++f) {
+      bool again = false;
+      for (std::size_t g = 0; g < f; ++g)
+        again = again || (formats[g].prefix[0] == formats[f].prefix[0] && formats[g].prefix[1] == formats[f].prefix[1]);
+      if (!again) ++n;
+    }
+    return n;
+  }();
+  static constexpr auto k_pairs = [] {
+    std::array<scan::Pair, k_pair_count> out{};
+    std::size_t n = 0;
+    for (std::size_t f = 0; f < formats.size(); ++f) {
+      const scan::Pair p = {formats[f].prefix[0], formats[f].prefix[1]};
+      if (std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), p) == out.begin() + static_cast<std::ptrdiff_t>(n)) out[n++] = p;
+    }
+    return out;
+  }();
+  if (text.size() >= scan::k_block && !scan::holds_pair(text, k_pairs, false)) return std::nullopt;
   std::uint16_t present = 0;
   for (std::size_t pos = 0; pos < text.size(); ++pos) {
     std::uint16_t candidates = k_formats_by_first[static_cast<unsigned char>(text[pos])];

@@ -15,6 +15,7 @@
 /// a list moved out of the tree must not outlive the tree's arena, as its views must not.
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <memory_resource>
@@ -56,6 +57,10 @@ struct RunCommand {
   std::pmr::vector<std::string_view> words;  ///< words[0] is the program as written; quotes removed, variables as written
   std::string_view program;             ///< words[0] without its directory ("" when there are no words)
   bool sudo = false;               ///< was run through sudo
+  /// The checks' reading of the command through their package-manager table
+  /// (checks::packages::invocation), kept by the first rule that reads it for the ten others:
+  /// 0 until then. Not the parser's: the words must not change once a rule has read them.
+  mutable std::uint32_t package_reading = 0;
   std::string_view next_operator;  ///< how it is joined to the next command: "&&", "||", ";", "|", "&" or ""
   bool after_pipe = false;         ///< the previous command of the script pipes into this one
   int subshell_depth = 0;          ///< nesting inside ( ... ) or { ...; }
