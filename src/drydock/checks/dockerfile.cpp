@@ -190,7 +190,7 @@ bool is_archive(std::string_view source) {
   // ADD unpacks by content, not name: a `.gz`, `.bz2`, `.xz` or `.zst` file may be a compressed tar.
   static constexpr std::array<std::string_view, 12> exts = {".tar", ".tgz", ".tbz2", ".tbz", ".txz", ".tzst",
                                                             ".gz",  ".bz2", ".xz",   ".zst", ".lz4", ".lzma"};
-  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return ends_with_lower(source, e); });
+  return std::any_of(exts.begin(), exts.end(), [&](std::string_view e) { return core::ends_with_lower(source, e); });
 }
 
 bool is_remote(std::string_view source) { return source.find("://") != std::string_view::npos || source.starts_with("git@"); }
@@ -572,7 +572,7 @@ struct PortRange {
   sv protocol;  ///< as written (any case), "" when not given
   /// tcp, udp, sctp or none given.
   [[nodiscard]] bool known_protocol() const {
-    using dockerfile::same_lower;
+    using core::same_lower;
     return protocol.empty() || same_lower(protocol, "tcp") || same_lower(protocol, "udp") || same_lower(protocol, "sctp");
   }
 };
@@ -630,7 +630,7 @@ void healthcheck(const Dockerfile& d, Results& out) {
     report(d, k_healthcheck, {{&d.stages.back().instructions.front(), "no HEALTHCHECK in the final stage"}}, out, "");
     return;
   }
-  if (!hc->args.empty() && dockerfile::same_lower(hc->args.front(), "none")) {
+  if (!hc->args.empty() && core::same_lower(hc->args.front(), "none")) {
     report(d, k_healthcheck, {{hc, "HEALTHCHECK NONE disables the image's health check"}}, out, "");
     return;
   }
@@ -732,7 +732,7 @@ void sudo(const Dockerfile& d, Results& out) {
 template <class F>
 void for_each_image_from(const Dockerfile& d, F&& f) {
   for (const auto& s : d.stages) {
-    if (s.base_stage >= 0 || s.instructions.empty() || dockerfile::same_lower(s.base, "scratch") || s.base.empty() ||
+    if (s.base_stage >= 0 || s.instructions.empty() || core::same_lower(s.base, "scratch") || s.base.empty() ||
         has_variable(s.base))
       continue;
     f(s, s.instructions.front());
@@ -908,8 +908,8 @@ void apt_install_recommends(const Dockerfile& d, Results& out) {
     for (const auto& c : r.commands) {
       if (!is_apt_install(pm(c))) continue;
       const bool off = std::any_of(c.words.begin(), c.words.end(), [](std::string_view w) {
-        using dockerfile::ends_with_lower;
-        return dockerfile::same_lower(w, "--no-install-recommends") || ends_with_lower(w, "apt::install-recommends=false") ||
+        using core::ends_with_lower;
+        return core::same_lower(w, "--no-install-recommends") || ends_with_lower(w, "apt::install-recommends=false") ||
                ends_with_lower(w, "apt::install-recommends=0") || ends_with_lower(w, "apt::install-recommends=no");
       });
       if (!off) {
@@ -1057,7 +1057,7 @@ void shell_form_cmd(const Dockerfile& d, Results& out) {
     for (const auto& i : s.instructions) {
       if ((i.is("CMD") || i.is("ENTRYPOINT")) && !i.json_form)
         found.push_back({&i, fmt::format("{} in shell form: {}", i.keyword, snippet(i))});
-      if (i.is("HEALTHCHECK") && !i.json_form && !i.args.empty() && dockerfile::same_lower(i.args.front(), "cmd"))
+      if (i.is("HEALTHCHECK") && !i.json_form && !i.args.empty() && core::same_lower(i.args.front(), "cmd"))
         found.push_back({&i, fmt::format("HEALTHCHECK CMD in shell form: {}", snippet(i))});
     }
   }
@@ -1191,7 +1191,7 @@ void expose_ssh(const Dockerfile& d, Results& out) {
   for (const Instruction* e : all_of(d, "EXPOSE")) {
     for (const auto& spec : e->args) {
       const PortRange p = port_range(spec);
-      if (p.low && p.high && *p.low <= 22 && 22 <= *p.high && (p.protocol.empty() || dockerfile::same_lower(p.protocol, "tcp")))
+      if (p.low && p.high && *p.low <= 22 && 22 <= *p.high && (p.protocol.empty() || core::same_lower(p.protocol, "tcp")))
         found.push_back({e, fmt::format("EXPOSE {} (SSH)", spec)});
     }
   }

@@ -48,21 +48,6 @@ void append_number(std::string& out, long long n);
 /// An instruction as evidence quotes it: one line, at most 80 characters.
 std::string snippet(const model::Instruction& instruction);
 
-/// `text` in ASCII lower case equals `lower` (written in lower case): `core::to_lower(text) ==
-/// lower` without the copy.
-constexpr bool same_lower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
-  }
-  return true;
-}
-/// `core::to_lower(text).ends_with(lower)` without the copy.
-constexpr bool ends_with_lower(std::string_view text, std::string_view lower) {
-  return text.size() >= lower.size() && same_lower(text.substr(text.size() - lower.size()), lower);
-}
-
 /// What a RUN executes, as the parser read it (model::Instruction::commands and scripts).
 using Command = model::RunCommand;
 using Script = model::RunScript;

@@ -232,7 +232,7 @@ void dockerfile_base_images(const Dockerfile& d, Results& out) {
   std::string evidence;
   const Instruction* first = nullptr;
   for (const auto& s : d.stages) {
-    if (s.base_stage >= 0 || s.instructions.empty() || dockerfile::same_lower(s.base, "scratch")) continue;
+    if (s.base_stage >= 0 || s.instructions.empty() || core::same_lower(s.base, "scratch")) continue;
     const auto r = reference_view(s.base);
     if (!r) continue;
     const Instruction& from = s.instructions.front();
@@ -268,7 +268,7 @@ void dockerfile_trusted_base(const Dockerfile& d, Results& out) {
   for (const auto& s : d.stages) {
     if (s.base_stage >= 0 || s.instructions.empty()) continue;
     const Instruction& from = s.instructions.front();
-    if (dockerfile::same_lower(s.base, "scratch")) continue;
+    if (core::same_lower(s.base, "scratch")) continue;
     auto r = reference(s.base);
     if (!r) {
       found.push_back({&from, fmt::format("FROM {} cannot be resolved to a registry", s.base)});

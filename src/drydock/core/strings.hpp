@@ -33,6 +33,20 @@ constexpr bool same(std::string_view a, std::string_view b) {
   }
   return true;
 }
+/// `text` in ASCII lower case equals `lower` (written in lower case): `core::to_lower(text) ==
+/// lower` without the copy.
+constexpr bool same_lower(std::string_view text, std::string_view lower) {
+  if (text.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
+  }
+  return true;
+}
+/// `core::to_lower(text).ends_with(lower)` without the copy.
+constexpr bool ends_with_lower(std::string_view text, std::string_view lower) {
+  return text.size() >= lower.size() && same_lower(text.substr(text.size() - lower.size()), lower);
+}
 /// True when `path` is `dir` or lies below it ("/etc" covers "/etc/passwd", not "/etcd").
 bool path_within(std::string_view path, std::string_view dir);
 /// path_within for paths already normalized (as normalize_path gives them): no allocation,

@@ -50,4 +50,20 @@ TEST(CoreStrings, CaseIntoABufferKeptFromCallToCall) {
   EXPECT_EQ(drydock::core::upper_into("@[`{", buffer), "@[`{");
 }
 
+TEST(CoreStrings, SameLowerFoldsOnlyTheTextsAsciiCapitals) {
+  using drydock::core::ends_with_lower;
+  using drydock::core::same_lower;
+  EXPECT_TRUE(same_lower("SCRATCH", "scratch"));
+  EXPECT_TRUE(same_lower("Tcp", "tcp"));
+  EXPECT_TRUE(same_lower("", ""));
+  EXPECT_FALSE(same_lower("tcp", "TCP"));  // the second text is the lower-case one: not folded
+  EXPECT_FALSE(same_lower("tcp6", "tcp"));
+  EXPECT_FALSE(same_lower("@[`{", "`{@["));  // the neighbours of A-Z are not letters
+  EXPECT_FALSE(same_lower("Ã", "Ã©"));  // bytes above 0x7f compared as they are
+  EXPECT_TRUE(ends_with_lower("-o APT::Install-Recommends=False", "apt::install-recommends=false"));
+  EXPECT_TRUE(ends_with_lower("app.TAR.GZ", ".tar.gz"));
+  EXPECT_FALSE(ends_with_lower("gz", ".tar.gz"));
+  static_assert(same_lower("UDP", "udp") && !same_lower("UDP", "ud"));
+}
+
 }  // namespace
