@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -76,19 +77,26 @@ bool ignored(const model::Dockerfile& d, const Rule& rule, int line) {
 
 std::string snippet(const model::Instruction& instruction) {
   constexpr std::size_t k_max = 80;
+  const std::string_view text = instruction.text;
   std::string out;
   // At most k_max + 2 bytes are written before the cut (a space and a character), then "…".
-  out.reserve(std::min(instruction.text.size(), k_max + 2) + 3);
-  bool space = false;
-  for (char c : instruction.text) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-    if (out.size() > k_max) break;  // what follows is cut off
+  out.reserve(std::min(text.size(), k_max + 2) + 3);
+  const auto blank = [](char c) { return c == '\n' || c == '\r' || c == '\t' || c == ' '; };
+  // Word by word, each word appended at once: the blanks between two words become one space.
+  std::size_t i = 0;
+  while (true) {
+    while (i < text.size() && blank(text[i]))
+      ++i;
+    if (i == text.size()) break;
+    std::size_t end = i;
+    while (end < text.size() && !blank(text[end]))
+      ++end;
+    if (!out.empty()) out += ' ';
+    // Up to the first byte past k_max (one byte when the space went past it): what follows is cut off.
+    const std::size_t room = out.size() > k_max ? 1 : k_max + 1 - out.size();
+    out.append(text.substr(i, std::min(end - i, room)));
+    if (out.size() > k_max) break;
+    i = end;
   }
   if (out.size() > k_max) {
     std::size_t cut = k_max;
@@ -207,6 +215,81 @@ void AddSources::add(std::string_view source) {
   }
 }
 
+Keyword keyword_of(std::string_view keyword) {
+  using core::same;
+  switch (keyword.size()) {
+    case 3:
+      if (same(keyword, "RUN")) return Keyword::run;
+      if (same(keyword, "ADD")) return Keyword::add;
+      break;
+    case 6:
+      if (same(keyword, "EXPOSE")) return Keyword::expose;
+      break;
+    case 7:
+      if (same(keyword, "WORKDIR")) return Keyword::workdir;
+      break;
+    case 10:
+      if (same(keyword, "MAINTAINER")) return Keyword::maintainer;
+      break;
+    default:
+      break;
+  }
+  return Keyword::other;
+}
+
+void KeywordIndex::build(const model::Dockerfile& d) {
+  for (auto& list : m_lists)
+    list.clear();
+  const auto add = [this](const model::Instruction& i) {
+    const Keyword k = keyword_of(i.keyword);
+    if (k != Keyword::other) m_lists[static_cast<std::size_t>(k)].push_back(&i);
+  };
+  for (const auto& s : d.stages) {
+    for (const auto& i : s.instructions) {
+      add(i);
+      for (const auto& t : i.trigger)
+        add(t);
+    }
+  }
+}
+
+namespace {
+
+/// The tree keyword_index last indexed on this thread, as it knows it.
+struct IndexedTree {
+  const model::Dockerfile* tree = nullptr;
+  std::weak_ptr<const core::TextArena> arena;
+  /// Each stage's instruction list: where it is and its size.
+  std::vector<std::pair<const model::Instruction*, std::size_t>> lists;
+  KeywordIndex index;
+
+  [[nodiscard]] bool is(const model::Dockerfile& d) const {
+    if (tree != &d || d.text == nullptr || arena.expired() || arena.owner_before(d.text) || d.text.owner_before(arena) ||
+        lists.size() != d.stages.size())
+      return false;
+    for (std::size_t s = 0; s < lists.size(); ++s) {
+      const auto& instructions = d.stages[s].instructions;
+      if (lists[s].first != instructions.data() || lists[s].second != instructions.size()) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+const KeywordIndex& keyword_index(const model::Dockerfile& d) {
+  thread_local IndexedTree last;
+  if (last.is(d)) return last.index;
+  last.tree = nullptr;  // known again only once built (a build that throws leaves no tree known)
+  last.index.build(d);
+  last.tree = &d;
+  last.arena = d.text;
+  last.lists.clear();
+  for (const auto& s : d.stages)
+    last.lists.emplace_back(s.instructions.data(), s.instructions.size());
+  return last.index;
+}
+
 }  // namespace drydock::checks::dockerfile
 
 namespace drydock::checks {
@@ -215,6 +298,7 @@ namespace {
 using sv = std::string_view;
 
 using dockerfile::Command;
+using dockerfile::Keyword;
 using dockerfile::has_cache_mount;
 using dockerfile::Offender;
 using dockerfile::report;
@@ -265,89 +349,11 @@ constexpr Rule k_workdir_system{"dockerfile.workdir-system-dir", "", {"AVD-DS-00
 // ---------------------------------------------------------------------------------------
 // Walking the file.
 
-/// Instructions with this keyword in every stage, ONBUILD triggers included, in file order: a
-/// range walked in place (every rule walks it for every file; a vector of them was two
-/// allocations per rule and file).
-class InstructionsOf {
- public:
-  InstructionsOf(const Dockerfile& d, std::string_view keyword) : m_d(&d), m_keyword(keyword) {}
-
-  /// Walks the instructions of a stage by pointer (`m_at` to `m_end`), a trigger of the
-  /// instruction at `m_at` when `m_trigger` > 0; at the end, `m_stage` is the number of stages and
-  /// `m_at` null.
-  class Iterator {
-   public:
-    using value_type = const Instruction*;
-    Iterator(const Dockerfile* d, std::string_view keyword, std::size_t stage) : m_d(d), m_keyword(keyword), m_stage(stage) {
-      enter_stage();
-      settle();
-    }
-    const Instruction* operator*() const { return m_trigger == 0 ? m_at : &m_at->trigger[m_trigger - 1]; }
-    Iterator& operator++() {
-      step();
-      settle();
-      return *this;
-    }
-    bool operator!=(const Iterator& o) const { return m_at != o.m_at || m_trigger != o.m_trigger; }
-
-   private:
-    /// From stage `m_stage` on, the first stage with instructions; the end when there is none.
-    void enter_stage() {
-      const auto& stages = m_d->stages;
-      while (m_stage < stages.size() && stages[m_stage].instructions.empty())
-        ++m_stage;
-      if (m_stage < stages.size()) {
-        m_at = stages[m_stage].instructions.data();
-        m_end = m_at + stages[m_stage].instructions.size();
-      } else {
-        m_stage = stages.size();
-        m_at = m_end = nullptr;
-      }
-    }
-    void step() {
-      if (m_trigger < m_at->trigger.size()) {
-        ++m_trigger;
-        return;
-      }
-      m_trigger = 0;
-      if (++m_at == m_end) {
-        ++m_stage;
-        enter_stage();
-      }
-    }
-    void settle() {
-      while (m_at != nullptr) {
-        // The instructions of the stage without triggers, compared in a tight loop.
-        if (m_trigger == 0) {
-          while (m_at != m_end && !m_at->is(m_keyword) && m_at->trigger.empty())
-            ++m_at;
-          if (m_at == m_end) {
-            ++m_stage;
-            enter_stage();
-            continue;
-          }
-        }
-        if ((**this)->is(m_keyword)) return;
-        step();
-      }
-    }
-    const Dockerfile* m_d;
-    std::string_view m_keyword;
-    std::size_t m_stage;
-    const Instruction* m_at = nullptr;
-    const Instruction* m_end = nullptr;
-    std::size_t m_trigger = 0;
-  };
-
-  [[nodiscard]] Iterator begin() const { return {m_d, m_keyword, 0}; }
-  [[nodiscard]] Iterator end() const { return {m_d, m_keyword, m_d->stages.size()}; }
-
- private:
-  const Dockerfile* m_d;
-  std::string_view m_keyword;
-};
-
-InstructionsOf all_of(const Dockerfile& d, std::string_view keyword) { return {d, keyword}; }
+/// Instructions with this keyword in every stage, ONBUILD triggers included, in file order (the
+/// file's KeywordIndex).
+std::span<const Instruction* const> all_of(const Dockerfile& d, dockerfile::Keyword keyword) {
+  return dockerfile::keyword_index(d)[keyword];
+}
 
 /// Calls `f(stage)` for the final stage and the earlier stages it is built FROM, final first,
 /// until `f` returns true; true when it did.
@@ -410,13 +416,13 @@ struct RunCommands {
   std::span<const Command> commands;
 };
 
-/// The RUN instructions of the file as RunCommands, walked in place like all_of.
+/// The RUN instructions of the file as RunCommands (all_of RUN).
 class Runs {
  public:
-  explicit Runs(const Dockerfile& d) : m_all(d, "RUN") {}
+  explicit Runs(std::span<const Instruction* const> all) : m_all(all) {}
   class Iterator {
    public:
-    explicit Iterator(InstructionsOf::Iterator at) : m_at(at) {}
+    explicit Iterator(const Instruction* const* at) : m_at(at) {}
     RunCommands operator*() const { return {*m_at, (*m_at)->commands}; }
     Iterator& operator++() {
       ++m_at;
@@ -425,16 +431,16 @@ class Runs {
     bool operator!=(const Iterator& o) const { return m_at != o.m_at; }
 
    private:
-    InstructionsOf::Iterator m_at;
+    const Instruction* const* m_at;
   };
-  [[nodiscard]] Iterator begin() const { return Iterator(m_all.begin()); }
-  [[nodiscard]] Iterator end() const { return Iterator(m_all.end()); }
+  [[nodiscard]] Iterator begin() const { return Iterator(m_all.data()); }
+  [[nodiscard]] Iterator end() const { return Iterator(m_all.data() + m_all.size()); }
 
  private:
-  InstructionsOf m_all;
+  std::span<const Instruction* const> m_all;
 };
 
-Runs runs(const Dockerfile& d) { return Runs(d); }
+Runs runs(const Dockerfile& d) { return Runs(all_of(d, dockerfile::Keyword::run)); }
 
 template <class Items>
 std::string joined(const Items& items, std::size_t max = 5) {
@@ -655,7 +661,7 @@ void update_alone(const Dockerfile& d, Results& out) {
 
 void add_instead_of_copy(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  for (const Instruction* add : all_of(d, "ADD")) {
+  for (const Instruction* add : all_of(d, Keyword::add)) {
     if (add->args.empty()) continue;
     const bool checksum = add->flag("checksum") != nullptr;
     dockerfile::AddSources sources;
@@ -692,7 +698,7 @@ void secrets(const Dockerfile& d, Results& out) {
 
 void workdir_relative(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  for (const Instruction* w : all_of(d, "WORKDIR")) {
+  for (const Instruction* w : all_of(d, Keyword::workdir)) {
     if (w->args.empty()) continue;
     const sv path = unquoted(w->args.front());
     const bool windows = path.size() >= 2 && std::isalpha(static_cast<unsigned char>(path[0])) && path[1] == ':';
@@ -830,7 +836,7 @@ void apt_lists_kept(const Dockerfile& d, Results& out) {
 
 void expose_invalid_port(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  for (const Instruction* e : all_of(d, "EXPOSE")) {
+  for (const Instruction* e : all_of(d, Keyword::expose)) {
     // Ports built from variables are judged when built: only the words written without one count
     // (`EXPOSE 40000-${MAX}` expands to `40000-` when MAX is set at build time only).
     std::vector<std::string> written;
@@ -1098,7 +1104,7 @@ void consecutive_run(const Dockerfile& d, Results& out) {
 
 void maintainer(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  for (const Instruction* m : all_of(d, "MAINTAINER"))
+  for (const Instruction* m : all_of(d, Keyword::maintainer))
     found.push_back({m, "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=..."});
   report(d, k_maintainer, std::move(found), out, "no MAINTAINER");
 }
@@ -1188,7 +1194,7 @@ void pipefail(const Dockerfile& d, Results& out) {
 
 void expose_ssh(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  for (const Instruction* e : all_of(d, "EXPOSE")) {
+  for (const Instruction* e : all_of(d, Keyword::expose)) {
     for (const auto& spec : e->args) {
       const PortRange p = port_range(spec);
       if (p.low && p.high && *p.low <= 22 && 22 <= *p.high && (p.protocol.empty() || core::same_lower(p.protocol, "tcp")))
@@ -1207,7 +1213,7 @@ bool substitutes_fetch(std::string_view script) {
 
 void curl_pipe_shell(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  for (const Instruction* r : all_of(d, "RUN")) {
+  for (const Instruction* r : all_of(d, Keyword::run)) {
     bool hit = false;
     for (const auto& script : r->scripts) {
       bool fetch_piped = false;  // a command before this one in its pipeline downloads
@@ -1237,7 +1243,7 @@ void workdir_system_dir(const Dockerfile& d, Results& out) {
       "/bin",     "/sbin",     "/etc",     "/lib",           "/lib32",          "/lib64",  "/usr",
       "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/local/bin", "/usr/local/sbin", "/var/lib"};
   std::vector<Offender> found;
-  for (const Instruction* w : all_of(d, "WORKDIR")) {
+  for (const Instruction* w : all_of(d, Keyword::workdir)) {
     if (w->args.empty()) continue;
     const sv raw = unquoted(w->args.front());
     if (!raw.starts_with('/')) continue;

@@ -4,6 +4,8 @@
 /// the commands of RUN instructions (split by the parser).
 
 #include <array>
+#include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +30,38 @@ std::vector<std::string_view> aliases_of(const Rule& rule);
 /// True when `# drydock ignore=...` on the line before `line` names this rule: its id (with or
 /// without the `dockerfile.` prefix), its CIS number or one of its aliases, in any case.
 bool ignored(const model::Dockerfile& d, const Rule& rule, int line);
+
+/// The keywords the rules find instructions by (keyword_index), and `other` for the rest.
+enum class Keyword : std::uint8_t { run, add, workdir, expose, maintainer, other };
+constexpr std::size_t k_keywords = 6;
+
+/// The Keyword of an instruction's keyword as the parser writes it (upper case; another
+/// spelling is `other`, as Instruction::is compares).
+Keyword keyword_of(std::string_view keyword);
+
+/// The instructions of one Dockerfile by keyword, those of every stage and their ONBUILD triggers,
+/// each list in file order (an instruction, then its trigger): what a walk of every stage for
+/// one keyword finds, listed by one walk for all of them.
+class KeywordIndex {
+ public:
+  /// Lists the instructions of `d` (the lists emptied first, their room kept).
+  void build(const model::Dockerfile& d);
+  [[nodiscard]] std::span<const model::Instruction* const> operator[](Keyword k) const {
+    return m_lists[static_cast<std::size_t>(k)];
+  }
+
+ private:
+  std::array<std::vector<const model::Instruction*>, k_keywords> m_lists;
+};
+
+/// The KeywordIndex of `d`, built by the first rule that asks and kept by the thread for the
+/// others (every rule of a file runs on the same tree in turn): built again for another tree, and
+/// for a tree that has no arena (`Dockerfile::text`, a tree built by hand). A tree is known by
+/// its address, its arena (held weakly, so a freed arena is never taken for a new one at the same
+/// address) and the places and sizes of its stages' instruction lists: it must not be changed in
+/// place between two rules (the audit and the rules only read it). The reference is good until
+/// the next call on the thread.
+const KeywordIndex& keyword_index(const model::Dockerfile& d);
 
 /// One offending instruction and what is wrong with it (never a secret's value).
 struct Offender {

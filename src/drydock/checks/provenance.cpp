@@ -98,8 +98,9 @@ struct ReferenceView {
 /// `any_tag`: a reference without tag or digest means every tag (a policy's pattern), not latest.
 std::optional<ReferenceView> reference_view(sv text, bool any_tag = false) {
   text = core::trim(text);
-  if (text.empty() || text.starts_with("<none>") || text.find('$') != sv::npos || text.find_first_of(" \t") != sv::npos)
-    return std::nullopt;
+  // Each byte compared in line: find_first_of looks every byte up in its set with a library call.
+  const auto holds = [](sv s, char a, char b) { return std::any_of(s.begin(), s.end(), [=](char c) { return c == a || c == b; }); };
+  if (text.empty() || text.starts_with("<none>") || text.find('$') != sv::npos || holds(text, ' ', '\t')) return std::nullopt;
   if (text.starts_with("sha256:") || (text.size() == 64 && text.find_first_not_of("0123456789abcdef") == sv::npos))
     return std::nullopt;
   ReferenceView r;
@@ -110,7 +111,7 @@ std::optional<ReferenceView> reference_view(sv text, bool any_tag = false) {
   sv rest = text;
   if (const auto slash = text.find('/'); slash != sv::npos) {
     const sv first = text.substr(0, slash);
-    if (first.find_first_of(".:") != sv::npos || first == "localhost") {
+    if (holds(first, '.', ':') || first == "localhost") {
       r.registry = first;
       rest = text.substr(slash + 1);
     }
@@ -238,6 +239,7 @@ void dockerfile_base_images(const Dockerfile& d, Results& out) {
     const Instruction& from = s.instructions.front();
     if (first == nullptr) {
       first = &from;
+      evidence.reserve(256);  // the usual file's evidence, written without growing
       evidence = "base images: ";
     } else {
       evidence += "; ";
