@@ -515,7 +515,6 @@ class Parser {
       const int column = static_cast<int>(line.size() - t.size()) + 1;
       bool end = !trim_continuation(t, m_escape);
       if (end && t.empty()) continue;
-      buf.assign(t);
       segments.clear();
       segments.push_back({0, line_no, column});
       int last_line = line_no;
@@ -526,6 +525,7 @@ class Parser {
         const std::string_view left = trim_left_space(t2);
         if (left.empty() || left[0] == '#') continue;  // blank, or a comment
         end = !trim_continuation(t2, m_escape);
+        if (segments.size() == 1) buf.assign(t);  // the first continuation: the lines are joined from here
         segments.push_back({buf.size(), last_line, 1});
         buf.append(t2);
       }
@@ -808,10 +808,30 @@ class Parser {
     return same_or_kept(raw, out);
   }
 
+  /// `value` = unquote(raw), `expanded` = expand(raw, env), `raw`'s bytes looked at once when
+  /// neither changes it (the common case).
+  void unquote_and_expand(std::string_view raw, const Env* env, std::string_view& value, std::string_view& expanded) {
+    if (needs_lexing(raw, m_escape)) {
+      value = unquote(raw);
+      expanded = expand(raw, env);
+      return;
+    }
+    value = raw;
+    if (env != nullptr) m_budget -= std::min(m_budget, raw.size());
+    expanded = raw;
+  }
+
   /// The words of `raw` expanded, appended to `into`.
   void expand_words(std::string_view raw, const Env* env, std::pmr::vector<std::string_view>& into) {
     if (env == nullptr) {
       into.push_back(unquote(raw));
+      return;
+    }
+    if (!raw.empty() && !needs_lexing(raw, m_escape) && std::none_of(raw.begin(), raw.end(), is_space)) {
+      // One word as written (lex_words would copy it): the same view, charged as lex_words would
+      // (over the budget, it fails and `raw` is kept uncharged).
+      if (raw.size() <= m_budget) m_budget -= raw.size();
+      into.push_back(raw);
       return;
     }
     LexOptions opt;
@@ -1199,8 +1219,7 @@ class Parser {
       if (k == rest.size()) fail(std::string(ins.keyword) + " must have two arguments", true);
       model::KeyValue kv;
       kv.key = rest.substr(0, k);
-      kv.value = unquote(rest.substr(v));
-      kv.expanded = expand(rest.substr(v), env);
+      unquote_and_expand(rest.substr(v), env, kv.value, kv.expanded);
       kv.location = locate(src, rest.data(), m_path);
       ins.pairs.push_back(std::move(kv));
       return;
@@ -1215,8 +1234,7 @@ class Parser {
       const std::string_view raw_key = w.text.substr(0, eq);
       const std::string_view raw_value = w.text.substr(eq + 1);
       kv.key = expand(raw_key, env);
-      kv.value = unquote(raw_value);
-      kv.expanded = expand(raw_value, env);
+      unquote_and_expand(raw_value, env, kv.value, kv.expanded);
       kv.location = locate(src, rest.data() + w.offset, m_path);
       ins.pairs.push_back(std::move(kv));
     }
@@ -1236,8 +1254,7 @@ class Parser {
       } else {
         kv.key = w.text.substr(0, eq);
         const std::string_view raw_value = w.text.substr(eq + 1);
-        kv.value = unquote(raw_value);
-        kv.expanded = expand(raw_value, env);
+        unquote_and_expand(raw_value, env, kv.value, kv.expanded);
       }
       ins.pairs.push_back(std::move(kv));
       if (env == nullptr) continue;
