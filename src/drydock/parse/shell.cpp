@@ -15,6 +15,17 @@ bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 bool is_meta(char c) { return c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' || c == '>'; }
 bool ends_word(char c) { return is_blank(c) || c == '\n' || is_meta(c); }
 
+/// The bytes a run of ordinary word characters stops at: what ends a word (blanks, newline,
+/// metacharacters) and what read_word treats on its own (escape, quotes, `$`, backtick).
+struct WordStops {
+  bool stop[256] = {};
+  constexpr WordStops() {
+    for (const char c : std::string_view(" \t\r\n;&|()<>\\'\"$`")) stop[static_cast<unsigned char>(c)] = true;
+  }
+  [[nodiscard]] bool operator()(char c) const { return stop[static_cast<unsigned char>(c)]; }
+};
+constexpr WordStops k_word_stop;
+
 bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
@@ -126,6 +137,21 @@ void read_double_quoted(std::string_view s, std::size_t& pos, std::string& out) 
 Word read_word(std::string_view s, std::size_t& pos, std::string& buffer) {
   const std::size_t n = s.size();
   const std::size_t start = pos;
+  {
+    // The common word: ordinary characters up to the end, a blank, a newline or an operator other
+    // than `(` (which may open a bash array): the script's own bytes, read once.
+    std::size_t end = pos;
+    while (end < n && !k_word_stop(s[end]))
+      ++end;
+    if (end == n || (ends_word(s[end]) && s[end] != '(')) {
+      pos = end;
+      Word w{buffer};
+      w.literal_prefix = end - start;
+      w.in_script = true;
+      w.view = s.substr(start, end - start);
+      return w;
+    }
+  }
   buffer.clear();
   Word w{buffer};
   bool plain = true;
@@ -145,6 +171,15 @@ Word read_word(std::string_view s, std::size_t& pos, std::string& buffer) {
   };
   while (pos < n) {
     const char c = s[pos];
+    if (!k_word_stop(c)) {
+      // A run of ordinary characters; the loop decides on the next special one.
+      std::size_t end = pos + 1;
+      while (end < n && !k_word_stop(s[end]))
+        ++end;
+      if (!verbatim) w.text.append(s.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
     if (c == '(' && plain && text_size() != 0 && (verbatim ? s[pos - 1] : w.text.back()) == '=') {  // bash array: a=(x y)
       mark();
       const auto end = skip_nested(s, pos);
@@ -186,10 +221,9 @@ Word read_word(std::string_view s, std::size_t& pos, std::string& buffer) {
       if (!verbatim) w.text.append(s.substr(pos, end - pos));
       pos = end;
     } else {
-      // A run of ordinary characters; the loop decides on the next special one.
+      // `$` opening nothing: it and the ordinary characters after it.
       std::size_t end = pos + 1;
-      while (end < n && !ends_word(s[end]) && s[end] != '\\' && s[end] != '\'' && s[end] != '"' && s[end] != '$' &&
-             s[end] != '`')
+      while (end < n && !k_word_stop(s[end]))
         ++end;
       if (!verbatim) w.text.append(s.substr(pos, end - pos));
       pos = end;
@@ -232,10 +266,16 @@ class Reader {
     m_out.reserve(8);
     while (m_pos < n) {
       const char c = m_s[m_pos];
-      const char next = m_pos + 1 < n ? m_s[m_pos + 1] : '\0';
       if (is_blank(c)) {
         ++m_pos;
-      } else if (const auto cont = continuation_at(m_s, m_pos); cont != 0) {
+        continue;
+      }
+      if (!k_word_stop(c) && c != '#') {  // an ordinary character: a word begins (the usual case)
+        word();
+        continue;
+      }
+      const char next = m_pos + 1 < n ? m_s[m_pos + 1] : '\0';
+      if (const auto cont = continuation_at(m_s, m_pos); cont != 0) {
         m_pos += cont;
       } else if (c == '\n') {
         ++m_pos;
