@@ -808,6 +808,12 @@ class Parser {
     return same_or_kept(raw, out);
   }
 
+  /// expand(raw, env) of a `raw` that needs no lexing (parse_words found it plain): itself, charged.
+  std::string_view as_written(std::string_view raw, const Env* env) {
+    if (env != nullptr) m_budget -= std::min(m_budget, raw.size());
+    return raw;
+  }
+
   /// `value` = unquote(raw), `expanded` = expand(raw, env), `raw`'s bytes looked at once when
   /// neither changes it (the common case).
   void unquote_and_expand(std::string_view raw, const Env* env, std::string_view& value, std::string_view& expanded) {
@@ -1233,8 +1239,14 @@ class Parser {
       model::KeyValue kv;
       const std::string_view raw_key = w.text.substr(0, eq);
       const std::string_view raw_value = w.text.substr(eq + 1);
-      kv.key = expand(raw_key, env);
-      unquote_and_expand(raw_value, env, kv.value, kv.expanded);
+      if (w.plain) {
+        kv.key = as_written(raw_key, env);
+        kv.value = raw_value;
+        kv.expanded = as_written(raw_value, env);
+      } else {
+        kv.key = expand(raw_key, env);
+        unquote_and_expand(raw_value, env, kv.value, kv.expanded);
+      }
       kv.location = locate(src, rest.data() + w.offset, m_path);
       ins.pairs.push_back(std::move(kv));
     }
@@ -1254,7 +1266,12 @@ class Parser {
       } else {
         kv.key = w.text.substr(0, eq);
         const std::string_view raw_value = w.text.substr(eq + 1);
-        unquote_and_expand(raw_value, env, kv.value, kv.expanded);
+        if (w.plain) {
+          kv.value = raw_value;
+          kv.expanded = as_written(raw_value, env);
+        } else {
+          unquote_and_expand(raw_value, env, kv.value, kv.expanded);
+        }
       }
       ins.pairs.push_back(std::move(kv));
       if (env == nullptr) continue;

@@ -702,6 +702,21 @@ class JsonReader {
 
 }  // namespace
 
+namespace {
+/// Bytes of a word that parse_words passes over (the escape, chosen by the file, is tested
+/// apart): not a space (unicode.IsSpace's ASCII), a quote or `$`.
+struct PlainWordBytes {
+  bool plain[256] = {};
+  constexpr PlainWordBytes() {
+    for (int c = 0; c < 256; ++c)
+      plain[c] = true;
+    for (const char c : std::string_view(" \t\n\v\f\r'\"$")) plain[static_cast<unsigned char>(c)] = false;
+  }
+  [[nodiscard]] bool operator()(char c) const { return plain[static_cast<unsigned char>(c)]; }
+};
+constexpr PlainWordBytes k_plain_word_byte;
+}  // namespace
+
 bool needs_lexing(std::string_view word, char escape) {
   constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
   constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
@@ -772,6 +787,7 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
     const std::size_t start = pos;
     bool blank_ok = false;      // a quote was opened: the word counts even when empty
     bool dropped_last = false;  // the input's last byte, an escape, is not part of the word
+    bool plain = true;          // no quote, escape or `$` so far
     char quote = 0;             // the quote the word is inside, or 0
     while (pos < n) {
       const char ch = rest[pos];
@@ -789,21 +805,32 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
         ++pos;
         continue;
       }
+      if (k_plain_word_byte(ch) && ch != escape) {
+        // A run of bytes that are neither a space, a quote, `$` nor the escape.
+        ++pos;
+        while (pos < n && k_plain_word_byte(rest[pos]) && rest[pos] != escape)
+          ++pos;
+        continue;
+      }
       if (is_space(ch)) break;
       if (ch == '\'' || ch == '"') {
         quote = ch;
         blank_ok = true;
+        plain = false;
       } else if (ch == escape) {
+        plain = false;
         if (pos + 1 == n) {
           dropped_last = true;
         } else {
           ++pos;
         }
+      } else {  // `$`
+        plain = false;
       }
       ++pos;
     }
     const std::size_t stop = dropped_last ? pos - 1 : pos;
-    if (blank_ok || stop > start) words.push_back({rest.substr(start, stop - start), start});
+    if (blank_ok || stop > start) words.push_back({rest.substr(start, stop - start), start, plain});
   }
   return words;
 }

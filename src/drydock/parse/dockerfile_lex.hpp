@@ -74,6 +74,9 @@ bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
 struct RawWord {
   std::string_view text;
   std::size_t offset = 0;
+  /// No quote, escape or `$` in it: any part of it is its own unquoted and expanded value
+  /// (needs_lexing is false for each).
+  bool plain = false;
 };
 /// The list is made in `lists` (a parse's arena: no allocation of its own).
 std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::pmr::memory_resource* lists);
