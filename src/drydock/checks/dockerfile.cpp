@@ -442,15 +442,30 @@ class Runs {
 
 Runs runs(const Dockerfile& d) { return Runs(all_of(d, dockerfile::Keyword::run)); }
 
+/// `prefix`, then the first `max` items joined by ", " and " and N more" for the rest.
 template <class Items>
-std::string joined(const Items& items, std::size_t max = 5) {
+std::string joined(std::string_view prefix, const Items& items, std::size_t max = 5) {
   std::string out;
+  std::size_t size = prefix.size() + 16;
+  for (std::size_t i = 0; i < items.size() && i < max; ++i)
+    size += std::string_view(items[i]).size() + 2;
+  out.reserve(size);  // one allocation for the usual message
+  out += prefix;
   for (std::size_t i = 0; i < items.size() && i < max; ++i) {
     if (i != 0) out += ", ";
     out += items[i];
   }
-  if (items.size() > max) out += fmt::format(" and {} more", items.size() - max);
+  if (items.size() > max) {
+    out += " and ";
+    dockerfile::append_number(out, static_cast<long long>(items.size() - max));
+    out += " more";
+  }
   return out;
+}
+
+template <class Items>
+std::string joined(const Items& items, std::size_t max = 5) {
+  return joined(std::string_view(), items, max);
 }
 
 bool has_variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
@@ -771,10 +786,12 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
       const auto inv = pm(c);
       if (!is_apt_install(inv)) continue;
       inv.each_operand(c, [&loose](sv p) {
-        if (p.find('=') == sv::npos && p.find('/') == sv::npos && !p.ends_with(".deb") && !has_variable(p)) loose.push_back(p);
+        // A version (`=`), a file (`/`, `.deb`) or a variable: each byte compared once.
+        const bool named = std::any_of(p.begin(), p.end(), [](char ch) { return ch == '=' || ch == '/' || ch == '$'; });
+        if (!named && !p.ends_with(".deb")) loose.push_back(p);
       });
     }
-    if (!loose.empty()) found.push_back({r.run, "apt-get install without versions: " + joined(loose)});
+    if (!loose.empty()) found.push_back({r.run, joined("apt-get install without versions: ", loose)});
   }
   report(d, k_apt_pins, std::move(found), out, "apt-get install pins every package version");
 }
@@ -903,7 +920,7 @@ void pip_unpinned(const Dockerfile& d, Results& out) {
         }
       });
     }
-    if (!loose.empty()) found.push_back({r.run, "pip install without versions: " + joined(loose)});
+    if (!loose.empty()) found.push_back({r.run, joined("pip install without versions: ", loose)});
   }
   report(d, k_pip_pins, std::move(found), out, "pip install pins every package version");
 }
@@ -960,7 +977,7 @@ void npm_unpinned(const Dockerfile& d, Results& out) {
         if (!npm_pinned(p)) loose.push_back(p);
       });
     }
-    if (!loose.empty()) found.push_back({r.run, "npm install without versions: " + joined(loose)});
+    if (!loose.empty()) found.push_back({r.run, joined("npm install without versions: ", loose)});
   }
   report(d, k_npm_pins, std::move(found), out, "npm install pins every package version");
 }
@@ -973,10 +990,13 @@ void apk_unpinned(const Dockerfile& d, Results& out) {
       const auto inv = pm(c);
       if (!is_apk_add(inv)) continue;
       inv.each_operand(c, [&loose](sv p) {
-        if (p.find_first_of("=~<>/") == sv::npos && !p.ends_with(".apk") && !has_variable(p)) loose.push_back(p);
+        const bool named = std::any_of(p.begin(), p.end(), [](char ch) {
+          return ch == '=' || ch == '~' || ch == '<' || ch == '>' || ch == '/' || ch == '$';
+        });
+        if (!named && !p.ends_with(".apk")) loose.push_back(p);
       });
     }
-    if (!loose.empty()) found.push_back({r.run, "apk add without versions: " + joined(loose)});
+    if (!loose.empty()) found.push_back({r.run, joined("apk add without versions: ", loose)});
   }
   report(d, k_apk_pins, std::move(found), out, "apk add pins every package version");
 }

@@ -135,9 +135,21 @@ sv base_program(sv program) {
 /// The option's value is in the next word: the option is in `valued` and has no `=value` attached.
 bool takes_next(const Manager& m, sv word) { return contains(m.valued, word); }
 
+/// Every option of the table's lists begins with '-': a word that does not (a package, a
+/// subcommand) is none of them, in any spelling is_option knows.
+constexpr bool dashed(std::span<const sv> options) {
+  return std::all_of(options.begin(), options.end(), [](sv o) { return o.size() > 1 && o[0] == '-'; });
+}
+static_assert(dashed(k_apt_dry) && dashed(k_aptitude_dry) && dashed(k_apk_dry) && dashed(k_pip_dry) && dashed(k_npm_dry) &&
+              dashed(k_rpm_dry) && dashed(k_zypper_dry));
+static_assert(dashed(k_apt_unsigned) && dashed(k_aptitude_unsigned) && dashed(k_apk_unsigned) && dashed(k_pip_unsigned) &&
+              dashed(k_npm_unsigned) && dashed(k_yarn_unsigned) && dashed(k_rpm_unsigned) && dashed(k_zypper_unsigned));
+
 bool any_option(const Manager& m, std::span<const sv> options, const model::RunCommand& c, std::size_t from) {
   for (std::size_t i = from; i < c.words.size(); ++i) {
-    if (sv(c.words[i]) == "--") break;
+    const sv w = c.words[i];
+    if (w.empty() || w[0] != '-') continue;  // not an option (dashed)
+    if (core::same(w, "--")) break;
     for (auto o : options) {
       if (is_option(m, c.words[i], o)) return true;
     }
@@ -241,7 +253,7 @@ Invocation read(const model::RunCommand& c) {
     std::size_t i = inv.first;
     while (i < c.words.size()) {
       const sv w = c.words[i];
-      if (w == "--") {
+      if (core::same(w, "--")) {
         ++i;
         break;
       }
@@ -280,6 +292,7 @@ std::vector<std::string> Invocation::unsigned_options(const model::RunCommand& c
   std::vector<std::string> out;
   if (manager == nullptr) return out;
   for (std::size_t i = first; i < c.words.size(); ++i) {
+    if (c.words[i].empty() || c.words[i][0] != '-') continue;  // not an option (dashed)
     for (auto o : manager->unsigned_) {
       if (is_option(*manager, c.words[i], o)) {
         out.emplace_back(c.words[i]);

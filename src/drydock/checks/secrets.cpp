@@ -38,14 +38,20 @@ bool secret_name(std::string_view name) {
       if (core::same(tail, suffix)) return false;
     }
   }
-  static const std::array<std::string_view, 11> parts = {"PASSWORD",   "PASSWD",     "SECRET",     "TOKEN",
+  static constexpr std::array<std::string_view, 11> parts = {"PASSWORD",   "PASSWD",     "SECRET",     "TOKEN",
                                                          "API_KEY",    "APIKEY",     "ACCESS_KEY", "PRIVATE_KEY",
                                                          "CREDENTIAL", "AUTH_TOKEN", "SECRET_KEY"};
   const auto boundary = [&](std::size_t i) { return i >= n.size() || !alnum(n[i]); };
   // A part counts where a word of the name begins: only those places are tried (a name has a
   // few), not every place each part occurs.
+  static constexpr auto k_begins_a_part = [] {
+    std::array<bool, 256> out{};
+    for (auto p : parts)
+      out[static_cast<unsigned char>(p[0])] = true;
+    return out;
+  }();
   for (std::size_t pos = 0; pos < n.size(); ++pos) {
-    if (pos != 0 && !boundary(pos - 1)) continue;
+    if ((pos != 0 && !boundary(pos - 1)) || !k_begins_a_part[static_cast<unsigned char>(n[pos])]) continue;
     for (auto p : parts) {
       if (n.size() - pos < p.size() || !core::same(n.substr(pos, p.size()), p)) continue;
       std::size_t end = pos + p.size();
@@ -209,9 +215,9 @@ std::optional<std::string> known_key(std::string_view text) {
       out[static_cast<unsigned char>(formats[f].prefix[0])] |= static_cast<std::uint16_t>(1U << f);
     return out;
   }();
-  // A long text (a RUN line, a heredoc) is first looked at sixteen places at a time: a prefix can
-  // begin only where the text holds its first two bytes, and those pairs are rare ('s', 'r', '-'
-  // alone are everywhere in a RUN line). The pairs, each once.
+  // A long text (a RUN line, a heredoc) is looked at only where it holds a prefix's first two
+  // bytes, found sixteen places at a time: those pairs are rare ('s', 'r', '-' alone are
+  // everywhere in a RUN line). The pairs, each once.
   static constexpr std::size_t k_pair_count = [] {
     std::size_t n = 0;
     for (std::size_t f = 0; f < formats.size(); ++f) {
@@ -231,15 +237,22 @@ std::optional<std::string> known_key(std::string_view text) {
     }
     return out;
   }();
-  if (text.size() >= scan::k_block && !scan::holds_pair(text, k_pairs, false)) return std::nullopt;
   std::uint16_t present = 0;
-  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+  const auto look_at = [&](std::size_t pos) {
     std::uint16_t candidates = k_formats_by_first[static_cast<unsigned char>(text[pos])];
     while (candidates != 0) {
       const auto f = static_cast<std::size_t>(std::countr_zero(candidates));
       candidates = static_cast<std::uint16_t>(candidates & (candidates - 1));
       if (core::same(text.substr(pos, formats[f].prefix.size()), formats[f].prefix)) present |= static_cast<std::uint16_t>(1U << f);
     }
+  };
+  if (text.size() >= scan::k_block) {
+    // Only where a prefix's first two bytes are (a few places, often none): a RUN line holds
+    // "--" at every long option, and each of its bytes was looked up before.
+    scan::each_pair(text, k_pairs, look_at);
+  } else {
+    for (std::size_t pos = 0; pos < text.size(); ++pos)
+      look_at(pos);
   }
   if (present == 0) return std::nullopt;
   for (std::size_t fi = 0; fi < formats.size(); ++fi) {

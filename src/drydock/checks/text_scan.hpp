@@ -6,6 +6,7 @@
 /// find nothing, and most texts hold none.
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <string_view>
 
@@ -60,6 +61,49 @@ bool holds_pair(std::string_view text, const std::array<Pair, N>& pairs, bool fo
     }
   }
   return false;
+}
+
+/// Calls `f(i)` for each place `i` of `text` where one of `pairs` begins (`text[i]` and
+/// `text[i + 1]` are a pair), in order, each place once: the places a search for words that begin
+/// with those pairs needs to look at, found sixteen at a time where the processor allows. Case
+/// counts (no folding).
+template <std::size_t N, class F>
+void each_pair(std::string_view text, const std::array<Pair, N>& pairs, F&& f) {
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  if (text.size() >= k_block) {
+    // The places of one block, as the bits of a mask (bit b: place at + b).
+    const auto block = [&](std::size_t at) {
+      const __m128i first = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at));
+      const __m128i second = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + at + 1));
+      __m128i hit = _mm_setzero_si128();
+      for (const auto& p : pairs)
+        hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(first, _mm_set1_epi8(p[0])), _mm_cmpeq_epi8(second, _mm_set1_epi8(p[1]))));
+      return static_cast<unsigned>(_mm_movemask_epi8(hit));
+    };
+    const auto each = [&](std::size_t at, unsigned mask) {
+      for (; mask != 0; mask &= mask - 1)
+        f(at + static_cast<std::size_t>(std::countr_zero(mask)));
+    };
+    for (; i + k_block <= text.size(); i += 16)
+      each(i, block(i));
+    // The last places (up to text.size() - 2), in one block that overlaps the one before: its
+    // places before `i` were reported with that block.
+    if (i + 1 < text.size()) {
+      const std::size_t at = text.size() - k_block;
+      each(at, block(at) & (~0U << (i - at)));
+    }
+    return;
+  }
+#endif
+  for (; i + 1 < text.size(); ++i) {
+    for (const auto& p : pairs) {
+      if (text[i] == p[0] && text[i + 1] == p[1]) {
+        f(i);
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace drydock::checks::scan

@@ -316,6 +316,26 @@ TEST(DockerfileAptUnpinned, Dl3008) {
          "FROM debian:12\nRUN apt-get install -y -o Dpkg::Options::=--force-confnew curl=7.88.1-10 ./local.deb\n");
 }
 
+TEST(DockerfileAptUnpinned, NamesFivePackagesAndCountsTheOthers) {
+  // The four managers' messages and ADD's list of sources, as they were written with fmt.
+  constexpr std::string_view k_many = "FROM debian:12\nRUN apt-get install -y a b c d e f g && pip install p1 p2 p3 p4 p5 p6 && "
+                                      "npm install n1 n2 n3 n4 n5 n6 n7 n8 && apk add k1 k2 k3 k4 k5 k6\n"
+                                      "ADD http://x/1 http://x/2 http://x/3 http://x/4 http://x/5 http://x/6 http://x/7 /d/\n";
+  EXPECT_THAT(fails("dockerfile.apt-unpinned", k_many).evidence,
+              HasSubstr("line 2: apt-get install without versions: a, b, c, d, e and 2 more"));
+  EXPECT_THAT(fails("dockerfile.pip-unpinned", k_many).evidence, HasSubstr("line 2: pip install without versions: p1, p2, p3, p4, p5 and 1 more"));
+  EXPECT_THAT(fails("dockerfile.npm-unpinned", k_many).evidence,
+              HasSubstr("line 2: npm install without versions: n1, n2, n3, n4, n5 and 3 more"));
+  EXPECT_THAT(fails("dockerfile.apk-unpinned", k_many).evidence, HasSubstr("line 2: apk add without versions: k1, k2, k3, k4, k5 and 1 more"));
+  EXPECT_THAT(fails("dockerfile.add-instead-of-copy", k_many).evidence,
+              HasSubstr("line 3: ADD of a remote source without --checksum (http://x/1, http://x/2, http://x/3, http://x/4, "
+                        "http://x/5 and 2 more)"));
+  // Five are named in full.
+  EXPECT_THAT(fails("dockerfile.apt-unpinned", "FROM debian:12\nRUN apt-get install a b c d e\n").evidence,
+              HasSubstr("without versions: a, b, c, d, e"));
+  EXPECT_THAT(fails("dockerfile.apt-unpinned", "FROM debian:12\nRUN apt-get install a b c d e\n").evidence, Not(HasSubstr("more")));
+}
+
 TEST(DockerfileAptLists, Dl3009) {
   fails("dockerfile.apt-lists-kept", "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n");
   passes("dockerfile.apt-lists-kept",

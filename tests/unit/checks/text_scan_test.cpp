@@ -4,6 +4,7 @@
 #include <random>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "drydock/checks/text_scan.hpp"
 
@@ -64,6 +65,53 @@ TEST(TextScan, AgreesWithThePlainReadingOnRandomTexts) {
     // Folded, never false where a pair is; true beyond that only for a byte that folds onto a
     // pair's punctuation (a carriage return folds onto '-'), as the function says.
     EXPECT_EQ(folded, holds_pair_plainly(text, k_pairs, true)) << text;
+  }
+}
+
+/// The places each_pair reports, in the order it reports them.
+std::vector<std::size_t> pair_places(std::string_view text) {
+  std::vector<std::size_t> out;
+  each_pair(text, k_pairs, [&out](std::size_t i) { out.push_back(i); });
+  return out;
+}
+
+/// The places where a pair begins, read plainly.
+std::vector<std::size_t> pair_places_plainly(std::string_view text) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (holds_pair_plainly(text.substr(i, 2), k_pairs, false)) out.push_back(i);
+  }
+  return out;
+}
+
+TEST(TextScan, EachPairIsReportedOnceInOrderAtEveryPlaceAndLength) {
+  for (std::size_t n = 0; n <= 3 * k_block + 2; ++n) {
+    const std::string empty(n, 'x');
+    EXPECT_TRUE(pair_places(empty).empty()) << n;
+    for (std::size_t at = 0; at + 1 < n; ++at) {
+      std::string text = empty;
+      text[at] = '-';
+      text[at + 1] = '-';
+      EXPECT_EQ(pair_places(text), std::vector<std::size_t>{at}) << n << " at " << at;
+      text[at] = 'R';
+      text[at + 1] = 'U';
+      EXPECT_TRUE(pair_places(text).empty()) << n << " at " << at;  // no folding
+    }
+    // A pair at every place: each reported once, the overlapping tail block's too.
+    EXPECT_EQ(pair_places(std::string(n, '-')), pair_places_plainly(std::string(n, '-'))) << n;
+  }
+}
+
+TEST(TextScan, EachPairAgreesWithThePlainReadingOnRandomTexts) {
+  std::mt19937 random(61);  // NOLINT(cert-msc32-c,cert-msc51-cpp): a fixed seed, the same texts every run
+  constexpr std::string_view k_pair_bytes = "ruowRUOW-\r x\x80";
+  std::string text;
+  for (int t = 0; t < 20000; ++t) {
+    // Texts of 0 to 89 bytes, drawn from bytes that make pairs, halves of pairs and neither.
+    text.clear();
+    for (auto left = random() % 90; left > 0; --left)
+      text.push_back(k_pair_bytes[random() % k_pair_bytes.size()]);
+    EXPECT_EQ(pair_places(text), pair_places_plainly(text)) << text;
   }
 }
 
