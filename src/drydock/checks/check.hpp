@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drydock/core/severity.hpp"
+#include "drydock/core/text.hpp"
 #include "drydock/model/compose.hpp"
 #include "drydock/model/container.hpp"
 #include "drydock/model/dockerfile.hpp"
@@ -26,7 +27,7 @@ using core::Status;
 /// What one check concluded about one subject.
 struct Finding {
   Status status = Status::error;
-  std::string evidence;                     ///< what was observed, with the field path and value
+  core::Text evidence;  ///< what was observed, with the field path and value (a literal is not copied)
   std::optional<Severity> severity;         ///< overrides the check's severity for this subject
   std::optional<model::Location> location;  ///< where in a file, when the subject has one
 };
@@ -35,23 +36,23 @@ struct Finding {
 /// (one result per (check, subject)); it throws, and the runner reports an `error`.
 class Results {
  public:
-  Finding& pass(std::string evidence) { return set(Status::pass, std::move(evidence)); }
-  Finding& fail(std::string evidence) { return set(Status::fail, std::move(evidence)); }
-  Finding& warn(std::string evidence) { return set(Status::warn, std::move(evidence)); }
+  Finding& pass(core::Text evidence) { return set(Status::pass, std::move(evidence)); }
+  Finding& fail(core::Text evidence) { return set(Status::fail, std::move(evidence)); }
+  Finding& warn(core::Text evidence) { return set(Status::warn, std::move(evidence)); }
   /// Evidence for a person to decide (CIS "Manual" controls).
-  Finding& info(std::string evidence) { return set(Status::info, std::move(evidence)); }
+  Finding& info(core::Text evidence) { return set(Status::info, std::move(evidence)); }
   /// Not applicable to this subject; the reason goes in evidence.
-  Finding& skip(std::string reason) { return set(Status::skip, std::move(reason)); }
-  Finding& error(std::string reason) { return set(Status::error, std::move(reason)); }
+  Finding& skip(core::Text reason) { return set(Status::skip, std::move(reason)); }
+  Finding& error(core::Text reason) { return set(Status::error, std::move(reason)); }
   /// A status decided elsewhere (e.g. by the vulnerability matcher), written as it is.
-  Finding& write(Status status, std::string evidence) { return set(status, std::move(evidence)); }
+  Finding& write(Status status, core::Text evidence) { return set(status, std::move(evidence)); }
 
   [[nodiscard]] const std::optional<Finding>& finding() const { return m_finding; }
   /// The finding, moved out (the runner's: no copy of the evidence).
   [[nodiscard]] std::optional<Finding>& finding() { return m_finding; }
 
  private:
-  Finding& set(Status status, std::string evidence) {
+  Finding& set(Status status, core::Text evidence) {
     if (m_finding) throw std::logic_error("check wrote a second result for the same subject");
     Finding& f = m_finding.emplace();  // in place: no Finding moved in
     f.status = status;

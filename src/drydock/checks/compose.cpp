@@ -94,7 +94,7 @@ struct Offender {
 
 /// Fails with every offender ("line N: message" when there are several), located at the first;
 /// else passes.
-void report(std::vector<Offender> found, Results& out, std::string pass_evidence) {
+void report(std::vector<Offender> found, Results& out, core::Text pass_evidence) {
   if (found.empty()) {
     out.pass(std::move(pass_evidence));
     return;
@@ -130,7 +130,7 @@ void env_secrets(const ComposeService& s, Results& out) {
 void image_tag(const ComposeService& s, Results& out) {
   const auto it = s.field_at.find("image");
   if (it == s.field_at.end()) {
-    out.skip(s.has_build ? "no image: built from the service's build context" : "no image");
+    out.skip(s.has_build ? core::Text("no image: built from the service's build context") : core::Text("no image"));
     return;
   }
   const std::string& image = s.spec.image;

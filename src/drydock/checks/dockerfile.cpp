@@ -109,7 +109,7 @@ std::string snippet(const model::Instruction& instruction) {
 }
 
 void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> offenders, Results& out,
-            std::string pass_evidence) {
+            core::Text pass_evidence) {
   // Most rules pass on most files: nothing to sort, no ignore to look up.
   if (offenders.empty()) {
     out.pass(std::move(pass_evidence));
@@ -130,7 +130,7 @@ void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> 
   const std::string ignored_note =
       skipped == 0 ? std::string() : fmt::format(" ({} finding{} ignored inline)", skipped, skipped == 1 ? "" : "s");
   if (kept.empty()) {
-    out.pass(std::move(pass_evidence) + ignored_note);
+    out.pass(pass_evidence + ignored_note);
     return;
   }
   std::size_t size = ignored_note.size();
@@ -1129,7 +1129,7 @@ void maintainer(const Dockerfile& d, Results& out) {
   report(d, k_maintainer, std::move(found), out, "no MAINTAINER");
 }
 
-void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, std::string_view pass_evidence,
+void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, core::Text pass_evidence,
                        Results& out) {
   std::vector<Offender> found;
   for (const auto& s : d.stages) {
@@ -1143,7 +1143,7 @@ void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view k
       }
     }
   }
-  report(d, rule, std::move(found), out, std::string(pass_evidence));
+  report(d, rule, std::move(found), out, std::move(pass_evidence));
 }
 
 void multiple_cmd(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_cmd, "CMD", "at most one CMD per stage", out); }

@@ -74,7 +74,7 @@ struct Offender {
 /// none left, `pass(pass_evidence)`; else `fail` (or `warn` when every offender is a warning) with
 /// "line N: message" for each, located at the first one.
 void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> offenders, Results& out,
-            std::string pass_evidence);
+            core::Text pass_evidence);
 
 /// Appends `n` in decimal, as fmt's `{}` writes it.
 void append_number(std::string& out, long long n);

@@ -192,7 +192,7 @@ std::vector<Edit> remaining_edits(const audit::Report& before, const audit::Repo
     const auto& now = it->second->finding;
     model::Location at = now.location.value_or(model::Location{});
     if (at.file.empty() || at.file == override_path) at = r.finding.location.value_or(model::Location{});
-    out.push_back(Edit{r.subject.name, std::string(r.check->id), now.status, at, now.evidence, std::string(r.check->remediation)});
+    out.push_back(Edit{r.subject.name, std::string(r.check->id), now.status, at, now.evidence.str(), std::string(r.check->remediation)});
   }
   return out;
 }

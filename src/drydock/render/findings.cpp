@@ -107,7 +107,7 @@ std::vector<SectionTally> section_tallies(const audit::Report& report) {
       ++it->pass;
     } else {
       ++it->skip;
-      if (!results.empty()) ++skip_reasons[section][results.front()->finding.evidence];
+      if (!results.empty()) ++skip_reasons[section][results.front()->finding.evidence.str()];
     }
   };
   const checks::Check* current = nullptr;
