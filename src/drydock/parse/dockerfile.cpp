@@ -7,6 +7,7 @@
 #include <iterator>
 #include <memory_resource>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -81,33 +82,59 @@ enum class Kw {
   shell,
 };
 
-Kw keyword_of(std::string_view upper) {
+/// `word` == `upper` (upper-case ASCII letters) with ASCII case folded.
+bool same_folded(std::string_view word, std::string_view upper) {
+  if (word.size() != upper.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    char c = word[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != upper[i]) return false;
+  }
+  return true;
+}
+
+/// The instruction `word` names, in any case; `name` is then its upper-case spelling.
+Kw keyword_of(std::string_view word, std::string_view& name) {
   struct Entry {
     std::string_view name;
     Kw kw;
   };
-  static constexpr Entry k_table[] = {
-      {"FROM", Kw::from},
-      {"RUN", Kw::run},
-      {"CMD", Kw::cmd},
-      {"LABEL", Kw::label},
-      {"MAINTAINER", Kw::maintainer},
-      {"EXPOSE", Kw::expose},
-      {"ENV", Kw::env},
-      {"ADD", Kw::add},
-      {"COPY", Kw::copy},
-      {"ENTRYPOINT", Kw::entrypoint},
-      {"VOLUME", Kw::volume},
-      {"USER", Kw::user},
-      {"WORKDIR", Kw::workdir},
-      {"ARG", Kw::arg},
-      {"ONBUILD", Kw::onbuild},
-      {"STOPSIGNAL", Kw::stopsignal},
-      {"HEALTHCHECK", Kw::healthcheck},
-      {"SHELL", Kw::shell},
-  };
-  for (const auto& e : k_table) {
-    if (core::same(e.name, upper)) return e.kw;
+  static constexpr Entry k_a[] = {{"ADD", Kw::add}, {"ARG", Kw::arg}};
+  static constexpr Entry k_c[] = {{"COPY", Kw::copy}, {"CMD", Kw::cmd}};
+  static constexpr Entry k_e[] = {{"ENV", Kw::env}, {"EXPOSE", Kw::expose}, {"ENTRYPOINT", Kw::entrypoint}};
+  static constexpr Entry k_f[] = {{"FROM", Kw::from}};
+  static constexpr Entry k_h[] = {{"HEALTHCHECK", Kw::healthcheck}};
+  static constexpr Entry k_l[] = {{"LABEL", Kw::label}};
+  static constexpr Entry k_m[] = {{"MAINTAINER", Kw::maintainer}};
+  static constexpr Entry k_o[] = {{"ONBUILD", Kw::onbuild}};
+  static constexpr Entry k_r[] = {{"RUN", Kw::run}};
+  static constexpr Entry k_s[] = {{"SHELL", Kw::shell}, {"STOPSIGNAL", Kw::stopsignal}};
+  static constexpr Entry k_u[] = {{"USER", Kw::user}};
+  static constexpr Entry k_v[] = {{"VOLUME", Kw::volume}};
+  static constexpr Entry k_w[] = {{"WORKDIR", Kw::workdir}};
+  if (word.empty()) return Kw::unknown;
+  std::span<const Entry> candidates;
+  switch (word[0]) {  // the keywords by their first letter, in either case
+    case 'A': case 'a': candidates = k_a; break;
+    case 'C': case 'c': candidates = k_c; break;
+    case 'E': case 'e': candidates = k_e; break;
+    case 'F': case 'f': candidates = k_f; break;
+    case 'H': case 'h': candidates = k_h; break;
+    case 'L': case 'l': candidates = k_l; break;
+    case 'M': case 'm': candidates = k_m; break;
+    case 'O': case 'o': candidates = k_o; break;
+    case 'R': case 'r': candidates = k_r; break;
+    case 'S': case 's': candidates = k_s; break;
+    case 'U': case 'u': candidates = k_u; break;
+    case 'V': case 'v': candidates = k_v; break;
+    case 'W': case 'w': candidates = k_w; break;
+    default: return Kw::unknown;
+  }
+  for (const auto& e : candidates) {
+    if (same_folded(word, e.name)) {
+      name = e.name;
+      return e.kw;
+    }
   }
   return Kw::unknown;
 }
@@ -818,6 +845,20 @@ class Parser {
   /// neither changes it (the common case).
   void unquote_and_expand(std::string_view raw, const Env* env, std::string_view& value, std::string_view& expanded) {
     if (needs_lexing(raw, m_escape)) {
+      if (raw.find('$') == std::string_view::npos) {
+        // Quotes or escapes but no variable: the expansion is the unquoted text, read once (when
+        // the lexer fails or the budget is short, expand below reads it and records why).
+        LexOptions opt;
+        opt.escape = m_escape;
+        opt.skip_unset = true;
+        std::string& out = m_s.word;
+        if (lex_word(raw, nullptr, opt, out, m_s.error, raw.size() * 4 + 64) && (env == nullptr || out.size() <= m_budget)) {
+          value = same_or_kept(raw, out);
+          if (env != nullptr) m_budget -= out.size();
+          expanded = value;
+          return;
+        }
+      }
       value = unquote(raw);
       expanded = expand(raw, env);
       return;
@@ -1011,7 +1052,10 @@ class Parser {
     std::string_view after = trimmed.substr(k);
     while (!after.empty() && is_ws_sep(after[0]))
       after.remove_prefix(1);
-    ins.keyword = upper_keyword(word);
+    // Read once: its Kw for parse_args, and its upper-case spelling (the file's bytes when they are).
+    std::string_view name;
+    const Kw kw = keyword_of(word, name);
+    ins.keyword = kw == Kw::unknown ? upper_keyword(word) : name == word ? word : keep(name);
     ins.text = trimmed;
     ins.location = model::Location{m_path, line_no, column};
     ins.end_line = line_no;
@@ -1026,7 +1070,7 @@ class Parser {
     m_expanding_column = column;
     m_pending_expansion.reset();
     try {
-      parse_args(ins, src, rest, flags, trigger);
+      parse_args(ins, kw, src, rest, flags, trigger);
     } catch (Failure& f) {
       if (trigger && !f.syntactic) {
         // BuildKit checks a trigger's arguments only when a child image runs it.
@@ -1070,10 +1114,10 @@ class Parser {
     }
   }
 
-  void parse_args(model::Instruction& ins, const Source& src, std::string_view rest, const RawFlags& flags,
+  void parse_args(model::Instruction& ins, Kw kw, const Source& src, std::string_view rest, const RawFlags& flags,
                   bool trigger) {
     const Env* env = trigger ? nullptr : current_env();
-    switch (keyword_of(ins.keyword)) {
+    switch (kw) {
       case Kw::unknown:
         if (trigger) return;
         fail("unknown instruction: " + std::string(ins.keyword));
@@ -1100,7 +1144,6 @@ class Parser {
       case Kw::run:
       case Kw::cmd:
       case Kw::entrypoint: {
-        const Kw kw = keyword_of(ins.keyword);
         if (kw == Kw::run) {
           validate_flags(flags, k_run_flags);
         } else {
@@ -1124,7 +1167,6 @@ class Parser {
       case Kw::add:
       case Kw::copy:
       case Kw::volume: {
-        const Kw kw = keyword_of(ins.keyword);
         std::pmr::vector<std::string_view> raw(m_lists);
         if (maybe_json(rest, raw)) {
           ins.json_form = true;
@@ -1174,7 +1216,6 @@ class Parser {
       case Kw::workdir:
       case Kw::stopsignal:
       case Kw::maintainer: {
-        const Kw kw = keyword_of(ins.keyword);
         if (rest.empty()) fail(std::string(ins.keyword) + " requires exactly one argument");
         if (kw != Kw::stopsignal) no_flags(flags);
         ins.args.push_back(kw == Kw::maintainer ? rest : expand(rest, env));
