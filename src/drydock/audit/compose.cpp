@@ -140,8 +140,7 @@ Report run(const model::ComposeProject& project, const Selection& selection, std
       for (const auto& s : project.services) {
         if (checks::compose::needs_running_container(check.id)) {
           add(check, subject_of(project, s),
-              checks::Finding{core::Status::skip, "needs a running container: not applicable to a Compose file", std::nullopt,
-                              s.location});
+              checks::Finding{"needs a running container: not applicable to a Compose file", s.location, core::Status::skip, std::nullopt});
           continue;
         }
         auto finding = evaluate(eval, s.spec, no_host);
@@ -169,8 +168,7 @@ Report run(const model::ComposeProject& project, const Selection& selection, std
     for (const auto& d : project.diagnostics) {
       if (!d.fatal) continue;
       add(check, Subject{"compose-file", d.location.file, d.location.file},
-          checks::Finding{core::Status::error, d.message, std::nullopt,
-                          d.location.line > 0 ? std::optional(d.location) : std::nullopt});
+          checks::Finding{d.message, d.location.line > 0 ? std::optional(d.location) : std::nullopt, core::Status::error, std::nullopt});
     }
   }
   return report;

@@ -17,9 +17,9 @@ checks::Finding evaluate(Eval eval, const Args&... args) {
   try {
     eval(args..., out);
   } catch (const std::exception& e) {
-    return checks::Finding{core::Status::error, std::string("check failed: ") + e.what(), std::nullopt, std::nullopt};
+    return checks::Finding{std::string("check failed: ") + e.what(), std::nullopt, core::Status::error, std::nullopt};
   }
-  if (!out.finding()) return checks::Finding{core::Status::error, "check produced no result", std::nullopt, std::nullopt};
+  if (!out.finding()) return checks::Finding{"check produced no result", std::nullopt, core::Status::error, std::nullopt};
   return std::move(*out.finding());
 }
 

@@ -181,7 +181,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
   auto add_unreadable = [&](const checks::Check& check, std::string_view kind) {
     for (const auto& u : snapshot.unreadable) {
       if (u.kind == kind)
-        add(check, Subject{u.kind, u.id, u.name}, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+        add(check, Subject{u.kind, u.id, u.name}, checks::Finding{u.reason, std::nullopt, core::Status::error, std::nullopt});
     }
   };
   auto none_of_kind = [&](std::string_view kind) {
@@ -278,7 +278,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         add_unreadable(check, "container");
         if (snapshot.containers.empty() && none_of_kind("container")) {
           add(check, host_subject(snapshot, check),
-              checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "containers"), std::nullopt, std::nullopt});
+              checks::Finding{nothing_to_audit(snapshot, "containers"), std::nullopt, core::Status::skip, std::nullopt});
         }
         break;
       }
@@ -290,7 +290,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         add_unreadable(check, "image");
         if (snapshot.images.empty() && none_of_kind("image")) {
           add(check, host_subject(snapshot, check),
-              checks::Finding{core::Status::skip, nothing_to_audit(snapshot, "images in use"), std::nullopt, std::nullopt});
+              checks::Finding{nothing_to_audit(snapshot, "images in use"), std::nullopt, core::Status::skip, std::nullopt});
         }
         break;
       }
@@ -307,23 +307,19 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         if (!options.daemon_checks) break;
         if (!snapshot.host) {
           add(check, Subject{"file", "", std::string(check.file_role)},
-              checks::Finding{core::Status::skip,
-                              snapshot.remote.empty()
+              checks::Finding{snapshot.remote.empty()
                                   ? std::string("the host's files were not read")
                                   : "the host's files cannot be read remotely: the engine is reached at " + snapshot.remote +
-                                        ", on another machine (run drydock host on that machine to check it)",
-                              std::nullopt, std::nullopt});
+                                        ", on another machine (run drydock host on that machine to check it)", std::nullopt, core::Status::skip, std::nullopt});
           break;
         }
         if (snapshot.engine && snapshot.engine->podman && docker_engine_file(check.file_role)) {
           // Docker's files (its unit, /etc/docker, daemon.json, its socket, containerd's) may be on
           // this host, but they configure another engine than the one audited.
           add(check, Subject{"file", "", std::string(check.file_role)},
-              checks::Finding{core::Status::skip,
-                              fmt::format("not applicable: the engine is Podman {}, which does not use Docker's {} "
+              checks::Finding{fmt::format("not applicable: the engine is Podman {}, which does not use Docker's {} "
                                           "(the files.podman-* checks judge Podman's own files)",
-                                          snapshot.engine->podman_version, check.file_role),
-                              std::nullopt, std::nullopt});
+                                          snapshot.engine->podman_version, check.file_role), std::nullopt, core::Status::skip, std::nullopt});
           break;
         }
         const auto eval = std::get<checks::FileEval>(check.evaluate);
@@ -335,8 +331,7 @@ Report run(const model::HostSnapshot& snapshot, const Selection& selection, cons
         }
         if (!any) {
           add(check, Subject{"file", "", std::string(check.file_role)},
-              checks::Finding{core::Status::skip, "no " + std::string(check.file_role) + " on this host", std::nullopt,
-                              std::nullopt});
+              checks::Finding{"no " + std::string(check.file_role) + " on this host", std::nullopt, core::Status::skip, std::nullopt});
         }
         break;
       }
@@ -410,7 +405,7 @@ void DockerfileAudit::add(const model::Unreadable& u) {
   if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
   copy_subject(Subject{"dockerfile", u.id, u.name});
   for (std::size_t c = 0; c < m_selected.size(); ++c)
-    place(c, checks::Finding{core::Status::error, u.reason, std::nullopt, std::nullopt});
+    place(c, checks::Finding{u.reason, std::nullopt, core::Status::error, std::nullopt});
   ++m_files;
 }
 

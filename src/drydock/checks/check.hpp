@@ -26,10 +26,11 @@ using core::Status;
 
 /// What one check concluded about one subject.
 struct Finding {
-  Status status = Status::error;
   core::Text evidence;  ///< what was observed, with the field path and value (a literal is not copied)
-  std::optional<Severity> severity;         ///< overrides the check's severity for this subject
   std::optional<model::Location> location;  ///< where in a file, when the subject has one
+  Status status = Status::error;
+  std::optional<Severity> severity;  ///< overrides the check's severity for this subject
+  // (in this order: the two one-byte fields share their padding; a report holds one per result)
 };
 
 /// The single outcome a check writes for one subject. Writing twice is a bug in the check

@@ -21,9 +21,9 @@ Report host_report(const std::string& name, const std::string& engine_id, const 
   r.hosts = {{name, engine_id, "20.10.24", "Debian GNU/Linux 12 (bookworm)"}};
   const auto* privileged = checks::find_check("runtime.privileged");
   const auto* user = checks::find_check("image.user-root");
-  r.results.push_back({user, {"image", "sha256:1", "busybox:1"}, {Status::fail, "root", std::nullopt, std::nullopt}});
-  r.results.push_back({privileged, {"container", "c-" + container, container}, {Status::fail, "Privileged=true", {}, {}}});
-  r.results.push_back({privileged, {"container", "c-ok", "ok"}, {Status::pass, "Privileged=false", {}, {}}});
+  r.results.push_back({user, {"image", "sha256:1", "busybox:1"}, {"root", std::nullopt, Status::fail, std::nullopt}});
+  r.results.push_back({privileged, {"container", "c-" + container, container}, {"Privileged=true", {}, Status::fail, {}}});
+  r.results.push_back({privileged, {"container", "c-ok", "ok"}, {"Privileged=false", {}, Status::pass, {}}});
   return r;
 }
 

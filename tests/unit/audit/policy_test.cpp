@@ -18,7 +18,7 @@ const checks::Check& check(std::string_view id) {
 
 Result result(std::string_view id, std::string name, Status status, std::string file = "") {
   Result r{
-      &check(id), Subject{"container", name + "-id", name}, checks::Finding{status, "evidence", std::nullopt, std::nullopt}, {}};
+      &check(id), Subject{"container", name + "-id", name}, checks::Finding{"evidence", std::nullopt, status, std::nullopt}, {}};
   if (!file.empty()) r.finding.location = model::Location{file, 7, 1};
   return r;
 }

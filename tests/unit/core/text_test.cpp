@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,6 +17,8 @@ namespace {
 TEST(Text, SixteenBytesAndAResultsEvidenceIsOne) {
   EXPECT_EQ(sizeof(Text), 16U);
   EXPECT_EQ(sizeof(checks::Finding::evidence), sizeof(Text));
+  // evidence, location, then the one-byte status and severity in one word of padding
+  EXPECT_EQ(sizeof(checks::Finding), sizeof(Text) + sizeof(std::optional<model::Location>) + 8);
 }
 
 TEST(Text, ALiteralIsAViewOfTheProgramsBytes) {

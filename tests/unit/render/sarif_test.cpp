@@ -75,13 +75,12 @@ audit::Report whole_catalogue() {
     const auto& subject = subjects[(i / 6) % subjects.size()];
     r.results.push_back(
         {&c, subject,
-         checks::Finding{status, "value \"x\" <y> & \xff\xfe tab\t nul" + std::string(1, '\0') + " end",
-                         i % 5 == 0 ? std::optional<Severity>(Severity::low) : std::nullopt, locations[i % locations.size()]}});
+         checks::Finding{"value \"x\" <y> & \xff\xfe tab\t nul" + std::string(1, '\0') + " end", locations[i % locations.size()], status, i % 5 == 0 ? std::optional<Severity>(Severity::low) : std::nullopt}});
     ++i;
   }
   // A Dockerfile finding without a line still points at its file; a container's at no file.
-  r.results.push_back({&checks::catalogue().front(), subjects[4], checks::Finding{Status::fail, "e", {}, {}}});
-  r.results.push_back({&checks::catalogue().front(), subjects[0], checks::Finding{Status::warn, "e", {}, {}}});
+  r.results.push_back({&checks::catalogue().front(), subjects[4], checks::Finding{"e", {}, Status::fail, {}}});
+  r.results.push_back({&checks::catalogue().front(), subjects[0], checks::Finding{"e", {}, Status::warn, {}}});
   return r;
 }
 

@@ -58,13 +58,13 @@ inline audit::Report sample() {
   r.results = {
       {&t[2],
        {"image", "sha256:1111", "busybox:1"},
-       Finding{Status::fail, "Config.User=\"\" (root)", std::nullopt, std::nullopt}},
-      {&t[0], {"container", "c1", "web"}, Finding{Status::fail, "HostConfig.Privileged=true", std::nullopt, std::nullopt}},
-      {&t[0], {"container", "c2", "db"}, Finding{Status::pass, "HostConfig.Privileged=false", std::nullopt, std::nullopt}},
+       Finding{"Config.User=\"\" (root)", std::nullopt, Status::fail, std::nullopt}},
+      {&t[0], {"container", "c1", "web"}, Finding{"HostConfig.Privileged=true", std::nullopt, Status::fail, std::nullopt}},
+      {&t[0], {"container", "c2", "db"}, Finding{"HostConfig.Privileged=false", std::nullopt, Status::pass, std::nullopt}},
       {&t[1],
        {"container", "c1", "web"},
-       Finding{Status::fail, "Mounts[0] /etc -> /host/etc (ro)", Severity::medium, model::Location{"compose.yaml", 7, 5}}},
-      {&t[1], {"container", "c2", "db"}, Finding{Status::error, "inspect: malformed JSON", std::nullopt, std::nullopt}},
+       Finding{"Mounts[0] /etc -> /host/etc (ro)", model::Location{"compose.yaml", 7, 5}, Status::fail, Severity::medium}},
+      {&t[1], {"container", "c2", "db"}, Finding{"inspect: malformed JSON", std::nullopt, Status::error, std::nullopt}},
   };
   return r;
 }
