@@ -351,18 +351,6 @@ struct TreeMemory {
 /// opens more blocks.
 std::size_t list_bytes_for(std::size_t n) { return std::min(n * 12 + 12288, std::size_t{4} << 20); }
 
-/// ASCII case-insensitive `text == lower` where `lower` is already lower case (core::to_lower's
-/// comparison, without the copy).
-bool equals_lower(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
-
 /// Buffers a parse reuses from file to file on its thread: no allocation once they are as large
 /// as a file needs. The parse holds them (`busy`); a parse that finds them held makes its own.
 struct Scratch {
@@ -1013,7 +1001,7 @@ class Parser {
       used |= bit;
       if (spec[s].type == FlagSpec::boolean) {
         if (f.has_value && f.value.empty()) fail("missing a value on flag: " + shown());
-        if (!equals_lower(f.value, "true") && !equals_lower(f.value, "false") && !f.value.empty()) {
+        if (!core::same_lower(f.value, "true") && !core::same_lower(f.value, "false") && !f.value.empty()) {
           fail("expecting boolean value for flag " + shown() + ", not: " + std::string(f.value));
         }
       } else if (!f.has_value) {
@@ -1405,7 +1393,7 @@ class Parser {
       Env env(m_lists);
       // The latest stage of that name (a name given twice: the later one, as a map would keep).
       for (auto it = m_stage_names.rbegin(); it != m_stage_names.rend(); ++it) {
-        if (equals_lower(stage.base, it->first)) {
+        if (core::same_lower(stage.base, it->first)) {
           stage.base_stage = it->second;
           env = m_stage_env[static_cast<std::size_t>(it->second)];
           break;
