@@ -75,40 +75,68 @@ bool ignored(const model::Dockerfile& d, const Rule& rule, int line) {
   return false;
 }
 
-std::string snippet(const model::Instruction& instruction) {
+void append_snippet(std::string& out, const model::Instruction& instruction) {
   constexpr std::size_t k_max = 80;
   const std::string_view text = instruction.text;
-  std::string out;
-  // At most k_max + 2 bytes are written before the cut (a space and a character), then "…".
-  out.reserve(std::min(text.size(), k_max + 2) + 3);
-  const auto blank = [](char c) { return c == '\n' || c == '\r' || c == '\t' || c == ' '; };
-  // Word by word, each word appended at once: the blanks between two words become one space.
-  std::size_t i = 0;
-  while (true) {
-    while (i < text.size() && blank(text[i]))
-      ++i;
-    if (i == text.size()) break;
-    std::size_t end = i;
-    while (end < text.size() && !blank(text[end]))
-      ++end;
-    if (!out.empty()) out += ' ';
-    // Up to the first byte past k_max (one byte when the space went past it): what follows is cut off.
-    const std::size_t room = out.size() > k_max ? 1 : k_max + 1 - out.size();
-    out.append(text.substr(i, std::min(end - i, room)));
-    if (out.size() > k_max) break;
-    i = end;
+  // Most instructions are one line of words apart by single spaces: their first k_max + 1 bytes
+  // are the snippet's as they are (a byte below '!' other than a lone space sends the text
+  // to the reading below).
+  const std::size_t head = std::min(text.size(), k_max + 1);
+  std::size_t plain = 0;
+  if (head > 0 && static_cast<unsigned char>(text[0]) > ' ') {
+    plain = 1;
+    while (plain < head && (static_cast<unsigned char>(text[plain]) > ' ' || (text[plain] == ' ' && text[plain - 1] != ' ')))
+      ++plain;
   }
-  if (out.size() > k_max) {
+  if (plain == head && text.size() <= k_max) {
+    out.append(text.data(), text.back() == ' ' ? head - 1 : head);  // a trailing space goes
+    return;
+  }
+  if (plain == head && text[k_max] != ' ') {  // past k_max (not only blanks after it): cut where a character begins
     std::size_t cut = k_max;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
       --cut;
-    out.resize(cut);
+    out.append(text.data(), cut);
     out += "…";
+    return;
   }
+  // The blanks between two words become one space; written byte by byte into room on the stack
+  // until one byte past k_max (what follows is cut off), then appended at once.
+  std::array<char, k_max + 1> buf;  // NOLINT(cppcoreguidelines-pro-type-member-init): written before read
+  std::size_t n = 0;
+  bool space = false;  // a blank since the last word's byte (written before the next one)
+  for (const char c : text) {
+    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+      space = n != 0;
+      continue;
+    }
+    if (space) {
+      buf[n++] = ' ';
+      space = false;
+      if (n > k_max) break;
+    }
+    buf[n++] = c;
+    if (n > k_max) break;
+  }
+  if (n <= k_max) {
+    out.append(buf.data(), n);
+    return;
+  }
+  std::size_t cut = k_max;
+  while (cut > 0 && (static_cast<unsigned char>(buf[cut]) & 0xC0) == 0x80)
+    --cut;
+  out.append(buf.data(), cut);
+  out += "…";
+}
+
+std::string snippet(const model::Instruction& instruction) {
+  std::string out;
+  out.reserve(std::min(instruction.text.size(), std::size_t{82}) + 3);
+  append_snippet(out, instruction);
   return out;
 }
 
-void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> offenders, Results& out,
+void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender>&& offenders, Results& out,
             core::Text pass_evidence) {
   // Most rules pass on most files: nothing to sort, no ignore to look up.
   if (offenders.empty()) {
@@ -470,16 +498,14 @@ std::string joined(const Items& items, std::size_t max = 5) {
 
 bool has_variable(std::string_view s) { return s.find('$') != std::string_view::npos; }
 
-/// "line N: " then `a` and `b`, as `fmt::format("line {}: {}{}", line, a, b)` writes it.
-std::string at_line(int line, sv a, sv b) {
-  std::string out;
-  out.reserve(18 + a.size() + b.size());
-  out += "line ";
-  dockerfile::append_number(out, line);
-  out += ": ";
-  out += a;
-  out += b;
-  return out;
+/// "line N: " (as `fmt::format("line {}: ", line)` writes it) in a buffer the thread keeps, for
+/// the evidence written after it: the Text made of it is then the one allocation.
+std::string& line_buffer(int line) {
+  thread_local std::string buffer;
+  buffer.assign("line ");
+  dockerfile::append_number(buffer, line);
+  buffer += ": ";
+  return buffer;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -638,7 +664,10 @@ void user_root(const Dockerfile& d, Results& out) {
     report(d, k_user_root, {{user, fmt::format("USER {} is the final user", common::shown(value))}}, out, "");
     return;
   }
-  report(d, k_user_root, {}, out, at_line(user->location.line, "USER ", value));
+  std::string& evidence = line_buffer(user->location.line);
+  evidence += "USER ";
+  evidence += value;
+  out.pass(core::Text(sv(evidence)));
 }
 
 void healthcheck(const Dockerfile& d, Results& out) {
@@ -655,7 +684,9 @@ void healthcheck(const Dockerfile& d, Results& out) {
     report(d, k_healthcheck, {{hc, "HEALTHCHECK NONE disables the image's health check"}}, out, "");
     return;
   }
-  report(d, k_healthcheck, {}, out, at_line(hc->location.line, "", snippet(*hc)));
+  std::string& evidence = line_buffer(hc->location.line);
+  dockerfile::append_snippet(evidence, *hc);
+  out.pass(core::Text(sv(evidence)));
 }
 
 void update_alone(const Dockerfile& d, Results& out) {

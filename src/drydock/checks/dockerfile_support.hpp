@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -73,7 +74,9 @@ struct Offender {
 /// Writes the rule's one result: offenders whose line is ignored for the rule do not count; with
 /// none left, `pass(pass_evidence)`; else `fail` (or `warn` when every offender is a warning) with
 /// "line N: message" for each, located at the first one.
-void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender> offenders, Results& out,
+/// The offenders are taken by reference (a temporary list binds to it): no second vector moved
+/// into a parameter and destroyed for each of the rules' results.
+void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender>&& offenders, Results& out,
             core::Text pass_evidence);
 
 /// Appends `n` in decimal, as fmt's `{}` writes it.
@@ -81,6 +84,8 @@ void append_number(std::string& out, long long n);
 
 /// An instruction as evidence quotes it: one line, at most 80 characters.
 std::string snippet(const model::Instruction& instruction);
+/// Appends snippet(instruction) to `out`.
+void append_snippet(std::string& out, const model::Instruction& instruction);
 
 /// What a RUN executes, as the parser read it (model::Instruction::commands and scripts).
 using Command = model::RunCommand;
@@ -121,5 +126,23 @@ struct AddSources {
   std::size_t variables = 0;        ///< named by build arguments: what they are is not known
   void add(std::string_view source);
 };
+
+/// An image reference as views into the text it was read from (and into literals for what the
+/// engine completes: docker.io, latest): docker.io/library/debian:12; "registry:5000/team/app@sha256:..."
+/// keeps its registry. The one reading of CIS 4.2's rules (Dockerfile and images).
+struct ReferenceView {
+  std::string_view registry;
+  bool library = false;  ///< the repository is `library/` + `repository` (an official image)
+  std::string_view repository;
+  std::string_view tag;
+  std::string_view digest;
+
+  /// Appends the full name: registry/[library/]repository[:tag][@digest].
+  void append_name(std::string& out) const;
+};
+
+/// nullopt for what is no reference: "", an image id, "<none>:<none>", a variable left unexpanded.
+/// `any_tag`: a reference without tag or digest means every tag (a policy's pattern), not latest.
+std::optional<ReferenceView> reference_view(std::string_view text, bool any_tag = false);
 
 }  // namespace drydock::checks::dockerfile

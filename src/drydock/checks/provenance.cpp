@@ -3,6 +3,7 @@
 /// told not to verify signatures (or TLS), in Dockerfiles, build history and files (CIS 4.11).
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,66 +69,7 @@ struct Reference {
   }
 };
 
-/// A Reference as views into the text it was read from (and into literals for what the engine
-/// completes): no string made until one is needed.
-struct ReferenceView {
-  sv registry;
-  bool library = false;  ///< the repository is `library/` + `repository` (an official image)
-  sv repository;
-  sv tag;
-  sv digest;
-
-  /// Appends what Reference::name() gives.
-  void append_name(std::string& out) const {
-    out += registry;
-    out += '/';
-    if (library) out += "library/";
-    out += repository;
-    if (!tag.empty()) {
-      out += ':';
-      out += tag;
-    }
-    if (!digest.empty()) {
-      out += '@';
-      out += digest;
-    }
-  }
-};
-
-/// nullopt for what is no reference: "", an image id, "<none>:<none>", a variable left unexpanded.
-/// `any_tag`: a reference without tag or digest means every tag (a policy's pattern), not latest.
-std::optional<ReferenceView> reference_view(sv text, bool any_tag = false) {
-  text = core::trim(text);
-  // Each byte compared in line: find_first_of looks every byte up in its set with a library call.
-  const auto holds = [](sv s, char a, char b) { return std::any_of(s.begin(), s.end(), [=](char c) { return c == a || c == b; }); };
-  if (text.empty() || text.starts_with("<none>") || text.find('$') != sv::npos || holds(text, ' ', '\t')) return std::nullopt;
-  if (text.starts_with("sha256:") || (text.size() == 64 && text.find_first_not_of("0123456789abcdef") == sv::npos))
-    return std::nullopt;
-  ReferenceView r;
-  if (const auto at = text.find('@'); at != sv::npos) {
-    r.digest = text.substr(at + 1);
-    text = text.substr(0, at);
-  }
-  sv rest = text;
-  if (const auto slash = text.find('/'); slash != sv::npos) {
-    const sv first = text.substr(0, slash);
-    if (holds(first, '.', ':') || first == "localhost") {
-      r.registry = first;
-      rest = text.substr(slash + 1);
-    }
-  }
-  if (r.registry.empty() || r.registry == "index.docker.io" || r.registry == "registry-1.docker.io") r.registry = "docker.io";
-  const auto last_slash = rest.rfind('/');
-  if (const auto colon = rest.rfind(':'); colon != sv::npos && (last_slash == sv::npos || colon > last_slash)) {
-    r.tag = rest.substr(colon + 1);
-    rest = rest.substr(0, colon);
-  }
-  if (rest.empty()) return std::nullopt;
-  r.repository = rest;
-  r.library = r.registry == "docker.io" && rest.find('/') == sv::npos;
-  if (r.tag.empty() && r.digest.empty()) r.tag = any_tag ? "*" : "latest";
-  return r;
-}
+using dockerfile::reference_view;
 
 std::optional<Reference> reference(sv text, bool any_tag = false) {
   const auto v = reference_view(text, any_tag);
@@ -230,7 +172,9 @@ void judge_names(const SourcePolicy* policy, const std::vector<Reference>& names
 
 /// CIS 4.2 without a policy to judge by: the base images, for a person to judge (`info`).
 void dockerfile_base_images(const Dockerfile& d, Results& out) {
-  std::string evidence;
+  // Written in a buffer the thread keeps: the Text made of it is the one allocation.
+  thread_local std::string evidence;
+  evidence.clear();
   const Instruction* first = nullptr;
   for (const auto& s : d.stages) {
     if (s.base_stage >= 0 || s.instructions.empty() || core::same_lower(s.base, "scratch")) continue;
@@ -239,7 +183,6 @@ void dockerfile_base_images(const Dockerfile& d, Results& out) {
     const Instruction& from = s.instructions.front();
     if (first == nullptr) {
       first = &from;
-      evidence.reserve(256);  // the usual file's evidence, written without growing
       evidence = "base images: ";
     } else {
       evidence += "; ";
@@ -254,7 +197,7 @@ void dockerfile_base_images(const Dockerfile& d, Results& out) {
     return;
   }
   evidence += " (no trusted-registries or trusted-images in .drydock.yaml to check against)";
-  Finding& f = out.info(std::move(evidence));
+  Finding& f = out.info(core::Text(sv(evidence)));
   model::Location where = first->location;
   if (where.file.empty()) where.file = d.path;
   f.location = std::move(where);
@@ -478,13 +421,13 @@ void dockerfile_unverified_packages(const Dockerfile& d, Results& out) {
         visit(t);
     }
   }
-  // Written in place, in one allocation: fmt's formatting of the number cost more than the text.
-  std::string evidence;
-  evidence.reserve(96);
+  // Written in place in a buffer the thread keeps: the Text made of it is the one allocation (fmt's
+  // formatting of the number cost more than the text).
+  thread_local std::string evidence;
   evidence = "no package manager is told to skip signature or TLS checks in ";
   dockerfile::append_number(evidence, static_cast<long long>(runs));
   evidence += " RUN instructions";
-  dockerfile::report(d, k_unsigned_packages, std::move(found), out, std::move(evidence));
+  dockerfile::report(d, k_unsigned_packages, std::move(found), out, core::Text(sv(evidence)));
 }
 
 void image_unverified_packages(const ImageSpec& img, const HostSnapshot&, Results& out) {
@@ -674,3 +617,100 @@ const std::vector<Check>& table() {
 std::span<const Check> provenance_checks() { return table(); }
 
 }  // namespace drydock::checks
+
+namespace drydock::checks::dockerfile {
+
+void ReferenceView::append_name(std::string& out) const {
+  out += registry;
+  out += '/';
+  if (library) out += "library/";
+  out += repository;
+  if (!tag.empty()) {
+    out += ':';
+    out += tag;
+  }
+  if (!digest.empty()) {
+    out += '@';
+    out += digest;
+  }
+}
+
+std::optional<ReferenceView> reference_view(std::string_view text, bool any_tag) {
+  // One pass over the text finds what the reading needs (the tests hold the plain reading, with
+  // a trim, finds and rfinds, that this one replaces): the bytes that make it no reference, the
+  // first '@' (the digest), and before it the first and last '/' and the last ':', and whether
+  // a '.' or ':' comes before the first '/' (a registry host).
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  std::size_t begin = 0;
+  std::size_t end = text.size();
+  while (begin < end && blank(text[begin]))
+    ++begin;
+  while (end > begin && blank(text[end - 1]))
+    --end;
+  text = text.substr(begin, end - begin);
+  if (text.empty()) return std::nullopt;
+  constexpr std::size_t npos = std::string_view::npos;
+  std::size_t at = npos;
+  std::size_t first_slash = npos;
+  std::size_t last_slash = npos;
+  std::size_t last_colon = npos;
+  bool host_mark = false;  // a '.' or ':' before the first '/' (and before '@')
+  // The bytes the reading stops at; every other byte (letters, digits, '-', '_') is passed over.
+  static constexpr auto k_marks = [] {
+    std::array<bool, 256> out{};
+    for (const char c : std::string_view("$ \t@/:."))
+      out[static_cast<unsigned char>(c)] = true;
+    return out;
+  }();
+  std::size_t i = 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!k_marks[static_cast<unsigned char>(c)]) continue;
+    if (c == '$' || c == ' ' || c == '\t') return std::nullopt;
+    if (c == '@') {
+      at = i;
+      break;
+    }
+    if (c == '/') {
+      if (first_slash == npos) first_slash = i;
+      last_slash = i;
+    } else if (c == ':') {
+      last_colon = i;
+      host_mark = host_mark || first_slash == npos;
+    } else {  // '.'
+      host_mark = host_mark || first_slash == npos;
+    }
+  }
+  // After the '@', only what makes the text no reference.
+  for (++i; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '$' || c == ' ' || c == '\t') return std::nullopt;
+  }
+  if (text.starts_with("<none>") || text.starts_with("sha256:")) return std::nullopt;
+  if (text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
+    return std::nullopt;
+  ReferenceView r;
+  if (at != npos) r.digest = text.substr(at + 1);
+  const std::string_view name = text.substr(0, at);
+  std::size_t rest = 0;  // where the repository (and tag) begin in `name`
+  if (first_slash != npos && (host_mark || name.substr(0, first_slash) == "localhost")) {
+    r.registry = name.substr(0, first_slash);
+    rest = first_slash + 1;
+  }
+  if (r.registry.empty() || r.registry == "index.docker.io" || r.registry == "registry-1.docker.io") r.registry = "docker.io";
+  // The last '/' and ':' of the repository part (a registry's `host:port` is not a tag).
+  const std::size_t slash = last_slash != npos && last_slash >= rest ? last_slash : npos;
+  const std::size_t colon = last_colon != npos && last_colon >= rest ? last_colon : npos;
+  std::size_t repo_end = name.size();
+  if (colon != npos && (slash == npos || colon > slash)) {
+    r.tag = name.substr(colon + 1);
+    repo_end = colon;
+  }
+  if (repo_end == rest) return std::nullopt;
+  r.repository = name.substr(rest, repo_end - rest);
+  r.library = r.registry == "docker.io" && (slash == npos || slash >= repo_end);
+  if (r.tag.empty() && r.digest.empty()) r.tag = any_tag ? "*" : "latest";
+  return r;
+}
+
+}  // namespace drydock::checks::dockerfile

@@ -23,43 +23,47 @@ constexpr bool alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <
 
 /// Case-insensitive: the name has PASSWORD, SECRET, TOKEN, API_KEY, ... as a word part.
 bool secret_name(std::string_view name) {
-  // Upper-cased into a buffer kept by the thread: this runs for every ENV, ARG and LABEL key.
-  thread_local std::string buffer;
-  const std::string_view n = core::upper_into(name, buffer);
-  // Names of a secret's file, location or properties, not of the secret itself.
-  static constexpr std::array<std::string_view, 20> not_a_value = {
-      "_FILE",   "_FILES",   "_FILENAME", "_PATH",   "_DIR",  "_URL",    "_URI",  "_ENDPOINT", "_HOST",    "_TTL",
-      "_EXPIRY", "_EXPIRES", "_TIMEOUT",  "_LENGTH", "_SIZE", "_HEADER", "_TYPE", "_NAME",     "_ENABLED", "_VERSION"};
-  // Each suffix is `_` and a word without `_`: the name ends with one when what follows its
-  // last `_` is one.
-  if (const auto last = n.rfind('_'); last != std::string_view::npos) {
-    const std::string_view tail = n.substr(last);
-    for (auto suffix : not_a_value) {
-      if (core::same(tail, suffix)) return false;
-    }
-  }
-  static constexpr std::array<std::string_view, 11> parts = {"PASSWORD",   "PASSWD",     "SECRET",     "TOKEN",
-                                                         "API_KEY",    "APIKEY",     "ACCESS_KEY", "PRIVATE_KEY",
-                                                         "CREDENTIAL", "AUTH_TOKEN", "SECRET_KEY"};
-  const auto boundary = [&](std::size_t i) { return i >= n.size() || !alnum(n[i]); };
-  // A part counts where a word of the name begins: only those places are tried (a name has a
-  // few), not every place each part occurs.
+  // Compared in place without case (this runs for every ENV, ARG and LABEL key): the parts
+  // first, found only where a word of the name begins (a name has a few such places, and most
+  // names hold none of the parts), then the suffixes that name a secret's file or property.
+  static constexpr std::array<std::string_view, 11> parts = {"password",   "passwd",     "secret",     "token",
+                                                         "api_key",    "apikey",     "access_key", "private_key",
+                                                         "credential", "auth_token", "secret_key"};
   static constexpr auto k_begins_a_part = [] {
     std::array<bool, 256> out{};
-    for (auto p : parts)
+    for (auto p : parts) {
       out[static_cast<unsigned char>(p[0])] = true;
+      out[static_cast<unsigned char>(p[0] - 'a' + 'A')] = true;
+    }
     return out;
   }();
-  for (std::size_t pos = 0; pos < n.size(); ++pos) {
-    if ((pos != 0 && !boundary(pos - 1)) || !k_begins_a_part[static_cast<unsigned char>(n[pos])]) continue;
+  const auto boundary = [&](std::size_t i) { return i >= name.size() || !alnum(name[i]); };
+  bool part = false;
+  for (std::size_t pos = 0; pos < name.size() && !part; ++pos) {
+    if (!k_begins_a_part[static_cast<unsigned char>(name[pos])] || (pos != 0 && !boundary(pos - 1))) continue;
     for (auto p : parts) {
-      if (n.size() - pos < p.size() || !core::same(n.substr(pos, p.size()), p)) continue;
+      if (name.size() - pos < p.size() || !core::same_lower(name.substr(pos, p.size()), p)) continue;
       std::size_t end = pos + p.size();
-      if (end < n.size() && n[end] == 'S') ++end;  // TOKENS, SECRETS, CREDENTIALS
-      if (boundary(end)) return true;
+      if (end < name.size() && (name[end] == 'S' || name[end] == 's')) ++end;  // TOKENS, SECRETS, CREDENTIALS
+      if (boundary(end)) {
+        part = true;
+        break;
+      }
     }
   }
-  return false;
+  if (!part) return false;
+  // Names of a secret's file, location or properties, not of the secret itself. Each suffix is
+  // `_` and a word without `_`: the name ends with one when what follows its last `_` is one.
+  static constexpr std::array<std::string_view, 20> not_a_value = {
+      "_file",   "_files",   "_filename", "_path",   "_dir",  "_url",    "_uri",  "_endpoint", "_host",    "_ttl",
+      "_expiry", "_expires", "_timeout",  "_length", "_size", "_header", "_type", "_name",     "_enabled", "_version"};
+  if (const auto last = name.rfind('_'); last != std::string_view::npos) {
+    const std::string_view tail = name.substr(last);
+    for (auto suffix : not_a_value) {
+      if (core::same_lower(tail, suffix)) return false;
+    }
+  }
+  return true;
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <random>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -179,6 +180,83 @@ TEST(DockerfileSnippet, AgreesWithThePlainReadingOnRandomTexts) {
     if (t % 3 == 0) text.insert(random() % (text.size() + 1), std::string(random() % 90, 'w'));
     if (t % 5 == 0) text.insert(random() % (text.size() + 1), std::string(random() % 40, ' '));
     EXPECT_EQ(snippet_of(text), snippet_plainly(text)) << text;
+  }
+}
+
+
+/// The plain reading of an image reference that reference_view replaces: trimmed, then found
+/// piece by piece (the digest after '@', a registry before the first '/' when it holds '.' or
+/// ':' or is localhost, a tag after the last ':' of what follows).
+std::optional<ReferenceView> reference_plainly(std::string_view text, bool any_tag) {
+  using sv = std::string_view;
+  const auto first = text.find_first_not_of(" \t\r\n");
+  text = first == sv::npos ? sv() : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+  if (text.empty() || text.starts_with("<none>") || text.find('$') != sv::npos || text.find_first_of(" \t") != sv::npos)
+    return std::nullopt;
+  if (text.starts_with("sha256:") || (text.size() == 64 && text.find_first_not_of("0123456789abcdef") == sv::npos))
+    return std::nullopt;
+  ReferenceView r;
+  if (const auto at = text.find('@'); at != sv::npos) {
+    r.digest = text.substr(at + 1);
+    text = text.substr(0, at);
+  }
+  sv rest = text;
+  if (const auto slash = text.find('/'); slash != sv::npos) {
+    const sv host = text.substr(0, slash);
+    if (host.find_first_of(".:") != sv::npos || host == "localhost") {
+      r.registry = host;
+      rest = text.substr(slash + 1);
+    }
+  }
+  if (r.registry.empty() || r.registry == "index.docker.io" || r.registry == "registry-1.docker.io") r.registry = "docker.io";
+  const auto last_slash = rest.rfind('/');
+  if (const auto colon = rest.rfind(':'); colon != sv::npos && (last_slash == sv::npos || colon > last_slash)) {
+    r.tag = rest.substr(colon + 1);
+    rest = rest.substr(0, colon);
+  }
+  if (rest.empty()) return std::nullopt;
+  r.repository = rest;
+  r.library = r.registry == "docker.io" && rest.find('/') == sv::npos;
+  if (r.tag.empty() && r.digest.empty()) r.tag = any_tag ? "*" : "latest";
+  return r;
+}
+
+void reference_agrees(std::string_view text) {
+  for (const bool any_tag : {false, true}) {
+    const auto got = reference_view(text, any_tag);
+    const auto want = reference_plainly(text, any_tag);
+    ASSERT_EQ(got.has_value(), want.has_value()) << "[" << text << "] any_tag " << any_tag;
+    if (!got) continue;
+    std::string a;
+    std::string b;
+    got->append_name(a);
+    want->append_name(b);
+    EXPECT_EQ(a, b) << text;
+    EXPECT_EQ(got->registry, want->registry) << text;
+    EXPECT_EQ(got->repository, want->repository) << text;
+    EXPECT_EQ(got->tag, want->tag) << text;
+    EXPECT_EQ(got->digest, want->digest) << text;
+    EXPECT_EQ(got->library, want->library) << text;
+  }
+}
+
+TEST(ReferenceView, AgreesWithThePlainReading) {
+  for (const std::string_view text :
+       {"", " ", "debian", "debian:12", " debian:12\n", "library/debian:12", "docker.io/library/debian:12", "index.docker.io/x",
+        "registry-1.docker.io/a/b:c", "gcr.io/distroless/static:nonroot", "localhost/app", "localhost:5000/app:1",
+        "registry:5000/team/app@sha256:0123", "app@sha256:abc", "a:b@c:d/e", "<none>:<none>", "sha256:0123", "${BASE}",
+        "$BASE", "a b", "a\tb", "a\rb", "host.x/", "host.x/:tag", ":tag", "/x", "a//b", "a/b/c:d:e", "a.b:c/d", "a:1/b/c:2",
+        "@sha256:x", "a@", "x/y@z/w", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeF", "a.b", "a:b", "a.b/c"})
+    reference_agrees(text);
+  std::mt19937 random(7);  // NOLINT(cert-msc32-c,cert-msc51-cpp): a fixed seed, the same texts every run
+  constexpr std::string_view k_reference_bytes = "ab.:/@$ \t\r-_5<>n";
+  std::uniform_int_distribution<std::size_t> pick(0, k_reference_bytes.size() - 1);
+  for (int t = 0; t < 50000; ++t) {
+    std::string text(random() % 24, ' ');
+    std::generate(text.begin(), text.end(), [&] { return k_reference_bytes[pick(random)]; });
+    if (t % 7 == 0) text.insert(0, t % 2 == 0 ? "localhost" : "docker.io");
+    reference_agrees(text);
   }
 }
 
