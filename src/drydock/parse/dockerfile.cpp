@@ -645,8 +645,9 @@ class Parser {
 
   // ---- heredocs -----------------------------------------------------------------------------
 
-  /// BuildKit's ParseHeredoc on one word: `[n]<<[-]WORD`.
-  bool heredoc_word(std::string_view word, model::Heredoc& doc) {
+  /// BuildKit's ParseHeredoc on one word: `[n]<<[-]WORD`. `stable`: the word's bytes live as long
+  /// as the tree (the file's or the arena's), so the delimiter may be a view of them.
+  bool heredoc_word(std::string_view word, model::Heredoc& doc, bool stable) {
     std::size_t i = 0;
     while (i < word.size() && word[i] >= '0' && word[i] <= '9')
       ++i;
@@ -661,6 +662,13 @@ class Parser {
       ++i;
     const std::string_view rest = word.substr(i);
     if (rest.empty() || rest.find('<') != std::string_view::npos) return false;
+    if (!needs_lexing(rest, '\\') && std::none_of(rest.begin(), rest.end(), is_space)) {
+      // No quote, `$`, escape or space: the lexer's one word, raw or not, is `rest` itself.
+      doc.delimiter = stable ? rest : keep(rest);
+      doc.expand = true;
+      doc.strip_tabs = chomp;
+      return true;
+    }
     LexOptions opt;
     opt.skip_unset = true;
     std::vector<std::string>& words = m_s.doc_words;
@@ -680,6 +688,35 @@ class Parser {
     return true;
   }
 
+  /// lex_words (raw quotes and escapes, unset variables kept) of a text without a quote, `$` or
+  /// the escape: words split on spaces, except that `<<` takes the blanks after it (` `, tab, CR)
+  /// into its word, as the lexer's possible heredoc does. `each(word, true)` on each, in order.
+  template <class Each>
+  static void plain_heredoc_words(std::string_view s, Each&& each) {
+    constexpr std::size_t none = std::string_view::npos;
+    const std::size_t n = s.size();
+    std::size_t start = none;
+    std::size_t i = 0;
+    while (i < n) {
+      const char c = s[i];
+      if (c == '<' && i + 1 < n && s[i + 1] == '<') {
+        if (start == none) start = i;
+        i += 2;
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+          ++i;
+        continue;
+      }
+      if (is_space(c)) {
+        if (start != none) each(s.substr(start, i - start), true);
+        start = none;
+      } else if (start == none) {
+        start = i;
+      }
+      ++i;
+    }
+    if (start != none) each(s.substr(start), true);
+  }
+
   static bool can_contain_heredoc(const model::Instruction& ins) {
     const model::Instruction& target = (ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins;
     if (!target.is("RUN") && !target.is("COPY") && !target.is("ADD")) return false;
@@ -688,20 +725,11 @@ class Parser {
 
   void read_heredocs(model::Instruction& ins, const Source& src) {
     if (!can_contain_heredoc(ins) || src.joined.find("<<") == std::string_view::npos) return;
-    LexOptions opt;
-    opt.raw_quotes = true;
-    opt.raw_escapes = true;
-    opt.skip_unset = true;
-    std::vector<std::string>& words = m_s.words;
-    std::string& error = m_s.error;
-    if (!lex_words(src.joined, nullptr, opt, words, error, src.joined.size() * 4 + 64)) {
-      words.clear();  // BuildKit ignores the lexing error here: no heredocs
-    }
     std::pmr::vector<model::Heredoc> docs(m_lists);
-    for (const auto& w : words) {
+    const auto consider = [&](std::string_view w, bool stable) {
       model::Heredoc doc;
       try {
-        if (!heredoc_word(w, doc)) continue;
+        if (!heredoc_word(w, doc, stable)) return;
       } catch (Failure& f) {
         f.line = ins.location.line;
         f.column = ins.location.column;
@@ -712,6 +740,22 @@ class Parser {
                 ins.location.column);
       }
       docs.push_back(doc);
+    };
+    if (!needs_lexing(src.joined, '\\')) {
+      // No quote, `$` or escape: the lexer's words are the text's own bytes (below).
+      plain_heredoc_words(src.joined, consider);
+    } else {
+      LexOptions opt;
+      opt.raw_quotes = true;
+      opt.raw_escapes = true;
+      opt.skip_unset = true;
+      std::vector<std::string>& words = m_s.words;
+      std::string& error = m_s.error;
+      if (!lex_words(src.joined, nullptr, opt, words, error, src.joined.size() * 4 + 64)) {
+        words.clear();  // BuildKit ignores the lexing error here: no heredocs
+      }
+      for (const auto& w : words)
+        consider(w, false);
     }
     for (auto& doc : docs) {
       doc.first_line = m_line_no + 1;
@@ -771,6 +815,11 @@ class Parser {
   /// Quotes removed and escapes applied, variables left as written.
   std::string_view unquote(std::string_view raw) {
     if (!needs_lexing(raw, m_escape)) return raw;
+    return unquote_lexed(raw);
+  }
+
+  /// unquote(raw) of a `raw` that needs lexing (its caller has looked).
+  std::string_view unquote_lexed(std::string_view raw) {
     LexOptions opt;
     opt.escape = m_escape;
     opt.skip_unset = true;
@@ -811,6 +860,11 @@ class Parser {
       m_budget -= std::min(m_budget, raw.size());
       return raw;
     }
+    return expand_lexed(raw, env);
+  }
+
+  /// expand(raw, env) of a `raw` that needs lexing (its caller has looked), `env` not null.
+  std::string_view expand_lexed(std::string_view raw, const Env* env) {
     LexOptions opt;
     opt.escape = m_escape;
     std::string& out = m_s.word;
@@ -847,8 +901,8 @@ class Parser {
           return;
         }
       }
-      value = unquote(raw);
-      expanded = expand(raw, env);
+      value = unquote_lexed(raw);
+      expanded = env == nullptr ? value : expand_lexed(raw, env);
       return;
     }
     value = raw;
@@ -1182,11 +1236,11 @@ class Parser {
           validate_flags(flags, k_copy_flags);
         }
         model::Heredoc probe;
-        if (heredoc_word(raw.back(), probe)) fail(std::string(name) + " cannot accept a heredoc as a destination");
+        if (heredoc_word(raw.back(), probe, true)) fail(std::string(name) + " cannot accept a heredoc as a destination");
         ins.args.reserve(raw.size());
         for (std::size_t i = 0; i < raw.size(); ++i) {
           model::Heredoc doc;
-          const bool is_doc = i + 1 < raw.size() && !ins.json_form && heredoc_word(raw[i], doc);
+          const bool is_doc = i + 1 < raw.size() && !ins.json_form && heredoc_word(raw[i], doc, true);
           ins.args.push_back(is_doc ? raw[i] : expand(raw[i], env));
         }
         return;

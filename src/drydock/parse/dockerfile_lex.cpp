@@ -240,31 +240,29 @@ class Lexer {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
   }
 
-  std::string name() {
-    std::string n;
-    while (peek() != k_eof) {
-      const int c = peek();
-      if (n.empty() && c >= '0' && c <= '9') {
-        while (peek() >= '0' && peek() <= '9')
-          n.push_back(static_cast<char>(next()));
-        return n;
-      }
-      if (n.empty() && special_param(c)) {
-        n.push_back(static_cast<char>(next()));
-        return n;
-      }
-      if (!name_char(c)) break;
-      n.push_back(static_cast<char>(next()));
+  /// The name after `$`: a view of the input (a run of digits, one special parameter, or name
+  /// characters), "" when there is none.
+  std::string_view name() {
+    const std::size_t start = m_pos;
+    const int c = peek();
+    if (c >= '0' && c <= '9') {
+      while (peek() >= '0' && peek() <= '9')
+        ++m_pos;
+    } else if (special_param(c)) {
+      ++m_pos;
+    } else {
+      while (peek() != k_eof && name_char(peek()))
+        ++m_pos;
     }
-    return n;
+    return m_src.substr(start, m_pos - start);
   }
 
-  const std::string_view* lookup(const std::string& n) const { return m_env == nullptr ? nullptr : m_env->get(n); }
+  const std::string_view* lookup(std::string_view n) const { return m_env == nullptr ? nullptr : m_env->get(n); }
 
   bool dollar(std::string& out) {
     next();  // '$'
     if (peek() != '{') {
-      const std::string n = name();
+      const std::string_view n = name();
       if (n.empty()) {
         out += '$';
         return true;
@@ -281,7 +279,7 @@ class Lexer {
     const int first = peek();
     if (first == k_eof) return fail("syntax error: missing '}'");
     if (first == '{' || first == '}' || first == ':') return fail("syntax error: bad substitution");
-    const std::string n = name();
+    const std::string_view n = name();
     int ch = next();
     std::string chs;
     if (ch != k_eof) chs.push_back(static_cast<char>(ch));
@@ -325,9 +323,9 @@ class Lexer {
             if (!(!set || (null_is_unset && value.empty()))) out += word;
             return true;
           case '?':
-            if (!set) return fail(n + ": " + (word.empty() ? std::string("is not allowed to be unset") : word));
+            if (!set) return fail(std::string(n) + ": " + (word.empty() ? std::string("is not allowed to be unset") : word));
             if (null_is_unset && value.empty()) {
-              return fail(n + ": " + (word.empty() ? std::string("is not allowed to be empty") : word));
+              return fail(std::string(n) + ": " + (word.empty() ? std::string("is not allowed to be empty") : word));
             }
             out += value;
             return true;
@@ -355,7 +353,7 @@ class Lexer {
         if (!read_to('}', true, replacement, "syntax error: missing '}'")) return false;
         const std::string_view* v = lookup(n);
         if (v == nullptr && m_opt.skip_unset) {
-          out += "${" + n + "/" + pattern + "/" + replacement + "}";
+          ((((((out += "${") += n) += '/') += pattern) += '/') += replacement) += '}';
           return true;
         }
         out += replace(clean_pattern(pattern), v == nullptr ? std::string() : std::string(*v), replacement, all);
@@ -469,7 +467,8 @@ class JsonReader {
   }
 
   /// `add(raw, unescaped)` for each string at the top level: `raw` its bytes between the quotes
-  /// in the text, `unescaped` its value (the same text when it has no escape).
+  /// in the text, `unescaped` its value (the same text when it has no escape; a view valid until
+  /// the next string is read).
   template <class Add>
   JsonResult array(Add&& add) {
     ws();
@@ -480,11 +479,20 @@ class JsonReader {
       for (;;) {
         ws();
         if (peek() == '"') {
-          std::string& s = m_unescaped;
-          s.clear();
           const std::size_t begin = m_i + 1;
-          if (!string(&s)) return JsonResult::not_json;
-          add(m_s.substr(begin, m_i - 1 - begin), s);
+          // Most strings have no escape: their value is their bytes, found without copying.
+          std::size_t end = begin;
+          while (end < m_s.size() && m_s[end] != '"' && m_s[end] != '\\' && static_cast<unsigned char>(m_s[end]) >= 0x20)
+            ++end;
+          if (end < m_s.size() && m_s[end] == '"') {
+            m_i = end + 1;
+            add(m_s.substr(begin, end - begin), m_s.substr(begin, end - begin));
+          } else {
+            std::string& s = m_unescaped;
+            s.clear();
+            if (!string(&s)) return JsonResult::not_json;
+            add(m_s.substr(begin, m_i - 1 - begin), std::string_view(s));
+          }
         } else {
           all_strings = false;
           if (!value(1)) return JsonResult::not_json;
@@ -718,37 +726,42 @@ constexpr PlainWordBytes k_plain_word_byte;
 }  // namespace
 
 bool needs_lexing(std::string_view word, char escape) {
+  const std::size_t n = word.size();
+  const char* const p = word.data();
+  if (n < 8) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = p[i];
+      if (c == '$' || c == '\'' || c == '"' || c == escape) return true;
+    }
+    return false;
+  }
   constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
   constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
-  // A byte of `v` equal to the byte spread over `pattern`: a zero byte of their xor.
-  const auto has = [](std::uint64_t v, std::uint64_t pattern) {
-    const std::uint64_t x = v ^ pattern;
-    return ((x - k_ones) & ~x & k_highs) != 0;
-  };
   const std::uint64_t dollar = k_ones * '$';
   const std::uint64_t single = k_ones * '\'';
   const std::uint64_t dquote = k_ones * '"';
   const std::uint64_t esc = k_ones * static_cast<unsigned char>(escape);
-  std::size_t i = 0;
-  for (; i + 8 <= word.size(); i += 8) {
+  // Eight bytes with one of the four: a zero byte in one of their xors. (x - ones) & ~x has the
+  // high bit of every zero byte of x set (and maybe of bytes above one): exact for "any".
+  const auto hit = [&](const char* at) {
     std::uint64_t v = 0;
-    std::memcpy(&v, word.data() + i, 8);
-    if (has(v, dollar) || has(v, single) || has(v, dquote) || has(v, esc)) return true;
+    std::memcpy(&v, at, 8);
+    const std::uint64_t a = v ^ dollar;
+    const std::uint64_t b = v ^ single;
+    const std::uint64_t c = v ^ dquote;
+    const std::uint64_t d = v ^ esc;
+    return ((((a - k_ones) & ~a) | ((b - k_ones) & ~b) | ((c - k_ones) & ~c) | ((d - k_ones) & ~d)) & k_highs) != 0;
+  };
+  std::size_t i = 0;
+  for (; i + 8 < n; i += 8) {
+    if (hit(p + i)) return true;
   }
-  for (; i < word.size(); ++i) {
-    const char c = word[i];
-    if (c == '$' || c == '\'' || c == '"' || c == escape) return true;
-  }
-  return false;
+  return hit(p + n - 8);  // the last eight bytes (overlapping the ones already seen)
 }
 
 bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out, std::string& error,
               std::size_t budget) {
   out.clear();
-  if (!needs_lexing(word, options.escape)) {
-    out.assign(word);
-    return true;
-  }
   Lexer lexer(word, env, options, budget);
   if (!lexer.run(out, nullptr)) {
     error = lexer.error();
@@ -840,7 +853,7 @@ JsonResult json_string_array(std::string_view text, std::vector<std::string_view
   thread_local JsonReader reader{std::string_view()};  // its buffer kept from call to call
   reader.reset(text);
   // Every escape is longer than what it stands for: a value as long as its raw bytes is them.
-  const JsonResult r = reader.array([&](std::string_view raw, const std::string& value) {
+  const JsonResult r = reader.array([&](std::string_view raw, std::string_view value) {
     out.push_back(raw.size() == value.size() ? raw : arena.keep(value));
   });
   if (r != JsonResult::ok) out.clear();

@@ -57,6 +57,7 @@ struct LexOptions {
 /// BuildKit's ProcessWord: quotes removed, escapes applied, variables from `env` (nullptr: none
 /// set) expanded. Returns false with `error` set on a syntax error (unterminated quote, bad
 /// substitution). `budget` bounds the bytes produced (nested ${...} included); exceeding it fails.
+/// Callers test needs_lexing first (a word that needs none is its own result): this one lexes.
 bool lex_word(std::string_view word, const Env* env, const LexOptions& options, std::string& out,
               std::string& error, std::size_t budget);
 
