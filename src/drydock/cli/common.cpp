@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -110,6 +111,14 @@ void keep_until_exit(audit::Report&& report) {
   kept->emplace(std::move(report));
 }
 
+namespace {
+/// A finding (fail or warn) at or above `threshold` that the policy did not accept.
+bool counts_against(const audit::Result& r, core::Severity threshold) {
+  const auto s = r.finding.status;
+  return (s == core::Status::fail || s == core::Status::warn) && !r.accepted && r.severity() >= threshold;
+}
+}  // namespace
+
 int finish(audit::Report& report, const Common& c) {
   for (const auto& note : audit::apply_policy(c.policy, report, core::utc_date(c.now)))
     std::cerr << "drydock: " << note << "\n";
@@ -152,23 +161,24 @@ int finish(audit::Report& report, const Common& c) {
   }
   const std::string fail_on = !c.fail_on.empty() ? c.fail_on : !c.policy.fail_on.empty() ? c.policy.fail_on : "high";
   if (fail_on == "none") return k_exit_ok;
+  const auto threshold = *core::parse_severity(fail_on);
   // A check that could not be evaluated is never a silent pass.
-  const bool errors = report.summary().at(static_cast<std::size_t>(core::Status::error)) > 0;
-  if (c.fail_on_new) {
-    const auto threshold = *core::parse_severity(fail_on);
-    std::size_t fresh = 0;
-    for (const auto& r : hidden_view.results) {
-      const auto s = r.finding.status;
-      fresh += (s == core::Status::fail || s == core::Status::warn) && !r.accepted && r.severity() >= threshold ? 1 : 0;
-    }
-    if (!c.quiet) {
-      std::cerr << fmt::format(
-          "drydock: {} finding{} at or above {} not in the baseline{}\n", fresh, fresh == 1 ? "" : "s", fail_on,
-          hidden_view.baseline_hidden > 0 ? fmt::format(" ({} in it, not failing)", hidden_view.baseline_hidden) : std::string());
-    }
-    return errors || fresh > 0 ? k_exit_findings : k_exit_ok;
+  if (!c.fail_on_new) {
+    // One pass over the results (tens of megabytes for a large lint), to the first that fails the run.
+    const bool fails = std::any_of(report.results.begin(), report.results.end(), [&](const audit::Result& r) {
+      return r.finding.status == core::Status::error || counts_against(r, threshold);
+    });
+    return fails ? k_exit_findings : k_exit_ok;
   }
-  return errors || report.has_findings_at_or_above(*core::parse_severity(fail_on)) ? k_exit_findings : k_exit_ok;
+  const bool errors = report.summary().at(static_cast<std::size_t>(core::Status::error)) > 0;
+  const auto fresh = static_cast<std::size_t>(std::count_if(hidden_view.results.begin(), hidden_view.results.end(),
+                                                            [&](const audit::Result& r) { return counts_against(r, threshold); }));
+  if (!c.quiet) {
+    std::cerr << fmt::format(
+        "drydock: {} finding{} at or above {} not in the baseline{}\n", fresh, fresh == 1 ? "" : "s", fail_on,
+        hidden_view.baseline_hidden > 0 ? fmt::format(" ({} in it, not failing)", hidden_view.baseline_hidden) : std::string());
+  }
+  return errors || fresh > 0 ? k_exit_findings : k_exit_ok;
 }
 
 namespace {

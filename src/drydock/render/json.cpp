@@ -4,6 +4,7 @@
 #include <cstring>
 #include <initializer_list>
 #include <memory>
+#include <mutex>
 #include <unordered_map>
 #include <utility>
 
@@ -286,6 +287,34 @@ CheckText check_text(const checks::Check& c) {
   return t;
 }
 
+/// Each check's text, made when a result of that check is first rendered, by whichever thread
+/// renders it; the texts stay where they are made (a map's elements do not move).
+class CheckTexts {
+ public:
+  const CheckText& of(const checks::Check& c) {
+    const std::lock_guard lock(m_mutex);
+    auto it = m_texts.find(&c);
+    if (it == m_texts.end()) it = m_texts.emplace(&c, check_text(c)).first;
+    return it->second;
+  }
+
+ private:
+  std::mutex m_mutex;
+  std::unordered_map<const checks::Check*, CheckText> m_texts;
+};
+
+/// What a block of results adds to the summary.
+struct Tally {
+  audit::Summary counts{};
+  std::size_t accepted = 0;
+
+  void add(const Tally& o) {
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      counts[i] += o.counts[i];
+    accepted += o.accepted;
+  }
+};
+
 /// A host as a JSON object on one line; unknown fields are null.
 void host_object(std::string& out, const audit::Host& h) {
   out += "{\"name\": ";
@@ -453,21 +482,24 @@ void json(const audit::Report& report, const Writer& write) {
   key(out, "  ", "results");
   out += report.results.empty() ? "[" : "[\n";
   // The results, the bulk of the report, are rendered a wave at a time: each wave is split
-  // between the cores, then written in order. Memory stays one wave's text.
-  std::unordered_map<const checks::Check*, CheckText> check_texts;
-  for (const auto& r : report.results) {
-    if (!check_texts.contains(r.check)) check_texts.emplace(r.check, check_text(*r.check));
-  }
+  // between the cores, then written in order. Memory stays one wave's text. The summary is
+  // counted on the way: the results are tens of megabytes for a large lint, each pass over them
+  // a trip to memory.
+  CheckTexts check_texts;
   const std::size_t workers = core::cpu_workers();
   constexpr std::size_t k_block = 512;  // results per work item
   constexpr std::size_t k_ahead = 8;    // results whose values are fetched ahead
   std::vector<Buffer> blocks(workers * 4);
+  std::vector<Tally> tallies(blocks.size());
   const std::size_t n = report.results.size();
   for (std::size_t wave = 0; wave < n; wave += blocks.size() * k_block) {
     const std::size_t items = std::min(blocks.size(), (n - wave + k_block - 1) / k_block);
     core::parallel_for(items, workers, [&](std::size_t, std::size_t b) {
       Buffer& text = blocks[b];
       text.clear();
+      Tally tally;  // here, not in `tallies`: blocks side by side would share a cache line between cores
+      const checks::Check* check = nullptr;  // the results of a check come one after the other
+      const CheckText* check_text = nullptr;
       const std::size_t first = wave + b * k_block;
       for (std::size_t i = first; i < std::min(n, first + k_block); ++i) {
         // The values are elsewhere on the heap, one block each (a result's evidence; a file's
@@ -478,9 +510,16 @@ void json(const audit::Report& report, const Writer& write) {
           __builtin_prefetch(later.finding.evidence.data());
           __builtin_prefetch(later.subject.id.data());
         }
-        result(text, report.results[i], check_texts.at(report.results[i].check), audit::host_name(report, report.results[i]),
-               i + 1 < n ? ",\n" : "\n  ");
+        const auto& r = report.results[i];
+        if (r.check != check) {
+          check = r.check;
+          check_text = &check_texts.of(*check);
+        }
+        ++tally.counts.at(static_cast<std::size_t>(r.finding.status));
+        tally.accepted += r.accepted ? 1 : 0;
+        result(text, r, *check_text, audit::host_name(report, r), i + 1 < n ? ",\n" : "\n  ");
       }
+      tallies[b].add(tally);
     });
     write(out);
     out.clear();
@@ -492,14 +531,16 @@ void json(const audit::Report& report, const Writer& write) {
   if (report.vulnerabilities) vulnerabilities(out, *report.vulnerabilities);
   key(out, "  ", "summary");
   out += "{\n";
-  const auto counts = report.summary();
-  for (std::size_t i = 0; i < counts.size(); ++i) {
+  Tally total;
+  for (const auto& t : tallies)
+    total.add(t);
+  for (std::size_t i = 0; i < total.counts.size(); ++i) {
     key(out, "    ", core::to_string(static_cast<core::Status>(i)));
-    out += std::to_string(counts[i]);
+    out += std::to_string(total.counts[i]);
     out += ",\n";
   }
   key(out, "    ", "accepted");
-  out += std::to_string(report.accepted());
+  out += std::to_string(total.accepted);
   out += ",\n";
   key(out, "    ", "baseline_hidden");
   out += std::to_string(report.baseline_hidden);

@@ -142,6 +142,10 @@ TEST(RenderJson, LargeReportIsStreamedInOrder) {
   for (std::size_t i = 0; i < n; ++i) {
     r.results.push_back(base[i % base.size()]);
     r.results.back().subject.name = "s" + std::to_string(i);
+    // Every status and some accepted findings, in every block and wave: the summary is counted
+    // as the results are rendered.
+    r.results.back().finding.status = static_cast<core::Status>((i * 7 + i / 513) % 6);
+    if (i % 11 == 3) r.results.back().accepted = audit::Acceptance{"ok", "", model::Location{"p.yaml", 1, 0}};
   }
   std::string streamed;
   std::size_t pieces = 0;
@@ -160,6 +164,13 @@ TEST(RenderJson, LargeReportIsStreamedInOrder) {
     ASSERT_EQ(doc["results"][i]["subject"]["name"], "s" + std::to_string(i));
     ASSERT_EQ(doc["results"][i]["id"], base[i % base.size()].check->id);
   }
+  const auto counts = r.summary();
+  for (std::size_t s = 0; s < counts.size(); ++s) {
+    EXPECT_GT(counts[s], 0);
+    EXPECT_EQ(doc["summary"][std::string(core::to_string(static_cast<core::Status>(s)))], counts[s]) << s;
+  }
+  EXPECT_EQ(doc["summary"]["accepted"], r.accepted());
+  EXPECT_GT(r.accepted(), 3000u);
 }
 
 TEST(Catalogue, MarkdownListsEveryCheck) {
