@@ -381,9 +381,10 @@ void DockerfileAudit::grow(std::size_t files) {
 
 void DockerfileAudit::place(std::size_t check, checks::Finding finding) {
   // The slot holds a default Result, which owns nothing: it is built over rather than assigned,
-  // so that the old value is not read back from memory (tens of megabytes, long out of cache).
-  std::construct_at(&m_results[check * m_stride + m_files],
-                    Result{m_selected[check], std::move(m_subjects[check]), std::move(finding)});
+  // so that the old value is not read back from memory (tens of megabytes, long out of cache),
+  // and built in place (std::construct_at would move a temporary Result into it, then destroy it).
+  ::new (static_cast<void*>(&m_results[check * m_stride + m_files]))
+      Result{m_selected[check], std::move(m_subjects[check]), std::move(finding)};
 }
 
 void DockerfileAudit::copy_subject(const Subject& subject) {
