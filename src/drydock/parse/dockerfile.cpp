@@ -142,9 +142,9 @@ Kw keyword_of(std::string_view word, std::string_view& name) {
 /// BuildKit's reWhitespace: `[\t\v\f\r ]+`.
 bool is_ws_sep(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'; }
 
-std::pmr::vector<std::string_view> split_ws(std::string_view s, std::pmr::memory_resource* lists) {
-  std::pmr::vector<std::string_view> out(lists);
-  out.reserve(4);  // FROM's one or three words, COPY's two or three: one allocation, not three
+/// The words of `s` split on reWhitespace, appended to `out`.
+void split_ws(std::string_view s, std::pmr::vector<std::string_view>& out) {
+  if (out.capacity() - out.size() < 4) out.reserve(out.size() + 4);  // FROM's one or three words, COPY's two or three
   std::size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && is_ws_sep(s[i]))
@@ -155,6 +155,11 @@ std::pmr::vector<std::string_view> split_ws(std::string_view s, std::pmr::memory
       ++i;
     out.push_back(s.substr(b, i - b));
   }
+}
+
+std::pmr::vector<std::string_view> split_ws(std::string_view s, std::pmr::memory_resource* lists) {
+  std::pmr::vector<std::string_view> out(lists);
+  split_ws(s, out);
   return out;
 }
 
@@ -173,6 +178,15 @@ bool is_text(std::string_view s) {
   std::size_t i = 0;
   constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
   constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+  // A byte that is not ASCII, or is NUL: its high bit in the result.
+  const auto odd = [](std::uint64_t v) { return (v | ((v - k_ones) & ~v)) & k_highs; };
+  while (i + 32 <= n) {
+    // Thirty-two bytes a step while they are all ASCII and none is NUL.
+    std::uint64_t v[4];
+    std::memcpy(v, p + i, 32);
+    if ((odd(v[0]) | odd(v[1]) | odd(v[2]) | odd(v[3])) != 0) break;
+    i += 32;
+  }
   while (i < n) {
     if (i + 8 <= n) {
       // Eight ASCII bytes, none of them NUL: the common case, taken a word at a time.
@@ -548,16 +562,18 @@ class Parser {
       // One line: its bytes in the file; continuations: joined once, in the arena.
       const std::string_view joined = segments.size() == 1 ? t : keep(buf);
       Source src{joined, &segments};
-      model::Instruction ins = instruction(src, joined, line_no, column, false);
-      ins.end_line = last_line;
-      read_heredocs(ins, src);
-      read_run_scripts((ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins, *m_arena);
-      if (!m_pending_ignores.empty()) {
-        auto& ids = m_df.ignores[line_no];
-        ids.insert(ids.end(), m_pending_ignores.begin(), m_pending_ignores.end());
-        m_pending_ignores.clear();
+      const Head head = head_of(joined);
+      // Inside a stage, an instruction other than FROM is read in its place in the stage's list
+      // (no move, no moved-from instruction to destroy); the others are placed once read.
+      if (!m_df.stages.empty() && head.kw != Kw::from) {
+        model::Instruction& ins = m_df.stages.back().instructions.emplace_back(m_lists);
+        read_instruction(ins, head, src, line_no, column, last_line);
+        settle_in_stage(ins);
+      } else {
+        model::Instruction ins(m_lists);
+        read_instruction(ins, head, src, line_no, column, last_line);
+        place(std::move(ins));
       }
-      place(std::move(ins));
     }
     // BuildKit's messages: parser.Parse, instructions.Parse (CurrentStage), dockerfile2llb.
     if (!any_instruction) fail_at("file with no instructions", m_line_no, 0);
@@ -1084,25 +1100,50 @@ class Parser {
     return false;
   }
 
+  /// An instruction's line cut at its keyword.
+  struct Head {
+    std::string_view trimmed;  ///< the line without the spaces around it
+    std::string_view word;     ///< the keyword as written
+    std::string_view after;    ///< what follows it, without the spaces before
+    std::string_view name;     ///< the keyword's upper-case spelling when it is known
+    Kw kw = Kw::unknown;
+  };
+
+  static Head head_of(std::string_view line) {
+    Head h;
+    h.trimmed = trim_space(line);
+    std::size_t k = 0;
+    while (k < h.trimmed.size() && !is_ws_sep(h.trimmed[k]))
+      ++k;
+    h.word = h.trimmed.substr(0, k);
+    h.after = h.trimmed.substr(k);
+    while (!h.after.empty() && is_ws_sep(h.after[0]))
+      h.after.remove_prefix(1);
+    // Read once: its Kw for parse_args, and its upper-case spelling (the file's bytes when they are).
+    h.kw = keyword_of(h.word, h.name);
+    return h;
+  }
+
   model::Instruction instruction(const Source& src, std::string_view line, int line_no, int column, bool trigger) {
     model::Instruction ins(m_lists);
-    const std::string_view trimmed = trim_space(line);
-    std::size_t k = 0;
-    while (k < trimmed.size() && !is_ws_sep(trimmed[k]))
-      ++k;
-    const std::string_view word = trimmed.substr(0, k);
-    std::string_view after = trimmed.substr(k);
-    while (!after.empty() && is_ws_sep(after[0]))
-      after.remove_prefix(1);
-    // Read once: its Kw for parse_args, and its upper-case spelling (the file's bytes when they are).
-    std::string_view name;
-    const Kw kw = keyword_of(word, name);
+    fill(ins, head_of(line), src, line_no, column, trigger);
+    return ins;
+  }
+
+  /// The instruction `h` begins, read into `ins` (new, in the tree's lists).
+  void fill(model::Instruction& ins, const Head& h, const Source& src, int line_no, int column, bool trigger) {
+    const std::string_view trimmed = h.trimmed;
+    const std::string_view word = h.word;
+    const std::string_view after = h.after;
+    const std::string_view name = h.name;
+    const Kw kw = h.kw;
     ins.keyword = kw == Kw::unknown ? upper_keyword(word) : name == word ? word : keep(name);
     ins.text = trimmed;
     ins.location = model::Location{m_path, line_no, column};
     ins.end_line = line_no;
     std::pmr::vector<std::string_view> flag_words(m_lists);
-    const std::string_view rest = trim_space(extract_flags(after, flag_words));
+    // A suffix of `trimmed`: no space at its end.
+    const std::string_view rest = trim_left_space(extract_flags(after, flag_words));
     RawFlags flags(m_lists);
     if (!flag_words.empty()) split_flags(flag_words, flags);
     ins.command = rest;
@@ -1136,7 +1177,6 @@ class Parser {
     }
     if (!trigger) expand_flags(ins);
     m_expanding_line = 0;
-    return ins;
   }
 
   /// Flags BuildKit expands: COPY/ADD --chown/--chmod (ADD --checksum), RUN --mount, FROM
@@ -1164,7 +1204,9 @@ class Parser {
         if (trigger) return;
         fail("unknown instruction: " + std::string(ins.keyword));
       case Kw::from: {
-        const auto words = split_ws(rest, m_lists);
+        // Split into the arguments themselves (only the image is expanded).
+        auto& words = ins.args;
+        split_ws(rest, words);
         validate_flags(flags, k_from_flags);
         if (words.size() == 3 && core::to_lower(words[1]) == "as") {
           const std::string name = core::to_lower(words[2]);
@@ -1179,8 +1221,7 @@ class Parser {
         } else if (words.size() != 1) {
           fail("FROM requires either one or three arguments");
         }
-        ins.args.assign(words.begin(), words.end());
-        if (!trigger) ins.args[0] = expand(words[0], &m_global_env);
+        if (!trigger) ins.args[0] = expand(ins.args[0], &m_global_env);
         return;
       }
       case Kw::run:
@@ -1209,18 +1250,19 @@ class Parser {
       case Kw::add:
       case Kw::copy:
       case Kw::volume: {
-        std::pmr::vector<std::string_view> raw(m_lists);
+        // Read into the arguments themselves, then expanded in place.
+        auto& raw = ins.args;
         if (maybe_json(rest, raw)) {
           ins.json_form = true;
         } else {
-          raw = split_ws(rest, m_lists);
+          split_ws(rest, raw);
         }
         if (kw == Kw::volume) {
           if (raw.empty()) fail("VOLUME requires at least one argument");
           no_flags(flags);
-          for (const auto& v : raw) {
+          for (auto& v : raw) {
             if (trim_space(v).empty()) fail("VOLUME specified can not be an empty string");
-            ins.args.push_back(trim_space(expand(v, env)));
+            v = trim_space(expand(v, env));
           }
           return;
         }
@@ -1237,11 +1279,10 @@ class Parser {
         }
         model::Heredoc probe;
         if (heredoc_word(raw.back(), probe, true)) fail(std::string(name) + " cannot accept a heredoc as a destination");
-        ins.args.reserve(raw.size());
         for (std::size_t i = 0; i < raw.size(); ++i) {
           model::Heredoc doc;
           const bool is_doc = i + 1 < raw.size() && !ins.json_form && heredoc_word(raw[i], doc, true);
-          ins.args.push_back(is_doc ? raw[i] : expand(raw[i], env));
+          if (!is_doc) raw[i] = expand(raw[i], env);
         }
         return;
       }
@@ -1313,6 +1354,7 @@ class Parser {
       ins.pairs.push_back(std::move(kv));
       return;
     }
+    ins.pairs.reserve(words.size());
     for (const auto& w : words) {
       const std::size_t eq = w.text.find('=');
       if (eq == std::string::npos) {
@@ -1338,6 +1380,7 @@ class Parser {
   void args(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
     const auto words = parse_words(rest, m_escape, m_lists);
     if (words.empty()) fail("ARG requires at least one argument");
+    ins.pairs.reserve(words.size());
     for (const auto& w : words) {
       model::KeyValue kv;
       const std::size_t eq = w.text.find('=');
@@ -1427,6 +1470,34 @@ class Parser {
   }
 
   // ---- stages -------------------------------------------------------------------------------
+
+  /// The instruction of a line (and its heredoc bodies, read from the lines after it) into `ins`.
+  void read_instruction(model::Instruction& ins, const Head& head, const Source& src, int line_no, int column,
+                        int last_line) {
+    fill(ins, head, src, line_no, column, false);
+    ins.end_line = last_line;
+    read_heredocs(ins, src);
+    read_run_scripts((ins.is("ONBUILD") && !ins.trigger.empty()) ? ins.trigger[0] : ins, *m_arena);
+    if (!m_pending_ignores.empty()) {
+      auto& ids = m_df.ignores[line_no];
+      ids.insert(ids.end(), m_pending_ignores.begin(), m_pending_ignores.end());
+      m_pending_ignores.clear();
+    }
+  }
+
+  /// place() of an instruction read in its place at the end of the current stage (not FROM).
+  void settle_in_stage(const model::Instruction& ins) {
+    if (m_pending_expansion) {
+      auto& e = m_stage_errors[m_df.stages.size() - 1];
+      if (!e) e = std::move(m_pending_expansion);
+      m_pending_expansion.reset();
+    }
+    if (ins.is("ENV")) {
+      // All values of one ENV are expanded before any is set (`ENV A=1 B=$A` sees the old A).
+      for (const auto& kv : ins.pairs)
+        m_stage_env.back().set(kv.key, kv.expanded);
+    }
+  }
 
   void place(model::Instruction&& ins) {
     std::optional<Failure> expansion = std::move(m_pending_expansion);

@@ -711,18 +711,21 @@ class JsonReader {
 }  // namespace
 
 namespace {
-/// Bytes of a word that parse_words passes over (the escape, chosen by the file, is tested
-/// apart): not a space (unicode.IsSpace's ASCII), a quote or `$`.
+/// Bytes of a word that parse_words passes over: not a space (unicode.IsSpace's ASCII), a quote,
+/// `$` or the escape (`escape`; 0: the escape is tested apart).
 struct PlainWordBytes {
   bool plain[256] = {};
-  constexpr PlainWordBytes() {
+  constexpr explicit PlainWordBytes(char escape) {
     for (int c = 0; c < 256; ++c)
       plain[c] = true;
     for (const char c : std::string_view(" \t\n\v\f\r'\"$")) plain[static_cast<unsigned char>(c)] = false;
+    if (escape != 0) plain[static_cast<unsigned char>(escape)] = false;
   }
   [[nodiscard]] bool operator()(char c) const { return plain[static_cast<unsigned char>(c)]; }
 };
-constexpr PlainWordBytes k_plain_word_byte;
+constexpr PlainWordBytes k_plain_word_byte{0};
+constexpr PlainWordBytes k_plain_word_byte_backslash{'\\'};
+constexpr PlainWordBytes k_plain_word_byte_backtick{'`'};
 }  // namespace
 
 bool needs_lexing(std::string_view word, char escape) {
@@ -790,6 +793,10 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
   // that ends it (outside quotes); only an escape that is the input's last byte is dropped.
   std::pmr::vector<RawWord> words(lists);
   words.reserve(4);
+  // The table with the file's escape in it (a Dockerfile's is `\` or a backtick).
+  const PlainWordBytes* const plain_bytes = escape == '\\' ? &k_plain_word_byte_backslash
+                                            : escape == '`'  ? &k_plain_word_byte_backtick
+                                                             : nullptr;
   const std::size_t n = rest.size();
   std::size_t pos = 0;
   while (pos < n) {
@@ -805,6 +812,13 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
     while (pos < n) {
       const char ch = rest[pos];
       if (quote != 0) {
+        // Inside quotes: up to the closing quote or (between double quotes) the escape.
+        if (ch != quote && (ch != escape || quote == '\'')) {
+          ++pos;
+          while (pos < n && rest[pos] != quote && (rest[pos] != escape || quote == '\''))
+            ++pos;
+          continue;
+        }
         if (ch == quote) {
           quote = 0;
         } else if (ch == escape && quote != '\'') {
@@ -821,8 +835,13 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
       if (k_plain_word_byte(ch) && ch != escape) {
         // A run of bytes that are neither a space, a quote, `$` nor the escape.
         ++pos;
-        while (pos < n && k_plain_word_byte(rest[pos]) && rest[pos] != escape)
-          ++pos;
+        if (plain_bytes != nullptr) {
+          while (pos < n && (*plain_bytes)(rest[pos]))
+            ++pos;
+        } else {
+          while (pos < n && k_plain_word_byte(rest[pos]) && rest[pos] != escape)
+            ++pos;
+        }
         continue;
       }
       if (is_space(ch)) break;

@@ -45,8 +45,8 @@ bool is_assignment(std::string_view word) {
 void unwrap(RunCommand& c) {
   static const std::set<std::string_view> sudo_valued = {"-u", "-g", "-h", "-p", "-U", "-C", "-D", "-r", "-t", "-T"};
   static const std::set<std::string_view> env_valued = {"-u", "-C", "-S", "--unset", "--chdir", "--split-string"};
+  std::string_view program = c.words.empty() ? std::string_view() : base_view(c.words.front());
   for (int guard = 0; guard < 8 && !c.words.empty(); ++guard) {
-    const std::string_view program = base_view(c.words.front());
     std::size_t i = 1;
     if (program == "sudo") {
       c.sudo = true;
@@ -69,8 +69,9 @@ void unwrap(RunCommand& c) {
       break;
     }
     c.words.erase(c.words.begin(), c.words.begin() + static_cast<std::ptrdiff_t>(std::min(i, c.words.size())));
+    program = c.words.empty() ? std::string_view() : base_view(c.words.front());
   }
-  c.program = c.words.empty() ? std::string_view() : base_view(c.words.front());
+  c.program = program;  // words[0]'s base name, read once a word
 }
 
 /// For `sh [options] -c SCRIPT ...`: the script and whether `-o pipefail` was among the options.
@@ -110,14 +111,12 @@ std::optional<std::string_view> dash_c_script(const RunCommand& c, bool& pipefai
 
 void add_script(std::string_view text, Sink out, bool nested, bool pipefail, int depth);
 
-/// A shell command as a RunCommand (before unwrap): its words are already views.
-RunCommand command_of(ShellWords& sc, std::pmr::memory_resource* lists) {
-  RunCommand c(lists);
+/// A shell command into `c` (a new RunCommand, before unwrap): its words are already views.
+void command_of(ShellWords& sc, RunCommand& c) {
   c.words = std::move(sc.words);  // taken as it is when the reader made it in `lists`
   c.next_operator = sc.next_operator;  // a literal of the reader
   c.after_pipe = sc.in_pipeline_after_pipe;
   c.subshell_depth = sc.subshell_depth;
-  return c;
 }
 
 void add_commands(std::pmr::vector<ShellWords> commands, Sink out, bool nested, bool pipefail, bool exec_form, int depth) {
@@ -130,13 +129,13 @@ void add_commands(std::pmr::vector<ShellWords> commands, Sink out, bool nested, 
   std::vector<std::pair<std::string_view, bool>> inner;  // `sh -c` scripts found, with their pipefail
   out.commands.reserve(out.commands.size() + commands.size());
   for (auto& sc : commands) {
-    RunCommand c = command_of(sc, out.lists());
+    RunCommand& c = out.commands.emplace_back(out.lists());  // read in its place: no move
+    command_of(sc, c);
     unwrap(c);
     if (model::is_shell(c.program) && depth < 4) {
       bool inner_pipefail = false;
       if (auto s = dash_c_script(c, inner_pipefail)) inner.emplace_back(*s, inner_pipefail);
     }
-    out.commands.push_back(std::move(c));
   }
   out.scripts.push_back(script);
   for (const auto& [text, inner_pipefail] : inner)
