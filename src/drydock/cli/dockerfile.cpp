@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <set>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "drydock/audit/runner.hpp"
@@ -36,7 +39,7 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
                   << " (looked for Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile)\n";
       }
       walked.emplace_back(files.size(), files.size() + found.size());
-      files.insert(files.end(), found.begin(), found.end());
+      files.insert(files.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     } else {
       files.push_back(p);
       named.insert(p == "-" ? "(stdin)" : p);
@@ -57,14 +60,14 @@ int cmd_dockerfile(const Common& c, const std::vector<std::string>& paths) {
   audit.reserve(files.size());
   std::vector<model::Unreadable> unreadable;
   const auto lint = [&](std::size_t i, const core::Expected<std::string_view>& text) {
-    const std::string name = files[i] == "-" ? "(stdin)" : files[i];
+    const std::string_view name = files[i] == "-" ? std::string_view("(stdin)") : std::string_view(files[i]);
     if (!text) {
-      unreadable.push_back(model::Unreadable{"dockerfile", name, name, text.error().describe()});
+      unreadable.push_back(model::Unreadable{"dockerfile", std::string(name), std::string(name), text.error().describe()});
       return;
     }
     auto parsed = parse::dockerfile(*text, name);
     if (!parsed) {
-      unreadable.push_back(model::Unreadable{"dockerfile", name, name, parsed.error().describe()});
+      unreadable.push_back(model::Unreadable{"dockerfile", std::string(name), std::string(name), parsed.error().describe()});
       return;
     }
     parsed->trusted_sources = c.policy.sources;
