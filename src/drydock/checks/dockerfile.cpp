@@ -10,7 +10,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +33,7 @@ using sv = std::string_view;
 void append_number(std::string& out, long long n) {
   std::array<char, 24> digits{};
   const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), n).ptr;
-  out.append(digits.data(), end);
+  out.append(digits.data(), static_cast<std::size_t>(end - digits.data()));  // (pointer, size): no _M_replace
 }
 
 std::string join_words(std::span<const std::string_view> words, std::string_view sep) {
@@ -136,13 +135,8 @@ std::string snippet(const model::Instruction& instruction) {
   return out;
 }
 
-void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender>&& offenders, Results& out,
-            core::Text pass_evidence) {
-  // Most rules pass on most files: nothing to sort, no ignore to look up.
-  if (offenders.empty()) {
-    out.pass(std::move(pass_evidence));
-    return;
-  }
+void report_offenders(const model::Dockerfile& d, const Rule& rule, std::vector<Offender>& offenders, Results& out,
+                      core::Text pass_evidence) {
   const auto by_line = [](const Offender& a, const Offender& b) { return a.at->location.line < b.at->location.line; };
   if (!std::is_sorted(offenders.begin(), offenders.end(), by_line)) std::stable_sort(offenders.begin(), offenders.end(), by_line);
   std::vector<const Offender*> kept;
@@ -168,10 +162,10 @@ void report(const model::Dockerfile& d, const Rule& rule, std::vector<Offender>&
   evidence.reserve(size);
   bool any_fail = false;
   for (const auto* o : kept) {
-    if (!evidence.empty()) evidence += "; ";
-    evidence += "line ";
+    if (!evidence.empty()) evidence += sv("; ");
+    evidence += sv("line ");
     append_number(evidence, o->at->location.line);
-    evidence += ": ";
+    evidence += sv(": ");
     evidence += o->message;
     any_fail = any_fail || o->status != Status::warn;
   }
@@ -215,7 +209,7 @@ bool has_cache_mount(const model::Instruction& run, std::string_view dir) {
   for (const auto& f : run.flags) {
     if (sv(f.name) != "mount") continue;
     const sv type = mount_value(f, "type").value_or(sv());
-    if (type != "cache" && type != "tmpfs") continue;
+    if (!core::same(type, "cache") && !core::same(type, "tmpfs")) continue;
     const sv target = mount_value(f, "target").value_or(sv());
     if (!target.empty() && (core::path_within(target, dir) || core::path_within(dir, target))) return true;
   }
@@ -287,35 +281,47 @@ namespace {
 struct IndexedTree {
   const model::Dockerfile* tree = nullptr;
   std::weak_ptr<const core::TextArena> arena;
-  /// Each stage's instruction list: where it is and its size.
-  std::vector<std::pair<const model::Instruction*, std::size_t>> lists;
+  /// Each stage's instruction list: where it begins and ends.
+  std::vector<std::pair<const model::Instruction*, const model::Instruction*>> lists;
   KeywordIndex index;
 
   [[nodiscard]] bool is(const model::Dockerfile& d) const {
     if (tree != &d || d.text == nullptr || arena.expired() || arena.owner_before(d.text) || d.text.owner_before(arena) ||
         lists.size() != d.stages.size())
       return false;
-    for (std::size_t s = 0; s < lists.size(); ++s) {
-      const auto& instructions = d.stages[s].instructions;
-      if (lists[s].first != instructions.data() || lists[s].second != instructions.size()) return false;
+    const auto* list = lists.data();
+    for (const auto& s : d.stages) {
+      const auto& instructions = s.instructions;
+      if (list->first != instructions.data() || list->second != instructions.data() + instructions.size()) return false;
+      ++list;
     }
     return true;
   }
 };
 
-}  // namespace
-
-const KeywordIndex& keyword_index(const model::Dockerfile& d) {
+IndexedTree& indexed_tree() {
   thread_local IndexedTree last;
-  if (last.is(d)) return last.index;
+  return last;
+}
+
+/// Builds the index of `d` into `last` (out of line: every rule of a file but the first finds it built).
+[[gnu::noinline]] const KeywordIndex& index_anew(IndexedTree& last, const model::Dockerfile& d) {
   last.tree = nullptr;  // known again only once built (a build that throws leaves no tree known)
   last.index.build(d);
   last.tree = &d;
   last.arena = d.text;
   last.lists.clear();
   for (const auto& s : d.stages)
-    last.lists.emplace_back(s.instructions.data(), s.instructions.size());
+    last.lists.emplace_back(s.instructions.data(), s.instructions.data() + s.instructions.size());
   return last.index;
+}
+
+}  // namespace
+
+const KeywordIndex& keyword_index(const model::Dockerfile& d) {
+  IndexedTree& last = indexed_tree();
+  if (last.is(d)) return last.index;
+  return index_anew(last, d);
 }
 
 }  // namespace drydock::checks::dockerfile
@@ -502,9 +508,10 @@ bool has_variable(std::string_view s) { return s.find('$') != std::string_view::
 /// the evidence written after it: the Text made of it is then the one allocation.
 std::string& line_buffer(int line) {
   thread_local std::string buffer;
-  buffer.assign("line ");
+  buffer.clear();  // then appended: assign() goes through _M_replace
+  buffer += sv("line ");
   dockerfile::append_number(buffer, line);
-  buffer += ": ";
+  buffer += sv(": ");
   return buffer;
 }
 
@@ -526,9 +533,11 @@ bool system_manager(const packages::Invocation& inv) {
 
 /// `apt-get install` / `apt install` that is not a dry run.
 bool is_apt_install(const packages::Invocation& inv) {
-  return family_is(inv, Family::apt) && inv.subcommand == "install" && !inv.dry_run;
+  return family_is(inv, Family::apt) && core::same(inv.subcommand, "install") && !inv.dry_run;
 }
-bool is_apk_add(const packages::Invocation& inv) { return family_is(inv, Family::apk) && inv.subcommand == "add" && !inv.dry_run; }
+bool is_apk_add(const packages::Invocation& inv) {
+  return family_is(inv, Family::apk) && core::same(inv.subcommand, "add") && !inv.dry_run;
+}
 
 /// A package index refresh: `apt-get update`, `apk update`, `yum makecache`, `zypper refresh`.
 bool is_index_update(const packages::Invocation& inv) { return system_manager(inv) && inv.updates() && !inv.dry_run; }
@@ -547,16 +556,18 @@ bool has_word(const Command& c, std::string_view word) {
 
 bool has_secret_mount(const Instruction& run) {
   return std::any_of(run.flags.begin(), run.flags.end(), [](const model::InstructionFlag& f) {
-    return sv(f.name) == "mount" && dockerfile::mount_value(f, "type").value_or(sv()) == "secret";
+    return core::same(f.name, "mount") && core::same(dockerfile::mount_value(f, "type").value_or(sv()), "secret");
   });
 }
 
 /// Secrets in one ENV, ARG, LABEL, RUN, COPY or ADD instruction.
 void secrets_in(const Instruction& i, std::vector<Offender>& found) {
-  if (i.is("ENV") || i.is("ARG") || i.is("LABEL")) {
+  // The keyword compared once for each case (this runs for every instruction).
+  const bool label = i.is("LABEL");
+  if (label || i.is("ENV") || i.is("ARG")) {
     for (const auto& kv : i.pairs) {
       if (!kv.has_value) continue;
-      if (!i.is("LABEL") && secret_name(kv.key) && !harmless_value(kv.value)) {
+      if (!label && secret_name(kv.key) && !harmless_value(kv.value)) {
         found.push_back(
             {&i, fmt::format("{} {}={} (a literal value for a secret's name)", i.keyword, kv.key, redacted(kv.value))});
         continue;
@@ -565,10 +576,11 @@ void secrets_in(const Instruction& i, std::vector<Offender>& found) {
     }
     return;
   }
-  if (i.is("RUN") && has_secret_mount(i)) return;
-  if (i.is("RUN") || i.is("COPY") || i.is("ADD")) {
+  const bool run = i.is("RUN");
+  if (run && has_secret_mount(i)) return;
+  if (run || i.is("COPY") || i.is("ADD")) {
     std::optional<std::string> k;
-    if (i.is("RUN")) {
+    if (run) {
       if (i.json_form) {
         for (const auto& a : i.args) {
           if ((k = known_key(a))) break;
@@ -665,7 +677,7 @@ void user_root(const Dockerfile& d, Results& out) {
     return;
   }
   std::string& evidence = line_buffer(user->location.line);
-  evidence += "USER ";
+  evidence += sv("USER ");
   evidence += value;
   out.pass(core::Text(sv(evidence)));
 }
@@ -758,7 +770,7 @@ void run_cd(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const auto& r : runs(d)) {
     for (const auto& c : r.commands) {
-      if (sv(c.program) == "cd" && c.subshell_depth == 0) {
+      if (core::same(c.program, "cd") && c.subshell_depth == 0) {
         found.push_back({r.run, fmt::format("`{}` in RUN: use WORKDIR", dockerfile::join_words(c.words, " "))});
         break;
       }
@@ -830,7 +842,7 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
 /// `rm` of /var/lib/apt/lists (or a file under it), or `apt-get dist-clean`.
 bool removes_apt_lists(std::span<const Command> commands) {
   for (const auto& c : commands) {
-    if (sv(c.program) == "rm") {
+    if (core::same(c.program, "rm")) {
       for (std::size_t i = 1; i < c.words.size(); ++i) {
         if (core::path_within(c.words[i], "/var/lib/apt/lists")) return true;
       }
@@ -846,7 +858,7 @@ bool removes_apt_lists(std::span<const Command> commands) {
 /// which refreshes them after adding the source unless given `-n`/`--no-update`. An install only
 /// reads the lists an earlier update left: it writes none, and removing them there frees nothing.
 bool fetches_apt_lists(const Command& c) {
-  if (sv(c.program) == "add-apt-repository") {
+  if (core::same(c.program, "add-apt-repository")) {
     return std::none_of(c.words.begin() + 1, c.words.end(), [](std::string_view w) {
       return w == "--no-update" || (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.find('n') != std::string::npos);
     });
@@ -942,7 +954,7 @@ void pip_unpinned(const Dockerfile& d, Results& out) {
       if (!family_is(inv, Family::pip) || !inv.installs() || inv.dry_run) continue;
       if (has_word(c, "-c") || has_word(c, "--constraint")) continue;
       // `pipx inject VENV pkg...`: the first operand is the environment.
-      bool environment = inv.subcommand == "inject";
+      bool environment = core::same(inv.subcommand, "inject");
       inv.each_operand(c, [&](sv p) {
         if (environment) {
           environment = false;
@@ -1187,7 +1199,7 @@ bool sets_pipefail(const Command& c) {
   if (sv(c.program) != "set") return false;
   for (std::size_t i = 1; i + 1 < c.words.size(); ++i) {
     const sv w = c.words[i];
-    if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && sv(c.words[i + 1]) == "pipefail") return true;
+    if (w.size() > 1 && w[0] == '-' && w[1] != '-' && w.back() == 'o' && core::same(c.words[i + 1], "pipefail")) return true;
   }
   return false;
 }
@@ -1215,7 +1227,12 @@ ShellState shell_state(std::span<const std::string_view> args) {
 
 void pipefail(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
-  std::vector<ShellState> end_state(d.stages.size());
+  // The SHELL state each stage ends with, for the stages built from it: on the stack for the
+  // usual few stages.
+  std::array<ShellState, 16> few{};
+  std::vector<ShellState> many;
+  if (d.stages.size() > few.size()) many.resize(d.stages.size());
+  const std::span<ShellState> end_state = many.empty() ? std::span<ShellState>(few) : std::span<ShellState>(many);
   for (std::size_t si = 0; si < d.stages.size(); ++si) {
     const Stage& s = d.stages[si];
     ShellState state;
@@ -1230,7 +1247,7 @@ void pipefail(const Dockerfile& d, Results& out) {
         bool piped = false;
         for (const auto& c : dockerfile::commands_in(i, script)) {
           if (sets_pipefail(c)) safe = true;
-          if (sv(c.next_operator) == "|" && !safe) piped = true;
+          if (core::same(c.next_operator, "|") && !safe) piped = true;
         }
         if (piped) {
           found.push_back({&i, "RUN pipes without `set -o pipefail` (a failing first command goes unnoticed)"});
@@ -1255,7 +1272,7 @@ void expose_ssh(const Dockerfile& d, Results& out) {
   report(d, k_expose_ssh, std::move(found), out, "port 22 is not exposed");
 }
 
-bool is_fetcher(const Command& c) { return sv(c.program) == "curl" || sv(c.program) == "wget"; }
+bool is_fetcher(const Command& c) { return core::same(c.program, "curl") || core::same(c.program, "wget"); }
 
 bool substitutes_fetch(std::string_view script) {
   return script.find("$(curl") != std::string_view::npos || script.find("$(wget") != std::string_view::npos ||
@@ -1270,10 +1287,11 @@ void curl_pipe_shell(const Dockerfile& d, Results& out) {
       bool fetch_piped = false;  // a command before this one in its pipeline downloads
       for (const auto& c : dockerfile::commands_in(*r, script)) {
         if (!c.after_pipe) fetch_piped = false;
-        const bool interpreter = model::is_shell(c.program) || c.program.starts_with("python") || sv(c.program) == "perl" ||
-                                 sv(c.program) == "ruby" || sv(c.program) == "node";
+        const bool shell = model::is_shell(c.program);
+        const bool interpreter = shell || c.program.starts_with("python") || core::same(c.program, "perl") ||
+                                 core::same(c.program, "ruby") || core::same(c.program, "node");
         if (interpreter && fetch_piped) hit = true;
-        if (model::is_shell(c.program)) {
+        if (shell) {
           for (std::size_t k = 1; k < c.words.size(); ++k) {
             if (substitutes_fetch(c.words[k])) hit = true;
           }
@@ -1290,17 +1308,23 @@ void curl_pipe_shell(const Dockerfile& d, Results& out) {
 void workdir_system_dir(const Dockerfile& d, Results& out) {
   // Kernel and boot trees, at any depth; the system's program and configuration folders themselves.
   static constexpr std::array<std::string_view, 6> trees = {"/proc", "/sys", "/dev", "/boot", "/initrd", "/lost+found"};
-  static const std::set<std::string_view> folders = {
+  static constexpr std::array<std::string_view, 13> folders = {
       "/bin",     "/sbin",     "/etc",     "/lib",           "/lib32",          "/lib64",  "/usr",
       "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/local/bin", "/usr/local/sbin", "/var/lib"};
+  // Within a tree: the tree itself or below it (core::normalized_path_within, in line; no tree is "/").
+  const auto within = [](std::string_view path, std::string_view tree) {
+    return path.size() >= tree.size() && core::same(path.substr(0, tree.size()), tree) &&
+           (path.size() == tree.size() || path[tree.size()] == '/');
+  };
   std::vector<Offender> found;
   for (const Instruction* w : all_of(d, Keyword::workdir)) {
     if (w->args.empty()) continue;
     const sv raw = unquoted(w->args.front());
     if (!raw.starts_with('/')) continue;
     const std::string path = core::normalize_path(raw);
-    const bool tree = std::any_of(trees.begin(), trees.end(), [&](std::string_view t) { return core::normalized_path_within(path, t); });
-    if (tree || folders.contains(path)) found.push_back({w, fmt::format("WORKDIR {} is a system directory", path)});
+    const bool tree = std::any_of(trees.begin(), trees.end(), [&](std::string_view t) { return within(path, t); });
+    const bool folder = std::any_of(folders.begin(), folders.end(), [&](std::string_view f) { return core::same(path, f); });
+    if (tree || folder) found.push_back({w, fmt::format("WORKDIR {} is a system directory", path)});
   }
   report(d, k_workdir_system, std::move(found), out, "no WORKDIR in a system directory");
 }

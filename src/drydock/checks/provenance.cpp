@@ -183,20 +183,20 @@ void dockerfile_base_images(const Dockerfile& d, Results& out) {
     const Instruction& from = s.instructions.front();
     if (first == nullptr) {
       first = &from;
-      evidence = "base images: ";
+      evidence += sv("base images: ");  // cleared above
     } else {
-      evidence += "; ";
+      evidence += sv("; ");
     }
-    evidence += "line ";
+    evidence += sv("line ");
     dockerfile::append_number(evidence, from.location.line);
-    evidence += ": ";
+    evidence += sv(": ");
     r->append_name(evidence);
   }
   if (first == nullptr) {
     out.pass("no base image from a registry (scratch or earlier stages only)");
     return;
   }
-  evidence += " (no trusted-registries or trusted-images in .drydock.yaml to check against)";
+  evidence += sv(" (no trusted-registries or trusted-images in .drydock.yaml to check against)");
   Finding& f = out.info(core::Text(sv(evidence)));
   model::Location where = first->location;
   if (where.file.empty()) where.file = d.path;
@@ -368,13 +368,13 @@ void unverified_in(const RunCommand& c, std::vector<std::string>& found) {
       }
     }
     // `pip config set global.trusted-host HOST`
-    if (family == packages::Family::pip && inv.subcommand == "config") {
+    if (family == packages::Family::pip && core::same(inv.subcommand, "config")) {
       for (const auto& op : inv.operands(c)) {
         const std::string lower = core::to_lower(op);
         if (lower.ends_with(".trusted-host") || lower.ends_with(".trusted_host")) add(fmt::format("pip config set {}", op));
       }
     }
-  } else if (sv(c.program) == "rpm") {
+  } else if (core::same(c.program, "rpm")) {
     for (std::size_t i = 1; i < c.words.size(); ++i) {
       const sv w = c.words[i];
       if (w == "--") break;
@@ -382,8 +382,10 @@ void unverified_in(const RunCommand& c, std::vector<std::string>& found) {
     }
   }
   if (found.size() != before) return;  // the command itself said it; its words need no second reading
-  for (std::size_t i = 1; i < c.words.size(); ++i)
-    unverified_text(c.words[i], found);
+  for (std::size_t i = 1; i < c.words.size(); ++i) {
+    // Most words are shorter than any setting: not even a call for them.
+    if (c.words[i].size() >= k_shortest_setting) unverified_text(c.words[i], found);
+  }
 }
 
 /// What a RUN (its commands and heredoc bodies) does to switch verification off.
@@ -424,9 +426,10 @@ void dockerfile_unverified_packages(const Dockerfile& d, Results& out) {
   // Written in place in a buffer the thread keeps: the Text made of it is the one allocation (fmt's
   // formatting of the number cost more than the text).
   thread_local std::string evidence;
-  evidence = "no package manager is told to skip signature or TLS checks in ";
+  evidence.clear();
+  evidence += sv("no package manager is told to skip signature or TLS checks in ");
   dockerfile::append_number(evidence, static_cast<long long>(runs));
-  evidence += " RUN instructions";
+  evidence += sv(" RUN instructions");
   dockerfile::report(d, k_unsigned_packages, std::move(found), out, core::Text(sv(evidence)));
 }
 
@@ -623,7 +626,7 @@ namespace drydock::checks::dockerfile {
 void ReferenceView::append_name(std::string& out) const {
   out += registry;
   out += '/';
-  if (library) out += "library/";
+  if (library) out += std::string_view("library/");
   out += repository;
   if (!tag.empty()) {
     out += ':';

@@ -8,6 +8,7 @@
 #include <array>
 #include <bit>
 #include <cstddef>
+#include <cstring>
 #include <string_view>
 
 #if defined(__SSE2__)
@@ -51,6 +52,20 @@ bool holds_pair(std::string_view text, const std::array<Pair, N>& pairs, bool fo
     }
     // The last places, in one block that overlaps the one before.
     return i + 1 < text.size() && block(text.size() - k_block);
+  }
+  if (text.size() >= 2) {
+    // A shorter text (most words of a RUN), copied into a block of zeros: one block looked at,
+    // its places 0 to size - 2 only (a zero byte after the text is no byte of it).
+    alignas(16) std::array<char, 2 * 16> padded{};
+    std::memcpy(padded.data(), text.data(), text.size());
+    const __m128i folding = _mm_set1_epi8(static_cast<char>(fold));
+    const __m128i first = _mm_or_si128(_mm_load_si128(reinterpret_cast<const __m128i*>(padded.data())), folding);
+    const __m128i second = _mm_or_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(padded.data() + 1)), folding);
+    __m128i hit = _mm_setzero_si128();
+    for (const auto& p : pairs)
+      hit = _mm_or_si128(hit, _mm_and_si128(_mm_cmpeq_epi8(first, _mm_set1_epi8(p[0])), _mm_cmpeq_epi8(second, _mm_set1_epi8(p[1]))));
+    const auto places = (1U << (text.size() - 1)) - 1U;
+    return (static_cast<unsigned>(_mm_movemask_epi8(hit)) & places) != 0;
   }
 #endif
   for (; i + 1 < text.size(); ++i) {
