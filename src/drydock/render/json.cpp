@@ -492,9 +492,10 @@ void json(const audit::Report& report, const Writer& write) {
   std::vector<Buffer> blocks(workers * 4);
   std::vector<Tally> tallies(blocks.size());
   const std::size_t n = report.results.size();
+  core::Workers team(std::min(workers, (n + k_block - 1) / k_block));  // started once for every wave
   for (std::size_t wave = 0; wave < n; wave += blocks.size() * k_block) {
     const std::size_t items = std::min(blocks.size(), (n - wave + k_block - 1) / k_block);
-    core::parallel_for(items, workers, [&](std::size_t, std::size_t b) {
+    team.run(items, [&](std::size_t, std::size_t b) {
       Buffer& text = blocks[b];
       text.clear();
       Tally tally;  // here, not in `tallies`: blocks side by side would share a cache line between cores
