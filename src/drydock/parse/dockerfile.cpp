@@ -264,7 +264,7 @@ bool parse_duration(std::string_view s, double& seconds) {
     negative = s[0] == '-';
     s.remove_prefix(1);
   }
-  if (s == "0") {
+  if (core::same(s, "0")) {
     seconds = 0;
     return true;
   }
@@ -297,17 +297,17 @@ bool parse_duration(std::string_view s, double& seconds) {
     const std::string_view unit = s.substr(0, u);
     s.remove_prefix(u);
     double mult = 0;
-    if (unit == "ns") {
+    if (core::same(unit, "ns")) {
       mult = 1e-9;
-    } else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") {
+    } else if (core::same(unit, "us") || core::same(unit, "\xC2\xB5s") || core::same(unit, "\xCE\xBCs")) {
       mult = 1e-6;
-    } else if (unit == "ms") {
+    } else if (core::same(unit, "ms")) {
       mult = 1e-3;
-    } else if (unit == "s") {
+    } else if (core::same(unit, "s")) {
       mult = 1;
-    } else if (unit == "m") {
+    } else if (core::same(unit, "m")) {
       mult = 60;
-    } else if (unit == "h") {
+    } else if (core::same(unit, "h")) {
       mult = 3600;
     } else {
       return false;
@@ -667,7 +667,7 @@ class Parser {
     std::size_t i = 0;
     while (i < word.size() && word[i] >= '0' && word[i] <= '9')
       ++i;
-    if (word.substr(i, 2) != "<<") return false;
+    if (i + 2 > word.size() || word[i] != '<' || word[i + 1] != '<') return false;
     i += 2;
     bool chomp = false;
     if (i < word.size() && word[i] == '-') {
@@ -959,6 +959,8 @@ class Parser {
 
   // ---- flags --------------------------------------------------------------------------------
 
+  static bool is_double_dash(const std::string& s) { return s.size() == 2 && s[0] == '-' && s[1] == '-'; }
+
   /// BuildKit's extractBuilderFlags: leading `--words`, quotes and escapes removed; each word a
   /// view of `line` when it is written there in one piece, else kept in the arena.
   std::string_view extract_flags(std::string_view line, std::pmr::vector<std::string_view>& words) {
@@ -981,14 +983,14 @@ class Parser {
         start = pos;
       }
       if (pos == n) {
-        if (buf != "--" && (blank_ok || !buf.empty())) push(pos);
+        if (!is_double_dash(buf) && (blank_ok || !buf.empty())) push(pos);
         break;
       }
       char c = ch;
       if (phase == in_word) {
         if (is_space(c)) {
           phase = in_spaces;
-          if (buf == "--") return line.substr(pos);
+          if (is_double_dash(buf)) return line.substr(pos);
           if (blank_ok || !buf.empty()) push(pos);
           buf.clear();
           blank_ok = false;
@@ -1137,7 +1139,7 @@ class Parser {
     const std::string_view after = h.after;
     const std::string_view name = h.name;
     const Kw kw = h.kw;
-    ins.keyword = kw == Kw::unknown ? upper_keyword(word) : name == word ? word : keep(name);
+    ins.keyword = kw == Kw::unknown ? upper_keyword(word) : core::same(name, word) ? word : keep(name);
     ins.text = trimmed;
     ins.location = model::Location{m_path, line_no, column};
     ins.end_line = line_no;
@@ -1185,11 +1187,12 @@ class Parser {
     for (auto& f : ins.flags) {
       bool yes = false;
       const Env* env = current_env();
-      if (ins.is("COPY")) yes = f.name == "chown" || f.name == "chmod";
-      if (ins.is("ADD")) yes = f.name == "chown" || f.name == "chmod" || f.name == "checksum";
-      if (ins.is("RUN")) yes = f.name == "mount";
+      using core::same;
+      if (ins.is("COPY")) yes = same(f.name, "chown") || same(f.name, "chmod");
+      if (ins.is("ADD")) yes = same(f.name, "chown") || same(f.name, "chmod") || same(f.name, "checksum");
+      if (ins.is("RUN")) yes = same(f.name, "mount");
       if (ins.is("FROM")) {
-        yes = f.name == "platform";
+        yes = same(f.name, "platform");
         env = &m_global_env;
       }
       if (yes) f.expanded = expand(f.value, env);
@@ -1425,14 +1428,16 @@ class Parser {
     const std::string_view cmd = rest.substr(next);
     std::pmr::vector<std::string_view> elements(m_lists);
     const bool json = !cmd.empty() && maybe_json(cmd, elements);
-    ins.args.push_back(type == "NONE" ? std::string_view("NONE") : type == "CMD" ? std::string_view("CMD") : keep(type));
-    if (type == "NONE") {
+    const bool none = core::same(type, "NONE");
+    const bool is_cmd = core::same(type, "CMD");
+    ins.args.push_back(none ? std::string_view("NONE") : is_cmd ? std::string_view("CMD") : keep(type));
+    if (none) {
       if (!cmd.empty()) fail("HEALTHCHECK NONE takes no arguments");
       ins.command = {};
       return;
     }
     validate_flags(flags, k_health_flags);
-    if (type != "CMD") fail("Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
+    if (!is_cmd) fail("Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
     ins.json_form = json;
     if (json) {
       if (elements.empty()) fail("Missing command after HEALTHCHECK CMD");
@@ -1443,7 +1448,7 @@ class Parser {
     }
     ins.command = cmd;
     for (const auto& f : flags) {
-      if (f.name == "retries") {
+      if (core::same(f.name, "retries")) {
         std::string_view v = f.value;
         bool negative = false;
         if (!v.empty() && (v[0] == '-' || v[0] == '+')) {
