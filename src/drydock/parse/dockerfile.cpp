@@ -365,6 +365,13 @@ struct TreeMemory {
 /// opens more blocks.
 std::size_t list_bytes_for(std::size_t n) { return std::min(n * 12 + 12288, std::size_t{4} << 20); }
 
+/// A flag as written (`--name=value`), views into the instruction's text or the arena.
+struct RawFlag {
+  std::string_view name;
+  std::string_view value;
+  bool has_value = false;
+};
+
 /// Buffers a parse reuses from file to file on its thread: no allocation once they are as large
 /// as a file needs. The parse holds them (`busy`); a parse that finds them held makes its own.
 struct Scratch {
@@ -376,6 +383,9 @@ struct Scratch {
   std::vector<std::string> words;  // lexed words (heredoc detection, EXPOSE)
   std::vector<std::string> doc_words;
   std::vector<std::string> doc_raw_words;
+  std::vector<RawWord> raw_words;               // an ENV, LABEL or ARG line's words
+  std::vector<std::string_view> flag_words;     // the flags of a line's instruction (not of a trigger)
+  std::vector<RawFlag> raw_flags;
   std::string error;
   bool busy = false;
 
@@ -963,7 +973,8 @@ class Parser {
 
   /// BuildKit's extractBuilderFlags: leading `--words`, quotes and escapes removed; each word a
   /// view of `line` when it is written there in one piece, else kept in the arena.
-  std::string_view extract_flags(std::string_view line, std::pmr::vector<std::string_view>& words) {
+  template <class Words>
+  std::string_view extract_flags(std::string_view line, Words& words) {
     enum Phase { in_spaces, in_word, in_quote };
     Phase phase = in_spaces;
     std::string& buf = m_s.flag;
@@ -1035,15 +1046,11 @@ class Parser {
 
   // ---- instructions -------------------------------------------------------------------------
 
-  /// A flag as written (`--name=value`), views into the instruction's text or the arena.
-  struct RawFlag {
-    std::string_view name;
-    std::string_view value;
-    bool has_value = false;
-  };
-  using RawFlags = std::pmr::vector<RawFlag>;
+  /// The flags of the instruction being read.
+  using RawFlags = std::span<const RawFlag>;
 
-  void split_flags(const std::pmr::vector<std::string_view>& words, RawFlags& out) {
+  template <class Words, class Out>
+  static void split_flags(const Words& words, Out& out) {
     out.reserve(words.size());
     for (const std::string_view w : words) {
       RawFlag f;
@@ -1143,11 +1150,25 @@ class Parser {
     ins.text = trimmed;
     ins.location = model::Location{m_path, line_no, column};
     ins.end_line = line_no;
-    std::pmr::vector<std::string_view> flag_words(m_lists);
-    // A suffix of `trimmed`: no space at its end.
-    const std::string_view rest = trim_left_space(extract_flags(after, flag_words));
-    RawFlags flags(m_lists);
-    if (!flag_words.empty()) split_flags(flag_words, flags);
+    // The flags: in the thread's buffers for a line's instruction, in the tree's lists for a
+    // trigger (read while its ONBUILD's flags are held).
+    std::string_view rest;
+    RawFlags flags;
+    std::pmr::vector<std::string_view> trigger_words(m_lists);
+    std::pmr::vector<RawFlag> trigger_flags(m_lists);
+    const auto read_flags = [&](auto& words, auto& raw) {
+      words.clear();
+      raw.clear();
+      // A suffix of `trimmed`: no space at its end.
+      rest = trim_left_space(extract_flags(after, words));
+      if (!words.empty()) split_flags(words, raw);
+      flags = RawFlags(raw.data(), raw.size());
+    };
+    if (trigger) {
+      read_flags(trigger_words, trigger_flags);
+    } else {
+      read_flags(m_s.flag_words, m_s.raw_flags);
+    }
     ins.command = rest;
     // ARG values are expanded when used (BuildKit defers their errors); triggers when a child runs them.
     const bool judged = !trigger && !ins.is("ARG");
@@ -1339,7 +1360,8 @@ class Parser {
   }
 
   void name_values(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
-    const auto words = parse_words(rest, m_escape, m_lists);
+    std::vector<RawWord>& words = m_s.raw_words;  // no ENV/LABEL/ARG is read inside another
+    parse_words(rest, m_escape, words);
     if (words.empty()) fail(std::string(ins.keyword) + " requires at least one argument");
     if (words[0].text.find('=') == std::string::npos) {
       // Legacy `ENV name value...`
@@ -1381,7 +1403,8 @@ class Parser {
   }
 
   void args(model::Instruction& ins, const Source& src, std::string_view rest, const Env* env) {
-    const auto words = parse_words(rest, m_escape, m_lists);
+    std::vector<RawWord>& words = m_s.raw_words;  // no ENV/LABEL/ARG is read inside another
+    parse_words(rest, m_escape, words);
     if (words.empty()) fail("ARG requires at least one argument");
     ins.pairs.reserve(words.size());
     for (const auto& w : words) {

@@ -788,11 +788,10 @@ bool lex_words(std::string_view word, const Env* env, const LexOptions& options,
   return true;
 }
 
-std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::pmr::memory_resource* lists) {
+void parse_words(std::string_view rest, char escape, std::vector<RawWord>& words) {
   // Quotes and escapes are kept, so a word is the input's bytes from its start to the space
   // that ends it (outside quotes); only an escape that is the input's last byte is dropped.
-  std::pmr::vector<RawWord> words(lists);
-  words.reserve(4);
+  words.clear();
   // The table with the file's escape in it (a Dockerfile's is `\` or a backtick).
   const PlainWordBytes* const plain_bytes = escape == '\\' ? &k_plain_word_byte_backslash
                                             : escape == '`'  ? &k_plain_word_byte_backtick
@@ -864,7 +863,6 @@ std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::p
     const std::size_t stop = dropped_last ? pos - 1 : pos;
     if (blank_ok || stop > start) words.push_back({rest.substr(start, stop - start), start, plain});
   }
-  return words;
 }
 
 JsonResult json_string_array(std::string_view text, std::vector<std::string_view>& out, core::TextArena& arena) {

@@ -79,8 +79,8 @@ struct RawWord {
   /// (needs_lexing is false for each).
   bool plain = false;
 };
-/// The list is made in `lists` (a parse's arena: no allocation of its own).
-std::pmr::vector<RawWord> parse_words(std::string_view rest, char escape, std::pmr::memory_resource* lists);
+/// Into `words` (cleared first: a caller's list reused from call to call keeps its room).
+void parse_words(std::string_view rest, char escape, std::vector<RawWord>& words);
 
 enum class JsonResult { ok, not_json, not_strings };
 /// `["a", "b"]` -> ok with the unescaped strings; invalid JSON -> not_json (the caller falls
