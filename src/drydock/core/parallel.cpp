@@ -21,23 +21,7 @@ std::size_t cpu_workers() {
 }
 
 void parallel_for(std::size_t items, std::size_t workers, const std::function<void(std::size_t, std::size_t)>& fn) {
-  workers = std::max<std::size_t>(1, std::min(workers, items));
-  if (items == 0) return;
-  std::atomic<std::size_t> next{0};
-  auto loop = [&](std::size_t worker) {
-    for (std::size_t i = next++; i < items; i = next++)
-      fn(worker, i);
-  };
-  std::vector<std::jthread> threads;
-  threads.reserve(workers - 1);
-  for (std::size_t w = 1; w < workers; ++w) {
-    try {
-      threads.emplace_back(loop, w);
-    } catch (const std::system_error&) {
-      break;  // no more threads to be had: the ones running (and this one) take every item
-    }
-  }
-  loop(0);
+  Workers(std::min(workers, items)).run(items, fn);
 }
 
 Workers::Workers(std::size_t workers) {
