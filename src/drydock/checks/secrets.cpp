@@ -180,6 +180,10 @@ std::size_t find_prefix(std::string_view text, std::string_view prefix, std::siz
 /// The kind of the first known key format in `text`, with its redacted prefix; nullopt when none.
 std::optional<std::string> known_key(std::string_view text) {
   if (auto p = url_password(text)) return p;
+  // The shortest key of a format below is a Slack token, "xox" + [baprs] + "-" + 10 characters:
+  // a shorter text (most ENV, ARG and LABEL values) holds none.
+  constexpr std::size_t k_shortest_key = 15;
+  if (text.size() < k_shortest_key) return std::nullopt;
   const auto run_length = [&](std::size_t from, bool dash, bool underscore) {
     std::size_t j = from;
     while (j < text.size() && key_char(text[j], dash, underscore))

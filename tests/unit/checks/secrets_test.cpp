@@ -58,5 +58,15 @@ TEST(SecretName, AgreesWithThePlainReading) {
   }
 }
 
+
+TEST(KnownKey, TheShortestKeysAreFoundAndOneByteLessIsNone) {
+  EXPECT_EQ(known_key("xoxb-0123456789").value_or(""), "a Slack token (xoxb-…)");
+  EXPECT_FALSE(known_key("xoxb-012345678"));
+  EXPECT_EQ(known_key("AKIA0123456789ABCDEF").value_or(""), "an AWS access key id (AKIA…)");
+  EXPECT_FALSE(known_key("AKIA0123456789ABCDE"));
+  EXPECT_TRUE(known_key("a://:p@"));  // a password in a URL: shorter than any key format
+  EXPECT_FALSE(known_key("a://:p"));
+}
+
 }  // namespace
 }  // namespace drydock::checks::secrets
