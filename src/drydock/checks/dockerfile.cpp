@@ -139,39 +139,38 @@ void report_offenders(const model::Dockerfile& d, const Rule& rule, std::vector<
                       core::Text pass_evidence) {
   const auto by_line = [](const Offender& a, const Offender& b) { return a.at->location.line < b.at->location.line; };
   if (!std::is_sorted(offenders.begin(), offenders.end(), by_line)) std::stable_sort(offenders.begin(), offenders.end(), by_line);
-  std::vector<const Offender*> kept;
-  kept.reserve(offenders.size());
+  // The evidence is written as the offenders are read, into a buffer the thread keeps: the Text
+  // made of it is the one allocation (no list of the kept offenders, no string copied into it).
+  thread_local std::string evidence;
+  evidence.clear();
+  const Offender* first = nullptr;  // the first offender kept: the finding's location
+  bool any_fail = false;
   int skipped = 0;
   for (const auto& o : offenders) {
     if (!d.ignores.empty() && ignored(d, rule, o.at->location.line)) {
       ++skipped;
-    } else {
-      kept.push_back(&o);
+      continue;
     }
+    if (first == nullptr) {
+      first = &o;
+    } else {
+      evidence += sv("; ");
+    }
+    evidence += sv("line ");
+    append_number(evidence, o.at->location.line);
+    evidence += sv(": ");
+    evidence += o.message;
+    any_fail = any_fail || o.status != Status::warn;
   }
   const std::string ignored_note =
       skipped == 0 ? std::string() : fmt::format(" ({} finding{} ignored inline)", skipped, skipped == 1 ? "" : "s");
-  if (kept.empty()) {
+  if (first == nullptr) {
     out.pass(pass_evidence + ignored_note);
     return;
   }
-  std::size_t size = ignored_note.size();
-  for (const auto* o : kept)
-    size += o->message.size() + 24;
-  std::string evidence;
-  evidence.reserve(size);
-  bool any_fail = false;
-  for (const auto* o : kept) {
-    if (!evidence.empty()) evidence += sv("; ");
-    evidence += sv("line ");
-    append_number(evidence, o->at->location.line);
-    evidence += sv(": ");
-    evidence += o->message;
-    any_fail = any_fail || o->status != Status::warn;
-  }
   evidence += ignored_note;
-  Finding& f = any_fail ? out.fail(std::move(evidence)) : out.warn(std::move(evidence));
-  model::Location where = kept.front()->at->location;
+  Finding& f = any_fail ? out.fail(core::Text(sv(evidence))) : out.warn(core::Text(sv(evidence)));
+  model::Location where = first->at->location;
   if (where.file.empty()) where.file = d.path;
   f.location = std::move(where);
 }
@@ -182,20 +181,40 @@ namespace {
 /// read by several rules for every RUN); nullopt when the key is absent.
 std::optional<sv> mount_value(const model::InstructionFlag& mount, sv key) {
   const sv text = mount.expanded.empty() ? sv(mount.value) : sv(mount.expanded);
-  // Keys are compared without case, as written lower case by the callers.
-  const auto is = [](sv k, sv name) { return k.size() == name.size() && core::starts_with_ci(k, name); };
+  // Keys are compared without case (ASCII, as core::starts_with_ci in the "C" locale), and each
+  // part's key and value trimmed of " \t\r\n" (core::trim), all in line: no call for each part
+  // of every RUN's mounts.
+  const auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  const auto is = [&](sv k, sv name) {
+    if (k.size() != name.size()) return false;
+    for (std::size_t i = 0; i < k.size(); ++i) {
+      if (fold(k[i]) != fold(name[i])) return false;
+    }
+    return true;
+  };
+  const auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  const auto trimmed = [&](std::size_t from, std::size_t to) {
+    while (from < to && blank(text[from]))
+      ++from;
+    while (to > from && blank(text[to - 1]))
+      --to;
+    return text.substr(from, to - from);
+  };
+  const bool target = core::same(key, "target");
   std::size_t start = 0;
   while (true) {
-    const auto comma = text.find(',', start);
-    const sv part = text.substr(start, comma == sv::npos ? sv::npos : comma - start);
-    const auto eq = part.find('=');
-    const sv k = core::trim(part.substr(0, eq));
-    if (is(k, key) || (key == "target" && (is(k, "dst") || is(k, "destination"))))
-      return eq == sv::npos ? sv() : core::trim(part.substr(eq + 1));
-    if (comma == sv::npos) break;
+    std::size_t comma = start;
+    while (comma < text.size() && text[comma] != ',')
+      ++comma;
+    std::size_t eq = start;
+    while (eq < comma && text[eq] != '=')
+      ++eq;
+    const sv k = trimmed(start, eq);
+    if (is(k, key) || (target && (is(k, "dst") || is(k, "destination")))) return eq == comma ? sv() : trimmed(eq + 1, comma);
+    if (comma == text.size()) break;
     start = comma + 1;
   }
-  if (key == "type") return sv("bind");
+  if (core::same(key, "type")) return sv("bind");
   return std::nullopt;
 }
 

@@ -125,7 +125,7 @@ bool contains(std::span<const sv> list, sv word) {
 
 /// `pip3.11` -> `pip3`: versioned pip programs.
 sv base_program(sv program) {
-  if (program.starts_with("pip") && program.size() > 3 && program != "pipx") {
+  if (program.size() > 3 && core::same(program.substr(0, 3), "pip") && !core::same(program, "pipx")) {
     const auto dot = program.find('.');
     if (dot != sv::npos && program.find_first_not_of("0123456789.", dot) == sv::npos) return program.substr(0, dot);
   }
@@ -162,7 +162,8 @@ bool any_option(const Manager& m, std::span<const sv> options, const model::RunC
 std::span<const Manager> managers() { return k_managers; }
 
 const Manager* manager_of(std::string_view program) {
-  const sv p = base_program(program);
+  // base_program changes only names that begin with "pip": another is its own base.
+  const sv p = !program.empty() && program[0] == 'p' ? base_program(program) : program;
   // Most programs of a RUN are no package manager (make, cp, echo): the first letters and lengths
   // of the table's programs, gathered once from the table, turn them away without a comparison.
   static const std::array<std::uint32_t, 256> k_lengths_by_first = [] {
@@ -243,7 +244,13 @@ Invocation read(const model::RunCommand& c) {
   if (c.words.empty()) return inv;
   inv.manager = manager_of(c.program);
   inv.first = 1;
-  if (inv.manager == nullptr && c.program.starts_with("python") && c.words.size() > 2 && sv(c.words[1]) == "-m") {
+  if (inv.manager == nullptr && !(c.words.size() > 2 && core::same(c.program.substr(0, 6), "python"))) {
+    // Most commands (make, cp, echo): no manager, nothing else to read; packed as pack() packs
+    // a default Invocation.
+    std::atomic_ref<std::uint32_t>(c.package_reading).store(k_read_no_manager, std::memory_order_relaxed);
+    return inv;
+  }
+  if (inv.manager == nullptr && core::same(c.program.substr(0, 6), "python") && c.words.size() > 2 && core::same(c.words[1], "-m")) {
     inv.manager = manager_of(c.words[2]);
     if (inv.manager != nullptr && inv.manager->family != Family::pip) inv.manager = nullptr;
     inv.first = 3;

@@ -340,8 +340,17 @@ void unverified_in(const RunCommand& c, std::vector<std::string>& found) {
   const auto inv = packages::invocation(c);
   std::size_t before = found.size();
   if (inv.manager != nullptr) {
-    for (const auto& o : inv.unsigned_options(c))
-      add(fmt::format("{} {}", inv.manager->name, o));
+    // Invocation::unsigned_options, read in place (no list of copies made for each command).
+    for (std::size_t i = inv.first; i < c.words.size(); ++i) {
+      const sv w = c.words[i];
+      if (w.empty() || w[0] != '-') continue;  // not an option (dashed)
+      for (auto o : inv.manager->unsigned_) {
+        if (packages::is_option(*inv.manager, w, o)) {
+          add(fmt::format("{} {}", inv.manager->name, w));
+          break;
+        }
+      }
+    }
     const auto family = inv.manager->family;
     for (std::size_t i = inv.first; i < c.words.size(); ++i) {
       const sv w = c.words[i];
@@ -689,18 +698,19 @@ std::optional<ReferenceView> reference_view(std::string_view text, bool any_tag)
     const char c = text[i];
     if (c == '$' || c == ' ' || c == '\t') return std::nullopt;
   }
-  if (text.starts_with("<none>") || text.starts_with("sha256:")) return std::nullopt;
+  // (compared in line: g++ 12's starts_with(const char*) is a strlen and a compare call)
+  if (core::same(text.substr(0, 6), "<none>") || core::same(text.substr(0, 7), "sha256:")) return std::nullopt;
   if (text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }))
     return std::nullopt;
   ReferenceView r;
   if (at != npos) r.digest = text.substr(at + 1);
   const std::string_view name = text.substr(0, at);
   std::size_t rest = 0;  // where the repository (and tag) begin in `name`
-  if (first_slash != npos && (host_mark || name.substr(0, first_slash) == "localhost")) {
+  if (first_slash != npos && (host_mark || core::same(name.substr(0, first_slash), "localhost"))) {
     r.registry = name.substr(0, first_slash);
     rest = first_slash + 1;
   }
-  if (r.registry.empty() || r.registry == "index.docker.io" || r.registry == "registry-1.docker.io") r.registry = "docker.io";
+  if (r.registry.empty() || core::same(r.registry, "index.docker.io") || core::same(r.registry, "registry-1.docker.io")) r.registry = "docker.io";
   // The last '/' and ':' of the repository part (a registry's `host:port` is not a tag).
   const std::size_t slash = last_slash != npos && last_slash >= rest ? last_slash : npos;
   const std::size_t colon = last_colon != npos && last_colon >= rest ? last_colon : npos;
@@ -711,7 +721,7 @@ std::optional<ReferenceView> reference_view(std::string_view text, bool any_tag)
   }
   if (repo_end == rest) return std::nullopt;
   r.repository = name.substr(rest, repo_end - rest);
-  r.library = r.registry == "docker.io" && (slash == npos || slash >= repo_end);
+  r.library = core::same(r.registry, "docker.io") && (slash == npos || slash >= repo_end);
   if (r.tag.empty() && r.digest.empty()) r.tag = any_tag ? "*" : "latest";
   return r;
 }

@@ -29,19 +29,24 @@ bool secret_name(std::string_view name) {
   static constexpr std::array<std::string_view, 11> parts = {"password",   "passwd",     "secret",     "token",
                                                          "api_key",    "apikey",     "access_key", "private_key",
                                                          "credential", "auth_token", "secret_key"};
-  static constexpr auto k_begins_a_part = [] {
-    std::array<bool, 256> out{};
-    for (auto p : parts) {
-      out[static_cast<unsigned char>(p[0])] = true;
-      out[static_cast<unsigned char>(p[0] - 'a' + 'A')] = true;
+  // The parts that begin with each byte (either case), one bit each: only those are compared.
+  static_assert(parts.size() <= 16, "one bit per part in a std::uint16_t");
+  static constexpr auto k_parts_by_first = [] {
+    std::array<std::uint16_t, 256> out{};
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      const auto bit = static_cast<std::uint16_t>(1U << i);
+      out[static_cast<unsigned char>(parts[i][0])] |= bit;
+      out[static_cast<unsigned char>(parts[i][0] - 'a' + 'A')] |= bit;
     }
     return out;
   }();
   const auto boundary = [&](std::size_t i) { return i >= name.size() || !alnum(name[i]); };
   bool part = false;
   for (std::size_t pos = 0; pos < name.size() && !part; ++pos) {
-    if (!k_begins_a_part[static_cast<unsigned char>(name[pos])] || (pos != 0 && !boundary(pos - 1))) continue;
-    for (auto p : parts) {
+    std::uint16_t candidates = k_parts_by_first[static_cast<unsigned char>(name[pos])];
+    if (candidates == 0 || (pos != 0 && !boundary(pos - 1))) continue;
+    for (; candidates != 0; candidates = static_cast<std::uint16_t>(candidates & (candidates - 1))) {
+      const std::string_view p = parts[static_cast<std::size_t>(std::countr_zero(candidates))];
       if (name.size() - pos < p.size() || !core::same_lower(name.substr(pos, p.size()), p)) continue;
       std::size_t end = pos + p.size();
       if (end < name.size() && (name[end] == 'S' || name[end] == 's')) ++end;  // TOKENS, SECRETS, CREDENTIALS

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "drydock/checks/dockerfile_support.hpp"
+#include "drydock/core/strings.hpp"
 #include "drydock/parse/dockerfile.hpp"
 
 namespace drydock::checks::dockerfile {
@@ -257,6 +258,55 @@ TEST(ReferenceView, AgreesWithThePlainReading) {
     std::generate(text.begin(), text.end(), [&] { return k_reference_bytes[pick(random)]; });
     if (t % 7 == 0) text.insert(0, t % 2 == 0 ? "localhost" : "docker.io");
     reference_agrees(text);
+  }
+}
+
+/// The plain reading of a `--mount=` flag's key that mount_option's in-place one replaces: the
+/// parts split at ',', each key and value trimmed, keys compared by core::starts_with_ci.
+std::string mount_plainly(const model::InstructionFlag& mount, std::string_view key) {
+  using sv = std::string_view;
+  const sv text = mount.expanded.empty() ? sv(mount.value) : sv(mount.expanded);
+  const auto is = [](sv k, sv name) { return k.size() == name.size() && core::starts_with_ci(k, name); };
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    const sv part = text.substr(start, comma == sv::npos ? sv::npos : comma - start);
+    const auto eq = part.find('=');
+    const sv k = core::trim(part.substr(0, eq));
+    if (is(k, key) || (key == "target" && (is(k, "dst") || is(k, "destination"))))
+      return std::string(eq == sv::npos ? sv() : core::trim(part.substr(eq + 1)));
+    if (comma == sv::npos) break;
+    start = comma + 1;
+  }
+  return key == "type" ? "bind" : "";
+}
+
+TEST(MountOption, AgreesWithThePlainReading) {
+  constexpr std::array<std::string_view, 9> k_keys = {"type", "target", "id", "TYPE", "Target", "dst", "source", "", "tar"};
+  const auto agrees = [&](std::string_view value, std::string_view expanded) {
+    const model::InstructionFlag flag{"mount", value, expanded};
+    for (const auto key : k_keys)
+      EXPECT_EQ(mount_option(flag, key), mount_plainly(flag, key)) << "[" << value << "] [" << expanded << "] " << key;
+  };
+  for (const std::string_view text :
+       {"", "type=cache,target=/root/.cache", "type=secret,id=npm", " Type = Cache , DST = /var/lib/apt ", "target",
+        "TARGET=/x,type=tmpfs", "destination=/d,type=bind,source=.", ",,=,", "type=", "=cache", "type=cache,target=/a,target=/b"}) {
+    agrees(text, "");
+    agrees("type=bind", text);
+  }
+  std::mt19937 random(5);  // NOLINT(cert-msc32-c,cert-msc51-cpp): a fixed seed, the same texts every run
+  constexpr std::array<std::string_view, 16> k_pieces = {"type", "TyPe", "target", "dst", "Destination", "id", "=", ",",
+                                                         " ",    "\t",   "\r\n",   "cache", "secret", "/var/lib", "x", "tar"};
+  std::uniform_int_distribution<std::size_t> pick(0, k_pieces.size() - 1);
+  for (int t = 0; t < 20000; ++t) {
+    std::string text;
+    for (std::size_t k = random() % 12; k > 0; --k)
+      text += k_pieces[pick(random)];
+    if (t % 2 == 0) {
+      agrees(text, "");
+    } else {
+      agrees("type=cache", text);
+    }
   }
 }
 
