@@ -581,7 +581,10 @@ bool has_secret_mount(const Instruction& run) {
 
 /// Secrets in one ENV, ARG, LABEL, RUN, COPY or ADD instruction.
 void secrets_in(const Instruction& i, std::vector<Offender>& found) {
-  // The keyword compared once for each case (this runs for every instruction).
+  // The keyword compared once for each case (this runs for every instruction); a keyword of
+  // another length than LABEL, ENV, ARG, RUN, COPY and ADD (WORKDIR, EXPOSE, ENTRYPOINT, ...) is
+  // none of them.
+  if (i.keyword.size() < 3 || i.keyword.size() > 5) return;
   const bool label = i.is("LABEL");
   if (label || i.is("ENV") || i.is("ARG")) {
     for (const auto& kv : i.pairs) {
@@ -733,7 +736,7 @@ void update_alone(const Dockerfile& d, Results& out) {
     if (update != nullptr && !install)
       found.push_back({r.run, fmt::format("`{}` without an install in the same RUN", dockerfile::join_words(update->words, " "))});
   }
-  report(d, k_update_alone, std::move(found), out, "no package index update stands alone in a RUN");
+  report<"no package index update stands alone in a RUN">(d, k_update_alone, std::move(found), out);
 }
 
 void add_instead_of_copy(const Dockerfile& d, Results& out) {
@@ -756,7 +759,7 @@ void add_instead_of_copy(const Dockerfile& d, Results& out) {
       }
     }
   }
-  report(d, k_add, std::move(found), out, "no ADD of local non-archive files or remote sources");
+  report<"no ADD of local non-archive files or remote sources">(d, k_add, std::move(found), out);
 }
 
 void secrets(const Dockerfile& d, Results& out) {
@@ -770,7 +773,7 @@ void secrets(const Dockerfile& d, Results& out) {
         secrets_in(t, found);
     }
   }
-  report(d, k_secrets, std::move(found), out, "no secret-named ENV/ARG with a literal value, no known key format");
+  report<"no secret-named ENV/ARG with a literal value, no known key format">(d, k_secrets, std::move(found), out);
 }
 
 void workdir_relative(const Dockerfile& d, Results& out) {
@@ -782,7 +785,7 @@ void workdir_relative(const Dockerfile& d, Results& out) {
     if (path.empty() || path.starts_with('/') || path.starts_with('\\') || path.starts_with('$') || windows) continue;
     found.push_back({w, fmt::format("WORKDIR {} is relative (depends on the previous WORKDIR)", path)});
   }
-  report(d, k_workdir_relative, std::move(found), out, "every WORKDIR is absolute");
+  report<"every WORKDIR is absolute">(d, k_workdir_relative, std::move(found), out);
 }
 
 void run_cd(const Dockerfile& d, Results& out) {
@@ -795,7 +798,7 @@ void run_cd(const Dockerfile& d, Results& out) {
       }
     }
   }
-  report(d, k_run_cd, std::move(found), out, "no RUN changes directory with cd");
+  report<"no RUN changes directory with cd">(d, k_run_cd, std::move(found), out);
 }
 
 void sudo(const Dockerfile& d, Results& out) {
@@ -808,7 +811,7 @@ void sudo(const Dockerfile& d, Results& out) {
       }
     }
   }
-  report(d, k_sudo, std::move(found), out, "no RUN uses sudo");
+  report<"no RUN uses sudo">(d, k_sudo, std::move(found), out);
 }
 
 /// FROM instructions of stages based on an image (not scratch, not an earlier stage).
@@ -828,7 +831,7 @@ void from_untagged(const Dockerfile& d, Results& out) {
     const ImageRef ref = image_ref(s.base);
     if (ref.tag.empty() && !ref.digest) found.push_back({&from, fmt::format("FROM {} has no tag (means :latest)", s.base)});
   });
-  report(d, k_untagged, std::move(found), out, "every base image has a tag or digest");
+  report<"every base image has a tag or digest">(d, k_untagged, std::move(found), out);
 }
 
 void from_latest(const Dockerfile& d, Results& out) {
@@ -837,7 +840,7 @@ void from_latest(const Dockerfile& d, Results& out) {
     const ImageRef ref = image_ref(s.base);
     if (ref.tag == "latest" && !ref.digest) found.push_back({&from, fmt::format("FROM {}", s.base)});
   });
-  report(d, k_latest, std::move(found), out, "no base image uses the latest tag");
+  report<"no base image uses the latest tag">(d, k_latest, std::move(found), out);
 }
 
 void apt_unpinned(const Dockerfile& d, Results& out) {
@@ -855,7 +858,7 @@ void apt_unpinned(const Dockerfile& d, Results& out) {
     }
     if (!loose.empty()) found.push_back({r.run, joined("apt-get install without versions: ", loose)});
   }
-  report(d, k_apt_pins, std::move(found), out, "apt-get install pins every package version");
+  report<"apt-get install pins every package version">(d, k_apt_pins, std::move(found), out);
 }
 
 /// `rm` of /var/lib/apt/lists (or a file under it), or `apt-get dist-clean`.
@@ -910,7 +913,7 @@ void apt_lists_kept(const Dockerfile& d, Results& out) {
       found.push_back({&i, "apt-get lists kept: no `rm -rf /var/lib/apt/lists/*` in the same RUN"});
     }
   }
-  report(d, k_apt_lists, std::move(found), out, "no RUN of the final image leaves apt lists behind");
+  report<"no RUN of the final image leaves apt lists behind">(d, k_apt_lists, std::move(found), out);
 }
 
 void expose_invalid_port(const Dockerfile& d, Results& out) {
@@ -941,7 +944,7 @@ void expose_invalid_port(const Dockerfile& d, Results& out) {
         judge(spec);
     }
   }
-  report(d, k_port_range, std::move(found), out, "every EXPOSE port is in 0-65535");
+  report<"every EXPOSE port is in 0-65535">(d, k_port_range, std::move(found), out);
 }
 
 /// A VCS requirement (`git+https://host/repo.git@v1.2#egg=x`) is pinned by an `@ref` after the
@@ -984,7 +987,7 @@ void pip_unpinned(const Dockerfile& d, Results& out) {
     }
     if (!loose.empty()) found.push_back({r.run, joined("pip install without versions: ", loose)});
   }
-  report(d, k_pip_pins, std::move(found), out, "pip install pins every package version");
+  report<"pip install pins every package version">(d, k_pip_pins, std::move(found), out);
 }
 
 void apt_install_recommends(const Dockerfile& d, Results& out) {
@@ -1003,7 +1006,7 @@ void apt_install_recommends(const Dockerfile& d, Results& out) {
       }
     }
   }
-  report(d, k_apt_recommends, std::move(found), out, "every apt-get install uses --no-install-recommends");
+  report<"every apt-get install uses --no-install-recommends">(d, k_apt_recommends, std::move(found), out);
 }
 
 bool npm_pinned(std::string_view p) {
@@ -1041,7 +1044,7 @@ void npm_unpinned(const Dockerfile& d, Results& out) {
     }
     if (!loose.empty()) found.push_back({r.run, joined("npm install without versions: ", loose)});
   }
-  report(d, k_npm_pins, std::move(found), out, "npm install pins every package version");
+  report<"npm install pins every package version">(d, k_npm_pins, std::move(found), out);
 }
 
 void apk_unpinned(const Dockerfile& d, Results& out) {
@@ -1060,7 +1063,7 @@ void apk_unpinned(const Dockerfile& d, Results& out) {
     }
     if (!loose.empty()) found.push_back({r.run, joined("apk add without versions: ", loose)});
   }
-  report(d, k_apk_pins, std::move(found), out, "apk add pins every package version");
+  report<"apk add pins every package version">(d, k_apk_pins, std::move(found), out);
 }
 
 void apk_cache(const Dockerfile& d, Results& out) {
@@ -1072,7 +1075,7 @@ void apk_cache(const Dockerfile& d, Results& out) {
     if (keeps && !has_cache_mount(*r.run, "/var/cache/apk") && !has_cache_mount(*r.run, "/etc/apk/cache"))
       found.push_back({r.run, "apk add without --no-cache"});
   }
-  report(d, k_apk_cache, std::move(found), out, "every apk add uses --no-cache");
+  report<"every apk add uses --no-cache">(d, k_apk_cache, std::move(found), out);
 }
 
 void copy_from_unknown(const Dockerfile& d, Results& out) {
@@ -1108,7 +1111,7 @@ void copy_from_unknown(const Dockerfile& d, Results& out) {
       }
     }
   }
-  report(d, k_copy_from, std::move(found), out, "every COPY --from names an earlier stage or an image");
+  report<"every COPY --from names an earlier stage or an image">(d, k_copy_from, std::move(found), out);
 }
 
 void duplicate_stage_name(const Dockerfile& d, Results& out) {
@@ -1136,7 +1139,7 @@ void duplicate_stage_name(const Dockerfile& d, Results& out) {
       if (!fresh) duplicate(s, it->second);
     }
   }
-  report(d, k_duplicate_stage, std::move(found), out, "stage names are unique");
+  report<"stage names are unique">(d, k_duplicate_stage, std::move(found), out);
 }
 
 void shell_form_cmd(const Dockerfile& d, Results& out) {
@@ -1149,7 +1152,7 @@ void shell_form_cmd(const Dockerfile& d, Results& out) {
         found.push_back({&i, fmt::format("HEALTHCHECK CMD in shell form: {}", snippet(i))});
     }
   }
-  report(d, k_shell_form, std::move(found), out, "CMD, ENTRYPOINT and HEALTHCHECK CMD use the JSON (exec) form");
+  report<"CMD, ENTRYPOINT and HEALTHCHECK CMD use the JSON (exec) form">(d, k_shell_form, std::move(found), out);
 }
 
 std::string flag_key(const Instruction& i) {
@@ -1181,18 +1184,18 @@ void consecutive_run(const Dockerfile& d, Results& out) {
         found.push_back({&cur, fmt::format("RUN follows the RUN of line {}: consolidate", prev.location.line)});
     }
   }
-  report(d, k_consecutive_run, std::move(found), out, "no consecutive RUN instructions");
+  report<"no consecutive RUN instructions">(d, k_consecutive_run, std::move(found), out);
 }
 
 void maintainer(const Dockerfile& d, Results& out) {
   std::vector<Offender> found;
   for (const Instruction* m : all_of(d, Keyword::maintainer))
     found.push_back({m, "MAINTAINER is deprecated: use LABEL org.opencontainers.image.authors=..."});
-  report(d, k_maintainer, std::move(found), out, "no MAINTAINER");
+  report<"no MAINTAINER">(d, k_maintainer, std::move(found), out);
 }
 
-void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, core::Text pass_evidence,
-                       Results& out) {
+template <dockerfile::Literal pass_evidence>
+void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view keyword, Results& out) {
   std::vector<Offender> found;
   for (const auto& s : d.stages) {
     int first = 0;
@@ -1205,12 +1208,12 @@ void repeated_in_stage(const Dockerfile& d, const Rule& rule, std::string_view k
       }
     }
   }
-  report(d, rule, std::move(found), out, std::move(pass_evidence));
+  report<pass_evidence>(d, rule, std::move(found), out);
 }
 
-void multiple_cmd(const Dockerfile& d, Results& out) { repeated_in_stage(d, k_multiple_cmd, "CMD", "at most one CMD per stage", out); }
+void multiple_cmd(const Dockerfile& d, Results& out) { repeated_in_stage<"at most one CMD per stage">(d, k_multiple_cmd, "CMD", out); }
 void multiple_entrypoint(const Dockerfile& d, Results& out) {
-  repeated_in_stage(d, k_multiple_entrypoint, "ENTRYPOINT", "at most one ENTRYPOINT per stage", out);
+  repeated_in_stage<"at most one ENTRYPOINT per stage">(d, k_multiple_entrypoint, "ENTRYPOINT", out);
 }
 
 /// `set -o pipefail`, `set -eo pipefail`, `set -euxo pipefail`.
@@ -1276,7 +1279,7 @@ void pipefail(const Dockerfile& d, Results& out) {
     }
     end_state[si] = state;
   }
-  report(d, k_pipefail, std::move(found), out, "every piped RUN sets -o pipefail (or SHELL does)");
+  report<"every piped RUN sets -o pipefail (or SHELL does)">(d, k_pipefail, std::move(found), out);
 }
 
 void expose_ssh(const Dockerfile& d, Results& out) {
@@ -1288,7 +1291,7 @@ void expose_ssh(const Dockerfile& d, Results& out) {
         found.push_back({e, fmt::format("EXPOSE {} (SSH)", spec)});
     }
   }
-  report(d, k_expose_ssh, std::move(found), out, "port 22 is not exposed");
+  report<"port 22 is not exposed">(d, k_expose_ssh, std::move(found), out);
 }
 
 bool is_fetcher(const Command& c) { return core::same(c.program, "curl") || core::same(c.program, "wget"); }
@@ -1321,7 +1324,7 @@ void curl_pipe_shell(const Dockerfile& d, Results& out) {
     }
     if (hit) found.push_back({r, "downloads a script and runs it unverified: " + snippet(*r)});
   }
-  report(d, k_curl_pipe_shell, std::move(found), out, "no RUN pipes a download into a shell");
+  report<"no RUN pipes a download into a shell">(d, k_curl_pipe_shell, std::move(found), out);
 }
 
 void workdir_system_dir(const Dockerfile& d, Results& out) {
@@ -1345,7 +1348,7 @@ void workdir_system_dir(const Dockerfile& d, Results& out) {
     const bool folder = std::any_of(folders.begin(), folders.end(), [&](std::string_view f) { return core::same(path, f); });
     if (tree || folder) found.push_back({w, fmt::format("WORKDIR {} is a system directory", path)});
   }
-  report(d, k_workdir_system, std::move(found), out, "no WORKDIR in a system directory");
+  report<"no WORKDIR in a system directory">(d, k_workdir_system, std::move(found), out);
 }
 
 // ---------------------------------------------------------------------------------------
