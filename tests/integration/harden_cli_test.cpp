@@ -129,7 +129,7 @@ TEST(HardenCliCompose, OverrideAcceptedByDockerCompose129AndFixesWhatItCan) {
   ASSERT_TRUE(theirs.diagnostics.empty()) << theirs.diagnostics.front().message << "\n" << config.out;
   const auto report = drydock::audit::run(theirs, drydock::audit::Selection{});
   for (const auto& r : report.results) {
-    const auto key = std::make_pair(std::string(r.check->id), r.subject.name);
+    const auto key = std::make_pair(std::string(r.check->id), r.subject->name);
     if (!now.contains(key)) continue;
     EXPECT_EQ(std::string(drydock::core::to_string(r.finding.status)), now.at(key))
         << key.first << " on " << key.second << " (docker-compose config vs drydock compose)";

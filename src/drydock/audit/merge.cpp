@@ -66,7 +66,7 @@ core::Expected<Report> merge(const std::vector<model::ReportFile>& files) {
       res.finding.evidence = r.evidence;
       res.finding.location = r.location;
       if (r.accepted) res.accepted = Acceptance{r.accepted_reason, r.accepted_expires, r.accepted_source};
-      res.host = host_index(r.host);
+      res.host = static_cast<std::uint32_t>(host_index(r.host));
       out.results.push_back(std::move(res));
     }
     out.baseline_hidden += f.baseline_hidden;

@@ -29,7 +29,7 @@ std::vector<std::string> apply_policy(const model::Policy& policy, Report& repor
   if (policy.severities.empty() && policy.ignores.empty()) return {};  // nothing to do for any result
   for (auto& r : report.results) {
     for (const auto& sv : policy.severities) {
-      if (matches(*r.check, sv.check) && subject_matches(r.subject, sv.subject)) {
+      if (matches(*r.check, sv.check) && subject_matches(*r.subject, sv.subject)) {
         r.finding.severity = sv.severity;
         break;
       }
@@ -41,7 +41,7 @@ std::vector<std::string> apply_policy(const model::Policy& policy, Report& repor
     if (!is_finding(r)) continue;
     for (std::size_t i = 0; i < policy.ignores.size(); ++i) {
       const auto& ig = policy.ignores[i];
-      if (!matches(*r.check, ig.check) || !subject_matches(r.subject, ig.subject)) continue;
+      if (!matches(*r.check, ig.check) || !subject_matches(*r.subject, ig.subject)) continue;
       ++used[i];
       if (!ig.expires.empty() && today > ig.expires) {
         ++lapsed[i];

@@ -53,6 +53,11 @@ std::size_t Report::accepted() const {
   return n;
 }
 
+const Subject& SharedSubject::empty() {
+  static const Subject none;
+  return none;
+}
+
 std::string_view subject_label(const Subject& s) {
   if (!s.name.empty()) return s.name;
   return s.id.empty() ? std::string_view(s.kind) : std::string_view(s.id);
@@ -77,7 +82,7 @@ std::string fingerprint(std::string_view check_id, std::string_view subject_kind
 }
 
 std::string fingerprint(const Result& r) {
-  return fingerprint(r.check->id, r.subject.kind, subject_label(r.subject),
+  return fingerprint(r.check->id, r.subject->kind, subject_label(*r.subject),
                      r.finding.location ? std::string_view(r.finding.location->file) : std::string_view{});
 }
 

@@ -2,9 +2,11 @@
 /// The outcome of an audit: one result per (check, subject), in catalogue order.
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,12 +63,34 @@ class Accepted {
   core::Shared<Acceptance> m_acceptance;
 };
 
+/// A result's subject, behind one pointer: the ~30 results about one file or container share
+/// one Subject (one reference counted per result, not three strings). Reads like a pointer to a
+/// const Subject; a default one is the empty subject.
+class SharedSubject {
+ public:
+  SharedSubject() = default;
+  SharedSubject(Subject s) : m_subject(core::Shared<Subject>::make(std::move(s))) {}  // NOLINT: implicit, as Subject's
+  const Subject& operator*() const { return m_subject ? *m_subject : empty(); }
+  const Subject* operator->() const { return &**this; }
+  /// Makes every element of `out` a copy of this one, counted at once (core::Shared::copy_to).
+  void copy_to(std::span<SharedSubject> out) const {
+    m_subject.copy_to(out.size(), [out](std::size_t i) -> core::Shared<Subject>& { return out[i].m_subject; });
+  }
+
+ private:
+  static const Subject& empty();
+  core::Shared<Subject> m_subject;
+};
+
+/// One per (check, subject): a report of a host of thousands of containers, or of thousands of
+/// Dockerfiles, holds hundreds of thousands of them, so a result is kept to 64 bytes (the host's
+/// index lies in the finding's tail padding).
 struct Result {
   const checks::Check* check = nullptr;
-  Subject subject;
-  checks::Finding finding;
+  SharedSubject subject;
+  [[no_unique_address]] checks::Finding finding;
+  std::uint32_t host = 0;  ///< index into Report::hosts (meaningless when it is empty)
   Accepted accepted;
-  std::size_t host = 0;  ///< index into Report::hosts (meaningless when it is empty)
 
   /// The finding's own severity when it overrides the check's, else the check's.
   [[nodiscard]] core::Severity severity() const { return finding.severity.value_or(check->severity); }

@@ -81,7 +81,7 @@ Result node_result(const checks::Check& check, const model::FleetNode& node, Sub
   r.check = &check;
   r.subject = std::move(subject);
   r.finding = detail::evaluate(std::get<checks::NodeEval>(check.evaluate), node);
-  r.host = host;
+  r.host = static_cast<std::uint32_t>(host);
   return r;
 }
 
@@ -387,16 +387,27 @@ void DockerfileAudit::place(std::size_t check, checks::Finding finding) {
       Result{m_selected[check], std::move(m_subjects[check]), std::move(finding)};
 }
 
-void DockerfileAudit::copy_subject(const Subject& subject) {
-  // Every copy made here, before the results are written: a copy counts a reference with a
+void DockerfileAudit::copy_subject(Subject subject) {
+  // Every copy made here, before the results are written, and counted at once: a count is a
   // locked instruction, which waits for every store before it, and each result's store is to
   // memory out of cache (one place per check, megabytes apart).
-  m_subjects.assign(m_selected.size(), subject);
+  m_subjects.resize(m_selected.size());
+  SharedSubject(std::move(subject)).copy_to(m_subjects);
 }
+
+namespace {
+
+/// Every Dockerfile's subject kind, one string for all of them.
+const core::SharedString& dockerfile_kind() {
+  static const core::SharedString kind("dockerfile");
+  return kind;
+}
+
+}  // namespace
 
 void DockerfileAudit::add(const model::Dockerfile& d) {
   if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
-  copy_subject(Subject{"dockerfile", d.path, d.path});
+  copy_subject(Subject{dockerfile_kind(), d.path, d.path});
   for (std::size_t c = 0; c < m_selected.size(); ++c)
     place(c, evaluate(std::get<checks::DockerfileEval>(m_selected[c]->evaluate), d));
   ++m_files;
@@ -404,7 +415,7 @@ void DockerfileAudit::add(const model::Dockerfile& d) {
 
 void DockerfileAudit::add(const model::Unreadable& u) {
   if (m_files == m_stride) grow(std::max<std::size_t>(16, m_stride * 2));
-  copy_subject(Subject{"dockerfile", u.id, u.name});
+  copy_subject(Subject{dockerfile_kind(), u.id, u.name});
   for (std::size_t c = 0; c < m_selected.size(); ++c)
     place(c, checks::Finding{u.reason, std::nullopt, core::Status::error, std::nullopt});
   ++m_files;

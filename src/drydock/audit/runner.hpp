@@ -99,7 +99,7 @@ class DockerfileAudit {
   /// The result of check `check` on the file being added: its subject is m_subjects[check].
   void place(std::size_t check, checks::Finding finding);
   /// m_subjects: a copy of `subject` per selected check.
-  void copy_subject(const Subject& subject);
+  void copy_subject(Subject subject);
 
   std::vector<const checks::Check*> m_selected;
   std::size_t m_files = 0;   ///< added so far
@@ -108,7 +108,7 @@ class DockerfileAudit {
   /// them, the result of check c on file f at m_results[c * m_stride + f]; finish() closes the
   /// gaps of the files reserved but not added.
   std::vector<Result> m_results;
-  std::vector<Subject> m_subjects;  ///< the file being added: its subject, once per selected check
+  std::vector<SharedSubject> m_subjects;  ///< the file being added: its subject, once per selected check
 };
 
 /// The Dockerfile checks over each Dockerfile (subject kind "dockerfile", name its path),

@@ -27,10 +27,11 @@ using core::Status;
 /// What one check concluded about one subject.
 struct Finding {
   core::Text evidence;  ///< what was observed, with the field path and value (a literal is not copied)
-  std::optional<model::Location> location;  ///< where in a file, when the subject has one
+  [[no_unique_address]] model::MaybeLocation location;  ///< where in a file, when the subject has one
   Status status = Status::error;
   std::optional<Severity> severity;  ///< overrides the check's severity for this subject
-  // (in this order: the two one-byte fields share their padding; a report holds one per result)
+  // (in this order: the one-byte fields lie in the location's tail padding, and a result's host
+  // index in the finding's: a report holds one per result, audit::Result is 64 bytes)
 };
 
 /// The single outcome a check writes for one subject. Writing twice is a bug in the check

@@ -200,7 +200,7 @@ int cmd_harden_container(const Common& c, const HardenContainerOptions& o) {
   };
   std::vector<Left> remaining;
   for (const auto& r : after.results) {
-    if (r.subject.kind != "container" || !left.contains(std::string(r.check->id))) continue;
+    if (r.subject->kind != "container" || !left.contains(std::string(r.check->id))) continue;
     remaining.push_back(Left{std::string(r.check->id), std::string(core::to_string(r.finding.status)), r.finding.evidence.str(),
                              std::string(r.check->remediation)});
   }

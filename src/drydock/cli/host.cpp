@@ -209,7 +209,7 @@ audit::Report combine_contexts(const std::vector<ContextTarget>& targets, std::v
       node.results = part.results.size();
       if (!t.endpoint->is_unix()) node.not_read_remotely = not_read_remotely();
       for (auto& r : part.results) {
-        r.host = host;
+        r.host = static_cast<std::uint32_t>(host);
         out.results.push_back(std::move(r));
       }
       for (auto& p : part.packages)

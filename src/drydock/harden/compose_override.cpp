@@ -181,18 +181,18 @@ Override make_override(const model::ComposeProject& project, const audit::Report
 std::vector<Edit> remaining_edits(const audit::Report& before, const audit::Report& after, const std::string& override_path) {
   std::map<std::pair<std::string, std::string>, const audit::Result*> still;  // (check id, service)
   for (const auto& r : after.results) {
-    if (r.subject.kind == "compose-service" && is_finding(r.finding.status)) still[{std::string(r.check->id), r.subject.name}] = &r;
+    if (r.subject->kind == "compose-service" && is_finding(r.finding.status)) still[{std::string(r.check->id), r.subject->name}] = &r;
   }
   std::vector<Edit> out;
   for (const auto& r : before.results) {
-    if (r.subject.kind != "compose-service" || !is_finding(r.finding.status)) continue;
-    const auto it = still.find({std::string(r.check->id), r.subject.name});
+    if (r.subject->kind != "compose-service" || !is_finding(r.finding.status)) continue;
+    const auto it = still.find({std::string(r.check->id), r.subject->name});
     if (it == still.end()) continue;
     // What is still found, at the base file's key (never at the override's, which is not to be edited).
     const auto& now = it->second->finding;
     model::Location at = now.location.value_or(model::Location{});
     if (at.file.empty() || at.file == override_path) at = r.finding.location.value_or(model::Location{});
-    out.push_back(Edit{r.subject.name, std::string(r.check->id), now.status, at, now.evidence.str(), std::string(r.check->remediation)});
+    out.push_back(Edit{r.subject->name, std::string(r.check->id), now.status, at, now.evidence.str(), std::string(r.check->remediation)});
   }
   return out;
 }

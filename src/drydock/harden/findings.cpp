@@ -9,7 +9,7 @@ namespace drydock::harden {
 std::set<std::string> failing_checks(const audit::Report& report, std::string_view kind, std::string_view name) {
   std::set<std::string> out;
   for (const auto& r : report.results) {
-    if (r.subject.kind != kind || r.subject.name != name) continue;
+    if (r.subject->kind != kind || r.subject->name != name) continue;
     if (r.finding.status == core::Status::fail || r.finding.status == core::Status::warn) out.emplace(r.check->id);
   }
   return out;

@@ -68,10 +68,10 @@ std::vector<SubjectError> errors_by_subject(const audit::Report& report) {
   std::map<std::tuple<std::string_view, std::string_view, std::string_view, std::string_view>, std::size_t> index;
   for (const auto& r : report.results) {
     if (r.finding.status != Status::error) continue;
-    const auto key = std::make_tuple(std::string_view(r.subject.kind), std::string_view(r.subject.id),
-                                     std::string_view(r.subject.name), std::string_view(r.finding.evidence));
+    const auto key = std::make_tuple(std::string_view(r.subject->kind), std::string_view(r.subject->id),
+                                     std::string_view(r.subject->name), std::string_view(r.finding.evidence));
     auto [it, added] = index.try_emplace(key, out.size());
-    if (added) out.push_back(SubjectError{&r.subject, r.finding.evidence, 0});
+    if (added) out.push_back(SubjectError{&*r.subject, r.finding.evidence, 0});
     ++out[it->second].checks;
   }
   return out;

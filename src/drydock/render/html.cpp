@@ -66,7 +66,7 @@ std::string data_json(const audit::Report& report) {
       checks.push_back(Json::array({std::string(c.id), std::string(c.cis), std::string(c.title),
                                     static_cast<int>(c.severity), std::string(c.remediation), section_heading(section_of(c))}));
     }
-    Json row = Json::array({it->second, subject_of(r.subject, r.host), static_cast<int>(r.finding.status),
+    Json row = Json::array({it->second, subject_of(*r.subject, r.host), static_cast<int>(r.finding.status),
                             static_cast<int>(r.severity()), str(evidence_text(r))});
     const bool located = r.finding.location && !r.finding.location->file.empty();
     if (located || r.accepted) row.push_back(located ? str(location_text(*r.finding.location)) : -1);

@@ -384,7 +384,7 @@ char* put_number(char* p, int n) {
 /// values are most of what is left to escape.
 void result(Buffer& out, const audit::Result& r, const CheckText& check, std::string_view host, std::string_view separator) {
   const auto& l = r.finding.location;
-  const std::size_t values = r.subject.kind.size() + r.subject.id.size() + r.subject.name.size() + host.size() +
+  const std::size_t values = r.subject->kind.size() + r.subject->id.size() + r.subject->name.size() + host.size() +
                              r.finding.evidence.size() + (l ? l->file.size() : 0);
   // The literals below (~300 bytes), two numbers, six values escaped and two severities/statuses.
   constexpr std::size_t k_fixed = 512;
@@ -395,17 +395,17 @@ void result(Buffer& out, const audit::Result& r, const CheckText& check, std::st
   p = put(p, "\",\n      \"status\": \"");
   p = put(p, core::to_string(r.finding.status));
   p = put(p, "\",\n      \"subject\": {\n        \"kind\": ");
-  p = put_string(p, r.subject.kind);
+  p = put_string(p, r.subject->kind);
   p = put(p, ",\n        \"id\": ");
   // A file's results share one path for the subject's id and name and the location's file
   // (core::SharedString): escaped once, then copied.
-  const std::string_view id = r.subject.id;
+  const std::string_view id = r.subject->id;
   const char* const id_at = p;
   p = put_string(p, id);
   const std::string_view id_json(id_at, static_cast<std::size_t>(p - id_at));
   const auto put_value = [&](char* at, std::string_view s) { return same_bytes(s, id) ? put(at, id_json) : put_string(at, s); };
   p = put(p, ",\n        \"name\": ");
-  p = put_value(p, r.subject.name);
+  p = put_value(p, r.subject->name);
   p = put(p, "\n      },\n      \"host\": ");
   p = host.empty() ? put(p, "null") : put_string(p, host);
   p = put(p, ",\n      \"evidence\": ");
@@ -504,12 +504,14 @@ void json(const audit::Report& report, const Writer& write) {
       const std::size_t first = wave + b * k_block;
       for (std::size_t i = first; i < std::min(n, first + k_block); ++i) {
         // The values are elsewhere on the heap, one block each (a result's evidence; a file's
-        // path, behind its shared string's block): asked for ahead, they are in cache when escaped.
-        if (i + 2 * k_ahead < n) __builtin_prefetch(&report.results[i + 2 * k_ahead].subject.id.str());
+        // path, behind its subject's block and its shared string's): each step asked for ahead
+        // of the next, they are in cache when escaped.
+        if (i + 3 * k_ahead < n) __builtin_prefetch(&*report.results[i + 3 * k_ahead].subject);
+        if (i + 2 * k_ahead < n) __builtin_prefetch(&report.results[i + 2 * k_ahead].subject->id.str());
         if (i + k_ahead < n) {
           const auto& later = report.results[i + k_ahead];
           __builtin_prefetch(later.finding.evidence.data());
-          __builtin_prefetch(later.subject.id.data());
+          __builtin_prefetch(later.subject->id.data());
         }
         const auto& r = report.results[i];
         if (r.check != check) {

@@ -106,7 +106,7 @@ std::string details(const audit::Result& r) {
 }
 
 void testcase(std::string& out, const audit::Result& r) {
-  const auto& subject = r.subject;
+  const auto& subject = *r.subject;
   const std::string name = subject.kind + " " + (subject.name.empty() ? subject.id : subject.name);
   out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"0\"", xml_attr(r.check->id), xml_attr(name));
   const auto status = r.finding.status;

@@ -29,7 +29,7 @@ std::string one_line(std::string_view text) {
 /// Where a result is: its location, else "KIND/NAME".
 std::string place(const audit::Result& r) {
   if (r.finding.location && !r.finding.location->file.empty()) return location_text(*r.finding.location);
-  return fmt::format("{}/{}", r.subject.kind, audit::subject_label(r.subject));
+  return fmt::format("{}/{}", r.subject->kind, audit::subject_label(*r.subject));
 }
 
 std::string message(const audit::Result& r) {
@@ -119,7 +119,7 @@ std::string codeclimate(const audit::Report& report) {
           {"fingerprint", audit::fingerprint(*r)},
           {"severity", codeclimate_severity(r->severity())},
           {"location",
-           {{"path", in_file ? l->file.str() : fmt::format("{}/{}", r->subject.kind, audit::subject_label(r->subject))},
+           {{"path", in_file ? l->file.str() : fmt::format("{}/{}", r->subject->kind, audit::subject_label(*r->subject))},
             {"lines", {{"begin", in_file && l->line > 0 ? l->line : 1}}}}},
       };
       issues.push_back(std::move(issue));
@@ -178,7 +178,7 @@ std::string markdown(const audit::Report& report) {
     out += fmt::format("\n**{}** {}`{}`\n\n", md(g.check->title), g.check->cis.empty() ? "" : "CIS " + std::string(g.check->cis) + " · ",
                        g.check->id);
     for (const auto* r : g.results) {
-      std::string line = fmt::format("- {} **{}**", r->subject.kind, md(audit::subject_label(r->subject)));
+      std::string line = fmt::format("- {} **{}**", r->subject->kind, md(audit::subject_label(*r->subject)));
       if (r->finding.location) line += " at " + md(location_text(*r->finding.location));
       if (r->severity() != g.worst) line += fmt::format(" ({})", core::to_string(r->severity()));
       line += ": " + md(evidence_text(*r)) + "\n";

@@ -141,20 +141,20 @@ Json location(const audit::Result& r) {
     }
     return {{"physicalLocation", std::move(physical)}};
   }
-  if (file_subject(r.subject) && !r.subject.name.empty())
-    return {{"physicalLocation", {{"artifactLocation", file_artifact(r.subject.name)}}}};
-  const auto label = std::string(audit::subject_label(r.subject));
+  if (file_subject(*r.subject) && !r.subject->name.empty())
+    return {{"physicalLocation", {{"artifactLocation", file_artifact(r.subject->name)}}}};
+  const auto label = std::string(audit::subject_label(*r.subject));
   return {
       {"physicalLocation",
-       {{"artifactLocation", {{"uri", uri_path(r.subject.kind + "/" + label)}, {"uriBaseId", std::string(k_engine_objects)}}}}},
+       {{"artifactLocation", {{"uri", uri_path(r.subject->kind + "/" + label)}, {"uriBaseId", std::string(k_engine_objects)}}}}},
       {"logicalLocations",
-       Json::array({{{"name", label}, {"fullyQualifiedName", r.subject.kind + "/" + label}, {"kind", "resource"}}})}};
+       Json::array({{{"name", label}, {"fullyQualifiedName", r.subject->kind + "/" + label}, {"kind", "resource"}}})}};
 }
 
 std::string message(const audit::Result& r) {
-  const bool in_file = (r.finding.location && !r.finding.location->file.empty()) || file_subject(r.subject);
+  const bool in_file = (r.finding.location && !r.finding.location->file.empty()) || file_subject(*r.subject);
   if (in_file) return fmt::format("{}: {}", r.check->title, r.finding.evidence);
-  return fmt::format("{} ({} {}): {}", r.check->title, r.subject.kind, std::string(audit::subject_label(r.subject)),
+  return fmt::format("{} ({} {}): {}", r.check->title, r.subject->kind, std::string(audit::subject_label(*r.subject)),
                      r.finding.evidence);
 }
 
@@ -187,7 +187,7 @@ Json run_of(const audit::Report& report, const std::string& automation_id) {
                    {"properties",
                     {{"status", std::string(core::to_string(status))},
                      {"severity", std::string(core::to_string(r.severity()))},
-                     {"subject", {{"kind", r.subject.kind}, {"id", r.subject.id}, {"name", r.subject.name}}}}}};
+                     {"subject", {{"kind", r.subject->kind}, {"id", r.subject->id}, {"name", r.subject->name}}}}}};
     if (const auto& acc = r.accepted) {
       // Accepted in .drydock.yaml: a suppression kept outside the analysed file ("external").
       result["suppressions"] =

@@ -90,13 +90,13 @@ std::string header(const audit::Report& report, const Painter& p) {
 }
 
 std::string subject_text(const audit::Result& r, const Painter& p) {
-  return fmt::format("{} {}", r.subject.kind, p.bold(audit::subject_label(r.subject)));
+  return fmt::format("{} {}", r.subject->kind, p.bold(audit::subject_label(*r.subject)));
 }
 
 /// "x/Dockerfile:3:1: " when the subject is the file, else "container web compose.yaml:7:5: ".
 std::string where_and_subject(const audit::Result& r, const Painter& p) {
   const auto& l = r.finding.location;
-  if (l && l->file == r.subject.name) return fmt::format("{} {}: ", r.subject.kind, p.bold(location_text(*l)));
+  if (l && l->file == r.subject->name) return fmt::format("{} {}: ", r.subject->kind, p.bold(location_text(*l)));
   if (l) return fmt::format("{} {}: ", subject_text(r, p), location_text(*l));
   return subject_text(r, p) + ": ";
 }
@@ -139,7 +139,7 @@ std::string findings_first(const audit::Report& report, const TextOptions& optio
     const std::string id = p.faint(fmt::format("[{}]", g.check->id));
     // A finding on the host or its daemon, the machine audited: one line, the subject goes
     // without saying.
-    const auto& kind = g.results.front()->subject.kind;
+    const auto& kind = g.results.front()->subject->kind;
     if (g.results.size() == 1 && (kind == "host" || kind == "daemon" || kind == "swarm")) {
       const auto* r = g.results.front();
       const std::string where = r->finding.location ? location_text(*r->finding.location) + ": " : "";
@@ -241,7 +241,7 @@ std::string listing(const audit::Report& report, const TextOptions& options) {
       std::string where;
       if (const auto& l = r->finding.location) {
         // The subject is often the file itself (a Dockerfile): then the position is enough.
-        where = l->file == r->subject.name ? location_text(*l).substr(l->file.size()) : " " + location_text(*l);
+        where = l->file == r->subject->name ? location_text(*l).substr(l->file.size()) : " " + location_text(*l);
       }
       const std::string severity = r->severity() != check->severity && (s == Status::fail || s == Status::warn)
                                        ? fmt::format(" [{}]", core::to_string(r->severity()))
@@ -253,7 +253,7 @@ std::string listing(const audit::Report& report, const TextOptions& options) {
               : "";
       out +=
           fmt::format("      {} {} {}{}: {}{}{}\n", r->accepted ? p.faint(fmt::format("{:<5}", core::to_string(s))) : p.status(s),
-                      r->subject.kind, p.bold(r->subject.name.empty() ? r->subject.id : r->subject.name), where,
+                      r->subject->kind, p.bold(r->subject->name.empty() ? r->subject->id : r->subject->name), where,
                       evidence_text(*r), severity, accepted);
     }
     for (const auto& [reason, n] : skip_reasons) {

@@ -40,7 +40,7 @@ Finding finding_of(const audit::Result& r) {
   f.title = r.check->title;
   f.severity = std::string(core::to_string(r.severity()));
   f.status = std::string(core::to_string(r.finding.status));
-  f.subject = r.subject;
+  f.subject = *r.subject;
   f.evidence = r.finding.evidence;
   if (r.finding.location) {
     f.file = r.finding.location->file;

@@ -44,7 +44,7 @@ const Report& project_report() {
 
 const Result& result(const std::string& check, const std::string& service) {
   for (const auto& r : project_report().results) {
-    if (r.check->id == check && r.subject.name == service) return r;
+    if (r.check->id == check && r.subject->name == service) return r;
   }
   static const Result k_none;
   ADD_FAILURE() << "no result of " << check << " on " << service;
@@ -100,8 +100,8 @@ TEST(ComposeRunner, AbsentKeysPointAtTheService) {
   const auto& r = result("runtime.memory-limit", "web");
   EXPECT_EQ(r.finding.status, Status::fail);
   EXPECT_EQ(where(r), "project/compose.yaml:43");
-  EXPECT_EQ(r.subject.kind, "compose-service");
-  EXPECT_EQ(r.subject.id, "shop/web");
+  EXPECT_EQ(r.subject->kind, "compose-service");
+  EXPECT_EQ(r.subject->id, "shop/web");
 }
 
 TEST(ComposeRunner, ComposeChecks) {
@@ -123,11 +123,11 @@ TEST(ComposeRunner, RunningStateChecksAreSkipped) {
     // The one host check a project runs reads its folder's CI files (once, on the project):
     // located at a CI file's line when it finds something there, else at no line.
     if (checks::compose::reads_project_folder(r.check->id)) {
-      EXPECT_EQ(r.subject.kind, "compose-file") << r.check->id;
+      EXPECT_EQ(r.subject->kind, "compose-file") << r.check->id;
       continue;
     }
     EXPECT_NE(r.check->scope(), checks::Scope::daemon) << r.check->id;
-    EXPECT_TRUE(r.finding.location.has_value()) << r.check->id << " " << r.subject.name;
+    EXPECT_TRUE(r.finding.location.has_value()) << r.check->id << " " << r.subject->name;
   }
 }
 
@@ -192,8 +192,8 @@ TEST(ComposeRunner, UnloadableFileGivesErrorResults) {
   const auto report = run(p, *sel);
   ASSERT_EQ(report.results.size(), 1U);
   EXPECT_EQ(report.results[0].finding.status, Status::error);
-  EXPECT_EQ(report.results[0].subject.kind, "compose-file");
-  EXPECT_EQ(report.results[0].subject.name, "c.yaml");
+  EXPECT_EQ(report.results[0].subject->kind, "compose-file");
+  EXPECT_EQ(report.results[0].subject->name, "c.yaml");
 }
 
 }  // namespace

@@ -21,9 +21,9 @@ Report host_report(const std::string& name, const std::string& engine_id, const 
   r.hosts = {{name, engine_id, "20.10.24", "Debian GNU/Linux 12 (bookworm)"}};
   const auto* privileged = checks::find_check("runtime.privileged");
   const auto* user = checks::find_check("image.user-root");
-  r.results.push_back({user, {"image", "sha256:1", "busybox:1"}, {"root", std::nullopt, Status::fail, std::nullopt}});
-  r.results.push_back({privileged, {"container", "c-" + container, container}, {"Privileged=true", {}, Status::fail, {}}});
-  r.results.push_back({privileged, {"container", "c-ok", "ok"}, {"Privileged=false", {}, Status::pass, {}}});
+  r.results.push_back({user, Subject{"image", "sha256:1", "busybox:1"}, {"root", std::nullopt, Status::fail, std::nullopt}});
+  r.results.push_back({privileged, Subject{"container", "c-" + container, container}, {"Privileged=true", {}, Status::fail, {}}});
+  r.results.push_back({privileged, Subject{"container", "c-ok", "ok"}, {"Privileged=false", {}, Status::pass, {}}});
   return r;
 }
 
@@ -46,10 +46,10 @@ TEST(MergeReports, EveryResultUnderItsHostInCatalogueOrder) {
   for (std::size_t i = 1; i < merged->results.size(); ++i)
     EXPECT_LE(merged->results[i - 1].check, merged->results[i].check) << "one group per check";
   for (const auto& r : merged->results) {
-    if (r.subject.name == "web") {
+    if (r.subject->name == "web") {
       EXPECT_EQ(r.host, 0U);
     }
-    if (r.subject.name == "db") {
+    if (r.subject->name == "db") {
       EXPECT_EQ(r.host, 1U);
     }
   }
@@ -61,7 +61,7 @@ TEST(MergeReports, EveryResultUnderItsHostInCatalogueOrder) {
   ASSERT_EQ(again->results.size(), merged->results.size());
   for (std::size_t i = 0; i < again->results.size(); ++i) {
     EXPECT_EQ(again->results[i].host, merged->results[i].host);
-    EXPECT_EQ(again->results[i].subject.name, merged->results[i].subject.name);
+    EXPECT_EQ(again->results[i].subject->name, merged->results[i].subject->name);
     EXPECT_EQ(again->results[i].finding.evidence, merged->results[i].finding.evidence);
   }
 }
@@ -101,7 +101,7 @@ TEST(MergeReports, TheSameHostTwiceIsOneHostAndTwoOfOneNameAreTwo) {
   EXPECT_EQ(merged->hosts[1].name, "node-1 (2)");
   EXPECT_EQ(merged->hosts[1].engine_id, "OTHER");
   for (const auto& r : merged->results) {
-    if (r.subject.name == "api") {
+    if (r.subject->name == "api") {
       EXPECT_EQ(r.host, 1U);
     }
   }

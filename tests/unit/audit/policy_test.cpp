@@ -114,8 +114,8 @@ TEST(ApplyBaseline, HidesExactlyTheOldFindingsWhateverTheLine) {
   apply_baseline(old, r);
   EXPECT_EQ(r.baseline_hidden, 2u);
   ASSERT_EQ(r.results.size(), 3u);
-  EXPECT_EQ(r.results[0].subject.name, "ci-runner-1");
-  EXPECT_EQ(r.results[1].subject.name, "db");
+  EXPECT_EQ(r.results[0].subject->name, "ci-runner-1");
+  EXPECT_EQ(r.results[1].subject->name, "db");
   EXPECT_EQ(r.results[2].check->id, "runtime.memory-limit");
 }
 

@@ -78,7 +78,7 @@ const std::vector<Check>& table() {
 
 const Result& find(const Report& r, std::string_view id, std::string_view subject) {
   for (const auto& res : r.results) {
-    if (res.check->id == id && res.subject.name == subject) return res;
+    if (res.check->id == id && res.subject->name == subject) return res;
   }
   throw std::runtime_error("no result for " + std::string(id) + " on " + std::string(subject));
 }
@@ -92,8 +92,8 @@ TEST(Runner, OneResultPerCheckAndSubject) {
   EXPECT_EQ(find(report, "test.privileged", "web").severity(), Severity::high);  // the finding's override
   EXPECT_EQ(find(report, "test.privileged", "db").finding.status, Status::pass);
   EXPECT_EQ(find(report, "test.privileged", "db").severity(), Severity::critical);
-  EXPECT_EQ(find(report, "test.privileged", "web").subject.kind, "container");
-  EXPECT_EQ(find(report, "test.privileged", "web").subject.id, "web-id");
+  EXPECT_EQ(find(report, "test.privileged", "web").subject->kind, "container");
+  EXPECT_EQ(find(report, "test.privileged", "web").subject->id, "web-id");
 }
 
 TEST(Runner, ExceptionsAndMisbehavingChecksBecomeErrors) {
@@ -150,7 +150,7 @@ TEST(Runner, ManyContainersKeepCatalogueThenContainerOrder) {
     for (std::size_t i = 0; i < n; ++i) {
       const auto& r = report.results[k * n + i];
       ASSERT_EQ(r.check->id, order[k]) << k << " " << i;
-      ASSERT_EQ(r.subject.name, "c" + std::to_string(i));
+      ASSERT_EQ(r.subject->name, "c" + std::to_string(i));
       const Status expected = k > 0 ? Status::error : i % 7 == 3 ? Status::fail : Status::pass;
       ASSERT_EQ(r.finding.status, expected) << i;
     }
@@ -174,7 +174,7 @@ TEST(RunnerContainerAudit, TheReportsResultsAreTheRoomMadeWhileCollecting) {
   ASSERT_EQ(report.results.size(), alone.results.size());
   for (std::size_t i = 0; i < report.results.size(); ++i) {
     ASSERT_EQ(report.results[i].check, alone.results[i].check) << i;
-    ASSERT_EQ(report.results[i].subject.name, alone.results[i].subject.name) << i;
+    ASSERT_EQ(report.results[i].subject->name, alone.results[i].subject->name) << i;
     ASSERT_EQ(report.results[i].finding.status, alone.results[i].finding.status) << i;
     ASSERT_EQ(report.results[i].finding.evidence, alone.results[i].finding.evidence) << i;
   }
@@ -275,8 +275,9 @@ TEST(RunnerDockerfileAudit, ResultsInCheckThenFileOrderWhateverTheRoomReserved) 
       for (std::size_t f = 0; f < names.size(); ++f) {
         const auto& r = report.results[c * names.size() + f];
         EXPECT_EQ(r.check->id, c == 0 ? "test.df-path" : "test.df-stages");
-        EXPECT_EQ(r.subject.kind, "dockerfile");
-        EXPECT_EQ(r.subject.name, names[f]);
+        EXPECT_EQ(r.subject->kind, "dockerfile");
+        EXPECT_EQ(r.subject->name, names[f]);
+        EXPECT_EQ(&*r.subject, &*report.results[f].subject);  // a file's results share one subject
         const bool bad = names[f].starts_with("bad-");
         EXPECT_EQ(r.finding.status, bad ? Status::error : (c == 1 && names[f].ends_with("7") ? Status::fail : Status::pass));
         if (c == 0 && !bad) {

@@ -201,7 +201,7 @@ TEST(DaemonFileChecks, AcceptanceTree) {
   const auto& json = *by_id.at("files.daemon-json-mode");
   EXPECT_EQ(json.finding.status, Status::fail);
   EXPECT_EQ(json.check->cis, "3.18");
-  EXPECT_EQ(json.subject.name, "/etc/docker/daemon.json");
+  EXPECT_EQ(json.subject->name, "/etc/docker/daemon.json");
   EXPECT_NE(json.finding.evidence.find("mode 0606"), std::string::npos);
 
   const auto& socket_unit = *by_id.at("files.docker-socket-unit-mode");
@@ -214,7 +214,7 @@ TEST(DaemonFileChecks, AcceptanceTree) {
   EXPECT_EQ(sock.finding.status, Status::fail);
   EXPECT_EQ(sock.check->cis, "3.16");
   EXPECT_EQ(sock.severity(), Severity::critical);
-  EXPECT_EQ(sock.subject.name, "/var/run/docker.sock");
+  EXPECT_EQ(sock.subject->name, "/var/run/docker.sock");
   EXPECT_NE(sock.finding.evidence.find("mode 0666 (srw-rw-rw-), allowed 0660: extra bits 0006"), std::string::npos)
       << sock.finding.evidence;
 

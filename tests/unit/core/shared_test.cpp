@@ -49,6 +49,30 @@ TEST(Shared, CopiesShareOneBlockFreedByTheLast) {
   EXPECT_EQ(live, 0);
 }
 
+TEST(Shared, CopiedToManySlotsAtOnceCountsEachAndReleasesWhatTheyHeld) {
+  int live = 0;
+  int old_live = 0;
+  {
+    auto a = Shared<Counted>::make(Counted(&live));
+    std::vector<Shared<Counted>> slots(5);
+    slots[3] = Shared<Counted>::make(Counted(&old_live));  // a slot that held something
+    a.copy_to(slots.size(), [&](std::size_t i) -> Shared<Counted>& { return slots[i]; });
+    EXPECT_EQ(old_live, 0);  // released when overwritten
+    for (const auto& s : slots)
+      EXPECT_TRUE(s.same(a));
+    a = Shared<Counted>();
+    slots.resize(1);
+    EXPECT_EQ(live, 1);  // the last copy holds it: four of five counts dropped, the block kept
+    slots.push_back(slots[0]);
+    Shared<Counted>().copy_to(1, [&](std::size_t) -> Shared<Counted>& { return slots[0]; });  // copies emptiness
+    EXPECT_FALSE(slots[0]);
+    EXPECT_EQ(live, 1);
+    slots.clear();
+    EXPECT_EQ(live, 0);  // each copy was counted once: freed by the last, not before, not never
+  }
+  EXPECT_EQ(live, 0);
+}
+
 TEST(Shared, EmptyHoldsNothing) {
   const Shared<std::string> e;
   EXPECT_FALSE(e);

@@ -17,8 +17,9 @@ namespace {
 TEST(Text, SixteenBytesAndAResultsEvidenceIsOne) {
   EXPECT_EQ(sizeof(Text), 16U);
   EXPECT_EQ(sizeof(checks::Finding::evidence), sizeof(Text));
-  // evidence, location, then the one-byte status and severity in one word of padding
-  EXPECT_EQ(sizeof(checks::Finding), sizeof(Text) + sizeof(std::optional<model::Location>) + 8);
+  // evidence, then the location, whose tail padding holds the one-byte status and severity
+  EXPECT_EQ(sizeof(model::MaybeLocation), sizeof(model::Location) + 8);
+  EXPECT_EQ(sizeof(checks::Finding), sizeof(Text) + sizeof(model::MaybeLocation));
 }
 
 TEST(Text, ALiteralIsAViewOfTheProgramsBytes) {

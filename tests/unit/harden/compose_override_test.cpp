@@ -41,7 +41,7 @@ const model::ComposeService& service(const model::ComposeProject& p, const std::
 
 core::Status status_of(const audit::Report& r, const std::string& check, const std::string& svc) {
   for (const auto& x : r.results)
-    if (x.check->id == check && x.subject.name == svc) return x.finding.status;
+    if (x.check->id == check && x.subject->name == svc) return x.finding.status;
   return core::Status::error;
 }
 

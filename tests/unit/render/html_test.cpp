@@ -71,7 +71,7 @@ TEST(RenderHtml, AcceptedFindingsCarryTheirReason) {
 TEST(RenderHtml, UntrustedTextCannotCloseTheDataOrBecomeMarkup) {
   auto r = sample();
   r.results[0].finding.evidence = "LABEL x=\"</script><script>alert(1)</script>\" & 'y' \xff bell\x07 <!--";
-  r.results[0].subject.name = "img\"><img src=x onerror=alert(1)>";
+  r.results[0].subject = audit::Subject{r.results[0].subject->kind, r.results[0].subject->id, "img\"><img src=x onerror=alert(1)>"};
   r.target = "</title><script>alert(2)</script>";
   const auto page = html(r);
   EXPECT_EQ(count(page, "<script>"), 1U) << "only the page's own script";

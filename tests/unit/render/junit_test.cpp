@@ -67,7 +67,7 @@ TEST(RenderJunit, HostileTextStaysWellFormed) {
   auto r = sample();
   r.results[0].finding.evidence = "quote \" amp & lt < gt > ]]> apos ' bad \xff\xfe nul " + std::string(1, '\0') +
                                   " bell \x07 noncharacter \xef\xbf\xbe caf\xc3\xa9 \xf0\x9f\x90\xb3";
-  r.results[0].subject.name = "name with <tags> & \"quotes\"\nand a newline";
+  r.results[0].subject = audit::Subject{r.results[0].subject->kind, r.results[0].subject->id, "name with <tags> & \"quotes\"\nand a newline"};
   r.results[2].finding.evidence = "</system-out><injected/>";
   std::string listing;
   ASSERT_EQ(check_with_python(junit(r), listing), 0) << listing;

@@ -82,9 +82,7 @@ TEST(RenderJson, ValuesThatGrowSixfoldAndAcceptedFindingsKeepTheirShape) {
   const std::string controls(5000, '\x01');
   const std::string invalid(5000, '\xff');
   r.results[0].finding.evidence = controls;
-  r.results[0].subject.kind = invalid;
-  r.results[0].subject.id = controls + invalid;
-  r.results[0].subject.name = invalid + controls;
+  r.results[0].subject = audit::Subject{invalid, controls + invalid, invalid + controls};
   r.results[0].finding.location = model::Location{controls, 2147483647, 2147483647};
   r.results[2].accepted = audit::Acceptance{"legacy \"db\"", "2999-12-31", model::Location{".drydock.yaml", 4, 3}};
   r.results[3].accepted = audit::Acceptance{"", "", model::Location{"p.yaml", 9, 0}};
@@ -141,7 +139,7 @@ TEST(RenderJson, LargeReportIsStreamedInOrder) {
   constexpr std::size_t n = 40'000;
   for (std::size_t i = 0; i < n; ++i) {
     r.results.push_back(base[i % base.size()]);
-    r.results.back().subject.name = "s" + std::to_string(i);
+    r.results.back().subject = audit::Subject{r.results.back().subject->kind, r.results.back().subject->id, "s" + std::to_string(i)};
     // Every status and some accepted findings, in every block and wave: the summary is counted
     // as the results are rendered.
     r.results.back().finding.status = static_cast<core::Status>((i * 7 + i / 513) % 6);

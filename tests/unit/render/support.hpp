@@ -57,14 +57,14 @@ inline audit::Report sample() {
   r.hosts = {{"node-1", "ABCD:EFGH:IJKL", "20.10.24", "Debian GNU/Linux 12 (bookworm)"}};
   r.results = {
       {&t[2],
-       {"image", "sha256:1111", "busybox:1"},
+       audit::Subject{"image", "sha256:1111", "busybox:1"},
        Finding{"Config.User=\"\" (root)", std::nullopt, Status::fail, std::nullopt}},
-      {&t[0], {"container", "c1", "web"}, Finding{"HostConfig.Privileged=true", std::nullopt, Status::fail, std::nullopt}},
-      {&t[0], {"container", "c2", "db"}, Finding{"HostConfig.Privileged=false", std::nullopt, Status::pass, std::nullopt}},
+      {&t[0], audit::Subject{"container", "c1", "web"}, Finding{"HostConfig.Privileged=true", std::nullopt, Status::fail, std::nullopt}},
+      {&t[0], audit::Subject{"container", "c2", "db"}, Finding{"HostConfig.Privileged=false", std::nullopt, Status::pass, std::nullopt}},
       {&t[1],
-       {"container", "c1", "web"},
+       audit::Subject{"container", "c1", "web"},
        Finding{"Mounts[0] /etc -> /host/etc (ro)", model::Location{"compose.yaml", 7, 5}, Status::fail, Severity::medium}},
-      {&t[1], {"container", "c2", "db"}, Finding{"inspect: malformed JSON", std::nullopt, Status::error, std::nullopt}},
+      {&t[1], audit::Subject{"container", "c2", "db"}, Finding{"inspect: malformed JSON", std::nullopt, Status::error, std::nullopt}},
   };
   return r;
 }
