@@ -1,7 +1,6 @@
 #include "drydock/parse/shell.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <utility>
 
 #include "drydock/core/strings.hpp"
@@ -11,9 +10,9 @@ namespace {
 
 constexpr int k_max_depth = 1 << 20;  // counting only; nothing recurses on it
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
-bool is_meta(char c) { return c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' || c == '>'; }
-bool ends_word(char c) { return is_blank(c) || c == '\n' || is_meta(c); }
+constexpr bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+constexpr bool is_meta(char c) { return c == ';' || c == '&' || c == '|' || c == '(' || c == ')' || c == '<' || c == '>'; }
+constexpr bool ends_word(char c) { return is_blank(c) || c == '\n' || is_meta(c); }
 
 /// The bytes a run of ordinary word characters stops at: what ends a word (blanks, newline,
 /// metacharacters) and what read_word treats on its own (escape, quotes, `$`, backtick).
@@ -22,12 +21,29 @@ struct WordStops {
   constexpr WordStops() {
     for (const char c : std::string_view(" \t\r\n;&|()<>\\'\"$`")) stop[static_cast<unsigned char>(c)] = true;
   }
-  [[nodiscard]] bool operator()(char c) const { return stop[static_cast<unsigned char>(c)]; }
+  [[nodiscard]] constexpr bool operator()(char c) const { return stop[static_cast<unsigned char>(c)]; }
 };
 constexpr WordStops k_word_stop;
 
-bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_'; }
-bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+/// What a byte between words begins: a word (an ordinary character, not `#`), a blank, or
+/// something run() looks at (an operator, a quote, `#`...).
+enum class Lead : unsigned char { word, blank, other };
+struct Leads {
+  Lead lead[256] = {};
+  constexpr Leads() {
+    for (int c = 0; c < 256; ++c) {
+      const char ch = static_cast<char>(c);
+      lead[c] = is_blank(ch) ? Lead::blank : (k_word_stop(ch) || ch == '#') ? Lead::other : Lead::word;
+    }
+  }
+  [[nodiscard]] Lead operator()(char c) const { return lead[static_cast<unsigned char>(c)]; }
+};
+constexpr Leads k_leads;
+
+// std::isalpha and std::isalnum as the "C" locale drydock runs in sees them (it never calls
+// setlocale): ASCII letters and digits, in line.
+bool name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool name_char(char c) { return name_start(c) || (c >= '0' && c <= '9'); }
 
 /// Length of a backslash-newline continuation at `pos` (also `\` CR LF), or 0.
 std::size_t continuation_at(std::string_view s, std::size_t pos) {
@@ -237,12 +253,18 @@ Word read_word(std::string_view s, std::size_t& pos, std::string& buffer) {
   return w;
 }
 
-bool is_assignment(const Word& w) {
-  const std::string_view t = w.view;
-  const auto eq = t.find('=');
-  if (eq == std::string::npos || eq == 0 || eq >= w.literal_prefix || !name_start(t[0])) return false;
-  const auto name_end = t[eq - 1] == '+' ? eq - 1 : eq;  // bash FOO+=bar
-  return name_end > 0 && std::all_of(t.begin(), t.begin() + static_cast<std::ptrdiff_t>(name_end), name_char);
+/// A leading `NAME=value` (or bash's `NAME+=value`) whose `=` lies in the word's plain prefix (the
+/// first `literal_prefix` bytes): the name's bytes read once, in place of a search for `=`.
+bool is_assignment(std::string_view t, std::size_t literal_prefix) {
+  if (t.empty() || !name_start(t[0])) return false;
+  std::size_t i = 1;
+  while (i < t.size() && name_char(t[i]))
+    ++i;
+  // t[0, i) is a name and t[i] the first byte that is not a name byte (`=` is not one): the first
+  // `=` is t[i], or t[i + 1] after a `+`; anywhere later, a byte before it is not a name byte.
+  if (i < t.size() && t[i] == '+') ++i;
+  if (i >= t.size() || t[i] != '=') return false;
+  return i < literal_prefix;
 }
 
 bool all_digits(std::string_view text) {
@@ -256,6 +278,19 @@ bool is_prefix_keyword(std::string_view w) {
          same(w, "until") || same(w, "!");
 }
 
+/// False for a word that is none of the reserved words keyword() knows (1 to 8 bytes, their
+/// first bytes): most first words of a command are ruled out by one look.
+struct KeywordStarts {
+  bool start[256] = {};
+  constexpr KeywordStarts() {
+    for (const char c : std::string_view("!{}cdefistuw")) start[static_cast<unsigned char>(c)] = true;
+  }
+};
+constexpr KeywordStarts k_keyword_starts;
+bool maybe_keyword(std::string_view w) {
+  return !w.empty() && w.size() <= 8 && k_keyword_starts.start[static_cast<unsigned char>(w[0])];
+}
+
 class Reader {
  public:
   Reader(std::string_view text, core::TextArena& arena, std::pmr::memory_resource* lists, std::string& buffer)
@@ -263,15 +298,15 @@ class Reader {
 
   std::pmr::vector<ShellWords> run() {
     const std::size_t n = m_s.size();
-    m_out.reserve(8);
     while (m_pos < n) {
       const char c = m_s[m_pos];
-      if (is_blank(c)) {
-        ++m_pos;
+      const Lead lead = k_leads(c);
+      if (lead == Lead::word) {  // an ordinary character: a word begins (the usual case)
+        word();
         continue;
       }
-      if (!k_word_stop(c) && c != '#') {  // an ordinary character: a word begins (the usual case)
-        word();
+      if (lead == Lead::blank) {
+        ++m_pos;
         continue;
       }
       const char next = m_pos + 1 < n ? m_s[m_pos + 1] : '\0';
@@ -339,11 +374,16 @@ class Reader {
   [[nodiscard]] bool cur_empty() const { return m_cur.words.empty() && m_cur.assignments.empty(); }
 
   void finish(std::string_view next_operator) {
-    if (!cur_empty()) {
-      m_cur.next_operator = next_operator;
-      m_out.push_back(std::move(m_cur));
-    }
-    m_cur = ShellWords(m_lists);
+    if (cur_empty()) return;  // nothing set on it yet: its fields are set with its first word
+    m_cur.next_operator = next_operator;
+    if (m_out.capacity() == 0) m_out.reserve(8);  // a script's usual count, once it has a command
+    m_out.push_back(std::move(m_cur));
+    // Moved from (its lists keep m_lists): emptied, reused for the next command.
+    m_cur.words.clear();
+    m_cur.assignments.clear();
+    m_cur.next_operator = {};
+    m_cur.in_pipeline_after_pipe = false;
+    m_cur.subshell_depth = 0;
   }
 
   void op(std::string_view o) {
@@ -364,12 +404,31 @@ class Reader {
   }
 
   void word() {
-    const auto start = m_pos;
-    Word w = read_word(m_s, m_pos, m_buffer);
+    const std::size_t start = m_pos;
+    const std::size_t n = m_s.size();
+    // The common word (read_word's first step, without its Word): ordinary characters up to the
+    // end, a blank, a newline or an operator other than `(`; plain, the script's own bytes.
+    std::size_t end = start;
+    while (end < n && !k_word_stop(m_s[end]))
+      ++end;
+    if (end != start && (end == n || (ends_word(m_s[end]) && m_s[end] != '('))) {
+      m_pos = end;
+      const std::string_view view = m_s.substr(start, end - start);
+      accept(view, false, view.size(), true);
+      return;
+    }
+    const Word w = read_word(m_s, m_pos, m_buffer);
     if (m_pos == start) ++m_pos;  // never loop on a character no rule takes
-    if (w.view.empty() && !w.quoted) return;
+    accept(w.view, w.quoted, w.literal_prefix, w.in_script);
+  }
+
+  /// A word just read (m_pos is past it): `view` (the script's bytes when `in_script`, else the
+  /// reader's buffer), `quoted` when some part was quoted, escaped or an expansion, its first
+  /// `literal_prefix` bytes plain.
+  [[gnu::always_inline]] void accept(std::string_view view, bool quoted, std::size_t literal_prefix, bool in_script) {
+    if (view.empty() && !quoted) return;
     const bool before_redirect = m_pos < m_s.size() && (m_s[m_pos] == '<' || m_s[m_pos] == '>');
-    if (before_redirect && !w.quoted && all_digits(w.view)) return;  // file descriptor of 2>&1
+    if (before_redirect && !quoted && all_digits(view)) return;  // file descriptor of 2>&1
     switch (m_skip) {
       case Skip::clause:
         return;
@@ -377,7 +436,7 @@ class Reader {
         m_skip = Skip::none;
         return;
       case Skip::case_word:
-        if (!w.quoted && w.view == "in") {
+        if (!quoted && view == "in") {
           m_skip = Skip::none;
           m_expect_pattern = true;
           ++m_case_nesting;
@@ -387,17 +446,17 @@ class Reader {
         break;
     }
     if (m_expect_pattern) {
-      if (!w.quoted && w.view == "esac") close_case();
+      if (!quoted && view == "esac") close_case();
       return;
     }
-    if (cur_empty() && !w.quoted && keyword(w.view)) return;
     if (cur_empty()) {
+      if (!quoted && keyword(view)) return;
       m_cur.subshell_depth = m_depth;
       m_cur.in_pipeline_after_pipe = m_after_pipe;
       m_attach = false;
     }
-    const std::string_view kept = w.in_script ? w.view : m_arena.keep(w.view);
-    if (m_cur.words.empty() && is_assignment(w)) {
+    const std::string_view kept = in_script ? view : m_arena.keep(view);
+    if (m_cur.words.empty() && is_assignment(view, literal_prefix)) {
       m_cur.assignments.push_back(kept);
     } else {
       if (m_cur.words.capacity() == 0) m_cur.words.reserve(8);  // one allocation for a command's words, not one per doubling
@@ -407,6 +466,7 @@ class Reader {
 
   /// Handles a reserved word at the start of a command; false when `w` is an ordinary word.
   bool keyword(std::string_view w) {
+    if (!maybe_keyword(w)) return false;
     if (is_prefix_keyword(w)) return true;
     using core::same;
     if (same(w, "fi") || same(w, "done")) {

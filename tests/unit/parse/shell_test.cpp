@@ -85,6 +85,62 @@ TEST(ShellCommands, LeadingAssignments) {
   EXPECT_EQ(words_of("'A=1' cmd"), (std::vector<Words>{{"A=1", "cmd"}}));  // quoted: not an assignment
 }
 
+/// The assignments and the words of each command, for the cases of a word read in one piece.
+std::vector<std::pair<Words, Words>> parts_of(std::string_view script) {
+  std::vector<std::pair<Words, Words>> out;
+  for (const auto& c : shell_commands(script))
+    out.emplace_back(c.assignments, c.words);
+  return out;
+}
+
+TEST(ShellCommands, AssignmentNamesByteByByte) {
+  using Parts = std::vector<std::pair<Words, Words>>;
+  // A name (letters, digits, `_`, not a digit first), then `=` or `+=`, in the plain part.
+  EXPECT_EQ(parts_of("A=1 B+=2 _c=3 d9= cmd"), (Parts{{{"A=1", "B+=2", "_c=3", "d9="}, {"cmd"}}}));
+  EXPECT_EQ(parts_of("1A=x cmd"), (Parts{{{}, {"1A=x", "cmd"}}}));
+  EXPECT_EQ(parts_of("=x cmd"), (Parts{{{}, {"=x", "cmd"}}}));
+  EXPECT_EQ(parts_of("+=x cmd"), (Parts{{{}, {"+=x", "cmd"}}}));
+  EXPECT_EQ(parts_of("A+B=1 cmd"), (Parts{{{}, {"A+B=1", "cmd"}}}));
+  EXPECT_EQ(parts_of("A++=1 cmd"), (Parts{{{}, {"A++=1", "cmd"}}}));
+  EXPECT_EQ(parts_of("A-B=1 cmd"), (Parts{{{}, {"A-B=1", "cmd"}}}));
+  EXPECT_EQ(parts_of("A.B=1 cmd"), (Parts{{{}, {"A.B=1", "cmd"}}}));
+  EXPECT_EQ(parts_of("A+ cmd"), (Parts{{{}, {"A+", "cmd"}}}));
+  EXPECT_EQ(parts_of("A cmd"), (Parts{{{}, {"A", "cmd"}}}));
+  EXPECT_EQ(parts_of("A==1 B=x=y cmd"), (Parts{{{"A==1", "B=x=y"}, {"cmd"}}}));
+  EXPECT_EQ(parts_of("\xC3\xA9=1 cmd"), (Parts{{{}, {"\xC3\xA9=1", "cmd"}}}));  // ASCII names only
+  EXPECT_EQ(parts_of("A\\=1 cmd"), (Parts{{{}, {"A=1", "cmd"}}}));   // `=` escaped: past the plain part
+  EXPECT_EQ(parts_of("A\"\"=1 cmd"), (Parts{{{}, {"A=1", "cmd"}}}));  // after a quote
+  EXPECT_EQ(parts_of("A=\"x\" B=$y C=`z` cmd"), (Parts{{{"A=x", "B=$y", "C=`z`"}, {"cmd"}}}));
+  EXPECT_EQ(parts_of("a=(x y) b=1 cmd"), (Parts{{{"a=(x y)", "b=1"}, {"cmd"}}}));  // bash arrays
+  EXPECT_EQ(parts_of("cmd A=1; A=2"), (Parts{{{}, {"cmd", "A=1"}}, {{"A=2"}, {}}}));
+}
+
+TEST(ShellCommands, WordsEndingAtOperatorsAndRedirections) {
+  using Parts = std::vector<std::pair<Words, Words>>;
+  EXPECT_EQ(words_of("a;b&&c||d|e&f"), (std::vector<Words>{{"a"}, {"b"}, {"c"}, {"d"}, {"e"}, {"f"}}));
+  EXPECT_EQ(words_of("cmd 2>&1 10>x a2>y 3<z"), (std::vector<Words>{{"cmd", "a2"}}));  // descriptors dropped
+  EXPECT_EQ(words_of("cmd '2'>x \\2>y"), (std::vector<Words>{{"cmd", "2", "2"}}));  // not plain: kept
+  EXPECT_EQ(words_of("cmd 2"), (std::vector<Words>{{"cmd", "2"}}));
+  EXPECT_EQ(words_of("x(y) z"), (std::vector<Words>{{"x"}, {"y"}, {"z"}}));
+  EXPECT_EQ(words_of("echo a\\\nb c"), (std::vector<Words>{{"echo", "ab", "c"}}));  // continuation
+  EXPECT_EQ(words_of("echo a$ b$x c${y}d $(e f)g `h i`"),
+            (std::vector<Words>{{"echo", "a$", "b$x", "c${y}d", "$(e f)g", "`h i`"}}));
+  EXPECT_EQ(words_of("echo a#b #c\nd"), (std::vector<Words>{{"echo", "a#b"}, {"d"}}));
+  EXPECT_EQ(parts_of("\t A=1\r\n\tcmd\tx"), (Parts{{{"A=1"}, {}}, {{}, {"cmd", "x"}}}));
+}
+
+TEST(ShellCommands, ReservedWordsAndTheirLookAlikes) {
+  // A reserved word opens a command only as written in full: longer, shorter or quoted is a program.
+  EXPECT_EQ(words_of("iff a; thenx b; fii c; done2 d; functions e; selects f; !x g; {x h; }x i"),
+            (std::vector<Words>{{"iff", "a"}, {"thenx", "b"}, {"fii", "c"}, {"done2", "d"}, {"functions", "e"},
+                                {"selects", "f"}, {"!x", "g"}, {"{x", "h"}, {"}x", "i"}}));
+  EXPECT_EQ(words_of("'if' a; \\then b; \"fi\" c"), (std::vector<Words>{{"if", "a"}, {"then", "b"}, {"fi", "c"}}));
+  EXPECT_EQ(words_of("function f { a; }; until b; do c; done; select s in x y; do d; done"),
+            (std::vector<Words>{{"a"}, {"b"}, {"c"}, {"d"}}));
+  EXPECT_EQ(words_of("while x; do y; done; { z; }"), (std::vector<Words>{{"x"}, {"y"}, {"z"}}));
+  EXPECT_EQ(words_of("case a in b) c;; esac; esacx"), (std::vector<Words>{{"c"}, {"esacx"}}));
+}
+
 TEST(ShellCommands, Subshells) {
   const auto cmds = shell_commands("(cd a && make) || true");
   ASSERT_EQ(cmds.size(), 3u);
