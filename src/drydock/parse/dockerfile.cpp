@@ -82,13 +82,13 @@ enum class Kw {
   shell,
 };
 
-/// `word` == `upper` (upper-case ASCII letters) with ASCII case folded.
+/// `word` == `upper` (upper-case ASCII letters only) with ASCII case folded. Bit 5 is all that
+/// tells a letter's cases apart: a byte with it set equals a lower-case letter only when it is
+/// that letter or its upper case.
 bool same_folded(std::string_view word, std::string_view upper) {
   if (word.size() != upper.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    char c = word[i];
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (c != upper[i]) return false;
+    if ((word[i] | 0x20) != (upper[i] | 0x20)) return false;
   }
   return true;
 }
@@ -227,6 +227,19 @@ bool is_text(std::string_view s) {
       return false;
     }
     i += len;
+  }
+  return true;
+}
+
+/// True when the lexer without variables, unset ones kept as written (what unquote runs), gives
+/// `raw` back: no quote, no escape and no `${`. A `$` not before `{` is `$` itself, or `$` and
+/// the name after it (digits, a special parameter, name bytes), written back as they were; `<`,
+/// `<<` and the blanks after it are kept too.
+bool unquotes_to_itself(std::string_view raw, char escape) {
+  const std::size_t n = raw.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const char c = raw[i];
+    if (c == '\'' || c == '"' || c == escape || (c == '$' && i + 1 < n && raw[i + 1] == '{')) return false;
   }
   return true;
 }
@@ -476,7 +489,7 @@ class Parser {
            ((rest[i] >= 'a' && rest[i] <= 'z') || (rest[i] >= 'A' && rest[i] <= 'Z') || (rest[i] >= '0' && rest[i] <= '9'))) {
       ++i;
     }
-    const std::string key = core::to_lower(rest.substr(0, i));
+    const std::string_view word = rest.substr(0, i);  // the key in any case
     std::string_view after = rest.substr(i);
     while (!after.empty() && is_space(after[0]))
       after.remove_prefix(1);
@@ -489,19 +502,26 @@ class Parser {
       m_directives_done = true;
       return false;
     }
-    if (key != "syntax" && key != "escape" && key != "check") {
+    // The key in lower case: one of the three BuildKit knows.
+    const std::string_view key = core::same_lower(word, "syntax")   ? "syntax"
+                                 : core::same_lower(word, "escape") ? "escape"
+                                 : core::same_lower(word, "check")  ? "check"
+                                                                    : "";
+    if (key.empty()) {
       m_directives_done = true;
       return false;
     }
-    if (m_df.directives.count(key) != 0) fail_at("only one " + key + " parser directive can be used", line_no, 1);
-    if (key == "escape") {
+    const bool escape = key == "escape";
+    // Recorded at once (one look in the map); a failure below discards the whole tree.
+    const auto [at, added] = m_df.directives.try_emplace(std::string(key), value);
+    if (!added) fail_at("only one " + at->first + " parser directive can be used", line_no, 1);
+    if (escape) {
       if (value != "`" && value != "\\") {
         fail_at("invalid escape token '" + std::string(value) + "' does not match ` or \\", line_no, 1);
       }
       m_escape = value[0];
       m_df.escape = m_escape;
     }
-    m_df.directives.emplace(key, std::string(value));
     return true;
   }
 
@@ -846,6 +866,7 @@ class Parser {
 
   /// unquote(raw) of a `raw` that needs lexing (its caller has looked).
   std::string_view unquote_lexed(std::string_view raw) {
+    if (unquotes_to_itself(raw, m_escape)) return raw;
     LexOptions opt;
     opt.escape = m_escape;
     opt.skip_unset = true;
@@ -1232,10 +1253,13 @@ class Parser {
         auto& words = ins.args;
         split_ws(rest, words);
         validate_flags(flags, k_from_flags);
-        if (words.size() == 3 && core::to_lower(words[1]) == "as") {
-          const std::string name = core::to_lower(words[2]);
-          bool valid = !name.empty() && name[0] >= 'a' && name[0] <= 'z';
-          for (char c : name) {
+        if (words.size() == 3 && core::same_lower(words[1], "as")) {
+          // The name in lower case (its bytes folded one by one, not copied).
+          const std::string_view name = words[2];
+          const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+          bool valid = !name.empty() && lower(name[0]) >= 'a' && lower(name[0]) <= 'z';
+          for (const char raw : name) {
+            const char c = lower(raw);
             valid = valid && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.');
           }
           if (!valid) {
@@ -1447,24 +1471,24 @@ class Parser {
     while (next < rest.size() && is_space(rest[next]))
       ++next;
     if (sep == 0) fail("HEALTHCHECK requires at least one argument");
-    const std::string type = core::to_upper(rest.substr(0, sep));
+    const std::string_view type = rest.substr(0, sep);  // in upper case: CMD, NONE or another
     const std::string_view cmd = rest.substr(next);
-    std::pmr::vector<std::string_view> elements(m_lists);
-    const bool json = !cmd.empty() && maybe_json(cmd, elements);
-    const bool none = core::same(type, "NONE");
-    const bool is_cmd = core::same(type, "CMD");
-    ins.args.push_back(none ? std::string_view("NONE") : is_cmd ? std::string_view("CMD") : keep(type));
+    const bool none = same_folded(type, "NONE");
+    const bool is_cmd = same_folded(type, "CMD");
+    ins.args.push_back(none ? std::string_view("NONE") : is_cmd ? std::string_view("CMD") : keep(core::to_upper(type)));
+    // The exec form's elements after the type (a failure below discards the arguments).
+    const std::size_t first_element = ins.args.size();
+    const bool json = !cmd.empty() && maybe_json(cmd, ins.args);
     if (none) {
       if (!cmd.empty()) fail("HEALTHCHECK NONE takes no arguments");
       ins.command = {};
       return;
     }
     validate_flags(flags, k_health_flags);
-    if (!is_cmd) fail("Unknown type \"" + type + "\" in HEALTHCHECK (try CMD)");
+    if (!is_cmd) fail("Unknown type \"" + core::to_upper(type) + "\" in HEALTHCHECK (try CMD)");
     ins.json_form = json;
     if (json) {
-      if (elements.empty()) fail("Missing command after HEALTHCHECK CMD");
-      ins.args.insert(ins.args.end(), elements.begin(), elements.end());
+      if (ins.args.size() == first_element) fail("Missing command after HEALTHCHECK CMD");
     } else {
       if (cmd.empty()) fail("Missing command after HEALTHCHECK CMD");
       ins.args.emplace_back(cmd);

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -108,6 +109,113 @@ TEST(DockerfileFastPaths, JsonStringsWithAndWithoutEscapes) {
   EXPECT_FALSE(fast_paths_second(tab).json_form);
   const auto open = fast_paths_parse("FROM scratch\nCMD [\"ab\n");
   EXPECT_FALSE(fast_paths_second(open).json_form);
+}
+
+/// The error of a text that does not parse ("" when it parses), as path:line:column: message.
+std::string fast_paths_error(std::string_view text) {
+  auto r = dockerfile(text, "Dockerfile");
+  return r ? std::string() : r.error().describe();
+}
+
+TEST(DockerfileFastPaths, DollarReferencesUnquotedAsWritten) {
+  // Without a quote, an escape or `${`, unquoting gives the text back (a `$` and the name after
+  // it stay); with one of them the lexer reads it.
+  struct Case {
+    std::string raw, value, expanded;
+  };
+  const Case cases[] = {
+      {"a$B", "a$B", "a2"},        {"$1x", "$1x", "x"},          {"$@/$*", "$@/$*", "/"},
+      {"$", "$", "$"},             {"a$", "a$", "a$"},           {"$$", "$$", ""},
+      {"x<y<<z", "x<y<<z", "x<y<<z"}, {"$B$B", "$B$B", "22"},  {"$é", "$é", ""},
+      {"$B${B}", "$B${B}", "22"},  {"${B//2/3}", "${B/2/3}", "3"}, {"$-", "$-", ""},
+      {"$TARGETARCH", "$TARGETARCH", ""},  // stage scope: no automatic ARG
+      {"a$B\\c", "a$Bc", "a2c"},
+      {"'$B'$B", "$B$B", "$B2"},
+  };
+  for (const auto& c : cases) {
+    const auto df = fast_paths_parse("FROM scratch\nENV B=2\nENV k=" + c.raw + "\n");
+    const auto& env = df.stages[0].instructions[2];
+    ASSERT_EQ(env.pairs.size(), 1U) << c.raw;
+    EXPECT_EQ(env.pairs[0].value, c.value) << c.raw;
+    EXPECT_EQ(env.pairs[0].expanded, c.expanded) << c.raw;
+  }
+  // The escape of the file: a backtick, then `\` is an ordinary byte.
+  const auto tick = fast_paths_parse("# escape=`\nFROM scratch\nENV B=2\nLABEL k=a\\$B l=a`$B\n");
+  const auto& label = tick.stages[0].instructions[2];
+  ASSERT_EQ(label.pairs.size(), 2U);
+  EXPECT_EQ(label.pairs[0].value, "a\\$B");
+  EXPECT_EQ(label.pairs[0].expanded, "a\\2");
+  EXPECT_EQ(label.pairs[1].value, "a$B");
+  EXPECT_EQ(label.pairs[1].expanded, "a$B");
+}
+
+TEST(DockerfileFastPaths, HealthcheckTypeInAnyCase) {
+  for (const std::string type : {"CMD", "cmd", "Cmd", "cMD"}) {
+    const auto exec = fast_paths_parse("FROM scratch\nHEALTHCHECK --interval=5s " + type + " [\"a\", \"b\"]\n");
+    const auto& h = fast_paths_second(exec);
+    EXPECT_TRUE(h.json_form) << type;
+    EXPECT_EQ(std::vector<std::string>(h.args.begin(), h.args.end()), (std::vector<std::string>{"CMD", "a", "b"})) << type;
+    const auto shell = fast_paths_parse("FROM scratch\nHEALTHCHECK " + type + " a b\n");
+    EXPECT_EQ(std::vector<std::string>(fast_paths_second(shell).args.begin(), fast_paths_second(shell).args.end()),
+              (std::vector<std::string>{"CMD", "a b"}));
+  }
+  for (const std::string type : {"NONE", "none", "nOnE"}) {
+    const auto none = fast_paths_parse("FROM scratch\nHEALTHCHECK " + type + "\n");
+    EXPECT_EQ(std::vector<std::string>(fast_paths_second(none).args.begin(), fast_paths_second(none).args.end()),
+              (std::vector<std::string>{"NONE"}));
+  }
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK bad x\n"),
+            "Dockerfile:2:1: Unknown type \"BAD\" in HEALTHCHECK (try CMD)");
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK cmdx x\n"),
+            "Dockerfile:2:1: Unknown type \"CMDX\" in HEALTHCHECK (try CMD)");
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK CM x\n"), "Dockerfile:2:1: Unknown type \"CM\" in HEALTHCHECK (try CMD)");
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK none [\"x\"]\n"), "Dockerfile:2:1: HEALTHCHECK NONE takes no arguments");
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK CMD []\n"), "Dockerfile:2:1: Missing command after HEALTHCHECK CMD");
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK CMD\n"), "Dockerfile:2:1: Missing command after HEALTHCHECK CMD");
+  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK NONE [1]\n"),
+            "Dockerfile:2:1: when using JSON array syntax, arrays must be comprised of strings only");
+  // A trigger is checked when a child runs it: its arguments are dropped, the file parses.
+  const auto trigger = fast_paths_parse("FROM scratch\nONBUILD HEALTHCHECK bad [\"x\"]\n");
+  ASSERT_EQ(fast_paths_second(trigger).trigger.size(), 1U);
+  EXPECT_TRUE(fast_paths_second(trigger).trigger[0].args.empty());
+}
+
+TEST(DockerfileFastPaths, StageNamesFoldedByteByByte) {
+  const auto df = fast_paths_parse("FROM scratch As Build.1-x_Y\nFROM build.1-x_y aS two\nFROM two\n");
+  ASSERT_EQ(df.stages.size(), 3U);
+  EXPECT_EQ(df.stages[0].name, "build.1-x_y");
+  EXPECT_EQ(df.stages[1].base_stage, 0);
+  EXPECT_EQ(df.stages[2].base_stage, 1);
+  EXPECT_EQ(fast_paths_error("FROM scratch AS 1a\n"),
+            "Dockerfile:1:1: invalid name for build stage: \"1a\", name can't start with a number or contain symbols");
+  EXPECT_EQ(fast_paths_error("FROM scratch AS A$b\n"),
+            "Dockerfile:1:1: invalid name for build stage: \"A$b\", name can't start with a number or contain symbols");
+  EXPECT_EQ(fast_paths_error("FROM scratch AS \xC3\x89t\xC3\xA9\n"),
+            "Dockerfile:1:1: invalid name for build stage: \"\xC3\x89t\xC3\xA9\", name can't start with a number or contain symbols");
+  EXPECT_EQ(fast_paths_error("FROM scratch AS _a\n"),
+            "Dockerfile:1:1: invalid name for build stage: \"_a\", name can't start with a number or contain symbols");
+  EXPECT_EQ(fast_paths_error("FROM scratch ASS a\n"), "Dockerfile:1:1: FROM requires either one or three arguments");
+  EXPECT_EQ(fast_paths_error("FROM scratch A a\n"), "Dockerfile:1:1: FROM requires either one or three arguments");
+}
+
+TEST(DockerfileFastPaths, DirectivesInAnyCase) {
+  const auto df = fast_paths_parse("# SYNTAX = docker/dockerfile:1\n#Escape=`\n# check=skip=all\nFROM scratch\n");
+  EXPECT_EQ(df.directives.size(), 3U);
+  EXPECT_EQ(df.directives.at("syntax"), "docker/dockerfile:1");
+  EXPECT_EQ(df.directives.at("escape"), "`");
+  EXPECT_EQ(df.directives.at("check"), "skip=all");
+  EXPECT_EQ(df.escape, '`');
+  // A key BuildKit does not know ends the directives: what follows is a comment.
+  const auto other = fast_paths_parse("# syntaxx=a\n# escape=`\nFROM scratch\n");
+  EXPECT_TRUE(other.directives.empty());
+  EXPECT_EQ(other.escape, '\\');
+  const auto shorter = fast_paths_parse("# synta=a\n# escape=`\nFROM scratch\n");
+  EXPECT_TRUE(shorter.directives.empty());
+  EXPECT_EQ(fast_paths_error("# syntax=a\n# Syntax=b\nFROM scratch\n"), "Dockerfile:2:1: only one syntax parser directive can be used");
+  EXPECT_EQ(fast_paths_error("# ESCAPE=`\n# escape=\\\nFROM scratch\n"), "Dockerfile:2:1: only one escape parser directive can be used");
+  EXPECT_EQ(fast_paths_error("# escape=x\nFROM scratch\n"), "Dockerfile:1:1: invalid escape token 'x' does not match ` or \\");
+  EXPECT_EQ(fast_paths_error("# escape=``\nFROM scratch\n"), "Dockerfile:1:1: invalid escape token '``' does not match ` or \\");
+  EXPECT_EQ(fast_paths_error("# check=a\n# CHECK=b\nFROM scratch\n"), "Dockerfile:2:1: only one check parser directive can be used");
 }
 
 }  // namespace
