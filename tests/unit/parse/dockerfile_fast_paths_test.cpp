@@ -1,8 +1,10 @@
 // The Dockerfile parser's shortcuts (text that needs no lexing taken as written, JSON strings
 // without escapes taken as views, heredoc words split without the lexer) give what the lexer gives.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -117,6 +119,12 @@ std::string fast_paths_error(std::string_view text) {
   return r ? std::string() : r.error().describe();
 }
 
+/// Each text fails to parse with its error (path:line:column: message).
+void expect_parse_errors(std::initializer_list<std::pair<std::string_view, std::string_view>> cases) {
+  for (const auto& [text, error] : cases)
+    EXPECT_EQ(fast_paths_error(text), error) << text;
+}
+
 TEST(DockerfileFastPaths, DollarReferencesUnquotedAsWritten) {
   // Without a quote, an escape or `${`, unquoting gives the text back (a `$` and the name after
   // it stay); with one of them the lexer reads it.
@@ -164,16 +172,16 @@ TEST(DockerfileFastPaths, HealthcheckTypeInAnyCase) {
     EXPECT_EQ(std::vector<std::string>(fast_paths_second(none).args.begin(), fast_paths_second(none).args.end()),
               (std::vector<std::string>{"NONE"}));
   }
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK bad x\n"),
-            "Dockerfile:2:1: Unknown type \"BAD\" in HEALTHCHECK (try CMD)");
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK cmdx x\n"),
-            "Dockerfile:2:1: Unknown type \"CMDX\" in HEALTHCHECK (try CMD)");
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK CM x\n"), "Dockerfile:2:1: Unknown type \"CM\" in HEALTHCHECK (try CMD)");
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK none [\"x\"]\n"), "Dockerfile:2:1: HEALTHCHECK NONE takes no arguments");
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK CMD []\n"), "Dockerfile:2:1: Missing command after HEALTHCHECK CMD");
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK CMD\n"), "Dockerfile:2:1: Missing command after HEALTHCHECK CMD");
-  EXPECT_EQ(fast_paths_error("FROM scratch\nHEALTHCHECK NONE [1]\n"),
-            "Dockerfile:2:1: when using JSON array syntax, arrays must be comprised of strings only");
+  expect_parse_errors({
+      {"FROM scratch\nHEALTHCHECK bad x\n", "Dockerfile:2:1: Unknown type \"BAD\" in HEALTHCHECK (try CMD)"},
+      {"FROM scratch\nHEALTHCHECK cmdx x\n", "Dockerfile:2:1: Unknown type \"CMDX\" in HEALTHCHECK (try CMD)"},
+      {"FROM scratch\nHEALTHCHECK CM x\n", "Dockerfile:2:1: Unknown type \"CM\" in HEALTHCHECK (try CMD)"},
+      {"FROM scratch\nHEALTHCHECK none [\"x\"]\n", "Dockerfile:2:1: HEALTHCHECK NONE takes no arguments"},
+      {"FROM scratch\nHEALTHCHECK CMD []\n", "Dockerfile:2:1: Missing command after HEALTHCHECK CMD"},
+      {"FROM scratch\nHEALTHCHECK CMD\n", "Dockerfile:2:1: Missing command after HEALTHCHECK CMD"},
+      {"FROM scratch\nHEALTHCHECK NONE [1]\n",
+       "Dockerfile:2:1: when using JSON array syntax, arrays must be comprised of strings only"},
+  });
   // A trigger is checked when a child runs it: its arguments are dropped, the file parses.
   const auto trigger = fast_paths_parse("FROM scratch\nONBUILD HEALTHCHECK bad [\"x\"]\n");
   ASSERT_EQ(fast_paths_second(trigger).trigger.size(), 1U);
@@ -186,16 +194,16 @@ TEST(DockerfileFastPaths, StageNamesFoldedByteByByte) {
   EXPECT_EQ(df.stages[0].name, "build.1-x_y");
   EXPECT_EQ(df.stages[1].base_stage, 0);
   EXPECT_EQ(df.stages[2].base_stage, 1);
-  EXPECT_EQ(fast_paths_error("FROM scratch AS 1a\n"),
-            "Dockerfile:1:1: invalid name for build stage: \"1a\", name can't start with a number or contain symbols");
-  EXPECT_EQ(fast_paths_error("FROM scratch AS A$b\n"),
-            "Dockerfile:1:1: invalid name for build stage: \"A$b\", name can't start with a number or contain symbols");
-  EXPECT_EQ(fast_paths_error("FROM scratch AS \xC3\x89t\xC3\xA9\n"),
-            "Dockerfile:1:1: invalid name for build stage: \"\xC3\x89t\xC3\xA9\", name can't start with a number or contain symbols");
-  EXPECT_EQ(fast_paths_error("FROM scratch AS _a\n"),
-            "Dockerfile:1:1: invalid name for build stage: \"_a\", name can't start with a number or contain symbols");
-  EXPECT_EQ(fast_paths_error("FROM scratch ASS a\n"), "Dockerfile:1:1: FROM requires either one or three arguments");
-  EXPECT_EQ(fast_paths_error("FROM scratch A a\n"), "Dockerfile:1:1: FROM requires either one or three arguments");
+  const std::string_view symbols = "\", name can't start with a number or contain symbols";
+  const std::string invalid = "Dockerfile:1:1: invalid name for build stage: \"";
+  expect_parse_errors({
+      {"FROM scratch AS 1a\n", invalid + "1a" + std::string(symbols)},
+      {"FROM scratch AS A$b\n", invalid + "A$b" + std::string(symbols)},
+      {"FROM scratch AS \xC3\x89t\xC3\xA9\n", invalid + "\xC3\x89t\xC3\xA9" + std::string(symbols)},
+      {"FROM scratch AS _a\n", invalid + "_a" + std::string(symbols)},
+      {"FROM scratch ASS a\n", "Dockerfile:1:1: FROM requires either one or three arguments"},
+      {"FROM scratch A a\n", "Dockerfile:1:1: FROM requires either one or three arguments"},
+  });
 }
 
 TEST(DockerfileFastPaths, DirectivesInAnyCase) {
@@ -211,11 +219,13 @@ TEST(DockerfileFastPaths, DirectivesInAnyCase) {
   EXPECT_EQ(other.escape, '\\');
   const auto shorter = fast_paths_parse("# synta=a\n# escape=`\nFROM scratch\n");
   EXPECT_TRUE(shorter.directives.empty());
-  EXPECT_EQ(fast_paths_error("# syntax=a\n# Syntax=b\nFROM scratch\n"), "Dockerfile:2:1: only one syntax parser directive can be used");
-  EXPECT_EQ(fast_paths_error("# ESCAPE=`\n# escape=\\\nFROM scratch\n"), "Dockerfile:2:1: only one escape parser directive can be used");
-  EXPECT_EQ(fast_paths_error("# escape=x\nFROM scratch\n"), "Dockerfile:1:1: invalid escape token 'x' does not match ` or \\");
-  EXPECT_EQ(fast_paths_error("# escape=``\nFROM scratch\n"), "Dockerfile:1:1: invalid escape token '``' does not match ` or \\");
-  EXPECT_EQ(fast_paths_error("# check=a\n# CHECK=b\nFROM scratch\n"), "Dockerfile:2:1: only one check parser directive can be used");
+  expect_parse_errors({
+      {"# syntax=a\n# Syntax=b\nFROM scratch\n", "Dockerfile:2:1: only one syntax parser directive can be used"},
+      {"# ESCAPE=`\n# escape=\\\nFROM scratch\n", "Dockerfile:2:1: only one escape parser directive can be used"},
+      {"# escape=x\nFROM scratch\n", "Dockerfile:1:1: invalid escape token 'x' does not match ` or \\"},
+      {"# escape=``\nFROM scratch\n", "Dockerfile:1:1: invalid escape token '``' does not match ` or \\"},
+      {"# check=a\n# CHECK=b\nFROM scratch\n", "Dockerfile:2:1: only one check parser directive can be used"},
+  });
 }
 
 }  // namespace
