@@ -14,6 +14,7 @@
 #include "drydock/checks/dockerfile_support.hpp"
 #include "drydock/core/strings.hpp"
 #include "drydock/parse/dockerfile.hpp"
+#include "support.hpp"
 
 namespace drydock::checks::dockerfile {
 namespace {
@@ -297,11 +298,8 @@ TEST(MountOption, AgreesWithThePlainReading) {
   std::mt19937 random(5);  // NOLINT(cert-msc32-c,cert-msc51-cpp): a fixed seed, the same texts every run
   constexpr std::array<std::string_view, 16> k_pieces = {"type", "TyPe", "target", "dst", "Destination", "id", "=", ",",
                                                          " ",    "\t",   "\r\n",   "cache", "secret", "/var/lib", "x", "tar"};
-  std::uniform_int_distribution<std::size_t> pick(0, k_pieces.size() - 1);
   for (int t = 0; t < 20000; ++t) {
-    std::string text;
-    for (std::size_t k = random() % 12; k > 0; --k)
-      text += k_pieces[pick(random)];
+    const std::string text = test::random_pieces(random, k_pieces, 12);
     if (t % 2 == 0) {
       agrees(text, "");
     } else {

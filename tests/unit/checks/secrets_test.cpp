@@ -9,6 +9,7 @@
 
 #include "drydock/checks/secrets.hpp"
 #include "drydock/core/strings.hpp"
+#include "support.hpp"
 
 namespace drydock::checks::secrets {
 namespace {
@@ -49,11 +50,8 @@ TEST(SecretName, AgreesWithThePlainReading) {
   std::mt19937 random(11);  // NOLINT(cert-msc32-c,cert-msc51-cpp): a fixed seed, the same names every run
   constexpr std::array<std::string_view, 16> k_pieces = {"PASS", "WORD", "passwd", "SECRET", "token", "S",  "s",    "_",
                                                          "API",  "KEY",  "_FILE",  "_ttl",   "x",     ".", "\xc3", "1"};
-  std::uniform_int_distribution<std::size_t> pick(0, k_pieces.size() - 1);
   for (int t = 0; t < 50000; ++t) {
-    std::string name;
-    for (std::size_t k = random() % 7; k > 0; --k)
-      name += k_pieces[pick(random)];
+    const std::string name = test::random_pieces(random, k_pieces, 7);
     EXPECT_EQ(secret_name(name), secret_name_plainly(name)) << name;
   }
 }

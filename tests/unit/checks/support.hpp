@@ -1,7 +1,11 @@
 #pragma once
 /// Test support for checks: load real `docker inspect` fixtures and run one check by id.
 
+#include <array>
+#include <cstddef>
+#include <random>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -13,6 +17,17 @@
 #include "../parse/inspect_fixture.hpp"
 
 namespace drydock::checks::test {
+
+/// A text of fewer than `most` pieces drawn at random from `pieces`: the random inputs of the
+/// tests that hold an in-place reading against the plain one.
+template <std::size_t N>
+std::string random_pieces(std::mt19937& random, const std::array<std::string_view, N>& pieces, std::size_t most) {
+  std::uniform_int_distribution<std::size_t> pick(0, N - 1);
+  std::string out;
+  for (std::size_t k = random() % most; k > 0; --k)
+    out += pieces[pick(random)];
+  return out;
+}
 
 /// The text of a capture in tests/data/inspect.
 using parse::test_data::inspect_fixture;
